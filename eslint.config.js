@@ -1,0 +1,21 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'indexes/**', 'train/**', 'data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only src/config reads process.env.' },
+      ],
+    },
+  },
+  {
+    files: ['src/config/**', 'src/cli/index.ts', 'src/server.ts', 'test/**', 'eval/**', 'scripts/**', '*.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);
