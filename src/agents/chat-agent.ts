@@ -1,0 +1,82 @@
+import type { AppError } from '../errors.js';
+
+/**
+ * The conversational agent behind `POST /v1/chat` and the OpenAI-compatible face.
+ * The HTTP layer only translates its events; retrieval, prompting and the LLM sit behind it.
+ */
+export interface ChatAgent {
+  answer(input: ChatInput): AsyncIterable<ChatEvent>;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** Inputs for the unimodal encoders, given next to the question. */
+export interface ChatAttachments {
+  smiles?: string;
+  protein?: string;
+}
+
+export interface ChatOptions {
+  /** Cap on generated tokens; the agent's default when absent. */
+  maxTokens?: number;
+  temperature?: number;
+  /** How many evidence items to retrieve. */
+  topK?: number;
+}
+
+export interface ChatInput {
+  messages: ChatMessage[];
+  attachments?: ChatAttachments;
+  options?: ChatOptions;
+  /** Aborted when the client disconnects or the request times out; stop upstream work. */
+  signal?: AbortSignal;
+}
+
+export interface EvidenceEntity {
+  type: string;
+  id: string;
+  name: string;
+}
+
+/** One numbered piece of grounding. Ids (`E1`, `E2`…) are what answers cite. */
+export interface EvidenceItem {
+  id: string;
+  entity: EvidenceEntity;
+  relation: string;
+  score: number;
+  kind: 'kg-fact' | 'bridge-prediction';
+  source: string;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatAnswer {
+  text: string;
+  /** Evidence ids cited in `text`, in order of first use. */
+  citations: string[];
+  /** `evidence-only` when no LLM was used (unconfigured, failed, or nothing to ground on). */
+  mode: 'llm' | 'evidence-only';
+  /** Why the mode is `evidence-only`, for the client. */
+  reason?: string;
+  usage: TokenUsage;
+  /** `length` when generation stopped at the token cap. Defaults to `stop`. */
+  finishReason?: 'stop' | 'length';
+}
+
+/**
+ * Events in the order an agent emits them: `evidence-available` once, any number of
+ * `answer-delta`, then exactly one of `answer-end` or `error`.
+ */
+export type ChatEvent =
+  | { type: 'evidence-available'; evidence: EvidenceItem[] }
+  | { type: 'answer-delta'; text: string }
+  | { type: 'answer-end'; answer: ChatAnswer }
+  | { type: 'error'; error: AppError };

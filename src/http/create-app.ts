@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ChatAgent } from '../agents/chat-agent.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import type { AppEnv } from './app-env.js';
+import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.js';
+import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
+import type { Feature } from './feature.js';
+import { bearerAuth } from './middleware/bearer-auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { requestContext } from './middleware/request-context.js';
+import { requestLogger } from './middleware/request-logger.js';
+import { requestTimeout } from './middleware/request-timeout.js';
+import type { RouteDefinition } from './route-definition.js';
+import { createChatRoutes } from './routes/chat.js';
+import { createDocsRoutes } from './routes/docs.js';
+import { createHealthRoutes, type HealthCheck } from './routes/health.js';
+import { createOpenAiCompatRoutes } from './routes/openai-compat.js';
+import { createOpenApiRoutes } from './routes/openapi.js';
+
+/** HTTP settings with their defaults; `src/config` maps the environment onto them. */
+export const httpOptionsSchema = z.object({
+  /** Larger bodies get 413. Chat requests are small; 1 MiB leaves room for long protein sequences. */
+  bodyLimitBytes: z.number().int().positive().default(1_048_576),
+  /** Time to response headers before 504; streams run on once started. */
+  requestTimeoutMs: z.number().int().positive().default(120_000),
+  /** When set, every route except health and docs needs `Authorization: Bearer <token>`. */
+  authToken: z.string().min(1).optional(),
+  /** Model ids the OpenAI-compatible face lists and accepts. */
+  modelIds: z.array(z.string().min(1)).min(1).default(['biobridge']),
+  /** Agent runs at once (encoders and the bridge are CPU bound). Ignored when a limiter is injected. */
+  maxConcurrentInference: z.number().int().positive().default(2),
+  /** Runs waiting for a slot before new requests get 503 with Retry-After. Ignored when a limiter is injected. */
+  maxQueuedInference: z.number().int().min(0).default(32),
+  healthCheckTimeoutMs: z.number().int().positive().default(2_000),
+  info: z
+    .object({ title: z.string(), version: z.string(), description: z.string().optional() })
+    .default({ title: 'BioBridge', version: '0.1.0' }),
+});
+export type HttpOptions = z.input<typeof httpOptionsSchema>;
+
+export interface AppDependencies {
+  chatAgent: ChatAgent;
+  logger?: Logger;
+  /** Readiness checks for `/health` (index, bridge, `createLlmHealthCheck(llm)`…). */
+  healthChecks?: readonly HealthCheck[];
+  /** Share one limiter with other features that run inference. */
+  inferenceLimiter?: ConcurrencyLimiter;
+  /** Further features (retrieval, molecules…), mounted after the built-in ones. */
+  features?: readonly Feature[];
+}
+
+/** Test seams: deterministic ids and clock. */
+export interface AppInternals {
+  generateId?: () => string;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+/**
+ * The whole HTTP service, wired in one place: request context, logging, auth, body limit and
+ * timeout middleware, the single error handler, and one sub-app per feature.
+ */
+export function createApp(
+  dependencies: AppDependencies,
+  options: HttpOptions = {},
+  _internal: AppInternals = {},
+): Hono<AppEnv> {
+  const settings = httpOptionsSchema.parse(options);
+  const logger = dependencies.logger ?? noopLogger;
+  const generateId = _internal.generateId ?? (() => randomUUID().replace(/-/g, ''));
+  const now = _internal.now ?? Date.now;
+  const inferenceLimiter =
+    dependencies.inferenceLimiter ??
+    createConcurrencyLimiter({
+      maxConcurrent: settings.maxConcurrentInference,
+      maxQueued: settings.maxQueuedInference,
+      name: 'model inference',
+    });
+
+  const routes: RouteDefinition[] = [];
+  const bearer = settings.authToken !== undefined;
+  const features: Feature[] = [
+    createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
+    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
+    createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
+    createChatRoutes({ chatAgent: dependencies.chatAgent, inferenceLimiter }),
+    createOpenAiCompatRoutes({
+      chatAgent: dependencies.chatAgent,
+      inferenceLimiter,
+      modelIds: settings.modelIds,
+      generateId,
+      now,
+    }),
+    ...(dependencies.features ?? []),
+  ];
+  for (const feature of features) routes.push(...feature.routes);
+
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHandler());
+  app.notFound(createNotFoundHandler());
+
+  app.use(requestContext({ logger, generateId: () => `req_${generateId()}` }));
+  app.use(requestLogger());
+  if (settings.authToken !== undefined) {
+    app.use(
+      bearerAuth({
+        token: settings.authToken,
+        publicPaths: routes.filter((route) => route.public).map((route) => route.path),
+      }),
+    );
+  }
+  app.use(bodyLimit({ maxBytes: settings.bodyLimitBytes }));
+  app.use(requestTimeout({ timeoutMs: settings.requestTimeoutMs }));
+
+  for (const feature of features) app.route('/', feature.app);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../../errors.js';
+import type { AppEnv } from '../app-env.js';
+
+export interface BearerAuthOptions {
+  token: string;
+  /** Exact paths served without a token. */
+  publicPaths?: readonly string[];
+}
+
+/** Requires `Authorization: Bearer <token>` on every path not listed in `publicPaths`. */
+export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
+  const publicPaths = new Set(options.publicPaths ?? []);
+  return async function bearerAuth(c, next) {
+    if (publicPaths.has(c.req.path)) return next();
+    const header = c.req.header('authorization');
+    if (header === undefined) {
+      throw new AppError({
+        code: 'UNAUTHORIZED',
+        message: 'missing bearer token: send Authorization: Bearer <token>',
+      });
+    }
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    if (!match || !tokensEqual(match[1] as string, options.token)) {
+      throw new AppError({ code: 'UNAUTHORIZED', message: 'invalid bearer token' });
+    }
+    await next();
+  };
+}
+
+/**
+ * Constant-time comparison. Both sides are hashed first so the buffers have equal length
+ * (`timingSafeEqual` throws otherwise) and the comparison time says nothing about the token length.
+ */
+export function tokensEqual(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Schemas shared by `/v1/chat` and the OpenAI-compatible face. */
+
+export const attachmentsSchema = z
+  .strictObject({
+    smiles: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2_000)
+      .optional()
+      .describe('A molecule as SMILES, for the molecule encoder'),
+    protein: z.string().trim().min(1).max(10_000).optional().describe('A protein as an amino-acid sequence'),
+  })
+  .describe('Inputs for the unimodal encoders, given next to the question');
+
+export const evidenceItemSchema = z
+  .looseObject({
+    id: z.string().describe('Citable id, e.g. E1'),
+    entity: z.looseObject({ type: z.string(), id: z.string(), name: z.string() }),
+    relation: z.string(),
+    score: z.number(),
+    kind: z.enum(['kg-fact', 'bridge-prediction']),
+    source: z.string(),
+  })
+  .describe('One numbered piece of grounding');
+
+export const usageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() });
+
+export const answerModeSchema = z
+  .enum(['llm', 'evidence-only'])
+  .describe('`evidence-only` when no LLM was used (unconfigured, failed, or nothing to ground on)');
+
+/** Same rule for both APIs: the conversation must end with the question. */
+export function lastMessageIsFromUser(messages: readonly { role: string }[], context: z.RefinementCtx): void {
+  const last = messages.at(-1);
+  if (last && last.role !== 'user') {
+    context.addIssue({
+      code: 'custom',
+      path: [messages.length - 1, 'role'],
+      message: `the last message must have role 'user', got '${last.role}'`,
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { describeError } from '../../errors.js';
+import type { AppEnv } from '../app-env.js';
+import type { Feature } from '../feature.js';
+import { defineRoute } from '../route-definition.js';
+
+export interface HealthCheckResult {
+  ok: boolean;
+  detail?: string;
+  /** A finer state when `ok` is not enough, e.g. `not-configured` for the LLM. */
+  state?: string;
+}
+
+export interface HealthCheck {
+  name: string;
+  /** Readiness needs every required check to pass; optional ones are reported only. */
+  required: boolean;
+  check(signal: AbortSignal): Promise<HealthCheckResult>;
+}
+
+export interface HealthRoutesOptions {
+  checks: readonly HealthCheck[];
+  /** Per check. Default 2 000. */
+  timeoutMs?: number;
+}
+
+const checkReportSchema = z.object({
+  ok: z.boolean(),
+  required: z.boolean(),
+  state: z.string().optional(),
+  detail: z.string().optional(),
+});
+
+export const healthResponseSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  checks: z.record(z.string(), checkReportSchema),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const healthRoute = defineRoute({
+  method: 'get',
+  path: '/health',
+  summary: 'Readiness: index, bridge and LLM checks',
+  description:
+    '200 when every required check passes, 503 otherwise. The LLM is optional: without it answers are evidence-only.',
+  tags: ['service'],
+  responses: {
+    200: { description: 'Ready', schema: healthResponseSchema },
+    503: { description: 'Not ready; `checks` says which failed', schema: healthResponseSchema },
+  },
+  public: true,
+});
+
+export function createHealthRoutes(options: HealthRoutesOptions): Feature {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const app = new Hono<AppEnv>();
+  app.get(healthRoute.path, async (c) => {
+    const reports = await Promise.all(
+      options.checks.map(
+        async (check) =>
+          [
+            check.name,
+            { ...(await runCheck(check, timeoutMs, c.var.signal)), required: check.required },
+          ] as const,
+      ),
+    );
+    const ready = reports.every(([, report]) => report.ok || !report.required);
+    const body: HealthResponse = {
+      status: ready ? 'ready' : 'not-ready',
+      checks: Object.fromEntries(reports),
+    };
+    c.header('cache-control', 'no-store');
+    return c.json(body, ready ? 200 : 503);
+  });
+  return { app, routes: [healthRoute] };
+}
+
+async function runCheck(
+  check: HealthCheck,
+  timeoutMs: number,
+  requestSignal: AbortSignal,
+): Promise<HealthCheckResult> {
+  const signal = AbortSignal.any([requestSignal, AbortSignal.timeout(timeoutMs)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<HealthCheckResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, detail: `check did not finish within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([check.check(signal), timedOut]);
+  } catch (error) {
+    return { ok: false, detail: describeError(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The part of an LLM client the health check uses (structural, so `http` need not import `llm`). */
+export interface ProbeableLlm {
+  probe?(
+    signal?: AbortSignal,
+  ): Promise<{ state: 'not-configured' | 'reachable' | 'unreachable'; detail: string }>;
+}
+
+/**
+ * Optional check reporting `state` `not-configured`, `reachable` or `unreachable`. Probes are
+ * cached for `cacheMs` (default 30 s) so frequent health polling does not hit the LLM server.
+ */
+export function createLlmHealthCheck(
+  llm: ProbeableLlm,
+  options: { cacheMs?: number; now?: () => number } = {},
+): HealthCheck {
+  const cacheMs = options.cacheMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let cached: { at: number; result: HealthCheckResult } | undefined;
+  return {
+    name: 'llm',
+    required: false,
+    async check(signal) {
+      if (cached && now() - cached.at < cacheMs) return cached.result;
+      if (!llm.probe) return { ok: true, state: 'unknown', detail: 'this LLM client cannot be probed' };
+      const probe = await llm.probe(signal);
+      const result: HealthCheckResult = {
+        ok: probe.state !== 'unreachable',
+        state: probe.state,
+        detail: probe.detail,
+      };
+      cached = { at: now(), result };
+      return result;
+    },
+  };
+}

@@ -1,0 +1,350 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ChatAgent, ChatAnswer, ChatInput, ChatMessage, EvidenceItem } from '../../agents/chat-agent.js';
+import { AppError } from '../../errors.js';
+import type { AppEnv } from '../app-env.js';
+import { collectAnswer } from '../chat-runner.js';
+import type { ConcurrencyLimiter } from '../concurrency.js';
+import { errorBodySchema } from '../error-handler.js';
+import type { Feature } from '../feature.js';
+import { defineRoute } from '../route-definition.js';
+import { streamEvents } from '../sse.js';
+import { jsonBody } from '../validation.js';
+import { attachmentsSchema, evidenceItemSchema, lastMessageIsFromUser } from './chat-schemas.js';
+
+/**
+ * The OpenAI-compatible face: any OpenAI client (SDKs, chat UIs) can talk to BioBridge. Evidence
+ * rides along in extra top-level fields (`evidence`, `citations`, `mode`) that clients ignore.
+ */
+
+const textPartSchema = z.strictObject({ type: z.literal('text'), text: z.string() });
+
+const messageSchema = z.strictObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.union([z.string(), z.array(textPartSchema).min(1)], {
+    error:
+      'expected a string or an array of {"type": "text", "text": …} parts (images, audio and files are not supported)',
+  }),
+  name: z.string().optional(),
+  refusal: z.string().nullish(),
+});
+
+const unsupported = (what: string) =>
+  z.never({ error: `${what} is not supported by this server` }).optional();
+const ignored = z.unknown().optional().describe('Accepted for compatibility and ignored');
+
+export const chatCompletionRequestSchema = z.strictObject({
+  model: z.string().min(1).describe('One of the ids from GET /v1/models'),
+  messages: z.array(messageSchema).min(1).max(64).superRefine(lastMessageIsFromUser),
+  stream: z.boolean().nullish(),
+  stream_options: z
+    .strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+    .nullish(),
+  max_tokens: z.number().int().min(1).max(8_192).nullish(),
+  max_completion_tokens: z.number().int().min(1).max(8_192).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
+  top_p: ignored,
+  presence_penalty: ignored,
+  frequency_penalty: ignored,
+  seed: ignored,
+  stop: ignored,
+  user: ignored,
+  logit_bias: ignored,
+  metadata: ignored,
+  store: ignored,
+  service_tier: ignored,
+  parallel_tool_calls: ignored,
+  reasoning_effort: ignored,
+  logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+  top_logprobs: unsupported('top_logprobs'),
+  response_format: z
+    .strictObject({
+      type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
+    })
+    .nullish(),
+  tools: unsupported('tool calling'),
+  tool_choice: unsupported('tool calling'),
+  functions: unsupported('function calling'),
+  function_call: unsupported('function calling'),
+  attachments: attachmentsSchema
+    .optional()
+    .describe('BioBridge extension: a SMILES or protein sequence to ground on'),
+  evidence_limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('BioBridge extension: how many evidence items to retrieve'),
+});
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
+
+const usageSchema = z.object({
+  prompt_tokens: z.number(),
+  completion_tokens: z.number(),
+  total_tokens: z.number(),
+});
+
+export const chatCompletionResponseSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number().int(),
+  model: z.string(),
+  system_fingerprint: z.null(),
+  choices: z.array(
+    z.object({
+      index: z.number().int(),
+      message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+      logprobs: z.null(),
+      finish_reason: z.enum(['stop', 'length']),
+    }),
+  ),
+  usage: usageSchema,
+  evidence: z.array(evidenceItemSchema).describe('BioBridge extension'),
+  citations: z.array(z.string()).describe('BioBridge extension'),
+  mode: z.enum(['llm', 'evidence-only']).describe('BioBridge extension'),
+  reason: z.string().optional().describe('BioBridge extension'),
+});
+
+const modelSchema = z.object({
+  id: z.string(),
+  object: z.literal('model'),
+  created: z.number().int(),
+  owned_by: z.string(),
+});
+const modelListSchema = z.object({ object: z.literal('list'), data: z.array(modelSchema) });
+
+export const listModelsRoute = defineRoute({
+  method: 'get',
+  path: '/v1/models',
+  summary: 'List models (OpenAI-compatible)',
+  tags: ['openai-compatible'],
+  responses: { 200: { description: 'The model ids this server answers to', schema: modelListSchema } },
+});
+
+export const retrieveModelRoute = defineRoute({
+  method: 'get',
+  path: '/v1/models/:model',
+  summary: 'Retrieve a model (OpenAI-compatible)',
+  tags: ['openai-compatible'],
+  responses: {
+    200: { description: 'The model', schema: modelSchema },
+    404: { description: 'No such model', schema: errorBodySchema },
+  },
+  example: { path: '/v1/models/biobridge' },
+});
+
+export const chatCompletionsRoute = defineRoute({
+  method: 'post',
+  path: '/v1/chat/completions',
+  summary: 'Grounded chat completion (OpenAI-compatible)',
+  description: [
+    'Same answers as POST /v1/chat in the OpenAI chat.completion format, streamed as chat.completion.chunk events',
+    'ending with `data: [DONE]` when `stream` is true (a usage chunk first with `stream_options.include_usage`).',
+    'Sampling parameters other than max_tokens and temperature are accepted and ignored; tools are refused.',
+  ].join(' '),
+  tags: ['openai-compatible'],
+  request: { body: chatCompletionRequestSchema },
+  responses: {
+    200: {
+      description: 'A chat.completion, or chat.completion.chunk events when streaming',
+      schema: chatCompletionResponseSchema,
+    },
+    404: { description: 'Unknown model', schema: errorBodySchema },
+    503: { description: 'Server busy; retry after `Retry-After` seconds', schema: errorBodySchema },
+    504: { description: 'No answer within the request timeout', schema: errorBodySchema },
+  },
+  example: {
+    body: {
+      model: 'biobridge',
+      messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }],
+    },
+  },
+});
+
+export interface OpenAiCompatDependencies {
+  chatAgent: ChatAgent;
+  inferenceLimiter: ConcurrencyLimiter;
+  /** Ids listed by `/v1/models` and accepted as `model`. */
+  modelIds: readonly string[];
+  generateId: () => string;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies): Feature {
+  const app = new Hono<AppEnv>();
+  const startedAt = Math.floor(dependencies.now() / 1000);
+  const model = (id: string) => ({ id, object: 'model' as const, created: startedAt, owned_by: 'biobridge' });
+  const requireModel = (id: string) => {
+    if (!dependencies.modelIds.includes(id)) {
+      throw new AppError({
+        code: 'NOT_FOUND',
+        message: `model '${id}' does not exist; available: ${dependencies.modelIds.join(', ')}`,
+        details: { model: id },
+      });
+    }
+  };
+
+  app.get(listModelsRoute.path, (c) =>
+    c.json({ object: 'list' as const, data: dependencies.modelIds.map(model) }),
+  );
+
+  app.get(retrieveModelRoute.path, (c) => {
+    const id = c.req.param('model');
+    requireModel(id);
+    return c.json(model(id));
+  });
+
+  app.post(chatCompletionsRoute.path, jsonBody(chatCompletionRequestSchema), async (c) => {
+    const body = c.req.valid('json');
+    requireModel(body.model);
+    const release = await dependencies.inferenceLimiter.acquire(c.var.signal);
+    const id = `chatcmpl-${dependencies.generateId()}`;
+    const created = Math.floor(dependencies.now() / 1000);
+
+    if (body.stream !== true) {
+      try {
+        const { evidence, answer } = await collectAnswer(
+          dependencies.chatAgent.answer(toChatInput(body, c.var.signal)),
+        );
+        return c.json({
+          id,
+          object: 'chat.completion' as const,
+          created,
+          model: body.model,
+          system_fingerprint: null,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant' as const, content: answer.text, refusal: null },
+              logprobs: null,
+              finish_reason: answer.finishReason ?? 'stop',
+            },
+          ],
+          usage: toOpenAiUsage(answer),
+          ...extensions(answer),
+          evidence,
+        });
+      } finally {
+        release();
+      }
+    }
+
+    const includeUsage = body.stream_options?.include_usage === true;
+    const base = {
+      id,
+      object: 'chat.completion.chunk' as const,
+      created,
+      model: body.model,
+      system_fingerprint: null,
+    };
+    const chunk = (
+      delta: Record<string, unknown>,
+      finishReason: string | null,
+      extra: Record<string, unknown> = {},
+    ) =>
+      JSON.stringify({
+        ...base,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+        ...(includeUsage ? { usage: null } : {}),
+        ...extra,
+      });
+
+    return streamEvents(c, {
+      release,
+      // OpenAI sends errors as a data frame with an `error` object; the SDKs throw on it.
+      writeError: (stream, error) => stream.writeSSE({ data: JSON.stringify(error) }),
+      async run(stream, signal) {
+        let roleSent = false;
+        const role = () => {
+          const delta = roleSent ? {} : { role: 'assistant', content: '' };
+          roleSent = true;
+          return delta;
+        };
+        for await (const event of dependencies.chatAgent.answer(toChatInput(body, signal))) {
+          if (signal.aborted) return;
+          switch (event.type) {
+            case 'evidence-available':
+              await stream.writeSSE({
+                data: chunk(role(), null, { evidence: event.evidence satisfies EvidenceItem[] }),
+              });
+              break;
+            case 'answer-delta':
+              if (!roleSent) await stream.writeSSE({ data: chunk(role(), null) });
+              await stream.writeSSE({ data: chunk({ content: event.text }, null) });
+              break;
+            case 'answer-end': {
+              const answer = event.answer;
+              await stream.writeSSE({
+                data: chunk(role(), answer.finishReason ?? 'stop', extensions(answer)),
+              });
+              if (includeUsage)
+                await stream.writeSSE({
+                  data: JSON.stringify({ ...base, choices: [], usage: toOpenAiUsage(answer) }),
+                });
+              await stream.writeSSE({ data: '[DONE]' });
+              return;
+            }
+            case 'error':
+              throw event.error;
+          }
+        }
+        if (!signal.aborted) {
+          throw new AppError({
+            code: 'INTERNAL',
+            message: 'the chat agent finished without an answer-end or error event',
+          });
+        }
+      },
+    });
+  });
+
+  return { app, routes: [listModelsRoute, retrieveModelRoute, chatCompletionsRoute] };
+}
+
+function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInput {
+  const messages: ChatMessage[] = body.messages.map((message) => ({
+    role: message.role === 'developer' ? 'system' : message.role,
+    content:
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) => part.text).join('\n'),
+  }));
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  const temperature = body.temperature ?? undefined;
+  const options = {
+    ...(maxTokens === undefined ? {} : { maxTokens }),
+    ...(temperature === undefined ? {} : { temperature }),
+    ...(body.evidence_limit === undefined ? {} : { topK: body.evidence_limit }),
+  };
+  const attachments = body.attachments
+    ? {
+        ...(body.attachments.smiles === undefined ? {} : { smiles: body.attachments.smiles }),
+        ...(body.attachments.protein === undefined ? {} : { protein: body.attachments.protein }),
+      }
+    : undefined;
+  return {
+    messages,
+    ...(attachments ? { attachments } : {}),
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+    signal,
+  };
+}
+
+function toOpenAiUsage(answer: ChatAnswer) {
+  return {
+    prompt_tokens: answer.usage.promptTokens,
+    completion_tokens: answer.usage.completionTokens,
+    total_tokens: answer.usage.promptTokens + answer.usage.completionTokens,
+  };
+}
+
+function extensions(answer: ChatAnswer) {
+  return {
+    citations: answer.citations,
+    mode: answer.mode,
+    ...(answer.reason === undefined ? {} : { reason: answer.reason }),
+  };
+}

@@ -1,0 +1,314 @@
+import OpenAI, { APIError } from 'openai';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import type {
+  LlmClient,
+  LlmCompletion,
+  LlmFinishReason,
+  LlmProbeResult,
+  LlmRequest,
+  LlmStreamEvent,
+  LlmUsage,
+} from './llm-client.js';
+import {
+  defaultLlmSettingNames,
+  toLlmError,
+  type LlmErrorContext,
+  type LlmSettingNames,
+} from './llm-errors.js';
+import { estimateMessageTokens, estimateTokens } from './prompt-budget.js';
+
+export interface OpenAiLlmOptions {
+  /** An OpenAI-compatible endpoint including the version segment, e.g. `http://127.0.0.1:8000/v1`. */
+  baseUrl: string;
+  model: string;
+  /**
+   * Read on the first request rather than at construction, so a server without a key still starts
+   * (answers fall back to evidence) and the failing request names the setting to fix. A function
+   * is re-read until it returns a key.
+   */
+  apiKey?: string | (() => string | undefined);
+  /**
+   * Milliseconds to wait for response headers, and the longest silence allowed between stream
+   * chunks. The SDK retries timeouts, so a call can take up to `(maxRetries + 1) × timeoutMs`.
+   * Default 60 000.
+   */
+  timeoutMs?: number;
+  /** Retries on connection errors, 408, 409, 429 and 5xx with exponential backoff (0.5 s doubling, max 8 s, honours `retry-after`). Default 2. */
+  maxRetries?: number;
+  /** Timeout for `probe()` (health checks), which never retries. Default 3 000. */
+  probeTimeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+  logger?: Logger;
+  /** Setting names quoted in error messages; defaults to `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `OPENAI_MODEL`. */
+  settings?: Partial<LlmSettingNames>;
+}
+
+export const defaultLlmTimeoutMs = 60_000;
+export const defaultLlmMaxRetries = 2;
+
+const usageSchema = z.object({
+  prompt_tokens: z.number().int().min(0),
+  completion_tokens: z.number().int().min(0),
+});
+
+const completionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish() }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: usageSchema.nullish(),
+});
+
+const chunkSchema = z.object({
+  choices: z.array(
+    z.object({
+      delta: z.object({ content: z.string().nullish() }).nullish(),
+      finish_reason: z.string().nullish(),
+    }),
+  ),
+  usage: usageSchema.nullish(),
+});
+
+/** {@link LlmClient} over the `openai` SDK, for OpenAI and compatible servers (vLLM, llama.cpp, Ollama…). */
+export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
+  const settings = { ...defaultLlmSettingNames, ...options.settings };
+  const timeoutMs = options.timeoutMs ?? defaultLlmTimeoutMs;
+  const maxRetries = options.maxRetries ?? defaultLlmMaxRetries;
+  const logger = options.logger ?? noopLogger;
+  const context = (phase: LlmErrorContext['phase']): LlmErrorContext => ({
+    baseUrl: options.baseUrl,
+    model: options.model,
+    timeoutMs,
+    phase,
+    settings,
+  });
+
+  let client: OpenAI | undefined;
+  const getClient = (): OpenAI => {
+    if (client) return client;
+    const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey;
+    if (!apiKey) {
+      throw new AppError({
+        code: 'UNAVAILABLE',
+        message: `the LLM API key is missing: set ${settings.apiKey} (any non-empty value works for local servers that do not check it)`,
+        details: { setting: settings.apiKey },
+      });
+    }
+    client = new OpenAI({
+      baseURL: options.baseUrl,
+      apiKey,
+      // Explicit nulls stop the SDK from reading OPENAI_ORG_ID / OPENAI_PROJECT_ID itself.
+      organization: null,
+      project: null,
+      timeout: timeoutMs,
+      maxRetries,
+      fetch: options.fetch,
+      logLevel: 'info',
+      logger: sdkLogger(logger),
+    });
+    return client;
+  };
+
+  /** A caller's abort wins over whatever error the SDK raised for it. */
+  const failure = (
+    error: unknown,
+    signal: AbortSignal | undefined,
+    phase: LlmErrorContext['phase'],
+  ): unknown => {
+    if (signal?.aborted) return abortReason(signal);
+    return toLlmError(error, context(phase));
+  };
+
+  const requestBody = (request: LlmRequest) => ({
+    model: options.model,
+    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+  });
+
+  const estimateUsage = (request: LlmRequest, text: string): LlmUsage => ({
+    promptTokens: estimateMessageTokens(request.messages),
+    completionTokens: estimateTokens(text),
+  });
+
+  return {
+    model: options.model,
+
+    async complete(request: LlmRequest): Promise<LlmCompletion> {
+      if (request.signal?.aborted) throw abortReason(request.signal);
+      let response: unknown;
+      try {
+        response = await getClient().chat.completions.create(
+          { ...requestBody(request), stream: false },
+          request.signal ? { signal: request.signal } : {},
+        );
+      } catch (error) {
+        throw failure(error, request.signal, 'request');
+      }
+      const parsed = completionSchema.safeParse(response);
+      if (!parsed.success) {
+        throw new AppError({
+          code: 'UPSTREAM',
+          message: `LLM at ${options.baseUrl} returned an unexpected completion: ${z.prettifyError(parsed.error)}`,
+          cause: parsed.error,
+        });
+      }
+      const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
+      const text = choice.message.content ?? '';
+      const usage = parsed.data.usage;
+      return {
+        text,
+        usage: usage
+          ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+          : estimateUsage(request, text),
+        finishReason: toFinishReason(choice.finish_reason),
+      };
+    },
+
+    async *stream(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
+      if (request.signal?.aborted) throw abortReason(request.signal);
+      // The SDK's timeout stops once headers arrive; this one catches a stream that goes silent.
+      const idle = new AbortController();
+      const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
+      let upstream: AsyncIterable<unknown>;
+      try {
+        upstream = await getClient().chat.completions.create(
+          { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
+          { signal },
+        );
+      } catch (error) {
+        throw failure(error, request.signal, 'request');
+      }
+
+      let timer: NodeJS.Timeout | undefined;
+      const resetIdleTimer = () => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () =>
+            idle.abort(
+              new AppError({
+                code: 'TIMEOUT',
+                message: `LLM at ${options.baseUrl} sent nothing for ${timeoutMs} ms mid-stream`,
+                retryable: true,
+              }),
+            ),
+          timeoutMs,
+        );
+      };
+
+      let text = '';
+      let finishReason: LlmFinishReason | undefined;
+      let usage: LlmUsage | undefined;
+      resetIdleTimer();
+      try {
+        for await (const chunk of upstream) {
+          resetIdleTimer();
+          const parsed = chunkSchema.safeParse(chunk);
+          if (!parsed.success) {
+            throw new AppError({
+              code: 'UPSTREAM',
+              message: `LLM at ${options.baseUrl} sent a malformed stream chunk: ${z.prettifyError(parsed.error)}`,
+              cause: parsed.error,
+              retryable: true,
+            });
+          }
+          if (parsed.data.usage) {
+            usage = {
+              promptTokens: parsed.data.usage.prompt_tokens,
+              completionTokens: parsed.data.usage.completion_tokens,
+            };
+          }
+          const choice = parsed.data.choices[0];
+          if (!choice) continue;
+          if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
+          const delta = choice.delta?.content;
+          if (delta) {
+            text += delta;
+            yield { type: 'text-delta', text: delta };
+          }
+        }
+      } catch (error) {
+        if (idle.signal.aborted && !request.signal?.aborted) throw abortReason(idle.signal);
+        throw failure(error, request.signal, 'stream');
+      } finally {
+        clearTimeout(timer);
+      }
+      // The SDK ends iteration quietly when its signal aborts, so check both signals here.
+      if (request.signal?.aborted) throw abortReason(request.signal);
+      if (idle.signal.aborted) throw abortReason(idle.signal);
+      if (finishReason === undefined) {
+        throw new AppError({
+          code: 'UPSTREAM',
+          message: `LLM stream from ${options.baseUrl} ended before a finish_reason (connection closed early?)`,
+          retryable: true,
+        });
+      }
+      yield { type: 'finish', usage: usage ?? estimateUsage(request, text), finishReason };
+    },
+
+    async probe(signal?: AbortSignal): Promise<LlmProbeResult> {
+      try {
+        const page = await getClient().models.list({
+          timeout: options.probeTimeoutMs ?? 3_000,
+          maxRetries: 0,
+          ...(signal ? { signal } : {}),
+        });
+        const listed = page.data.some((model) => model.id === options.model);
+        return {
+          state: 'reachable',
+          detail: listed
+            ? `model ${options.model} is available`
+            : `reachable, but model ${options.model} is not listed`,
+        };
+      } catch (error) {
+        if (
+          error instanceof APIError &&
+          error.status !== undefined &&
+          error.status !== 401 &&
+          error.status !== 403
+        ) {
+          // The server answered; a missing /models route says nothing about chat completions.
+          return { state: 'reachable', detail: `reachable (GET /models answered HTTP ${error.status})` };
+        }
+        const mapped = toLlmError(error, context('request'));
+        return { state: 'unreachable', detail: mapped.message };
+      }
+    },
+  };
+}
+
+function toFinishReason(reason: string | null | undefined): LlmFinishReason {
+  switch (reason) {
+    case 'stop':
+    case null:
+    case undefined:
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content-filter';
+    default:
+      return 'other';
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/** Routes the SDK's console logging into ours; its `debug` output (request bodies) is dropped. */
+function sdkLogger(logger: Logger) {
+  const fields = (rest: unknown[]) => (rest.length > 0 ? { details: rest } : undefined);
+  return {
+    error: (message: string, ...rest: unknown[]) => logger.warn(`openai: ${message}`, fields(rest)),
+    warn: (message: string, ...rest: unknown[]) => logger.warn(`openai: ${message}`, fields(rest)),
+    info: (message: string) => logger.debug(`openai: ${message}`),
+    debug: () => {},
+  };
+}

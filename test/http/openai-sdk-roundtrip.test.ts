@@ -1,0 +1,130 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import OpenAI, { APIError, NotFoundError } from 'openai';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { createApp } from '../../src/http/create-app.js';
+import type { ChatEvent } from '../../src/agents/chat-agent.js';
+import {
+  answerEvents,
+  createFakeChatAgent,
+  sampleEvidence,
+  type FakeChatRun,
+} from '../fakes/fake-chat-agent.js';
+
+/** The `openai` SDK against a real @hono/node-server instance of the app on 127.0.0.1. */
+
+let script: ChatEvent[] | FakeChatRun = answerEvents('ABL1 is a target of imatinib [E1].');
+const agent = createFakeChatAgent(() => script);
+let server: ServerType;
+let client: OpenAI;
+
+beforeAll(async () => {
+  const app = createApp({ chatAgent: agent }, { authToken: 'round-trip-token' });
+  server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  const { port } = server.address() as AddressInfo;
+  client = new OpenAI({
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey: 'round-trip-token',
+    maxRetries: 0,
+    timeout: 5_000,
+  });
+});
+
+afterAll(async () => {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets from the SDK would otherwise hold close() for seconds.
+  (server as Server).closeAllConnections();
+  await closed;
+});
+
+describe('openai SDK round trip', () => {
+  it('lists models', async () => {
+    const page = await client.models.list();
+    expect(page.data.map((model) => model.id)).toEqual(['biobridge']);
+  });
+
+  it('gets a completion with usage and the evidence extension', async () => {
+    script = answerEvents('ABL1 is a target of imatinib [E1].');
+    const completion = await client.chat.completions.create({
+      model: 'biobridge',
+      messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }],
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.choices[0]?.message.content).toBe('ABL1 is a target of imatinib [E1].');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.usage).toEqual({ prompt_tokens: 120, completion_tokens: 7, total_tokens: 127 });
+    expect((completion as unknown as { evidence: unknown }).evidence).toEqual(sampleEvidence);
+  });
+
+  it('streams a completion with a usage chunk', async () => {
+    script = answerEvents('ABL1 and KIT [E1][E2].');
+    const stream = await client.chat.completions.create({
+      model: 'biobridge',
+      messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let finishReason: string | null | undefined;
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe('ABL1 and KIT [E1][E2].');
+    expect(finishReason).toBe('stop');
+    expect(usage).toEqual({ prompt_tokens: 120, completion_tokens: 4, total_tokens: 124 });
+  });
+
+  it('surfaces our errors as SDK errors with our message', async () => {
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).message).toContain("model 'gpt-4o' does not exist");
+
+    const unauthenticated = new OpenAI({ baseURL: client.baseURL, apiKey: 'wrong', maxRetries: 0 });
+    await expect(unauthenticated.models.list()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('an error frame mid-stream makes the SDK throw', async () => {
+    script = [
+      { type: 'answer-delta', text: 'ABL1' },
+      { type: 'error', error: new AppError({ code: 'UPSTREAM', message: 'LLM failed with HTTP 500: boom' }) },
+    ];
+    const stream = await client.chat.completions.create({
+      model: 'biobridge',
+      messages: [{ role: 'user', content: 'q' }],
+      stream: true,
+    });
+    const seen: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((caught: unknown) => caught);
+    expect(seen.join('')).toBe('ABL1');
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('LLM failed with HTTP 500: boom');
+  });
+
+  it('a client that disconnects mid-stream cancels the agent over a real socket', async () => {
+    script = { events: answerEvents('one two three four five six seven eight nine ten'), delayMs: 40 };
+    const before = agent.calls.length;
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'biobridge', messages: [{ role: 'user', content: 'q' }], stream: true },
+      { signal: controller.signal },
+    );
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) {
+        controller.abort();
+        break;
+      }
+    }
+    await vi.waitFor(() => expect(agent.calls[before]?.outcome).toBe('aborted'), { timeout: 2_000 });
+  });
+});
