@@ -1,0 +1,339 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { addAbortSignal, pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { createCsvRecordFramer, type RecordProblem } from './csv-framer.js';
+import { isGzipPath } from './kg-files.js';
+import { columnsOf, describeValue } from './schemas.js';
+
+/** One rejected row. `line` is the 1-based line on which the row starts. */
+export interface CsvRowError {
+  file: string;
+  line: number;
+  column?: string;
+  message: string;
+}
+
+/** `nodes.csv.gz line 1203, column node_index: expected a non-negative integer, got 'abc'` */
+export function formatRowError(error: CsvRowError): string {
+  const column = error.column === undefined ? '' : `, column ${error.column}`;
+  return `${error.file} line ${error.line}${column}: ${error.message}`;
+}
+
+export type OnRowError = 'skip' | 'fail';
+
+export interface CsvReadOptions {
+  /** `fail` throws an `INVALID_INPUT_FILE` error at the first bad row; `skip` counts it and goes on. */
+  onError: OnRowError;
+  /** Longest accepted field, in bytes. Default 1 MiB. */
+  maxFieldBytes?: number;
+  /**
+   * Longest accepted record, in bytes; longer records are skipped while being read, which bounds
+   * memory. Default: `maxFieldBytes` times the expected column count, plus 64 KiB.
+   */
+  maxRecordBytes?: number;
+  /** Error messages kept per file; all errors are counted. Default 20. */
+  maxErrorsKept?: number;
+  /** Called with the size of each chunk read from disk (compressed bytes for `.gz`), for progress. */
+  onBytes?: (bytes: number) => void;
+  /** Display name in messages; default: the file's base name. */
+  name?: string;
+  signal?: AbortSignal;
+}
+
+export interface CsvFileReport {
+  file: string;
+  path: string;
+  /** The header as found in the file. */
+  columns: string[];
+  /** Header columns the schema does not use (ignored). */
+  extraColumns: string[];
+  /** Data rows seen, bad ones included. */
+  rowsRead: number;
+  /** Rows rejected, by the reader or by the caller through `reject`. */
+  rowsSkipped: number;
+  blankLines: number;
+  /** The first `maxErrorsKept` errors. */
+  errors: CsvRowError[];
+  errorsOmitted: number;
+  /** Bytes read from disk. */
+  bytesRead: number;
+}
+
+export interface CsvRow<T> {
+  line: number;
+  record: T;
+}
+
+export interface CsvFileReader<T> {
+  readonly report: CsvFileReport;
+  /** Valid rows in file order; can be iterated once. */
+  rows(): AsyncGenerator<CsvRow<T>, void, undefined>;
+  /**
+   * Rejects a row that parsed but is wrong in context (unknown node, type mismatch): it is counted
+   * and reported like a malformed row, and throws in `fail` mode. Call at most once per row.
+   */
+  reject(line: number, column: string | undefined, message: string): void;
+}
+
+const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
+const DEFAULT_MAX_ERRORS_KEPT = 20;
+
+/**
+ * Streams a CSV file (plain, or gzip when the name ends in `.gz`) through csv-parse and validates
+ * each row with `schema`, whose keys name the columns it needs.
+ */
+export function openCsvFile<Schema extends z.ZodObject>(
+  path: string,
+  schema: Schema,
+  options: CsvReadOptions,
+): CsvFileReader<z.output<Schema>> {
+  const file = options.name ?? basename(path);
+  const expected = columnsOf(schema);
+  const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  const maxRecordBytes = options.maxRecordBytes ?? maxFieldBytes * expected.length + 64 * 1024;
+  const maxErrorsKept = options.maxErrorsKept ?? DEFAULT_MAX_ERRORS_KEPT;
+  const report: CsvFileReport = {
+    file,
+    path,
+    columns: [],
+    extraColumns: [],
+    rowsRead: 0,
+    rowsSkipped: 0,
+    blankLines: 0,
+    errors: [],
+    errorsOmitted: 0,
+    bytesRead: 0,
+  };
+  let header: string[] | undefined;
+  let started = false;
+
+  const reject = (line: number, column: string | undefined, message: string): void => {
+    const error: CsvRowError =
+      column === undefined ? { file, line, message } : { file, line, column, message };
+    report.rowsSkipped++;
+    if (report.errors.length < maxErrorsKept) report.errors.push(error);
+    else report.errorsOmitted++;
+    if (options.onError === 'fail')
+      throw new AppError({
+        code: 'INVALID_INPUT_FILE',
+        message: formatRowError(error),
+        details: { ...error },
+      });
+  };
+
+  const fatal = (message: string, cause?: unknown, line?: number): AppError =>
+    new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `${file}${line === undefined ? '' : ` line ${line}`}: ${message}`,
+      ...(cause === undefined ? {} : { cause }),
+      details: line === undefined ? { file } : { file, line },
+    });
+
+  const columnAt = (fieldIndex: number): string | undefined =>
+    fieldIndex < 0 ? undefined : header?.[fieldIndex];
+
+  const problemMessage = (problem: RecordProblem): string => {
+    switch (problem.kind) {
+      case 'oversized-record':
+        return problem.lastLine > problem.line
+          ? `record spanning lines ${problem.line}-${problem.lastLine} has ${problem.bytes} bytes, over the limit of ${maxRecordBytes} (an unbalanced quote can cause this); skipped`
+          : `record has ${problem.bytes} bytes, over the limit of ${maxRecordBytes}; skipped`;
+      case 'quote-inside-unquoted-field':
+        return `quote inside an unquoted field${atLine(problem)}; quote the whole field and double the inner quote${spanned(problem)}`;
+      case 'text-after-closing-quote':
+        return `closing quote followed by ${describeValue(problem.after ?? '')} instead of a comma or line end${atLine(problem)}${spanned(problem)}`;
+      case 'unclosed-quote':
+        return `quoted field opened on line ${problem.problemLine} is never closed; lines ${problem.line}-${problem.lastLine} skipped`;
+    }
+  };
+
+  const readHeader = (fields: string[], line: number): void => {
+    const names = fields.map((name) => name.trim());
+    const missing = expected.filter((column) => !names.includes(column));
+    if (missing.length > 0)
+      throw fatal(
+        `header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`,
+        undefined,
+        line,
+      );
+    const repeated = expected.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
+    if (repeated.length > 0) throw fatal(`header lists column ${repeated[0]} twice`, undefined, line);
+    report.columns = names;
+    report.extraColumns = names.filter((name) => !expected.includes(name));
+    header = names;
+  };
+
+  async function* rows(): AsyncGenerator<CsvRow<z.output<Schema>>, void, undefined> {
+    if (started) throw new Error(`${file} is already being read`);
+    started = true;
+    const positions: number[] = [];
+    const starts = new RecordQueue();
+    const problems: RecordProblem[] = [];
+    let problemsHead = 0;
+
+    const source = createReadStream(path);
+    source.on('data', (chunk) => {
+      report.bytesRead += chunk.length;
+      options.onBytes?.(chunk.length);
+    });
+    if (options.signal) addAbortSignal(options.signal, source);
+    const framer = createCsvRecordFramer({
+      maxRecordBytes,
+      onRecord: (line, fieldCount) => starts.push(line, fieldCount),
+      onProblem: (problem) => problems.push(problem),
+      onBlankLine: () => report.blankLines++,
+    });
+    const parser = parse({
+      delimiter: ',',
+      quote: '"',
+      escape: '"',
+      record_delimiter: ['\r\n', '\n'],
+      relax_column_count: true,
+      skip_empty_lines: false,
+      max_record_size: maxRecordBytes,
+    });
+    let pipelineError: unknown;
+    const onDone = (error: NodeJS.ErrnoException | null) => {
+      if (error) pipelineError = error;
+    };
+    const output: Readable = isGzipPath(path)
+      ? pipeline(source, createGunzip(), framer, parser, onDone)
+      : pipeline(source, framer, parser, onDone);
+
+    const drainProblems = (beforeLine: number): void => {
+      while (problemsHead < problems.length && problems[problemsHead]!.line < beforeLine) {
+        const problem = problems[problemsHead++]!;
+        if (header === undefined)
+          throw fatal(`cannot read the header: ${problemMessage(problem)}`, undefined, problem.line);
+        report.rowsRead++;
+        reject(problem.line, columnAt(problem.fieldIndex), problemMessage(problem));
+      }
+      if (problemsHead > 1024) {
+        problems.splice(0, problemsHead);
+        problemsHead = 0;
+      }
+    };
+
+    try {
+      for await (const fields of output as AsyncIterable<string[]>) {
+        const line = starts.peekLine();
+        const fieldCount = starts.peekFieldCount();
+        starts.shift();
+        if (line === undefined || fieldCount !== fields.length)
+          throw fatal(
+            `internal error: the CSV framer and parser disagree near line ${line ?? '?'} (${fieldCount ?? '?'} vs ${fields.length} fields)`,
+          );
+        drainProblems(line);
+        if (header === undefined) {
+          readHeader(fields, line);
+          for (const column of expected) positions.push(header!.indexOf(column));
+          continue;
+        }
+        report.rowsRead++;
+        if (fields.length !== header.length) {
+          reject(line, undefined, `expected ${header.length} fields, got ${fields.length}`);
+          continue;
+        }
+        let oversized = -1;
+        for (let index = 0; index < fields.length; index++) {
+          const field = fields[index]!;
+          if (field.length * 3 > maxFieldBytes && Buffer.byteLength(field) > maxFieldBytes) {
+            oversized = index;
+            break;
+          }
+        }
+        if (oversized >= 0) {
+          reject(
+            line,
+            header[oversized],
+            `field has ${Buffer.byteLength(fields[oversized]!)} bytes, over the limit of ${maxFieldBytes}`,
+          );
+          continue;
+        }
+        const raw: Record<string, string> = {};
+        for (let index = 0; index < expected.length; index++)
+          raw[expected[index]!] = fields[positions[index]!]!;
+        const result = schema.safeParse(raw);
+        if (!result.success) {
+          const issue = result.error.issues[0];
+          const column = issue?.path[0];
+          reject(line, column === undefined ? undefined : String(column), issue?.message ?? 'invalid row');
+          continue;
+        }
+        yield { line, record: result.data };
+      }
+      drainProblems(Number.POSITIVE_INFINITY);
+      if (header === undefined) throw fatal(`file is empty; expected a header with ${expected.join(', ')}`);
+    } catch (error) {
+      throw describeFailure(error);
+    }
+    if (pipelineError !== undefined) throw describeFailure(pipelineError);
+  }
+
+  const describeFailure = (error: unknown): unknown => {
+    if (error instanceof AppError) return error;
+    if (error instanceof Error && error.name === 'AbortError') return error;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_'))
+      return fatal('is not valid gzip data (truncated or corrupt)', error);
+    if (typeof code === 'string' && code.startsWith('CSV_'))
+      return fatal('the CSV parser stopped (this is a bug in the record framer)', error);
+    if (typeof code === 'string' && code.startsWith('E')) return fatal(`cannot be read (${code})`, error);
+    return fatal('cannot be read', error);
+  };
+
+  return { report, rows, reject };
+}
+
+/** Quote errors can merge following lines into the bad record; say which lines were lost. */
+function spanned(problem: RecordProblem): string {
+  return problem.lastLine > problem.line
+    ? `; lines ${problem.line}-${problem.lastLine} skipped as one record`
+    : '';
+}
+
+function atLine(problem: RecordProblem): string {
+  return problem.problemLine === problem.line ? '' : ` (on line ${problem.problemLine})`;
+}
+
+/** FIFO of (line, field count) pairs; typed arrays keep millions of rows cheap. */
+class RecordQueue {
+  private lines = new Int32Array(1024);
+  private counts = new Int32Array(1024);
+  private head = 0;
+  private tail = 0;
+
+  push(line: number, fieldCount: number): void {
+    if (this.tail === this.lines.length) {
+      const size = this.tail - this.head;
+      const capacity = size * 2 > this.lines.length ? this.lines.length * 2 : this.lines.length;
+      const lines = new Int32Array(capacity);
+      const counts = new Int32Array(capacity);
+      lines.set(this.lines.subarray(this.head, this.tail));
+      counts.set(this.counts.subarray(this.head, this.tail));
+      this.lines = lines;
+      this.counts = counts;
+      this.head = 0;
+      this.tail = size;
+    }
+    this.lines[this.tail] = line;
+    this.counts[this.tail] = fieldCount;
+    this.tail++;
+  }
+
+  peekLine(): number | undefined {
+    return this.head < this.tail ? this.lines[this.head] : undefined;
+  }
+
+  peekFieldCount(): number | undefined {
+    return this.head < this.tail ? this.counts[this.head] : undefined;
+  }
+
+  shift(): void {
+    if (this.head < this.tail) this.head++;
+  }
+}

@@ -1,0 +1,692 @@
+import { stat } from 'node:fs/promises';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import { noopProgress, type Progress } from '../util/progress.js';
+import { openCsvFile, type CsvFileReader, type CsvFileReport, type OnRowError } from './csv-reader.js';
+import { EdgeListBuilder } from './edge-list.js';
+import { KgGraph } from './graph.js';
+import type { EdgeKindCount, IngestFileReport, IngestReport, PayloadCoverage } from './ingest-report.js';
+import { KG_FILES, locateCsvFile, type KgFileRole, type LocatedFile } from './kg-files.js';
+import { NodeTableBuilder, type NodeTable } from './node-table.js';
+import { NodePayloads, type EdgeAttribute } from './payloads.js';
+import { Registry } from './registry.js';
+import { describeValue, type KgEdgeRow } from './schemas.js';
+import type { EdgeKind } from './types.js';
+
+export interface IngestOptions {
+  /** `fail` (default) stops at the first bad row with an `INVALID_INPUT_FILE` error; `skip` reports and goes on. */
+  onError?: OnRowError;
+  /** Also read `kg_noncommercial.csv(.gz)` (SIDER side effects, CC BY-NC-SA 4.0). Default false. */
+  includeNonCommercial?: boolean;
+  /** Registry to extend with new types and relations; a copy is taken. Default `Registry.default()`. */
+  registry?: Registry;
+  /** A progress sink, or a factory that receives the total bytes to read (compressed for `.gz`). */
+  progress?: Progress | ((totalBytes: number) => Progress);
+  logger?: Logger;
+  /** Longest accepted field in bytes (default 1 MiB). */
+  maxFieldBytes?: number;
+  /** Error messages kept per file (default 20); every error is counted. */
+  maxErrorsPerFile?: number;
+  signal?: AbortSignal;
+}
+
+export interface IngestResult {
+  graph: KgGraph;
+  payloads: NodePayloads;
+  edgeAttributes: EdgeAttribute[];
+  report: IngestReport;
+}
+
+const PROTEIN_TYPE = 'gene/protein';
+const DRUG_TYPE = 'drug';
+const VARIANT_TYPE = 'variant';
+const NON_COMMERCIAL_NOTE = 'SIDER side effects, CC BY-NC-SA 4.0; pass includeNonCommercial to read it';
+
+type Reject = CsvFileReader<unknown>['reject'];
+type RowHandler<Row> = (record: Row, line: number, reject: Reject) => void;
+
+/**
+ * Reads a PrimeKG-format directory (`kg.csv`, `nodes.csv` and the optional modality files, plain or
+ * gzip) into a {@link KgGraph}, the raw encoder payloads and a report of everything read, skipped
+ * or new. Memory stays proportional to nodes and kept edges, not to file size.
+ */
+export async function ingestKg(directory: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const info = await stat(directory).catch((error: unknown) => {
+    throw new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `KG directory ${directory} cannot be read`,
+      cause: error,
+      details: { directory },
+    });
+  });
+  if (!info.isDirectory())
+    throw new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `${directory} is not a directory`,
+      details: { directory },
+    });
+  const located = {} as Record<KgFileRole, LocatedFile | undefined>;
+  for (const role of Object.keys(KG_FILES) as KgFileRole[])
+    located[role] = await locateCsvFile(directory, KG_FILES[role].baseName);
+  if (located.edges === undefined)
+    throw new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `${directory} has neither kg.csv nor kg.csv.gz`,
+      details: { directory },
+    });
+  return new Ingestion(directory, located, options).run();
+}
+
+class Ingestion {
+  private readonly onError: OnRowError;
+  private readonly includeNonCommercial: boolean;
+  private readonly registry: Registry;
+  private readonly knownTypes: Set<string>;
+  private readonly knownRelations: Set<string>;
+  private readonly logger: Logger;
+  private progress: Progress = noopProgress;
+  private readonly builder = new NodeTableBuilder();
+  private readonly edges: EdgeListBuilder;
+  private readonly edgeKinds: EdgeKind[] = [];
+  private readonly kindIds = new Map<string, number>();
+  private readonly payloads = new NodePayloads();
+  private readonly edgeAttributes: EdgeAttribute[] = [];
+  private readonly files: IngestFileReport[] = [];
+  private readonly coverage = new Map<number, PayloadCoverage>();
+  private nodesLabel = 'nodes.csv';
+  private edgesLabel = 'kg.csv';
+  private lastKind = { relation: '', display: '', head: -1, tail: -1, id: -1 };
+
+  constructor(
+    private readonly directory: string,
+    private readonly located: Record<KgFileRole, LocatedFile | undefined>,
+    private readonly options: IngestOptions,
+  ) {
+    this.onError = options.onError ?? 'fail';
+    this.includeNonCommercial = options.includeNonCommercial ?? false;
+    this.registry = new Registry((options.registry ?? Registry.default()).toJSON());
+    this.knownTypes = new Set(this.registry.nodeTypes);
+    this.knownRelations = new Set(this.registry.relations);
+    this.logger = options.logger ?? noopLogger;
+    this.edges = new EdgeListBuilder(estimateEdgeRows(located.edges!));
+  }
+
+  async run(): Promise<IngestResult> {
+    const started = performance.now();
+    const toRead = (Object.keys(KG_FILES) as KgFileRole[]).filter(
+      (role) =>
+        this.located[role] !== undefined && (role !== 'nonCommercialEdges' || this.includeNonCommercial),
+    );
+    const totalBytes = toRead.reduce((sum, role) => sum + this.located[role]!.bytes, 0);
+    const progress = this.options.progress;
+    this.progress = typeof progress === 'function' ? progress(totalBytes) : (progress ?? noopProgress);
+    this.edgesLabel = this.located.edges!.name;
+
+    const nodesFile = this.located.nodes;
+    const derivedFromEdges = nodesFile === undefined;
+    this.nodesLabel = nodesFile?.name ?? `${this.edgesLabel} (no nodes file; nodes derived from edge rows)`;
+    if (nodesFile) await this.read('nodes', (record, line, reject) => this.addNode(record, line, reject));
+    else this.noteAbsent('nodes');
+    const nodesDone = performance.now();
+
+    await this.readEdgeFile('edges', derivedFromEdges);
+    if (this.located.nonCommercialEdges === undefined) this.noteAbsent('nonCommercialEdges');
+    else if (this.includeNonCommercial) await this.readEdgeFile('nonCommercialEdges', derivedFromEdges);
+    else
+      this.files.push({
+        ...emptyFileReport('nonCommercialEdges', this.located.nonCommercialEdges.name, 'excluded'),
+        note: NON_COMMERCIAL_NOTE,
+      });
+    const edgesDone = performance.now();
+
+    const nodes = this.builder.build();
+    for (let position = 0; position < nodes.count; position++)
+      this.coverageOf(nodes.types[position]!).nodes++;
+    await this.readPayloads(nodes);
+    const payloadsDone = performance.now();
+
+    const arrays = this.edges.build();
+    const graph = new KgGraph({ registry: this.registry, nodes, edgeKinds: this.edgeKinds, ...arrays });
+    const report = this.buildReport(graph, derivedFromEdges, {
+      nodes: nodesDone - started,
+      edges: edgesDone - nodesDone,
+      payloads: payloadsDone - edgesDone,
+      total: performance.now() - started,
+    });
+    this.progress.done(
+      `${graph.nodeCount} nodes, ${graph.edgeCount} edges, ${report.malformedRows} malformed rows`,
+    );
+    return { graph, payloads: this.payloads, edgeAttributes: this.edgeAttributes, report };
+  }
+
+  private async read<Role extends KgFileRole>(
+    role: Role,
+    handle: RowHandler<z.output<(typeof KG_FILES)[Role]['schema']>>,
+  ): Promise<IngestFileReport> {
+    const file = this.located[role]!;
+    const started = performance.now();
+    const reader = openCsvFile(file.path, KG_FILES[role].schema, {
+      onError: this.onError,
+      name: file.name,
+      onBytes: (bytes) => this.progress.tick(bytes),
+      ...(this.options.maxFieldBytes === undefined ? {} : { maxFieldBytes: this.options.maxFieldBytes }),
+      ...(this.options.maxErrorsPerFile === undefined
+        ? {}
+        : { maxErrorsKept: this.options.maxErrorsPerFile }),
+      ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+    });
+    const reject = reader.reject;
+    for await (const row of reader.rows())
+      handle(row.record as z.output<(typeof KG_FILES)[Role]['schema']>, row.line, reject);
+    const fileReport = fromCsvReport(role, reader.report, performance.now() - started);
+    this.files.push(fileReport);
+    this.logger.info('kg file read', {
+      file: file.name,
+      rows: fileReport.rowsRead,
+      skipped: fileReport.rowsSkipped,
+      ms: Math.round(fileReport.durationMs),
+    });
+    return fileReport;
+  }
+
+  private noteAbsent(role: KgFileRole): void {
+    this.files.push({
+      ...emptyFileReport(role, `${KG_FILES[role].baseName}.csv(.gz)`, 'absent'),
+      note: 'not found; no data of this kind',
+    });
+  }
+
+  private typeIdFor(name: string): number {
+    return this.registry.typeId(name) ?? this.registry.addType(name);
+  }
+
+  private addNode(
+    record: z.output<(typeof KG_FILES)['nodes']['schema']>,
+    line: number,
+    reject: Reject,
+  ): void {
+    const existing = this.builder.positionOf(record.node_index);
+    if (existing >= 0) {
+      reject(
+        line,
+        'node_index',
+        `node ${record.node_index} is defined twice (first on line ${this.builder.lineAt(existing)})`,
+      );
+      return;
+    }
+    this.builder.add(
+      record.node_index,
+      record.node_id,
+      this.typeIdFor(record.node_type),
+      record.node_name,
+      record.node_source,
+      line,
+    );
+  }
+
+  private async readEdgeFile(role: 'edges' | 'nonCommercialEdges', derivedFromEdges: boolean): Promise<void> {
+    let kept = 0;
+    let duplicates = 0;
+    const report = await this.read(role, (record, line, reject) => {
+      const heads = derivedFromEdges
+        ? this.deriveEndpoints(record, line, reject)
+        : this.checkEndpoints(record, line, reject);
+      if (heads === undefined) return;
+      const kind = this.kindFor(record.relation, record.display_relation, heads[0], heads[1]);
+      if (this.edges.add(kind, record.x_index, record.y_index)) kept++;
+      else duplicates++;
+    });
+    report.edgesKept = kept;
+    report.duplicatesRemoved = duplicates;
+  }
+
+  /** Type ids of both endpoints when they agree with the nodes file, else rejects the row. */
+  private checkEndpoints(record: KgEdgeRow, line: number, reject: Reject): [number, number] | undefined {
+    const head = this.checkEndpoint(record.x_index, record.x_id, record.x_type, 'x', line, reject);
+    if (head < 0) return undefined;
+    const tail = this.checkEndpoint(record.y_index, record.y_id, record.y_type, 'y', line, reject);
+    if (tail < 0) return undefined;
+    return [head, tail];
+  }
+
+  private checkEndpoint(
+    index: number,
+    id: string,
+    type: string,
+    side: 'x' | 'y',
+    line: number,
+    reject: Reject,
+  ) {
+    const position = this.builder.positionOf(index);
+    if (position < 0) {
+      reject(line, `${side}_index`, `node ${index} is not in ${this.nodesLabel}`);
+      return -1;
+    }
+    return this.matchNode(position, index, id, type, side, line, reject, `in ${this.nodesLabel}`);
+  }
+
+  private matchNode(
+    position: number,
+    index: number,
+    id: string,
+    type: string,
+    side: 'x' | 'y',
+    line: number,
+    reject: Reject,
+    where: string,
+  ): number {
+    const typeId = this.builder.typeAt(position);
+    const knownType = this.registry.nodeTypes[typeId]!;
+    if (knownType !== type) {
+      reject(
+        line,
+        `${side}_type`,
+        `${describeValue(type)} does not match the type '${knownType}' of node ${index} ${where}`,
+      );
+      return -1;
+    }
+    const knownId = this.builder.idAt(position);
+    if (knownId !== id) {
+      reject(
+        line,
+        `${side}_id`,
+        `${describeValue(id)} does not match the id '${knownId}' of node ${index} ${where}`,
+      );
+      return -1;
+    }
+    return typeId;
+  }
+
+  /** Without nodes.csv: the first row naming a node defines it; later rows must agree. */
+  private deriveEndpoints(record: KgEdgeRow, line: number, reject: Reject): [number, number] | undefined {
+    const sides = [
+      {
+        index: record.x_index,
+        id: record.x_id,
+        type: record.x_type,
+        name: record.x_name,
+        source: record.x_source,
+      },
+      {
+        index: record.y_index,
+        id: record.y_id,
+        type: record.y_type,
+        name: record.y_name,
+        source: record.y_source,
+      },
+    ] as const;
+    const [head, tail] = sides;
+    if (head.index === tail.index && (head.type !== tail.type || head.id !== tail.id)) {
+      reject(line, 'y_type', `node ${tail.index} appears twice in this row with different types or ids`);
+      return undefined;
+    }
+    for (const [number, side] of sides.entries()) {
+      const position = this.builder.positionOf(side.index);
+      if (position < 0) continue;
+      const where = `given on line ${this.builder.lineAt(position)}`;
+      if (
+        this.matchNode(
+          position,
+          side.index,
+          side.id,
+          side.type,
+          number === 0 ? 'x' : 'y',
+          line,
+          reject,
+          where,
+        ) < 0
+      )
+        return undefined;
+    }
+    const typeIds: number[] = [];
+    for (const side of sides) {
+      let position = this.builder.positionOf(side.index);
+      if (position < 0)
+        position = this.builder.add(
+          side.index,
+          side.id,
+          this.typeIdFor(side.type),
+          side.name,
+          side.source,
+          line,
+        );
+      typeIds.push(this.builder.typeAt(position));
+    }
+    return [typeIds[0]!, typeIds[1]!];
+  }
+
+  private kindFor(relation: string, display: string, head: number, tail: number): number {
+    const last = this.lastKind;
+    if (last.relation === relation && last.display === display && last.head === head && last.tail === tail)
+      return last.id;
+    const key = `${relation}\u0000${display}\u0000${head}\u0000${tail}`;
+    let id = this.kindIds.get(key);
+    if (id === undefined) {
+      if (this.edgeKinds.length > 0xffff)
+        throw new AppError({
+          code: 'INVALID_INPUT_FILE',
+          message: `${this.edgesLabel}: more than 65536 edge kinds (relation, display_relation, x_type, y_type)`,
+        });
+      if (this.registry.relationId(display) === undefined) this.registry.addRelation(display);
+      id = this.edgeKinds.length;
+      this.edgeKinds.push({
+        relation,
+        displayRelation: display,
+        headType: this.registry.nodeTypes[head]!,
+        tailType: this.registry.nodeTypes[tail]!,
+      });
+      this.kindIds.set(key, id);
+    }
+    this.lastKind = { relation, display, head, tail, id };
+    return id;
+  }
+
+  private coverageOf(typeId: number): PayloadCoverage {
+    let coverage = this.coverage.get(typeId);
+    if (coverage === undefined) {
+      coverage = {
+        nodes: 0,
+        sequence: 0,
+        smiles: 0,
+        textRecord: 0,
+        definition: 0,
+        description: 0,
+        variant: 0,
+        variantPosition: 0,
+      };
+      this.coverage.set(typeId, coverage);
+    }
+    return coverage;
+  }
+
+  private async readPayloads(nodes: NodeTable): Promise<void> {
+    const { payloads } = this;
+    const nodeAt = (
+      index: number,
+      expectedType: string | undefined,
+      idColumn: string,
+      id: string,
+      line: number,
+      reject: Reject,
+    ): number => {
+      const position = nodes.positionOf(index);
+      if (position < 0) {
+        reject(line, 'node_index', `node ${index} is not in ${this.nodesLabel}`);
+        return -1;
+      }
+      const type = this.registry.nodeTypes[nodes.types[position]!]!;
+      if (expectedType !== undefined && type !== expectedType) {
+        reject(line, 'node_index', `node ${index} is a ${type} node, not ${expectedType}`);
+        return -1;
+      }
+      if (nodes.ids[position] !== id) {
+        reject(
+          line,
+          idColumn,
+          `${describeValue(id)} does not match the id '${nodes.ids[position]}' of node ${index} in ${this.nodesLabel}`,
+        );
+        return -1;
+      }
+      return position;
+    };
+    const stored = (file: IngestFileReport) => {
+      file.payloadsKept = file.rowsRead - file.rowsSkipped;
+    };
+
+    if (this.located.proteinSequences) {
+      const report = await this.read('proteinSequences', (record, line, reject) => {
+        const position = nodeAt(record.node_index, PROTEIN_TYPE, 'entrez_id', record.entrez_id, line, reject);
+        if (position < 0) return;
+        if (payloads.proteins.has(record.node_index))
+          return reject(line, 'node_index', `node ${record.node_index} already has a protein sequence`);
+        payloads.proteins.set(record.node_index, {
+          sequence: record.sequence,
+          entrezId: record.entrez_id,
+          ...(record.symbol === '' ? {} : { symbol: record.symbol }),
+          ...(record.uniprot_id === '' ? {} : { uniprotId: record.uniprot_id }),
+        });
+        this.coverageOf(nodes.types[position]!).sequence++;
+      });
+      stored(report);
+    } else this.noteAbsent('proteinSequences');
+
+    if (this.located.drugSmiles) {
+      const report = await this.read('drugSmiles', (record, line, reject) => {
+        const position = nodeAt(
+          record.node_index,
+          DRUG_TYPE,
+          'drugbank_id',
+          record.drugbank_id,
+          line,
+          reject,
+        );
+        if (position < 0) return;
+        if (payloads.molecules.has(record.node_index))
+          return reject(line, 'node_index', `node ${record.node_index} already has a SMILES`);
+        payloads.molecules.set(record.node_index, {
+          smiles: record.smiles,
+          drugbankId: record.drugbank_id,
+          name: record.name,
+        });
+        this.coverageOf(nodes.types[position]!).smiles++;
+      });
+      stored(report);
+    } else this.noteAbsent('drugSmiles');
+
+    if (this.located.textFeatures) {
+      const report = await this.read('textFeatures', (record, line, reject) => {
+        const position = nodes.positionOf(record.node_index);
+        const type = position < 0 ? undefined : this.registry.nodeTypes[nodes.types[position]!];
+        if (type !== undefined && type !== record.node_type)
+          return reject(
+            line,
+            'node_type',
+            `${describeValue(record.node_type)} does not match the type '${type}' of node ${record.node_index} in ${this.nodesLabel}`,
+          );
+        if (nodeAt(record.node_index, undefined, 'node_id', record.node_id, line, reject) < 0) return;
+        const existing = payloads.texts.get(record.node_index);
+        // drug_text is read after this file, so any entry here came from an earlier text_features row.
+        if (existing !== undefined)
+          return reject(line, 'node_index', `node ${record.node_index} already has a text_features row`);
+        payloads.texts.set(record.node_index, {
+          name: record.name,
+          ...(record.definition === undefined ? {} : { definition: record.definition }),
+        });
+        const coverage = this.coverageOf(nodes.types[position]!);
+        coverage.textRecord++;
+        if (record.definition !== undefined) coverage.definition++;
+      });
+      stored(report);
+    } else this.noteAbsent('textFeatures');
+
+    if (this.located.drugText) {
+      const report = await this.read('drugText', (record, line, reject) => {
+        const position = nodeAt(
+          record.node_index,
+          DRUG_TYPE,
+          'drugbank_id',
+          record.drugbank_id,
+          line,
+          reject,
+        );
+        if (position < 0) return;
+        const existing = payloads.texts.get(record.node_index);
+        if (existing?.description !== undefined)
+          return reject(line, 'node_index', `node ${record.node_index} already has a description`);
+        payloads.texts.set(record.node_index, {
+          ...existing,
+          name: existing?.name ?? record.name,
+          description: record.description,
+        });
+        this.coverageOf(nodes.types[position]!).description++;
+      });
+      stored(report);
+    } else this.noteAbsent('drugText');
+
+    if (this.located.variantFeatures) {
+      const report = await this.read('variantFeatures', (record, line, reject) => {
+        const position = nodeAt(record.node_index, VARIANT_TYPE, 'rsid', record.rsid, line, reject);
+        if (position < 0) return;
+        if (payloads.variants.has(record.node_index))
+          return reject(line, 'node_index', `node ${record.node_index} already has variant features`);
+        payloads.variants.set(record.node_index, {
+          rsid: record.rsid,
+          ...(record.chrom === undefined ? {} : { chromosome: record.chrom }),
+          ...(record.pos === undefined ? {} : { position: record.pos }),
+          ...(record.mapped_gene === undefined ? {} : { mappedGene: record.mapped_gene }),
+          ...(record.context === undefined ? {} : { context: record.context }),
+          ...(record.risk_allele === undefined ? {} : { riskAllele: record.risk_allele }),
+        });
+        const coverage = this.coverageOf(nodes.types[position]!);
+        coverage.variant++;
+        if (record.chrom !== undefined && record.pos !== undefined) coverage.variantPosition++;
+      });
+      stored(report);
+    } else this.noteAbsent('variantFeatures');
+
+    if (this.located.edgeAttributes) {
+      const kindsByRelation = new Map<string, number[]>();
+      this.edgeKinds.forEach((kind, id) => {
+        const ids = kindsByRelation.get(kind.relation) ?? [];
+        ids.push(id);
+        kindsByRelation.set(kind.relation, ids);
+      });
+      const seen = new Set<string>();
+      const report = await this.read('edgeAttributes', (record, line, reject) => {
+        if (!nodes.has(record.x_index))
+          return reject(line, 'x_index', `node ${record.x_index} is not in ${this.nodesLabel}`);
+        if (!nodes.has(record.y_index))
+          return reject(line, 'y_index', `node ${record.y_index} is not in ${this.nodesLabel}`);
+        const kinds = kindsByRelation.get(record.relation) ?? [];
+        if (!kinds.some((kind) => this.edges.has(kind, record.x_index, record.y_index)))
+          return reject(
+            line,
+            undefined,
+            `there is no ${record.relation} edge from node ${record.x_index} to node ${record.y_index}`,
+          );
+        const key = `${record.x_index}:${record.y_index}:${record.relation}`;
+        if (seen.has(key))
+          return reject(
+            line,
+            undefined,
+            `repeats the attributes of the ${record.relation} edge ${record.x_index} → ${record.y_index}`,
+          );
+        seen.add(key);
+        this.edgeAttributes.push({
+          head: record.x_index,
+          tail: record.y_index,
+          relation: record.relation,
+          ...(record.pvalue_mlog === undefined ? {} : { pvalueMlog: record.pvalue_mlog }),
+          ...(record.or_beta === undefined ? {} : { orBeta: record.or_beta }),
+          ...(record.pubmed_id === undefined ? {} : { pubmedId: record.pubmed_id }),
+        });
+      });
+      stored(report);
+    } else this.noteAbsent('edgeAttributes');
+  }
+
+  private buildReport(
+    graph: KgGraph,
+    derivedFromEdges: boolean,
+    durationMs: IngestReport['durationMs'],
+  ): IngestReport {
+    const registry = this.registry;
+    const nodesByType = new Map<number, number>();
+    for (let position = 0; position < graph.nodes.count; position++) {
+      const typeId = graph.nodes.types[position]!;
+      nodesByType.set(typeId, (nodesByType.get(typeId) ?? 0) + 1);
+    }
+    const byType: Record<string, number> = {};
+    for (const [typeId, count] of [...nodesByType].sort((left, right) => left[0] - right[0]))
+      byType[registry.nodeTypes[typeId]!] = count;
+
+    const kindCounts = graph.edgeCountsByKind();
+    const byKind: EdgeKindCount[] = graph.edgeKinds.map((kind) => ({
+      relation: kind.relation,
+      displayRelation: kind.displayRelation,
+      headType: kind.headType,
+      tailType: kind.tailType,
+      edges: kindCounts[kind.id]!,
+    }));
+    const edgesByRelation = new Map<string, number>();
+    for (const kind of byKind)
+      edgesByRelation.set(
+        kind.displayRelation,
+        (edgesByRelation.get(kind.displayRelation) ?? 0) + kind.edges,
+      );
+
+    const payloadCoverage: Record<string, PayloadCoverage> = {};
+    for (const [typeId, coverage] of [...this.coverage].sort((left, right) => left[0] - right[0]))
+      payloadCoverage[registry.nodeTypes[typeId]!] = coverage;
+
+    const edgeFiles = this.files.filter(
+      (file) => file.role === 'edges' || file.role === 'nonCommercialEdges',
+    );
+    return {
+      directory: this.directory,
+      onError: this.onError,
+      includeNonCommercial: this.includeNonCommercial,
+      files: this.files,
+      nodes: { total: graph.nodeCount, byType, derivedFromEdges },
+      edges: {
+        rowsRead: edgeFiles.reduce((sum, file) => sum + file.rowsRead, 0),
+        kept: graph.edgeCount,
+        duplicatesRemoved: edgeFiles.reduce((sum, file) => sum + (file.duplicatesRemoved ?? 0), 0),
+        byKind,
+      },
+      malformedRows: this.files.reduce((sum, file) => sum + file.rowsSkipped, 0),
+      unknownNodeTypes: registry.nodeTypes
+        .map((name, id) => ({ name, id, nodes: nodesByType.get(id) ?? 0 }))
+        .filter((type) => !this.knownTypes.has(type.name)),
+      unknownRelations: registry.relations
+        .map((name, id) => ({ name, id, edges: edgesByRelation.get(name) ?? 0 }))
+        .filter((relation) => !this.knownRelations.has(relation.name)),
+      payloadCoverage,
+      edgeAttributes: this.edgeAttributes.length,
+      durationMs,
+    };
+  }
+}
+
+function emptyFileReport(
+  role: KgFileRole,
+  file: string,
+  status: IngestFileReport['status'],
+): IngestFileReport {
+  return {
+    role,
+    file,
+    status,
+    rowsRead: 0,
+    rowsSkipped: 0,
+    errors: [],
+    errorsOmitted: 0,
+    extraColumns: [],
+    blankLines: 0,
+    bytesRead: 0,
+    durationMs: 0,
+  };
+}
+
+function fromCsvReport(role: KgFileRole, report: CsvFileReport, durationMs: number): IngestFileReport {
+  return {
+    role,
+    file: report.file,
+    status: 'read',
+    rowsRead: report.rowsRead,
+    rowsSkipped: report.rowsSkipped,
+    errors: report.errors,
+    errorsOmitted: report.errorsOmitted,
+    extraColumns: report.extraColumns,
+    blankLines: report.blankLines,
+    bytesRead: report.bytesRead,
+    durationMs,
+  };
+}
+
+/** PrimeKG rows average 115-130 bytes and gzip about 10:1; a close first guess avoids regrowing. */
+function estimateEdgeRows(file: LocatedFile): number {
+  const uncompressed = file.gzip ? file.bytes * 10 : file.bytes;
+  return Math.min(Math.max(Math.ceil(uncompressed / 120), 1 << 16), 1 << 24);
+}

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  columnsOf,
+  describeValue,
+  drugSmilesRowSchema,
+  drugTextRowSchema,
+  edgeAttributeRowSchema,
+  kgEdgeRowSchema,
+  nodeRowSchema,
+  proteinSequenceRowSchema,
+  textFeatureRowSchema,
+  variantFeatureRowSchema,
+} from '../../src/kg/schemas.js';
+import { createTemporaryDirectory, readAllRows } from './csv-test-helpers.js';
+
+let directory: Awaited<ReturnType<typeof createTemporaryDirectory>>;
+beforeAll(async () => {
+  directory = await createTemporaryDirectory();
+});
+afterAll(async () => {
+  await directory.cleanup();
+});
+
+describe('schemas: one per PrimeKG file, columns in file order', () => {
+  it('lists the PrimeKG and modality columns', () => {
+    expect(columnsOf(kgEdgeRowSchema)).toEqual([
+      'relation',
+      'display_relation',
+      'x_index',
+      'x_id',
+      'x_type',
+      'x_name',
+      'x_source',
+      'y_index',
+      'y_id',
+      'y_type',
+      'y_name',
+      'y_source',
+    ]);
+    expect(columnsOf(nodeRowSchema)).toEqual([
+      'node_index',
+      'node_id',
+      'node_type',
+      'node_name',
+      'node_source',
+    ]);
+    expect(columnsOf(proteinSequenceRowSchema)).toEqual([
+      'node_index',
+      'entrez_id',
+      'symbol',
+      'uniprot_id',
+      'sequence',
+    ]);
+    expect(columnsOf(drugSmilesRowSchema)).toEqual(['node_index', 'drugbank_id', 'name', 'smiles']);
+    expect(columnsOf(textFeatureRowSchema)).toEqual([
+      'node_index',
+      'node_type',
+      'node_id',
+      'name',
+      'definition',
+    ]);
+    expect(columnsOf(variantFeatureRowSchema)).toEqual([
+      'node_index',
+      'rsid',
+      'chrom',
+      'pos',
+      'mapped_gene',
+      'context',
+      'risk_allele',
+    ]);
+    expect(columnsOf(drugTextRowSchema)).toEqual(['node_index', 'drugbank_id', 'name', 'description']);
+    expect(columnsOf(edgeAttributeRowSchema)).toEqual([
+      'x_index',
+      'y_index',
+      'relation',
+      'pvalue_mlog',
+      'or_beta',
+      'pubmed_id',
+    ]);
+  });
+});
+
+describe('schemas: parsing each file type', () => {
+  it('protein_sequences: typed row, then bad sequences', async () => {
+    const path = await directory.write(
+      'protein_sequences.csv',
+      'node_index,entrez_id,symbol,uniprot_id,sequence\n' +
+        '39574,1,A1BG,P04217,MSMLVVFLLLWGVTWGPVTEAAIFYETQPSLW\n' +
+        '39575,2,,,MGKNKLLHPSLVLLLLVLLPTDAS\n' +
+        '39576,3,X,P1,MSK1L\n' +
+        '39577,4,Y,P2,\n',
+    );
+    const { rows, errors } = await readAllRows(path, proteinSequenceRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      {
+        node_index: 39574,
+        entrez_id: '1',
+        symbol: 'A1BG',
+        uniprot_id: 'P04217',
+        sequence: 'MSMLVVFLLLWGVTWGPVTEAAIFYETQPSLW',
+      },
+      { node_index: 39575, entrez_id: '2', symbol: '', uniprot_id: '', sequence: 'MGKNKLLHPSLVLLLLVLLPTDAS' },
+    ]);
+    expect(errors).toMatchInlineSnapshot(`
+      [
+        "protein_sequences.csv line 4, column sequence: expected amino-acid letters A-Z, got '1' at position 4",
+        "protein_sequences.csv line 5, column sequence: must not be empty",
+      ]
+    `);
+  });
+
+  it('drug_smiles: SMILES may not hold whitespace', async () => {
+    const path = await directory.write(
+      'drug_smiles.csv.gz',
+      'node_index,drugbank_id,name,smiles\n24074,DB00006,Bivalirudin,CC[C@H](C)N\n24075,DB00007,Leuprolide,CC N\n24076,,X,C\n',
+    );
+    const { rows, errors } = await readAllRows(path, drugSmilesRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      { node_index: 24074, drugbank_id: 'DB00006', name: 'Bivalirudin', smiles: 'CC[C@H](C)N' },
+    ]);
+    expect(errors).toMatchInlineSnapshot(`
+      [
+        "drug_smiles.csv.gz line 3, column smiles: SMILES must not contain whitespace or control characters, got ' ' at position 3",
+        "drug_smiles.csv.gz line 4, column drugbank_id: must not be empty",
+      ]
+    `);
+  });
+
+  it('text_features: the definition may be empty', async () => {
+    const path = await directory.write(
+      'text_features.csv',
+      'node_index,node_type,node_id,name,definition\n' +
+        '0,biological_process,GO:0000002,mitochondrial genome maintenance,"The maintenance of the structure, and integrity."\n' +
+        '67796,pathway,PC7_3065,Degradation of the extracellular matrix,\n' +
+        '5,,GO:5,x,y\n',
+    );
+    const { rows, errors } = await readAllRows(path, textFeatureRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      {
+        node_index: 0,
+        node_type: 'biological_process',
+        node_id: 'GO:0000002',
+        name: 'mitochondrial genome maintenance',
+        definition: 'The maintenance of the structure, and integrity.',
+      },
+      {
+        node_index: 67796,
+        node_type: 'pathway',
+        node_id: 'PC7_3065',
+        name: 'Degradation of the extracellular matrix',
+        definition: undefined,
+      },
+    ]);
+    expect(errors).toEqual(['text_features.csv line 4, column node_type: must not be empty']);
+  });
+
+  it('variant_features: position fields are optional, pos must be an integer', async () => {
+    const path = await directory.write(
+      'variant_features.csv',
+      'node_index,rsid,chrom,pos,mapped_gene,context,risk_allele\n' +
+        '69249,rs1000113,5,150860514,IRGM - ZNF300,intergenic,T\n' +
+        '69250,rs10005603,,,,,?\n' +
+        '69251,rs1,X,12.5,G,c,A\n',
+    );
+    const { rows, errors } = await readAllRows(path, variantFeatureRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      {
+        node_index: 69249,
+        rsid: 'rs1000113',
+        chrom: '5',
+        pos: 150860514,
+        mapped_gene: 'IRGM - ZNF300',
+        context: 'intergenic',
+        risk_allele: 'T',
+      },
+      {
+        node_index: 69250,
+        rsid: 'rs10005603',
+        chrom: undefined,
+        pos: undefined,
+        mapped_gene: undefined,
+        context: undefined,
+        risk_allele: '?',
+      },
+    ]);
+    expect(errors).toEqual([
+      "variant_features.csv line 4, column pos: expected a non-negative integer, got '12.5'",
+    ]);
+  });
+
+  it('drug_text: the description is required', async () => {
+    const path = await directory.write(
+      'drug_text.csv',
+      'node_index,drugbank_id,name,description\n24070,DB00001,Lepirudin,"Lepirudin is identical to natural hirudin, except..."\n24071,DB00002,Cetuximab,\n',
+    );
+    const { rows, errors } = await readAllRows(path, drugTextRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      {
+        node_index: 24070,
+        drugbank_id: 'DB00001',
+        name: 'Lepirudin',
+        description: 'Lepirudin is identical to natural hirudin, except...',
+      },
+    ]);
+    expect(errors).toEqual(['drug_text.csv line 3, column description: must not be empty']);
+  });
+
+  it('edge_attributes: optional numbers, scientific notation accepted', async () => {
+    const path = await directory.write(
+      'edge_attributes.csv',
+      'x_index,y_index,relation,pvalue_mlog,or_beta,pubmed_id\n' +
+        '69249,23627,variant_disease,6.522879,1.54,17554300\n' +
+        '69250,21387,variant_disease,1e-3,,\n' +
+        '69251,21387,variant_disease,NaN,1,2\n' +
+        '69252,21387,variant_disease,7,1.2.3,2\n',
+    );
+    const { rows, errors } = await readAllRows(path, edgeAttributeRowSchema);
+    expect(rows.map((row) => row.record)).toEqual([
+      {
+        x_index: 69249,
+        y_index: 23627,
+        relation: 'variant_disease',
+        pvalue_mlog: 6.522879,
+        or_beta: 1.54,
+        pubmed_id: '17554300',
+      },
+      {
+        x_index: 69250,
+        y_index: 21387,
+        relation: 'variant_disease',
+        pvalue_mlog: 0.001,
+        or_beta: undefined,
+        pubmed_id: undefined,
+      },
+    ]);
+    expect(errors).toEqual([
+      "edge_attributes.csv line 4, column pvalue_mlog: expected a number, got 'NaN'",
+      "edge_attributes.csv line 5, column or_beta: expected a number, got '1.2.3'",
+    ]);
+  });
+});
+
+describe('describeValue', () => {
+  it('quotes, shortens and escapes values for messages', () => {
+    expect(describeValue('abc')).toBe("'abc'");
+    expect(describeValue('a\u0000b\n')).toBe("'a\\u0000b\\n'");
+    expect(describeValue('x'.repeat(50))).toBe(`'${'x'.repeat(40)}…'`);
+  });
+});
