@@ -36,6 +36,8 @@ export interface SearchOptions {
   allowIndices?: ReadonlySet<number>;
   /** Exclude these node indices. */
   excludeIndices?: ReadonlySet<number>;
+  /** Compare against every row even where an ANN index exists (ground truth, small tables). */
+  exact?: boolean;
 }
 
 export interface TableInfo {
@@ -46,6 +48,8 @@ export interface TableInfo {
   dimension: number;
   projectedDimension: number | null;
   annIndex: boolean;
+  /** Whether the `projected` column has an ANN index (absent: unknown or not applicable). */
+  projectedAnnIndex?: boolean;
 }
 
 /**
@@ -59,7 +63,7 @@ export interface VectorStore {
   getRows(type: string, nodeIndices: readonly number[]): Promise<NodeRow[]>;
   /** Cosine search over rows that have the column filled. */
   search(type: string, query: Float32Array, options: SearchOptions): Promise<SearchHit[]>;
-  /** All filled vectors of a column as one row-major matrix, with their node indices. */
+  /** All filled vectors of a column as one row-major matrix, with their node indices (ascending). */
   readVectors(
     type: string,
     column: VectorColumn,
