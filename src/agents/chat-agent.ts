@@ -51,6 +51,10 @@ export interface EvidenceItem {
   score: number;
   kind: 'kg-fact' | 'bridge-prediction';
   source: string;
+  /** The linked entity or attachment the fact is about (the head; `entity` is the tail). */
+  subject?: EvidenceEntity;
+  /** One-line statement as the model sees it, e.g. `Imatinib —target→ ABL1 (… KG fact)`. */
+  text?: string;
 }
 
 export interface TokenUsage {
@@ -69,6 +73,19 @@ export interface ChatAnswer {
   usage: TokenUsage;
   /** `length` when generation stopped at the token cap. Defaults to `stop`. */
   finishReason?: 'stop' | 'length';
+  /** How the answer cites the evidence; set by agents that check citations. */
+  citationCheck?: CitationCheck;
+}
+
+/** Citations found in an answer, checked against the evidence ids it was given. */
+export interface CitationCheck {
+  /** Cited ids that exist in the evidence, in order of first use (same as `citations`). */
+  valid: string[];
+  /** Cited ids that are not in the evidence (the model invented them), in order of first use. */
+  unknown: string[];
+  /** Sentences in the answer, and how many cite nothing (allowed, e.g. "the evidence does not say"). */
+  sentences: number;
+  uncitedSentences: number;
 }
 
 /**

@@ -1,4 +1,8 @@
-import initRDKitModule, { type MainModule, type Mol } from '@rdkit/rdkit';
+import rdkitPackage, { type MainModule, type Mol } from '@rdkit/rdkit';
+
+// The package is CommonJS whose typings declare an ES default export: under NodeNext the default
+// import is the `module.exports` object, which is itself the factory (and also has `.default`).
+const initRDKitModule = rdkitPackage as unknown as (options?: unknown) => Promise<MainModule>;
 
 export type RDKitModule = MainModule;
 export type RDKitMol = Mol;

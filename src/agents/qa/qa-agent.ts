@@ -1,0 +1,358 @@
+import { z } from 'zod';
+import { AppError, describeError } from '../../errors.js';
+import type { LlmClient, LlmUsage } from '../../llm/llm-client.js';
+import { estimateMessageTokens, fitEvidence } from '../../llm/prompt-budget.js';
+import {
+  buildQaMessages,
+  formatEvidenceItem,
+  type PromptEvidence,
+  type PromptLibrary,
+} from '../../llm/prompts.js';
+import { isLlmNotConfigured } from '../../llm/unconfigured.js';
+import {
+  numberEvidence,
+  orderEvidence,
+  type Evidence,
+  type EvidenceDraft,
+  type EvidenceEntity,
+  type EvidenceSource,
+} from '../../retrieval/evidence.js';
+import type { RetrievalRequestInput } from '../../retrieval/retrieval-request.js';
+import type { Retriever } from '../../retrieval/retriever.js';
+import type { NameLookup } from '../../store/name-lookup.js';
+import { noopLogger, type Logger } from '../../util/logger.js';
+import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
+import { checkCitations } from './citations.js';
+import { linkEntities, suggestEntities } from './entity-linking.js';
+import { evidenceOnlyAnswer } from './evidence-answer.js';
+import { classifyQuestion, retrievalTargets, type RetrievalTarget } from './question-intent.js';
+
+export const qaAgentOptionsSchema = z.object({
+  /** Bridge predictions per subject and target type, unless the request sets `topK`. */
+  topK: z.number().int().min(1).max(100).default(5),
+  /** KG facts per subject and target type. */
+  maxKnownPerType: z.number().int().min(0).max(200).default(8),
+  /** Entities linked in one question. */
+  maxEntities: z.number().int().min(1).max(10).default(3),
+  /** Evidence items at most, before the token budget trims further. */
+  maxEvidence: z.number().int().min(1).max(500).default(40),
+  /** The whole prompt (system, evidence, question) in estimated tokens; evidence is trimmed by rank to fit. */
+  maxPromptTokens: z.number().int().min(256).default(6_000),
+  /** Answer cap unless the request sets `maxTokens`. */
+  maxOutputTokens: z.number().int().min(16).max(8_192).default(700),
+  temperature: z.number().min(0).max(2).default(0.2),
+  /** Deadline for the whole LLM answer; past it the agent answers from evidence. Default: the client's own timeouts. */
+  llmTimeoutMs: z.number().int().positive().optional(),
+  /** Bridge predictions scoring below this cosine are left out of the evidence (KG facts never are). */
+  minPredictionScore: z.number().min(-1).max(1).default(0),
+  /** Characters of a definition quoted in an evidence line. */
+  definitionCharacters: z.number().int().min(0).max(2_000).default(240),
+  /** Prompt template version; default the highest. */
+  promptVersion: z.number().int().positive().optional(),
+});
+export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
+
+export interface QaAgentDependencies {
+  retriever: Retriever;
+  lookup: NameLookup;
+  prompts: PromptLibrary;
+  /** Absent or unconfigured: every answer is evidence-only. */
+  llm?: LlmClient | undefined;
+  logger?: Logger;
+}
+
+export const NO_LLM_REASON = 'no LLM configured';
+export const NO_ENTITY_REASON = 'no entity recognised in the question';
+export const NO_EVIDENCE_REASON = 'no evidence found to ground an answer on';
+
+interface Subject {
+  entity: EvidenceEntity;
+  request: RetrievalRequestInput;
+  fieldPrefix: string;
+  targets: RetrievalTarget[];
+}
+
+interface Prepared {
+  question: string;
+  subjects: Subject[];
+  evidence: Evidence[];
+  messages: ReturnType<typeof buildQaMessages>;
+  /** Why some subject got no bridge predictions. */
+  predictionNotes: string[];
+}
+
+const zeroUsage: LlmUsage = { promptTokens: 0, completionTokens: 0 };
+
+/**
+ * Grounded QA: link entities in the question, encode attachments, retrieve KG facts and bridge
+ * predictions for each, number them as evidence (E1…), trim them to the prompt budget, and stream
+ * the LLM's answer with checked citations. Without a usable LLM the answer is built from the
+ * evidence alone.
+ */
+export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgentOptions = {}): ChatAgent {
+  const settings = qaAgentOptionsSchema.parse(options);
+  const { retriever, prompts } = dependencies;
+  const logger = dependencies.logger ?? noopLogger;
+
+  const subjectsFor = (
+    input: ChatInput,
+    intents: ReturnType<typeof classifyQuestion>,
+    linked: ReturnType<typeof linkEntities>,
+  ): Subject[] => {
+    const subjects: Subject[] = [];
+    const add = (
+      entity: EvidenceEntity,
+      headType: string,
+      request: Omit<RetrievalRequestInput, 'targetTypes' | 'relations'>,
+      fieldPrefix: string,
+    ) => {
+      const targets = retrievalTargets(retriever.graph, headType, intents);
+      if (targets.length === 0) return;
+      subjects.push({
+        entity,
+        fieldPrefix,
+        targets,
+        request: {
+          ...request,
+          targetTypes: targets.map((target) => target.tailType),
+          relations: [...new Set(targets.flatMap((target) => target.relations))],
+          k: input.options?.topK ?? settings.topK,
+          maxKnown: settings.maxKnownPerType,
+          includeKnown: true,
+          includePredicted: true,
+        },
+      });
+    };
+    const attachments = input.attachments ?? {};
+    if (attachments.smiles !== undefined)
+      add(
+        { type: 'drug', id: 'attachment:smiles', name: 'the attached molecule' },
+        'drug',
+        { smiles: attachments.smiles },
+        'attachments.',
+      );
+    if (attachments.protein !== undefined)
+      add(
+        { type: 'gene/protein', id: 'attachment:protein', name: 'the attached protein' },
+        'gene/protein',
+        { protein: attachments.protein },
+        'attachments.',
+      );
+    for (const entity of linked.entities)
+      add(
+        { type: entity.type, id: entity.id, name: entity.name },
+        entity.type,
+        { entity: { type: entity.type, id: entity.id } },
+        '',
+      );
+    return subjects;
+  };
+
+  const prepare = async (input: ChatInput): Promise<Prepared> => {
+    const linked = linkEntities(
+      input.messages,
+      dependencies.lookup,
+      retriever.entities,
+      settings.maxEntities,
+    );
+    const intents = classifyQuestion(linked.question);
+    const subjects = subjectsFor(input, intents, linked);
+
+    const sources: EvidenceSource[] = [];
+    const predictionNotes: string[] = [];
+    for (const subject of subjects) {
+      const response = await retriever.retrieve(subject.request, {
+        ...(input.signal ? { signal: input.signal } : {}),
+        fieldPrefix: subject.fieldPrefix,
+        unavailablePredictions: 'skip',
+        previewCharacters: settings.definitionCharacters,
+      });
+      if (!response.query.predictions.available) predictionNotes.push(response.query.predictions.reason);
+      const results = response.results.filter(
+        (result) => result.known || (result.score !== null && result.score >= settings.minPredictionScore),
+      );
+      sources.push({ subject: subject.entity, response: { query: response.query, results } });
+    }
+    const priorityOf = new Map(
+      subjects.map((subject) => [subject.entity, subject.targets.map((target) => target.tailType)]),
+    );
+    const drafts = orderEvidence(sources, {
+      priority: (result, subject) => priorityOf.get(subject)?.indexOf(result.type) ?? 0,
+    }).slice(0, settings.maxEvidence);
+
+    const attachments = {
+      ...(input.attachments?.smiles !== undefined ? { smiles: input.attachments.smiles } : {}),
+      ...(input.attachments?.protein !== undefined ? { protein: input.attachments.protein } : {}),
+    };
+    const render = (evidence: readonly Evidence[]) =>
+      buildQaMessages(prompts, {
+        question: linked.question,
+        evidence: evidence.map(toPromptEvidence),
+        attachments,
+        ...(settings.promptVersion === undefined ? {} : { version: settings.promptVersion }),
+      });
+    const budget = Math.max(0, settings.maxPromptTokens - estimateMessageTokens(render([])));
+    const evidence = numberEvidence(fitDrafts(drafts, budget));
+    return {
+      question: linked.question,
+      subjects,
+      evidence,
+      messages: render(evidence),
+      predictionNotes: [...new Set(predictionNotes)],
+    };
+  };
+
+  /**
+   * Streams the evidence-only answer. `streamed` is LLM text already sent (a stream that broke off):
+   * it stays, followed by a note, so the client's text and `answer.text` agree.
+   */
+  async function* evidenceOnly(prepared: Prepared, reason: string, streamed = ''): AsyncGenerator<ChatEvent> {
+    const sentences = evidenceOnlyAnswer(prepared.evidence);
+    if (prepared.predictionNotes.length > 0)
+      sentences.push(`(Bridge predictions were not available: ${prepared.predictionNotes.join('; ')}.)`);
+    const note =
+      streamed === '' ? '' : '\n\n(The language model stopped before finishing; evidence summary:)\n';
+    let text = streamed;
+    for (const [position, sentence] of sentences.entries()) {
+      const piece = position === 0 ? `${note}${sentence}` : ` ${sentence}`;
+      text += piece;
+      yield { type: 'answer-delta', text: piece };
+    }
+    yield {
+      type: 'answer-end',
+      answer: finalAnswer(text, prepared.evidence, 'evidence-only', zeroUsage, reason),
+    };
+  }
+
+  async function* answer(input: ChatInput): AsyncGenerator<ChatEvent> {
+    const signal = input.signal;
+    let prepared: Prepared;
+    try {
+      prepared = await prepare(input);
+    } catch (error) {
+      if (error instanceof AppError && !signal?.aborted) {
+        yield { type: 'error', error };
+        return;
+      }
+      throw error;
+    }
+    signal?.throwIfAborted();
+    yield { type: 'evidence-available', evidence: prepared.evidence };
+
+    if (prepared.subjects.length === 0) {
+      const suggestions = suggestEntities(prepared.question, retriever.entities);
+      const text =
+        'I could not recognise a drug, gene/protein, disease or other knowledge-graph entity in the question, so there is no evidence to answer from.' +
+        (suggestions.length > 0
+          ? ` Did you mean: ${suggestions.map((suggestion) => `${suggestion.name} (${suggestion.type})`).join(', ')}?`
+          : '') +
+        ' Name an entity as it appears in the knowledge graph, or attach a SMILES string or protein sequence.';
+      yield { type: 'answer-delta', text };
+      yield {
+        type: 'answer-end',
+        answer: finalAnswer(text, [], 'evidence-only', zeroUsage, NO_ENTITY_REASON),
+      };
+      return;
+    }
+    if (prepared.evidence.length === 0) {
+      const names = prepared.subjects
+        .map((subject) => `${subject.entity.name} (${subject.entity.type})`)
+        .join(', ');
+      const text = `I recognised ${names}, but found no knowledge-graph facts or bridge predictions to answer from.`;
+      const notes = prepared.predictionNotes.length > 0 ? ` (${prepared.predictionNotes.join('; ')})` : '';
+      yield { type: 'answer-delta', text: text + notes };
+      yield {
+        type: 'answer-end',
+        answer: finalAnswer(text + notes, [], 'evidence-only', zeroUsage, NO_EVIDENCE_REASON),
+      };
+      return;
+    }
+    if (!dependencies.llm) {
+      yield* evidenceOnly(prepared, NO_LLM_REASON);
+      return;
+    }
+
+    const timeout =
+      settings.llmTimeoutMs === undefined ? undefined : AbortSignal.timeout(settings.llmTimeoutMs);
+    const llmSignal = timeout ? (signal ? AbortSignal.any([signal, timeout]) : timeout) : signal;
+    let text = '';
+    let usage: LlmUsage = zeroUsage;
+    let finishReason: ChatAnswer['finishReason'] = 'stop';
+    try {
+      for await (const event of dependencies.llm.stream({
+        messages: prepared.messages,
+        maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+        temperature: input.options?.temperature ?? settings.temperature,
+        ...(llmSignal ? { signal: llmSignal } : {}),
+      })) {
+        if (event.type === 'text-delta') {
+          text += event.text;
+          yield { type: 'answer-delta', text: event.text };
+        } else {
+          usage = event.usage;
+          if (event.finishReason === 'length') finishReason = 'length';
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const reason = isLlmNotConfigured(error)
+        ? NO_LLM_REASON
+        : timeout?.aborted
+          ? `LLM timed out after ${settings.llmTimeoutMs} ms`
+          : error instanceof AppError && error.code === 'TIMEOUT'
+            ? `LLM timed out: ${error.message}`
+            : `LLM request failed: ${describeError(error)}`;
+      logger.warn('answering from evidence only', {
+        reason,
+        ...(isLlmNotConfigured(error) ? {} : { cause: describeError(error) }),
+      });
+      yield* evidenceOnly(prepared, reason, text);
+      return;
+    }
+    yield {
+      type: 'answer-end',
+      answer: {
+        ...finalAnswer(text, prepared.evidence, 'llm', usage),
+        ...(finishReason === 'length' ? { finishReason } : {}),
+      },
+    };
+  }
+
+  return { answer };
+}
+
+function finalAnswer(
+  text: string,
+  evidence: readonly Evidence[],
+  mode: ChatAnswer['mode'],
+  usage: LlmUsage,
+  reason?: string,
+): ChatAnswer {
+  const citationCheck = checkCitations(
+    text,
+    evidence.map((item) => item.id),
+  );
+  return {
+    text,
+    citations: citationCheck.valid,
+    mode,
+    ...(reason === undefined ? {} : { reason }),
+    usage,
+    citationCheck,
+  };
+}
+
+function toPromptEvidence(item: Evidence): PromptEvidence {
+  return { id: item.id, text: item.text, attributes: { kind: item.kind, source: item.source } };
+}
+
+/** The leading drafts, in order, whose rendered blocks fit in `budgetTokens`. */
+function fitDrafts(drafts: readonly EvidenceDraft[], budgetTokens: number): EvidenceDraft[] {
+  const ranked = drafts.map((draft, position) => ({ draft, position, score: -position }));
+  const { kept } = fitEvidence(
+    ranked,
+    budgetTokens,
+    (item) => `${formatEvidenceItem(toPromptEvidence({ id: `E${item.position + 1}`, ...item.draft }))}\n`,
+  );
+  return kept.sort((left, right) => left.position - right.position).map((item) => item.draft);
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { defineCommand, type CommandSpec } from './command.js';
+
+const json = { type: 'boolean', description: 'Print the result as JSON on stdout' } as const;
+const booleanFlag = z.boolean().default(false);
+
+export const ingestCommand = defineCommand({
+  name: 'ingest',
+  summary: 'Build an index from a PrimeKG-format KG directory (nodes, edges, modality payloads, encoders)',
+  usage: 'ingest <kg-dir> --out indexes/<name> [--on-error skip|fail] [--include-noncommercial] [--json]',
+  positionals: [{ name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' }],
+  flags: {
+    out: { type: 'string', short: 'o', description: 'Index directory to write (replaced atomically)' },
+    'on-error': {
+      type: 'string',
+      description: 'What to do with a malformed row: skip it (and count it) or fail',
+      defaultText: 'fail',
+    },
+    'include-noncommercial': {
+      type: 'boolean',
+      description: 'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
+    },
+    encoders: { type: 'string', description: 'JSON file mapping node types to encoder settings' },
+    'batch-size': { type: 'string', description: 'Nodes encoded per batch', defaultText: '256' },
+    json,
+  },
+  schema: z.strictObject({
+    out: z.string({ error: '--out is required (e.g. --out indexes/shared)' }).min(1),
+    'on-error': z.enum(['skip', 'fail']).default('fail'),
+    'include-noncommercial': booleanFlag,
+    encoders: z.string().optional(),
+    'batch-size': z.coerce.number().int().min(1).max(100_000).default(256),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/ingest.js'),
+});
+
+export const infoCommand = defineCommand({
+  name: 'info',
+  summary: 'Show node counts per type, modality coverage, encoders and bridge of an index',
+  usage: 'info <index-dir> [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  flags: { json },
+  schema: z.strictObject({ json: booleanFlag }),
+  load: () => import('./commands/info.js'),
+});
+
+export const lookupCommand = defineCommand({
+  name: 'lookup',
+  summary: 'Find entities by name, id or alias (exact, case-insensitive, fuzzy)',
+  usage: 'lookup <index-dir> <query> [--type <node type>] [--limit 10] [--json]',
+  positionals: [
+    { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
+    { name: 'query', description: 'Name, id or alias, e.g. "imatinib", "TP53", "DOID:1612"' },
+  ],
+  flags: {
+    type: { type: 'string', short: 't', description: 'Only this node type (repeatable)', multiple: true },
+    limit: { type: 'string', short: 'n', description: 'Maximum candidates', defaultText: '10' },
+    json,
+  },
+  schema: z.strictObject({
+    type: z.array(z.string()).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(10),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/lookup.js'),
+});
+
+const splitSchema = z.enum(['inductive', 'inductive-leakfree', 'transductive']);
+
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project',
+  usage: 'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  flags: {
+    preset: { type: 'string', description: 'Model size preset of the trainer (paper = 768/6/12/2048)', defaultText: 'cpu' },
+    split: { type: 'string', description: 'Which split to train on', defaultText: 'inductive' },
+    epochs: { type: 'string', description: 'Override the preset\'s epochs' },
+    'max-steps': { type: 'string', description: 'Stop after this many optimiser steps' },
+    device: { type: 'string', description: 'auto, cpu or cuda (trainer and projection)', defaultText: 'auto' },
+    python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
+    resume: { type: 'boolean', description: 'Continue an interrupted run from its checkpoint' },
+    'exclude-relation': { type: 'string', description: 'Display relation to leave out of training (repeatable)', multiple: true },
+    'trainer-arg': { type: 'string', description: 'Extra flag passed to the trainer verbatim (repeatable)', multiple: true },
+    json,
+  },
+  schema: z.strictObject({
+    preset: z.string().default('cpu'),
+    split: splitSchema.default('inductive'),
+    epochs: z.coerce.number().positive().optional(),
+    'max-steps': z.coerce.number().int().nonnegative().optional(),
+    device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+    python: z.string().default('/usr/bin/python3'),
+    resume: booleanFlag,
+    'exclude-relation': z.array(z.string()).optional(),
+    'trainer-arg': z.array(z.string()).optional(),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/train.js'),
+});
+
+export const projectCommand = defineCommand({
+  name: 'project',
+  summary: 'Fill the projected-vector column of every node table with the index\'s bridge',
+  usage: 'project <index-dir> [--device cpu|cuda] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index with a bridge in <index>/bridge' }],
+  flags: { device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' }, json },
+  schema: z.strictObject({ device: z.enum(['cpu', 'cuda']).default('cpu'), json: booleanFlag }),
+  load: () => import('./commands/project.js'),
+});
+
+export const evalRetrievalCommand = defineCommand({
+  name: 'eval retrieval',
+  summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
+  usage: 'eval retrieval <index-dir> [--split inductive] [--methods bridge,nn_transfer,untrained,random] [--json]',
+  positionals: [{ name: 'index-dir', description: 'A trained index' }],
+  flags: {
+    split: { type: 'string', description: 'Split whose held-out heads are queried', defaultText: 'inductive' },
+    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'bridge,nn_transfer,untrained,random' },
+    neighbours: { type: 'string', description: 'Neighbours used by nearest-neighbour transfer', defaultText: '20' },
+    'frequent-threshold': { type: 'string', description: 'Filtered set: tails with at least this many links', defaultText: '50' },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    split: splitSchema.default('inductive'),
+    methods: z
+      .string()
+      .default('bridge,nn_transfer,untrained,random')
+      .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['bridge', 'nn_transfer', 'untrained', 'random'])).min(1)),
+    neighbours: z.coerce.number().int().min(1).max(1000).default(20),
+    'frequent-threshold': z.coerce.number().int().min(1).default(50),
+    'report-dir': z.string().default('eval/reports'),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/eval-retrieval.js'),
+});
+
+export const commands: CommandSpec[] = [
+  ingestCommand,
+  infoCommand,
+  lookupCommand,
+  trainCommand,
+  projectCommand,
+  evalRetrievalCommand,
+];

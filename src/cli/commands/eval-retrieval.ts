@@ -1,0 +1,31 @@
+import { runRetrievalBenchmark, type RetrievalMethod } from '../../eval/retrieval-benchmark.js';
+import { retrievalReportMarkdown, writeRetrievalReport } from '../../eval/retrieval-report.js';
+import type { CommandContext } from '../command.js';
+
+interface EvalOptions {
+  split: string;
+  methods: RetrievalMethod[];
+  neighbours: number;
+  'frequent-threshold': number;
+  'report-dir': string;
+  device: 'cpu' | 'cuda';
+  json: boolean;
+}
+
+export async function run(context: CommandContext<EvalOptions>): Promise<number> {
+  const [indexDirectory = ''] = context.positionals;
+  const { options } = context;
+  const report = await runRetrievalBenchmark({
+    indexDirectory,
+    split: options.split,
+    methods: options.methods,
+    neighbours: options.neighbours,
+    frequentThreshold: options['frequent-threshold'],
+    device: options.device,
+    logger: context.logger,
+  });
+  const paths = await writeRetrievalReport(report, options['report-dir']);
+  context.logger.info('report written', paths);
+  context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : retrievalReportMarkdown(report));
+  return 0;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { AppError } from '../../errors.js';
+import { encoderConfigSchema } from '../../encoders/encoder-config.js';
+import { buildIndex } from '../../indexing/build-index.js';
+import { summarizeIngestReport } from '../../kg/ingest-report.js';
+import type { CommandContext } from '../command.js';
+import { formatTable } from '../format-table.js';
+
+interface IngestOptions {
+  out: string;
+  'on-error': 'skip' | 'fail';
+  'include-noncommercial': boolean;
+  encoders?: string | undefined;
+  'batch-size': number;
+  json: boolean;
+}
+
+export async function run(context: CommandContext<IngestOptions>): Promise<number> {
+  const [kgDirectory = ''] = context.positionals;
+  const { options } = context;
+  const encoders = options.encoders ? await readEncoderConfig(options.encoders) : undefined;
+  const result = await buildIndex({
+    kgDirectory,
+    outDirectory: options.out,
+    onError: options['on-error'],
+    includeNonCommercial: options['include-noncommercial'],
+    batchSize: options['batch-size'],
+    logger: context.logger,
+    signal: context.signal,
+    ...(encoders ? { encoders } : {}),
+  });
+  const { manifest } = result;
+  const summary = {
+    index: options.out,
+    nodes: manifest.nodes,
+    edges: manifest.edges.total,
+    coverage: manifest.coverage,
+    encoders: manifest.encoders,
+    malformedRows: result.ingest.malformedRows,
+    duplicatesRemoved: result.ingest.edges.duplicatesRemoved,
+    unknownNodeTypes: result.ingest.unknownNodeTypes,
+    unknownRelations: result.ingest.unknownRelations,
+    encodeFailures: result.encodeFailures,
+    durationMs: result.durationMs,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  if (options.json) {
+    context.print(JSON.stringify(summary, null, 2) + '\n');
+    return 0;
+  }
+  context.print(summarizeIngestReport(result.ingest).join('\n') + '\n\n');
+  const rows = Object.entries(manifest.coverage).map(([type, coverage]) => [
+    type,
+    coverage.total,
+    coverage.withPayload,
+    coverage.encoded,
+    coverage.failed,
+    manifest.encoders[type]?.kind ?? 'name only',
+  ]);
+  context.print(formatTable(['type', 'nodes', 'with payload', 'encoded', 'failed', 'encoder'], rows));
+  for (const failure of result.encodeFailures.slice(0, 10))
+    context.print(`  encode failure: ${failure.type} ${failure.nodeId}: ${failure.message}\n`);
+  context.print(
+    `\nindex written to ${options.out} in ${(result.durationMs.total / 1000).toFixed(1)} s ` +
+      `(ingest ${(result.durationMs.ingest / 1000).toFixed(1)} s, encoders ${(result.durationMs.encoders / 1000).toFixed(1)} s, ` +
+      `tables ${(result.durationMs.tables / 1000).toFixed(1)} s), peak RSS ${summary.peakRssMb} MB\n`,
+  );
+  return 0;
+}
+
+async function readEncoderConfig(path: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `--encoders ${path}: cannot read a JSON object from the file`,
+      cause: error,
+      details: { file: path },
+    });
+  }
+  const parsed = encoderConfigSchema.safeParse(json);
+  if (!parsed.success)
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `--encoders ${path}: invalid encoder configuration:\n${z.prettifyError(parsed.error)}`,
+      details: { file: path },
+    });
+  return parsed.data;
+}

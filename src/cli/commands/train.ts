@@ -1,0 +1,50 @@
+import { trainBridge } from '../../indexing/train-bridge.js';
+import type { CommandContext } from '../command.js';
+
+interface TrainOptions {
+  preset: string;
+  split: 'inductive' | 'inductive-leakfree' | 'transductive';
+  epochs?: number | undefined;
+  'max-steps'?: number | undefined;
+  device: 'auto' | 'cpu' | 'cuda';
+  python: string;
+  resume: boolean;
+  'exclude-relation'?: string[] | undefined;
+  'trainer-arg'?: string[] | undefined;
+  json: boolean;
+}
+
+export async function run(context: CommandContext<TrainOptions>): Promise<number> {
+  const [indexDirectory = ''] = context.positionals;
+  const { options } = context;
+  const trainerArguments = [
+    ...(options.epochs !== undefined ? ['--epochs', String(options.epochs)] : []),
+    ...(options['max-steps'] !== undefined ? ['--max-steps', String(options['max-steps'])] : []),
+    ...(options['trainer-arg'] ?? []),
+  ];
+  const result = await trainBridge({
+    indexDirectory,
+    preset: options.preset,
+    split: options.split,
+    python: options.python,
+    device: options.device,
+    resume: options.resume,
+    trainerArguments,
+    logger: context.logger,
+    signal: context.signal,
+    ...(options['exclude-relation'] ? { excludeRelations: options['exclude-relation'] } : {}),
+  });
+  if (options.json) {
+    context.print(JSON.stringify(result, null, 2) + '\n');
+    return 0;
+  }
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  context.print(
+    `trained on ${result.export.triples} triples (${result.export.tables.map((t) => `${t.type} ${t.rows}×${t.dim}`).join(', ')})\n` +
+      `bridge ${result.projection.bridgeId} written to ${indexDirectory}/bridge, run in ${result.runDirectory}\n` +
+      `time: export ${seconds(result.durationMs.export)} s, train ${seconds(result.durationMs.train)} s, ` +
+      `project ${seconds(result.durationMs.project)} s, total ${seconds(result.durationMs.total)} s\n` +
+      `next: biobridge eval retrieval ${indexDirectory} --split ${options.split}\n`,
+  );
+  return 0;
+}

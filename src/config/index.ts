@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * Every setting biobridge reads from the environment, validated once at start-up.
+ * CLI flags override these (see `loadConfig`'s `overrides`).
+ */
+export const envSchema = z.object({
+  BIOBRIDGE_INDEX: z.string().trim().min(1).default('indexes/demo'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: integer(8787, 0, 65535),
+  /** Bearer token required on every route except /health and the docs when set. */
+  BIOBRIDGE_API_TOKEN: optionalString,
+  /** ONNX execution provider for the bridge and foundation-model encoders. */
+  BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_MODEL: optionalString,
+  LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
+  LLM_MAX_RETRIES: integer(2, 0, 10),
+  /** Evidence is trimmed by score until the prompt fits this many (estimated) tokens. */
+  LLM_MAX_PROMPT_TOKENS: integer(6_000, 500, 200_000),
+  REQUEST_TIMEOUT_MS: integer(120_000, 1_000, 3_600_000),
+  MAX_BODY_BYTES: integer(1_048_576, 1_024, 100_000_000),
+  /** Concurrent model inferences (encoders + bridge); more requests queue. */
+  INFERENCE_CONCURRENCY: integer(2, 1, 256),
+  INFERENCE_QUEUE_LIMIT: integer(32, 0, 100_000),
+  /** Longest protein sequence accepted in requests (residues). */
+  MAX_PROTEIN_LENGTH: integer(40_000, 10, 1_000_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  indexPath: string;
+  host: string;
+  port: number;
+  apiToken: string | undefined;
+  device: 'cpu' | 'cuda';
+  llm:
+    | {
+        configured: true;
+        baseURL: string;
+        apiKey: string | undefined;
+        model: string;
+        timeoutMs: number;
+        maxRetries: number;
+        maxPromptTokens: number;
+      }
+    | { configured: false; reason: string; maxPromptTokens: number };
+  limits: {
+    requestTimeoutMs: number;
+    maxBodyBytes: number;
+    inferenceConcurrency: number;
+    inferenceQueueLimit: number;
+    maxProteinLength: number;
+  };
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+}
+
+/**
+ * Parses the environment (plus CLI overrides, which win) into a typed `Config`.
+ * Throws one `INVALID_CONFIG` error listing every bad setting by name.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  overrides: Partial<Record<keyof Env, string | number | undefined>> = {},
+): Config {
+  const merged: Record<string, unknown> = { ...env };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = String(value);
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `invalid configuration:\n${z.prettifyError(parsed.error)}`,
+      details: {
+        issues: parsed.error.issues.map((issue) => ({ setting: issue.path.join('.'), message: issue.message })),
+      },
+    });
+  }
+  const e = parsed.data;
+  let llm: Config['llm'];
+  if (e.OPENAI_BASE_URL && e.OPENAI_MODEL) {
+    llm = {
+      configured: true,
+      baseURL: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+      maxPromptTokens: e.LLM_MAX_PROMPT_TOKENS,
+    };
+  } else {
+    const missing = [!e.OPENAI_BASE_URL && 'OPENAI_BASE_URL', !e.OPENAI_MODEL && 'OPENAI_MODEL'].filter(Boolean);
+    llm = {
+      configured: false,
+      reason: `no LLM configured (set ${missing.join(' and ')})`,
+      maxPromptTokens: e.LLM_MAX_PROMPT_TOKENS,
+    };
+  }
+  return {
+    indexPath: e.BIOBRIDGE_INDEX,
+    host: e.HOST,
+    port: e.PORT,
+    apiToken: e.BIOBRIDGE_API_TOKEN,
+    device: e.BIOBRIDGE_DEVICE,
+    llm,
+    limits: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      inferenceConcurrency: e.INFERENCE_CONCURRENCY,
+      inferenceQueueLimit: e.INFERENCE_QUEUE_LIMIT,
+      maxProteinLength: e.MAX_PROTEIN_LENGTH,
+    },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+  };
+}

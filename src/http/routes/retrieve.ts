@@ -1,0 +1,121 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { retrievalRequestSchema } from '../../retrieval/retrieval-request.js';
+import type { Retriever } from '../../retrieval/retriever.js';
+import type { AppEnv } from '../app-env.js';
+import type { ConcurrencyLimiter } from '../concurrency.js';
+import { errorBodySchema } from '../error-handler.js';
+import type { Feature } from '../feature.js';
+import { defineRoute } from '../route-definition.js';
+import { jsonBody } from '../validation.js';
+
+const entitySchema = z.object({
+  nodeIndex: z.number().int(),
+  type: z.string(),
+  id: z.string(),
+  name: z.string(),
+  source: z.string(),
+  matched: z.string().optional().describe('The name, id or alias that matched'),
+});
+
+export const retrieveResultSchema = z.object({
+  rank: z.number().int(),
+  score: z
+    .number()
+    .nullable()
+    .describe('Cosine similarity in the tail space; null when the bridge cannot score it'),
+  type: z.string(),
+  id: z.string(),
+  name: z.string(),
+  nodeIndex: z.number().int(),
+  known: z.boolean().describe('The KG links the query entity to this one over a queried relation'),
+  relation: z.string(),
+  knownRelations: z.array(z.string()),
+  source: z.enum(['bridge', 'kg']),
+  payloadKind: z.enum(['sequence', 'smiles', 'text', 'variant', 'name']).nullable(),
+  payloadPreview: z
+    .string()
+    .nullable()
+    .describe('First ~80 characters of the sequence, SMILES or definition'),
+});
+
+export const retrieveResponseSchema = z.object({
+  query: z.object({
+    kind: z.enum(['protein', 'smiles', 'text', 'entity']),
+    headType: z.string(),
+    entity: entitySchema.optional(),
+    inputPreview: z.string().optional(),
+    targetTypes: z.array(z.string()),
+    relations: z.array(
+      z.object({
+        headType: z.string(),
+        relation: z.string(),
+        tailType: z.string(),
+        kgRelations: z.array(z.string()),
+      }),
+    ),
+    k: z.number().int(),
+    maxKnown: z.number().int(),
+    includeKnown: z.boolean(),
+    includePredicted: z.boolean(),
+    predictions: z.union([
+      z.object({ available: z.literal(true) }),
+      z.object({ available: z.literal(false), reason: z.string() }),
+    ]),
+    knownTotal: z.number().int(),
+  }),
+  results: z.array(retrieveResultSchema),
+});
+
+export const retrieveRoute = defineRoute({
+  method: 'post',
+  path: '/v1/retrieve',
+  summary: 'Cross-modal retrieval through the bridge and the KG',
+  description: [
+    'Give exactly one of `protein`, `smiles`, `text` or `entity`.',
+    'New inputs are encoded on the fly; a KG entity uses its stored vector and adds its KG neighbours as known results.',
+    "The bridge maps the query into each target type's space over the KG relations between the types; results are",
+    'sorted by score and marked `known` when the KG already has the edge.',
+  ].join(' '),
+  tags: ['retrieval'],
+  request: { body: retrievalRequestSchema },
+  responses: {
+    200: { description: 'Resolved query and ranked results', schema: retrieveResponseSchema },
+    404: {
+      description: 'Unknown entity; `details.suggestions` lists similar names',
+      schema: errorBodySchema,
+    },
+    422: {
+      description:
+        'The input cannot be encoded (invalid SMILES, illegal residue, too long); the message names the field',
+      schema: errorBodySchema,
+    },
+    503: {
+      description: 'No trained bridge (use `includePredicted: false`), or server busy',
+      schema: errorBodySchema,
+    },
+  },
+  example: {
+    body: { entity: { type: 'drug', name: 'Imatinib' }, targetTypes: ['gene/protein'], k: 10 },
+  },
+});
+
+export interface RetrieveRoutesDependencies {
+  retriever: Retriever;
+  /** The service's inference limiter (shared with chat): encoding and the bridge are CPU bound. */
+  inferenceLimiter: ConcurrencyLimiter;
+}
+
+export function createRetrieveRoutes(dependencies: RetrieveRoutesDependencies): Feature {
+  const app = new Hono<AppEnv>();
+  app.post(retrieveRoute.path, jsonBody(retrievalRequestSchema), async (c) => {
+    const body = c.req.valid('json');
+    const signal = c.var.signal;
+    const response = await dependencies.inferenceLimiter.run(
+      () => dependencies.retriever.retrieve(body, { signal, fieldPrefix: 'body.' }),
+      signal,
+    );
+    return c.json(response);
+  });
+  return { app, routes: [retrieveRoute] };
+}

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { loadRDKit } from '../chem/rdkit.js';
+import {
+  createEncoders,
+  textCorpusNodeTypes,
+  type EncoderSet,
+} from '../encoders/create-encoder.js';
+import { resolveEncoderConfig, type EncoderConfigInput } from '../encoders/encoder-config.js';
+import type { Encoder } from '../encoders/encoder.js';
+import { writeGraph, type KgGraph } from '../kg/graph.js';
+import { ingestKg, type IngestResult } from '../kg/ingest.js';
+import type { OnRowError } from '../kg/csv-reader.js';
+import type { NodePayloads } from '../kg/payloads.js';
+import { createLanceStoreWriter, type LanceStoreWriterOptions } from '../store/lancedb-store.js';
+import type { NodeRow } from '../store/vector-store.js';
+import { buildDirectoryAtomic } from '../util/atomic.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import { createProgress, noopProgress, type Progress } from '../util/progress.js';
+import { writeLookupEntries } from './lookup-entries.js';
+import {
+  INDEX_FORMAT_VERSION,
+  indexLayout,
+  writeManifest,
+  type Coverage,
+  type EncoderRef,
+  type IndexManifest,
+} from './manifest.js';
+import { payloadKindOf, payloadOf } from './node-payload.js';
+
+export interface BuildIndexOptions {
+  kgDirectory: string;
+  outDirectory: string;
+  onError?: OnRowError;
+  includeNonCommercial?: boolean;
+  /** Node type → encoder overrides over the defaults (see `DEFAULT_ENCODER_CONFIG`). */
+  encoders?: EncoderConfigInput;
+  /** Nodes encoded per batch. */
+  batchSize?: number;
+  logger?: Logger;
+  /** Show progress bars / lines on stderr (default true). */
+  progress?: boolean;
+  store?: LanceStoreWriterOptions;
+  signal?: AbortSignal;
+}
+
+export interface BuildIndexResult {
+  manifest: IndexManifest;
+  ingest: IngestResult['report'];
+  encodeFailures: { type: string; nodeId: string; message: string }[];
+  durationMs: { ingest: number; encoders: number; tables: number; total: number };
+}
+
+/** Failures kept verbatim in the result; every failure is counted in the coverage. */
+const MAX_FAILURES_KEPT = 50;
+
+/**
+ * Builds an index directory from a PrimeKG-format KG: ingest → fit/create encoders → encode every
+ * node → LanceDB tables + graph + lookup entries + manifest. The directory is built aside and
+ * swapped in at the end, so a crash leaves the previous index untouched.
+ */
+export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
+  const logger = options.logger ?? noopLogger;
+  const showProgress = options.progress ?? true;
+  const batchSize = options.batchSize ?? 256;
+  const started = performance.now();
+
+  logger.info('reading KG', { directory: options.kgDirectory });
+  const ingested = await ingestKg(options.kgDirectory, {
+    onError: options.onError ?? 'fail',
+    includeNonCommercial: options.includeNonCommercial ?? false,
+    logger,
+    ...(showProgress ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const ingestDone = performance.now();
+  const { graph, payloads, report } = ingested;
+
+  const encoderConfig = resolveEncoderConfig(options.encoders ?? {});
+  logger.info('preparing encoders', { types: Object.keys(encoderConfig).length });
+  const rdkit = await loadRDKit();
+  const encoderSet = await createEncoders(encoderConfig, {
+    rdkit,
+    logger,
+    textCorpus: (spec) => textCorpus(graph, payloads, textCorpusNodeTypes(encoderConfig, spec)),
+  });
+  const encodersDone = performance.now();
+
+  const dataHash = await hashInputs(options.kgDirectory, report.files.filter((f) => f.status === 'read').map((f) => f.file));
+  const encodeFailures: BuildIndexResult['encodeFailures'] = [];
+  try {
+    const manifest = await buildDirectoryAtomic(resolve(options.outDirectory), async (staging) => {
+      await writeGraph(staging, graph);
+      await encoderSet.save(join(staging, indexLayout.encoders));
+      const writer = await createLanceStoreWriter(join(staging, indexLayout.lance), {
+        logger,
+        ...options.store,
+      });
+      const coverage: Record<string, Coverage> = {};
+      const encoders: Record<string, EncoderRef> = {};
+      try {
+        for (const type of graph.registry.nodeTypes) {
+          const nodeIndices = graph.nodesOfType(type);
+          if (nodeIndices.length === 0) continue;
+          const entry = encoderSet.byType.get(type);
+          const progress = showProgress
+            ? createProgress({ label: `encode ${type}`, total: nodeIndices.length, unit: 'nodes' })
+            : noopProgress;
+          const counts = { withPayload: 0, encoded: 0, failed: 0 };
+          const batches = encodeBatches(graph, payloads, type, nodeIndices, entry?.encoder, batchSize, counts, encodeFailures, progress, options.signal);
+          await writer.writeNodeTable(type, batches, { dimension: entry?.encoder.dimension ?? 0 });
+          progress.done(`${counts.encoded}/${nodeIndices.length} encoded, ${counts.failed} failed`);
+          coverage[type] = { total: nodeIndices.length, ...counts, payloadKind: payloadKindOf(type) };
+          if (entry) {
+            const description = entry.encoder.describe();
+            encoders[type] = {
+              directory: `${indexLayout.encoders}/${entry.directoryName}`,
+              kind: description.kind,
+              modality: description.modality,
+              dimension: description.dimension,
+              configHash: description.configHash,
+            };
+          }
+        }
+      } finally {
+        await writer.close();
+      }
+      await writeLookupEntries(staging, graph, payloads);
+      const manifest: IndexManifest = {
+        formatVersion: INDEX_FORMAT_VERSION,
+        name: basename(resolve(options.outDirectory)),
+        createdAt: new Date().toISOString(),
+        source: {
+          directory: options.kgDirectory,
+          files: report.files.filter((f) => f.status === 'read').map((f) => ({ name: f.file, bytes: f.bytesRead })),
+          includeNonCommercial: report.includeNonCommercial,
+        },
+        dataHash,
+        registry: graph.registry.toJSON(),
+        nodes: report.nodes.byType,
+        edges: {
+          total: graph.edgeCount,
+          byRelation: Object.fromEntries(
+            report.edges.byKind.map((kind) => [
+              `${kind.headType} -${kind.displayRelation}-> ${kind.tailType} (${kind.relation})`,
+              kind.edges,
+            ]),
+          ),
+        },
+        coverage,
+        encoders,
+        ingest: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
+      };
+      await writeManifest(staging, manifest);
+      return manifest;
+    });
+    const finished = performance.now();
+    return {
+      manifest,
+      ingest: report,
+      encodeFailures,
+      durationMs: {
+        ingest: ingestDone - started,
+        encoders: encodersDone - ingestDone,
+        tables: finished - encodersDone,
+        total: finished - started,
+      },
+    };
+  } finally {
+    await encoderSet.dispose();
+  }
+}
+
+async function* encodeBatches(
+  graph: KgGraph,
+  payloads: NodePayloads,
+  type: string,
+  nodeIndices: Int32Array,
+  encoder: Encoder | undefined,
+  batchSize: number,
+  counts: { withPayload: number; encoded: number; failed: number },
+  failures: BuildIndexResult['encodeFailures'],
+  progress: Progress,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<NodeRow[]> {
+  for (let start = 0; start < nodeIndices.length; start += batchSize) {
+    signal?.throwIfAborted();
+    const rows: NodeRow[] = [];
+    const toEncode: { row: NodeRow; input: string }[] = [];
+    for (const nodeIndex of nodeIndices.subarray(start, start + batchSize)) {
+      const node = graph.node(nodeIndex);
+      if (!node) continue;
+      const payload = payloadOf(node, payloads);
+      if (payload.fromModalityFile) counts.withPayload++;
+      const row: NodeRow = {
+        nodeIndex,
+        nodeId: node.id,
+        name: node.name,
+        type,
+        source: node.source,
+        payloadKind: payload.input === null ? 'name' : payload.kind,
+        payload: payload.input,
+        vector: null,
+      };
+      rows.push(row);
+      if (encoder && payload.input !== null) toEncode.push({ row, input: payload.input });
+    }
+    if (encoder && toEncode.length > 0) {
+      const outcomes = await encoder.encode(toEncode.map((item) => item.input));
+      outcomes.forEach((outcome, position) => {
+        const item = toEncode[position]!;
+        if (outcome.ok) {
+          item.row.vector = outcome.value;
+          counts.encoded++;
+        } else {
+          counts.failed++;
+          if (failures.length < MAX_FAILURES_KEPT)
+            failures.push({ type, nodeId: item.row.nodeId, message: `${outcome.error.code}: ${outcome.error.message}` });
+        }
+      });
+    }
+    progress.tick(rows.length);
+    yield rows;
+  }
+}
+
+/** Documents of the node types that share one fitted text encoder. */
+function textCorpus(graph: KgGraph, payloads: NodePayloads, types: readonly string[]): string[] {
+  const corpus: string[] = [];
+  for (const type of types) {
+    for (const nodeIndex of graph.nodesOfType(type)) {
+      const node = graph.node(nodeIndex);
+      if (!node) continue;
+      const input = payloadOf(node, payloads).input;
+      if (input) corpus.push(input);
+    }
+  }
+  return corpus;
+}
+
+/** sha256 over the names, sizes and bytes of the files the index was built from. */
+async function hashInputs(directory: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  const present = new Set(await readdir(directory));
+  for (const file of [...files].sort()) {
+    if (!present.has(file)) continue;
+    const path = join(directory, file);
+    hash.update(`${file}\0${(await stat(path)).size}\0`);
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+export type { EncoderSet };

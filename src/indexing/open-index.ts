@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { readGraph, type KgGraph } from '../kg/graph.js';
+import { Registry } from '../kg/registry.js';
+import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
+import type { VectorStore } from '../store/vector-store.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import { indexLayout, readManifest, type IndexManifest } from './manifest.js';
+
+/** The parts of an index every consumer needs: manifest, graph and vector store. */
+export interface IndexHandle {
+  directory: string;
+  manifest: IndexManifest;
+  registry: Registry;
+  graph: KgGraph;
+  store: VectorStore;
+  close(): Promise<void>;
+}
+
+export async function openIndex(
+  directory: string,
+  options: { logger?: Logger; store?: LanceStoreOptions } = {},
+): Promise<IndexHandle> {
+  const logger = options.logger ?? noopLogger;
+  const manifest = await readManifest(directory);
+  const graph = await readGraph(directory);
+  const store = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  return {
+    directory,
+    manifest,
+    registry: Registry.fromJSON(manifest.registry),
+    graph,
+    store,
+    close: () => store.close(),
+  };
+}
