@@ -140,7 +140,28 @@ export const evalRetrievalCommand = defineCommand({
   load: () => import('./commands/eval-retrieval.js'),
 });
 
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
+  usage: 'serve [--index indexes/<name>] [--port 8787] [--host 127.0.0.1]',
+  positionals: [],
+  flags: {
+    index: { type: 'string', short: 'i', description: 'Index directory (env BIOBRIDGE_INDEX)', defaultText: 'indexes/demo' },
+    port: { type: 'string', short: 'p', description: 'Port (env PORT)', defaultText: '8787' },
+    host: { type: 'string', description: 'Interface to bind (env HOST)', defaultText: '127.0.0.1' },
+    device: { type: 'string', description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)', defaultText: 'cpu' },
+  },
+  schema: z.strictObject({
+    index: z.string().optional(),
+    port: z.coerce.number().int().min(0).max(65535).optional(),
+    host: z.string().optional(),
+    device: z.enum(['cpu', 'cuda']).optional(),
+  }),
+  load: () => import('./commands/serve.js'),
+});
+
 export const commands: CommandSpec[] = [
+  serveCommand,
   ingestCommand,
   infoCommand,
   lookupCommand,

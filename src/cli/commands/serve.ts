@@ -1,0 +1,31 @@
+import { loadConfig } from '../../config/index.js';
+import { startServer, welcomeText } from '../../server.js';
+import { createLogger } from '../../util/logger.js';
+import type { CommandContext } from '../command.js';
+
+interface ServeOptions {
+  index?: string | undefined;
+  port?: number | undefined;
+  host?: string | undefined;
+  device?: 'cpu' | 'cuda' | undefined;
+}
+
+/** Runs until SIGINT/SIGTERM; flags override the environment (see README, Configuration). */
+export async function run(context: CommandContext<ServeOptions>): Promise<number> {
+  const config = loadConfig(context.env, {
+    BIOBRIDGE_INDEX: context.options.index,
+    PORT: context.options.port,
+    HOST: context.options.host,
+    BIOBRIDGE_DEVICE: context.options.device,
+  });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  const server = await startServer(config, logger);
+  process.stderr.write(welcomeText(server) + '\n');
+  await new Promise<void>((resolve) => {
+    if (context.signal.aborted) resolve();
+    else context.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info('shutting down');
+  await server.close();
+  return 0;
+}

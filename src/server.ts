@@ -1,0 +1,79 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, type Config } from './config/index.js';
+import { describeError } from './errors.js';
+import { createServices, type Services } from './services.js';
+import { createLogger, type Logger } from './util/logger.js';
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** loadConfig → createServices → createApp → listen. Resolves once the port is bound. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const services = await createServices(config, logger);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const instance = serve({ fetch: services.app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(instance),
+    );
+    instance.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    services,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    },
+  };
+}
+
+/** What a new user sees after start-up: the URL and requests to paste. */
+export function welcomeText(server: RunningServer): string {
+  const { url, services } = server;
+  const auth = services.config.apiToken ? ` -H 'authorization: Bearer $BIOBRIDGE_API_TOKEN'` : '';
+  const llm = services.config.llm.configured
+    ? `LLM: ${services.config.llm.model} at ${services.config.llm.baseURL}`
+    : `LLM: none (${services.config.llm.reason}); answers are built from the evidence alone`;
+  return [
+    `biobridge is listening on ${url}  (index ${services.config.indexPath}: ${services.index.graph.nodeCount} nodes; ${services.bridge ? 'bridge loaded' : 'no bridge'})`,
+    llm,
+    `API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/health`,
+    '',
+    'Try:',
+    `  curl -s ${url}/v1/chat${auth} -H 'content-type: application/json' \\`,
+    `    -d '{"messages":[{"role":"user","content":"Which proteins does imatinib target?"}]}'`,
+    `  curl -s ${url}/v1/retrieve${auth} -H 'content-type: application/json' \\`,
+    `    -d '{"smiles":"CC(=O)Nc1ccc(O)cc1","targetTypes":["gene/protein"],"k":5}'`,
+    `  curl -s ${url}/v1/entities/drug/DB00619${auth}`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  const server = await startServer(config, logger);
+  process.stderr.write(welcomeText(server) + '\n');
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.exit(1);
+  });
+}
