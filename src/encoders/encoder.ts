@@ -27,6 +27,8 @@ export interface EncoderDescription {
   artifacts: string[];
   /** sha256 over kind, version, options and artifact contents. */
   configHash: string;
+  /** Facts for people, not hashed (e.g. the RDKit build that computed the vectors). */
+  provenance?: Record<string, string>;
 }
 
 export interface Encoder {
