@@ -10,6 +10,8 @@ export interface CommandContext<Options> {
   print(text: string): void;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** `--quiet`: long jobs show no progress lines either (they write to the process's stderr). */
+  quiet: boolean;
 }
 
 export interface FlagSpec {

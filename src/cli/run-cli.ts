@@ -79,6 +79,7 @@ export async function runCli(commands: CommandSpec[], io: CliIo): Promise<number
       print: io.stdout,
       env: io.env,
       signal: io.signal,
+      quiet: quiet === true,
     });
     return code ?? 0;
   } catch (error) {
@@ -131,7 +132,7 @@ export function commandHelp(command: CommandSpec): string {
     const short = flag.short ? `-${flag.short}, ` : '    ';
     const value = flag.type === 'string' ? ' <value>' : '';
     const fallback = flag.defaultText ? ` (default: ${flag.defaultText})` : '';
-    return `  ${short}--${name}${value}\n      ${flag.description}${fallback}`;
+    return `  ${short}--${name}${value}\n        ${flag.description}${fallback}`;
   });
   const positionalLines = command.positionals.map((p) => `  ${p.name}  ${p.description}`);
   return [
@@ -142,9 +143,9 @@ export function commandHelp(command: CommandSpec): string {
     '',
     'Options:',
     ...flagLines,
-    '  -v, --verbose\n      Debug logging and stack traces',
-    '  -q, --quiet\n      Only warnings and errors on stderr',
-    '  -h, --help\n      Show this help',
+    '  -v, --verbose\n        Debug logging and stack traces',
+    '  -q, --quiet\n        Only warnings and errors on stderr',
+    '  -h, --help\n        Show this help',
     '',
   ].join('\n');
 }

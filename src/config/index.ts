@@ -22,7 +22,10 @@ export const envSchema = z.object({
   BIOBRIDGE_API_TOKEN: optionalString,
   /** ONNX execution provider for the bridge and foundation-model encoders. */
   BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
-  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  /** The OpenAI client needs a scheme: `localhost:8080` would parse as a URL with scheme `localhost:`. */
+  OPENAI_BASE_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: optionalString,
   LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
@@ -77,8 +80,10 @@ export function loadConfig(
   env: Record<string, string | undefined>,
   overrides: Partial<Record<keyof Env, string | number | undefined>> = {},
 ): Config {
-  const merged: Record<string, unknown> = { ...env };
-  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = String(value);
+  // A blank setting (`PORT=` in a .env file) means unset: without this, `PORT=` would coerce to 0.
+  const merged: Record<string, unknown> = {};
+  for (const [key, value] of [...Object.entries(env), ...Object.entries(overrides)])
+    if (value !== undefined && String(value).trim() !== '') merged[key] = String(value);
   const parsed = envSchema.safeParse(merged);
   if (!parsed.success) {
     throw new AppError({

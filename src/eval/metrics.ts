@@ -5,7 +5,10 @@
  * - Hits@k: share of queries whose first true tail ranks ≤ k.
  * - Recall@k: BioBridge's `compute_metrics` (eval_bind.py): |top-k ∩ true tails| / |true tails|,
  *   averaged over queries.
- * Ties are ranked at the mean of their positions, so constant scores cannot look good.
+ * Ties are ranked at the mean of their positions, so constant scores cannot look good. Recall@k
+ * counts a true candidate tied with the k-th score by its expected share of the top-k slots left to
+ * the tie (nearest-neighbour transfer scores most candidates 0: counting every tied one as a hit
+ * would credit it with true tails it never ranked).
  */
 export const HITS_AT = [1, 3, 10] as const;
 export const RECALL_AT = [1, 5, 10, 20] as const;
@@ -14,7 +17,7 @@ const TOP_K = Math.max(...HITS_AT, ...RECALL_AT);
 export interface QueryRanking {
   /** Rank (1-based, ties averaged) of the best-ranked true candidate. */
   firstRank: number;
-  /** How many of the true candidates are in the top k, for each k of RECALL_AT. */
+  /** True candidates in the top k (expected count when tied at the k-th score), for each k of RECALL_AT. */
   recallHits: number[];
   positives: number;
 }
@@ -66,9 +69,24 @@ export function rankQuery(scores: Float32Array, positive: readonly number[], all
   const firstRank = 1 + greater + (equal - 1) / 2;
   const recallHits = RECALL_AT.map((k) => {
     const threshold = top[k - 1] as number;
-    let count = 0;
-    for (const index of positive) if ((scores[index] as number) >= threshold) count++;
-    return Math.min(count, k);
+    let above = 0;
+    let tied = 0;
+    for (const index of positive) {
+      const score = scores[index] as number;
+      if (score > threshold) above++;
+      else if (score === threshold) tied++;
+    }
+    // No true candidate at the k-th score, or fewer than k candidates (threshold -Infinity): exact count.
+    if (tied === 0 || threshold === -Infinity) return Math.min(above + tied, k);
+    let candidatesAbove = 0;
+    let candidatesTied = 0;
+    for (let i = 0; i < scores.length; i++) {
+      if (allowed && allowed[i] === 0) continue;
+      const score = scores[i] as number;
+      if (score > threshold) candidatesAbove++;
+      else if (score === threshold) candidatesTied++;
+    }
+    return above + (tied * (k - candidatesAbove)) / candidatesTied;
   });
   return { firstRank, recallHits, positives: positive.length };
 }

@@ -92,9 +92,9 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
   const neighbours = options.neighbours ?? 20;
   const seed = options.seed ?? 42;
   const index = await openIndex(options.indexDirectory, { logger });
-  const split = await readSplit(join(options.indexDirectory, indexLayout.trainingExport), options.split);
   const bridges: Partial<Record<'bridge' | 'untrained', Bridge>> = {};
   try {
+    const split = await readSplit(join(options.indexDirectory, indexLayout.trainingExport), options.split);
     if (methods.includes('bridge')) bridges.bridge = await loadBridgeFor(options.indexDirectory, indexLayout.bridge, options.device, logger);
     if (methods.includes('untrained'))
       bridges.untrained = await loadBridgeFor(options.indexDirectory, 'bridge-untrained', options.device, logger);

@@ -17,6 +17,26 @@ describe('rankQuery', () => {
     expect(rankQuery(scores, [7]).firstRank).toBe(51);
   });
 
+  it('counts a true candidate tied at the k-th score by its share of the remaining slots', () => {
+    // one candidate above the tie, four tied at 0 (two of them true): 0 slots at k=1, 4 at k=5
+    const scores = Float32Array.from([0.9, 0, 0, 0, 0]);
+    expect(rankQuery(scores, [1, 2]).recallHits).toEqual([0, 2, 2, 2]);
+    // five tied with six candidates and k = 5: 4 slots for 5 tied candidates
+    const six = Float32Array.from([0.9, 0, 0, 0, 0, 0]);
+    expect(rankQuery(six, [1, 2]).recallHits[1]).toBeCloseTo((2 * 4) / 5, 10);
+    // constant scores: recall@1 is 1 / candidates, not 1
+    const constant = new Float32Array(40).fill(0.5);
+    const ranking = rankQuery(constant, [3]);
+    expect(ranking.recallHits.map((hits) => Number(hits.toFixed(6)))).toEqual([0.025, 0.125, 0.25, 0.5]);
+    expect(
+      rankQuery(
+        constant,
+        [3],
+        Uint8Array.from({ length: 40 }, (_, i) => (i < 10 ? 1 : 0)),
+      ).recallHits,
+    ).toEqual([0.1, 0.5, 1, 1]);
+  });
+
   it('ignores candidates that are not allowed', () => {
     const scores = Float32Array.from([0.9, 0.8, 0.7]);
     const allowed = Uint8Array.from([0, 1, 1]);

@@ -28,6 +28,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     batchSize: options['batch-size'],
     logger: context.logger,
     signal: context.signal,
+    progress: !context.quiet,
     ...(encoders ? { encoders } : {}),
   });
   const { manifest } = result;

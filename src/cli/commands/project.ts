@@ -4,7 +4,11 @@ import { formatTable } from '../format-table.js';
 
 export async function run(context: CommandContext<{ device: 'cpu' | 'cuda'; json: boolean }>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
-  const result = await projectIndex(indexDirectory, { device: context.options.device, logger: context.logger });
+  const result = await projectIndex(indexDirectory, {
+    device: context.options.device,
+    logger: context.logger,
+    progress: !context.quiet,
+  });
   if (context.options.json) {
     context.print(JSON.stringify(result, null, 2) + '\n');
     return 0;
