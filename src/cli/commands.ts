@@ -125,7 +125,10 @@ export const evalRetrievalCommand = defineCommand({
     json,
   },
   schema: z.strictObject({
-    split: splitSchema.default('inductive'),
+    split: z
+      .string()
+      .regex(/^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/, 'expected a split name such as inductive, inductive-leakfree or inductive-seed7')
+      .default('inductive'),
     methods: z
       .string()
       .default('bridge,nn_transfer,untrained,random')

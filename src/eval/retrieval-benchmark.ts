@@ -220,6 +220,11 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
   const filtered: TaskResult['filtered'] = {};
   let filteredHeads = 0;
   for (const method of context.methods) {
+    const bridge = method === 'bridge' || method === 'untrained' ? context.bridges[method] : undefined;
+    if (bridge && !bridgeCovers(bridge, task)) {
+      logger.warn('bridge does not project this task\'s types; method skipped', { task: task.name, method });
+      continue;
+    }
     const scorer = await scorerFor(method, task, context, { heads, tails, headMatrix, testHeads, trainLinks });
     const fullRankings: QueryRanking[] = [];
     const filteredRankings: QueryRanking[] = [];
@@ -249,6 +254,15 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
 }
 
 type Scorer = (row: number, out: Float32Array) => void;
+
+function bridgeCovers(bridge: Bridge, task: RetrievalTask): boolean {
+  const projected = new Set(bridge.metadata.nodeTypes.map((type) => type.name));
+  return (
+    projected.has(task.headType) &&
+    projected.has(task.tailType) &&
+    bridge.metadata.registry.relations.includes(task.relation)
+  );
+}
 
 async function scorerFor(
   method: RetrievalMethod,

@@ -209,7 +209,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   async function* evidenceOnly(prepared: Prepared, reason: string, streamed = ''): AsyncGenerator<ChatEvent> {
     const sentences = evidenceOnlyAnswer(prepared.evidence);
     if (prepared.predictionNotes.length > 0)
-      sentences.push(`(Bridge predictions were not available: ${prepared.predictionNotes.join('; ')}.)`);
+      sentences.push(`(Note: ${prepared.predictionNotes.join('; ')}.)`);
     const note =
       streamed === '' ? '' : '\n\n(The language model stopped before finishing; evidence summary:)\n';
     let text = streamed;

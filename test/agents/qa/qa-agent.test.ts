@@ -271,7 +271,7 @@ describe('QA agent: evidence-only answers', () => {
     expect(answerOf(events).text).toBe(
       'Imatinib (drug) targets ABL1 [E1] and KIT [E2] according to the knowledge graph. ' +
         'Imatinib (drug) is indicated for chronic myeloid leukemia [E3] according to the knowledge graph. ' +
-        `(Bridge predictions were not available: ${NO_BRIDGE_MESSAGE}.)`,
+        `(Note: ${NO_BRIDGE_MESSAGE}.)`,
     );
   });
 });
