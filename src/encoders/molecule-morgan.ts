@@ -3,6 +3,7 @@ import type { Result } from '../errors.js';
 import { err, ok } from '../errors.js';
 import { loadRDKit, type RDKitModule, type RDKitMol } from '../chem/rdkit.js';
 import { rdkitErrorLog, summarizeRDKitLog } from '../chem/rdkit-log.js';
+import { countSmilesAtoms, maxSupportedAtoms } from '../chem/smiles-atoms.js';
 import type { EncodeFailure, EncodeOutcome, Encoder, EncoderDescription } from './encoder.js';
 import { describeEncoder, writeEncoderDirectory } from './encoder-description.js';
 import { normalizeInPlace } from './vector-math.js';
@@ -125,6 +126,13 @@ export async function canonicalSmiles(
 export function parseMolecule(rdkit: RDKitModule, smiles: string): Result<RDKitMol, EncodeFailure> {
   const trimmed = smiles.trim();
   if (trimmed.length === 0) return err({ code: 'EMPTY', message: 'empty SMILES' });
+  // MinimalLib traps on molecules of ~600 atoms and stays broken afterwards: refuse them unread.
+  const atoms = countSmilesAtoms(trimmed);
+  if (atoms > maxSupportedAtoms)
+    return err({
+      code: 'TOO_LONG',
+      message: `SMILES ${JSON.stringify(abbreviate(trimmed))} has ${atoms} atoms; at most ${maxSupportedAtoms} are supported`,
+    });
   const log = rdkitErrorLog(rdkit);
   log.clear();
   const mol = rdkit.get_mol(trimmed);

@@ -123,3 +123,16 @@ describe('molecule-morgan encoder', () => {
     expect(bytesOf(vectorOf(after)).equals(bytesOf(vectorOf(before)))).toBe(true);
   });
 });
+
+describe('molecule-morgan size guard', () => {
+  it('refuses molecules too large for RDKit MinimalLib without touching RDKit, and keeps working', async () => {
+    const encoder = await createMoleculeMorganEncoder({ size: 64 });
+    const [huge, small] = await encoder.encode(['C'.repeat(700), 'CCO']);
+    expect(huge?.ok).toBe(false);
+    if (huge && !huge.ok) {
+      expect(huge.error.code).toBe('TOO_LONG');
+      expect(huge.error.message).toContain('700 atoms');
+    }
+    expect(small?.ok).toBe(true);
+  });
+});

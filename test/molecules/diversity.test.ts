@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRdkitToolkit, type ChemToolkit } from '../../src/chem/toolkit.js';
+import { createScaffoldKey, pickDiverse } from '../../src/molecules/diversity.js';
+
+let toolkit: ChemToolkit;
+beforeAll(async () => {
+  toolkit = await createRdkitToolkit();
+});
+afterAll(() => toolkit.dispose());
+
+const candidates = [
+  { smiles: 'Cc1ccccc1', score: 0.9 },
+  { smiles: 'Clc1ccccc1', score: 0.8 },
+  { smiles: 'c1ccc(-c2ccncc2)cc1', score: 0.7 },
+  { smiles: 'CC1CCNCC1', score: 0.6 },
+  { smiles: 'Nc1ccc(-c2ccncc2)cc1', score: 0.5 },
+  { smiles: 'CCCO', score: 0.4 },
+  { smiles: 'CCCCN', score: 0.3 },
+];
+
+describe('pickDiverse', () => {
+  it('takes the best of each scaffold first', () => {
+    const scaffold = createScaffoldKey(toolkit);
+    const picked = pickDiverse(candidates, {
+      count: 4,
+      scaffold: (c) => scaffold(c.smiles),
+      score: (c) => c.score,
+    });
+    expect(picked.map((c) => c.smiles)).toEqual(['Cc1ccccc1', 'c1ccc(-c2ccncc2)cc1', 'CC1CCNCC1', 'CCCO']);
+  });
+
+  it('tops up from shared scaffolds, in rank order, when too few are distinct', () => {
+    const scaffold = createScaffoldKey(toolkit);
+    const picked = pickDiverse(candidates, { count: 6, scaffold: (c) => scaffold(c.smiles) });
+    expect(picked.map((c) => c.smiles)).toEqual([
+      'Cc1ccccc1',
+      'Clc1ccccc1',
+      'c1ccc(-c2ccncc2)cc1',
+      'CC1CCNCC1',
+      'Nc1ccc(-c2ccncc2)cc1',
+      'CCCO',
+    ]);
+    expect(pickDiverse(candidates, { count: 0, scaffold: () => 'x' })).toEqual([]);
+    expect(pickDiverse(candidates, { count: 100, scaffold: () => 'x' })).toHaveLength(candidates.length);
+  });
+
+  it('ranks by score when asked, keeping input order on ties', () => {
+    const items = [
+      { id: 'a', score: 1 },
+      { id: 'b', score: 3 },
+      { id: 'c', score: 3 },
+    ];
+    expect(
+      pickDiverse(items, { count: 2, scaffold: (item) => item.id, score: (item) => item.score }).map(
+        (i) => i.id,
+      ),
+    ).toEqual(['b', 'c']);
+  });
+});
+
+describe('createScaffoldKey', () => {
+  it('memoises and keys invalid SMILES apart', () => {
+    let calls = 0;
+    const key = createScaffoldKey({
+      scaffold: (smiles) => {
+        calls += 1;
+        return smiles === 'bad'
+          ? { ok: false, error: { code: 'INVALID_SMILES', message: 'no', input: smiles } }
+          : { ok: true, value: 'c1ccccc1' };
+      },
+    });
+    expect(key('Cc1ccccc1')).toBe('c1ccccc1');
+    expect(key('Cc1ccccc1')).toBe('c1ccccc1');
+    expect(key('bad')).toBe('invalid:bad');
+    expect(calls).toBe(2);
+  });
+});
