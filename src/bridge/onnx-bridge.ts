@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { noopLogger, type Logger } from '../util/logger.js';
+import {
+  bridgeMetadataSchema,
+  resolveProjectRequest,
+  resolveTransformRequest,
+  type Bridge,
+  type BridgeMetadata,
+  type TransformInput,
+} from './bridge.js';
+import {
+  createOnnxSession,
+  float32Tensor,
+  int64Scalar,
+  type OnnxSession,
+  type OnnxSessionOptions,
+  type OnnxTensor,
+  type SessionOptions,
+} from './onnx-session.js';
+
+export interface OnnxBridgeOptions {
+  /** `cpu` (default) or `cuda` (falls back to CPU with a warning). */
+  device?: string;
+  logger?: Logger;
+  /**
+   * Rows per ONNX run (default 1024). Larger inputs are split; memory per run is about
+   * batchSize × inputDim × 4 bytes plus activations.
+   */
+  batchSize?: number;
+  /** Check the ONNX files against the sha256 in bridge.json (default true). */
+  verifyChecksums?: boolean;
+  sessionOptions?: SessionOptions;
+  /** Test seam passed to {@link createOnnxSession}. */
+  _internal?: OnnxSessionOptions['_internal'];
+}
+
+export const BRIDGE_METADATA_FILE = 'bridge.json';
+
+/** Reads and validates `<directory>/bridge.json`. */
+export async function readBridgeMetadata(directory: string): Promise<BridgeMetadata> {
+  const path = join(directory, BRIDGE_METADATA_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: missing or unreadable (not a bridge directory)`,
+      cause,
+      details: { file: path },
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: invalid JSON`,
+      cause,
+      details: { file: path },
+    });
+  }
+  const parsed = bridgeMetadataSchema.safeParse(json);
+  if (!parsed.success)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: invalid bridge metadata\n${z.prettifyError(parsed.error)}`,
+      cause: parsed.error,
+      details: { file: path },
+    });
+  return parsed.data;
+}
+
+/** Loads a bridge directory (`bridge.json`, `transform.onnx`, `project.onnx`); sessions open once. */
+export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptions = {}): Promise<Bridge> {
+  const logger = options.logger ?? noopLogger;
+  const batchSize = options.batchSize ?? 1024;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `bridge batchSize must be a positive integer, got ${batchSize}`,
+      details: { field: 'batchSize', value: batchSize },
+    });
+  const metadata = await readBridgeMetadata(directory);
+  const graphs = { transform: metadata.onnx.transform, project: metadata.onnx.project };
+  if (options.verifyChecksums ?? true) {
+    for (const graph of Object.values(graphs))
+      await verifyChecksum(join(directory, graph.file), graph.sha256);
+  }
+  const sessionOptions: OnnxSessionOptions = { logger };
+  if (options.device !== undefined) sessionOptions.device = options.device;
+  if (options.sessionOptions !== undefined) sessionOptions.sessionOptions = options.sessionOptions;
+  if (options._internal !== undefined) sessionOptions._internal = options._internal;
+
+  const sessions: OnnxSession[] = [];
+  try {
+    for (const graph of [graphs.transform, graphs.project]) {
+      const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
+      sessions.push(session);
+      checkSignature(session, graph.inputs, graph.output);
+    }
+  } catch (error) {
+    await Promise.all(sessions.map((session) => session.dispose()));
+    throw error;
+  }
+  const [transformSession, projectSession] = sessions as [OnnxSession, OnnxSession];
+  logger.info('bridge loaded', {
+    directory,
+    device: transformSession.device,
+    source: metadata.source,
+    types: metadata.nodeTypes.map((entry) => entry.name),
+    hiddenDim: metadata.hiddenDim,
+  });
+
+  const hidden = metadata.hiddenDim;
+  const width = metadata.inputDim;
+
+  async function runBatched(
+    session: OnnxSession,
+    outputName: string,
+    vectors: Float32Array,
+    rows: number,
+    dim: number,
+    feedsFor: (batch: OnnxTensor) => Record<string, OnnxTensor>,
+  ): Promise<Float32Array> {
+    const result = new Float32Array(rows * hidden);
+    for (let start = 0; start < rows; start += batchSize) {
+      const count = Math.min(batchSize, rows - start);
+      const input = padRows(vectors, start, count, dim, width);
+      const outputs = await session.run(feedsFor(float32Tensor(input, [count, width])));
+      const output = outputs[outputName];
+      if (!output || output.dims.length !== 2 || output.dims[0] !== count || output.dims[1] !== hidden)
+        throw new AppError({
+          code: 'INTERNAL',
+          message: `${session.path}: output "${outputName}" has shape [${output?.dims.join(', ') ?? ''}], expected [${count}, ${hidden}]`,
+        });
+      result.set(output.data as Float32Array, start * hidden);
+    }
+    return result;
+  }
+
+  return {
+    metadata,
+    async project(type, vectors, rows) {
+      const request = resolveProjectRequest(metadata, type, vectors, rows);
+      const nodeType = int64Scalar(request.typeId);
+      const [vectorsName, typeName] = graphs.project.inputs as [string, string];
+      return runBatched(projectSession, graphs.project.output, vectors, rows, request.dim, (batch) => ({
+        [vectorsName]: batch,
+        [typeName]: nodeType,
+      }));
+    },
+    async transform(input: TransformInput) {
+      const request = resolveTransformRequest(metadata, input);
+      const ids = [
+        int64Scalar(request.typeId),
+        int64Scalar(request.relationId),
+        int64Scalar(request.tailTypeId),
+      ];
+      const [headName, headTypeName, relationName, tailTypeName] = graphs.transform.inputs as [
+        string,
+        string,
+        string,
+        string,
+      ];
+      return runBatched(
+        transformSession,
+        graphs.transform.output,
+        input.vectors,
+        input.rows,
+        request.dim,
+        (batch) => ({
+          [headName]: batch,
+          [headTypeName]: ids[0]!,
+          [relationName]: ids[1]!,
+          [tailTypeName]: ids[2]!,
+        }),
+      );
+    },
+    async dispose() {
+      await Promise.all(sessions.map((session) => session.dispose()));
+    },
+  };
+}
+
+/** Rows [start, start + count) of a [rows, dim] matrix, zero-padded to `width` columns. */
+function padRows(
+  vectors: Float32Array,
+  start: number,
+  count: number,
+  dim: number,
+  width: number,
+): Float32Array {
+  if (dim === width) return vectors.subarray(start * dim, (start + count) * dim);
+  const padded = new Float32Array(count * width);
+  for (let row = 0; row < count; row++) {
+    const from = (start + row) * dim;
+    padded.set(vectors.subarray(from, from + dim), row * width);
+  }
+  return padded;
+}
+
+function checkSignature(session: OnnxSession, inputs: readonly string[], output: string): void {
+  const sameInputs =
+    session.inputNames.length === inputs.length &&
+    session.inputNames.every((name, index) => name === inputs[index]);
+  if (!sameInputs || !session.outputNames.includes(output))
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${session.path}: graph has inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]; bridge.json expects inputs [${inputs.join(', ')}] and output ${output}`,
+      details: { file: session.path },
+    });
+}
+
+async function verifyChecksum(path: string, expected: string): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: missing or unreadable`,
+      cause,
+      details: { file: path },
+    });
+  }
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: sha256 ${actual} does not match bridge.json (${expected}); re-export the bridge`,
+      details: { file: path, expected, actual },
+    });
+}
