@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
+import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
 import type { Encoder } from './encoders/encoder.js';
@@ -13,13 +14,15 @@ import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
 import { createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
+import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
-import { loadPromptLibrary } from './llm/prompts.js';
+import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
+import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
@@ -36,34 +39,75 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** The composition root: turns a validated `Config` into the running service's parts. */
-export async function createServices(config: Config, logger: Logger): Promise<Services> {
-  const index = await openIndex(config.indexPath, { logger });
+/** What every consumer of an index needs: the index, its encoders, the bridge, lookup and retriever. */
+export interface IndexServices {
+  index: IndexHandle;
+  lookup: NameLookup;
+  encoders: Map<string, Encoder>;
+  bridge: Bridge | undefined;
+  retriever: Retriever;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an index with its encoders, bridge (when trained and projected), name lookup and
+ * retriever: the part of the composition root that CLI commands share with the server.
+ */
+export async function openIndexServices(
+  indexPath: string,
+  options: { device: Config['device']; logger: Logger },
+): Promise<IndexServices> {
+  const { device, logger } = options;
+  const index = await openIndex(indexPath, { logger });
   const encoders = new Map<string, Encoder>();
   const loaded = new Map<string, Promise<Encoder>>();
   for (const [type, ref] of Object.entries(index.manifest.encoders)) {
     // Node types sharing a saved encoder (the KG text encoder) share one instance.
     let pending = loaded.get(ref.directory);
     if (!pending) {
-      pending = loadEncoder(join(config.indexPath, ref.directory), { device: config.device, logger });
+      pending = loadEncoder(join(indexPath, ref.directory), { device, logger });
       loaded.set(ref.directory, pending);
     }
     encoders.set(type, await pending);
   }
-  const bridgeDirectory = join(config.indexPath, indexLayout.bridge);
+  const bridgeDirectory = join(indexPath, indexLayout.bridge);
   let bridge: Bridge | undefined;
   if (existsSync(join(bridgeDirectory, 'bridge.json')) && index.manifest.bridge) {
-    bridge = await loadOnnxBridge(bridgeDirectory, { device: config.device, logger });
+    bridge = await loadOnnxBridge(bridgeDirectory, { device, logger });
   } else {
     logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
-      index: config.indexPath,
-      fix: `biobridge train ${config.indexPath}`,
+      index: indexPath,
+      fix: `biobridge train ${indexPath}`,
     });
   }
-  const lookup = createNameLookup(await readLookupEntries(config.indexPath), {
+  const lookup = createNameLookup(await readLookupEntries(indexPath), {
     typePriority: ['drug', 'gene/protein', 'disease'],
   });
-  const llm = config.llm.configured
+  const retriever = createRetriever({
+    graph: index.graph,
+    store: index.store,
+    lookup,
+    encoderFor: (type) => encoders.get(type),
+    bridge,
+    logger,
+  });
+  return {
+    index,
+    lookup,
+    encoders,
+    bridge,
+    retriever,
+    async close() {
+      await bridge?.dispose();
+      for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
+      await index.close();
+    },
+  };
+}
+
+/** The configured OpenAI-compatible LLM, or the unconfigured stand-in. */
+export function createConfiguredLlm(config: Config, logger: Logger): LlmClient {
+  return config.llm.configured
     ? createLlm({
         baseUrl: config.llm.baseURL,
         model: config.llm.model,
@@ -73,16 +117,36 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
         logger,
       })
     : createLlm({});
-  const retriever = createRetriever({
-    graph: index.graph,
-    store: index.store,
-    lookup,
-    encoderFor: (type) => encoders.get(type),
-    bridge,
-    logger,
+}
+
+/**
+ * The molecule proposer over an opened index; it loads RDKit (about a second) now and reads the
+ * KG's drugs on its first request. The LLM is used only when one is configured.
+ */
+export async function createIndexMoleculeProposer(
+  core: IndexServices,
+  options: { config: Config; llm: LlmClient; logger: Logger; prompts?: PromptLibrary },
+): Promise<MoleculeProposer> {
+  return createMoleculeProposer({
+    retriever: core.retriever,
+    encoderFor: (type) => core.encoders.get(type),
+    bridge: core.bridge,
+    toolkit: await createRdkitToolkit(),
+    ...(options.config.llm.configured
+      ? { llm: options.llm, prompts: options.prompts ?? (await loadPromptLibrary()) }
+      : {}),
+    logger: options.logger,
   });
+}
+
+/** The composition root: turns a validated `Config` into the running service's parts. */
+export async function createServices(config: Config, logger: Logger): Promise<Services> {
+  const core = await openIndexServices(config.indexPath, { device: config.device, logger });
+  const { index, encoders, bridge, lookup, retriever } = core;
+  const llm = createConfiguredLlm(config, logger);
+  const prompts = await loadPromptLibrary();
   const chatAgent = createQaAgent(
-    { retriever, lookup, prompts: await loadPromptLibrary(), llm, logger },
+    { retriever, lookup, prompts, llm, logger },
     { maxPromptTokens: config.llm.maxPromptTokens },
   );
   const inferenceLimiter = createConcurrencyLimiter({
@@ -93,6 +157,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
+    createMoleculeRoutes({
+      proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
+      inferenceLimiter,
+    }),
   ];
   const app = createApp(
     {
@@ -128,10 +196,6 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     llm,
     retriever,
     app,
-    async close() {
-      await bridge?.dispose();
-      for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
-      await index.close();
-    },
+    close: () => core.close(),
   };
 }

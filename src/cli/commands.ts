@@ -80,6 +80,12 @@ export const trainCommand = defineCommand({
     'max-steps': { type: 'string', description: 'Stop after this many optimiser steps' },
     device: { type: 'string', description: 'auto, cpu or cuda (trainer and projection)', defaultText: 'auto' },
     python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
+    negatives: {
+      type: 'string',
+      description:
+        'paired (the paper: 5 of 50 pre-sampled negatives per triple), in-batch, or both (measured better, see README)',
+      defaultText: 'both',
+    },
     resume: { type: 'boolean', description: 'Continue an interrupted run from its checkpoint' },
     'exclude-relation': { type: 'string', description: 'Display relation to leave out of training (repeatable)', multiple: true },
     'trainer-arg': { type: 'string', description: 'Extra flag passed to the trainer verbatim (repeatable)', multiple: true },
@@ -92,6 +98,7 @@ export const trainCommand = defineCommand({
     'max-steps': z.coerce.number().int().nonnegative().optional(),
     device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
     python: z.string().default('/usr/bin/python3'),
+    negatives: z.enum(['paired', 'in-batch', 'both']).default('both'),
     resume: booleanFlag,
     'exclude-relation': z.array(z.string()).optional(),
     'trainer-arg': z.array(z.string()).optional(),

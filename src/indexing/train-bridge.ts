@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
@@ -68,7 +69,14 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
 
   const runName = `${options.split}-${options.preset}`;
   const runDirectory = join(indexDirectory, 'runs', runName);
+  const untrainedRun = join(indexDirectory, 'runs', `${runName}-untrained`);
   const untrainedDirectory = join(indexDirectory, 'bridge-untrained');
+  // A new `train` starts over (the export may have changed); only --resume continues a run.
+  if (!options.resume && existsSync(runDirectory)) {
+    logger.info('replacing the previous run', { run: runDirectory });
+    await rm(runDirectory, { recursive: true, force: true });
+  }
+  await rm(untrainedRun, { recursive: true, force: true });
   const common = ['--data', exportDirectory, '--split', options.split, '--preset', options.preset];
   if (options.device) common.push('--device', options.device);
   logger.info('training the bridge', { preset: options.preset, split: options.split, run: runDirectory });
@@ -85,7 +93,7 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
   await runTrainer(options, [
     ...common,
     '--out',
-    join(indexDirectory, 'runs', `${runName}-untrained`),
+    untrainedRun,
     '--max-steps',
     '0',
     '--export-bridge-dir',

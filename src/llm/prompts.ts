@@ -364,8 +364,8 @@ export function buildQaMessages(library: PromptLibrary, input: QaPromptInput): L
 export interface MoleculeProposalPromptInput {
   /** The target as the user named it, e.g. a protein name and id. */
   target: string;
-  /** Known binders to start from. */
-  seeds: readonly { smiles: string; name?: string }[];
+  /** Molecules to start from; `similarity` and `knownBinder` are shown to the model when given. */
+  seeds: readonly { smiles: string; name?: string; similarity?: number; knownBinder?: boolean }[];
   count: number;
   version?: number;
 }
@@ -386,7 +386,12 @@ export function buildMoleculeProposalMessages(
       ? '(no seed molecules)'
       : input.seeds
           .map((seed, index) =>
-            formatBlock('seed', seed.smiles, { n: index + 1, ...(seed.name ? { name: seed.name } : {}) }),
+            formatBlock('seed', seed.smiles, {
+              n: index + 1,
+              ...(seed.name ? { name: seed.name } : {}),
+              ...(seed.similarity === undefined ? {} : { similarity: seed.similarity.toFixed(3) }),
+              ...(seed.knownBinder === undefined ? {} : { 'known-binder': seed.knownBinder ? 'yes' : 'no' }),
+            }),
           )
           .join('\n');
   return [

@@ -33,7 +33,8 @@ export function createProgress(options: ProgressOptions): Progress {
   let lastDraw = 0;
 
   const line = (): string => {
-    const seconds = Math.max((now() - start) / 1000, 1e-9);
+    // Rates over the first few milliseconds are noise (and divide by ~0).
+    const seconds = Math.max((now() - start) / 1000, 0.05);
     const rate = position / seconds;
     const rateText = `${formatCount(rate)} ${unit}/s`;
     if (total && total > 0) {

@@ -8,6 +8,7 @@ interface TrainOptions {
   'max-steps'?: number | undefined;
   device: 'auto' | 'cpu' | 'cuda';
   python: string;
+  negatives: 'paired' | 'in-batch' | 'both';
   resume: boolean;
   'exclude-relation'?: string[] | undefined;
   'trainer-arg'?: string[] | undefined;
@@ -18,6 +19,8 @@ export async function run(context: CommandContext<TrainOptions>): Promise<number
   const [indexDirectory = ''] = context.positionals;
   const { options } = context;
   const trainerArguments = [
+    '--negatives',
+    options.negatives,
     ...(options.epochs !== undefined ? ['--epochs', String(options.epochs)] : []),
     ...(options['max-steps'] !== undefined ? ['--max-steps', String(options['max-steps'])] : []),
     ...(options['trainer-arg'] ?? []),

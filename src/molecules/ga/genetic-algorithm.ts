@@ -65,6 +65,12 @@ export interface GeneticAlgorithmOptions extends GeneticAlgorithmSettings {
   /** SMARTS that disqualify an offspring; defaults to `defaultForbiddenSmarts`. */
   forbiddenSmarts?: readonly string[];
   signal?: AbortSignal;
+  /**
+   * Polled before each generation and while breeding; when it returns true the run scores the
+   * offspring it has, stops and reports `stoppedEarly` (a time budget, unlike `signal`, keeps the
+   * results). Runs that stop early are reproducible only up to where they stopped.
+   */
+  shouldStop?: () => boolean;
   onProgress?: (summary: GenerationSummary) => void;
   rdkit?: RDKitModule;
   /** Test seam for `timeMs`. */
@@ -99,6 +105,8 @@ export interface GeneticAlgorithmStats {
   invalidReasons: Record<RejectionReason, number>;
   /** Valid products already seen in this run. */
   duplicates: number;
+  /** Of `duplicates`, those that recreated a seed. */
+  seedCopies: number;
   /** Valid new products outside the size limits or refused by `filter`. */
   filtered: number;
   /** New molecules admitted and scored. */
@@ -120,6 +128,10 @@ export interface GeneticAlgorithmResult {
   stats: GeneticAlgorithmStats;
   /** Seeds that could not be used, with RDKit's reason. */
   rejectedSeeds: { id: string; smiles: string; reason: string }[];
+  /** Every molecule scored in the run (seeds first), in the order scored. */
+  evaluated: GeneticCandidate[];
+  /** `shouldStop` ended the run before `generations` were completed. */
+  stoppedEarly: boolean;
 }
 
 /**
@@ -153,6 +165,7 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
     invalid: 0,
     invalidReasons: { invalid: 0, 'too-large': 0, disconnected: 0, radical: 0, unreasonable: 0 },
     duplicates: 0,
+    seedCopies: 0,
     filtered: 0,
     unique: 0,
     noSite: 0,
@@ -202,8 +215,8 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
       });
     }
     const seedScores = await scoreBatch(seedMolecules.map((seed) => seed.smiles));
-    let population: GeneticCandidate[] = rank(
-      seedMolecules.map((seed, index) => ({
+    const seedSmiles = new Set(seedMolecules.map((seed) => seed.smiles));
+    const seedCandidates: GeneticCandidate[] = seedMolecules.map((seed, index) => ({
         id: `seed:${seed.id}`,
         smiles: seed.smiles,
         score: seedScores[index]!,
@@ -213,8 +226,10 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
         parents: [],
         parentSmiles: [],
         seedId: seed.id,
-      })),
-    ).slice(0, settings.populationSize);
+      }));
+    const evaluated: GeneticCandidate[] = [...seedCandidates];
+    let population: GeneticCandidate[] = rank([...seedCandidates]).slice(0, settings.populationSize);
+    let stoppedEarly = false;
     const history: GenerationSummary[] = [summarize(0, population, population.length, snapshot())];
     options.onProgress?.(history[0]!);
 
@@ -280,13 +295,22 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
 
     for (let generation = 1; generation <= settings.generations; generation += 1) {
       options.signal?.throwIfAborted();
+      if (options.shouldStop?.()) {
+        stoppedEarly = true;
+        break;
+      }
       const offspring: Omit<GeneticCandidate, 'score'>[] = [];
       const budget = offspringPerGeneration * settings.maxAttemptsPerChild;
       for (let attempt = 0; attempt < budget && offspring.length < offspringPerGeneration; attempt += 1) {
+        if (attempt % 8 === 7 && options.shouldStop?.()) {
+          stoppedEarly = true;
+          break;
+        }
         const child = breed();
         if (!child) continue;
         if (seen.has(child.smiles)) {
           stats.duplicates += 1;
+          if (seedSmiles.has(child.smiles)) stats.seedCopies += 1;
           continue;
         }
         seen.add(child.smiles);
@@ -313,15 +337,25 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
       }
       const scores = await scoreBatch(offspring.map((child) => child.smiles));
       const scored = offspring.map((child, index) => ({ ...child, score: scores[index]! }));
+      evaluated.push(...scored);
       population = rank([...population, ...scored]).slice(0, settings.populationSize);
       stats.generationsCompleted = generation;
       const summary = summarize(generation, population, scored.length, snapshot());
       history.push(summary);
       options.onProgress?.(summary);
+      if (stoppedEarly) break;
     }
 
     const final = snapshot();
-    return { candidates: population, best: population[0]!, history, stats: final, rejectedSeeds };
+    return {
+      candidates: population,
+      best: population[0]!,
+      history,
+      stats: final,
+      rejectedSeeds,
+      evaluated,
+      stoppedEarly,
+    };
   } finally {
     editor.dispose();
   }

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import type { MoleculeProposer } from '../../molecules/propose.js';
+import { proposeRequestSchema } from '../../molecules/propose-request.js';
+import { proposalResponseSchema } from '../../molecules/proposal-schema.js';
+import type { AppEnv } from '../app-env.js';
+import type { ConcurrencyLimiter } from '../concurrency.js';
+import { errorBodySchema } from '../error-handler.js';
+import type { Feature } from '../feature.js';
+import { defineRoute } from '../route-definition.js';
+import { jsonBody } from '../validation.js';
+
+export const proposeMoleculesRoute = defineRoute({
+  method: 'post',
+  path: '/v1/molecules/propose',
+  summary: 'Propose new molecules for a protein target, guided by the bridge',
+  description: [
+    'The target (a sequence, gene symbol, UniProt accession or KG entity) is bridged into the drug space over the',
+    '`target` relation; the nearest known drugs seed a genetic algorithm (and the LLM, when configured) whose',
+    'products are validated with RDKit, filtered, scored (bridge cosine, QED, novelty, alerts) and ranked so that no',
+    'two share a Murcko scaffold while others remain. Invalid proposals are listed with the reason. A run holds one',
+    'inference slot for its duration (a few seconds with the defaults; `timeBudgetMs` caps it).',
+  ].join(' '),
+  tags: ['molecules'],
+  request: { body: proposeRequestSchema },
+  responses: {
+    200: { description: 'Ranked candidates, seeds and run statistics', schema: proposalResponseSchema },
+    404: {
+      description: 'Unknown target or excluded drug; `details.suggestions` lists similar names',
+      schema: errorBodySchema,
+    },
+    422: {
+      description: 'The sequence cannot be encoded (illegal residue, too long), or the target has no sequence',
+      schema: errorBodySchema,
+    },
+    503: {
+      description: 'No trained bridge, `useLlm: true` without an LLM, or server busy',
+      schema: errorBodySchema,
+    },
+  },
+  example: { body: { target: { gene: 'ABL1' }, n: 5 } },
+});
+
+export interface MoleculeRoutesDependencies {
+  proposer: MoleculeProposer;
+  /** The service's inference limiter: encoding, the bridge and RDKit are CPU bound. */
+  inferenceLimiter: ConcurrencyLimiter;
+}
+
+export function createMoleculeRoutes(dependencies: MoleculeRoutesDependencies): Feature {
+  const app = new Hono<AppEnv>();
+  app.post(proposeMoleculesRoute.path, jsonBody(proposeRequestSchema), async (c) => {
+    const body = c.req.valid('json');
+    const signal = c.var.signal;
+    const response = await dependencies.inferenceLimiter.run(
+      () => dependencies.proposer.propose(body, { signal, fieldPrefix: 'body.' }),
+      signal,
+    );
+    return c.json(response);
+  });
+  return { app, routes: [proposeMoleculesRoute] };
+}
