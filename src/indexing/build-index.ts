@@ -78,7 +78,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   const ingestDone = performance.now();
   const { graph, payloads, report } = ingested;
 
-  const encoderConfig = resolveEncoderConfig(options.encoders ?? {});
+  // Only node types the KG has: an encoder cannot be fitted on a type without nodes.
+  const encoderConfig = Object.fromEntries(
+    Object.entries(resolveEncoderConfig(options.encoders ?? {})).filter(
+      ([type]) => graph.nodesOfType(type).length > 0,
+    ),
+  );
   logger.info('preparing encoders', { types: Object.keys(encoderConfig).length });
   const rdkit = await loadRDKit();
   const encoderSet = await createEncoders(encoderConfig, {
