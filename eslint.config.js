@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**'],
+    languageOptions: { globals: { process: 'readonly' } },
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
     files: ['src/config/**', 'src/cli/index.ts', 'src/server.ts', 'test/**', 'eval/**', 'scripts/**', '*.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

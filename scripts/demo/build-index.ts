@@ -52,6 +52,7 @@ await buildDirectoryAtomic(outDirectory, async (staging) => {
     split: 'inductive',
     python: values.python,
     device: 'cpu',
+    env: process.env,
     trainerArguments: DEMO_TRAINER_ARGUMENTS,
     logger,
   });

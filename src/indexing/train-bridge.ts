@@ -28,6 +28,8 @@ export interface TrainBridgeOptions {
   resume?: boolean;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Environment for the trainer process (the CLI passes its own); PYTHONPATH is added. */
+  env?: Record<string, string | undefined>;
   /** Where the trainer's progress lines go (default: this process's stderr). */
   onTrainerOutput?: (chunk: string) => void;
 }
@@ -128,7 +130,7 @@ function runTrainer(options: TrainBridgeOptions, args: readonly string[]): Promi
   return new Promise((resolvePromise, reject) => {
     const child = spawn(options.python, ['-m', 'biobridge_train.train', ...args], {
       cwd: TRAINER_DIRECTORY,
-      env: { ...process.env, PYTHONPATH: TRAINER_DIRECTORY, PYTHONUNBUFFERED: '1' },
+      env: { ...options.env, PYTHONPATH: TRAINER_DIRECTORY, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.signal ? { signal: options.signal } : {}),
     });

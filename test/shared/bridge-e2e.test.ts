@@ -103,6 +103,7 @@ beforeAll(async () => {
     split: 'inductive',
     python,
     device: 'cpu',
+    env: process.env,
     trainerArguments: ['--negatives', 'both', '--epochs', '2', '--hidden-dim', '64'],
     onTrainerOutput: () => {},
   });

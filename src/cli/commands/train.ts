@@ -35,6 +35,7 @@ export async function run(context: CommandContext<TrainOptions>): Promise<number
     trainerArguments,
     logger: context.logger,
     signal: context.signal,
+    env: context.env,
     ...(options['exclude-relation'] ? { excludeRelations: options['exclude-relation'] } : {}),
   });
   if (options.json) {
