@@ -26,6 +26,16 @@ export const evidenceItemSchema = z
   })
   .describe('One numbered piece of grounding');
 
+/** How the answer's citations check out against the evidence it was given. */
+export const citationCheckSchema = z
+  .object({
+    valid: z.array(z.string()).describe('Cited ids that exist in the evidence'),
+    unknown: z.array(z.string()).describe('Cited ids that are not in the evidence (flagged)'),
+    sentences: z.number().int(),
+    uncitedSentences: z.number().int().describe('Sentences citing nothing: allowed, but marked'),
+  })
+  .describe('Citation check of the answer');
+
 export const usageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() });
 
 export const answerModeSchema = z

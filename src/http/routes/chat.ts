@@ -13,6 +13,7 @@ import { jsonBody } from '../validation.js';
 import {
   answerModeSchema,
   attachmentsSchema,
+  citationCheckSchema,
   evidenceItemSchema,
   lastMessageIsFromUser,
   usageSchema,
@@ -47,6 +48,7 @@ export const chatResponseSchema = z.object({
   citations: z.array(z.string()).describe('Evidence ids cited in the answer'),
   mode: answerModeSchema,
   reason: z.string().optional().describe('Why the answer is evidence-only'),
+  citationCheck: citationCheckSchema.optional(),
   evidence: z.array(evidenceItemSchema),
   usage: usageSchema,
 });
@@ -155,6 +157,7 @@ function answerBody(answer: ChatAnswer) {
     citations: answer.citations,
     mode: answer.mode,
     ...(answer.reason === undefined ? {} : { reason: answer.reason }),
+    ...(answer.citationCheck === undefined ? {} : { citationCheck: answer.citationCheck }),
     usage: answer.usage,
   };
 }

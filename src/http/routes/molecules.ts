@@ -29,7 +29,8 @@ export const proposeMoleculesRoute = defineRoute({
       schema: errorBodySchema,
     },
     422: {
-      description: 'The sequence cannot be encoded (illegal residue, too long), or the target has no sequence',
+      description:
+        'The sequence cannot be encoded (illegal residue, too long), or the target has no sequence',
       schema: errorBodySchema,
     },
     503: {

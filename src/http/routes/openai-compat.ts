@@ -10,7 +10,7 @@ import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
-import { attachmentsSchema, evidenceItemSchema, lastMessageIsFromUser } from './chat-schemas.js';
+import { attachmentsSchema, citationCheckSchema, evidenceItemSchema, lastMessageIsFromUser } from './chat-schemas.js';
 
 /**
  * The OpenAI-compatible face: any OpenAI client (SDKs, chat UIs) can talk to BioBridge. Evidence
@@ -105,6 +105,7 @@ export const chatCompletionResponseSchema = z.object({
   citations: z.array(z.string()).describe('BioBridge extension'),
   mode: z.enum(['llm', 'evidence-only']).describe('BioBridge extension'),
   reason: z.string().optional().describe('BioBridge extension'),
+  citationCheck: citationCheckSchema.optional().describe('BioBridge extension'),
 });
 
 const modelSchema = z.object({
@@ -346,5 +347,6 @@ function extensions(answer: ChatAnswer) {
     citations: answer.citations,
     mode: answer.mode,
     ...(answer.reason === undefined ? {} : { reason: answer.reason }),
+    ...(answer.citationCheck === undefined ? {} : { citationCheck: answer.citationCheck }),
   };
 }

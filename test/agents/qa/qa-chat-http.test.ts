@@ -67,6 +67,8 @@ describe('/v1/chat with the QA agent', () => {
       answer: 'Imatinib targets ABL1 [E1] and KIT [E2] [E77].',
       citations: ['E1', 'E2'],
       mode: 'llm',
+      // [E77] is not in the evidence: flagged, not silently dropped
+      citationCheck: { valid: ['E1', 'E2'], unknown: ['E77'], sentences: 1, uncitedSentences: 0 },
     });
   });
 
