@@ -10,6 +10,7 @@ import { noopLogger, type Logger } from '../util/logger.js';
 import { createEntityResolver, type EntityResolver, type ResolvedEntity } from './entity-resolver.js';
 import { encodeQueryInput } from './query-encoding.js';
 import { planRelations, tailTypesOf, type PlannedRelation } from './relation-plan.js';
+import { createStructureIndex } from './structure-index.js';
 import {
   retrievalRequestSchema,
   type RetrievalRequest,
@@ -137,6 +138,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
   const { graph, store, bridge } = dependencies;
   const logger = dependencies.logger ?? noopLogger;
   const entities = createEntityResolver(graph, dependencies.lookup);
+  const structures = createStructureIndex(graph, store);
   // An index does not change under a running service, so table facts are read once.
   let storeTypes: Promise<Set<string>> | undefined;
   const projectedRows = new Map<string, Promise<number>>();
@@ -291,6 +293,11 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         });
       const request = parsed.data;
       const head = resolveHead(request, prefix);
+      if (head.input && (head.kind === 'smiles' || head.kind === 'protein')) {
+        // A structure that is a KG entity's brings that entity's KG facts along.
+        const linked = await structures.find(head.kind === 'smiles' ? 'drug' : 'gene/protein', head.input.value);
+        if (linked) head.entity = { ...linked, matched: head.kind === 'smiles' ? 'canonical SMILES' : 'sequence' };
+      }
       const targetTypes = request.targetTypes
         ? [
             ...new Set(
@@ -458,10 +465,11 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         }
       }
 
+      // KG facts first (they are established), then predictions; each by bridge score.
       results.sort(
         (left, right) =>
-          compareScores(left.score, right.score) ||
           Number(right.known) - Number(left.known) ||
+          compareScores(left.score, right.score) ||
           targetTypes.indexOf(left.type) - targetTypes.indexOf(right.type) ||
           left.nodeIndex - right.nodeIndex,
       );

@@ -48,10 +48,10 @@ describe('POST /v1/retrieve', () => {
         result.source,
       ]),
     ).toEqual([
-      ['PTGS2', false, 'bridge'],
       ['ABL1', true, 'bridge'],
-      ['PTGS1', false, 'bridge'],
       ['KIT', true, 'kg'],
+      ['PTGS2', false, 'bridge'],
+      ['PTGS1', false, 'bridge'],
     ]);
   });
 

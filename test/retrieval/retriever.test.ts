@@ -3,7 +3,13 @@ import { AppError } from '../../src/errors.js';
 import type { RetrievalResponse } from '../../src/retrieval/retriever.js';
 import { createRetriever, NO_BRIDGE_MESSAGE } from '../../src/retrieval/retriever.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
-import { buildRetrievalWorld, PROTEIN_MAX_RESIDUES, SMILES, type RetrievalWorld } from './retrieval-world.js';
+import {
+  buildRetrievalWorld,
+  PROTEIN_MAX_RESIDUES,
+  sequenceFor,
+  SMILES,
+  type RetrievalWorld,
+} from './retrieval-world.js';
 
 let world: RetrievalWorld;
 beforeAll(async () => {
@@ -72,14 +78,13 @@ describe('retrieve: entity queries', () => {
       predictions: { available: true },
       knownTotal: 2,
     });
-    // The bridge's top 3 come back in score order, then KIT (a KG target outside the top 3).
-    expect(response.results.map((result) => result.name)).toEqual(
-      [...top3, 'KIT'].sort(
-        (left, right) =>
-          expected.find((entry) => entry.name === right)!.score -
-          expected.find((entry) => entry.name === left)!.score,
-      ),
-    );
+    // KG facts first (ABL1, and KIT which the bridge's top 3 missed), then predictions; each by score.
+    const byScore = (left: string, right: string) =>
+      expected.find((entry) => entry.name === right)!.score - expected.find((entry) => entry.name === left)!.score;
+    expect(response.results.map((result) => result.name)).toEqual([
+      ...['ABL1', 'KIT'].sort(byScore),
+      ...top3.filter((name) => name !== 'ABL1').sort(byScore),
+    ]);
     expect(top3).toContain('ABL1');
     expect(top3).not.toContain('KIT');
     for (const result of response.results) {
@@ -306,11 +311,17 @@ describe('retrieve: new inputs', () => {
     expect(response.results[0]!.score!).toBeGreaterThanOrEqual(response.results[1]!.score!);
   });
 
-  it('ranks the same way as the stored vector when the SMILES is that of a KG drug', async () => {
+  it('links a SMILES that is a KG drug to it: same ranking, and its KG facts come along', async () => {
     const fromSmiles = await world.retriever.retrieve({
       smiles: SMILES[20]!,
       targetTypes: ['gene/protein'],
       k: 3,
+      includeKnown: false,
+    });
+    expect(fromSmiles.query).toMatchObject({
+      kind: 'smiles',
+      entity: { id: 'DB00619', name: 'Imatinib', matched: 'canonical SMILES' },
+      knownTotal: 2,
     });
     const fromEntity = await world.retriever.retrieve({
       entity: 'Imatinib',
@@ -321,6 +332,13 @@ describe('retrieve: new inputs', () => {
     expect(fromSmiles.results.map((result) => [result.name, result.score])).toEqual(
       fromEntity.results.map((result) => [result.name, result.score]),
     );
+  });
+
+  it('links a sequence identical to a KG protein (whitespace and case aside) to it', async () => {
+    const sequence = sequenceFor(10).toLowerCase().replace(/(.{10})/g, '$1 ');
+    const response = await world.retriever.retrieve({ protein: sequence, targetTypes: ['drug'], k: 2 });
+    expect(response.query).toMatchObject({ kind: 'protein', entity: { nodeIndex: 10, matched: 'sequence' } });
+    expect(response.results.filter((result) => result.known).map((result) => result.name)).toContain('Imatinib');
   });
 
   it('encodes protein sequences and text', async () => {
