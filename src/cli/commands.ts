@@ -150,6 +150,96 @@ export const evalRetrievalCommand = defineCommand({
   load: () => import('./commands/eval-retrieval.js'),
 });
 
+const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const proposeCommand = defineCommand({
+  name: 'propose',
+  summary: 'Propose new molecules for a protein target, guided by the bridge (GA, plus the LLM when configured)',
+  usage:
+    'propose --index indexes/<name> (--target ABL1 | --uniprot P00519 | --target-id 25 | --sequence SEQ) [--n 10] [--json]',
+  positionals: [],
+  flags: {
+    index: { type: 'string', short: 'i', description: 'Index directory (env BIOBRIDGE_INDEX)', defaultText: 'indexes/demo' },
+    target: { type: 'string', short: 't', description: 'Gene symbol or protein name of the target' },
+    uniprot: { type: 'string', description: 'UniProt accession of the target' },
+    'target-id': { type: 'string', description: 'KG node id of the gene/protein target (e.g. NCBI gene id 25)' },
+    sequence: { type: 'string', description: 'Amino-acid sequence of the target' },
+    n: { type: 'string', short: 'n', description: 'Candidates to return', defaultText: '10' },
+    seed: { type: 'string', description: 'PRNG seed (same seed, same candidates)', defaultText: '0' },
+    seeds: { type: 'string', description: 'Known drugs nearest to the target used as seeds', defaultText: '8' },
+    generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
+    population: { type: 'string', description: 'Genetic algorithm population', defaultText: '40' },
+    'time-budget': { type: 'string', description: 'Milliseconds before the search stops and answers', defaultText: '60000' },
+    'exclude-drug': { type: 'string', description: 'Drug id kept out of the run (repeatable)', multiple: true },
+    filters: { type: 'string', description: 'Filter options as JSON, e.g. \'{"minQed":0.4,"maxAlerts":1}\'' },
+    weights: { type: 'string', description: 'Score weights as JSON, e.g. \'{"bridge":1,"qed":0.5}\'' },
+    llm: { type: 'boolean', description: 'Require LLM proposals (fails without a configured LLM)' },
+    'no-llm': { type: 'boolean', description: 'Never ask the LLM' },
+    device: { type: 'string', description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)', defaultText: 'cpu' },
+    svg: { type: 'boolean', description: 'Keep the SVG depictions in --json output' },
+    json,
+  },
+  schema: z.strictObject({
+    index: z.string().optional(),
+    target: z.string().optional(),
+    uniprot: z.string().optional(),
+    'target-id': z.string().optional(),
+    sequence: z.string().optional(),
+    n: count(10, 1, 100),
+    seed: count(0, 0, 2 ** 32 - 1),
+    seeds: count(8, 1, 50),
+    generations: count(8, 0, 100),
+    population: count(40, 4, 500),
+    'time-budget': count(60_000, 100, 600_000),
+    'exclude-drug': z.array(z.string()).optional(),
+    filters: z.string().optional(),
+    weights: z.string().optional(),
+    llm: booleanFlag,
+    'no-llm': booleanFlag,
+    device: z.enum(['cpu', 'cuda']).optional(),
+    svg: booleanFlag,
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/propose.js'),
+});
+
+export const evalMoleculesCommand = defineCommand({
+  name: 'eval molecules',
+  summary: 'Molecule design benchmark on held-out targets: bridge-guided GA vs unguided control vs seeds',
+  usage: 'eval molecules <index-dir> [--targets 20] [--split inductive] [--json]',
+  positionals: [{ name: 'index-dir', description: 'A trained index' }],
+  flags: {
+    split: { type: 'string', description: 'Split whose held-out proteins are the targets', defaultText: 'inductive' },
+    targets: { type: 'string', description: 'Held-out targets sampled (seeded)', defaultText: '20' },
+    n: { type: 'string', description: 'Molecules measured per arm (and seeds retrieved)', defaultText: '10' },
+    generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
+    population: { type: 'string', description: 'Genetic algorithm population', defaultText: '40' },
+    seed: { type: 'string', description: 'Seed of the target sample and of every run', defaultText: '0' },
+    'time-budget': { type: 'string', description: 'Milliseconds per run', defaultText: '120000' },
+    weights: { type: 'string', description: 'Score weights as JSON, e.g. \'{"seedSimilarity":0.5}\'' },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    split: z
+      .string()
+      .regex(/^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/, 'expected a split name such as inductive or inductive-leakfree')
+      .default('inductive'),
+    targets: count(20, 1, 10_000),
+    n: count(10, 1, 100),
+    generations: count(8, 0, 100),
+    population: count(40, 4, 500),
+    seed: count(0, 0, 2 ** 32 - 1),
+    'time-budget': count(120_000, 100, 600_000),
+    weights: z.string().optional(),
+    'report-dir': z.string().default('eval/reports'),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/eval-molecules.js'),
+});
+
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
@@ -178,4 +268,6 @@ export const commands: CommandSpec[] = [
   trainCommand,
   projectCommand,
   evalRetrievalCommand,
+  proposeCommand,
+  evalMoleculesCommand,
 ];

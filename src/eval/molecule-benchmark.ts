@@ -3,6 +3,11 @@ import { createFingerprintLibrary } from '../chem/fingerprint.js';
 import type { ChemToolkit } from '../chem/toolkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createRandom } from '../molecules/ga/random.js';
+import {
+  scoringWeightsSchema,
+  type ScoringWeights,
+  type ScoringWeightsInput,
+} from '../molecules/scoring-weights.js';
 import type { MoleculeProposer } from '../molecules/propose.js';
 import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import { DRUG_TYPE, knownBindersOf, PROTEIN_TYPE } from '../molecules/target.js';
@@ -121,6 +126,8 @@ export interface MoleculeReport {
     population: number;
     seed: number;
     timeBudgetMs: number;
+    /** Score weights of the runs (the guided arm's fitness and ranking). */
+    weights: ScoringWeights;
   };
   bridge: { id: string | undefined; hiddenDim: number } | null;
   summary: Partial<Record<MoleculeArm, ArmSummary>>;
@@ -155,7 +162,12 @@ export async function selectHeldOutTargets(
   const drugs = new Map<number, BenchmarkDrug>();
   for (const row of await store.getRows(DRUG_TYPE, drugIndices))
     if (row.payload !== null && row.payloadKind === 'smiles')
-      drugs.set(row.nodeIndex, { nodeIndex: row.nodeIndex, id: row.nodeId, name: row.name, smiles: row.payload });
+      drugs.set(row.nodeIndex, {
+        nodeIndex: row.nodeIndex,
+        id: row.nodeId,
+        name: row.name,
+        smiles: row.payload,
+      });
 
   const candidates: MoleculeBenchmarkTarget[] = [];
   for (const nodeIndex of [...options.split.heldOutNodes].sort((left, right) => left - right)) {
@@ -199,6 +211,8 @@ export interface MoleculeBenchmarkOptions {
   population?: number;
   seed?: number;
   timeBudgetMs?: number;
+  /** Score weights for the runs (the guided arm's fitness and ranking); defaults otherwise. */
+  weights?: ScoringWeightsInput;
   arms?: readonly MoleculeArm[];
   /** Written into the report. */
   index?: string;
@@ -220,6 +234,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   const seed = options.seed ?? 0;
   const timeBudgetMs = options.timeBudgetMs ?? 120_000;
   const arms = [...(options.arms ?? MOLECULE_ARMS)];
+  const weights = scoringWeightsSchema.parse(options.weights ?? {});
   const { toolkit } = options;
 
   const details: TargetResult[] = [];
@@ -245,6 +260,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       useLlm: false,
       excludeDrugs: target.excludedDrugIds,
       timeBudgetMs,
+      weights,
     };
     const result: TargetResult = {
       target: {
@@ -312,6 +328,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       population,
       seed,
       timeBudgetMs,
+      weights,
     },
     bridge: options.bridge ?? null,
     summary,
@@ -358,7 +375,9 @@ function seedMetrics(
     uniqueness: 1,
     novelty: 0,
     meanQed: mean(profiles.flatMap((profile) => (profile.ok ? [profile.value.qed.qed] : []))),
-    alertRate: mean(profiles.flatMap((profile) => (profile.ok ? [profile.value.alerts.length > 0 ? 1 : 0] : []))),
+    alertRate: mean(
+      profiles.flatMap((profile) => (profile.ok ? [profile.value.alerts.length > 0 ? 1 : 0] : [])),
+    ),
     bridge: distribution(response.seeds.map((seed) => seed.similarity)),
     bestTanimotoToTrue: toTrue.length > 0 ? Math.max(...toTrue) : 0,
     meanTanimotoToTrue: mean(toTrue),
@@ -387,7 +406,11 @@ function summarizeArm(perTarget: readonly ArmMetrics[]): ArmSummary {
 /** Differences below this are ties: Tanimoto values are ratios of small counts. */
 const TIE_TOLERANCE = 1e-9;
 
-function compare(details: readonly TargetResult[], arm: MoleculeArm, baseline: MoleculeArm): PairedComparison {
+function compare(
+  details: readonly TargetResult[],
+  arm: MoleculeArm,
+  baseline: MoleculeArm,
+): PairedComparison {
   let wins = 0;
   let losses = 0;
   let ties = 0;
@@ -454,7 +477,13 @@ function distribution(values: readonly number[]): Distribution {
     const high = Math.ceil(position);
     return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
   };
-  return { mean: mean(sorted), median: quantile(0.5), p10: quantile(0.1), p90: quantile(0.9), max: sorted.at(-1)! };
+  return {
+    mean: mean(sorted),
+    median: quantile(0.5),
+    p10: quantile(0.1),
+    p90: quantile(0.9),
+    max: sorted.at(-1)!,
+  };
 }
 
 const armColumns: [keyof ArmSummary, string][] = [
@@ -480,7 +509,7 @@ export function moleculeReportMarkdown(report: MoleculeReport): string {
     `- date: ${report.createdAt}`,
     `- index: \`${report.index}\`; bridge: ${report.bridge ? `${report.bridge.id ?? '?'} (hidden ${report.bridge.hiddenDim})` : 'none'}`,
     `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with a known drug that has a SMILES`,
-    `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms`,
+    `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms; score weights ${JSON.stringify(c.weights)}`,
     '- arms: `guided` (combined score, bridge first), `control` (same GA with a seeded random fitness and ranking), `seeds` (the retrieved seeds themselves)',
     `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
@@ -499,7 +528,7 @@ export function moleculeReportMarkdown(report: MoleculeReport): string {
   }
   lines.push(
     '',
-    'Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target\'s hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N.',
+    "Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target's hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N.",
     '',
     '## Paired comparison (best Tc to true, per target)',
     '',
@@ -538,4 +567,3 @@ export async function writeMoleculeReport(
   await writeFileAtomic(`${base}.md`, moleculeReportMarkdown(report));
   return { json: `${base}.json`, markdown: `${base}.md` };
 }
-

@@ -165,7 +165,9 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
           maxSimilarityToKnownDrugs,
         },
         nearestKnownDrug,
-        nearestSeed: seedHit ? { seed: usableSeeds[seedHit.index]!, similarity: seedHit.similarity } : undefined,
+        nearestSeed: seedHit
+          ? { seed: usableSeeds[seedHit.index]!, similarity: seedHit.similarity }
+          : undefined,
       };
     });
   };

@@ -144,12 +144,12 @@ function readLines(body: string): RawProposal[] {
   for (const line of body.split(/\r?\n/)) {
     const stripped = line.replace(/^\s*(?:[-*•]|\d+[.):])\s+/, '');
     for (const word of stripped.split(/\s+/)) {
-      const token = word
-        .replace(/^[`"'“‘]+|[`"'”’,;]+$/g, '')
-        .replace(/^(?:smiles|SMILES)[:=]/, '')
-        .replace(/[.:]$/, '');
+      const token = word.replace(/^[`"'“‘]+|[`"'”’,;:.]+$/g, '').replace(/^(?:smiles|SMILES)[:=]/, '');
       if (looksLikeSmiles(token)) {
-        const rest = stripped.slice(stripped.indexOf(word) + word.length).replace(/^\s*[-–—:]\s*/, '').trim();
+        const rest = stripped
+          .slice(stripped.indexOf(word) + word.length)
+          .replace(/^\s*[-–—:]\s*/, '')
+          .trim();
         proposals.push({ smiles: token, ...(rest !== '' ? { rationale: rest } : {}) });
         break;
       }
@@ -204,7 +204,7 @@ export async function requestLlmProposals(
     seeds: input.seeds,
     count: input.count,
   });
-  const timeout = AbortSignal.timeout(Math.max(1, input.timeoutMs));
+  const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(input.timeoutMs)));
   const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
   try {
     const completion = await llm.complete({

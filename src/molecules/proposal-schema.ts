@@ -20,7 +20,9 @@ export const candidateScoresSchema = z.object({
   qed: z.number(),
   novelty: z.number().describe('1 − maxSimilarityToKnownDrugs'),
   maxSimilarityToSeeds: z.number(),
-  maxSimilarityToKnownDrugs: z.number().describe('Highest Tanimoto to a KG drug (excluded drugs not counted)'),
+  maxSimilarityToKnownDrugs: z
+    .number()
+    .describe('Highest Tanimoto to a KG drug (excluded drugs not counted)'),
   alerts: z.number().int().describe('Structural alerts of the enabled families'),
 });
 export type CandidateScoresOutput = z.infer<typeof candidateScoresSchema>;
@@ -32,7 +34,12 @@ export const provenanceSchema = z.object({
   operations: z.array(z.string()).describe('Every operation from the parents, in order'),
   generation: z.number().int().nullable().describe('GA generation; null for LLM proposals'),
   seed: z
-    .object({ kind: z.enum(['drug', 'llm']), id: z.string(), name: z.string().nullable(), smiles: z.string() })
+    .object({
+      kind: z.enum(['drug', 'llm']),
+      id: z.string(),
+      name: z.string().nullable(),
+      smiles: z.string(),
+    })
     .nullable()
     .describe('The seed the lineage starts from: a KG drug or an LLM proposal that seeded the search'),
   parents: z.array(z.object({ id: z.string(), smiles: z.string() })),

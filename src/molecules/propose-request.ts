@@ -14,7 +14,7 @@ export const proposeTargetSchema = z
       .min(1)
       .max(MAX_PROTEIN_CHARACTERS)
       .optional()
-      .describe('Amino-acid sequence, encoded with the index\'s protein encoder'),
+      .describe("Amino-acid sequence, encoded with the index's protein encoder"),
     gene: z.string().trim().min(1).max(200).optional().describe('Gene symbol or protein name, e.g. `ABL1`'),
     uniprot: z.string().trim().min(1).max(50).optional().describe('UniProt accession, e.g. `P00519`'),
     entity: entityReferenceSchema
@@ -57,22 +57,27 @@ export const proposeRequestSchema = z.strictObject({
   population: z.number().int().min(4).max(500).default(40).describe('Genetic algorithm population size'),
   filters: filterOptionsSchema
     .default(filterOptionsSchema.parse({}))
-    .describe('Drug-likeness filters; defaults: Lipinski and Veber rules, no structural alerts. `{}` switches a range off'),
-  weights: scoringWeightsSchema.default(scoringWeightsSchema.parse({})).describe('Weights of the combined score'),
+    .describe(
+      'Drug-likeness filters; defaults: Lipinski and Veber rules, no structural alerts. `{}` switches a range off',
+    ),
+  weights: scoringWeightsSchema
+    .default(scoringWeightsSchema.parse({}))
+    .describe('Weights of the combined score'),
   useLlm: z
     .boolean()
     .optional()
-    .describe('Ask the LLM for proposals too. Omitted: when one is configured; true: 503 without one; false: never'),
+    .describe(
+      'Ask the LLM for proposals too. Omitted: when one is configured; true: 503 without one; false: never',
+    ),
   llmProposals: z.number().int().min(1).max(50).default(10).describe('Molecules asked of the LLM'),
-  llmSeedsSearch: z
-    .boolean()
-    .default(true)
-    .describe('Valid LLM proposals also seed the genetic algorithm'),
+  llmSeedsSearch: z.boolean().default(true).describe('Valid LLM proposals also seed the genetic algorithm'),
   excludeDrugs: z
     .array(z.string().trim().min(1).max(200))
     .max(10_000)
     .default([])
-    .describe('Drug ids kept out of the run: not used as seeds, not compared against (benchmarks hide known binders this way)'),
+    .describe(
+      'Drug ids kept out of the run: not used as seeds, not compared against (benchmarks hide known binders this way)',
+    ),
   timeBudgetMs: z
     .number()
     .int()

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Bridge } from '../bridge/bridge.js';
 import type { RDKitModule } from '../chem/rdkit.js';
@@ -109,22 +110,26 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
   const requireModels = async (): Promise<{ bridge: Bridge; drugEncoder: Encoder }> => {
     const bridge = dependencies.bridge;
     if (!bridge)
-      throw unavailable('no trained bridge is loaded (train one with `biobridge train` and run `biobridge project`)');
+      throw unavailable(
+        'no trained bridge is loaded (train one with `biobridge train` and run `biobridge project`)',
+      );
     const projected = new Set(bridge.metadata.nodeTypes.map((entry) => entry.name));
     for (const type of [PROTEIN_TYPE, DRUG_TYPE])
       if (!projected.has(type))
-        throw unavailable(`the bridge has no projection for ${type} (it projects ${[...projected].join(', ')})`);
+        throw unavailable(
+          `the bridge has no projection for ${type} (it projects ${[...projected].join(', ')})`,
+        );
     if (!bridge.metadata.registry.relations.includes(TARGET_RELATION))
       throw unavailable(`the bridge does not know the relation "${TARGET_RELATION}"`);
     const drugEncoder = dependencies.encoderFor(DRUG_TYPE);
     if (!drugEncoder) throw unavailable('this index has no drug encoder, so new molecules cannot be scored');
     projectedDrugs ??= (async () =>
-      (await store.listTypes()).includes(DRUG_TYPE) ? (await store.tableInfo(DRUG_TYPE)).withProjected : 0)().catch(
-      (error: unknown) => {
-        projectedDrugs = undefined;
-        throw error;
-      },
-    );
+      (await store.listTypes()).includes(DRUG_TYPE)
+        ? (await store.tableInfo(DRUG_TYPE)).withProjected
+        : 0)().catch((error: unknown) => {
+      projectedDrugs = undefined;
+      throw error;
+    });
     if ((await projectedDrugs) === 0)
       throw unavailable('no drug in the index has a projected vector (run `biobridge project`)');
     return { bridge, drugEncoder };
@@ -141,7 +146,15 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
   return {
     async propose(input, options = {}) {
       const started = now();
-      const timings: Timings = { target: 0, seeds: 0, knownDrugs: 0, llm: 0, search: 0, ranking: 0, total: 0 };
+      const timings: Timings = {
+        target: 0,
+        seeds: 0,
+        knownDrugs: 0,
+        llm: 0,
+        search: 0,
+        ranking: 0,
+        total: 0,
+      };
       const prefix = options.fieldPrefix ?? '';
       const signal = options.signal;
       const guidance = options.guidance ?? 'bridge';
@@ -259,8 +272,16 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         );
         signal?.throwIfAborted();
         if (outcome.status === 'failed') {
-          llmStats = { status: 'failed', model: outcome.model, reason: outcome.reason, proposed: 0, valid: 0 };
-          logger.warn('LLM proposals failed; continuing with the genetic algorithm', { reason: outcome.reason });
+          llmStats = {
+            status: 'failed',
+            model: outcome.model,
+            reason: outcome.reason,
+            proposed: 0,
+            valid: 0,
+          };
+          logger.warn('LLM proposals failed; continuing with the genetic algorithm', {
+            reason: outcome.reason,
+          });
         } else {
           outcome.proposals.forEach((proposal, position) => {
             counts.llmGenerated += 1;
@@ -279,7 +300,8 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
                   provenance,
                 });
             };
-            if (proposal.problem === 'no-smiles') return rejected('no-smiles', 'the item has no SMILES string');
+            if (proposal.problem === 'no-smiles')
+              return rejected('no-smiles', 'the item has no SMILES string');
             const validated = validateCandidate(toolkit, proposal.smiles);
             if (!validated.ok) return rejected(validated.error.code, validated.error.reason);
             counts.llmValid += 1;
@@ -314,7 +336,13 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
           ...seeds.map((seed) => ({ id: seed.id, smiles: seed.smiles })),
           ...(request.llmSeedsSearch ? llmSeeds : []),
         ],
-        score: guidance === 'bridge' ? scorer.fitness : control,
+        score: async (smiles) => {
+          // Scoring can be all synchronous work (RDKit, an in-process store), so the event loop gets a
+          // turn once per generation: without it a cancelled request would not notice until the end.
+          await yieldToEventLoop();
+          signal?.throwIfAborted();
+          return guidance === 'bridge' ? scorer.fitness(smiles) : control(smiles);
+        },
         seed: request.seed,
         populationSize: request.population,
         generations: request.generations,
@@ -329,8 +357,14 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         ...(dependencies.rdkit ? { rdkit: dependencies.rdkit } : {}),
       });
       const seedInfo = new Map<string, NonNullable<Provenance['seed']>>([
-        ...seeds.map((seed) => [seed.id, { kind: 'drug' as const, id: seed.id, name: seed.name, smiles: seed.smiles }] as const),
-        ...llmSeeds.map((seed) => [seed.id, { kind: 'llm' as const, id: seed.id, name: null, smiles: seed.smiles }] as const),
+        ...seeds.map(
+          (seed) =>
+            [seed.id, { kind: 'drug' as const, id: seed.id, name: seed.name, smiles: seed.smiles }] as const,
+        ),
+        ...llmSeeds.map(
+          (seed) =>
+            [seed.id, { kind: 'llm' as const, id: seed.id, name: null, smiles: seed.smiles }] as const,
+        ),
       ]);
       for (const candidate of ga.evaluated) {
         if (candidate.generation === 0) continue;
@@ -338,7 +372,10 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
           counts.duplicates += 1;
           continue;
         }
-        pool.set(candidate.smiles, { smiles: candidate.smiles, provenance: gaProvenance(candidate, seedInfo) });
+        pool.set(candidate.smiles, {
+          smiles: candidate.smiles,
+          provenance: gaProvenance(candidate, seedInfo),
+        });
       }
       const outsideSizeLimits = ga.stats.filtered - filterRejections;
       if (outsideSizeLimits > 0) filterFailures['sizeLimits'] = outsideSizeLimits;
@@ -354,7 +391,9 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       let ranked: PoolEntry[];
       if (guidance === 'bridge') {
         const evaluations = await scorer.evaluate(passing.map((entry) => entry.smiles));
-        const combined = new Map(passing.map((entry, index) => [entry.smiles, evaluations[index]?.scores.combined]));
+        const combined = new Map(
+          passing.map((entry, index) => [entry.smiles, evaluations[index]?.scores.combined]),
+        );
         ranked = rankBy(passing, (entry) => combined.get(entry.smiles));
       } else {
         const randomValues = await control(passing.map((entry) => entry.smiles));
@@ -367,7 +406,10 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
           return described.ok ? { ok: true, value: described.value.scaffold } : described;
         },
       });
-      const picked = pickDiverse(ranked, { count: request.n, scaffold: (entry) => scaffoldKey(entry.smiles) });
+      const picked = pickDiverse(ranked, {
+        count: request.n,
+        scaffold: (entry) => scaffoldKey(entry.smiles),
+      });
       const evaluations = await scorer.evaluate(picked.map((entry) => entry.smiles));
       signal?.throwIfAborted();
       const valid: ValidCandidateOutput[] = picked.flatMap((entry, index) => {
@@ -529,7 +571,10 @@ function gaProvenance(
 }
 
 /** Best first by `value` (missing or non-finite last), ties by SMILES so that order is stable. */
-function rankBy<T extends { smiles: string }>(items: readonly T[], value: (item: T) => number | undefined): T[] {
+function rankBy<T extends { smiles: string }>(
+  items: readonly T[],
+  value: (item: T) => number | undefined,
+): T[] {
   const keyed = items.map((item) => {
     const score = value(item);
     return { item, score: score !== undefined && Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY };
@@ -551,6 +596,7 @@ function mergeCounts(...maps: Readonly<Record<string, number>>[]): Record<string
 
 function roundTimings(timings: Timings): Timings {
   const rounded = { ...timings };
-  for (const key of Object.keys(rounded) as (keyof Timings)[]) rounded[key] = Math.round(rounded[key] * 10) / 10;
+  for (const key of Object.keys(rounded) as (keyof Timings)[])
+    rounded[key] = Math.round(rounded[key] * 10) / 10;
   return rounded;
 }

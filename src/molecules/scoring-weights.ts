@@ -20,9 +20,15 @@ export const scoringWeightsSchema = z.strictObject({
   qed: z.number().min(0).max(100).default(0.25).describe('Weight of QED (0..1)'),
   novelty: z.number().min(0).max(100).default(0.1).describe('Weight of 1 − max Tanimoto to KG drugs'),
   seedSimilarity: z.number().min(0).max(100).default(0).describe('Weight of max Tanimoto to the seeds'),
-  alertPenalty: z.number().min(0).max(100).default(0.1).describe('Subtracted per structural alert (at most 3)'),
+  alertPenalty: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(0.1)
+    .describe('Subtracted per structural alert (at most 3)'),
 });
 export type ScoringWeights = z.infer<typeof scoringWeightsSchema>;
+export type ScoringWeightsInput = z.input<typeof scoringWeightsSchema>;
 
 export const MAX_PENALISED_ALERTS = 3;
 

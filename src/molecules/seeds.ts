@@ -34,7 +34,12 @@ export async function findSeedDrugs(
     ...(options.exclude.size > 0 ? { excludeIndices: options.exclude } : {}),
   });
   const rows = new Map(
-    (await store.getRows(DRUG_TYPE, hits.map((hit) => hit.nodeIndex))).map((row) => [row.nodeIndex, row]),
+    (
+      await store.getRows(
+        DRUG_TYPE,
+        hits.map((hit) => hit.nodeIndex),
+      )
+    ).map((row) => [row.nodeIndex, row]),
   );
   const seeds: SeedDrug[] = [];
   for (const hit of hits) {

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { createRdkitToolkit } from '../../chem/toolkit.js';
+import { loadConfig } from '../../config/index.js';
+import {
+  moleculeReportMarkdown,
+  runMoleculeBenchmark,
+  selectHeldOutTargets,
+  writeMoleculeReport,
+} from '../../eval/molecule-benchmark.js';
+import { readSplit } from '../../eval/training-data.js';
+import { AppError } from '../../errors.js';
+import { indexLayout } from '../../indexing/manifest.js';
+import { scoringWeightsSchema, type ScoringWeights } from '../../molecules/scoring-weights.js';
+import { createMoleculeProposer } from '../../molecules/propose.js';
+import { openIndexServices } from '../../services.js';
+import type { CommandContext } from '../command.js';
+
+interface EvalMoleculesOptions {
+  split: string;
+  targets: number;
+  n: number;
+  generations: number;
+  population: number;
+  seed: number;
+  'time-budget': number;
+  weights?: string | undefined;
+  'report-dir': string;
+  device: 'cpu' | 'cuda';
+  json: boolean;
+}
+
+export async function run(context: CommandContext<EvalMoleculesOptions>): Promise<number> {
+  const [indexDirectory = ''] = context.positionals;
+  const { options, logger } = context;
+  const config = loadConfig(context.env, {
+    BIOBRIDGE_INDEX: indexDirectory,
+    BIOBRIDGE_DEVICE: options.device,
+  });
+  const split = await readSplit(join(indexDirectory, indexLayout.trainingExport), options.split);
+  const core = await openIndexServices(indexDirectory, { device: config.device, logger });
+  const toolkit = await createRdkitToolkit();
+  try {
+    if (!core.bridge)
+      throw new AppError({
+        code: 'UNAVAILABLE',
+        message: `${indexDirectory} has no trained bridge; run \`biobridge train ${indexDirectory}\` first`,
+      });
+    const { targets, candidates } = await selectHeldOutTargets({
+      graph: core.index.graph,
+      store: core.index.store,
+      split,
+      count: options.targets,
+      seed: options.seed,
+    });
+    if (targets.length === 0)
+      throw new AppError({
+        code: 'UNPROCESSABLE',
+        message: `split ${options.split} holds out no protein with a known drug that has a SMILES`,
+      });
+    logger.info('molecule benchmark', { targets: targets.length, of: candidates, split: split.name });
+    // The LLM stays out: the benchmark measures the bridge's guidance of the genetic algorithm.
+    const proposer = createMoleculeProposer({
+      retriever: core.retriever,
+      encoderFor: (type) => core.encoders.get(type),
+      bridge: core.bridge,
+      toolkit,
+      logger,
+    });
+    const report = await runMoleculeBenchmark({
+      proposer,
+      toolkit,
+      targets,
+      candidateTargets: candidates,
+      n: options.n,
+      generations: options.generations,
+      population: options.population,
+      seed: options.seed,
+      timeBudgetMs: options['time-budget'],
+      ...(options.weights === undefined ? {} : { weights: parseWeights(options.weights) }),
+      index: indexDirectory,
+      split: { name: split.name, kind: split.kind, seed: split.seed },
+      bridge: { id: core.index.manifest.bridge?.id, hiddenDim: core.bridge.metadata.hiddenDim },
+      signal: context.signal,
+      logger,
+    });
+    const paths = await writeMoleculeReport(report, options['report-dir']);
+    logger.info('report written', paths);
+    context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : moleculeReportMarkdown(report));
+    return 0;
+  } finally {
+    toolkit.dispose();
+    await core.close();
+  }
+}
+
+function parseWeights(text: string): ScoringWeights {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AppError({ code: 'BAD_REQUEST', message: '--weights must be a JSON object', cause: error });
+  }
+  const parsed = scoringWeightsSchema.safeParse(value);
+  if (!parsed.success)
+    throw new AppError({ code: 'BAD_REQUEST', message: `--weights: ${z.prettifyError(parsed.error)}` });
+  return parsed.data;
+}

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  moleculeReportMarkdown,
+  runMoleculeBenchmark,
+  selectHeldOutTargets,
+  signTest,
+  writeMoleculeReport,
+  type MoleculeReport,
+} from '../../src/eval/molecule-benchmark.js';
+import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { buildMoleculeWorld, type MoleculeWorld } from './molecule-world.js';
+
+let world: MoleculeWorld;
+beforeAll(async () => {
+  // The oracle bridge maps each protein onto the molecule vector of one of its drugs, which the
+  // benchmark hides: guidance has a real signal to follow, the random control has none.
+  world = await buildMoleculeWorld('oracle');
+});
+afterAll(() => world?.toolkit.dispose());
+
+describe('selectHeldOutTargets', () => {
+  it('keeps held-out proteins with a sequence and a known drug that has a SMILES', async () => {
+    const { targets, candidates } = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      // TP53 (16) has no sequence; 21 is a drug, not a protein.
+      split: { heldOutNodes: new Set([10, 14, 16, 21]) },
+    });
+    expect(candidates).toBe(2);
+    expect(
+      targets.map((target) => [
+        target.name,
+        target.trueDrugs.map((drug) => drug.name),
+        target.excludedDrugIds,
+      ]),
+    ).toEqual([
+      ['ABL1', ['Imatinib', 'Nilotinib', 'Dasatinib'], ['DB00619', 'DB04868', 'DB01254']],
+      ['PTGS2', ['Aspirin', 'Celecoxib', 'Ibuprofen'], ['DB00945', 'DB00482', 'DB01050']],
+    ]);
+    const sampled = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
+      count: 2,
+      seed: 7,
+    });
+    expect(sampled.candidates).toBe(4);
+    expect(sampled.targets).toHaveLength(2);
+    const again = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
+      count: 2,
+      seed: 7,
+    });
+    expect(again.targets).toEqual(sampled.targets);
+  });
+});
+
+describe('runMoleculeBenchmark with an oracle bridge', () => {
+  let report: MoleculeReport;
+  beforeAll(async () => {
+    const { targets } = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
+    });
+    report = await runMoleculeBenchmark({
+      proposer: world.proposer(),
+      toolkit: world.toolkit,
+      targets,
+      n: 5,
+      generations: 4,
+      population: 12,
+      seed: 1,
+      index: 'molecule-world',
+      split: { name: 'hand-made', kind: 'inductive', seed: 0 },
+    });
+  });
+
+  it('hides every known binder from the runs and measures all three arms per target', () => {
+    expect(report.details.map((detail) => detail.target.name)).toEqual(['ABL1', 'KIT', 'PTGS2', 'EGFR']);
+    for (const detail of report.details) {
+      expect(detail.knownBinderSeeds).toBe(0);
+      expect(Object.keys(detail.arms).sort()).toEqual(['control', 'guided', 'seeds']);
+      expect(detail.arms.seeds!.molecules).toBe(5);
+      expect(detail.arms.guided!.molecules).toBe(5);
+      for (const metrics of Object.values(detail.arms)) {
+        expect(metrics.validity).toBeGreaterThan(0.5);
+        expect(metrics.validity).toBeLessThanOrEqual(1);
+        expect(metrics.bestTanimotoToTrue).toBeGreaterThanOrEqual(metrics.meanTanimotoToTrue);
+        // Hidden drugs are not compared against, so nothing is an exact copy of one.
+        expect(metrics.bestTanimotoToTrue).toBeLessThan(1);
+      }
+      expect(detail.arms.seeds!.novelty).toBe(0);
+      expect(detail.arms.guided!.novelty).toBeGreaterThan(0);
+    }
+    expect(report.config).toMatchObject({
+      targets: 4,
+      n: 5,
+      seedCount: 5,
+      generations: 4,
+      population: 12,
+      seed: 1,
+    });
+  });
+
+  it('finds that guidance by an informative bridge gets closer to the hidden drugs than the control', () => {
+    const guided = report.summary.guided!;
+    const control = report.summary.control!;
+    expect(guided.bridgeMean).toBeGreaterThan(control.bridgeMean);
+    expect(guided.bestTanimotoToTrue).toBeGreaterThan(control.bestTanimotoToTrue);
+    const comparison = report.comparisons.find(
+      (each) => each.arm === 'guided' && each.baseline === 'control',
+    )!;
+    expect(comparison.wins).toBeGreaterThan(comparison.losses);
+    expect(comparison.wins + comparison.losses + comparison.ties).toBe(4);
+    // Four targets cannot reach significance with a sign test, and the verdict says so.
+    expect(comparison.pValue).toBeGreaterThanOrEqual(0.125);
+    expect(report.verdict).toMatch(
+      /^no significant difference between bridge guidance and the unguided control/,
+    );
+  });
+
+  it('writes JSON and Markdown reports with the summary, comparisons and per-target rows', async () => {
+    const markdown = moleculeReportMarkdown(report);
+    expect(markdown).toContain('# Target-guided molecule design benchmark');
+    expect(markdown).toMatch(/\| guided \| 4 \| [\d.]+ \|/);
+    expect(markdown).toMatch(/\| control \| 4 \|/);
+    expect(markdown).toMatch(/\| seeds \| 4 \| 1\.000 \| 1\.000 \| 0\.000 \|/);
+    expect(markdown).toContain('| guided | control |');
+    expect(markdown).toContain(`**Verdict:** ${report.verdict}.`);
+    expect(markdown).toMatch(/\| ABL1 \| 25 \| 3 \|/);
+    const directory = await createTemporaryDirectory('biobridge-molecule-report-');
+    try {
+      const paths = await writeMoleculeReport(report, directory.path);
+      expect(paths.json).toMatch(/molecules-hand-made-.*\.json$/);
+      expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+      expect(await readFile(paths.markdown, 'utf8')).toBe(markdown);
+    } finally {
+      await directory.cleanup();
+    }
+  });
+});
+
+describe('signTest', () => {
+  it('is the two-sided exact binomial test', () => {
+    expect(signTest(0, 0)).toBe(1);
+    expect(signTest(4, 0)).toBeCloseTo(0.125, 12);
+    expect(signTest(9, 1)).toBeCloseTo((2 * 11) / 1024, 12);
+    expect(signTest(10, 10)).toBe(1);
+  });
+});
