@@ -51,6 +51,21 @@ describe('the bundled demo index', () => {
     expect(json.answer as string).toMatch(/ABL1 \[E\d+\]/);
   });
 
+  it('proposes valid, ranked candidate molecules for EGFR', async () => {
+    const { status, json } = await post('/v1/molecules/propose', { target: { gene: 'EGFR' }, n: 5, seed: 7 });
+    expect(status, JSON.stringify(json).slice(0, 500)).toBe(200);
+    const candidates = json.candidates as { smiles: string; valid: boolean; svg?: string; scores: { combined: number } }[];
+    expect(candidates.length).toBe(5);
+    for (const candidate of candidates) {
+      expect(candidate.valid).toBe(true);
+      expect(candidate.svg).toContain('<svg');
+    }
+    const combined = candidates.map((candidate) => candidate.scores.combined);
+    expect(combined).toEqual([...combined].sort((a, b) => b - a));
+    const seeds = json.seeds as { name: string; knownBinder: boolean }[];
+    expect(seeds.some((seed) => seed.knownBinder), JSON.stringify(seeds)).toBe(true);
+  }, 120_000);
+
   it('finds kinases for a kinase inhibitor that is not in the demo (dacomitinib)', async () => {
     const dacomitinib = 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1';
     expect(services.lookup.lookup('dacomitinib', { fuzzy: 'never' })).toEqual([]);
