@@ -49,8 +49,9 @@ export function welcomeText(server: RunningServer): string {
     `  curl -s ${url}/v1/chat${auth} -H 'content-type: application/json' \\`,
     `    -d '{"messages":[{"role":"user","content":"Which proteins does imatinib target?"}]}'`,
     `  curl -s ${url}/v1/retrieve${auth} -H 'content-type: application/json' \\`,
-    `    -d '{"smiles":"CC(=O)Nc1ccc(O)cc1","targetTypes":["gene/protein"],"k":5}'`,
-    `  curl -s ${url}/v1/entities/drug/DB00619${auth}`,
+    `    -d '{"smiles":"COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1","targetTypes":["gene/protein"],"k":5}'`,
+    `  curl -s ${url}/v1/molecules/propose${auth} -H 'content-type: application/json' \\`,
+    `    -d '{"target":{"gene":"EGFR"},"n":5}'`,
     '',
   ].join('\n');
 }
