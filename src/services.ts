@@ -59,6 +59,20 @@ export async function openIndexServices(
 ): Promise<IndexServices> {
   const { device, logger } = options;
   const index = await openIndex(indexPath, { logger });
+  try {
+    return await loadIndexServices(indexPath, index, device, logger);
+  } catch (error) {
+    await index.close();
+    throw error;
+  }
+}
+
+async function loadIndexServices(
+  indexPath: string,
+  index: IndexHandle,
+  device: Config['device'],
+  logger: Logger,
+): Promise<IndexServices> {
   const encoders = new Map<string, Encoder>();
   const loaded = new Map<string, Promise<Encoder>>();
   for (const [type, ref] of Object.entries(index.manifest.encoders)) {
@@ -142,6 +156,16 @@ export async function createIndexMoleculeProposer(
 /** The composition root: turns a validated `Config` into the running service's parts. */
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
   const core = await openIndexServices(config.indexPath, { device: config.device, logger });
+  try {
+    return await assembleServices(config, logger, core);
+  } catch (error) {
+    // Half-built services must not keep the index, encoders and ONNX sessions open.
+    await core.close();
+    throw error;
+  }
+}
+
+async function assembleServices(config: Config, logger: Logger, core: IndexServices): Promise<Services> {
   const { index, encoders, bridge, lookup, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();

@@ -90,6 +90,11 @@ export async function writeTrainingExport(options: TrainingExportOptions): Promi
       throw new AppError({ code: 'INVALID_INDEX', message: 'the index has no encoded nodes to train on' });
 
     const { triples, dropped } = collectTriples(graph, hasVector, excluded);
+    if (triples.length === 0)
+      throw new AppError({
+        code: 'INVALID_INDEX',
+        message: `no triple joins two encoded nodes (${dropped} edges touch a node without a vector), so there is nothing to train on`,
+      });
     const tripleBytes = new Uint8Array(triples.buffer, triples.byteOffset, triples.byteLength);
     await writeFile(join(staging, 'triples.i32'), tripleBytes);
     const count = triples.length / 3;

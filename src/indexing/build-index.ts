@@ -93,9 +93,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   });
   const encodersDone = performance.now();
 
-  const dataHash = await hashInputs(options.kgDirectory, report.files.filter((f) => f.status === 'read').map((f) => f.file));
   const encodeFailures: BuildIndexResult['encodeFailures'] = [];
   try {
+    const dataHash = await hashInputs(
+      options.kgDirectory,
+      report.files.filter((f) => f.status === 'read').map((f) => f.file),
+    );
     const manifest = await buildDirectoryAtomic(resolve(options.outDirectory), async (staging) => {
       await writeGraph(staging, graph);
       await encoderSet.save(join(staging, indexLayout.encoders));

@@ -282,6 +282,20 @@ describe('writeTrainingExport (train/FORMAT.md §1)', () => {
     );
   });
 
+  it('refuses an export in which no triple is left to train on', async () => {
+    const everyRelation = [...new Set(index.graph.edgeKinds.map((kind) => kind.displayRelation))];
+    const none = await writeTrainingExport({
+      graph: index.graph,
+      store: index.store,
+      encoderHashes,
+      outDirectory: join(root.path, 'no-triples'),
+      excludeRelations: everyRelation,
+    }).catch((error: unknown) => error);
+    expect(none).toBeInstanceOf(AppError);
+    expect((none as AppError).message).toMatch(/^no triple joins two encoded nodes/);
+    await expect(readdir(join(root.path, 'no-triples'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('keeps one row for two PrimeKG relations with the same display relation', async () => {
     const twin = join(root.path, 'twin');
     const edges = [
