@@ -33,6 +33,8 @@ import { payloadKindOf, payloadOf } from './node-payload.js';
 export interface BuildIndexOptions {
   kgDirectory: string;
   outDirectory: string;
+  /** Index name in the manifest (default: the out directory's base name). */
+  name?: string;
   onError?: OnRowError;
   includeNonCommercial?: boolean;
   /** Node type → encoder overrides over the defaults (see `DEFAULT_ENCODER_CONFIG`). */
@@ -138,7 +140,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       await writeLookupEntries(staging, graph, payloads);
       const manifest: IndexManifest = {
         formatVersion: INDEX_FORMAT_VERSION,
-        name: basename(resolve(options.outDirectory)),
+        name: options.name ?? basename(resolve(options.outDirectory)),
         createdAt: new Date().toISOString(),
         source: {
           directory: options.kgDirectory,
