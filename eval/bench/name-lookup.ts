@@ -4,11 +4,9 @@
  *   npx tsx eval/bench/name-lookup.ts [--entries 80000] [--aliases 150000] [--queries 2000]
  *   npx tsx eval/bench/name-lookup.ts --kg ../shared/kg     # real node names, UniProt aliases
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
+import { lookupEntries } from '../../src/indexing/lookup-entries.js';
+import { ingestKg } from '../../src/kg/ingest.js';
 import { createNameLookup, type NameEntry, type NameLookup } from '../../src/store/name-lookup.js';
 import { createRandom } from '../../test/store/store-fixtures.js';
 
@@ -52,28 +50,10 @@ export function syntheticEntries(count: number, aliasCount: number, seed = 1): N
   return entries;
 }
 
+/** The entries an index built from `directory` holds (the same code path as `biobridge ingest`). */
 export async function kgEntries(directory: string): Promise<NameEntry[]> {
-  const read = async (file: string) =>
-    parse(gunzipSync(await readFile(join(directory, file))), {
-      columns: true,
-      skip_empty_lines: true,
-    }) as Record<string, string>[];
-  const entries = new Map<number, NameEntry>();
-  for (const row of await read('nodes.csv.gz')) {
-    const nodeIndex = Number(row.node_index);
-    entries.set(nodeIndex, {
-      nodeIndex,
-      type: row.node_type!,
-      name: row.node_name!,
-      id: row.node_id!,
-      aliases: [],
-    });
-  }
-  for (const row of await read('protein_sequences.csv.gz')) {
-    const entry = entries.get(Number(row.node_index));
-    if (entry && row.uniprot_id) entry.aliases.push(row.uniprot_id);
-  }
-  return [...entries.values()];
+  const { graph, payloads } = await ingestKg(directory, { onError: 'skip' });
+  return lookupEntries(graph, payloads);
 }
 
 interface Latency {

@@ -1,38 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lookupEntries } from '../../../src/indexing/lookup-entries.js';
+import { ingestKg } from '../../../src/kg/ingest.js';
 import { createNameLookup, type NameEntry, type NameLookup } from '../../../src/store/name-lookup.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 const kgDirectory = resolve(repoRoot, '../shared/kg');
 
-async function readCsv(file: string): Promise<Record<string, string>[]> {
-  return parse(gunzipSync(await readFile(join(kgDirectory, file))), { columns: true }) as Record<
-    string,
-    string
-  >[];
-}
-
-/** Node names and ids from nodes.csv, UniProt accessions from protein_sequences.csv as aliases. */
+/** The entries an index built from ../shared/kg holds: names, ids and aliases (UniProt ids…). */
 async function loadEntries(): Promise<NameEntry[]> {
-  const entries = new Map<number, NameEntry>();
-  for (const row of await readCsv('nodes.csv.gz')) {
-    const nodeIndex = Number(row.node_index);
-    entries.set(nodeIndex, {
-      nodeIndex,
-      type: row.node_type!,
-      name: row.node_name!,
-      id: row.node_id!,
-      aliases: [],
-    });
-  }
-  for (const row of await readCsv('protein_sequences.csv.gz')) {
-    if (row.uniprot_id) entries.get(Number(row.node_index))?.aliases.push(row.uniprot_id);
-  }
-  return [...entries.values()];
+  const { graph, payloads } = await ingestKg(kgDirectory, { onError: 'skip' });
+  return lookupEntries(graph, payloads);
 }
 
 describe('name lookup on the shared KG', () => {
