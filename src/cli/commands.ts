@@ -8,9 +8,7 @@ export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'Build an index from a PrimeKG-format KG directory (nodes, edges, modality payloads, encoders)',
   usage: 'ingest <kg-dir> --out indexes/<name> [--on-error skip|fail] [--include-noncommercial] [--json]',
-  positionals: [
-    { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
-  ],
+  positionals: [{ name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' }],
   flags: {
     out: { type: 'string', short: 'o', description: 'Index directory to write (replaced atomically)' },
     'on-error': {
@@ -72,25 +70,15 @@ const splitSchema = z.enum(['inductive', 'inductive-leakfree', 'transductive']);
 
 export const trainCommand = defineCommand({
   name: 'train',
-  summary:
-    'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project',
-  usage:
-    'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--json]',
+  summary: 'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project',
+  usage: 'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   flags: {
-    preset: {
-      type: 'string',
-      description: 'Model size preset of the trainer (paper = 768/6/12/2048)',
-      defaultText: 'cpu',
-    },
+    preset: { type: 'string', description: 'Model size preset of the trainer (paper = 768/6/12/2048)', defaultText: 'cpu' },
     split: { type: 'string', description: 'Which split to train on', defaultText: 'inductive' },
-    epochs: { type: 'string', description: "Override the preset's epochs" },
+    epochs: { type: 'string', description: 'Override the preset\'s epochs' },
     'max-steps': { type: 'string', description: 'Stop after this many optimiser steps' },
-    device: {
-      type: 'string',
-      description: 'auto, cpu or cuda (trainer and projection)',
-      defaultText: 'auto',
-    },
+    device: { type: 'string', description: 'auto, cpu or cuda (trainer and projection)', defaultText: 'auto' },
     python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
     negatives: {
       type: 'string',
@@ -99,16 +87,8 @@ export const trainCommand = defineCommand({
       defaultText: 'both',
     },
     resume: { type: 'boolean', description: 'Continue an interrupted run from its checkpoint' },
-    'exclude-relation': {
-      type: 'string',
-      description: 'Display relation to leave out of training (repeatable)',
-      multiple: true,
-    },
-    'trainer-arg': {
-      type: 'string',
-      description: 'Extra flag passed to the trainer verbatim (repeatable)',
-      multiple: true,
-    },
+    'exclude-relation': { type: 'string', description: 'Display relation to leave out of training (repeatable)', multiple: true },
+    'trainer-arg': { type: 'string', description: 'Extra flag passed to the trainer verbatim (repeatable)', multiple: true },
     json,
   },
   schema: z.strictObject({
@@ -129,7 +109,7 @@ export const trainCommand = defineCommand({
 
 export const projectCommand = defineCommand({
   name: 'project',
-  summary: "Fill the projected-vector column of every node table with the index's bridge",
+  summary: 'Fill the projected-vector column of every node table with the index\'s bridge',
   usage: 'project <index-dir> [--device cpu|cuda] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a bridge in <index>/bridge' }],
   flags: { device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' }, json },
@@ -144,31 +124,11 @@ export const evalRetrievalCommand = defineCommand({
     'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   flags: {
-    split: {
-      type: 'string',
-      description: 'Split whose held-out heads are queried (unseen-* splits are written on first use)',
-      defaultText: 'inductive',
-    },
-    methods: {
-      type: 'string',
-      description: 'Comma-separated methods',
-      defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random',
-    },
-    neighbours: {
-      type: 'string',
-      description: 'Neighbours used by nearest-neighbour transfer',
-      defaultText: '20',
-    },
-    'frequent-threshold': {
-      type: 'string',
-      description: 'Filtered set: tails with at least this many links',
-      defaultText: '50',
-    },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
+    split: { type: 'string', description: 'Split whose held-out heads are queried (unseen-* are written on first use)', defaultText: 'inductive' },
+    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random' },
+    neighbours: { type: 'string', description: 'Neighbours used by nearest-neighbour transfer', defaultText: '20' },
+    'frequent-threshold': { type: 'string', description: 'Filtered set: tails with at least this many links', defaultText: '50' },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
     device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
     json,
   },
@@ -183,12 +143,7 @@ export const evalRetrievalCommand = defineCommand({
     methods: z
       .string()
       .default('fused,bridge,nn_transfer,popularity,untrained,random')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((method) => method.trim())
-          .filter(Boolean),
-      )
+      .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
       .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random'])).min(1)),
     neighbours: z.coerce.number().int().min(1).max(1000).default(20),
     'frequent-threshold': z.coerce.number().int().min(1).default(50),
@@ -199,58 +154,32 @@ export const evalRetrievalCommand = defineCommand({
   load: () => import('./commands/eval-retrieval.js'),
 });
 
-const count = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const proposeCommand = defineCommand({
   name: 'propose',
-  summary:
-    'Propose new molecules for a protein target, guided by the bridge (GA, plus the LLM when configured)',
+  summary: 'Propose new molecules for a protein target, guided by the bridge (GA, plus the LLM when configured)',
   usage:
     'propose --index indexes/<name> (--target ABL1 | --uniprot P00519 | --target-id 25 | --sequence SEQ) [--n 10] [--json]',
   positionals: [],
   flags: {
-    index: {
-      type: 'string',
-      short: 'i',
-      description: 'Index directory (env BIOBRIDGE_INDEX)',
-      defaultText: 'indexes/demo',
-    },
+    index: { type: 'string', short: 'i', description: 'Index directory (env BIOBRIDGE_INDEX)', defaultText: 'indexes/demo' },
     target: { type: 'string', short: 't', description: 'Gene symbol or protein name of the target' },
     uniprot: { type: 'string', description: 'UniProt accession of the target' },
-    'target-id': {
-      type: 'string',
-      description: 'KG node id of the gene/protein target (e.g. NCBI gene id 25)',
-    },
+    'target-id': { type: 'string', description: 'KG node id of the gene/protein target (e.g. NCBI gene id 25)' },
     sequence: { type: 'string', description: 'Amino-acid sequence of the target' },
     n: { type: 'string', short: 'n', description: 'Candidates to return', defaultText: '10' },
     seed: { type: 'string', description: 'PRNG seed (same seed, same candidates)', defaultText: '0' },
-    seeds: {
-      type: 'string',
-      description: 'Known drugs nearest to the target used as seeds',
-      defaultText: '8',
-    },
+    seeds: { type: 'string', description: 'Known drugs nearest to the target used as seeds', defaultText: '8' },
     generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
     population: { type: 'string', description: 'Genetic algorithm population', defaultText: '40' },
-    'time-budget': {
-      type: 'string',
-      description: 'Milliseconds before the search stops and answers',
-      defaultText: '60000',
-    },
-    'exclude-drug': {
-      type: 'string',
-      description: 'Drug id kept out of the run (repeatable)',
-      multiple: true,
-    },
+    'time-budget': { type: 'string', description: 'Milliseconds before the search stops and answers', defaultText: '60000' },
+    'exclude-drug': { type: 'string', description: 'Drug id kept out of the run (repeatable)', multiple: true },
     filters: { type: 'string', description: 'Filter options as JSON, e.g. \'{"minQed":0.4,"maxAlerts":1}\'' },
     weights: { type: 'string', description: 'Score weights as JSON, e.g. \'{"bridge":1,"qed":0.5}\'' },
     llm: { type: 'boolean', description: 'Require LLM proposals (fails without a configured LLM)' },
     'no-llm': { type: 'boolean', description: 'Never ask the LLM' },
-    device: {
-      type: 'string',
-      description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)',
-      defaultText: 'cpu',
-    },
+    device: { type: 'string', description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)', defaultText: 'cpu' },
     svg: { type: 'boolean', description: 'Keep the SVG depictions in --json output' },
     json,
   },
@@ -284,11 +213,7 @@ export const evalMoleculesCommand = defineCommand({
   usage: 'eval molecules <index-dir> [--targets 20] [--split inductive] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   flags: {
-    split: {
-      type: 'string',
-      description: 'Split whose held-out proteins are the targets',
-      defaultText: 'inductive',
-    },
+    split: { type: 'string', description: 'Split whose held-out proteins are the targets', defaultText: 'inductive' },
     targets: { type: 'string', description: 'Held-out targets sampled (seeded)', defaultText: '20' },
     n: { type: 'string', description: 'Molecules measured per arm (and seeds retrieved)', defaultText: '10' },
     generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
@@ -296,21 +221,14 @@ export const evalMoleculesCommand = defineCommand({
     seed: { type: 'string', description: 'Seed of the target sample and of every run', defaultText: '0' },
     'time-budget': { type: 'string', description: 'Milliseconds per run', defaultText: '120000' },
     weights: { type: 'string', description: 'Score weights as JSON, e.g. \'{"seedSimilarity":0.5}\'' },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
     device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
     json,
   },
   schema: z.strictObject({
     split: z
       .string()
-      .regex(
-        /^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/,
-        'expected a split name such as inductive or inductive-leakfree',
-      )
+      .regex(/^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/, 'expected a split name such as inductive or inductive-leakfree')
       .default('inductive'),
     targets: count(20, 1, 10_000),
     n: count(10, 1, 100),
@@ -332,19 +250,10 @@ export const serveCommand = defineCommand({
   usage: 'serve [--index indexes/<name>] [--port 8787] [--host 127.0.0.1]',
   positionals: [],
   flags: {
-    index: {
-      type: 'string',
-      short: 'i',
-      description: 'Index directory (env BIOBRIDGE_INDEX)',
-      defaultText: 'indexes/demo',
-    },
+    index: { type: 'string', short: 'i', description: 'Index directory (env BIOBRIDGE_INDEX)', defaultText: 'indexes/demo' },
     port: { type: 'string', short: 'p', description: 'Port (env PORT)', defaultText: '8787' },
     host: { type: 'string', description: 'Interface to bind (env HOST)', defaultText: '127.0.0.1' },
-    device: {
-      type: 'string',
-      description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)',
-      defaultText: 'cpu',
-    },
+    device: { type: 'string', description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)', defaultText: 'cpu' },
   },
   schema: z.strictObject({
     index: z.string().optional(),
