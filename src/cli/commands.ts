@@ -120,11 +120,12 @@ export const projectCommand = defineCommand({
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
   summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
-  usage: 'eval retrieval <index-dir> [--split inductive] [--methods bridge,nn_transfer,untrained,random] [--json]',
+  usage:
+    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   flags: {
-    split: { type: 'string', description: 'Split whose held-out heads are queried', defaultText: 'inductive' },
-    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'bridge,nn_transfer,untrained,random' },
+    split: { type: 'string', description: 'Split whose held-out heads are queried (unseen-* are written on first use)', defaultText: 'inductive' },
+    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random' },
     neighbours: { type: 'string', description: 'Neighbours used by nearest-neighbour transfer', defaultText: '20' },
     'frequent-threshold': { type: 'string', description: 'Filtered set: tails with at least this many links', defaultText: '50' },
     'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
@@ -134,13 +135,16 @@ export const evalRetrievalCommand = defineCommand({
   schema: z.strictObject({
     split: z
       .string()
-      .regex(/^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/, 'expected a split name such as inductive, inductive-leakfree or inductive-seed7')
+      .regex(
+        /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
+        'expected a split name such as inductive, inductive-leakfree, inductive-seed7 or unseen-drug',
+      )
       .default('inductive'),
     methods: z
       .string()
-      .default('bridge,nn_transfer,untrained,random')
+      .default('fused,bridge,nn_transfer,popularity,untrained,random')
       .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(['bridge', 'nn_transfer', 'untrained', 'random'])).min(1)),
+      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random'])).min(1)),
     neighbours: z.coerce.number().int().min(1).max(1000).default(20),
     'frequent-threshold': z.coerce.number().int().min(1).default(50),
     'report-dir': z.string().default('eval/reports'),
