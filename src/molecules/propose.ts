@@ -67,6 +67,17 @@ export interface ProposeOptions {
   guidance?: 'bridge' | 'random';
   /** Prefix of field names in errors: `body.` for the HTTP API. */
   fieldPrefix?: string;
+  /** Called after each genetic-algorithm generation (the SSE variant of the route streams these). */
+  onProgress?: ((progress: ProposeProgress) => void) | undefined;
+}
+
+export interface ProposeProgress {
+  generation: number;
+  generations: number;
+  bestScore: number;
+  meanScore: number;
+  /** Molecules scored so far in the run. */
+  evaluated: number;
 }
 
 export interface MoleculeProposer {
@@ -353,6 +364,14 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
           return false;
         },
         shouldStop: () => now() >= deadline,
+        onProgress: (summary) =>
+          options.onProgress?.({
+            generation: summary.generation,
+            generations: request.generations,
+            bestScore: summary.bestScore,
+            meanScore: summary.meanScore,
+            evaluated: summary.stats.evaluations,
+          }),
         ...(signal ? { signal } : {}),
         ...(dependencies.rdkit ? { rdkit: dependencies.rdkit } : {}),
       });

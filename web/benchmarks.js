@@ -1,0 +1,5 @@
+import { html } from './ui.js';
+
+export function BenchmarksPage() {
+  return html`<h1>Benchmarks</h1>`;
+}
