@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
+import { loadRDKit } from './chem/rdkit.js';
 import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
@@ -16,6 +17,10 @@ import { createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
+import { createDepictRoutes } from './http/routes/depict.js';
+import { createLookupRoutes } from './http/routes/lookup.js';
+import { createReportRoutes } from './http/routes/reports.js';
+import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
@@ -185,6 +190,11 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
       proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
       inferenceLimiter,
     }),
+    // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
+    createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
+    createDepictRoutes({ toolkit: await createRdkitToolkit(), rdkit: await loadRDKit() }),
+    createReportRoutes(),
+    createUiRoutes({ authRequired: config.apiToken !== undefined }),
   ];
   const app = createApp(
     {

@@ -81,9 +81,12 @@ export function createApp(
 
   const routes: RouteDefinition[] = [];
   const bearer = settings.authToken !== undefined;
+  const rootTaken = (dependencies.features ?? []).some((feature) =>
+    feature.routes.some((route) => route.method === 'get' && route.path === '/'),
+  );
   const features: Feature[] = [
     createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
-    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
+    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer, serveRoot: !rootTaken }),
     createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
     createChatRoutes({ chatAgent: dependencies.chatAgent, inferenceLimiter }),
     createOpenAiCompatRoutes({

@@ -15,7 +15,7 @@ import { collectLlmProposals } from './proposal/llm-stage.js';
 import { rankCandidates } from './proposal/rank-stage.js';
 import { createProposerResources } from './proposal/resources.js';
 import { buildResponse, buildStats, describeCandidates } from './proposal/response.js';
-import type { ProposalRun } from './proposal/run-context.js';
+import type { ProposalRun, ProposeProgress } from './proposal/run-context.js';
 import { searchWithGeneticAlgorithm } from './proposal/search-stage.js';
 import { retrieveSeeds } from './proposal/seed-stage.js';
 import { createStageTimer } from './proposal/timed.js';
@@ -54,6 +54,8 @@ export interface MoleculeProposerDependencies {
   now?: () => number;
 }
 
+export type { ProposeProgress };
+
 export interface ProposeOptions {
   signal?: AbortSignal | undefined;
   /**
@@ -64,7 +66,10 @@ export interface ProposeOptions {
   guidance?: 'bridge' | 'random';
   /** Prefix of field names in errors: `body.` for the HTTP API. */
   fieldPrefix?: string;
+  /** Called after each genetic-algorithm generation (the SSE variant of the route streams these). */
+  onProgress?: ((progress: ProposeProgress) => void) | undefined;
 }
+
 
 export interface MoleculeProposer {
   propose(request: ProposeRequestInput, options?: ProposeOptions): Promise<ProposalResponse>;
@@ -208,6 +213,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       prefix,
       signal: options.signal,
       guidance: options.guidance ?? 'bridge',
+      onProgress: options.onProgress,
       deadline: now() + request.timeBudgetMs,
       now,
     };

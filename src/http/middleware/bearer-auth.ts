@@ -5,15 +5,34 @@ import type { AppEnv } from '../app-env.js';
 
 export interface BearerAuthOptions {
   token: string;
-  /** Exact paths served without a token. */
+  /** Paths served without a token: exact, or Hono patterns whose `:name` segments match one path segment. */
   publicPaths?: readonly string[];
+}
+
+/** `/ui/:file` → /^\/ui\/[^/]+$/; paths without parameters stay exact strings. */
+function compilePublicPaths(paths: readonly string[]): (path: string) => boolean {
+  const exact = new Set(paths.filter((path) => !path.includes(':')));
+  const patterns = paths
+    .filter((path) => path.includes(':'))
+    .map(
+      (path) =>
+        new RegExp(
+          `^${path
+            .split('/')
+            .map((segment) =>
+              segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+            )
+            .join('/')}$`,
+        ),
+    );
+  return (path) => exact.has(path) || patterns.some((pattern) => pattern.test(path));
 }
 
 /** Requires `Authorization: Bearer <token>` on every path not listed in `publicPaths`. */
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
-  const publicPaths = new Set(options.publicPaths ?? []);
+  const isPublic = compilePublicPaths(options.publicPaths ?? []);
   return async function bearerAuth(c, next) {
-    if (publicPaths.has(c.req.path)) return next();
+    if (isPublic(c.req.path)) return next();
     const header = c.req.header('authorization');
     if (header === undefined) {
       throw new AppError({

@@ -10,4 +10,16 @@ export interface ProposalRun {
   /** `now()` value when the search must stop breeding (the request's time budget). */
   deadline: number;
   now: () => number;
+  /** Told after each genetic-algorithm generation. */
+  onProgress: ((progress: ProposeProgress) => void) | undefined;
+}
+
+/** One generation's summary, as the SSE variant of the propose route streams it. */
+export interface ProposeProgress {
+  generation: number;
+  generations: number;
+  bestScore: number;
+  meanScore: number;
+  /** Molecules scored so far in the run. */
+  evaluated: number;
 }

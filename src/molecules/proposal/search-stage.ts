@@ -56,6 +56,14 @@ export async function searchWithGeneticAlgorithm(
       return false;
     },
     shouldStop: () => run.now() >= run.deadline,
+    onProgress: (summary) =>
+      run.onProgress?.({
+        generation: summary.generation,
+        generations: request.generations,
+        bestScore: summary.bestScore,
+        meanScore: summary.meanScore,
+        evaluated: summary.stats.evaluations,
+      }),
     signal,
     rdkit: input.rdkit,
   });
