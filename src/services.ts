@@ -12,7 +12,7 @@ import { createApp } from './http/create-app.js';
 import type { AppEnv } from './http/app-env.js';
 import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
-import { createLlmHealthCheck } from './http/routes/health.js';
+import { createLlmCircuitCheck, createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
@@ -21,8 +21,10 @@ import { indexLayout } from './indexing/manifest.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
+import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
+import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
@@ -119,18 +121,21 @@ async function loadIndexServices(
   };
 }
 
-/** The configured OpenAI-compatible LLM, or the unconfigured stand-in. */
-export function createConfiguredLlm(config: Config, logger: Logger): LlmClient {
-  return config.llm.configured
-    ? createLlm({
-        baseUrl: config.llm.baseURL,
-        model: config.llm.model,
-        ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
-        timeoutMs: config.llm.timeoutMs,
-        maxRetries: config.llm.maxRetries,
-        logger,
-      })
-    : createLlm({});
+/**
+ * The configured OpenAI-compatible LLM behind its guard (own pool, retries, deadline, circuit
+ * breaker, output cap; the SDK's retries are off), or the unconfigured stand-in.
+ */
+export function createConfiguredLlm(config: Config, logger: Logger): LlmClient | ResilientLlmClient {
+  if (!config.llm.configured) return createLlm({});
+  const upstream = createLlm({
+    baseUrl: config.llm.baseURL,
+    model: config.llm.model,
+    ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+    timeoutMs: config.llm.timeoutMs,
+    maxRetries: 0,
+    logger,
+  });
+  return createResilientLlm(upstream, { ...config.llm.guard, maxRetries: config.llm.maxRetries, logger });
 }
 
 /**
@@ -169,15 +174,16 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
   const { index, encoders, bridge, lookup, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
-  const chatAgent = createQaAgent(
-    { retriever, lookup, prompts, llm, logger },
-    { maxPromptTokens: config.llm.maxPromptTokens },
-  );
   const inferenceLimiter = createConcurrencyLimiter({
     maxConcurrent: config.limits.inferenceConcurrency,
     maxQueued: config.limits.inferenceQueueLimit,
     name: 'model inference',
   });
+  // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
+  const chatAgent = createQaAgent(
+    { retriever: withInferenceSlots(retriever, inferenceLimiter), lookup, prompts, llm, logger },
+    { maxPromptTokens: config.llm.maxPromptTokens },
+  );
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
@@ -190,7 +196,6 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     {
       chatAgent,
       logger,
-      inferenceLimiter,
       features,
       healthChecks: [
         { name: 'index', required: true, check: async () => ({ ok: true, detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges` }) },
@@ -203,6 +208,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
               : { ok: false, state: 'missing', detail: `no trained bridge; run \`biobridge train ${config.indexPath}\`` },
         },
         createLlmHealthCheck(llm),
+        ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
       ],
     },
     {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ChatAgent } from '../agents/chat-agent.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import type { AppEnv } from './app-env.js';
-import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.js';
+import { createConcurrencyLimiter } from './concurrency.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import type { Feature } from './feature.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -29,10 +29,14 @@ export const httpOptionsSchema = z.object({
   authToken: z.string().min(1).optional(),
   /** Model ids the OpenAI-compatible face lists and accepts. */
   modelIds: z.array(z.string().min(1)).min(1).default(['biobridge']),
-  /** Agent runs at once (encoders and the bridge are CPU bound). Ignored when a limiter is injected. */
-  maxConcurrentInference: z.number().int().positive().default(2),
-  /** Runs waiting for a slot before new requests get 503 with Retry-After. Ignored when a limiter is injected. */
-  maxQueuedInference: z.number().int().min(0).default(32),
+  /**
+   * Chat answers in progress at once. A chat holds an inference slot only while it retrieves
+   * (the retriever given to the agent takes one), and the LLM has its own pool, so this bounds
+   * memory and sockets, not CPU.
+   */
+  maxConcurrentChats: z.number().int().positive().default(64),
+  /** Chats waiting to start before new ones get 503 with Retry-After. */
+  maxQueuedChats: z.number().int().min(0).default(64),
   healthCheckTimeoutMs: z.number().int().positive().default(2_000),
   info: z
     .object({ title: z.string(), version: z.string(), description: z.string().optional() })
@@ -45,8 +49,6 @@ export interface AppDependencies {
   logger?: Logger;
   /** Readiness checks for `/health` (index, bridge, `createLlmHealthCheck(llm)`…). */
   healthChecks?: readonly HealthCheck[];
-  /** Share one limiter with other features that run inference. */
-  inferenceLimiter?: ConcurrencyLimiter;
   /** Further features (retrieval, molecules…), mounted after the built-in ones. */
   features?: readonly Feature[];
 }
@@ -71,13 +73,11 @@ export function createApp(
   const logger = dependencies.logger ?? noopLogger;
   const generateId = _internal.generateId ?? (() => randomUUID().replace(/-/g, ''));
   const now = _internal.now ?? Date.now;
-  const inferenceLimiter =
-    dependencies.inferenceLimiter ??
-    createConcurrencyLimiter({
-      maxConcurrent: settings.maxConcurrentInference,
-      maxQueued: settings.maxQueuedInference,
-      name: 'model inference',
-    });
+  const chatLimiter = createConcurrencyLimiter({
+    maxConcurrent: settings.maxConcurrentChats,
+    maxQueued: settings.maxQueuedChats,
+    name: 'chat',
+  });
 
   const routes: RouteDefinition[] = [];
   const bearer = settings.authToken !== undefined;
@@ -85,10 +85,10 @@ export function createApp(
     createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
     createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
     createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
-    createChatRoutes({ chatAgent: dependencies.chatAgent, inferenceLimiter }),
+    createChatRoutes({ chatAgent: dependencies.chatAgent, chatLimiter }),
     createOpenAiCompatRoutes({
       chatAgent: dependencies.chatAgent,
-      inferenceLimiter,
+      chatLimiter,
       modelIds: settings.modelIds,
       generateId,
       now,

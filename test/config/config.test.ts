@@ -130,6 +130,18 @@ describe('loadConfig', () => {
       timeoutMs: 60_000,
       maxRetries: 2,
       maxPromptTokens: 6_000,
+      guard: {
+        deadlineMs: 30_000,
+        maxConcurrent: 16,
+        maxQueued: 64,
+        retryAfterCapMs: 5_000,
+        breakerThreshold: 5,
+        breakerCooldownMs: 30_000,
+        maxOutputBytes: 32_768,
+      },
+    });
+    expect(loadConfig({ ...llmEnv, LLM_DEADLINE_MS: '10000', LLM_BREAKER_THRESHOLD: '3' }).llm).toMatchObject({
+      guard: { deadlineMs: 10_000, breakerThreshold: 3 },
     });
     expect(
       loadConfig({ ...llmEnv, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '2000', LLM_MAX_RETRIES: '0' }).llm,

@@ -133,3 +133,30 @@ export function createLlmHealthCheck(
     },
   };
 }
+
+/** The part of a guarded LLM client the circuit check reads (structural, as above). */
+export interface CircuitReportingLlm {
+  stats(): { circuit: { state: string; consecutiveFailures: number; retryInMs?: number; opened: number } };
+}
+
+/**
+ * Optional check `llm-circuit`: `closed`, `half-open`, or `open` (answers are evidence-only until
+ * the cool-down ends). Never calls the LLM.
+ */
+export function createLlmCircuitCheck(llm: CircuitReportingLlm): HealthCheck {
+  return {
+    name: 'llm-circuit',
+    required: false,
+    check: async () => {
+      const { circuit } = llm.stats();
+      return {
+        ok: circuit.state !== 'open',
+        state: circuit.state,
+        detail:
+          circuit.state === 'open'
+            ? `${circuit.consecutiveFailures} failed LLM requests in a row: answering from evidence for ${Math.ceil((circuit.retryInMs ?? 0) / 1000)} s more`
+            : `${circuit.consecutiveFailures} failed LLM requests in a row (opened ${circuit.opened} times since start)`,
+      };
+    },
+  };
+}
