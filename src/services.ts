@@ -12,6 +12,7 @@ import { createApp } from './http/create-app.js';
 import type { AppEnv } from './http/app-env.js';
 import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
+import { createMetricsRegistry, type MetricsRegistry } from './http/metrics.js';
 import { createLlmCircuitCheck, createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
@@ -192,10 +193,13 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
       inferenceLimiter,
     }),
   ];
+  const metrics = createMetricsRegistry();
+  addServiceMetrics(metrics, { inferenceLimiter, llm });
   const app = createApp(
     {
       chatAgent,
       logger,
+      metrics,
       features,
       healthChecks: [
         { name: 'index', required: true, check: async () => ({ ok: true, detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges` }) },
@@ -214,6 +218,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     {
       bodyLimitBytes: config.limits.maxBodyBytes,
       requestTimeoutMs: config.limits.requestTimeoutMs,
+      corsOrigins: config.corsOrigins,
       ...(config.apiToken ? { authToken: config.apiToken } : {}),
     },
   );
@@ -228,4 +233,45 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     app,
     close: () => core.close(),
   };
+}
+
+const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** Queue depths, LLM failures and circuit state, read at every scrape of `/metrics`. */
+function addServiceMetrics(
+  metrics: MetricsRegistry,
+  parts: { inferenceLimiter: { active: number; queued: number }; llm: LlmClient | ResilientLlmClient },
+): void {
+  metrics.addCollector({
+    name: 'biobridge_inference_queue',
+    help: 'Inference slots in use (encoders, bridge, RDKit) and requests waiting for one.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: parts.inferenceLimiter.active },
+      { labels: { state: 'queued' }, value: parts.inferenceLimiter.queued },
+    ],
+  });
+  const llm = parts.llm;
+  if (!('stats' in llm)) return;
+  metrics.addCollector({
+    name: 'biobridge_llm_queue',
+    help: 'LLM calls in flight and waiting in the LLM pool.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: llm.stats().active },
+      { labels: { state: 'queued' }, value: llm.stats().queued },
+    ],
+  });
+  metrics.addCollector({
+    name: 'biobridge_llm_failures_total',
+    help: 'Failed LLM tries by error code.',
+    type: 'counter',
+    samples: () => Object.entries(llm.stats().failures).map(([code, value]) => ({ labels: { code }, value })),
+  });
+  metrics.addCollector({
+    name: 'biobridge_llm_circuit_state',
+    help: 'LLM circuit breaker: 0 closed, 1 half-open, 2 open (answers evidence-only).',
+    type: 'gauge',
+    samples: () => [{ value: CIRCUIT_STATE_VALUE[llm.stats().circuit.state] }],
+  });
 }

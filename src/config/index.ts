@@ -53,6 +53,8 @@ export const envSchema = z.object({
   INFERENCE_QUEUE_LIMIT: integer(32, 0, 100_000),
   /** Longest protein sequence accepted in requests (residues). */
   MAX_PROTEIN_LENGTH: integer(40_000, 10, 1_000_000),
+  /** Comma-separated origins allowed by CORS (`*` for any); unset: no CORS headers. */
+  CORS_ORIGINS: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
 });
@@ -93,6 +95,8 @@ export interface Config {
     maxProteinLength: number;
   };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** Empty: CORS off. */
+  corsOrigins: string[];
 }
 
 /**
@@ -161,5 +165,6 @@ export function loadConfig(
       maxProteinLength: e.MAX_PROTEIN_LENGTH,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
   };
 }

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ChatAgent } from '../agents/chat-agent.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import type { AppEnv } from './app-env.js';
+import { cors } from 'hono/cors';
 import { createConcurrencyLimiter } from './concurrency.js';
+import { createMetricsRegistry, requestMetrics, type MetricsRegistry } from './metrics.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import type { Feature } from './feature.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -17,6 +19,7 @@ import { createChatRoutes } from './routes/chat.js';
 import { createDocsRoutes } from './routes/docs.js';
 import { createHealthRoutes, type HealthCheck } from './routes/health.js';
 import { createOpenAiCompatRoutes } from './routes/openai-compat.js';
+import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
 
 /** HTTP settings with their defaults; `src/config` maps the environment onto them. */
@@ -38,6 +41,8 @@ export const httpOptionsSchema = z.object({
   /** Chats waiting to start before new ones get 503 with Retry-After. */
   maxQueuedChats: z.number().int().min(0).default(64),
   healthCheckTimeoutMs: z.number().int().positive().default(2_000),
+  /** Origins allowed by CORS (`*` for any); empty (the default) sends no CORS headers at all. */
+  corsOrigins: z.array(z.string().min(1)).default([]),
   info: z
     .object({ title: z.string(), version: z.string(), description: z.string().optional() })
     .default({ title: 'BioBridge', version: '0.1.0' }),
@@ -49,6 +54,8 @@ export interface AppDependencies {
   logger?: Logger;
   /** Readiness checks for `/health` (index, bridge, `createLlmHealthCheck(llm)`…). */
   healthChecks?: readonly HealthCheck[];
+  /** Where request latencies go and `/metrics` reads from; the service adds its gauges to it. */
+  metrics?: MetricsRegistry;
   /** Further features (retrieval, molecules…), mounted after the built-in ones. */
   features?: readonly Feature[];
 }
@@ -79,12 +86,24 @@ export function createApp(
     name: 'chat',
   });
 
+  const metrics = dependencies.metrics ?? createMetricsRegistry();
+  metrics.addCollector({
+    name: 'biobridge_chat_queue',
+    help: 'Chat answers running and waiting for admission.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: chatLimiter.active },
+      { labels: { state: 'queued' }, value: chatLimiter.queued },
+    ],
+  });
+
   const routes: RouteDefinition[] = [];
   const bearer = settings.authToken !== undefined;
   const features: Feature[] = [
     createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
     createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
     createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
+    createMetricsRoutes({ registry: metrics }),
     createChatRoutes({ chatAgent: dependencies.chatAgent, chatLimiter }),
     createOpenAiCompatRoutes({
       chatAgent: dependencies.chatAgent,
@@ -103,6 +122,16 @@ export function createApp(
 
   app.use(requestContext({ logger, generateId: () => `req_${generateId()}` }));
   app.use(requestLogger());
+  app.use(requestMetrics(metrics));
+  if (settings.corsOrigins.length > 0)
+    app.use(
+      cors({
+        origin: settings.corsOrigins.includes('*') ? '*' : settings.corsOrigins,
+        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposeHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      }),
+    );
   if (settings.authToken !== undefined) {
     app.use(
       bearerAuth({

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         maxProteinLength: 40_000,
       },
       log: { level: 'info', format: 'pretty' },
+      corsOrigins: [],
     } satisfies Config);
   });
 
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       LLM_MAX_PROMPT_TOKENS: '800',
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
+      CORS_ORIGINS: ' https://a.example , https://b.example,',
       PATH: '/usr/bin',
       HOME: '/root',
     });
@@ -71,6 +73,7 @@ describe('loadConfig', () => {
         maxProteinLength: 1000,
       },
       log: { level: 'debug', format: 'json' },
+      corsOrigins: ['https://a.example', 'https://b.example'],
     });
     expect(config).not.toHaveProperty('PATH');
   });

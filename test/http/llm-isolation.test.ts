@@ -57,7 +57,7 @@ describe('a hung LLM does not hold up the service', () => {
       postJson(app, '/v1/chat', question),
       postJson(app, '/v1/chat/completions', { model: 'biobridge', ...question }),
       postJson(app, '/v1/chat/completions', { model: 'biobridge', ...question, stream: true }),
-    ].map((pending, index) => pending.then((response) => (settled.push(`chat${index}`), response)));
+    ].map((pending, index) => Promise.resolve(pending).then((response) => (settled.push(`chat${index}`), response)));
     // let the chats reach the LLM: they have retrieved and released their slots
     await new Promise((resolve) => setTimeout(resolve, 300));
     const retrieved = await postJson(app, '/v1/retrieve', retrieveBody);

@@ -13,8 +13,13 @@ export interface BearerAuthOptions {
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   const publicPaths = new Set(options.publicPaths ?? []);
   return async function bearerAuth(c, next) {
-    if (publicPaths.has(c.req.path)) return next();
     const header = c.req.header('authorization');
+    if (publicPaths.has(c.req.path)) {
+      // Public paths answer everyone; a valid token there unlocks detail (e.g. /health's).
+      const given = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
+      c.set('authenticated', given !== undefined && tokensEqual(given, options.token));
+      return next();
+    }
     if (header === undefined) {
       throw new AppError({
         code: 'UNAUTHORIZED',
@@ -25,6 +30,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv
     if (!match || !tokensEqual(match[1] as string, options.token)) {
       throw new AppError({ code: 'UNAUTHORIZED', message: 'invalid bearer token' });
     }
+    c.set('authenticated', true);
     await next();
   };
 }
