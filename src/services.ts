@@ -24,6 +24,8 @@ import type { LlmClient } from './llm/llm-client.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
+import { createEntityLinker } from './linking/entity-linker.js';
+import type { EntityLinker } from './linking/types.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
 
@@ -31,6 +33,7 @@ export interface Services {
   config: Config;
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   llm: LlmClient;
@@ -43,6 +46,7 @@ export interface Services {
 export interface IndexServices {
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   retriever: Retriever;
@@ -94,9 +98,9 @@ async function loadIndexServices(
       fix: `biobridge train ${indexPath}`,
     });
   }
-  const lookup = createNameLookup(await readLookupEntries(indexPath), {
-    typePriority: ['drug', 'gene/protein', 'disease'],
-  });
+  const entries = await readLookupEntries(indexPath);
+  const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
+  const linker = createEntityLinker(entries);
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -108,6 +112,7 @@ async function loadIndexServices(
   return {
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     retriever,
@@ -166,11 +171,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 }
 
 async function assembleServices(config: Config, logger: Logger, core: IndexServices): Promise<Services> {
-  const { index, encoders, bridge, lookup, retriever } = core;
+  const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
   const chatAgent = createQaAgent(
-    { retriever, lookup, prompts, llm, logger },
+    { retriever, lookup, linker, prompts, llm, logger },
     { maxPromptTokens: config.llm.maxPromptTokens },
   );
   const inferenceLimiter = createConcurrencyLimiter({
@@ -199,8 +204,16 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
           required: false,
           check: async () =>
             bridge
-              ? { ok: true, state: 'loaded', detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})` }
-              : { ok: false, state: 'missing', detail: `no trained bridge; run \`biobridge train ${config.indexPath}\`` },
+              ? {
+                  ok: true,
+                  state: 'loaded',
+                  detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})`,
+                }
+              : {
+                  ok: false,
+                  state: 'missing',
+                  detail: `no trained bridge; run \`biobridge train ${config.indexPath}\``,
+                },
         },
         createLlmHealthCheck(llm),
       ],
@@ -215,6 +228,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     config,
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     llm,
