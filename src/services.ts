@@ -14,6 +14,7 @@ import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
 import { createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
+import { createLinkRoutes } from './http/routes/link.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
@@ -186,6 +187,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
+    createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
       proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
       inferenceLimiter,
