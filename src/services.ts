@@ -16,6 +16,7 @@ import type { Feature } from './http/feature.js';
 import { createMetricsRegistry, type MetricsRegistry } from './http/metrics.js';
 import { createLlmCircuitCheck, createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
+import { createLinkRoutes } from './http/routes/link.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { createDepictRoutes } from './http/routes/depict.js';
@@ -32,6 +33,8 @@ import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
+import { createEntityLinker } from './linking/entity-linker.js';
+import type { EntityLinker } from './linking/types.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
 
@@ -39,6 +42,7 @@ export interface Services {
   config: Config;
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   llm: LlmClient;
@@ -51,6 +55,7 @@ export interface Services {
 export interface IndexServices {
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   retriever: Retriever;
@@ -102,9 +107,9 @@ async function loadIndexServices(
       fix: `biobridge train ${indexPath}`,
     });
   }
-  const lookup = createNameLookup(await readLookupEntries(indexPath), {
-    typePriority: ['drug', 'gene/protein', 'disease'],
-  });
+  const entries = await readLookupEntries(indexPath);
+  const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
+  const linker = createEntityLinker(entries);
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -116,6 +121,7 @@ async function loadIndexServices(
   return {
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     retriever,
@@ -177,7 +183,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 }
 
 async function assembleServices(config: Config, logger: Logger, core: IndexServices): Promise<Services> {
-  const { index, encoders, bridge, lookup, retriever } = core;
+  const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
   const inferenceLimiter = createConcurrencyLimiter({
@@ -187,12 +193,13 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
   });
   // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
   const chatAgent = createQaAgent(
-    { retriever: withInferenceSlots(retriever, inferenceLimiter), lookup, prompts, llm, logger },
+    { retriever: withInferenceSlots(retriever, inferenceLimiter), lookup, linker, prompts, llm, logger },
     { maxPromptTokens: config.llm.maxPromptTokens },
   );
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
+    createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
       proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
       inferenceLimiter,
@@ -218,8 +225,16 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
           required: false,
           check: async () =>
             bridge
-              ? { ok: true, state: 'loaded', detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})` }
-              : { ok: false, state: 'missing', detail: `no trained bridge; run \`biobridge train ${config.indexPath}\`` },
+              ? {
+                  ok: true,
+                  state: 'loaded',
+                  detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})`,
+                }
+              : {
+                  ok: false,
+                  state: 'missing',
+                  detail: `no trained bridge; run \`biobridge train ${config.indexPath}\``,
+                },
         },
         createLlmHealthCheck(llm),
         ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
@@ -236,6 +251,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     config,
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     llm,

@@ -66,6 +66,31 @@ export const lookupCommand = defineCommand({
   load: () => import('./commands/lookup.js'),
 });
 
+export const linkCommand = defineCommand({
+  name: 'link',
+  summary: 'Find the KG entities a text names (longest spans; names, ids, aliases; ambiguity reported)',
+  usage: 'link <index-dir> <text> [--type <node type>] [--prefer <node type>] [--limit 5] [--no-fuzzy] [--json]',
+  positionals: [
+    { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
+    { name: 'text', description: 'Free text, e.g. "Does metronidazole treat Crohn\'s disease?"' },
+  ],
+  flags: {
+    type: { type: 'string', short: 't', description: 'Only link this node type (repeatable)', multiple: true },
+    prefer: { type: 'string', description: 'Prefer this node type when a span is ambiguous (repeatable)', multiple: true },
+    limit: { type: 'string', short: 'n', description: 'Candidates per span', defaultText: '5' },
+    'no-fuzzy': { type: 'boolean', description: 'Do not match names within a typo or two' },
+    json,
+  },
+  schema: z.strictObject({
+    type: z.array(z.string()).optional(),
+    prefer: z.array(z.string()).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(5),
+    'no-fuzzy': booleanFlag,
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/link.js'),
+});
+
 const splitSchema = z.enum(['inductive', 'inductive-leakfree', 'transductive']);
 
 export const trainCommand = defineCommand({
@@ -269,6 +294,7 @@ export const commands: CommandSpec[] = [
   ingestCommand,
   infoCommand,
   lookupCommand,
+  linkCommand,
   trainCommand,
   projectCommand,
   evalRetrievalCommand,

@@ -7,7 +7,8 @@ import { foldGreek } from '../store/text-normalize.js';
  * A token is a run of letters and digits with inner hyphens, apostrophes, colons, dots, slashes
  * or pluses (`TNF-α`, `DOID:1612`, `Crohn's`, `5.8S`). Its forms are its letter/digit pieces,
  * each folded: Greek spelled out, accents and case dropped, a possessive `'s` removed, roman
- * numerals as digits, plurals singular; the word "type" before a numeral is dropped.
+ * numerals as digits, plurals singular, British spellings American; the word "type" before a
+ * numeral is dropped.
  */
 
 export interface Token {
@@ -63,6 +64,16 @@ export function singular(form: string): string {
   if (/\d/.test(form)) return form;
   if (form.endsWith('ies') && form.length > MIN_PLURAL_LENGTH) return `${form.slice(0, -3)}y`;
   return form.slice(0, -1);
+}
+
+/** British spellings as American ones: leukaemia → leukemia, oedema → edema, tumour → tumor. */
+export function americanSpelling(form: string): string {
+  if (form.length < 5) return form;
+  let spelled = form;
+  if (spelled.includes('ae')) spelled = spelled.replace(/(?<=.)ae/g, 'e');
+  if (spelled.startsWith('oe')) spelled = spelled.slice(1);
+  if (spelled.endsWith('our')) spelled = `${spelled.slice(0, -3)}or`;
+  return spelled;
 }
 
 /** Accents, case and Greek letters folded: `Sjögren` → `sjogren`, `TNF-α` → `tnf-alpha`. */
@@ -128,7 +139,7 @@ function canonicalize(tokens: Token[]): void {
     else if (ROMAN_AFTER_CLASSIFIER.has(form) && previous !== undefined && CLASSIFIERS.has(previous))
       canonical = ROMAN_AFTER_CLASSIFIER.get(form)!;
     else if (form === 'type' && isNumeral(raw[index + 1])) canonical = '';
-    else canonical = singular(form);
+    else canonical = americanSpelling(singular(form));
     if (canonical !== '') tokens[owner[index]!]!.forms.push(canonical);
   }
 }

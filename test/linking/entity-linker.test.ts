@@ -242,3 +242,11 @@ describe('createEntityLinker: resolve', () => {
     expect(linker.resolve('7157', { types: ['gene/protein'] })[0]?.name).toBe('TP53');
   });
 });
+
+describe('createEntityLinker: spelling variants', () => {
+  it('reads British spellings as American ones', () => {
+    expect(links('chronic myeloid leukaemia')).toEqual([
+      ['chronic myeloid leukaemia', 'DOID:8552', 'normalized'],
+    ]);
+  });
+});
