@@ -170,7 +170,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
   const chatAgent = createQaAgent(
-    { retriever, lookup, prompts, llm, logger },
+    { retriever, lookup, prompts, llm, logger, facts: index.facts },
     { maxPromptTokens: config.llm.maxPromptTokens },
   );
   const inferenceLimiter = createConcurrencyLimiter({

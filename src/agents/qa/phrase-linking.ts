@@ -73,17 +73,17 @@ export function linkPhrase(
   for (const typeFilter of types ? [types, undefined] : [undefined]) {
     for (const [text, matchedBy] of attempts) {
       if (text === '') continue;
-      const best = pick(lookup.lookup(text, { types: typeFilter, limit: 5, fuzzy: 'never' }), typeHint);
+      const best = pick(lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }), typeHint);
       if (best) return toLinked(phrase, best, matchedBy);
     }
   }
   const fuzzy = pick(
-    lookup.lookup(typed.phrase, { types, limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY }),
+    lookup.lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY }),
     typeHint,
   );
   if (fuzzy) return toLinked(phrase, fuzzy, 'fuzzy');
   const mentions = lookup
-    .findMentions(typed.phrase, { types, candidatesPerMention: 3 })
+    .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
     .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];

@@ -22,7 +22,11 @@ import type { Retriever } from '../../retrieval/retriever.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { noopLogger, type Logger } from '../../util/logger.js';
 import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
+import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
+import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
+import { parseQuestion } from './question-form.js';
+import { decide, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
 import { classifyQuestion, retrievalTargets, type RetrievalTarget } from './question-intent.js';
@@ -49,6 +53,11 @@ export const qaAgentOptionsSchema = z.object({
   definitionCharacters: z.number().int().min(0).max(2_000).default(240),
   /** Prompt template version; default the highest. */
   promptVersion: z.number().int().positive().optional(),
+  /**
+   * True/false statements the KG does not state: `closed-world` judges them false (with a lower
+   * confidence), `undetermined` answers "cannot determine". See the README's QA section for the cost.
+   */
+  unsupportedStatements: z.enum(['closed-world', 'undetermined']).default('closed-world'),
 });
 export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
 
@@ -58,6 +67,8 @@ export interface QaAgentDependencies {
   prompts: PromptLibrary;
   /** Absent or unconfigured: every answer is evidence-only. */
   llm?: LlmClient | undefined;
+  /** GWAS statistics and is_a directions of the index; without them ontology reasoning is undirected. */
+  facts?: KgFacts | undefined;
   logger?: Logger;
 }
 
@@ -224,8 +235,39 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     };
   }
 
+  const facts = dependencies.facts ?? KgFacts.empty();
+  const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
+
+  /**
+   * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
+   * reasoner), answer first; undefined for free-form questions, which retrieval answers.
+   */
+  function decided(input: ChatInput): ChatEvent[] | undefined {
+    if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
+    const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+    const parsed = parseQuestion(question, input.choices);
+    const decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
+    if (!decision) return undefined;
+    const evidence = decisionEvidence(retriever.graph, decision);
+    const text = decisionText(decision, evidence);
+    const reason = dependencies.llm ? 'decided from knowledge-graph facts' : NO_LLM_REASON;
+    return [
+      { type: 'evidence-available', evidence },
+      { type: 'answer-delta', text },
+      {
+        type: 'answer-end',
+        answer: { ...finalAnswer(text, evidence, 'evidence-only', zeroUsage, reason), result: decisionResult(decision, evidence) },
+      },
+    ];
+  }
+
   async function* answer(input: ChatInput): AsyncGenerator<ChatEvent> {
     const signal = input.signal;
+    const decision = decided(input);
+    if (decision) {
+      yield* decision;
+      return;
+    }
     let prepared: Prepared;
     try {
       prepared = await prepare(input);
@@ -339,6 +381,7 @@ function finalAnswer(
     ...(reason === undefined ? {} : { reason }),
     usage,
     citationCheck,
+    result: { form: 'free-form', confidence: 0, evidence: citationCheck.valid },
   };
 }
 
