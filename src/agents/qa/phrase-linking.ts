@@ -62,6 +62,21 @@ export function linkPhrase(
   phrase: string,
   expectedType?: string | undefined,
 ): LinkedPhrase | undefined {
+  return linkCandidates(lookup, phrase, expectedType)[0];
+}
+
+/** Candidates kept per phrase, so that the reasoner can pick the reading that fits the relation. */
+const MAX_CANDIDATES = 4;
+
+/**
+ * Every node the phrase may name, from the first stage of {@link linkPhrase} that matches
+ * anything, the expected type first ("crohn's disease" is a disease and a phenotype).
+ */
+export function linkCandidates(
+  lookup: NameLookup,
+  phrase: string,
+  expectedType?: string | undefined,
+): LinkedPhrase[] {
   const typed = typedPhrase(phrase);
   const typeHint = typed.type ?? expectedType;
   const types = typeHint ? [typeHint] : undefined;
@@ -73,28 +88,33 @@ export function linkPhrase(
   for (const typeFilter of types ? [types, undefined] : [undefined]) {
     for (const [text, matchedBy] of attempts) {
       if (text === '') continue;
-      const best = pick(lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }), typeHint);
-      if (best) return toLinked(phrase, best, matchedBy);
+      const found = ordered(lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }), typeHint);
+      if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
     }
   }
-  const fuzzy = pick(
+  const fuzzy = ordered(
     lookup.lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY }),
     typeHint,
   );
-  if (fuzzy) return toLinked(phrase, fuzzy, 'fuzzy');
+  if (fuzzy.length > 0) return fuzzy.map((candidate) => toLinked(phrase, candidate, 'fuzzy'));
   const mentions = lookup
     .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
     .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];
-  const candidate = mention ? pick(mention.candidates, typeHint) : undefined;
-  return candidate ? toLinked(phrase, candidate, 'mention') : undefined;
+  return mention ? ordered(mention.candidates, typeHint).map((candidate) => toLinked(phrase, candidate, 'mention')) : [];
 }
 
-function pick(candidates: readonly LookupCandidate[], typeHint: string | undefined): LookupCandidate | undefined {
-  if (candidates.length === 0) return undefined;
-  if (typeHint === undefined) return candidates[0];
-  return candidates.find((candidate) => candidate.type === typeHint) ?? candidates[0];
+/** Best score first, the hinted type first among equals; one candidate per node. */
+function ordered(candidates: readonly LookupCandidate[], typeHint: string | undefined): LookupCandidate[] {
+  const seen = new Set<number>();
+  return [...candidates]
+    .sort(
+      (left, right) =>
+        Number(right.type === typeHint) - Number(left.type === typeHint) || right.score - left.score,
+    )
+    .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+    .slice(0, MAX_CANDIDATES);
 }
 
 function toLinked(phrase: string, candidate: LookupCandidate, matchedBy: LinkedPhrase['matchedBy']): LinkedPhrase {

@@ -236,6 +236,9 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   }
 
   const facts = dependencies.facts ?? KgFacts.empty();
+  // Neighbour lists are built on first use (about half a second on the shared KG): build them now,
+  // not inside the first question's latency.
+  if (retriever.graph.nodeCount > 0) retriever.graph.degree(retriever.graph.nodes.indices[0]!);
   const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
 
   /**

@@ -106,7 +106,7 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
   if (enumerated) return enumerated;
   let marker: RegExpExecArray | undefined;
   for (const match of text.matchAll(OPTION_MARKERS)) marker = match as RegExpExecArray;
-  if (!marker || marker.index === undefined) return undefined;
+  if (!marker || marker.index === undefined) return extractAfterColon(text);
   let stemEnd = marker.index;
   let tail = text.slice(marker.index + marker[0].length);
   // "Which gene from the following list is associated with X: A, B, C": the options follow the colon.
@@ -119,6 +119,22 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
   if (options.length < 2) return undefined;
   return { stem: text.slice(0, stemEnd).trim(), options };
 }
+
+/** No marker: "Pick the gene related to X from: A; B; C" lists short options after the last colon. */
+function extractAfterColon(text: string): ExtractedOptions | undefined {
+  const colon = text.lastIndexOf(': ');
+  if (colon < 0) return undefined;
+  const stem = text.slice(0, colon).trim();
+  if (TRUE_FALSE_PREFIX.test(`${stem}:`)) return undefined;
+  const tail = text.slice(colon + 2);
+  if (!/[,;|]/.test(tail)) return undefined;
+  const options = splitOptions(tail);
+  const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
+  return options.length >= 2 && short ? { stem, options } : undefined;
+}
+
+/** Options longer than this are sentences, not answers. */
+const MAX_OPTION_WORDS = 8;
 
 function extractEnumeration(text: string): ExtractedOptions | undefined {
   const labels = [...text.matchAll(ENUMERATION)];
@@ -266,6 +282,7 @@ export function cleanPhrase(text: string): string {
     .replace(/^\s*(?:that|whether)\s+/i, '')
     .trim()
     .replace(/^(?:the|a|an)\s+/i, '')
+    .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
     .replace(/^["'“‘](.*)["'”’]$/, '$1')
     .trim();
 }

@@ -2,7 +2,7 @@ import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
-import { linkPhrase, type LinkedPhrase } from './phrase-linking.js';
+import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
 import type { RelationFamily } from './relation-phrases.js';
 import { SUPPORT_THRESHOLD, supportFrom, type Support, type SupportFact } from './relation-support.js';
@@ -91,15 +91,54 @@ function pairSupport(context: ReasonerContext, memo: SupportMemo, a: number, b: 
   return forward.score >= backward.score ? forward : backward;
 }
 
-function linkAll(context: ReasonerContext, phrases: readonly string[], type?: string | undefined) {
+/**
+ * Links each phrase, choosing among its readings ("crohn's disease": disease or phenotype) the one
+ * `fit` scores highest, then the one whose type the KG relates to `relatedType`, then the first.
+ */
+function linkAll(
+  context: ReasonerContext,
+  phrases: readonly string[],
+  type: string | undefined,
+  relatedType: string | undefined,
+  fit: (candidate: LinkedPhrase) => number,
+) {
   const linked: LinkedPhrase[] = [];
   const missing: string[] = [];
   for (const phrase of phrases) {
-    const link = linkPhrase(context.lookup, phrase, type);
-    if (link) linked.push(link);
+    const candidates = linkCandidates(context.lookup, phrase, type);
+    const best = bestReading(context, candidates, relatedType, fit);
+    if (best) linked.push(best);
     else missing.push(phrase);
   }
   return { linked, missing };
+}
+
+function bestReading(
+  context: ReasonerContext,
+  candidates: readonly LinkedPhrase[],
+  relatedType: string | undefined,
+  fit: (candidate: LinkedPhrase) => number,
+): LinkedPhrase | undefined {
+  let best: { candidate: LinkedPhrase; key: [number, number, number] } | undefined;
+  for (const [position, candidate] of candidates.entries()) {
+    const key: [number, number, number] = [fit(candidate), typesRelated(context.graph, candidate.type, relatedType) ? 1 : 0, -position];
+    if (!best || compareKeys(key, best.key) > 0) best = { candidate, key };
+  }
+  return best?.candidate;
+}
+
+function compareKeys(left: readonly number[], right: readonly number[]): number {
+  for (let position = 0; position < left.length; position++) {
+    const difference = left[position]! - right[position]!;
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** Whether the KG has any edge kind between the two types (the same type counts, for is_a). */
+function typesRelated(graph: KgGraph, first: string, second: string | undefined): boolean {
+  if (second === undefined) return true;
+  return first === second || graph.edgeKinds.some((kind) => kind.headType === first && kind.tailType === second);
 }
 
 interface OptionScore {
@@ -121,9 +160,15 @@ interface OptionScore {
 function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDecision {
   const options = question.options ?? [];
   const family = question.relation ?? 'associated';
-  const subjects = linkAll(context, question.subjects, question.subjectType);
   const optionLinks = options.map((option) => linkPhrase(context.lookup, option, question.answerType));
   const memo = memoSupport(context);
+  const optionType = question.answerType ?? optionLinks.find((link) => link !== undefined)?.type;
+  const subjects = linkAll(context, question.subjects, question.subjectType, optionType, (candidate) =>
+    optionLinks.reduce((sum, link) => {
+      const support = link ? pairSupport(context, memo, candidate.nodeIndex, link.nodeIndex, family) : undefined;
+      return sum + (support && support.score >= SUPPORT_THRESHOLD ? 1 : 0);
+    }, 0),
+  );
   const scores: OptionScore[] = options.map((option, position) => {
     const link = optionLinks[position];
     const entry: OptionScore = { option, position, link, supported: 0, score: 0, prior: 0, facts: [] };
@@ -215,8 +260,14 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   const subjectPhrase = question.subjects[0] ?? '';
   // "Do X and Y share targets?" names no object: not a statement the reasoner can check.
   if (subjectPhrase === '' || (question.object ?? '') === '') return undefined;
-  const subject = linkPhrase(context.lookup, subjectPhrase, question.subjectType);
-  const object = linkPhrase(context.lookup, question.object ?? '', question.answerType);
+  const memo = memoSupport(context);
+  const { subject, object } = bestPair(
+    context,
+    memo,
+    family,
+    linkCandidates(context.lookup, subjectPhrase, question.subjectType),
+    linkCandidates(context.lookup, question.object ?? '', question.answerType),
+  );
   const linked = [subject, object].filter((each): each is LinkedPhrase => each !== undefined);
   if (!subject || !object) {
     const missing = [!subject ? subjectPhrase : undefined, !object ? question.object : undefined].filter(
@@ -243,7 +294,6 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
       note: 'closed-world verdict on an entity the knowledge graph lacks',
     };
   }
-  const memo = memoSupport(context);
   const support = pairSupport(context, memo, subject.nodeIndex, object.nodeIndex, family);
   const holds = support !== undefined && support.score >= SUPPORT_THRESHOLD;
   const verdict = question.negated ? !holds : holds;
@@ -266,13 +316,37 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   return { form: 'true-false', verdict, confidence, facts, linked, headline };
 }
 
+/** The reading of subject and object under which the KG supports the statement best. */
+function bestPair(
+  context: ReasonerContext,
+  memo: SupportMemo,
+  family: RelationFamily,
+  subjects: readonly LinkedPhrase[],
+  objects: readonly LinkedPhrase[],
+): { subject: LinkedPhrase | undefined; object: LinkedPhrase | undefined } {
+  let best: { subject: LinkedPhrase; object: LinkedPhrase; key: number[] } | undefined;
+  for (const [subjectPosition, subject] of subjects.entries())
+    for (const [objectPosition, object] of objects.entries()) {
+      const support = pairSupport(context, memo, subject.nodeIndex, object.nodeIndex, family)?.score ?? 0;
+      const related = family === 'is-a' ? subject.type === object.type : typesRelated(context.graph, subject.type, object.type);
+      const key = [support, related ? 1 : 0, -(subjectPosition + objectPosition)];
+      if (!best || compareKeys(key, best.key) > 0) best = { subject, object, key };
+    }
+  return best ? best : { subject: subjects[0], object: objects[0] };
+}
+
 /** List questions: targets supported for every subject (an intersection), best supported first. */
 function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecision | undefined {
   const family = question.relation ?? 'associated';
-  const subjects = linkAll(context, question.subjects, question.subjectType);
+  const memo = memoSupport(context);
+  const subjects = linkAll(context, question.subjects, question.subjectType, question.answerType, (candidate) => {
+    let count = 0;
+    for (const support of memo(candidate.nodeIndex, family, question.answerType).values())
+      if (support.score >= SUPPORT_THRESHOLD) count++;
+    return Math.min(count, 1);
+  });
   // Nothing linked ("what are its side effects?"): retrieval answers, with suggestions and context.
   if (subjects.linked.length === 0) return undefined;
-  const memo = memoSupport(context);
   const maps = subjects.linked.map((subject) => memo(subject.nodeIndex, family, question.answerType));
   const totals = new Map<number, { score: number; facts: SupportFact[] }>();
   for (const [target, first] of maps[0]!) {
