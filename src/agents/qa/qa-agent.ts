@@ -249,6 +249,8 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
     const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
     const parsed = parseQuestion(question, input.choices);
+    // With an LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
+    if (parsed.form === 'list' && dependencies.llm) return undefined;
     const decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
     if (!decision) return undefined;
     const evidence = decisionEvidence(retriever.graph, decision);

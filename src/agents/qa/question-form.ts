@@ -124,7 +124,10 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
 function extractAfterColon(text: string): ExtractedOptions | undefined {
   const colon = text.lastIndexOf(': ');
   if (colon < 0) return undefined;
-  const stem = text.slice(0, colon).trim();
+  const stem = text
+    .slice(0, colon)
+    .trim()
+    .replace(/\s+(?:from|among|between|of)$/i, '');
   if (TRUE_FALSE_PREFIX.test(`${stem}:`)) return undefined;
   const tail = text.slice(colon + 2);
   if (!/[,;|]/.test(tail)) return undefined;
@@ -250,7 +253,12 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
   const subjectSide = answerOnLeft ? right : left;
   const answerSide = answerOnLeft ? left : right;
   const answerType = (placeholder ? typeOfPlaceholder(placeholder) : undefined) ?? typedPhrase(answerSide).type;
-  const subjects = splitSubjects(stripQuestionWords(subjectSide)).map(cleanPhrase);
+  // "Which proteins does imatinib target?": the subject sits between the placeholder and the verb.
+  const inAnswerSide = placeholder
+    ? answerSide.slice(placeholder.index + placeholder[0].length).replace(/^\s*(?:does|do|did|can|could|may|might|is|are|was|were)\s+/i, '')
+    : '';
+  const subjectText = cleanPhrase(stripQuestionWords(subjectSide)) === '' ? inAnswerSide : subjectSide;
+  const subjects = splitSubjects(stripQuestionWords(subjectText)).map(cleanPhrase);
   const typed = subjects.map(typedPhrase);
   return {
     form,
