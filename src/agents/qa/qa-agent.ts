@@ -26,7 +26,8 @@ import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { parseQuestion } from './question-form.js';
-import { decide, type UnsupportedPolicy } from './reasoner.js';
+import { reviewDecision } from './llm-decision.js';
+import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
 import { classifyQuestion, retrievalTargets, type RetrievalTarget } from './question-intent.js';
@@ -243,32 +244,60 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
 
   /**
    * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
-   * reasoner), answer first; undefined for free-form questions, which retrieval answers.
+   * reasoner), answer first; undefined for free-form questions, which retrieval answers. With an
+   * LLM, the computed answer and its evidence go to the LLM, whose validated JSON answer replaces
+   * it; an invalid or failed LLM answer leaves the computed one, and the reason says so.
    */
-  function decided(input: ChatInput): ChatEvent[] | undefined {
+  async function decided(input: ChatInput): Promise<ChatEvent[] | undefined> {
     if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
     const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
     const parsed = parseQuestion(question, input.choices);
     // With an LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
     if (parsed.form === 'list' && dependencies.llm) return undefined;
-    const decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
+    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
     if (!decision) return undefined;
     const evidence = decisionEvidence(retriever.graph, decision);
-    const text = decisionText(decision, evidence);
-    const reason = dependencies.llm ? 'decided from knowledge-graph facts' : NO_LLM_REASON;
+    let reason = NO_LLM_REASON;
+    let mode: ChatAnswer['mode'] = 'evidence-only';
+    let usage = zeroUsage;
+    let explanation = '';
+    const reviewable = decision.form === 'multiple-choice' || decision.verdict !== undefined;
+    if (dependencies.llm && decision.undetermined === undefined && reviewable) {
+      const review = await reviewDecision(dependencies.llm, {
+        question: parsed,
+        decision,
+        evidence,
+        maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+        temperature: input.options?.temperature ?? settings.temperature,
+        signal: input.signal,
+      });
+      usage = review.usage;
+      if (review.ok) {
+        decision = review.decision;
+        explanation = review.explanation;
+        mode = 'llm';
+      } else {
+        reason = review.unconfigured ? NO_LLM_REASON : `${review.reason}; answered from knowledge-graph evidence only`;
+        if (!review.unconfigured) logger.warn('LLM decision rejected', { reason: review.reason });
+      }
+    }
+    const text = decisionText(mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision, evidence);
     return [
       { type: 'evidence-available', evidence },
       { type: 'answer-delta', text },
       {
         type: 'answer-end',
-        answer: { ...finalAnswer(text, evidence, 'evidence-only', zeroUsage, reason), result: decisionResult(decision, evidence) },
+        answer: {
+          ...finalAnswer(text, evidence, mode, usage, mode === 'llm' ? undefined : reason),
+          result: decisionResult(decision, evidence),
+        },
       },
     ];
   }
 
   async function* answer(input: ChatInput): AsyncGenerator<ChatEvent> {
     const signal = input.signal;
-    const decision = decided(input);
+    const decision = await decided(input);
     if (decision) {
       yield* decision;
       return;
@@ -388,6 +417,17 @@ function finalAnswer(
     citationCheck,
     result: { form: 'free-form', confidence: 0, evidence: citationCheck.valid },
   };
+}
+
+/** The LLM's decision in the answer's first sentence, then its explanation. */
+function llmHeadline(decision: QaDecision, explanation: string): string {
+  const lead =
+    decision.choice !== undefined
+      ? `Answer: ${decision.choice}.`
+      : decision.verdict !== undefined
+        ? `${decision.verdict ? 'True' : 'False'}.`
+        : decision.headline;
+  return explanation === '' ? lead : `${lead} ${explanation}`;
 }
 
 function toPromptEvidence(item: Evidence): PromptEvidence {
