@@ -193,7 +193,15 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
   });
   // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
   const chatAgent = createQaAgent(
-    { retriever: withInferenceSlots(retriever, inferenceLimiter), lookup, linker, prompts, llm, logger },
+    {
+      retriever: withInferenceSlots(retriever, inferenceLimiter),
+      lookup,
+      linker,
+      prompts,
+      llm,
+      logger,
+      facts: index.facts,
+    },
     { maxPromptTokens: config.llm.maxPromptTokens },
   );
   const features: Feature[] = [

@@ -179,6 +179,32 @@ export const evalRetrievalCommand = defineCommand({
   load: () => import('./commands/eval-retrieval.js'),
 });
 
+export const evalQaCommand = defineCommand({
+  name: 'eval qa',
+  summary: 'QA benchmark: multiple choice, true/false and list questions, against always-true, random and plain-lookup baselines',
+  usage: 'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--unsupported closed-world|undetermined] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  flags: {
+    csv: { type: 'string', description: 'Your QA set: columns text, options (a|b|c, optional), answer or label' },
+    'per-kind': { type: 'string', description: 'Generated cases per kind', defaultText: '60' },
+    seed: { type: 'string', description: 'Seed of the generated set and the random baseline', defaultText: '1' },
+    unsupported: { type: 'string', description: 'Verdict for statements the KG does not state', defaultText: 'closed-world' },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    csv: z.string().min(1).optional(),
+    'per-kind': z.coerce.number().int().min(1).max(10_000).default(60),
+    seed: z.coerce.number().int().min(0).default(1),
+    unsupported: z.enum(['closed-world', 'undetermined']).default('closed-world'),
+    'report-dir': z.string().default('eval/reports'),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/eval-qa.js'),
+});
+
 const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const proposeCommand = defineCommand({
@@ -300,4 +326,5 @@ export const commands: CommandSpec[] = [
   evalRetrievalCommand,
   proposeCommand,
   evalMoleculesCommand,
+  evalQaCommand,
 ];
