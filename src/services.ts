@@ -23,6 +23,7 @@ import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
+import { readFusionModel } from './retrieval/fusion.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
@@ -97,12 +98,16 @@ async function loadIndexServices(
   const lookup = createNameLookup(await readLookupEntries(indexPath), {
     typePriority: ['drug', 'gene/protein', 'disease'],
   });
+  const fusion = await readFusionModel(indexPath);
+  if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
+    logger.warn('fusion.json was fitted with another bridge; refit it', { fix: `biobridge fit-fusion ${indexPath}` });
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
     lookup,
     encoderFor: (type) => encoders.get(type),
     bridge,
+    fusion,
     logger,
   });
   return {
