@@ -31,6 +31,7 @@ import type { LlmClient } from './llm/llm-client.js';
 import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
+import { readFusionModel } from './retrieval/fusion.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { createEntityLinker } from './linking/entity-linker.js';
@@ -110,12 +111,16 @@ async function loadIndexServices(
   const entries = await readLookupEntries(indexPath);
   const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
   const linker = createEntityLinker(entries);
+  const fusion = await readFusionModel(indexPath);
+  if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
+    logger.warn('fusion.json was fitted with another bridge; refit it', { fix: `biobridge fit-fusion ${indexPath}` });
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
     lookup,
     encoderFor: (type) => encoders.get(type),
     bridge,
+    fusion,
     logger,
   });
   return {

@@ -205,6 +205,36 @@ export const evalQaCommand = defineCommand({
   load: () => import('./commands/eval-qa.js'),
 });
 
+export const fitFusionCommand = defineCommand({
+  name: 'fit-fusion',
+  summary: 'Fit the fused ranking (bridge + NN transfer + popularity) on validation heads; writes <index>/fusion.json',
+  usage: 'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,popularity,random] [--report-dir eval/reports] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
+  flags: {
+    splits: { type: 'string', description: 'Splits whose validation heads fit the weights; later ones win per task', defaultText: 'inductive,unseen-drug' },
+    compare: { type: 'string', description: 'Methods also scored on the test heads, for the reports', defaultText: 'bridge,nn_transfer,popularity,random' },
+    'report-dir': { type: 'string', description: 'Also write the benchmark reports of each split here' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    compare: z
+      .string()
+      .default('bridge,nn_transfer,popularity,random')
+      .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']))),
+    'report-dir': z.string().optional(),
+    splits: z
+      .string()
+      .default('inductive,unseen-drug')
+      .transform((value) => value.split(',').map((split) => split.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/, 'expected split names such as inductive or unseen-drug')).min(1)),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/fit-fusion.js'),
+});
+
 const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const proposeCommand = defineCommand({
@@ -324,6 +354,7 @@ export const commands: CommandSpec[] = [
   trainCommand,
   projectCommand,
   evalRetrievalCommand,
+  fitFusionCommand,
   proposeCommand,
   evalMoleculesCommand,
   evalQaCommand,

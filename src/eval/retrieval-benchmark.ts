@@ -7,7 +7,15 @@ import { AppError } from '../errors.js';
 import { indexLayout } from '../indexing/manifest.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import { noopLogger, type Logger } from '../util/logger.js';
-import { fitFusion, fuse, priorFromDegrees, type FitQuery, type FusionWeights } from '../retrieval/fusion.js';
+import {
+  evaluateWeights,
+  fitFusion,
+  fuse,
+  priorFromDegrees,
+  type FitQuery,
+  type FitSummary,
+  type FusionWeights,
+} from '../retrieval/fusion.js';
 import { voteTails } from '../retrieval/transfer-votes.js';
 import { bootstrapMean, pairedBootstrap, type Interval, type PairedComparison } from './bootstrap.js';
 import { rankQuery, summarize, type MetricSummary, type QueryRanking } from './metrics.js';
@@ -92,6 +100,13 @@ export interface PairedTest {
   'hits@10': PairedComparison;
 }
 
+export interface ValidationFit {
+  fused: FitSummary;
+  bridge: FitSummary | null;
+  transfer: FitSummary;
+  prior: FitSummary;
+}
+
 export interface TaskResult {
   task: RetrievalTask;
   heads: number;
@@ -99,7 +114,13 @@ export interface TaskResult {
   filteredHeads: number;
   filteredCandidates: number;
   /** Held-out heads used to fit the fusion (never among `heads`), and where they came from. */
-  validation: { heads: number; source: 'split' | 'carved'; weights: FusionWeights | null };
+  validation: {
+    heads: number;
+    source: 'split' | 'carved';
+    weights: FusionWeights | null;
+    /** Validation MRR / Hits@10 of the fitted fusion and of each component alone. */
+    fit: ValidationFit | null;
+  };
   full: Partial<Record<RetrievalMethod, MetricSummary>>;
   filtered: Partial<Record<RetrievalMethod, MetricSummary>>;
   /** Full candidate set: 95 % bootstrap intervals and Hits@k curves. */
@@ -298,11 +319,25 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
   const testScorers = await createScorers(task, context, data, testHeads);
 
   let weights: FusionWeights | null = null;
+  let fit: ValidationFit | null = null;
   if (context.methods.includes('fused')) {
     const validationScorers = await createScorers(task, context, data, validationHeads);
-    weights = fitFusion(
-      fitQueries(validationScorers, validationHeads, links.validationTruth, tails.nodeIndices.length),
-    ).weights;
+    const queries = fitQueries(
+      validationScorers,
+      validationHeads,
+      links.validationTruth,
+      tails.nodeIndices.length,
+    );
+    const fitted = fitFusion(queries);
+    weights = fitted.weights;
+    fit = {
+      fused: fitted.summary,
+      bridge: validationScorers.bridge
+        ? evaluateWeights(queries, { bridge: 1, transfer: 0, prior: 0 })
+        : null,
+      transfer: evaluateWeights(queries, { bridge: 0, transfer: 1, prior: 0 }),
+      prior: evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 1 }),
+    };
     logger.info('fusion fitted', { task: task.name, validationHeads: validationHeads.length, ...weights });
   }
 
@@ -346,7 +381,7 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
     candidates: tails.nodeIndices.length,
     filteredHeads,
     filteredCandidates: frequentCount,
-    validation: { heads: validationHeads.length, source: links.validationSource, weights },
+    validation: { heads: validationHeads.length, source: links.validationSource, weights, fit },
     full,
     filtered,
     statistics: methodStatistics(ranks, context.seed),

@@ -6,6 +6,8 @@ import type { NameLookup } from '../store/name-lookup.js';
 import type { VectorStore } from '../store/vector-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
+import type { FusionModel } from './fusion.js';
+import type { TransferVoter } from './transfer-index.js';
 
 export interface RetrieverDependencies {
   graph: KgGraph;
@@ -15,8 +17,41 @@ export interface RetrieverDependencies {
   encoderFor(type: string): Encoder | undefined;
   /** Undefined until a bridge is trained: KG facts still work, predictions are `UNAVAILABLE`. */
   bridge: Bridge | undefined;
+  /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
+  fusion?: FusionModel | undefined;
   logger?: Logger;
 }
+
+/** How predictions are ranked: the fitted fusion, the bridge alone, or nearest-neighbour transfer. */
+export type RetrievalMethod = 'fused' | 'bridge' | 'transfer';
+
+/** Every ranking component of a hit; null where it was not computed or does not apply. */
+export interface HitScores {
+  /** Cosine of the bridge-transformed query and the candidate's projection. */
+  bridge: number | null;
+  /** Similarity-weighted votes of the most similar known heads, divided by the query's top vote. */
+  transfer: number | null;
+  /** log(1 + KG degree over the relation), scaled to [0, 1]. */
+  prior: number | null;
+  /** The fitted linear fusion of the three. */
+  fused: number | null;
+}
+
+/** Why a candidate was retrieved. */
+export type Explanation =
+  | {
+      kind: 'kg';
+      text: string;
+      path: { nodeIndex: number; id: string; name: string; type: string }[];
+      relation: string;
+    }
+  | {
+      kind: 'transfer';
+      text: string;
+      voters: { nodeIndex: number; id: string; name: string; similarity: number }[];
+    }
+  | { kind: 'bridge'; text: string }
+  | { kind: 'prior'; text: string };
 
 export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity';
 
@@ -44,6 +79,8 @@ export interface ResolvedQuery {
   includePredicted: boolean;
   /** Whether bridge predictions were made, and why not. */
   predictions: { available: true } | { available: false; reason: string };
+  /** How predictions were ranked. */
+  method: RetrievalMethod;
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }
@@ -62,8 +99,10 @@ export interface RetrievalResult {
   relation: string;
   /** Every queried relation under which the KG links the query entity to this one. */
   knownRelations: string[];
-  /** `bridge` when the bridge ranked it in the top k, `kg` when it is only a KG neighbour. */
-  source: 'bridge' | 'kg';
+  /** The method that ranked it in the top k, or `kg` when it is only a KG neighbour. */
+  source: RetrievalMethod | 'kg';
+  scores: HitScores;
+  explanation: Explanation;
   /** What the payload is (`sequence`, `smiles`, `text`…); null when the store has no row for it. */
   payloadKind: PayloadKind | null;
   /** First ~80 characters of the sequence, SMILES or definition. */
@@ -101,12 +140,15 @@ export interface Head {
   input?: { value: string; field: string };
 }
 
-/** One (tail, relation) pair found by the bridge search or the KG. */
+/** One (tail, relation) pair found by the ranking method or the KG. */
 export interface Candidate {
   relation: string;
   score: number | null;
+  /** Ranked in the method's top k (named for the original, bridge-only method). */
   fromBridge: boolean;
   known: boolean;
+  scores?: HitScores | undefined;
+  voters?: readonly TransferVoter[] | undefined;
 }
 
 /** Per tail type, per tail node index: its candidates. */

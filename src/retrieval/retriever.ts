@@ -23,6 +23,7 @@ import { predict } from './stages/predict.js';
 import { createHeadResolver } from './stages/resolve-head.js';
 import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
+import { createTransferIndex } from './transfer-index.js';
 
 export {
   NO_BRIDGE_MESSAGE,
@@ -33,6 +34,9 @@ export {
   type RetrievalResponse,
   type RetrievalResult,
   type RetrievedRelation,
+  type RetrievalMethod,
+  type HitScores,
+  type Explanation,
   type RetrieveOptions,
   type RetrieverDependencies,
 } from './retrieval-types.js';
@@ -57,6 +61,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
   const logger = dependencies.logger ?? noopLogger;
   const entities = createEntityResolver(graph, dependencies.lookup);
   const facts = createStoreFacts(store);
+  const transfer = createTransferIndex(graph, store);
   const heads = createHeadResolver({
     graph,
     entities,
@@ -76,12 +81,13 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       const request = parseRequest(input);
       const head = await heads.resolve(request, prefix);
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
+      const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
       const predictions = await predict(
-        { store, facts, bridge, encoderFor: dependencies.encoderFor },
+        { store, facts, bridge, transfer, fusion: dependencies.fusion, encoderFor: dependencies.encoderFor },
         head,
         plan.relations,
         request,
-        { strict: (options.unavailablePredictions ?? 'throw') === 'throw', signal },
+        { strict: (options.unavailablePredictions ?? 'throw') === 'throw', signal, method },
       );
       const known = knownFacts(graph, head, plan.relations);
 
@@ -104,6 +110,8 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         results.push(
           ...mergeTail(graph, tailType, predictions.candidates.get(tailType) ?? new Map(), knownOfTail, {
             request,
+            head,
+            method,
             rows,
             previewCharacters: options.previewCharacters ?? PAYLOAD_PREVIEW_CHARACTERS,
           }),
@@ -118,6 +126,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         query: describeQuery(head, request, plan, {
           unavailable: predictions.unavailable,
           knownTotal: known.total,
+          method,
         }),
         results: rankResults(results, plan.targetTypes),
       };

@@ -5,7 +5,10 @@ import type { RetrievalRequest } from '../retrieval-request.js';
 import {
   preview,
   type Candidate,
+  type Explanation,
   type Head,
+  type HitScores,
+  type RetrievalMethod,
   type ResolvedQuery,
   type RetrievalResult,
 } from '../retrieval-types.js';
@@ -16,8 +19,13 @@ interface MergedResult {
   relation: string;
   known: boolean;
   knownRelations: string[];
-  source: 'bridge' | 'kg';
+  source: RetrievalMethod | 'kg';
+  predicted: boolean;
+  scores: HitScores;
+  voters: readonly { nodeIndex: number; similarity: number }[];
 }
+
+const NO_SCORES: HitScores = { bridge: null, transfer: null, prior: null, fused: null };
 
 export type UnrankedResult = Omit<RetrievalResult, 'rank'>;
 
@@ -30,14 +38,20 @@ export function mergeTail(
   tailType: string,
   candidates: ReadonlyMap<number, readonly Candidate[]>,
   known: ReadonlyMap<number, ReadonlySet<string>>,
-  context: { request: RetrievalRequest; rows: ReadonlyMap<number, NodeRow>; previewCharacters: number },
+  context: {
+    request: RetrievalRequest;
+    head: Head;
+    method: RetrievalMethod;
+    rows: ReadonlyMap<number, NodeRow>;
+    previewCharacters: number;
+  },
 ): UnrankedResult[] {
   const { request, rows } = context;
   const merged = [...candidates].map(([nodeIndex, list]) =>
     mergeCandidates(nodeIndex, list, known.get(nodeIndex), graph),
   );
   const bridgeRanked = merged
-    .filter((result) => result.source === 'bridge')
+    .filter((result) => result.predicted)
     .sort(compareResults)
     .slice(0, request.k);
   const ranked = new Set(bridgeRanked.map((result) => result.nodeIndex));
@@ -49,7 +63,9 @@ export function mergeTail(
         .slice(0, request.maxKnown)
     : [];
   const selected = [
-    ...(request.includePredicted ? bridgeRanked : []),
+    ...(request.includePredicted
+      ? bridgeRanked.map((result) => ({ ...result, source: context.method }))
+      : []),
     ...knownOnly.map((result) => ({ ...result, source: 'kg' as const })),
   ];
   return selected.map((result) => {
@@ -65,6 +81,8 @@ export function mergeTail(
       relation: result.relation,
       knownRelations: result.knownRelations,
       source: result.source,
+      scores: result.scores,
+      explanation: explain(graph, context.head, tailType, result),
       payloadKind: row?.payloadKind ?? null,
       payloadPreview: preview(row?.payload ?? null, context.previewCharacters),
     };
@@ -88,7 +106,7 @@ export function describeQuery(
   head: Head,
   request: RetrievalRequest,
   plan: { targetTypes: string[]; relations: readonly PlannedRelation[] },
-  outcome: { unavailable: string | undefined; knownTotal: number },
+  outcome: { unavailable: string | undefined; knownTotal: number; method: RetrievalMethod },
 ): ResolvedQuery {
   const { unavailable } = outcome;
   return {
@@ -112,6 +130,67 @@ export function describeQuery(
         ? { available: true }
         : { available: false, reason: request.includePredicted ? unavailable! : 'not requested' },
     knownTotal: outcome.knownTotal,
+    method: outcome.method,
+  };
+}
+
+/** Why a result is there: its KG edge, else the known entities that voted for it, else the bridge or the prior. */
+function explain(graph: KgGraph, head: Head, tailType: string, result: MergedResult): Explanation {
+  const tail = graph.node(result.nodeIndex);
+  const tailName = tail?.name ?? String(result.nodeIndex);
+  if (result.known && head.entity) {
+    const relation = result.knownRelations[0] ?? result.relation;
+    return {
+      kind: 'kg',
+      text: `KG edge: ${head.entity.name} —${relation}→ ${tailName}`,
+      relation,
+      path: [
+        {
+          nodeIndex: head.entity.nodeIndex,
+          id: head.entity.id,
+          name: head.entity.name,
+          type: head.entity.type,
+        },
+        {
+          nodeIndex: result.nodeIndex,
+          id: tail?.id ?? String(result.nodeIndex),
+          name: tailName,
+          type: tailType,
+        },
+      ],
+    };
+  }
+  if (result.voters.length > 0) {
+    const voters = result.voters.map((voter) => {
+      const node = graph.node(voter.nodeIndex);
+      return {
+        nodeIndex: voter.nodeIndex,
+        id: node?.id ?? String(voter.nodeIndex),
+        name: node?.name ?? String(voter.nodeIndex),
+        similarity: voter.similarity,
+      };
+    });
+    const listed = voters
+      .slice(0, 3)
+      .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
+      .join(', ');
+    return {
+      kind: 'transfer',
+      text: `${result.relation} of ${voters.length === 1 ? 'a similar known entity' : `${voters.length} similar known entities`}: ${listed}`,
+      voters,
+    };
+  }
+  if (
+    result.scores.bridge !== null &&
+    (result.source === 'bridge' || result.scores.prior === null || result.scores.bridge > 0)
+  )
+    return {
+      kind: 'bridge',
+      text: `bridge score ${result.scores.bridge.toFixed(3)} (cosine in the ${tailType} space over ${result.relation})`,
+    };
+  return {
+    kind: 'prior',
+    text: `no similar known entity links to it; ranked by how often the KG links ${tailType} nodes over ${result.relation} (prior ${(result.scores.prior ?? 0).toFixed(2)})`,
   };
 }
 
@@ -141,7 +220,10 @@ function mergeCandidates(
     knownRelations: [...(knownRelations ?? [])].sort(
       (left, right) => relationOrder(left) - relationOrder(right),
     ),
+    predicted: candidates.some((candidate) => candidate.fromBridge),
     source: candidates.some((candidate) => candidate.fromBridge) ? 'bridge' : 'kg',
+    scores: best.scores ?? (best.score === null ? NO_SCORES : { ...NO_SCORES, bridge: best.score }),
+    voters: best.voters ?? [],
   };
 }
 

@@ -4,24 +4,40 @@ import { AppError } from '../../errors.js';
 import type { VectorStore } from '../../store/vector-store.js';
 import { encodeQueryInput } from '../query-encoding.js';
 import type { PlannedRelation } from '../relation-plan.js';
+import { fusionKey, type FusionModel, type FusionWeights } from '../fusion.js';
 import type { RetrievalRequest } from '../retrieval-request.js';
-import { candidatesOf, NO_BRIDGE_MESSAGE, type CandidatesByTail, type Head } from '../retrieval-types.js';
+import {
+  candidatesOf,
+  NO_BRIDGE_MESSAGE,
+  type CandidatesByTail,
+  type Head,
+  type RetrievalMethod,
+} from '../retrieval-types.js';
+import type { TransferIndex } from '../transfer-index.js';
 import type { StoreFacts } from './store-facts.js';
+import { rankByFeatures } from './rank-features.js';
 
 export interface PredictDependencies {
   store: VectorStore;
   facts: StoreFacts;
   bridge: Bridge | undefined;
+  transfer: TransferIndex;
+  fusion: FusionModel | undefined;
   encoderFor(type: string): Encoder | undefined;
 }
+
+/** Weights for a task the fusion model does not cover: transfer, ties broken by popularity. */
+export const FALLBACK_FUSION_WEIGHTS: FusionWeights = { bridge: 0, transfer: 1, prior: 0.03 };
 
 export interface Predictions {
   /** Why no bridge predictions were made; undefined when they were (or none were needed). */
   unavailable: string | undefined;
   /** The head vector transformed by the bridge, per planned relation. */
   transformed: Map<PlannedRelation, Float32Array>;
-  /** Bridge top-k hits per tail type. */
+  /** The method's top-k hits per tail type. */
   candidates: CandidatesByTail;
+  /** Why the bridge could not score (transfer and fusion go on without it). */
+  bridgeUnavailable: string | undefined;
 }
 
 /**
@@ -33,10 +49,10 @@ export async function predict(
   head: Head,
   plan: readonly PlannedRelation[],
   request: RetrievalRequest,
-  options: { strict: boolean; signal: AbortSignal | undefined },
+  options: { strict: boolean; signal: AbortSignal | undefined; method: RetrievalMethod },
 ): Promise<Predictions> {
   const { bridge, store } = dependencies;
-  const { signal } = options;
+  const { signal, method } = options;
   // Encoding first: a bad input is worth reporting even when no bridge could use it.
   const needVector = request.includePredicted || (head.entity !== undefined && bridge !== undefined);
   const vector = needVector ? await headVector(dependencies, head, signal) : undefined;
@@ -48,10 +64,12 @@ export async function predict(
       unavailable = await bridgeProblem(dependencies, head.type, entry.tailType);
       if (unavailable !== undefined) break;
     }
-  if (unavailable !== undefined && request.includePredicted && options.strict)
+  // Transfer and fusion rank without a bridge; only a missing head vector stops them.
+  const blocking = method === 'bridge' || typeof vector === 'string' ? unavailable : undefined;
+  if (blocking !== undefined && request.includePredicted && options.strict)
     throw new AppError({
       code: typeof vector === 'string' ? 'UNPROCESSABLE' : 'UNAVAILABLE',
-      message: unavailable,
+      message: blocking,
       details: { headType: head.type },
     });
 
@@ -72,6 +90,28 @@ export async function predict(
     }
 
   const candidates: CandidatesByTail = new Map();
+  if (request.includePredicted && method !== 'bridge' && vector instanceof Float32Array) {
+    for (const entry of plan) {
+      const weights =
+        method === 'transfer'
+          ? { bridge: 0, transfer: 1, prior: 0 }
+          : (dependencies.fusion?.tasks.find(
+              (task) =>
+                fusionKey(task.headType, task.relation, task.tailType) ===
+                fusionKey(head.type, entry.relation, entry.tailType),
+            )?.weights ?? FALLBACK_FUSION_WEIGHTS);
+      const ranked = await rankByFeatures(dependencies, head, entry, {
+        vector,
+        transformed: transformed.get(entry),
+        weights,
+        method,
+        k: request.k,
+        signal,
+      });
+      for (const hit of ranked) candidatesOf(candidates, entry.tailType, hit.nodeIndex).push(hit.candidate);
+    }
+    return { unavailable: undefined, transformed, candidates, bridgeUnavailable: unavailable };
+  }
   if (request.includePredicted)
     for (const [entry, query] of transformed) {
       const exclude =
@@ -87,10 +127,11 @@ export async function predict(
           score: hit.score,
           fromBridge: true,
           known: false,
+          scores: { bridge: hit.score, transfer: null, prior: null, fused: null },
         });
       signal?.throwIfAborted();
     }
-  return { unavailable, transformed, candidates };
+  return { unavailable, transformed, candidates, bridgeUnavailable: unavailable };
 }
 
 /** The head's raw vector, or why it has none. */
