@@ -60,13 +60,17 @@ class KgeConfig:
     negatives: int = dataclasses.field(default=256, metadata={"help": "tails of the tail type sampled per batch"})
     learning_rate: float = dataclasses.field(default=1e-2, metadata={"help": "SparseAdam learning rate"})
     regularization: float = dataclasses.field(default=1e-6, metadata={"help": "L2 on the embeddings in a batch"})
+    train_relations: str = dataclasses.field(
+        default="all",
+        metadata={"help": "all, or tasks: only the tasks' relations in both directions (to fit a CPU budget)"},
+    )
     max_train_triples: Optional[int] = dataclasses.field(
         default=None, metadata={"help": "train on a seeded subsample of the training triples (all by default)"}
     )
     model_dir: Optional[str] = dataclasses.field(
         default=None, metadata={"help": "keep trained models here; a model trained with the same settings is reused"}
     )
-    valid_max_triples: int = dataclasses.field(default=2000, metadata={"help": "validation triples per epoch"})
+    valid_max_triples: int = dataclasses.field(default=500, metadata={"help": "validation queries per task and epoch"})
     bootstrap: int = dataclasses.field(default=1000, metadata={"help": "bootstrap resamples for the 95 % CIs"})
     seed: int = dataclasses.field(default=0, metadata={"help": "init, batch order, negatives, bootstrap"})
     threads: Optional[int] = dataclasses.field(default=None, metadata={"help": "CPU threads"})
@@ -414,7 +418,7 @@ def run_kge(config: KgeConfig, log: Optional[TextIO] = None) -> Dict[str, Any]:
     tasks = json.loads(config.tasks)
     test_tasks = build_task_queries(export, entities, split.test, tasks)
     valid_tasks = build_task_queries(export, entities, split.valid, tasks, config.valid_max_triples, config.seed)
-    train_rows = split.train
+    train_rows = training_rows(config, entities, split.train, test_tasks)
     if config.max_train_triples is not None and len(train_rows) > config.max_train_triples:
         picked = np.random.RandomState(config.seed).choice(len(train_rows), config.max_train_triples, replace=False)
         train_rows = np.sort(train_rows[picked])
@@ -432,6 +436,21 @@ def run_kge(config: KgeConfig, log: Optional[TextIO] = None) -> Dict[str, Any]:
         bridge_info = describe_bridge(Path(config.bridge_run), export, split)
         results["bridge"] = score_tasks(test_tasks, bridge_scorer(Path(config.bridge_run), export, entities, device))
     return build_report(config, export, split, entities, test_tasks, results, training, bridge_info, started)
+
+
+def training_rows(config: KgeConfig, entities: Entities, rows: np.ndarray, tasks: Sequence[TaskQueries]) -> np.ndarray:
+    if config.train_relations == "all":
+        return rows
+    if config.train_relations != "tasks":
+        raise ValueError(f'--train-relations must be all or tasks, got "{config.train_relations}"')
+    wanted = set()
+    for task in tasks:
+        head_type, relation, tail_type = (int(value) for value in entities.relation_keys[task.relation_id])
+        wanted.add(task.relation_id)
+        reverse = entities.relation_id(tail_type, relation, head_type)
+        if reverse is not None:
+            wanted.add(reverse)
+    return rows[np.isin(entities.relation_of_triple[rows], sorted(wanted))]
 
 
 def describe_bridge(run_dir: Path, export: TrainingExport, split: Any) -> Dict[str, Any]:

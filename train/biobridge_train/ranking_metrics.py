@@ -37,7 +37,11 @@ def rank_query(scores: np.ndarray, positive: Sequence[int], allowed: Optional[np
     greater = int(np.count_nonzero(considered > best))
     equal = int(np.count_nonzero(considered == best))
     first_rank = 1 + greater + (equal - 1) / 2
-    top = np.sort(considered)[::-1][:_TOP_K]
+    # The _TOP_K best scores, without sorting every candidate.
+    if len(considered) > _TOP_K:
+        top = np.sort(np.partition(considered, len(considered) - _TOP_K)[-_TOP_K:])[::-1]
+    else:
+        top = np.sort(considered)[::-1]
     recall_hits: List[float] = []
     for k in RECALL_AT:
         threshold = top[k - 1] if k <= len(top) else -np.inf
