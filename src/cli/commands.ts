@@ -235,6 +235,38 @@ export const fitFusionCommand = defineCommand({
   load: () => import('./commands/fit-fusion.js'),
 });
 
+export const evalKgeCommand = defineCommand({
+  name: 'eval kge',
+  summary: 'KG-embedding baselines (TransE, DistMult, ComplEx, RotatE) vs the bridge on the transductive split',
+  usage: 'eval kge <index-dir> [--models transe,distmult,complex,rotate] [--bridge-run <run dir>] [--kge-arg=--epochs --kge-arg=3]',
+  positionals: [{ name: 'index-dir', description: 'An index with a training export (biobridge train)' }],
+  flags: {
+    models: { type: 'string', description: 'Comma-separated KGE models', defaultText: 'transe,distmult,complex,rotate' },
+    'bridge-run': {
+      type: 'string',
+      description: 'Trainer run of a bridge trained with --split transductive',
+      defaultText: '<index>/runs/transductive*',
+    },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
+    'kge-arg': { type: 'string', multiple: true, description: 'Extra flag for python3 -m biobridge_train.kge (repeatable)' },
+  },
+  schema: z.strictObject({
+    models: z
+      .string()
+      .default('transe,distmult,complex,rotate')
+      .transform((value) => value.split(',').map((model) => model.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['transe', 'distmult', 'complex', 'rotate'])).min(1)),
+    'bridge-run': z.string().optional(),
+    'report-dir': z.string().default('eval/reports'),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    python: z.string().default('/usr/bin/python3'),
+    'kge-arg': z.array(z.string()).optional(),
+  }),
+  load: () => import('./commands/eval-kge.js'),
+});
+
 const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const proposeCommand = defineCommand({
@@ -355,6 +387,7 @@ export const commands: CommandSpec[] = [
   projectCommand,
   evalRetrievalCommand,
   fitFusionCommand,
+  evalKgeCommand,
   proposeCommand,
   evalMoleculesCommand,
   evalQaCommand,
