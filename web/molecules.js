@@ -17,6 +17,7 @@ const parameters = [
   { name: 'population', label: 'Population', min: 4, max: 500, value: 40 },
   { name: 'seedCount', label: 'Seed drugs', min: 1, max: 50, value: 8 },
   { name: 'seed', label: 'Random seed', min: 0, max: 4294967295, value: 0 },
+  { name: 'maxAlerts', label: 'Alerts allowed', min: 0, max: 10, value: 0, filter: true },
 ];
 
 /** A text box with a listbox of name-lookup matches (arrow keys, Enter, Escape). */
@@ -124,9 +125,11 @@ export function MoleculesPage() {
     setError(null);
     setResult(null);
     setProgress({ generation: 0, generations: settings.generations, started: false });
+    const filterNames = new Set(parameters.filter((parameter) => parameter.filter).map((parameter) => parameter.name));
     const body = {
       target: target && target.name === targetText ? { entity: { type: target.type, id: target.id } } : { gene },
-      ...settings,
+      ...Object.fromEntries(Object.entries(settings).filter(([name]) => !filterNames.has(name))),
+      filters: Object.fromEntries(Object.entries(settings).filter(([name]) => filterNames.has(name))),
     };
     try {
       for await (const { event: name, data } of streamEvents('/v1/molecules/propose/stream', body, controller.current.signal)) {
