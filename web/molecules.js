@@ -67,14 +67,29 @@ function provenanceText(provenance) {
   return `${provenance.source}${provenance.operation ? ` (${provenance.operation})` : ''}${seed}${generation}`;
 }
 
+/** The proposal's drawing, redrawn with the alerting atoms highlighted when there are alerts. */
+function useAlertDrawing(candidate) {
+  const [svg, setSvg] = useState(candidate.svg);
+  useEffect(() => {
+    if (!(candidate.alerts ?? []).length) return undefined;
+    const controller = new AbortController();
+    api('/v1/depict', { method: 'POST', body: { smiles: candidate.smiles, width: 300, height: 220, highlightAlerts: true }, signal: controller.signal })
+      .then((drawing) => setSvg(drawing.svg))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [candidate.smiles]);
+  return svg;
+}
+
 function CandidateCard({ candidate }) {
   const alerts = candidate.alerts ?? [];
   const scores = candidate.scores ?? {};
+  const svg = useAlertDrawing(candidate);
   return html`<article class=${`molecule-card ${alerts.length ? 'has-alerts' : ''}`} aria-label=${`Candidate ${candidate.rank}`}>
     <div class="row" style="justify-content:space-between"><strong>#${candidate.rank}</strong>
       ${alerts.length ? html`<span>${alerts.map((alert) => html`<span class="alert-badge" title=${`${alert.family}: ${alert.id}`}>⚠ ${alert.name}</span>`)}</span>` : html`<span class="small muted">no alerts</span>`}
     </div>
-    <${Molecule} svg=${candidate.svg} label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}`} />
+    <${Molecule} svg=${svg} label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}${alerts.length ? ', alerting atoms highlighted' : ''}`} />
     <code class="smiles">${candidate.smiles}</code>
     <dl>
       <dt>Combined</dt><dd>${formatNumber(scores.combined)}</dd>

@@ -36,8 +36,12 @@ function useValidation(kind, query) {
     const fail = (error) => error.name !== 'AbortError' && setState({ ok: false, message: error.message });
     if (kind === 'smiles') {
       setState({ pending: true });
-      api('/v1/depict', { method: 'POST', body: { smiles: debounced, width: 320, height: 220 }, signal: controller.signal })
-        .then((drawing) => setState({ ok: true, message: `valid SMILES · ${drawing.heavyAtoms} heavy atoms · canonical ${drawing.canonical}`, svg: drawing.svg }))
+      api('/v1/depict', { method: 'POST', body: { smiles: debounced, width: 320, height: 220, highlightAlerts: true }, signal: controller.signal })
+        .then((drawing) => setState({
+          ok: true,
+          message: `valid SMILES · ${drawing.heavyAtoms} heavy atoms · canonical ${drawing.canonical}${drawing.alerts?.length ? ` · alerts: ${drawing.alerts.map((alert) => alert.name).join(', ')}` : ''}`,
+          svg: drawing.svg,
+        }))
         .catch(fail);
     } else if (kind === 'protein') {
       const sequence = debounced.replace(/\s+/g, '').toUpperCase();

@@ -159,6 +159,24 @@ describe('POST /v1/depict and /v1/molecules/sdf', () => {
     expect(body.error.message).toMatch(/^body\.smiles: invalid SMILES/);
   });
 
+  it('highlights the atoms of structural alerts and names them', async () => {
+    const plain = await jsonOf(await postJson(appWith(), '/v1/depict', { smiles: 'O=Cc1ccccc1' }));
+    const response = await postJson(appWith(), '/v1/depict', {
+      smiles: 'O=Cc1ccccc1',
+      highlightAlerts: true,
+    });
+    const body = await jsonOf(response);
+    expect(response.status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    expect(body.alerts).toEqual([expect.objectContaining({ family: 'BRENK', name: 'aldehyde' })]);
+    expect(body.svg).toContain('<svg');
+    expect(body.svg).not.toBe(plain.svg);
+    expect(plain.alerts).toBeUndefined();
+    const clean = await jsonOf(
+      await postJson(appWith(), '/v1/depict', { smiles: 'CCO', highlightAlerts: true }),
+    );
+    expect(clean.alerts).toEqual([]);
+  });
+
   it('writes an SD file with names, 2D molblocks and data items', async () => {
     const response = await postJson(appWith(), '/v1/molecules/sdf', {
       molecules: [

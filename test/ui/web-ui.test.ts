@@ -74,6 +74,9 @@ describe('web UI on the demo index', () => {
     expect(await page.getByRole('button', { name: 'Retrieve' }).isDisabled()).toBe(true);
     takeExpectedProblem(422);
 
+    await query.fill('O=Cc1ccccc1');
+    await page.locator('#retrieve-hint.ok', { hasText: 'alerts: aldehyde' }).waitFor();
+
     await query.fill('COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1OCCCN1CCOCC1');
     await page.locator('#retrieve-hint.ok').waitFor();
     expect(await text('#retrieve-hint')).toContain('SMILES');
@@ -113,6 +116,7 @@ describe('web UI on the demo index', () => {
     expect(await target.inputValue()).toBe('EGFR');
     await page.getByLabel('Candidates').fill('8');
     await page.getByLabel('Generations').fill('4');
+    await page.getByLabel('Alerts allowed').fill('1');
 
     // Record every progress label the page shows, however briefly.
     // Browser-side code as strings: this file is type-checked without the DOM library.
@@ -135,6 +139,12 @@ describe('web UI on the demo index', () => {
     expect(await cards.count()).toBeGreaterThanOrEqual(5);
     expect(await cards.first().innerText()).toMatch(/QED/);
     expect(await cards.first().innerText()).toMatch(/Provenance: genetic-algorithm/);
+    for (const card of await page.locator('.molecule-card.has-alerts').all()) {
+      expect(await card.locator('.alert-badge').count()).toBeGreaterThan(0);
+      expect(await card.locator('[role="img"]').getAttribute('aria-label')).toContain(
+        'alerting atoms highlighted',
+      );
+    }
     await browser.screenshot(page, 'molecules');
 
     await page.getByLabel('Sort by').selectOption('qed');
