@@ -43,7 +43,7 @@ export function welcomeText(server: RunningServer): string {
   return [
     `biobridge is listening on ${url}  (index ${services.config.indexPath}: ${services.index.graph.nodeCount} nodes; ${services.bridge ? 'bridge loaded' : 'no bridge'})`,
     llm,
-    `API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/health`,
+    `Web UI: ${url}/   API docs: ${url}/docs   OpenAPI: ${url}/openapi.json   health: ${url}/health`,
     '',
     'Try:',
     `  curl -s ${url}/v1/chat${auth} -H 'content-type: application/json' \\`,

@@ -62,6 +62,7 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
     expect(text).toContain(
       'LLM: none (no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)); answers are built from the evidence alone',
     );
+    expect(text).toContain(`Web UI: ${server!.url}/ `);
     expect(text).not.toContain('authorization');
     expect(logger.lines).toContainEqual(
       expect.objectContaining({
@@ -156,6 +157,19 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
       message: expect.stringContaining('no trained bridge is loaded'),
     });
     expect(body.error.requestId).toMatch(/^req_/);
+  });
+
+  it('serves the web UI at / and the routes it uses: lookup, depiction, reports', async () => {
+    const page = await fetch(`${server!.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/ui/app.js"></script>');
+    expect((await fetch(`${server!.url}/ui/chat.js`)).status).toBe(200);
+    const lookup = await jsonOf(await fetch(`${server!.url}/v1/lookup?q=lepi`));
+    expect(lookup.matches[0], JSON.stringify(lookup)).toMatchObject({ type: 'drug', name: 'Lepirudin' });
+    const drawing = await post('/v1/depict', { smiles: 'c1ccccc1O' });
+    expect(drawing.status).toBe(200);
+    expect(drawing.body.canonical).toBe('Oc1ccccc1');
+    expect((await jsonOf(await fetch(`${server!.url}/v1/reports`))).reports).toEqual(expect.any(Array));
   });
 
   it('closes cleanly: the port stops answering and the index is released', async () => {

@@ -134,8 +134,14 @@ export function ChatPage() {
     event.preventDefault();
     const text = question.trim();
     if (!text || busy) return;
-    const context = turns.filter((turn) => turn.content && !turn.error).slice(-MAX_CONTEXT_TURNS * 2)
-      .map((turn) => ({ role: turn.role, content: turn.content }));
+    // Earlier exchanges that got an answer, as context (a failed or stopped one is left out, question and all).
+    const context = [];
+    for (let index = 0; index + 1 < turns.length; index += 2) {
+      const [asked, answered] = [turns[index], turns[index + 1]];
+      if (asked.role === 'user' && answered.role === 'assistant' && answered.content && !answered.error && !answered.stopped)
+        context.push({ role: 'user', content: asked.content }, { role: 'assistant', content: answered.content });
+    }
+    context.splice(0, Math.max(0, context.length - MAX_CONTEXT_TURNS * 2));
     setTurns((current) => [...current, { role: 'user', content: text }, { role: 'assistant', content: '', streaming: true }]);
     setQuestion('');
     controller.current = new AbortController();

@@ -17,6 +17,7 @@ const parameters = [
   { name: 'population', label: 'Population', min: 4, max: 500, value: 40 },
   { name: 'seedCount', label: 'Seed drugs', min: 1, max: 50, value: 8 },
   { name: 'seed', label: 'Random seed', min: 0, max: 4294967295, value: 0 },
+  { name: 'maxAlerts', label: 'Alerts allowed', min: 0, max: 10, value: 0, filter: true },
 ];
 
 /** A text box with a listbox of name-lookup matches (arrow keys, Enter, Escape). */
@@ -66,14 +67,29 @@ function provenanceText(provenance) {
   return `${provenance.source}${provenance.operation ? ` (${provenance.operation})` : ''}${seed}${generation}`;
 }
 
+/** The proposal's drawing, redrawn with the alerting atoms highlighted when there are alerts. */
+function useAlertDrawing(candidate) {
+  const [svg, setSvg] = useState(candidate.svg);
+  useEffect(() => {
+    if (!(candidate.alerts ?? []).length) return undefined;
+    const controller = new AbortController();
+    api('/v1/depict', { method: 'POST', body: { smiles: candidate.smiles, width: 300, height: 220, highlightAlerts: true }, signal: controller.signal })
+      .then((drawing) => setSvg(drawing.svg))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [candidate.smiles]);
+  return svg;
+}
+
 function CandidateCard({ candidate }) {
   const alerts = candidate.alerts ?? [];
   const scores = candidate.scores ?? {};
+  const svg = useAlertDrawing(candidate);
   return html`<article class=${`molecule-card ${alerts.length ? 'has-alerts' : ''}`} aria-label=${`Candidate ${candidate.rank}`}>
     <div class="row" style="justify-content:space-between"><strong>#${candidate.rank}</strong>
       ${alerts.length ? html`<span>${alerts.map((alert) => html`<span class="alert-badge" title=${`${alert.family}: ${alert.id}`}>⚠ ${alert.name}</span>`)}</span>` : html`<span class="small muted">no alerts</span>`}
     </div>
-    <${Molecule} svg=${candidate.svg} label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}`} />
+    <${Molecule} svg=${svg} label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}${alerts.length ? ', alerting atoms highlighted' : ''}`} />
     <code class="smiles">${candidate.smiles}</code>
     <dl>
       <dt>Combined</dt><dd>${formatNumber(scores.combined)}</dd>
@@ -124,9 +140,11 @@ export function MoleculesPage() {
     setError(null);
     setResult(null);
     setProgress({ generation: 0, generations: settings.generations, started: false });
+    const filterNames = new Set(parameters.filter((parameter) => parameter.filter).map((parameter) => parameter.name));
     const body = {
       target: target && target.name === targetText ? { entity: { type: target.type, id: target.id } } : { gene },
-      ...settings,
+      ...Object.fromEntries(Object.entries(settings).filter(([name]) => !filterNames.has(name))),
+      filters: Object.fromEntries(Object.entries(settings).filter(([name]) => filterNames.has(name))),
     };
     try {
       for await (const { event: name, data } of streamEvents('/v1/molecules/propose/stream', body, controller.current.signal)) {

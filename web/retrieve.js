@@ -36,8 +36,12 @@ function useValidation(kind, query) {
     const fail = (error) => error.name !== 'AbortError' && setState({ ok: false, message: error.message });
     if (kind === 'smiles') {
       setState({ pending: true });
-      api('/v1/depict', { method: 'POST', body: { smiles: debounced, width: 320, height: 220 }, signal: controller.signal })
-        .then((drawing) => setState({ ok: true, message: `valid SMILES · ${drawing.heavyAtoms} heavy atoms · canonical ${drawing.canonical}`, svg: drawing.svg }))
+      api('/v1/depict', { method: 'POST', body: { smiles: debounced, width: 320, height: 220, highlightAlerts: true }, signal: controller.signal })
+        .then((drawing) => setState({
+          ok: true,
+          message: `valid SMILES · ${drawing.heavyAtoms} heavy atoms · canonical ${drawing.canonical}${drawing.alerts?.length ? ` · alerts: ${drawing.alerts.map((alert) => alert.name).join(', ')}` : ''}`,
+          svg: drawing.svg,
+        }))
         .catch(fail);
     } else if (kind === 'protein') {
       const sequence = debounced.replace(/\s+/g, '').toUpperCase();
@@ -66,8 +70,19 @@ function requestBody(kind, query, entityRef, targetTypes, k) {
     case 'smiles': return { ...base, smiles: text };
     case 'protein': return { ...base, protein: text.replace(/\s+/g, '').toUpperCase() };
     case 'text': return { ...base, text };
+    case 'rsid': return { ...base, rsid: text };
     default: return { ...base, entity: text };
   }
+}
+
+/** GWAS statistics of a KG variant–disease fact. */
+function Association({ association }) {
+  if (!association) return null;
+  const parts = [];
+  if (typeof association.pvalue === 'number') parts.push(`p = ${association.pvalue.toExponential(1)}`);
+  else if (typeof association.pvalueMlog === 'number') parts.push(`−log10 p = ${formatNumber(association.pvalueMlog, 1)}`);
+  if (typeof association.orBeta === 'number') parts.push(`OR/β ${formatNumber(association.orBeta, 2)}`);
+  return html`<div class="small muted">GWAS: ${parts.join(' · ')}${association.pubmedId ? html` · <a href=${`https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(association.pubmedId)}/`} rel="noreferrer">PMID ${association.pubmedId}</a>` : null}</div>`;
 }
 
 function ComponentScores({ scores }) {
@@ -85,7 +100,7 @@ function ResultsTable({ type, results }) {
       <tbody>${results.map((result) => html`<tr>
         <td class="num">${result.rank}</td>
         <td><a href=${entityHref(result.type, result.id)}>${result.name}</a> <span class="muted small">${result.id}</span></td>
-        <td><${KindMarker} known=${result.known} /></td>
+        <td><${KindMarker} known=${result.known} /><${Association} association=${result.association} /></td>
         <td>${result.relation}${result.knownRelations?.length ? html`<div class="small muted">KG: ${result.knownRelations.join(', ')}</div>` : null}</td>
         <td><${Score} value=${result.score} /></td>
         ${hasComponents ? html`<td><${ComponentScores} scores=${result.scores} /></td>` : null}
@@ -114,7 +129,15 @@ export function RetrievePage({ query: routeQuery }) {
     setBusy(true);
     setError(null);
     try {
-      setResponse(await api('/v1/retrieve', { method: 'POST', body: requestBody(kind, query, entityRef, targetTypes, k) }));
+      const body = requestBody(kind, query, entityRef, targetTypes, k);
+      try {
+        setResponse(await api('/v1/retrieve', { method: 'POST', body }));
+      } catch (caught) {
+        // A server without the variant model has no `rsid` field: look the rsID up as a KG entity instead.
+        if (!(body.rsid && caught.status === 400 && /body\.rsid/.test(caught.message))) throw caught;
+        const { rsid, ...rest } = body;
+        setResponse(await api('/v1/retrieve', { method: 'POST', body: { ...rest, entity: rsid } }));
+      }
     } catch (caught) {
       setError(caught);
       setResponse(null);

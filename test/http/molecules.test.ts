@@ -4,6 +4,7 @@ import { createMoleculeRoutes } from '../../src/http/routes/molecules.js';
 import type { MoleculeProposer } from '../../src/molecules/propose.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
 import { buildMoleculeWorld, type MoleculeWorld } from '../molecules/molecule-world.js';
+import { readSseFrames } from './read-sse.js';
 import { buildTestApp, jsonOf, postJson } from './test-app.js';
 
 let world: MoleculeWorld;
@@ -114,5 +115,57 @@ describe('POST /v1/molecules/propose', () => {
     expect(Object.keys(operation.requestBody.content['application/json'].schema.properties)).toContain(
       'target',
     );
+  });
+});
+
+describe('POST /v1/molecules/propose/stream', () => {
+  const request = { target: { gene: 'ABL1' }, n: 3, generations: 3, population: 8, seed: 1 };
+
+  it('streams run-started, generation-completed for the seeds (0) and each generation, then the same response as the JSON route', async () => {
+    const response = await postJson(appWith(), '/v1/molecules/propose/stream', request);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const frames = [];
+    for await (const frame of readSseFrames(response)) frames.push(frame);
+    expect(frames.map((frame) => frame.event)).toEqual([
+      'run-started',
+      'generation-completed',
+      'generation-completed',
+      'generation-completed',
+      'generation-completed',
+      'proposal-completed',
+    ]);
+    const progress = frames.slice(1, 5).map((frame) => JSON.parse(frame.data));
+    expect(progress.map((each) => each.generation)).toEqual([0, 1, 2, 3]);
+    expect(progress[3]).toMatchObject({
+      generations: 3,
+      bestScore: expect.any(Number),
+      evaluated: expect.any(Number),
+    });
+    const streamed = JSON.parse(frames[5]!.data);
+    const plain = await jsonOf(await postJson(appWith(), path, request));
+    expect(streamed.candidates.map((each: { smiles: string }) => each.smiles)).toEqual(
+      plain.candidates.map((each: { smiles: string }) => each.smiles),
+    );
+  });
+
+  it('ends with an error event carrying the API error for an unknown target', async () => {
+    const response = await postJson(appWith(), '/v1/molecules/propose/stream', {
+      ...request,
+      target: { gene: 'ABL11' },
+    });
+    const frames = [];
+    for await (const frame of readSseFrames(response)) frames.push(frame);
+    expect(frames.at(-1)?.event).toBe('error');
+    expect(JSON.parse(frames.at(-1)!.data).error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('ABL11'),
+    });
+  });
+
+  it('400 before streaming for an invalid body', async () => {
+    const response = await postJson(appWith(), '/v1/molecules/propose/stream', { target: {}, n: 0 });
+    expect(response.status).toBe(400);
+    expect((await jsonOf(response)).error.message).toContain('body.n');
   });
 });

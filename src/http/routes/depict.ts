@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { chemErrorToAppError } from '../../chem/chem-error.js';
+import { AppError } from '../../errors.js';
 import type { RDKitModule } from '../../chem/rdkit.js';
 import { writeSdf } from '../../chem/sdf.js';
 import type { ChemToolkit } from '../../chem/toolkit.js';
@@ -15,12 +16,20 @@ export const depictRequestSchema = z.strictObject({
   width: z.number().int().min(50).max(1_000).default(300),
   height: z.number().int().min(50).max(1_000).default(220),
   highlightSmarts: z.string().min(1).max(500).optional().describe('Highlight every match of this SMARTS'),
+  highlightAlerts: z
+    .boolean()
+    .default(false)
+    .describe('Highlight the atoms of every structural alert (PAINS, Brenk…) and list the alerts'),
 });
 
 export const depictResponseSchema = z.object({
   canonical: z.string().describe('RDKit canonical SMILES'),
   heavyAtoms: z.number().int(),
   svg: z.string().describe('2D depiction (SVG markup)'),
+  alerts: z
+    .array(z.object({ id: z.string(), name: z.string(), family: z.string() }))
+    .optional()
+    .describe('With `highlightAlerts`: the alerts drawn'),
 });
 
 export const depictRoute = defineRoute({
@@ -75,6 +84,21 @@ export function createDepictRoutes(dependencies: DepictRoutesDependencies): Feat
     const body = c.req.valid('json');
     const parsed = dependencies.toolkit.parse(body.smiles);
     if (!parsed.ok) throw chemErrorToAppError(parsed.error, 'body.smiles');
+    if (body.highlightAlerts) {
+      const alerts = dependencies.toolkit.alerts(body.smiles);
+      if (!alerts.ok) throw chemErrorToAppError(alerts.error, 'body.smiles');
+      return c.json({
+        canonical: parsed.value.canonical,
+        heavyAtoms: parsed.value.heavyAtoms,
+        svg: drawWithAtomsHighlighted(
+          dependencies.rdkit,
+          body.smiles,
+          alerts.value.flatMap((alert) => alert.atoms),
+          body,
+        ),
+        alerts: alerts.value.map(({ id, name, family }) => ({ id, name, family })),
+      });
+    }
     const svg = dependencies.toolkit.depict(body.smiles, {
       width: body.width,
       height: body.height,
@@ -94,4 +118,26 @@ export function createDepictRoutes(dependencies: DepictRoutesDependencies): Feat
     });
   });
   return { app, routes: [depictRoute, sdfRoute] };
+}
+
+/** The molecule parsed a moment ago, drawn with `atoms` (and the bonds between them) highlighted. */
+function drawWithAtomsHighlighted(
+  rdkit: RDKitModule,
+  smiles: string,
+  atoms: readonly number[],
+  size: { width: number; height: number },
+): string {
+  const mol = rdkit.get_mol(smiles);
+  if (!mol)
+    throw new AppError({ code: 'INTERNAL', message: 'RDKit could not re-parse a SMILES it had accepted' });
+  try {
+    const unique = [...new Set(atoms)];
+    return unique.length === 0
+      ? mol.get_svg(size.width, size.height)
+      : mol.get_svg_with_highlights(
+          JSON.stringify({ width: size.width, height: size.height, atoms: unique }),
+        );
+  } finally {
+    mol.delete();
+  }
 }
