@@ -1,8 +1,56 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layering (README, "Layout"): http/cli → agents, molecules → retrieval, linking, llm →
+ * bridge, store, encoders, chem → kg → errors, util, config. Each folder may import only inward.
+ */
+const SOURCE_LAYERS = {
+  'src/util': ['*'],
+  'src/config': ['*'],
+  'src/kg': ['bridge', 'store', 'encoders', 'chem', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/chem': ['kg', 'bridge', 'store', 'encoders', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/store': ['bridge', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/encoders': ['bridge', 'store', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/bridge': ['encoders', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/linking': ['retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/retrieval': ['llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/llm': ['retrieval', 'linking', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/agents': ['molecules', 'indexing', 'eval'],
+  'src/molecules': ['agents', 'indexing', 'eval'],
+  'src/indexing': ['agents', 'molecules', 'eval', 'llm'],
+  'src/eval': [],
+  'src/http': ['indexing', 'eval'],
+};
+const OUTERMOST = ['http', 'cli', 'services', 'server'];
+
+function layerRules() {
+  return Object.entries(SOURCE_LAYERS).map(([folder, forbidden]) => {
+    const names = forbidden.includes('*')
+      ? ['kg', 'chem', 'store', 'encoders', 'bridge', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval']
+      : forbidden;
+    const outer = folder === 'src/http' ? OUTERMOST.filter((name) => name !== 'http') : OUTERMOST;
+    return {
+      files: [`${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [...names, ...outer].map((name) => ({
+              regex: `^(\\.\\./)+${name}(/|\\.js$)`,
+              message: `${folder} sits below ${name} in the layering; depend inward only (see README "Layout").`,
+            })),
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'indexes/**', 'train/**', 'data/**', 'coverage/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'indexes/**', 'train/**', 'data/**', 'coverage/**', 'docs/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,6 +62,32 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Type-aware rules where they catch real bugs: promises nobody awaits (streams, aborts),
+    // switches that miss a case, unsafe `any` flowing into typed code.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'eval/**/*.ts', 'scripts/**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeCheckedOnly],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // Async functions without await implement async interfaces (stores, fakes); not a bug.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Tests read JSON bodies (`any`) on purpose and assert on them.
+    files: ['test/**/*.ts', 'eval/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  ...layerRules(),
   {
     // The web UI's browser modules (served as they are, no build step).
     files: ['web/**/*.js'],

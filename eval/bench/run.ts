@@ -11,6 +11,7 @@ const full = process.argv.includes('--full');
 const benches: [string, string[]][] = [
   ['service (demo index)', ['eval/bench/service.ts']],
   ['name lookup', ['eval/bench/name-lookup.ts']],
+  ['entity linker (demo index)', ['eval/bench/entity-linker.ts']],
   ['vector store (20k × 1024)', ['eval/bench/store-ann.ts']],
   ...(full ? ([['ingest, synthetic 8.1M rows', ['eval/bench/ingest-synthetic.ts']]] as [string, string[]][]) : []),
 ];

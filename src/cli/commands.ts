@@ -371,6 +371,28 @@ export const evalMoleculesCommand = defineCommand({
   load: () => import('./commands/eval-molecules.js'),
 });
 
+export const evalLinkingCommand = defineCommand({
+  name: 'eval linking',
+  summary: 'Entity-linking benchmark: precision and recall per perturbation of KG names, linker vs findMentions',
+  usage: 'eval linking <index-dir> [--cases 300] [--seed 1] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  flags: {
+    cases: { type: 'string', description: 'Cases per perturbation', defaultText: '300' },
+    seed: { type: 'string', description: 'Seed of the generated set and the bootstrap', defaultText: '1' },
+    bootstrap: { type: 'string', description: 'Bootstrap resamples for the 95% CIs', defaultText: '1000' },
+    'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
+    json,
+  },
+  schema: z.strictObject({
+    cases: z.coerce.number().int().min(1).max(100_000).default(300),
+    seed: z.coerce.number().int().min(0).default(1),
+    bootstrap: z.coerce.number().int().min(10).max(100_000).default(1000),
+    'report-dir': z.string().default('eval/reports'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/eval-linking.js'),
+});
+
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
@@ -405,4 +427,5 @@ export const commands: CommandSpec[] = [
   proposeCommand,
   evalMoleculesCommand,
   evalQaCommand,
+  evalLinkingCommand,
 ];

@@ -176,7 +176,9 @@ export function correctToken(
     return undefined;
   let edits = 0;
   const forms = token.forms.map((form) => {
-    const correction = correct(form);
+    // A misspelt word ending in "s" ("proces", "kinaes") was folded as a plural; try it as written first.
+    const written = /s$/i.test(token.text) && !form.endsWith('s') ? correct(`${form}s`) : undefined;
+    const correction = written ?? correct(form);
     if (!correction) return form;
     edits += correction.edits;
     return correction.form;

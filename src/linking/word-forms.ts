@@ -55,8 +55,8 @@ const CLASSIFIERS = new Set([
   'phase',
 ]);
 
-/** Plural endings that are not plurals ("arteritis", "virus", "stress", "diabetes" handled by symmetry). */
-const NOT_PLURAL = /(?:ss|us|is|ys|as|os)$/;
+/** Endings that are not plurals ("arteritis", "virus", "stress"); "diabetes" → "diabete" is harmless, as both sides fold alike. */
+const NOT_PLURAL = /(?:ss|us|is)$/;
 const MIN_PLURAL_LENGTH = 5;
 
 export function singular(form: string): string {
@@ -70,7 +70,9 @@ export function singular(form: string): string {
 export function americanSpelling(form: string): string {
   if (form.length < 5) return form;
   let spelled = form;
-  if (spelled.includes('ae')) spelled = spelled.replace(/(?<=.)ae/g, 'e');
+  // Only where British writes "ae" for "e" (haem-, -aemia, anaest-, paed-, gynaec-, faec-): a blanket
+  // rule would fold typos ("gabaentin") away from the word they mistype.
+  if (spelled.includes('ae')) spelled = spelled.replace(/(?<=.)ae(?=m|st)|(?<=^p|^f|^c|gyn)ae(?=c|d)/g, 'e');
   if (spelled.startsWith('oe')) spelled = spelled.slice(1);
   if (spelled.endsWith('our')) spelled = `${spelled.slice(0, -3)}or`;
   return spelled;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapInterval, runLinkingBenchmark } from '../../src/eval/linking-benchmark.js';
+import { generateLinkingCases, PERTURBATIONS } from '../../src/eval/linking-cases.js';
+import { linkingReportMarkdown } from '../../src/eval/linking-report.js';
+import { linkingEntries } from '../linking/linking-fixtures.js';
+
+describe('generateLinkingCases', () => {
+  const cases = generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 });
+
+  it('places each mention at its offsets and labels it with every node of the same name', () => {
+    for (const item of cases) {
+      expect(item.text.slice(item.start, item.end)).toBe(item.mention);
+      expect(item.gold).toContain(item.nodeIndex);
+    }
+    const crohn = cases.find((item) => item.nodeIndex === 30 && item.perturbation !== 'id');
+    if (crohn) expect(crohn.gold.sort()).toEqual([30, 50]);
+  });
+
+  it('is reproducible from its seed and differs between seeds', () => {
+    expect(generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 })).toEqual(cases);
+    expect(generateLinkingCases(linkingEntries, { seed: 4, perPerturbation: 10 })).not.toEqual(cases);
+  });
+
+  it('perturbs as named, and never samples a generic one-word node', () => {
+    expect(new Set(cases.map((item) => item.perturbation))).toEqual(new Set(PERTURBATIONS));
+    for (const item of cases.filter((entry) => entry.perturbation === 'word-order'))
+      expect(item.mention).toContain(', ');
+    expect(cases.some((item) => item.nodeIndex === 31 || item.nodeIndex === 60)).toBe(false);
+  });
+});
+
+describe('runLinkingBenchmark', () => {
+  it('scores the linker and the findMentions baseline per perturbation, with CIs around the value', () => {
+    const report = runLinkingBenchmark({
+      entries: linkingEntries,
+      index: 'fixture',
+      perPerturbation: 20,
+      bootstrap: 50,
+    });
+    for (const group of ['all', ...PERTURBATIONS] as const)
+      for (const scores of Object.values(report.results[group])) {
+        for (const metric of [scores.precision, scores.recall]) {
+          expect(metric.low).toBeLessThanOrEqual(metric.value);
+          expect(metric.high).toBeGreaterThanOrEqual(metric.value);
+        }
+      }
+    expect(report.results['word-order'].findMentions.recall.value).toBe(0);
+    expect(report.results['word-order'].linker.recall.value).toBeGreaterThan(0.8);
+    expect(report.results.none.linker.recall.value).toBe(1);
+    expect(linkingReportMarkdown(report)).toContain('| typo | linker | 20 |');
+  });
+});
+
+describe('bootstrapInterval', () => {
+  it('is a point for constant data and brackets the mean otherwise', () => {
+    expect(
+      bootstrapInterval([1, 1, 1], (sample) => sample.reduce((a, b) => a + b, 0) / sample.length, 100, 1),
+    ).toEqual({
+      value: 1,
+      low: 1,
+      high: 1,
+    });
+    const mixed: number[] = Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? 1 : 0));
+    const interval = bootstrapInterval(
+      mixed,
+      (sample) => sample.reduce((a, b) => a + b, 0) / sample.length,
+      500,
+      1,
+    );
+    expect(interval.value).toBe(0.5);
+    expect(interval.low).toBeGreaterThan(0.4);
+    expect(interval.low).toBeLessThan(0.5);
+    expect(interval.high).toBeGreaterThan(0.5);
+    expect(interval.high).toBeLessThan(0.6);
+  });
+});
