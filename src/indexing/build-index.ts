@@ -3,14 +3,11 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadRDKit } from '../chem/rdkit.js';
-import {
-  createEncoders,
-  textCorpusNodeTypes,
-  type EncoderSet,
-} from '../encoders/create-encoder.js';
+import { createEncoders, textCorpusNodeTypes, type EncoderSet } from '../encoders/create-encoder.js';
 import { resolveEncoderConfig, type EncoderConfigInput } from '../encoders/encoder-config.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { writeGraph, type KgGraph } from '../kg/graph.js';
+import { KgFacts, writeKgFacts } from '../kg/kg-facts.js';
 import { ingestKg, type IngestResult } from '../kg/ingest.js';
 import type { OnRowError } from '../kg/csv-reader.js';
 import type { NodePayloads } from '../kg/payloads.js';
@@ -74,7 +71,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     onError: options.onError ?? 'fail',
     includeNonCommercial: options.includeNonCommercial ?? false,
     logger,
-    ...(showProgress ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) } : {}),
+    ...(showProgress
+      ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) }
+      : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const ingestDone = performance.now();
@@ -103,6 +102,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     );
     const manifest = await buildDirectoryAtomic(resolve(options.outDirectory), async (staging) => {
       await writeGraph(staging, graph);
+      await writeKgFacts(
+        join(staging, indexLayout.graph),
+        new KgFacts(ingested.edgeAttributes, ingested.isALinks),
+      );
       await encoderSet.save(join(staging, indexLayout.encoders));
       const writer = await createLanceStoreWriter(join(staging, indexLayout.lance), {
         logger,
@@ -119,7 +122,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
             ? createProgress({ label: `encode ${type}`, total: nodeIndices.length, unit: 'nodes' })
             : noopProgress;
           const counts = { withPayload: 0, encoded: 0, failed: 0 };
-          const batches = encodeBatches(graph, payloads, type, nodeIndices, entry?.encoder, batchSize, counts, encodeFailures, progress, options.signal);
+          const batches = encodeBatches(
+            graph,
+            payloads,
+            type,
+            nodeIndices,
+            entry?.encoder,
+            batchSize,
+            counts,
+            encodeFailures,
+            progress,
+            options.signal,
+          );
           await writer.writeNodeTable(type, batches, { dimension: entry?.encoder.dimension ?? 0 });
           progress.done(`${counts.encoded}/${nodeIndices.length} encoded, ${counts.failed} failed`);
           coverage[type] = { total: nodeIndices.length, ...counts, payloadKind: payloadKindOf(type) };
@@ -144,7 +158,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
         createdAt: new Date().toISOString(),
         source: {
           directory: options.kgDirectory,
-          files: report.files.filter((f) => f.status === 'read').map((f) => ({ name: f.file, bytes: f.bytesRead })),
+          files: report.files
+            .filter((f) => f.status === 'read')
+            .map((f) => ({ name: f.file, bytes: f.bytesRead })),
           includeNonCommercial: report.includeNonCommercial,
         },
         dataHash,
@@ -227,7 +243,11 @@ async function* encodeBatches(
         } else {
           counts.failed++;
           if (failures.length < MAX_FAILURES_KEPT)
-            failures.push({ type, nodeId: item.row.nodeId, message: `${outcome.error.code}: ${outcome.error.message}` });
+            failures.push({
+              type,
+              nodeId: item.row.nodeId,
+              message: `${outcome.error.code}: ${outcome.error.message}`,
+            });
         }
       });
     }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readGraph, type KgGraph } from '../kg/graph.js';
+import { readKgFacts, type KgFacts } from '../kg/kg-facts.js';
 import { Registry } from '../kg/registry.js';
 import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
 import type { VectorStore } from '../store/vector-store.js';
@@ -12,6 +13,8 @@ export interface IndexHandle {
   manifest: IndexManifest;
   registry: Registry;
   graph: KgGraph;
+  /** GWAS statistics and ontology is_a directions (empty for indexes built before they were kept). */
+  facts: KgFacts;
   store: VectorStore;
   close(): Promise<void>;
 }
@@ -22,13 +25,17 @@ export async function openIndex(
 ): Promise<IndexHandle> {
   const logger = options.logger ?? noopLogger;
   const manifest = await readManifest(directory);
-  const graph = await readGraph(directory);
+  const [graph, facts] = await Promise.all([
+    readGraph(directory),
+    readKgFacts(join(directory, indexLayout.graph)),
+  ]);
   const store = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
   return {
     directory,
     manifest,
     registry: Registry.fromJSON(manifest.registry),
     graph,
+    facts,
     store,
     close: () => store.close(),
   };

@@ -160,6 +160,7 @@ describe('buildIndex: manifest', () => {
       'drug_text.csv.gz',
       'variant_features.csv.gz',
       'edge_attributes.csv.gz',
+      'ontology_is_a.csv.gz',
     ];
     expect(manifest.source.directory).toBe(kgDirectory);
     expect(manifest.source.includeNonCommercial).toBe(false);
