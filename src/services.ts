@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
+import { hasVariantModel, loadVariantModel } from './encoders/variant-learned.js';
 import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
@@ -18,6 +19,7 @@ import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
+import { createGeneVectorSource } from './indexing/gene-vectors.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
@@ -94,6 +96,9 @@ async function loadIndexServices(
       fix: `biobridge train ${indexPath}`,
     });
   }
+  const variantModel = (await hasVariantModel(indexPath))
+    ? await loadVariantModel(indexPath, { device, logger })
+    : undefined;
   const lookup = createNameLookup(await readLookupEntries(indexPath), {
     typePriority: ['drug', 'gene/protein', 'disease'],
   });
@@ -103,6 +108,9 @@ async function loadIndexServices(
     lookup,
     encoderFor: (type) => encoders.get(type),
     bridge,
+    variants: variantModel
+      ? { model: variantModel, genes: createGeneVectorSource(index.graph, index.store), facts: index.facts }
+      : undefined,
     logger,
   });
   return {
@@ -113,6 +121,7 @@ async function loadIndexServices(
     retriever,
     async close() {
       await bridge?.dispose();
+      await variantModel?.dispose();
       for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
       await index.close();
     },

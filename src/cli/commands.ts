@@ -243,10 +243,9 @@ export const evalMoleculesCommand = defineCommand({
 export const evalVariantsCommand = defineCommand({
   name: 'eval variants',
   summary: 'Variant → disease benchmark on unseen variants: learned variant encoder vs gene proxy, positional, popularity, text, random',
-  usage: 'eval variants <index-dir> [--kg ../shared/kg] [--neighbours 10] [--json]',
+  usage: 'eval variants <index-dir> [--neighbours 10] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a learned variant model in <index>/variants' }],
   flags: {
-    kg: { type: 'string', description: 'KG directory with edge_attributes.csv.gz', defaultText: "the index's source directory" },
     neighbours: { type: 'string', description: 'Training variants used by the positional baseline', defaultText: '10' },
     resamples: { type: 'string', description: 'Bootstrap draws for the 95 % intervals', defaultText: '1000' },
     'report-dir': { type: 'string', description: 'Where the JSON, Markdown and SVG reports go', defaultText: 'eval/reports' },
@@ -254,7 +253,6 @@ export const evalVariantsCommand = defineCommand({
     json,
   },
   schema: z.strictObject({
-    kg: z.string().optional(),
     neighbours: count(10, 1, 1000),
     resamples: count(1000, 10, 100_000),
     'report-dir': z.string().default('eval/reports'),

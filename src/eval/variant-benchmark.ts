@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { AppError } from '../errors.js';
 import {
   kgVariantFeatureValues,
@@ -10,7 +9,7 @@ import {
 import { createGeneVectorSource, geneSymbolIndex } from '../indexing/gene-vectors.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import type { KgGraph } from '../kg/graph.js';
-import { readGwasAssociations, type GwasAssociations } from '../kg/gwas-associations.js';
+import type { KgFacts } from '../kg/kg-facts.js';
 import { splitMappedGenes } from '../encoders/variant-features.js';
 import { createRandom } from '../molecules/ga/random.js';
 import { noopLogger, type Logger } from '../util/logger.js';
@@ -29,8 +28,6 @@ export type VariantMethod = (typeof VARIANT_METHODS)[number];
 
 export interface VariantBenchmarkOptions {
   indexDirectory: string;
-  /** KG directory with `edge_attributes.csv(.gz)`; default: the index's recorded source directory. */
-  kgDirectory?: string | undefined;
   /** Training variants consulted by the positional baseline. */
   neighbours?: number | undefined;
   resamples?: number | undefined;
@@ -48,7 +45,6 @@ export interface VariantReport {
   benchmark: 'variants';
   createdAt: string;
   index: string;
-  kgDirectory: string;
   model: { createdAt: string | undefined; splitSeed: number; counts: Record<string, number>; training: unknown };
   config: { neighbours: number; resamples: number; seed: number };
   candidates: number;
@@ -83,8 +79,12 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
   let model: VariantModel | undefined;
   try {
     model = await loadVariantModel(options.indexDirectory, { device: options.device ?? 'cpu', logger });
-    const kgDirectory = resolve(options.kgDirectory ?? index.manifest.source.directory);
-    const associations = await readGwasAssociations(kgDirectory);
+    const associations = index.facts;
+    if (associations.associationList.length === 0)
+      throw new AppError({
+        code: 'INVALID_INDEX',
+        message: `${options.indexDirectory} keeps no GWAS statistics (built before graph/facts.json.gz); rebuild it with \`biobridge ingest\``,
+      });
     const context = buildContext(index, model);
     logger.info('variant benchmark', { test: context.test.length, train: context.train.length, diseases: context.diseases.rows });
 
@@ -133,7 +133,6 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       benchmark: 'variants',
       createdAt: new Date().toISOString(),
       index: options.indexDirectory,
-      kgDirectory,
       model: {
         createdAt: model.metadata.createdAt,
         splitSeed: model.metadata.split.seed,
@@ -288,14 +287,14 @@ function unit(vector: Float32Array): Float32Array {
 function associationScores(
   rows: readonly KgVariantFeatures[],
   context: Context,
-  associations: GwasAssociations,
+  associations: KgFacts,
   score: (row: KgVariantFeatures, position: number, diseaseRows: readonly number[]) => number[],
 ): { mlog: number; score: number }[] {
   return rows.flatMap((row, position) => {
     const diseaseRows = [...context.truth.get(row.nodeIndex)!];
     const scores = score(row, position, diseaseRows);
     return diseaseRows.flatMap((diseaseRow, k) => {
-      const mlog = associations.get(row.nodeIndex, context.diseases.nodeIndices[diseaseRow]!)?.pvalueMlog;
+      const mlog = associations.association(row.nodeIndex, context.diseases.nodeIndices[diseaseRow]!)?.pvalueMlog;
       return mlog === undefined ? [] : [{ mlog, score: scores[k]! }];
     });
   });

@@ -26,7 +26,7 @@ export function variantReportMarkdown(report: VariantReport, plot?: string): str
   const lines = [
     '# Variant → disease benchmark (unseen variants)',
     '',
-    `- date: ${report.createdAt}; index \`${report.index}\`; KG \`${report.kgDirectory}\``,
+    `- date: ${report.createdAt}; index \`${report.index}\``,
     `- split: variant model's seeded split (seed ${report.model.splitSeed}): ${JSON.stringify(report.model.counts)} variants; held-out variants lose all their edges`,
     `- queries: ${learned?.queries ?? 0} test variants, ${learned?.links ?? 0} held-out variant–disease links, ranked (filtered) among ${report.candidates} diseases`,
     `- 95 % intervals: cluster bootstrap over variants (${report.config.resamples} draws); positional baseline uses ${report.config.neighbours} nearest training variants`,

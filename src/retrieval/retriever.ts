@@ -11,6 +11,7 @@ import { createEntityResolver, type EntityResolver, type ResolvedEntity } from '
 import { encodeQueryInput } from './query-encoding.js';
 import { planRelations, tailTypesOf, type PlannedRelation } from './relation-plan.js';
 import { createStructureIndex } from './structure-index.js';
+import { answerVariantQuery, type VariantModelServices } from './variant-query.js';
 import {
   retrievalRequestSchema,
   type RetrievalRequest,
@@ -25,10 +26,12 @@ export interface RetrieverDependencies {
   encoderFor(type: string): Encoder | undefined;
   /** Undefined until a bridge is trained: KG facts still work, predictions are `UNAVAILABLE`. */
   bridge: Bridge | undefined;
+  /** Learned variant model and its inputs; rsid / variant queries are refused without it. */
+  variants?: VariantModelServices | undefined;
   logger?: Logger;
 }
 
-export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity';
+export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity' | 'variant';
 
 export interface RetrievedRelation {
   headType: string;
@@ -43,7 +46,7 @@ export interface ResolvedQuery {
   kind: QueryKind;
   headType: string;
   /** The KG entity an `entity` query resolved to, with the name or id that matched. */
-  entity?: ResolvedEntity & { matched?: string };
+  entity?: (ResolvedEntity & { matched?: string | undefined }) | undefined;
   /** First characters of a protein, SMILES or text input. */
   inputPreview?: string;
   targetTypes: string[];
@@ -52,8 +55,10 @@ export interface ResolvedQuery {
   maxKnown: number;
   includeKnown: boolean;
   includePredicted: boolean;
-  /** Whether bridge predictions were made, and why not. */
-  predictions: { available: true } | { available: false; reason: string };
+  /** How a variant head was embedded (variant queries only). */
+  variant?: { rsid?: string | undefined; inKg: boolean; embeddedFrom: 'kg-features' | 'request-features'; knownFeatures: string[] } | undefined;
+  /** Whether predictions were made (by the bridge, or the learned variant model), and why not. */
+  predictions: { available: true; model?: 'variant-learned' } | { available: false; reason: string };
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }
@@ -72,8 +77,10 @@ export interface RetrievalResult {
   relation: string;
   /** Every queried relation under which the KG links the query entity to this one. */
   knownRelations: string[];
-  /** `bridge` when the bridge ranked it in the top k, `kg` when it is only a KG neighbour. */
-  source: 'bridge' | 'kg';
+  /** `bridge` (or `variant-model`) when ranked in the top k, `kg` when it is only a KG neighbour. */
+  source: 'bridge' | 'variant-model' | 'kg';
+  /** GWAS statistics of a KG variant–disease association; KG facts only, never a prediction. */
+  association?: { pvalueMlog?: number | undefined; pvalue?: number | undefined; orBeta?: number | undefined; pubmedId?: string | undefined } | undefined;
   /** What the payload is (`sequence`, `smiles`, `text`…); null when the store has no row for it. */
   payloadKind: PayloadKind | null;
   /** First ~80 characters of the sequence, SMILES or definition. */
@@ -292,6 +299,12 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
           cause: parsed.error,
         });
       const request = parsed.data;
+      const variantAnswer = await answerVariantQuery(
+        { graph, store, entities, variants: dependencies.variants },
+        request,
+        { prefix, previewCharacters },
+      );
+      if (variantAnswer) return variantAnswer;
       const head = resolveHead(request, prefix);
       if (head.input && (head.kind === 'smiles' || head.kind === 'protein')) {
         // A structure that is a KG entity's brings that entity's KG facts along.

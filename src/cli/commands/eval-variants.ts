@@ -3,7 +3,6 @@ import { variantReportMarkdown, writeVariantReport } from '../../eval/variant-re
 import type { CommandContext } from '../command.js';
 
 interface EvalOptions {
-  kg?: string | undefined;
   neighbours: number;
   resamples: number;
   'report-dir': string;
@@ -16,7 +15,6 @@ export async function run(context: CommandContext<EvalOptions>): Promise<number>
   const { options } = context;
   const report = await runVariantBenchmark({
     indexDirectory,
-    kgDirectory: options.kg,
     neighbours: options.neighbours,
     resamples: options.resamples,
     device: options.device,

@@ -31,7 +31,18 @@ export const retrieveResultSchema = z.object({
   known: z.boolean().describe('The KG links the query entity to this one over a queried relation'),
   relation: z.string(),
   knownRelations: z.array(z.string()),
-  source: z.enum(['bridge', 'kg']),
+  source: z
+    .enum(['bridge', 'variant-model', 'kg'])
+    .describe('`bridge` or `variant-model` when predicted in the top k, `kg` when only a KG fact'),
+  association: z
+    .object({
+      pvalueMlog: z.number().optional(),
+      pvalue: z.number().optional(),
+      orBeta: z.number().optional(),
+      pubmedId: z.string().optional(),
+    })
+    .optional()
+    .describe('GWAS statistics of a KG variant–disease association (a KG fact, never a prediction)'),
   payloadKind: z.enum(['sequence', 'smiles', 'text', 'variant', 'name']).nullable(),
   payloadPreview: z
     .string()
@@ -41,10 +52,19 @@ export const retrieveResultSchema = z.object({
 
 export const retrieveResponseSchema = z.object({
   query: z.object({
-    kind: z.enum(['protein', 'smiles', 'text', 'entity']),
+    kind: z.enum(['protein', 'smiles', 'text', 'entity', 'variant']),
     headType: z.string(),
     entity: entitySchema.optional(),
     inputPreview: z.string().optional(),
+    variant: z
+      .object({
+        rsid: z.string().optional(),
+        inKg: z.boolean(),
+        embeddedFrom: z.enum(['kg-features', 'request-features']),
+        knownFeatures: z.array(z.string()),
+      })
+      .optional()
+      .describe('How a variant head was embedded by the learned variant model'),
     targetTypes: z.array(z.string()),
     relations: z.array(
       z.object({
@@ -59,7 +79,7 @@ export const retrieveResponseSchema = z.object({
     includeKnown: z.boolean(),
     includePredicted: z.boolean(),
     predictions: z.union([
-      z.object({ available: z.literal(true) }),
+      z.object({ available: z.literal(true), model: z.literal('variant-learned').optional() }),
       z.object({ available: z.literal(false), reason: z.string() }),
     ]),
     knownTotal: z.number().int(),
@@ -72,7 +92,10 @@ export const retrieveRoute = defineRoute({
   path: '/v1/retrieve',
   summary: 'Cross-modal retrieval through the bridge and the KG',
   description: [
-    'Give exactly one of `protein`, `smiles`, `text` or `entity`.',
+    'Give exactly one of `protein`, `smiles`, `text`, `entity` or `rsid`/`variant`.',
+    'A SNP (`rsid`, or `variant` features for one the index lacks) is embedded by the learned variant model and retrieves',
+    'diseases, phenotypes and genes; a disease or gene with `targetTypes: ["variant"]` retrieves variants. KG variant–disease',
+    'facts carry their GWAS statistics in `association`.',
     'New inputs are encoded on the fly; a KG entity uses its stored vector and adds its KG neighbours as known results.',
     "The bridge maps the query into each target type's space over the KG relations between the types; results are",
     'sorted by score and marked `known` when the KG already has the edge.',
@@ -82,7 +105,8 @@ export const retrieveRoute = defineRoute({
   responses: {
     200: { description: 'Resolved query and ranked results', schema: retrieveResponseSchema },
     404: {
-      description: 'Unknown entity; `details.suggestions` lists similar names',
+      description:
+        'Unknown entity (`details.suggestions` lists similar names), or an rsID the index lacks sent without features (`details.fields` names them)',
       schema: errorBodySchema,
     },
     422: {
