@@ -19,7 +19,7 @@ import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
-import { createGeneVectorSource } from './indexing/gene-vectors.js';
+import { createVariantInputs } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
@@ -109,7 +109,7 @@ async function loadIndexServices(
     encoderFor: (type) => encoders.get(type),
     bridge,
     variants: variantModel
-      ? { model: variantModel, genes: createGeneVectorSource(index.graph, index.store), facts: index.facts }
+      ? { model: variantModel, inputs: createVariantInputs(index.graph, index.store, variantModel), facts: index.facts }
       : undefined,
     logger,
   });

@@ -47,7 +47,7 @@ export function splitMappedGenes(mappedGene: string): string[] {
 
 /** Tokens by group, in the order of the model's token groups; empty fields give no tokens. */
 export function variantTokens(features: VariantFeatureValues): string[][] {
-  const chrom = (features.chrom ?? '').trim().toUpperCase().replace(/^CHR/, '');
+  const chrom = normalChromosome(features.chrom ?? '');
   const chromosome: string[] = [];
   const bins: string[][] = POSITION_BINS.map(() => []);
   if (chrom) {
@@ -70,22 +70,26 @@ export function variantTokens(features: VariantFeatureValues): string[][] {
 }
 
 /**
- * The model input row: `[tokens | mean gene vector]`. `geneVector` is the mean encoder vector of
- * the mapped genes that have one (undefined: none, left as zeros).
+ * The model input row: `[tokens | mean gene vector]`. Each group's known tokens share weight 1:
+ * equally for the variant's own groups, by weight for `kgGroups` (token → weight, from the KG).
+ * `geneVector` is the mean encoder vector of the mapped genes that have one (undefined: zeros).
  */
 export function featurizeVariant(
   features: VariantFeatureValues,
   vocabulary: ReadonlyMap<string, number>,
   geneVector: Float32Array | undefined,
   geneDimension: number,
+  kgGroups: readonly ReadonlyMap<string, number>[] = [],
 ): Float32Array {
   const row = new Float32Array(vocabulary.size + geneDimension);
-  for (const group of variantTokens(features)) {
-    const known = group.flatMap((token) => {
-      const column = vocabulary.get(token);
-      return column === undefined ? [] : [column];
-    });
-    for (const column of known) row[column]! += 1 / known.length;
+  const groups = [
+    ...variantTokens(features).map((group) => new Map(group.map((token) => [token, 1]))),
+    ...kgGroups,
+  ];
+  for (const group of groups) {
+    const known = [...group].filter(([token, weight]) => vocabulary.has(token) && weight > 0);
+    const total = known.reduce((sum, [, weight]) => sum + weight, 0);
+    for (const [token, weight] of known) row[vocabulary.get(token)!]! += weight / total;
   }
   if (geneVector) {
     if (geneVector.length !== geneDimension)
@@ -93,6 +97,11 @@ export function featurizeVariant(
     row.set(geneVector, vocabulary.size);
   }
   return row;
+}
+
+/** `chr6`, ` 6 ` → `6`; `x` → `X`. */
+export function normalChromosome(chrom: string): string {
+  return chrom.trim().toUpperCase().replace(/^CHR/, '');
 }
 
 /** Tokens the vocabulary knows, for explaining an embedding (and an error when there are none). */

@@ -94,6 +94,16 @@ export class EmbeddingTable {
 /** Mean encoder vector of genes given by symbol (undefined when none of them has a vector). */
 export type GeneVectorSource = (symbols: readonly string[]) => Promise<Float32Array | undefined>;
 
+/**
+ * What the featuriser reads from the index besides the variant (FORMAT.md § 4): the mapped genes'
+ * encoder vectors, and the weighted `gdis` / `near` token groups (diseases of the mapped genes;
+ * diseases of the nearest reference variants).
+ */
+export interface VariantInputs {
+  genes: GeneVectorSource;
+  kgGroups(features: VariantFeatureValues): ReadonlyMap<string, number>[];
+}
+
 export interface VariantModel {
   readonly kind: typeof VARIANT_LEARNED_KIND;
   readonly directory: string;
@@ -108,7 +118,9 @@ export interface VariantModel {
   featuresOfRsid(rsid: string): KgVariantFeatures | undefined;
   featuresOfNode(nodeIndex: number): KgVariantFeatures | undefined;
   /** Unit-length embeddings of variants given by features. */
-  embed(features: readonly VariantFeatureValues[], genes: GeneVectorSource): Promise<Float32Array[]>;
+  embed(features: readonly VariantFeatureValues[], inputs: VariantInputs): Promise<Float32Array[]>;
+  /** The KG variants whose diseases the `near` group reads: every one outside the validation and test split. */
+  referenceVariants(): KgVariantFeatures[];
   dispose(): Promise<void>;
 }
 
@@ -146,12 +158,13 @@ export async function loadVariantModel(
   const byNode = new Map(features.map((row) => [row.nodeIndex, row]));
   const session: OnnxSession = await createOnnxSession(join(directory, metadata.onnx.file), options);
 
-  const embed = async (rows: readonly VariantFeatureValues[], genes: GeneVectorSource): Promise<Float32Array[]> => {
+  const embed = async (rows: readonly VariantFeatureValues[], inputs: VariantInputs): Promise<Float32Array[]> => {
     if (rows.length === 0) return [];
     const input = new Float32Array(rows.length * metadata.inputWidth);
     for (const [position, row] of rows.entries()) {
-      const geneVector = await genes(row.mappedGenes ?? []);
-      input.set(featurizeVariant(row, vocabulary, geneVector, metadata.geneDim), position * metadata.inputWidth);
+      const geneVector = await inputs.genes(row.mappedGenes ?? []);
+      const features = featurizeVariant(row, vocabulary, geneVector, metadata.geneDim, inputs.kgGroups(row));
+      input.set(features, position * metadata.inputWidth);
     }
     const output = await session.run({ [metadata.onnx.input]: float32Tensor(input, [rows.length, metadata.inputWidth]) });
     const data = output[metadata.onnx.output]!.data as Float32Array;
@@ -169,6 +182,10 @@ export async function loadVariantModel(
     featuresOfRsid: (rsid) => byRsid.get(rsid.trim().toLowerCase()),
     featuresOfNode: (nodeIndex) => byNode.get(nodeIndex),
     embed,
+    referenceVariants: () => {
+      const held = new Set([...metadata.split.valid, ...metadata.split.test]);
+      return features.filter((row) => !held.has(row.nodeIndex));
+    },
     dispose: () => session.dispose(),
   };
 }

@@ -6,7 +6,8 @@ import {
   type KgVariantFeatures,
   type VariantModel,
 } from '../encoders/variant-learned.js';
-import { createGeneVectorSource, geneSymbolIndex } from '../indexing/gene-vectors.js';
+import { geneSymbolIndex } from '../indexing/gene-vectors.js';
+import { createVariantInputs } from '../indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { KgFacts } from '../kg/kg-facts.js';
@@ -88,7 +89,7 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
     const context = buildContext(index, model);
     logger.info('variant benchmark', { test: context.test.length, train: context.train.length, diseases: context.diseases.rows });
 
-    const learned = await model.embed(context.test.map(kgVariantFeatureValues), createGeneVectorSource(index.graph, index.store));
+    const learned = await model.embed(context.test.map(kgVariantFeatureValues), createVariantInputs(index.graph, index.store, model));
     const parityMaxAbsDiff = maxAbsDiff(learned, context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)));
     const scorers: Partial<Record<VariantMethod, (row: KgVariantFeatures, position: number) => Float32Array>> = {
       learned: (_, position) => context.diseases.scores(learned[position]!),

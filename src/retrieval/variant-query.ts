@@ -1,7 +1,7 @@
 import {
   kgVariantFeatureValues,
   type EmbeddingTable,
-  type GeneVectorSource,
+  type VariantInputs,
   type VariantModel,
 } from '../encoders/variant-learned.js';
 import { knownTokens, type VariantFeatureValues } from '../encoders/variant-features.js';
@@ -38,7 +38,7 @@ export interface AssociationFacts extends GwasAssociation {
 /** The learned variant model with what it needs at query time. */
 export interface VariantModelServices {
   model: VariantModel;
-  genes: GeneVectorSource;
+  inputs: VariantInputs;
   facts: KgFacts;
 }
 
@@ -181,8 +181,8 @@ async function variantRequestHead(
     });
   const features: VariantFeatureValues = request.variant;
   const known = knownTokens(features, model.vocabulary);
-  const [vector] = await model.embed([features], dependencies.genes);
-  const geneVector = await dependencies.genes(features.mappedGenes ?? []);
+  const [vector] = await model.embed([features], dependencies.inputs);
+  const geneVector = await dependencies.inputs.genes(features.mappedGenes ?? []);
   if (known.length === 0 && geneVector === undefined)
     throw new AppError({
       code: 'UNPROCESSABLE',

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -30,7 +30,11 @@ TAIL_TYPES = (DISEASE, GENE, PHENOTYPE)
 POSITION_BINS = (1_000_000, 100_000)
 ALLELES = ("A", "C", "G", "T")
 #: Token groups; the featuriser spreads weight 1 over the tokens of each group present.
-TOKEN_GROUPS = ("chr", "bin1000000", "bin100000", "gene", "ctx", "allele")
+#: `gdis` (diseases the KG links to the mapped genes) and `near` (diseases of the nearest reference
+#: variants on the chromosome, weighted 1/rank) come from the KG rather than from the variant itself.
+TOKEN_GROUPS = ("chr", "bin1000000", "bin100000", "gene", "ctx", "allele", "gdis", "near")
+#: Reference variants consulted for the `near` group.
+NEAR_VARIANTS = 10
 
 
 @dataclass
@@ -76,8 +80,8 @@ def split_genes(mapped_gene: str) -> List[str]:
 
 def variant_tokens(chrom: str, pos: Optional[int], mapped_gene: str, context: str, risk_allele: str) -> Dict[str, List[str]]:
     """Tokens of one variant by group (see TOKEN_GROUPS); empty fields give no tokens."""
-    chrom = chrom.strip().upper().removeprefix("CHR")
-    groups: Dict[str, List[str]] = {name: [] for name in TOKEN_GROUPS}
+    chrom = normal_chrom(chrom)
+    groups: Dict[str, List[str]] = {name: [] for name in TOKEN_GROUPS if name not in ("gdis", "near")}
     if chrom:
         groups["chr"].append(f"chr:{chrom}")
         if pos is not None and pos >= 0:
@@ -92,6 +96,43 @@ def variant_tokens(chrom: str, pos: Optional[int], mapped_gene: str, context: st
     allele = risk_allele.strip().upper()
     groups["allele"] = [f"allele:{allele if allele in ALLELES else '?'}"]
     return groups
+
+
+def normal_chrom(chrom: str) -> str:
+    return chrom.strip().upper().removeprefix("CHR")
+
+
+def gene_disease_tokens(symbols: Sequence[str], gene_symbols: Dict[str, int], gene_diseases: Dict[int, List[int]]) -> List[str]:
+    """`gdis:<disease node_index>` for every disease the KG links to a mapped gene (ascending, unique)."""
+    diseases = set()
+    for symbol in symbols:
+        gene = gene_symbols.get(symbol.upper())
+        if gene is not None:
+            diseases.update(gene_diseases.get(gene, []))
+    return [f"gdis:{disease}" for disease in sorted(diseases)]
+
+
+class NearIndex:
+    """Reference variants by chromosome, for the `near` group: diseases of the nearest ones."""
+
+    def __init__(self, references: Sequence[VariantRecord], diseases_of: Dict[int, List[int]]):
+        self.by_chrom: Dict[str, List[Tuple[int, int]]] = {}
+        self.diseases_of = diseases_of
+        for record in references:
+            if record.pos is not None and normal_chrom(record.chrom):
+                self.by_chrom.setdefault(normal_chrom(record.chrom), []).append((record.pos, record.node_index))
+
+    def tokens(self, chrom: str, pos: Optional[int], exclude: Optional[int] = None) -> Dict[str, float]:
+        if pos is None:
+            return {}
+        candidates = [item for item in self.by_chrom.get(normal_chrom(chrom), []) if item[1] != exclude]
+        nearest = sorted(candidates, key=lambda item: (abs(item[0] - pos), item[1]))[:NEAR_VARIANTS]
+        weights: Dict[str, float] = {}
+        for rank, (_, node) in enumerate(nearest):
+            for disease in sorted(set(self.diseases_of.get(node, []))):
+                token = f"near:{disease}"
+                weights[token] = weights.get(token, 0.0) + 1.0 / (rank + 1)
+        return weights
 
 
 def load_variant_data(kg_dir: Path) -> VariantData:
@@ -174,23 +215,25 @@ class Vocabulary:
     column: Dict[str, int]
 
     @staticmethod
-    def build(token_lists: Iterable[Dict[str, List[str]]]) -> "Vocabulary":
+    def build(token_lists: Iterable[Dict[str, Any]]) -> "Vocabulary":
         seen = sorted({token for groups in token_lists for tokens in groups.values() for token in tokens})
         return Vocabulary(tokens=seen, column={token: i for i, token in enumerate(seen)})
 
 
 def featurise(
-    groups: Dict[str, List[str]],
+    groups: Dict[str, Any],
     vocabulary: Vocabulary,
     gene_vector: Optional[np.ndarray],
     gene_dim: int,
 ) -> np.ndarray:
-    """[multi-hot tokens (each group sums to 1 over its known tokens) | mean gene encoder vector]."""
+    """[tokens (each group's known tokens share weight 1: equally for a list, by weight for a dict) | mean gene vector]."""
     row = np.zeros(len(vocabulary.tokens) + gene_dim, dtype=np.float32)
     for tokens in groups.values():
-        known = [vocabulary.column[token] for token in tokens if token in vocabulary.column]
-        for column in known:
-            row[column] += 1.0 / len(known)
+        weighted = tokens if isinstance(tokens, dict) else {token: 1.0 for token in tokens}
+        known = {token: weight for token, weight in weighted.items() if token in vocabulary.column and weight > 0}
+        total = sum(known.values())
+        for token, weight in known.items():
+            row[vocabulary.column[token]] += weight / total
     if gene_vector is not None:
         row[len(vocabulary.tokens) :] = gene_vector
     return row

@@ -34,7 +34,10 @@ from torch import nn
 
 from .atomic import build_directory_atomic
 from .variant_data import (
+    NEAR_VARIANTS,
     DISEASE,
+    NearIndex,
+    gene_disease_tokens,
     GENE,
     PHENOTYPE,
     POSITION_BINS,
@@ -134,6 +137,21 @@ class TailTower(nn.Module):
 
 
 @dataclass
+class KgContext:
+    """What the featuriser reads from the KG besides the variant itself (FORMAT.md § 4)."""
+
+    gene_symbols: Dict[str, int]
+    gene_diseases: Dict[int, List[int]]
+    near: NearIndex
+
+    def groups(self, chrom: str, pos: Optional[int], mapped_gene: str, context: str, risk_allele: str, exclude: Optional[int] = None) -> Dict[str, Any]:
+        groups: Dict[str, Any] = dict(variant_tokens(chrom, pos, mapped_gene, context, risk_allele))
+        groups["gdis"] = gene_disease_tokens(split_genes(mapped_gene), self.gene_symbols, self.gene_diseases)
+        groups["near"] = self.near.tokens(chrom, pos, exclude=exclude)
+        return groups
+
+
+@dataclass
 class Prepared:
     data: VariantData
     split: VariantSplit
@@ -146,13 +164,24 @@ class Prepared:
     gene_basis: np.ndarray
     targets: Dict[str, Dict[int, List[Tuple[int, float]]]]  # type → variant → (tail row, weight)
     encoder_hashes: Dict[str, str]
+    context: KgContext
 
 
 def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConfig) -> Prepared:
     split = split_variants([record.node_index for record in data.variants], config.split_seed)
     train_set = set(int(v) for v in split.train)
+    gene_diseases: Dict[int, List[int]] = {}
+    for disease, genes in data.disease_genes.items():
+        for gene in genes:
+            gene_diseases.setdefault(gene, []).append(disease)
+    variant_diseases: Dict[int, List[int]] = {}
+    for variant, disease, _, _, _ in data.associations:
+        variant_diseases.setdefault(variant, []).append(disease)
+    # Reference variants for `near` are the training variants; a training variant never sees itself.
+    near = NearIndex([record for record in data.variants if record.node_index in train_set], variant_diseases)
+    context = KgContext(data.gene_symbols, gene_diseases, near)
     tokens = {
-        record.node_index: variant_tokens(record.chrom, record.pos, record.mapped_gene, record.context, record.risk_allele)
+        record.node_index: context.groups(record.chrom, record.pos, record.mapped_gene, record.context, record.risk_allele, exclude=record.node_index)
         for record in data.variants
     }
     vocabulary = Vocabulary.build(tokens[node] for node in train_set)
@@ -205,6 +234,7 @@ def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConf
         gene_basis=gene_basis,
         targets=targets,
         encoder_hashes={tail_type: vectors.by_type[tail_type][2] for tail_type in TAIL_TYPES},
+        context=context,
     )
 
 
@@ -409,6 +439,8 @@ def export_variant_model(index: Path, model: VariantModel, prepared: Prepared, c
             "geneDim": prepared.gene_dim,
             "tokenGroups": list(TOKEN_GROUPS),
             "positionBins": list(POSITION_BINS),
+            "nearVariants": NEAR_VARIANTS,
+            "referenceVariants": "training variants (every KG variant not in split.valid or split.test)",
             "encoderConfigHashes": prepared.encoder_hashes,
             "onnx": {
                 "file": "encode.onnx",
