@@ -273,9 +273,10 @@ function rankTail(
     }
   }
   const strength = (node: number) => (headNode === undefined ? undefined : dependencies.facts.association(headNode, node)?.pvalueMlog) ?? -1;
-  const knownNodes = [...known].sort((a, b) => strength(b.node) - strength(a.node)).slice(0, request.maxKnown);
-  const knownRelation = new Map(knownNodes.map((item) => [item.node, item.relation]));
-  const nodes = [...new Set([...predicted, ...knownNodes.map((item) => item.node)])];
+  // Every KG fact marks its node as known; maxKnown only caps the facts added beside the predictions.
+  const knownRelation = new Map(known.map((item) => [item.node, item.relation]));
+  const strongest = [...known].sort((a, b) => strength(b.node) - strength(a.node)).slice(0, request.maxKnown);
+  const nodes = [...new Set([...predicted, ...strongest.map((item) => item.node)])];
   const predictedSet = new Set(predicted);
   return nodes.map((node) => {
     const row = rowOf.get(node);

@@ -169,6 +169,16 @@ describe('variant retrieval with the learned variant model', () => {
     expect(response.results.every((result) => result.type === 'variant' && result.score !== null)).toBe(true);
   });
 
+  it('marks predicted KG facts known even beyond maxKnown, and adds only the strongest maxKnown facts', async () => {
+    const response = await retriever.retrieve({ entity: { type: 'disease', name: 'type 2 diabetes mellitus' }, targetTypes: ['variant'], k: 12, maxKnown: 1 });
+    expect(response.results).toHaveLength(12);
+    const known = response.results.filter((result) => result.known).map((result) => result.nodeIndex);
+    expect(known.sort()).toEqual([100, 102, 104, 106, 108, 110]);
+    const capped = await retriever.retrieve({ entity: { type: 'disease', name: 'type 2 diabetes mellitus' }, targetTypes: ['variant'], maxKnown: 1, includePredicted: false });
+    expect(capped.results.map((result) => [result.nodeIndex, result.source, result.association?.pvalueMlog])).toEqual([[110, 'kg', 16]]);
+    expect(capped.query.knownTotal).toBe(6);
+  });
+
   it('says that rsid queries need the learned model when the index has none (503)', async () => {
     const error = await withoutModel.retrieve({ rsid: 'rs1004' }).catch((caught: unknown) => caught);
     expect((error as AppError).status).toBe(503);
