@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
-import { hasVariantModel, loadVariantModel } from './encoders/variant-learned.js';
+import { hasVariantModel, loadVariantModel, type VariantModel } from './encoders/variant-learned.js';
 import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
@@ -19,7 +19,7 @@ import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
-import { createVariantInputs } from './indexing/variant-inputs.js';
+import { createVariantInputs, variantModelMismatch } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
@@ -96,9 +96,7 @@ async function loadIndexServices(
       fix: `biobridge train ${indexPath}`,
     });
   }
-  const variantModel = (await hasVariantModel(indexPath))
-    ? await loadVariantModel(indexPath, { device, logger })
-    : undefined;
+  const variantModel = await loadUsableVariantModel(indexPath, index, device, logger);
   const lookup = createNameLookup(await readLookupEntries(indexPath), {
     typePriority: ['drug', 'gene/protein', 'disease'],
   });
@@ -126,6 +124,24 @@ async function loadIndexServices(
       await index.close();
     },
   };
+}
+
+/** The index's learned variant model, unless it is absent or was trained on other encoders' vectors. */
+async function loadUsableVariantModel(
+  indexPath: string,
+  index: IndexHandle,
+  device: Config['device'],
+  logger: Logger,
+): Promise<VariantModel | undefined> {
+  if (!(await hasVariantModel(indexPath))) return undefined;
+  const model = await loadVariantModel(indexPath, { device, logger });
+  const mismatch = variantModelMismatch(model, index.manifest);
+  if (mismatch) {
+    logger.warn('learned variant model not used: rsid / variant queries are unavailable', { reason: mismatch });
+    await model.dispose();
+    return undefined;
+  }
+  return model;
 }
 
 /** The configured OpenAI-compatible LLM, or the unconfigured stand-in. */

@@ -7,7 +7,7 @@ import {
   type VariantModel,
 } from '../encoders/variant-learned.js';
 import { geneSymbolIndex } from '../indexing/gene-vectors.js';
-import { createVariantInputs } from '../indexing/variant-inputs.js';
+import { createVariantInputs, variantModelMismatch } from '../indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { KgFacts } from '../kg/kg-facts.js';
@@ -80,6 +80,8 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
   let model: VariantModel | undefined;
   try {
     model = await loadVariantModel(options.indexDirectory, { device: options.device ?? 'cpu', logger });
+    const mismatch = variantModelMismatch(model, index.manifest);
+    if (mismatch) throw new AppError({ code: 'INVALID_INDEX', message: `${options.indexDirectory}: ${mismatch}` });
     const associations = index.facts;
     if (associations.associationList.length === 0)
       throw new AppError({

@@ -2,7 +2,21 @@ import { normalChromosome, type VariantFeatureValues } from '../encoders/variant
 import type { KgVariantFeatures, VariantInputs, VariantModel } from '../encoders/variant-learned.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { VectorStore } from '../store/vector-store.js';
+import type { IndexManifest } from './manifest.js';
 import { createGeneVectorSource, GENE_TYPE, geneSymbolIndex } from './gene-vectors.js';
+
+/**
+ * Why `model` cannot read this index's vectors (a tail type or the gene input encoded by another
+ * encoder than the one it was trained on), or undefined when it can.
+ */
+export function variantModelMismatch(model: VariantModel, manifest: IndexManifest): string | undefined {
+  for (const [type, trained] of Object.entries(model.metadata.encoderConfigHashes)) {
+    const current = manifest.encoders[type]?.configHash;
+    if (current !== trained)
+      return `the variant model was trained on ${type} vectors of encoder ${trained.slice(0, 12)}, the index has ${current?.slice(0, 12) ?? 'none'}; retrain it (python3 -m biobridge_train.variants)`;
+  }
+  return undefined;
+}
 
 /** Reference variants consulted for the `near` group (the trainer's NEAR_VARIANTS). */
 export const NEAR_VARIANTS = 10;

@@ -8,6 +8,8 @@ import {
   type VariantFeatureValues,
 } from '../../src/encoders/variant-features.js';
 import { hasVariantModel, loadVariantModel, type VariantModel } from '../../src/encoders/variant-learned.js';
+import type { IndexManifest } from '../../src/indexing/manifest.js';
+import { variantModelMismatch } from '../../src/indexing/variant-inputs.js';
 
 // Written by `python3 train/fixtures/make_tiny_variant_model.py test/fixtures/variant-model`.
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'variant-model');
@@ -84,6 +86,18 @@ describe('learned variant model (tiny fixture)', () => {
       expect(embedding).toHaveLength(testCase.embedding.length);
       testCase.embedding.forEach((value, i) => expect(embedding![i]).toBeCloseTo(value, 5));
     }
+  });
+
+  it('is refused for an index whose encoders differ from those it was trained on', () => {
+    const encoders: Record<string, { configHash: string }> = {
+      disease: { configHash: 'text-hash' },
+      'effect/phenotype': { configHash: 'text-hash' },
+      'gene/protein': { configHash: 'gene-hash' },
+    };
+    const manifest = { encoders } as unknown as IndexManifest;
+    expect(variantModelMismatch(model, manifest)).toBeUndefined();
+    encoders['gene/protein'] = { configHash: 'another-encoder' };
+    expect(variantModelMismatch(model, manifest)).toMatch(/gene\/protein vectors of encoder gene-hash, the index has another-enco/);
   });
 
   it('scores unit-length tails by cosine', async () => {
