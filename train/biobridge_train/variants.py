@@ -67,6 +67,8 @@ class VariantTrainConfig:
     embedding_dim: int = 128
     gene_basis_dim: int = 128
     dropout: float = 0.2
+    # Drops single input tokens in training, so no one source (genes, bins, KG context) carries a variant alone.
+    input_dropout: float = 0.0
     epochs: int = 12
     batch_size: int = 256
     sampled_tails: int = 2048  # random negatives per step for gene and phenotype tails (diseases: all)
@@ -103,6 +105,7 @@ class VariantTower(nn.Module):
     def __init__(self, tokens: int, gene_mean: np.ndarray, gene_basis: np.ndarray, config: VariantTrainConfig):
         super().__init__()
         self.tokens = tokens
+        self.input_dropout = nn.Dropout(config.input_dropout)
         self.register_buffer("gene_mean", torch.from_numpy(gene_mean))
         self.register_buffer("gene_basis", torch.from_numpy(gene_basis))
         self.token_layer = nn.Linear(tokens, config.hidden_dim, bias=False)
@@ -111,7 +114,7 @@ class VariantTower(nn.Module):
         nn.init.normal_(self.token_layer.weight, std=0.1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        token_part = features[:, : self.tokens]
+        token_part = self.input_dropout(features[:, : self.tokens])
         genes = features[:, self.tokens :]
         # A variant without a mapped gene vector has zeros there; keep it at zero after centring.
         has_gene = (genes.abs().sum(dim=1, keepdim=True) > 0).to(genes.dtype)
@@ -474,10 +477,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     defaults = VariantTrainConfig()
     for name in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
-    for name in ("learning_rate", "temperature", "dropout", "weight_cap"):
+    for name in ("learning_rate", "temperature", "dropout", "weight_cap", "input_dropout", "weight_decay"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     args = parser.parse_args(argv)
-    config = VariantTrainConfig(**{k: getattr(args, k) for k in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim", "learning_rate", "temperature", "dropout", "weight_cap")})
+    config = VariantTrainConfig(**{k: getattr(args, k) for k in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim", "learning_rate", "temperature", "dropout", "weight_cap", "input_dropout", "weight_decay")})
     started = time.time()
     data = load_variant_data(args.kg)
     vectors = load_encoder_vectors(args.export or args.index / "export")
