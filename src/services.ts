@@ -8,6 +8,7 @@ import { loadRDKit } from './chem/rdkit.js';
 import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
+import { hasVariantModel, loadVariantModel, type VariantModel } from './encoders/variant-learned.js';
 import type { Encoder } from './encoders/encoder.js';
 import { createApp } from './http/create-app.js';
 import type { AppEnv } from './http/app-env.js';
@@ -25,6 +26,7 @@ import { createReportRoutes } from './http/routes/reports.js';
 import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
+import { createVariantInputs, variantModelMismatch } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
@@ -114,6 +116,7 @@ async function loadIndexServices(
   const fusion = await readFusionModel(indexPath);
   if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
     logger.warn('fusion.json was fitted with another bridge; refit it', { fix: `biobridge fit-fusion ${indexPath}` });
+  const variantModel = await loadUsableVariantModel(indexPath, index, device, logger);
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -121,6 +124,9 @@ async function loadIndexServices(
     encoderFor: (type) => encoders.get(type),
     bridge,
     fusion,
+    variants: variantModel
+      ? { model: variantModel, inputs: createVariantInputs(index.graph, index.store, variantModel), facts: index.facts }
+      : undefined,
     logger,
   });
   return {
@@ -132,10 +138,29 @@ async function loadIndexServices(
     retriever,
     async close() {
       await bridge?.dispose();
+      await variantModel?.dispose();
       for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
       await index.close();
     },
   };
+}
+
+/** The index's learned variant model, unless it is absent or was trained on other encoders' vectors. */
+async function loadUsableVariantModel(
+  indexPath: string,
+  index: IndexHandle,
+  device: Config['device'],
+  logger: Logger,
+): Promise<VariantModel | undefined> {
+  if (!(await hasVariantModel(indexPath))) return undefined;
+  const model = await loadVariantModel(indexPath, { device, logger });
+  const mismatch = variantModelMismatch(model, index.manifest);
+  if (mismatch) {
+    logger.warn('learned variant model not used: rsid / variant queries are unavailable', { reason: mismatch });
+    await model.dispose();
+    return undefined;
+  }
+  return model;
 }
 
 /**

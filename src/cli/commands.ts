@@ -393,6 +393,28 @@ export const evalLinkingCommand = defineCommand({
   load: () => import('./commands/eval-linking.js'),
 });
 
+export const evalVariantsCommand = defineCommand({
+  name: 'eval variants',
+  summary: 'Variant → disease benchmark on unseen variants: learned variant encoder vs gene proxy, positional, popularity, text, random',
+  usage: 'eval variants <index-dir> [--neighbours 10] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index with a learned variant model in <index>/variants' }],
+  flags: {
+    neighbours: { type: 'string', description: 'Training variants used by the positional baseline', defaultText: '10' },
+    resamples: { type: 'string', description: 'Bootstrap draws for the 95 % intervals', defaultText: '1000' },
+    'report-dir': { type: 'string', description: 'Where the JSON, Markdown and SVG reports go', defaultText: 'eval/reports' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    neighbours: count(10, 1, 1000),
+    resamples: count(1000, 10, 100_000),
+    'report-dir': z.string().default('eval/reports'),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/eval-variants.js'),
+});
+
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
@@ -428,4 +450,5 @@ export const commands: CommandSpec[] = [
   evalMoleculesCommand,
   evalQaCommand,
   evalLinkingCommand,
+  evalVariantsCommand,
 ];

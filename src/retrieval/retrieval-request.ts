@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { variantFeatureInputSchema } from '../encoders/variant-features.js';
 
 /** Longest inputs accepted before encoding; encoders apply their own, tighter limits (→ 422). */
 export const MAX_SMILES_CHARACTERS = 2_000;
@@ -52,6 +53,15 @@ export const retrievalRequestSchema = z
         'Node type whose text space `text` is read in; default disease, or a text type linked to targetTypes',
       ),
     entity: entityReferenceSchema.optional().describe('A KG entity; its stored vector and KG facts are used'),
+    rsid: z
+      .string()
+      .trim()
+      .regex(/^rs\d+$/i, 'expected a dbSNP id such as rs7903146')
+      .optional()
+      .describe('A SNP (head type variant), embedded by the learned variant model; add `variant` for one the index lacks'),
+    variant: variantFeatureInputSchema
+      .optional()
+      .describe('Features of a SNP to embed with the learned variant model (with or without `rsid`)'),
     targetTypes: z
       .array(z.string().min(1))
       .min(1)
@@ -79,12 +89,14 @@ export const retrievalRequestSchema = z
       .describe('Rank candidates with the bridge (needs a trained bridge)'),
   })
   .superRefine((value, context) => {
-    const given = queryFields.filter((field) => value[field] !== undefined);
+    // rsid and variant features describe one head together.
+    const variantField = value.rsid !== undefined ? 'rsid' : value.variant !== undefined ? 'variant' : undefined;
+    const given = [...queryFields.filter((field) => value[field] !== undefined), ...(variantField ? [variantField] : [])];
     if (given.length !== 1)
       context.addIssue({
         code: 'custom',
         path: given.length > 1 ? [given[1]!] : [],
-        message: `give exactly one of ${queryFields.join(', ')}${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}`,
+        message: `give exactly one of ${queryFields.join(', ')}, rsid/variant${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}`,
       });
     if (value.textType !== undefined && value.text === undefined)
       context.addIssue({

@@ -1,6 +1,8 @@
 import type { Bridge } from '../bridge/bridge.js';
 import type { Encoder } from '../encoders/encoder.js';
+import type { VariantInputs, VariantModel } from '../encoders/variant-learned.js';
 import type { KgGraph } from '../kg/graph.js';
+import type { GwasAssociation, KgFacts } from '../kg/kg-facts.js';
 import type { PayloadKind } from '../kg/types.js';
 import type { NameLookup } from '../store/name-lookup.js';
 import type { VectorStore } from '../store/vector-store.js';
@@ -19,7 +21,17 @@ export interface RetrieverDependencies {
   bridge: Bridge | undefined;
   /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
   fusion?: FusionModel | undefined;
+  /** Learned variant model and its inputs; rsid / variant queries are refused without it. */
+  variants?: VariantModelServices | undefined;
   logger?: Logger;
+}
+
+/** The learned variant model with what it needs at query time. */
+export interface VariantModelServices {
+  model: VariantModel;
+  inputs: VariantInputs;
+  /** The KG's GWAS statistics per variant–disease association. */
+  facts: KgFacts;
 }
 
 /** How predictions are ranked: the fitted fusion, the bridge alone, or nearest-neighbour transfer. */
@@ -51,9 +63,16 @@ export type Explanation =
       voters: { nodeIndex: number; id: string; name: string; similarity: number }[];
     }
   | { kind: 'bridge'; text: string }
-  | { kind: 'prior'; text: string };
+  | { kind: 'prior'; text: string }
+  /** Ranked by the learned variant model (its cosine is the hit's `score`). */
+  | { kind: 'variant-model'; text: string };
 
-export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity';
+export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity' | 'variant';
+
+/** KG GWAS statistics of a variant–disease association, with the p-value itself for readers. */
+export interface AssociationFacts extends GwasAssociation {
+  pvalue?: number | undefined;
+}
 
 export interface RetrievedRelation {
   headType: string;
@@ -68,7 +87,7 @@ export interface ResolvedQuery {
   kind: QueryKind;
   headType: string;
   /** The KG entity an `entity` query resolved to, with the name or id that matched. */
-  entity?: ResolvedEntity & { matched?: string };
+  entity?: (ResolvedEntity & { matched?: string | undefined }) | undefined;
   /** First characters of a protein, SMILES or text input. */
   inputPreview?: string;
   targetTypes: string[];
@@ -77,10 +96,19 @@ export interface ResolvedQuery {
   maxKnown: number;
   includeKnown: boolean;
   includePredicted: boolean;
-  /** Whether bridge predictions were made, and why not. */
-  predictions: { available: true } | { available: false; reason: string };
-  /** How predictions were ranked. */
-  method: RetrievalMethod;
+  /** How a variant head was embedded (variant queries only). */
+  variant?:
+    | {
+        rsid?: string | undefined;
+        inKg: boolean;
+        embeddedFrom: 'kg-features' | 'request-features';
+        knownFeatures: string[];
+      }
+    | undefined;
+  /** Whether predictions were made (by the ranking method, or the learned variant model), and why not. */
+  predictions: { available: true; model?: 'variant-learned' | undefined } | { available: false; reason: string };
+  /** How predictions were ranked; `variant-model` when the learned variant model answered. */
+  method: RetrievalMethod | 'variant-model';
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }
@@ -100,9 +128,12 @@ export interface RetrievalResult {
   /** Every queried relation under which the KG links the query entity to this one. */
   knownRelations: string[];
   /** The method that ranked it in the top k, or `kg` when it is only a KG neighbour. */
-  source: RetrievalMethod | 'kg';
+  source: RetrievalMethod | 'variant-model' | 'kg';
+  /** All null for `variant-model` hits: the learned model's cosine is `score`. */
   scores: HitScores;
   explanation: Explanation;
+  /** GWAS statistics of a KG variant–disease association; KG facts only, never a prediction. */
+  association?: AssociationFacts | undefined;
   /** What the payload is (`sequence`, `smiles`, `text`…); null when the store has no row for it. */
   payloadKind: PayloadKind | null;
   /** First ~80 characters of the sequence, SMILES or definition. */

@@ -24,6 +24,7 @@ import { createHeadResolver } from './stages/resolve-head.js';
 import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
 import { createTransferIndex } from './transfer-index.js';
+import { answerVariantEntityQuery, answerVariantInputQuery, isVariantInputQuery } from './variant-query.js';
 
 export {
   NO_BRIDGE_MESSAGE,
@@ -39,6 +40,8 @@ export {
   type Explanation,
   type RetrieveOptions,
   type RetrieverDependencies,
+  type VariantModelServices,
+  type AssociationFacts,
 } from './retrieval-types.js';
 
 export interface Retriever {
@@ -54,7 +57,9 @@ export interface Retriever {
  * Cross-modal retrieval in five named stages (src/retrieval/stages/): resolve the head (entity, or a
  * new protein / SMILES / text encoded on the fly) → plan the relations from the KG's edge kinds →
  * predict (transform the head with the bridge into each tail type's space and search the projected
- * column) → add the head's known KG facts → merge into one ranked list.
+ * column) → add the head's known KG facts → merge into one ranked list. A SNP (`rsid` / `variant`),
+ * a KG variant, or a query for variants is answered by the learned variant model instead
+ * (variant-query.ts) when the index has one.
  */
 export function createRetriever(dependencies: RetrieverDependencies): Retriever {
   const { graph, store, bridge } = dependencies;
@@ -79,7 +84,14 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       const prefix = options.fieldPrefix ?? '';
       const signal = options.signal;
       const request = parseRequest(input);
+      const previewCharacters = options.previewCharacters ?? PAYLOAD_PREVIEW_CHARACTERS;
+      const variantContext = { graph, entities, facts, variants: dependencies.variants };
+      if (isVariantInputQuery(request))
+        return answerVariantInputQuery(variantContext, request, { prefix, previewCharacters });
       const head = await heads.resolve(request, prefix);
+      // The learned variant model answers a variant entity's queries and variant targets unless a method is asked for.
+      const variantAnswer = await answerVariantEntityQuery(variantContext, request, head, { prefix, previewCharacters });
+      if (variantAnswer) return variantAnswer;
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
       const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
       const predictions = await predict(
@@ -113,7 +125,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
             head,
             method,
             rows,
-            previewCharacters: options.previewCharacters ?? PAYLOAD_PREVIEW_CHARACTERS,
+            previewCharacters,
           }),
         );
       }

@@ -100,7 +100,7 @@ describe('POST /v1/retrieve', () => {
     [
       { smiles: 'CCO', text: 'ethanol' },
       400,
-      /^body\.text: give exactly one of protein, smiles, text, entity \(got smiles and text\)$/,
+      /^body\.text: give exactly one of protein, smiles, text, entity, rsid\/variant \(got smiles and text\)$/,
     ],
     [
       { entity: 'Imatinib', targetTypes: ['protein'] },

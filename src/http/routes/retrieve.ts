@@ -31,7 +31,9 @@ export const retrieveResultSchema = z.object({
   known: z.boolean().describe('The KG links the query entity to this one over a queried relation'),
   relation: z.string(),
   knownRelations: z.array(z.string()),
-  source: z.enum(['fused', 'bridge', 'transfer', 'kg']).describe('The method that ranked it, or `kg` for a KG fact only'),
+  source: z
+    .enum(['fused', 'bridge', 'transfer', 'variant-model', 'kg'])
+    .describe('The method that ranked it (`variant-model` for the learned variant model), or `kg` for a KG fact only'),
   scores: z
     .object({
       bridge: z.number().nullable(),
@@ -39,10 +41,10 @@ export const retrieveResultSchema = z.object({
       prior: z.number().nullable(),
       fused: z.number().nullable(),
     })
-    .describe('Every ranking component; null where not computed'),
+    .describe('Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)'),
   explanation: z
     .object({
-      kind: z.enum(['kg', 'transfer', 'bridge', 'prior']),
+      kind: z.enum(['kg', 'transfer', 'bridge', 'prior', 'variant-model']),
       text: z.string(),
       relation: z.string().optional(),
       path: z
@@ -52,7 +54,18 @@ export const retrieveResultSchema = z.object({
         .array(z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }))
         .optional(),
     })
-    .describe('Why it was retrieved: its KG edge, the similar known entities that vote for it, the bridge score or the prior'),
+    .describe(
+      'Why it was retrieved: its KG edge, the similar known entities that vote for it, the bridge score, the prior or the learned variant model score',
+    ),
+  association: z
+    .object({
+      pvalueMlog: z.number().optional(),
+      pvalue: z.number().optional(),
+      orBeta: z.number().optional(),
+      pubmedId: z.string().optional(),
+    })
+    .optional()
+    .describe('GWAS statistics of a KG variant–disease association (a KG fact, never a prediction)'),
   payloadKind: z.enum(['sequence', 'smiles', 'text', 'variant', 'name']).nullable(),
   payloadPreview: z
     .string()
@@ -62,10 +75,19 @@ export const retrieveResultSchema = z.object({
 
 export const retrieveResponseSchema = z.object({
   query: z.object({
-    kind: z.enum(['protein', 'smiles', 'text', 'entity']),
+    kind: z.enum(['protein', 'smiles', 'text', 'entity', 'variant']),
     headType: z.string(),
     entity: entitySchema.optional(),
     inputPreview: z.string().optional(),
+    variant: z
+      .object({
+        rsid: z.string().optional(),
+        inKg: z.boolean(),
+        embeddedFrom: z.enum(['kg-features', 'request-features']),
+        knownFeatures: z.array(z.string()),
+      })
+      .optional()
+      .describe('How a variant head was embedded by the learned variant model'),
     targetTypes: z.array(z.string()),
     relations: z.array(
       z.object({
@@ -80,11 +102,13 @@ export const retrieveResponseSchema = z.object({
     includeKnown: z.boolean(),
     includePredicted: z.boolean(),
     predictions: z.union([
-      z.object({ available: z.literal(true) }),
+      z.object({ available: z.literal(true), model: z.literal('variant-learned').optional() }),
       z.object({ available: z.literal(false), reason: z.string() }),
     ]),
     knownTotal: z.number().int(),
-    method: z.enum(['fused', 'bridge', 'transfer']),
+    method: z
+      .enum(['fused', 'bridge', 'transfer', 'variant-model'])
+      .describe('How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval'),
   }),
   results: z.array(retrieveResultSchema),
 });
@@ -94,7 +118,10 @@ export const retrieveRoute = defineRoute({
   path: '/v1/retrieve',
   summary: 'Cross-modal retrieval through the bridge and the KG',
   description: [
-    'Give exactly one of `protein`, `smiles`, `text` or `entity`.',
+    'Give exactly one of `protein`, `smiles`, `text`, `entity` or `rsid`/`variant`.',
+    'A SNP (`rsid`, or `variant` features for one the index lacks) is embedded by the learned variant model and retrieves',
+    'diseases, phenotypes and genes; a disease or gene with `targetTypes: ["variant"]` retrieves variants. KG variant–disease',
+    'facts carry their GWAS statistics in `association`.',
     'New inputs are encoded on the fly; a KG entity uses its stored vector and adds its KG neighbours as known results.',
     "The bridge maps the query into each target type's space over the KG relations between the types; results are",
     'sorted by score and marked `known` when the KG already has the edge.',
@@ -104,7 +131,8 @@ export const retrieveRoute = defineRoute({
   responses: {
     200: { description: 'Resolved query and ranked results', schema: retrieveResponseSchema },
     404: {
-      description: 'Unknown entity; `details.suggestions` lists similar names',
+      description:
+        'Unknown entity (`details.suggestions` lists similar names), or an rsID the index lacks sent without features (`details.fields` names them)',
       schema: errorBodySchema,
     },
     422: {

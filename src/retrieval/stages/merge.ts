@@ -25,7 +25,8 @@ interface MergedResult {
   voters: readonly { nodeIndex: number; similarity: number }[];
 }
 
-const NO_SCORES: HitScores = { bridge: null, transfer: null, prior: null, fused: null };
+/** Scores of a hit no ranking component computed. */
+export const NO_SCORES: HitScores = { bridge: null, transfer: null, prior: null, fused: null };
 
 export type UnrankedResult = Omit<RetrievalResult, 'rank'>;
 

@@ -1,0 +1,27 @@
+import { runVariantBenchmark } from '../../eval/variant-benchmark.js';
+import { variantReportMarkdown, writeVariantReport } from '../../eval/variant-report.js';
+import type { CommandContext } from '../command.js';
+
+interface EvalOptions {
+  neighbours: number;
+  resamples: number;
+  'report-dir': string;
+  device: 'cpu' | 'cuda';
+  json: boolean;
+}
+
+export async function run(context: CommandContext<EvalOptions>): Promise<number> {
+  const [indexDirectory = ''] = context.positionals;
+  const { options } = context;
+  const report = await runVariantBenchmark({
+    indexDirectory,
+    neighbours: options.neighbours,
+    resamples: options.resamples,
+    device: options.device,
+    logger: context.logger,
+  });
+  const paths = await writeVariantReport(report, options['report-dir']);
+  context.logger.info('report written', paths);
+  context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : variantReportMarkdown(report));
+  return 0;
+}

@@ -1,0 +1,417 @@
+import { kgVariantFeatureValues, type EmbeddingTable } from '../encoders/variant-learned.js';
+import { knownTokens, type VariantFeatureValues } from '../encoders/variant-features.js';
+import { AppError } from '../errors.js';
+import type { KgGraph } from '../kg/graph.js';
+import type { GwasAssociation } from '../kg/kg-facts.js';
+import type { EntityResolver, ResolvedEntity } from './entity-resolver.js';
+import type { RetrievalRequest } from './retrieval-request.js';
+import {
+  preview,
+  type AssociationFacts,
+  type Explanation,
+  type Head,
+  type ResolvedQuery,
+  type RetrievalResponse,
+  type VariantModelServices,
+} from './retrieval-types.js';
+import { NO_SCORES, rankResults, type UnrankedResult } from './stages/merge.js';
+import type { StoreFacts } from './stages/store-facts.js';
+
+export type { AssociationFacts, VariantModelServices } from './retrieval-types.js';
+
+/**
+ * Variant retrieval with the learned variant encoder (`<index>/variants/`): a SNP (`rsid`, or
+ * `variant` features for one the KG lacks) → diseases, phenotypes and genes; a disease or gene →
+ * variants (`targetTypes: ["variant"]`). Scores are cosines in the model's shared space (the hit's
+ * `score`; the bridge / fusion `scores` stay null); KG facts come along marked `known`, each
+ * variant–disease one with its GWAS statistics (`association`). Results are ranked like every
+ * other retrieval (stages/merge.ts): KG facts first, then predictions, each by score.
+ */
+
+export const VARIANT_TYPE = 'variant';
+const DEFAULT_VARIANT_TARGETS = ['disease', 'effect/phenotype', 'gene/protein'];
+/** Relation named on each result; phenotypes are linked to variants only through their diseases. */
+const RELATION_OF: Record<string, string> = {
+  disease: 'associated with',
+  'gene/protein': 'maps to',
+  'effect/phenotype': 'phenotype present (via disease)',
+};
+const FEATURE_FIELDS = 'variant: { chrom, pos, mappedGenes, context?, riskAllele? }';
+
+/** What the variant path shares with the staged retriever. */
+export interface VariantQueryContext {
+  graph: KgGraph;
+  entities: EntityResolver;
+  /** The retriever's store rows (names, payload previews). */
+  facts: StoreFacts;
+  /** Undefined when the index has no learned variant model. */
+  variants: VariantModelServices | undefined;
+}
+
+export interface VariantQueryOptions {
+  prefix: string;
+  previewCharacters: number;
+}
+
+interface Services extends VariantQueryContext {
+  variants: VariantModelServices;
+}
+
+interface VariantHead {
+  kind: 'variant' | 'entity';
+  type: string;
+  entity?: (ResolvedEntity & { matched?: string | undefined }) | undefined;
+  variant?: ResolvedQuery['variant'];
+  vector: Float32Array;
+}
+
+interface Hit {
+  nodeIndex: number;
+  score: number | null;
+  known: boolean;
+  relation: string;
+  predicted: boolean;
+  association: AssociationFacts | undefined;
+}
+
+/** A request whose head is a SNP given by `rsid` and/or `variant` features. */
+export function isVariantInputQuery(request: RetrievalRequest): boolean {
+  return request.rsid !== undefined || request.variant !== undefined;
+}
+
+/** Answers an `rsid` / `variant` request; without a learned model that is `UNAVAILABLE`. */
+export async function answerVariantInputQuery(
+  context: VariantQueryContext,
+  request: RetrievalRequest,
+  options: VariantQueryOptions,
+): Promise<RetrievalResponse> {
+  const { prefix } = options;
+  const field = `${prefix}${request.rsid !== undefined ? 'rsid' : 'variant'}`;
+  if (!context.variants)
+    throw new AppError({
+      code: 'UNAVAILABLE',
+      message: `${field}: this index has no learned variant model (train one with \`python3 -m biobridge_train.variants --index <index>\`); a KG variant can still be queried as an entity`,
+      details: { field },
+    });
+  if (request.method !== undefined)
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `${prefix}method: rsid / variant queries are ranked by the learned variant model; leave method out`,
+      details: { field: `${prefix}method`, value: request.method },
+    });
+  const services: Services = { ...context, variants: context.variants };
+  const head = await variantRequestHead(services, request, prefix);
+  return retrieveFromVariant(services, request, options, head);
+}
+
+/**
+ * Answers an entity query with the learned model when it is loaded, no `method` is asked for, the
+ * model embeds the entity, and either the entity is a variant or the only target type is
+ * `variant`; else undefined, for the staged retriever.
+ */
+export async function answerVariantEntityQuery(
+  context: VariantQueryContext,
+  request: RetrievalRequest,
+  head: Head,
+  options: VariantQueryOptions,
+): Promise<RetrievalResponse | undefined> {
+  const { variants } = context;
+  const entity = head.entity;
+  if (!variants || request.method !== undefined || head.kind !== 'entity' || !entity) return undefined;
+  const { model } = variants;
+  const services: Services = { ...context, variants };
+  const targets = (request.targetTypes ?? []).map((type) => normalType(context, type));
+  if (entity.type === VARIANT_TYPE && targets.every((type) => model.tailTypes.includes(type))) {
+    const variantHead = await variantEntityHead(services, entity, 'entity');
+    return variantHead && retrieveFromVariant(services, request, options, variantHead);
+  }
+  const vector = model.tail(entity.type)?.vectorOf(entity.nodeIndex);
+  if (targets.length > 0 && targets.every((type) => type === VARIANT_TYPE) && vector)
+    return retrieveVariants(services, request, options, { kind: 'entity', type: entity.type, entity, vector });
+  return undefined;
+}
+
+function normalType(context: VariantQueryContext, type: string): string {
+  return context.entities.nodeType(type) ?? type;
+}
+
+/** A KG variant embedded from its KG features (the model's table holds every one it was exported with). */
+async function variantEntityHead(
+  services: Services,
+  entity: ResolvedEntity & { matched?: string | undefined },
+  kind: VariantHead['kind'],
+): Promise<VariantHead | undefined> {
+  const { model, inputs } = services.variants;
+  const features = model.featuresOfNode(entity.nodeIndex);
+  if (!features) return undefined;
+  const values = kgVariantFeatureValues(features);
+  const vector = model.variants.vectorOf(entity.nodeIndex) ?? (await model.embed([values], inputs))[0]!;
+  return {
+    kind,
+    type: VARIANT_TYPE,
+    entity,
+    variant: {
+      rsid: features.rsid,
+      inKg: true,
+      embeddedFrom: 'kg-features',
+      knownFeatures: knownTokens(values, model.vocabulary),
+    },
+    vector,
+  };
+}
+
+async function variantRequestHead(services: Services, request: RetrievalRequest, prefix: string): Promise<VariantHead> {
+  const { model, inputs } = services.variants;
+  const rsid = request.rsid;
+  const kg = rsid === undefined ? undefined : model.featuresOfRsid(rsid);
+  const kgEntity = kg && {
+    ...(services.entities.byNodeIndex(kg.nodeIndex) ?? {
+      nodeIndex: kg.nodeIndex,
+      type: VARIANT_TYPE,
+      id: kg.rsid,
+      name: kg.rsid,
+      source: 'dbSNP',
+    }),
+    matched: kg.rsid,
+  };
+  if (kgEntity && request.variant === undefined) return (await variantEntityHead(services, kgEntity, 'variant'))!;
+  if (request.variant === undefined)
+    throw new AppError({
+      code: 'NOT_FOUND',
+      message: `${prefix}rsid: ${rsid} is not a variant of this index, so it has no features to embed; send them as ${FEATURE_FIELDS} (with or without the rsid)`,
+      details: {
+        field: `${prefix}rsid`,
+        value: rsid,
+        fields: ['variant.chrom', 'variant.pos', 'variant.mappedGenes', 'variant.context', 'variant.riskAllele'],
+      },
+    });
+  const features: VariantFeatureValues = request.variant;
+  const known = knownTokens(features, model.vocabulary);
+  if (known.length === 0 && (await inputs.genes(features.mappedGenes ?? [])) === undefined)
+    throw new AppError({
+      code: 'UNPROCESSABLE',
+      message: `${prefix}variant: none of the given features is known to the variant model (no known chromosome, position bin, mapped gene or context); give chrom and pos, or mappedGenes with KG gene symbols`,
+      details: { field: `${prefix}variant` },
+    });
+  const [vector] = await model.embed([features], inputs);
+  return {
+    kind: 'variant',
+    type: VARIANT_TYPE,
+    entity: kgEntity,
+    variant: { rsid, inKg: kg !== undefined, embeddedFrom: 'request-features', knownFeatures: known },
+    vector: vector!,
+  };
+}
+
+async function retrieveFromVariant(
+  services: Services,
+  request: RetrievalRequest,
+  options: VariantQueryOptions,
+  head: VariantHead,
+): Promise<RetrievalResponse> {
+  const { model } = services.variants;
+  const targetTypes = [
+    ...new Set(
+      (request.targetTypes ?? DEFAULT_VARIANT_TARGETS).map((type, position) => {
+        const resolved = normalType(services, type);
+        if (!model.tail(resolved))
+          throw new AppError({
+            code: 'BAD_REQUEST',
+            message: `${options.prefix}targetTypes[${position}]: the variant model retrieves ${model.tailTypes.join(', ')}, not "${type}"`,
+            details: { field: `${options.prefix}targetTypes[${position}]`, value: type },
+          });
+        return resolved;
+      }),
+    ),
+  ];
+  const results: UnrankedResult[] = [];
+  let knownTotal = 0;
+  for (const type of targetTypes) {
+    const known = head.entity && request.includeKnown ? kgNeighbours(services.graph, head.entity.nodeIndex, type) : [];
+    knownTotal += known.length;
+    const hits = rankTail(services, model.tail(type)!, head, known, request, type);
+    results.push(...(await toResults(services, head, type, hits, options)));
+  }
+  return respond(request, head, targetTypes, knownTotal, rankResults(results, targetTypes));
+}
+
+async function retrieveVariants(
+  services: Services,
+  request: RetrievalRequest,
+  options: VariantQueryOptions,
+  head: VariantHead,
+): Promise<RetrievalResponse> {
+  const known = request.includeKnown ? kgNeighbours(services.graph, head.entity!.nodeIndex, VARIANT_TYPE) : [];
+  const hits = rankTail(services, services.variants.model.variants, head, known, request, VARIANT_TYPE);
+  const results = await toResults(services, head, VARIANT_TYPE, hits, options);
+  return respond(request, head, [VARIANT_TYPE], known.length, rankResults(results, [VARIANT_TYPE]));
+}
+
+/**
+ * KG neighbours of `node` of type `type`. Not stages/known.ts: that reads planned KG relations,
+ * and phenotypes have no KG edge to variants (they are reached through diseases).
+ */
+function kgNeighbours(graph: KgGraph, node: number, type: string): { node: number; relation: string }[] {
+  return graph
+    .neighbours(node)
+    .flatMap((neighbour) => {
+      const kind = graph.edgeKinds[neighbour.kind]!;
+      return kind.tailType === type ? [{ node: neighbour.node, relation: kind.displayRelation }] : [];
+    })
+    .filter((item, position, all) => all.findIndex((other) => other.node === item.node) === position);
+}
+
+/** The model's top k of `table`, then the strongest `maxKnown` KG facts (every KG fact is marked known). */
+function rankTail(
+  services: Services,
+  table: EmbeddingTable,
+  head: VariantHead,
+  known: readonly { node: number; relation: string }[],
+  request: RetrievalRequest,
+  type: string,
+): Hit[] {
+  const headNode = head.entity?.nodeIndex;
+  const scores = table.scores(head.vector);
+  const rowOf = new Map(Array.from(table.nodeIndices, (node, row) => [node, row]));
+  const predicted: number[] = [];
+  if (request.includePredicted) {
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    for (const row of order) {
+      const node = table.nodeIndices[row]!;
+      if (node === headNode) continue;
+      predicted.push(node);
+      if (predicted.length >= request.k) break;
+    }
+  }
+  const association = (node: number) =>
+    headNode === undefined ? undefined : services.variants.facts.association(headNode, node);
+  const strength = (node: number) => association(node)?.pvalueMlog ?? -1;
+  const knownRelation = new Map(known.map((item) => [item.node, item.relation]));
+  const strongest = [...known].sort((a, b) => strength(b.node) - strength(a.node)).slice(0, request.maxKnown);
+  const predictedSet = new Set(predicted);
+  return [...new Set([...predicted, ...strongest.map((item) => item.node)])].map((node) => {
+    const row = rowOf.get(node);
+    const relation = knownRelation.get(node) ?? RELATION_OF[type] ?? RELATION_OF[head.type] ?? 'associated with';
+    const facts = knownRelation.has(node) ? association(node) : undefined;
+    return {
+      nodeIndex: node,
+      score: row === undefined ? null : scores[row]!,
+      known: knownRelation.has(node),
+      relation,
+      predicted: predictedSet.has(node),
+      association: facts && withPvalue(facts),
+    };
+  });
+}
+
+/** Hits as retrieval results: names and previews from the store rows, and why each is there. */
+async function toResults(
+  services: Services,
+  head: VariantHead,
+  type: string,
+  hits: readonly Hit[],
+  options: VariantQueryOptions,
+): Promise<UnrankedResult[]> {
+  const rows = await services.facts.rowsOf(
+    type,
+    hits.map((hit) => hit.nodeIndex),
+  );
+  return hits.map((hit) => {
+    const node = services.graph.node(hit.nodeIndex);
+    const row = rows.get(hit.nodeIndex);
+    const id = node?.id ?? row?.nodeId ?? String(hit.nodeIndex);
+    const name = node?.name ?? row?.name ?? id;
+    return {
+      score: hit.score,
+      type,
+      id,
+      name,
+      nodeIndex: hit.nodeIndex,
+      known: hit.known,
+      relation: hit.relation,
+      knownRelations: hit.known ? [hit.relation] : [],
+      source: hit.predicted ? 'variant-model' : 'kg',
+      scores: { ...NO_SCORES },
+      explanation: explain(head, { nodeIndex: hit.nodeIndex, id, name, type }, hit),
+      association: hit.association,
+      payloadKind: row?.payloadKind ?? null,
+      payloadPreview: preview(row?.payload ?? null, options.previewCharacters),
+    };
+  });
+}
+
+/** A KG fact's edge with its GWAS statistics, else the learned model's score. */
+function explain(
+  head: VariantHead,
+  tail: { nodeIndex: number; id: string; name: string; type: string },
+  hit: Hit,
+): Explanation {
+  if (hit.known && head.entity) {
+    const gwas = hit.association ? ` (${describeAssociation(hit.association)})` : '';
+    return {
+      kind: 'kg',
+      text: `KG edge: ${head.entity.name} —${hit.relation}→ ${tail.name}${gwas}`,
+      relation: hit.relation,
+      path: [
+        { nodeIndex: head.entity.nodeIndex, id: head.entity.id, name: head.entity.name, type: head.entity.type },
+        tail,
+      ],
+    };
+  }
+  const other = head.type === VARIANT_TYPE ? tail.type : head.type;
+  return {
+    kind: 'variant-model',
+    text: `learned variant model score ${hit.score === null ? 'n/a' : hit.score.toFixed(3)} (cosine in the model's shared variant–${other} space)`,
+  };
+}
+
+/** `GWAS p = 1e-10, OR/β 1.2, PubMed 20000004`, with whatever the KG has. */
+function describeAssociation(association: AssociationFacts): string {
+  const parts = [
+    association.pvalue === undefined ? undefined : `GWAS p = ${association.pvalue}`,
+    association.orBeta === undefined ? undefined : `OR/β ${association.orBeta}`,
+    association.pubmedId === undefined ? undefined : `PubMed ${association.pubmedId}`,
+  ].filter((part) => part !== undefined);
+  return parts.length === 0 ? 'GWAS association' : parts.join(', ');
+}
+
+function withPvalue(association: GwasAssociation): AssociationFacts {
+  return {
+    ...association,
+    pvalue: association.pvalueMlog === undefined ? undefined : Number((10 ** -association.pvalueMlog).toPrecision(3)),
+  };
+}
+
+function respond(
+  request: RetrievalRequest,
+  head: VariantHead,
+  targetTypes: string[],
+  knownTotal: number,
+  results: RetrievalResponse['results'],
+): RetrievalResponse {
+  return {
+    query: {
+      kind: head.kind,
+      headType: head.type,
+      entity: head.entity,
+      variant: head.variant,
+      targetTypes,
+      relations: targetTypes.map((tailType) => ({
+        headType: head.type,
+        relation: RELATION_OF[tailType === VARIANT_TYPE ? head.type : tailType] ?? 'associated with',
+        tailType,
+        kgRelations: [],
+      })),
+      k: request.k,
+      maxKnown: request.maxKnown,
+      includeKnown: request.includeKnown,
+      includePredicted: request.includePredicted,
+      predictions: request.includePredicted
+        ? { available: true, model: 'variant-learned' }
+        : { available: false, reason: 'not requested' },
+      knownTotal,
+      method: 'variant-model',
+    },
+    results,
+  };
+}
