@@ -76,7 +76,7 @@ export function priorFromDegrees(degrees: ArrayLike<number>): Float32Array {
 }
 
 const BRIDGE_GRID = [0, 0.01, 0.03, 0.1, 0.3, 1, 3];
-const PRIOR_GRID = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const PRIOR_GRID = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
 /** Every weight triple tried by {@link fitFusion}; the pure baselines are among them. */
 export function fusionGrid(withBridge: boolean): FusionWeights[] {
