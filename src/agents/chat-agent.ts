@@ -31,6 +31,8 @@ export interface ChatOptions {
 
 export interface ChatInput {
   messages: ChatMessage[];
+  /** Options of a multiple-choice question, when the client lists them apart from the text. */
+  choices?: string[] | undefined;
   attachments?: ChatAttachments;
   options?: ChatOptions;
   /** Aborted when the client disconnects or the request times out; stop upstream work. */
@@ -75,6 +77,25 @@ export interface ChatAnswer {
   finishReason?: 'stop' | 'length';
   /** How the answer cites the evidence; set by agents that check citations. */
   citationCheck?: CitationCheck;
+  /** The decision in structured form (choice, verdict or items), for clients that score answers. */
+  result?: QaResult | undefined;
+}
+
+/**
+ * The structured answer: which form the question had and what was decided. `choice` is one of the
+ * options as written, `verdict` the truth of a statement, `items` the answers of a list question;
+ * none is set when the question could not be decided (`undetermined` says why). `confidence` is
+ * 0 for free-form answers, which decide nothing.
+ */
+export interface QaResult {
+  form: 'multiple-choice' | 'true-false' | 'list' | 'identifier' | 'free-form';
+  choice?: string;
+  verdict?: boolean;
+  items?: string[];
+  confidence: number;
+  /** Evidence ids behind the decision. */
+  evidence: string[];
+  undetermined?: string;
 }
 
 /** Citations found in an answer, checked against the evidence ids it was given. */

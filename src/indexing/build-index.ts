@@ -3,26 +3,25 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadRDKit } from '../chem/rdkit.js';
-import {
-  createEncoders,
-  textCorpusNodeTypes,
-  type EncoderSet,
-} from '../encoders/create-encoder.js';
+import { createEncoders, textCorpusNodeTypes, type EncoderSet } from '../encoders/create-encoder.js';
 import { resolveEncoderConfig, type EncoderConfigInput } from '../encoders/encoder-config.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { writeGraph, type KgGraph } from '../kg/graph.js';
+import { KgFacts, writeKgFacts } from '../kg/kg-facts.js';
 import { ingestKg, type IngestResult } from '../kg/ingest.js';
 import type { OnRowError } from '../kg/csv-reader.js';
 import type { NodePayloads } from '../kg/payloads.js';
 import { createLanceStoreWriter, type LanceStoreWriterOptions } from '../store/lancedb-store.js';
 import type { NodeRow } from '../store/vector-store.js';
-import { buildDirectoryAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createProgress, noopProgress, type Progress } from '../util/progress.js';
+import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
+import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
 import {
   INDEX_FORMAT_VERSION,
   indexLayout,
+  readManifest,
   writeManifest,
   type Coverage,
   type EncoderRef,
@@ -46,12 +45,19 @@ export interface BuildIndexOptions {
   progress?: boolean;
   store?: LanceStoreWriterOptions;
   signal?: AbortSignal;
+  /**
+   * Write the files straight into `outDirectory` (absent or empty) instead of publishing a linked
+   * version beside it: for callers that build inside a staging directory of their own.
+   */
+  inPlace?: boolean | undefined;
 }
 
 export interface BuildIndexResult {
   manifest: IndexManifest;
   ingest: IngestResult['report'];
   encodeFailures: { type: string; nodeId: string; message: string }[];
+  /** What became of the replaced index's trained bridge; absent when it had none. */
+  bridge?: BridgeCarryOver | undefined;
   durationMs: { ingest: number; encoders: number; tables: number; total: number };
 }
 
@@ -69,12 +75,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   const batchSize = options.batchSize ?? 256;
   const started = performance.now();
 
+  // Before any work: refuse an --out that is not ours, and clear what killed builds left there.
+  await removeStaleBuilds(options.outDirectory, logger);
+  const output = await inspectOutput(options.outDirectory);
+
   logger.info('reading KG', { directory: options.kgDirectory });
   const ingested = await ingestKg(options.kgDirectory, {
     onError: options.onError ?? 'fail',
     includeNonCommercial: options.includeNonCommercial ?? false,
     logger,
-    ...(showProgress ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) } : {}),
+    ...(showProgress
+      ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) }
+      : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const ingestDone = performance.now();
@@ -101,8 +113,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       options.kgDirectory,
       report.files.filter((f) => f.status === 'read').map((f) => f.file),
     );
-    const manifest = await buildDirectoryAtomic(resolve(options.outDirectory), async (staging) => {
+    let bridge: BridgeCarryOver | undefined;
+    const publish = options.inPlace ? buildInPlace : publishIndexVersion;
+    const manifest = await publish(options.outDirectory, output, async (staging) => {
       await writeGraph(staging, graph);
+      await writeKgFacts(
+        join(staging, indexLayout.graph),
+        new KgFacts(ingested.edgeAttributes, ingested.isALinks),
+      );
       await encoderSet.save(join(staging, indexLayout.encoders));
       const writer = await createLanceStoreWriter(join(staging, indexLayout.lance), {
         logger,
@@ -119,7 +137,18 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
             ? createProgress({ label: `encode ${type}`, total: nodeIndices.length, unit: 'nodes' })
             : noopProgress;
           const counts = { withPayload: 0, encoded: 0, failed: 0 };
-          const batches = encodeBatches(graph, payloads, type, nodeIndices, entry?.encoder, batchSize, counts, encodeFailures, progress, options.signal);
+          const batches = encodeBatches(
+            graph,
+            payloads,
+            type,
+            nodeIndices,
+            entry?.encoder,
+            batchSize,
+            counts,
+            encodeFailures,
+            progress,
+            options.signal,
+          );
           await writer.writeNodeTable(type, batches, { dimension: entry?.encoder.dimension ?? 0 });
           progress.done(`${counts.encoded}/${nodeIndices.length} encoded, ${counts.failed} failed`);
           coverage[type] = { total: nodeIndices.length, ...counts, payloadKind: payloadKindOf(type) };
@@ -144,7 +173,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
         createdAt: new Date().toISOString(),
         source: {
           directory: options.kgDirectory,
-          files: report.files.filter((f) => f.status === 'read').map((f) => ({ name: f.file, bytes: f.bytesRead })),
+          files: report.files
+            .filter((f) => f.status === 'read')
+            .map((f) => ({ name: f.file, bytes: f.bytesRead })),
           includeNonCommercial: report.includeNonCommercial,
         },
         dataHash,
@@ -164,13 +195,16 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
         ingest: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
       };
       await writeManifest(staging, manifest);
-      return manifest;
+      if (output.kind !== 'index') return manifest;
+      bridge = await carryBridgeOver(output.directory, staging, { logger, progress: showProgress });
+      return bridge?.kept ? readManifest(staging) : manifest;
     });
     const finished = performance.now();
     return {
       manifest,
       ingest: report,
       encodeFailures,
+      bridge,
       durationMs: {
         ingest: ingestDone - started,
         encoders: encodersDone - ingestDone,
@@ -227,7 +261,11 @@ async function* encodeBatches(
         } else {
           counts.failed++;
           if (failures.length < MAX_FAILURES_KEPT)
-            failures.push({ type, nodeId: item.row.nodeId, message: `${outcome.error.code}: ${outcome.error.message}` });
+            failures.push({
+              type,
+              nodeId: item.row.nodeId,
+              message: `${outcome.error.code}: ${outcome.error.message}`,
+            });
         }
       });
     }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { readGraph, type KgGraph } from '../kg/graph.js';
+import { readKgFacts, type KgFacts } from '../kg/kg-facts.js';
 import { Registry } from '../kg/registry.js';
+import { withInMemorySearch } from '../store/in-memory-search.js';
 import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
 import type { VectorStore } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
@@ -12,6 +14,8 @@ export interface IndexHandle {
   manifest: IndexManifest;
   registry: Registry;
   graph: KgGraph;
+  /** GWAS statistics and ontology is_a directions (empty for indexes built before they were kept). */
+  facts: KgFacts;
   store: VectorStore;
   close(): Promise<void>;
 }
@@ -22,13 +26,27 @@ export async function openIndex(
 ): Promise<IndexHandle> {
   const logger = options.logger ?? noopLogger;
   const manifest = await readManifest(directory);
-  const graph = await readGraph(directory);
-  const store = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  const [graph, facts] = await Promise.all([
+    readGraph(directory),
+    readKgFacts(join(directory, indexLayout.graph)),
+  ]);
+  const lance = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  // Searches run from memory: a LanceDB scan per query re-reads every vector from disk.
+  const store = withInMemorySearch(lance, {
+    logger,
+    describe: (nodeIndex) => {
+      const position = graph.nodes.positionOf(nodeIndex);
+      return position < 0
+        ? undefined
+        : { nodeId: graph.nodes.ids[position]!, name: graph.nodes.names[position]! };
+    },
+  });
   return {
     directory,
     manifest,
     registry: Registry.fromJSON(manifest.registry),
     graph,
+    facts,
     store,
     close: () => store.close(),
   };

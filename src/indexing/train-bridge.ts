@@ -124,11 +124,19 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
 }
 
 function runTrainer(options: TrainBridgeOptions, args: readonly string[]): Promise<void> {
+  return runTrainerModule(options, 'biobridge_train.train', args);
+}
+
+/** What running a module of the Python trainer package needs (a subset of the train options). */
+export type TrainerProcessOptions = Pick<TrainBridgeOptions, 'python' | 'signal' | 'env' | 'onTrainerOutput'>;
+
+/** Runs `python -m <module> ...args` from the trainer package, relaying its output; rejects with its last lines. */
+export function runTrainerModule(options: TrainerProcessOptions, module: string, args: readonly string[]): Promise<void> {
   if (!existsSync(join(TRAINER_DIRECTORY, 'biobridge_train')))
     throw new AppError({ code: 'INVALID_CONFIG', message: `the Python trainer is missing at ${TRAINER_DIRECTORY}` });
   const write = options.onTrainerOutput ?? ((chunk: string) => process.stderr.write(chunk));
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(options.python, ['-m', 'biobridge_train.train', ...args], {
+    const child = spawn(options.python, ['-m', module, ...args], {
       cwd: TRAINER_DIRECTORY,
       env: { ...options.env, PYTHONPATH: TRAINER_DIRECTORY, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,7 +165,7 @@ function runTrainer(options: TrainBridgeOptions, args: readonly string[]): Promi
         reject(
           new AppError({
             code: 'INTERNAL',
-            message: `the trainer exited with ${signal ?? `code ${code}`}; last output:\n${tail.trim().split('\n').slice(-8).join('\n')}`,
+            message: `${module} exited with ${signal ?? `code ${code}`}; last output:\n${tail.trim().split('\n').slice(-8).join('\n')}`,
           }),
         );
     });

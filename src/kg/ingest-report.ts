@@ -74,6 +74,8 @@ export interface IngestReport {
   unknownRelations: { name: string; id: number; edges: number }[];
   payloadCoverage: Record<string, PayloadCoverage>;
   edgeAttributes: number;
+  /** Directed is_a links read from `ontology_is_a.csv`. */
+  isALinks: number;
   durationMs: { nodes: number; edges: number; payloads: number; total: number };
 }
 

@@ -9,6 +9,7 @@ import { KgGraph } from './graph.js';
 import type { EdgeKindCount, IngestFileReport, IngestReport, PayloadCoverage } from './ingest-report.js';
 import { KG_FILES, locateCsvFile, type KgFileRole, type LocatedFile } from './kg-files.js';
 import { NodeTableBuilder, type NodeTable } from './node-table.js';
+import type { IsALink } from './kg-facts.js';
 import { NodePayloads, type EdgeAttribute } from './payloads.js';
 import { Registry } from './registry.js';
 import { describeValue, type KgEdgeRow } from './schemas.js';
@@ -35,6 +36,8 @@ export interface IngestResult {
   graph: KgGraph;
   payloads: NodePayloads;
   edgeAttributes: EdgeAttribute[];
+  /** Directed is_a links from `ontology_is_a.csv` (empty when the file is absent). */
+  isALinks: IsALink[];
   report: IngestReport;
 }
 
@@ -92,6 +95,7 @@ class Ingestion {
   private readonly kindIds = new Map<string, number>();
   private readonly payloads = new NodePayloads();
   private readonly edgeAttributes: EdgeAttribute[] = [];
+  private readonly isALinks: IsALink[] = [];
   private readonly files: IngestFileReport[] = [];
   private readonly coverage = new Map<number, PayloadCoverage>();
   private nodesLabel = 'nodes.csv';
@@ -157,7 +161,13 @@ class Ingestion {
     this.progress.done(
       `${graph.nodeCount} nodes, ${graph.edgeCount} edges, ${report.malformedRows} malformed rows`,
     );
-    return { graph, payloads: this.payloads, edgeAttributes: this.edgeAttributes, report };
+    return {
+      graph,
+      payloads: this.payloads,
+      edgeAttributes: this.edgeAttributes,
+      isALinks: this.isALinks,
+      report,
+    };
   }
 
   private async read<Role extends KgFileRole>(
@@ -584,6 +594,28 @@ class Ingestion {
       });
       stored(report);
     } else this.noteAbsent('edgeAttributes');
+
+    if (this.located.ontologyIsA) await this.readIsALinks(nodes);
+    else this.noteAbsent('ontologyIsA');
+  }
+
+  /** `ontology_is_a.csv`: both ends must exist and share a node type (is_a never crosses ontologies). */
+  private async readIsALinks(nodes: NodeTable): Promise<void> {
+    await this.read('ontologyIsA', (record, line, reject) => {
+      const child = nodes.positionOf(record.child_index);
+      const parent = nodes.positionOf(record.parent_index);
+      if (child < 0)
+        return reject(line, 'child_index', `node ${record.child_index} is not in ${this.nodesLabel}`);
+      if (parent < 0)
+        return reject(line, 'parent_index', `node ${record.parent_index} is not in ${this.nodesLabel}`);
+      if (nodes.types[child] !== nodes.types[parent])
+        return reject(
+          line,
+          undefined,
+          `is_a joins nodes of different types (${record.child_index} → ${record.parent_index})`,
+        );
+      this.isALinks.push({ child: record.child_index, parent: record.parent_index });
+    });
   }
 
   private buildReport(
@@ -644,6 +676,7 @@ class Ingestion {
         .filter((relation) => !this.knownRelations.has(relation.name)),
       payloadCoverage,
       edgeAttributes: this.edgeAttributes.length,
+      isALinks: this.isALinks.length,
       durationMs,
     };
   }

@@ -6,6 +6,7 @@ import {
   edgeAttributeRowSchema,
   kgEdgeRowSchema,
   nodeRowSchema,
+  ontologyIsARowSchema,
   proteinSequenceRowSchema,
   textFeatureRowSchema,
   variantFeatureRowSchema,
@@ -22,6 +23,7 @@ export const KG_FILES = {
   drugText: { baseName: 'drug_text', schema: drugTextRowSchema },
   variantFeatures: { baseName: 'variant_features', schema: variantFeatureRowSchema },
   edgeAttributes: { baseName: 'edge_attributes', schema: edgeAttributeRowSchema },
+  ontologyIsA: { baseName: 'ontology_is_a', schema: ontologyIsARowSchema },
 } as const;
 export type KgFileRole = keyof typeof KG_FILES;
 

@@ -232,6 +232,13 @@ export const edgeAttributeRowSchema = z.object({
 });
 export type EdgeAttributeRow = z.output<typeof edgeAttributeRowSchema>;
 
+/** `ontology_is_a.csv`: the direction of each parent-child edge, which `kg.csv` lists both ways. */
+export const ontologyIsARowSchema = z.object({
+  child_index: nodeIndex(),
+  parent_index: nodeIndex(),
+});
+export type OntologyIsARow = z.output<typeof ontologyIsARowSchema>;
+
 /** Column names of a row schema, in file order. */
 export function columnsOf(schema: z.ZodObject): string[] {
   return Object.keys(schema.shape);

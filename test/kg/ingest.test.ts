@@ -67,7 +67,9 @@ describe('ingestKg on a well-formed KG', () => {
       ['drug_text.csv.gz', 'read', 2],
       ['variant_features.csv.gz', 'read', 1],
       ['edge_attributes.csv.gz', 'read', 1],
+      ['ontology_is_a.csv.gz', 'read', 1],
     ]);
+    expect(report.isALinks).toBe(1);
     expect(report.files[2]?.note).toContain('CC BY-NC-SA');
     expect(report.payloadCoverage['gene/protein']).toMatchObject({ nodes: 2, sequence: 2 });
     expect(report.payloadCoverage.drug).toMatchObject({ nodes: 2, smiles: 1, description: 2 });
@@ -139,7 +141,7 @@ describe('ingestKg on a well-formed KG', () => {
         pubmedId: '17554300',
       },
     ]);
-    expect(logger.lines.filter((line) => line.message === 'kg file read')).toHaveLength(8);
+    expect(logger.lines.filter((line) => line.message === 'kg file read')).toHaveLength(9);
     expect(summarizeIngestReport(report)).toContain('edges: 14 kept of 14 rows, 0 duplicates removed');
   });
 

@@ -74,6 +74,7 @@ export const TINY_FILES: Record<string, string> = {
   edge_attributes: csv('x_index,y_index,relation,pvalue_mlog,or_beta,pubmed_id', [
     '40,30,variant_disease,6.522879,1.54,17554300',
   ]),
+  ontology_is_a: csv('child_index,parent_index', ['0,1']),
 };
 
 /**

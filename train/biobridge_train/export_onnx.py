@@ -152,7 +152,9 @@ def pad_rows(vectors: torch.Tensor, width: int) -> torch.Tensor:
 
 
 @torch.no_grad()
-def verify_graphs(model: BindingModel, transform: TransformGraph, project: ProjectGraph, rows: int = 7, seed: int = 0) -> float:
+def verify_graphs(
+    model: BindingModel, transform: TransformGraph, project: ProjectGraph, rows: int = 7, seed: int = 0
+) -> float:
     """Max abs difference between the export modules and the model, over every projected type
     (as head, and as tail of a transform); the official ``forward`` path is the reference."""
     generator = torch.Generator().manual_seed(seed)
@@ -200,14 +202,7 @@ def write_bridge(
     if not 14 <= opset <= 17:
         raise ValueError(f"opset {opset} is outside the supported 14..17")
     model = model.float().cpu().eval()
-    if len(registry.node_types) != model.config.n_node or len(registry.relations) != model.config.n_relation:
-        raise ValueError(
-            f"registry has {len(registry.node_types)} node types and {len(registry.relations)} relations, "
-            f"the model {model.config.n_node} and {model.config.n_relation}"
-        )
-    for entry in node_types:
-        if model.config.proj_dim.get(entry["id"]) != entry["dim"]:
-            raise ValueError(f'node type {entry["name"]}: dim {entry["dim"]} does not match the model')
+    _check_model_matches(model, registry, node_types)
     transform = TransformGraph(model).eval()
     project = ProjectGraph(model).eval()
     difference = verify_graphs(model, transform, project)
@@ -220,62 +215,103 @@ def write_bridge(
     with build_directory_atomic(target) as staging:
         transform_path = staging / "transform.onnx"
         project_path = staging / "project.onnx"
-        _export(transform, (example, example_ids, torch.tensor(0), example_ids), transform_path, TRANSFORM_INPUTS, TRANSFORM_OUTPUT, opset)
+        _export(
+            transform,
+            (example, example_ids, torch.tensor(0), example_ids),
+            transform_path,
+            TRANSFORM_INPUTS,
+            TRANSFORM_OUTPUT,
+            opset,
+        )
         _export(project, (example, example_ids), project_path, PROJECT_INPUTS, PROJECT_OUTPUT, opset)
         _check_onnx(transform_path, TRANSFORM_INPUTS, TRANSFORM_OUTPUT)
         _check_onnx(project_path, PROJECT_INPUTS, PROJECT_OUTPUT)
-        config = model.config
-        metadata = {
-            "format": BRIDGE_FORMAT,
-            "formatVersion": BRIDGE_FORMAT_VERSION,
-            "createdAt": created_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "source": source,
-            "registry": registry.to_json(),
-            "hiddenDim": config.hidden_dim,
-            "inputDim": width,
-            "nodeTypes": [
-                {
-                    "name": entry["name"],
-                    "id": entry["id"],
-                    "dim": entry["dim"],
-                    "encoderConfigHash": entry.get("encoderConfigHash"),
-                }
-                for entry in sorted(node_types, key=lambda item: item["id"])
-            ],
-            "edgeKinds": edge_kinds,
-            "model": {
-                "hiddenDim": config.hidden_dim,
-                "layers": config.n_layer,
-                "heads": config.n_head,
-                "ffnDim": config.ffn_dim,
-                "dropout": config.dropout,
-                "layerNormEps": config.layer_norm_eps,
-                "parameters": int(sum(parameter.numel() for parameter in model.parameters())),
-            },
-            "training": training,
-            "dataHash": data_hash,
-            "metrics": metrics,
-            "onnx": {
-                "opset": opset,
-                "torch": torch.__version__,
-                "transform": {
-                    "file": "transform.onnx",
-                    "sha256": _sha256(transform_path),
-                    "inputs": TRANSFORM_INPUTS,
-                    "output": TRANSFORM_OUTPUT,
-                },
-                "project": {
-                    "file": "project.onnx",
-                    "sha256": _sha256(project_path),
-                    "inputs": PROJECT_INPUTS,
-                    "output": PROJECT_OUTPUT,
-                },
-            },
-            "verification": {"maxAbsDiffTorch": difference},
-        }
+        metadata = _bridge_metadata(
+            model, registry, node_types, source, training, metrics, data_hash, edge_kinds, opset, created_at,
+            width, difference, transform_path, project_path,
+        )  # fmt: skip
         (staging / "bridge.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {target} (export modules match the model to {difference:.2e})", file=log)
     return Path(target)
+
+
+def _check_model_matches(model: BindingModel, registry: Registry, node_types: Sequence[Dict[str, Any]]) -> None:
+    if len(registry.node_types) != model.config.n_node or len(registry.relations) != model.config.n_relation:
+        raise ValueError(
+            f"registry has {len(registry.node_types)} node types and {len(registry.relations)} relations, "
+            f"the model {model.config.n_node} and {model.config.n_relation}"
+        )
+    for entry in node_types:
+        if model.config.proj_dim.get(entry["id"]) != entry["dim"]:
+            raise ValueError(f'node type {entry["name"]}: dim {entry["dim"]} does not match the model')
+
+
+def _bridge_metadata(
+    model: BindingModel,
+    registry: Registry,
+    node_types: Sequence[Dict[str, Any]],
+    source: str,
+    training: Optional[Dict[str, Any]],
+    metrics: Optional[Dict[str, Any]],
+    data_hash: Optional[str],
+    edge_kinds: Optional[List[Dict[str, Any]]],
+    opset: int,
+    created_at: Optional[str],
+    width: int,
+    difference: float,
+    transform_path: Path,
+    project_path: Path,
+) -> Dict[str, Any]:
+    """bridge.json (FORMAT.md § 3)."""
+    config = model.config
+    return {
+        "format": BRIDGE_FORMAT,
+        "formatVersion": BRIDGE_FORMAT_VERSION,
+        "createdAt": created_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source": source,
+        "registry": registry.to_json(),
+        "hiddenDim": config.hidden_dim,
+        "inputDim": width,
+        "nodeTypes": [
+            {
+                "name": entry["name"],
+                "id": entry["id"],
+                "dim": entry["dim"],
+                "encoderConfigHash": entry.get("encoderConfigHash"),
+            }
+            for entry in sorted(node_types, key=lambda item: item["id"])
+        ],
+        "edgeKinds": edge_kinds,
+        "model": {
+            "hiddenDim": config.hidden_dim,
+            "layers": config.n_layer,
+            "heads": config.n_head,
+            "ffnDim": config.ffn_dim,
+            "dropout": config.dropout,
+            "layerNormEps": config.layer_norm_eps,
+            "parameters": int(sum(parameter.numel() for parameter in model.parameters())),
+        },
+        "training": training,
+        "dataHash": data_hash,
+        "metrics": metrics,
+        "onnx": {
+            "opset": opset,
+            "torch": torch.__version__,
+            "transform": {
+                "file": "transform.onnx",
+                "sha256": _sha256(transform_path),
+                "inputs": TRANSFORM_INPUTS,
+                "output": TRANSFORM_OUTPUT,
+            },
+            "project": {
+                "file": "project.onnx",
+                "sha256": _sha256(project_path),
+                "inputs": PROJECT_INPUTS,
+                "output": PROJECT_OUTPUT,
+            },
+        },
+        "verification": {"maxAbsDiffTorch": difference},
+    }
 
 
 def export_bridge(

@@ -19,10 +19,16 @@ import {
 } from '../../retrieval/evidence.js';
 import type { RetrievalRequestInput } from '../../retrieval/retrieval-request.js';
 import type { Retriever } from '../../retrieval/retriever.js';
+import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { noopLogger, type Logger } from '../../util/logger.js';
 import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
+import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
+import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
+import { parseQuestion } from './question-form.js';
+import { reviewDecision } from './llm-decision.js';
+import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
 import { classifyQuestion, retrievalTargets, type RetrievalTarget } from './question-intent.js';
@@ -49,15 +55,24 @@ export const qaAgentOptionsSchema = z.object({
   definitionCharacters: z.number().int().min(0).max(2_000).default(240),
   /** Prompt template version; default the highest. */
   promptVersion: z.number().int().positive().optional(),
+  /**
+   * True/false statements the KG does not state: `closed-world` judges them false (with a lower
+   * confidence), `undetermined` answers "cannot determine". See the README's QA section for the cost.
+   */
+  unsupportedStatements: z.enum(['closed-world', 'undetermined']).default('closed-world'),
 });
 export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
 
 export interface QaAgentDependencies {
   retriever: Retriever;
   lookup: NameLookup;
+  /** Finds the question's entities; without it the lookup's n-gram matches do. */
+  linker?: EntityLinker | undefined;
   prompts: PromptLibrary;
   /** Absent or unconfigured: every answer is evidence-only. */
   llm?: LlmClient | undefined;
+  /** GWAS statistics and is_a directions of the index; without them ontology reasoning is undirected. */
+  facts?: KgFacts | undefined;
   logger?: Logger;
 }
 
@@ -151,7 +166,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   const prepare = async (input: ChatInput): Promise<Prepared> => {
     const linked = linkEntities(
       input.messages,
-      dependencies.lookup,
+      dependencies.linker ?? dependencies.lookup,
       retriever.entities,
       settings.maxEntities,
     );
@@ -224,8 +239,72 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     };
   }
 
+  const facts = dependencies.facts ?? KgFacts.empty();
+  // Neighbour lists are built on first use (about half a second on the shared KG): build them now,
+  // not inside the first question's latency.
+  if (retriever.graph.nodeCount > 0) retriever.graph.degree(retriever.graph.nodes.indices[0]!);
+  const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
+
+  /**
+   * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
+   * reasoner), answer first; undefined for free-form questions, which retrieval answers. With an
+   * LLM, the computed answer and its evidence go to the LLM, whose validated JSON answer replaces
+   * it; an invalid or failed LLM answer leaves the computed one, and the reason says so.
+   */
+  async function decided(input: ChatInput): Promise<ChatEvent[] | undefined> {
+    if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
+    const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+    const parsed = parseQuestion(question, input.choices);
+    // With an LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
+    if (parsed.form === 'list' && dependencies.llm) return undefined;
+    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
+    if (!decision) return undefined;
+    const evidence = decisionEvidence(retriever.graph, decision);
+    let reason = NO_LLM_REASON;
+    let mode: ChatAnswer['mode'] = 'evidence-only';
+    let usage = zeroUsage;
+    let explanation = '';
+    const reviewable = decision.form === 'multiple-choice' || decision.verdict !== undefined;
+    if (dependencies.llm && decision.undetermined === undefined && reviewable) {
+      const review = await reviewDecision(dependencies.llm, {
+        question: parsed,
+        decision,
+        evidence,
+        maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+        temperature: input.options?.temperature ?? settings.temperature,
+        signal: input.signal,
+      });
+      usage = review.usage;
+      if (review.ok) {
+        decision = review.decision;
+        explanation = review.explanation;
+        mode = 'llm';
+      } else {
+        reason = review.unconfigured ? NO_LLM_REASON : `${review.reason}; answered from knowledge-graph evidence only`;
+        if (!review.unconfigured) logger.warn('LLM decision rejected', { reason: review.reason });
+      }
+    }
+    const text = decisionText(mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision, evidence);
+    return [
+      { type: 'evidence-available', evidence },
+      { type: 'answer-delta', text },
+      {
+        type: 'answer-end',
+        answer: {
+          ...finalAnswer(text, evidence, mode, usage, mode === 'llm' ? undefined : reason),
+          result: decisionResult(decision, evidence),
+        },
+      },
+    ];
+  }
+
   async function* answer(input: ChatInput): AsyncGenerator<ChatEvent> {
     const signal = input.signal;
+    const decision = await decided(input);
+    if (decision) {
+      yield* decision;
+      return;
+    }
     let prepared: Prepared;
     try {
       prepared = await prepare(input);
@@ -339,7 +418,19 @@ function finalAnswer(
     ...(reason === undefined ? {} : { reason }),
     usage,
     citationCheck,
+    result: { form: 'free-form', confidence: 0, evidence: citationCheck.valid },
   };
+}
+
+/** The LLM's decision in the answer's first sentence, then its explanation. */
+function llmHeadline(decision: QaDecision, explanation: string): string {
+  const lead =
+    decision.choice !== undefined
+      ? `Answer: ${decision.choice}.`
+      : decision.verdict !== undefined
+        ? `${decision.verdict ? 'True' : 'False'}.`
+        : decision.headline;
+  return explanation === '' ? lead : `${lead} ${explanation}`;
 }
 
 function toPromptEvidence(item: Evidence): PromptEvidence {

@@ -32,8 +32,13 @@ function compilePublicPaths(paths: readonly string[]): (path: string) => boolean
 export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv> {
   const isPublic = compilePublicPaths(options.publicPaths ?? []);
   return async function bearerAuth(c, next) {
-    if (isPublic(c.req.path)) return next();
     const header = c.req.header('authorization');
+    if (isPublic(c.req.path)) {
+      // Public paths answer everyone; a valid token there unlocks detail (e.g. /health's).
+      const given = header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
+      c.set('authenticated', given !== undefined && tokensEqual(given, options.token));
+      return next();
+    }
     if (header === undefined) {
       throw new AppError({
         code: 'UNAUTHORIZED',
@@ -44,6 +49,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler<AppEnv
     if (!match || !tokensEqual(match[1] as string, options.token)) {
       throw new AppError({ code: 'UNAUTHORIZED', message: 'invalid bearer token' });
     }
+    c.set('authenticated', true);
     await next();
   };
 }

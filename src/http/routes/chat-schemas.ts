@@ -36,6 +36,19 @@ export const citationCheckSchema = z
   })
   .describe('Citation check of the answer');
 
+/** The structured decision next to the answer text (see `QaResult` in src/agents/chat-agent.ts). */
+export const qaResultSchema = z
+  .object({
+    form: z.enum(['multiple-choice', 'true-false', 'list', 'identifier', 'free-form']),
+    choice: z.string().optional().describe('Multiple choice: the option picked, as written'),
+    verdict: z.boolean().optional().describe('True/false and identifier statements: whether the statement holds'),
+    items: z.array(z.string()).optional().describe('List questions: the answers, best supported first'),
+    confidence: z.number().min(0).max(1).describe('0 for free-form answers, which decide nothing'),
+    evidence: z.array(z.string()).describe('Evidence ids behind the decision'),
+    undetermined: z.string().optional().describe('What could not be determined, when nothing was decided'),
+  })
+  .describe('The decision in structured form');
+
 export const usageSchema = z.object({ promptTokens: z.number().int(), completionTokens: z.number().int() });
 
 export const answerModeSchema = z

@@ -16,8 +16,15 @@ import {
   citationCheckSchema,
   evidenceItemSchema,
   lastMessageIsFromUser,
+  qaResultSchema,
   usageSchema,
 } from './chat-schemas.js';
+
+const choicesSchema = z
+  .array(z.string().trim().min(1).max(500))
+  .min(2)
+  .max(26)
+  .describe('Options of a multiple-choice question; the answer picks one of them as written');
 
 export const chatRequestSchema = z.strictObject({
   messages: z
@@ -33,12 +40,19 @@ export const chatRequestSchema = z.strictObject({
     .describe('The conversation; the last message is the question'),
   attachments: attachmentsSchema.optional(),
   options: z
-    .strictObject({
-      maxTokens: z.number().int().min(1).max(8_192).optional().describe('Cap on generated tokens'),
-      temperature: z.number().min(0).max(2).optional(),
-      topK: z.number().int().min(1).max(100).optional().describe('How many evidence items to retrieve'),
-    })
-    .optional(),
+    .union([
+      choicesSchema,
+      z.strictObject({
+        maxTokens: z.number().int().min(1).max(8_192).optional().describe('Cap on generated tokens'),
+        temperature: z.number().min(0).max(2).optional(),
+        topK: z.number().int().min(1).max(100).optional().describe('How many evidence items to retrieve'),
+        choices: choicesSchema.optional(),
+      }),
+    ])
+    .optional()
+    .describe(
+      'Either the options of a multiple-choice question (an array of strings) or generation settings (an object, whose `choices` may list the options)',
+    ),
   stream: z.boolean().default(false).describe('Stream server-sent events instead of one JSON response'),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -49,6 +63,7 @@ export const chatResponseSchema = z.object({
   mode: answerModeSchema,
   reason: z.string().optional().describe('Why the answer is evidence-only'),
   citationCheck: citationCheckSchema.optional(),
+  result: qaResultSchema.optional(),
   evidence: z.array(evidenceItemSchema),
   usage: usageSchema,
 });
@@ -61,7 +76,9 @@ export const chatRoute = defineRoute({
   description: [
     'Retrieves evidence from the knowledge graph and BioBridge, then answers from it with citations like [E1].',
     'With `stream: true` the response is server-sent events: `evidence-available` ({evidence}), `answer-delta` ({text}),',
-    'then `answer-end` ({answer, citations, mode, reason?, usage}) or `error` ({error: {code, message, requestId}}).',
+    'then `result-available` ({result}) and `answer-end` ({answer, citations, mode, reason?, result?, usage}), or `error` ({error: {code, message, requestId}}).',
+    'Multiple-choice (options in the text or in `options`), true/false, list and identifier questions are decided from knowledge-graph facts:',
+    '`result` holds the form and the choice, verdict or items, with a confidence and the evidence ids; the answer text starts with the decision.',
   ].join(' '),
   tags: ['chat'],
   request: { body: chatRequestSchema },
@@ -83,7 +100,8 @@ export const chatRoute = defineRoute({
 
 export interface ChatRoutesDependencies {
   chatAgent: ChatAgent;
-  inferenceLimiter: ConcurrencyLimiter;
+  /** Admission for chat answers (not an inference slot: the agent's retriever takes those). */
+  chatLimiter: ConcurrencyLimiter;
 }
 
 export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature {
@@ -91,7 +109,7 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
 
   app.post(chatRoute.path, jsonBody(chatRequestSchema), async (c) => {
     const body = c.req.valid('json');
-    const release = await dependencies.inferenceLimiter.acquire(c.var.signal);
+    const release = await dependencies.chatLimiter.acquire(c.var.signal);
 
     if (!body.stream) {
       try {
@@ -121,6 +139,8 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
               await stream.writeSSE({ event: 'answer-delta', data: JSON.stringify({ text: event.text }) });
               break;
             case 'answer-end':
+              if (event.answer.result)
+                await stream.writeSSE({ event: 'result-available', data: JSON.stringify({ result: event.answer.result }) });
               await stream.writeSSE({ event: 'answer-end', data: JSON.stringify(answerBody(event.answer)) });
               return;
             case 'error':
@@ -141,10 +161,14 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
 }
 
 function toChatInput(body: ChatRequest, signal: AbortSignal): ChatInput {
-  const options = body.options ? withoutUndefined(body.options) : undefined;
+  const settings = body.options === undefined || Array.isArray(body.options) ? undefined : body.options;
+  const choices = Array.isArray(body.options) ? body.options : settings?.choices;
+  const { choices: _choices, ...generation } = settings ?? {};
+  const options = settings ? withoutUndefined(generation) : undefined;
   const attachments = body.attachments ? withoutUndefined(body.attachments) : undefined;
   return {
     messages: body.messages,
+    ...(choices ? { choices } : {}),
     ...(attachments ? { attachments } : {}),
     ...(options ? { options } : {}),
     signal,
@@ -158,6 +182,7 @@ function answerBody(answer: ChatAnswer) {
     mode: answer.mode,
     ...(answer.reason === undefined ? {} : { reason: answer.reason }),
     ...(answer.citationCheck === undefined ? {} : { citationCheck: answer.citationCheck }),
+    ...(answer.result === undefined ? {} : { result: answer.result }),
     usage: answer.usage,
   };
 }

@@ -1,0 +1,76 @@
+import type { KgGraph } from '../../kg/graph.js';
+import type { Evidence, EvidenceEntity } from '../../retrieval/evidence.js';
+import type { QaResult } from '../chat-agent.js';
+import type { QaDecision } from './reasoner.js';
+import type { SupportFact } from './relation-support.js';
+
+/** The cited facts of a decision as numbered evidence (E1…), one per fact or path. */
+export function decisionEvidence(graph: KgGraph, decision: QaDecision): Evidence[] {
+  return decision.facts.map((fact, position) => {
+    const subject = entityOf(graph, fact.head);
+    const entity = entityOf(graph, fact.tail);
+    return {
+      id: `E${position + 1}`,
+      subject,
+      entity,
+      relation: fact.relations.join(' → '),
+      score: Number(fact.weight.toFixed(3)),
+      kind: 'kg-fact',
+      source: sourceOf(fact),
+      text: factText(graph, fact),
+    };
+  });
+}
+
+function entityOf(graph: KgGraph, nodeIndex: number): EvidenceEntity {
+  const node = graph.node(nodeIndex);
+  return node ? { type: node.type, id: node.id, name: node.name } : { type: 'unknown', id: String(nodeIndex), name: String(nodeIndex) };
+}
+
+function sourceOf(fact: SupportFact): string {
+  switch (fact.kind) {
+    case 'edge':
+      return fact.pvalueMlog === undefined ? 'KG fact' : 'KG fact (GWAS Catalog)';
+    case 'gwas-path':
+      return 'KG path via a GWAS variant';
+    case 'descendant':
+      return 'KG fact about a more specific term (is_a)';
+    case 'ontology':
+      return 'ontology is_a closure';
+  }
+}
+
+/** `psoriasis —associated with→ HLA-B`, `Crohn's disease —associated with→ rs1 —maps to→ NOD2 (−log10 p 20.5)`. */
+export function factText(graph: KgGraph, fact: SupportFact): string {
+  const name = (node: number) => graph.node(node)?.name ?? String(node);
+  const gwas = fact.pvalueMlog === undefined ? '' : ` (GWAS −log10 p ${fact.pvalueMlog.toFixed(1)})`;
+  switch (fact.kind) {
+    case 'edge':
+    case 'ontology':
+      return `${name(fact.head)} —${fact.relations[0]}→ ${name(fact.tail)}${gwas}`;
+    case 'gwas-path':
+      return `${name(fact.head)} —${fact.relations[0]}→ ${name(fact.via[0]!)} —${fact.relations[1]}→ ${name(fact.tail)}${gwas}`;
+    case 'descendant':
+      return `${name(fact.via[0]!)} (a kind of ${name(fact.head)}) —${fact.relations[0]}→ ${name(fact.tail)}${gwas}`;
+  }
+}
+
+/** The answer text: the decision in one sentence, then the few cited facts, then any caveat. */
+export function decisionText(decision: QaDecision, evidence: readonly Evidence[]): string {
+  const lines = [decision.headline];
+  if (evidence.length > 0) lines.push(`Evidence: ${evidence.map((item) => `${item.text} [${item.id}]`).join('; ')}.`);
+  if (decision.note) lines.push(`(Note: ${decision.note}.)`);
+  return lines.join('\n');
+}
+
+export function decisionResult(decision: QaDecision, evidence: readonly Evidence[]): QaResult {
+  return {
+    form: decision.form,
+    ...(decision.choice === undefined ? {} : { choice: decision.choice }),
+    ...(decision.verdict === undefined ? {} : { verdict: decision.verdict }),
+    ...(decision.items === undefined ? {} : { items: decision.items }),
+    confidence: Number(decision.confidence.toFixed(3)),
+    evidence: evidence.map((item) => item.id),
+    ...(decision.undetermined === undefined ? {} : { undetermined: decision.undetermined }),
+  };
+}

@@ -1,0 +1,130 @@
+import type { LookupCandidate, NameLookup } from '../../store/name-lookup.js';
+import { typedPhrase } from './question-form.js';
+
+/** A phrase of the question resolved to one KG node. */
+export interface LinkedPhrase {
+  phrase: string;
+  nodeIndex: number;
+  type: string;
+  id: string;
+  name: string;
+  /** Lookup score of the match (1 exact … fuzzy below 0.85). */
+  score: number;
+  /** How it matched: the whole phrase, a rewritten variant, fuzzily, or a mention inside it. */
+  matchedBy: 'phrase' | 'variant' | 'fuzzy' | 'mention';
+}
+
+/** Lowest edit similarity for a fuzzy phrase match: typos yes, other names no. */
+const MIN_FUZZY_SIMILARITY = 0.84;
+/** A mention must cover this share of the phrase to stand for it. */
+const MIN_MENTION_COVERAGE = 0.5;
+
+const ROMAN: Readonly<Record<string, string>> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10' };
+const ARABIC = Object.fromEntries(Object.entries(ROMAN).map(([roman, arabic]) => [arabic, roman]));
+
+/**
+ * Rewrites of a phrase that KG names often use instead: "disorder" ↔ "disease", "type 1" ↔ "1" ↔
+ * "I", a dropped possessive, a trailing "gene"/"protein".
+ */
+export function phraseVariants(phrase: string): string[] {
+  const variants = new Set<string>();
+  const add = (value: string) => {
+    const trimmed = value.replace(/\s+/g, ' ').trim();
+    if (trimmed !== '' && trimmed !== phrase) variants.add(trimmed);
+  };
+  add(phrase.replace(/\bdisorders?\b/gi, 'disease'));
+  add(phrase.replace(/\bdiseases?\b/gi, 'disorder'));
+  add(phrase.replace(/\bsyndrome\b/gi, 'disease'));
+  add(phrase.replace(/['’]s\b/g, ''));
+  add(phrase.replace(/\s+(?:gene|protein|variant|snp)$/i, ''));
+  const numbered = /^(.*?)\s+(?:type\s+)?(\d+|[ivx]+)([a-z]?)$/i.exec(phrase);
+  if (numbered) {
+    const [, base, number, suffix] = numbered as unknown as [string, string, string, string];
+    const arabic = ROMAN[number.toLowerCase()] ?? number;
+    const roman = ARABIC[arabic];
+    add(`${base} type ${arabic}${suffix}`);
+    add(`${base} ${arabic}${suffix}`);
+    if (roman) add(`${base} type ${roman}${suffix}`);
+    if (roman) add(`${base} ${roman}${suffix}`);
+    add(`${base}`);
+  }
+  return [...variants];
+}
+
+/**
+ * Links a phrase of a parsed question to one node, preferring `expectedType`: the whole phrase
+ * (exact, case-insensitive, normalised), the phrase without a type word ("Gene SMAD4"), rewritten
+ * variants, a close fuzzy match, then the longest mention inside it that covers most of it.
+ * Undefined when nothing fits: the caller says so instead of guessing.
+ */
+export function linkPhrase(
+  lookup: NameLookup,
+  phrase: string,
+  expectedType?: string | undefined,
+): LinkedPhrase | undefined {
+  return linkCandidates(lookup, phrase, expectedType)[0];
+}
+
+/** Candidates kept per phrase, so that the reasoner can pick the reading that fits the relation. */
+const MAX_CANDIDATES = 4;
+
+/**
+ * Every node the phrase may name, from the first stage of {@link linkPhrase} that matches
+ * anything, the expected type first ("crohn's disease" is a disease and a phenotype).
+ */
+export function linkCandidates(
+  lookup: NameLookup,
+  phrase: string,
+  expectedType?: string | undefined,
+): LinkedPhrase[] {
+  const typed = typedPhrase(phrase);
+  const typeHint = typed.type ?? expectedType;
+  const types = typeHint ? [typeHint] : undefined;
+  const attempts: [string, LinkedPhrase['matchedBy']][] = [
+    [phrase, 'phrase'],
+    [typed.phrase, 'phrase'],
+    ...phraseVariants(typed.phrase).map((variant): [string, LinkedPhrase['matchedBy']] => [variant, 'variant']),
+  ];
+  for (const typeFilter of types ? [types, undefined] : [undefined]) {
+    for (const [text, matchedBy] of attempts) {
+      if (text === '') continue;
+      const found = ordered(lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }), typeHint);
+      if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
+    }
+  }
+  const fuzzy = ordered(
+    lookup.lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY }),
+    typeHint,
+  );
+  if (fuzzy.length > 0) return fuzzy.map((candidate) => toLinked(phrase, candidate, 'fuzzy'));
+  const mentions = lookup
+    .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
+    .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
+    .sort((left, right) => right.text.length - left.text.length);
+  const mention = mentions[0];
+  return mention ? ordered(mention.candidates, typeHint).map((candidate) => toLinked(phrase, candidate, 'mention')) : [];
+}
+
+/** Best score first, the hinted type first among equals; one candidate per node. */
+function ordered(candidates: readonly LookupCandidate[], typeHint: string | undefined): LookupCandidate[] {
+  const seen = new Set<number>();
+  return [...candidates]
+    .sort(
+      (left, right) =>
+        Number(right.type === typeHint) - Number(left.type === typeHint) || right.score - left.score,
+    )
+    .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+    .slice(0, MAX_CANDIDATES);
+}
+
+function toLinked(phrase: string, candidate: LookupCandidate, matchedBy: LinkedPhrase['matchedBy']): LinkedPhrase {
+  return {
+    phrase,
+    nodeIndex: candidate.nodeIndex,
+    type: candidate.type,
+    id: candidate.id,
+    name: candidate.name,
+    score: candidate.score,
+    matchedBy,
+  };
+}

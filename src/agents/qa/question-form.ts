@@ -1,0 +1,320 @@
+import { findRelationPhrase, type RelationFamily } from './relation-phrases.js';
+
+/**
+ * What kind of answer a question wants, read from its wording alone (no KG): the reasoner then
+ * links the phrases and decides. Parsing is a cascade of small recognisers: options (multiple
+ * choice), identifier statements, then the relation phrase that splits the text into a subject
+ * side and an object/answer side.
+ */
+export type QuestionForm = 'multiple-choice' | 'true-false' | 'list' | 'identifier' | 'free-form';
+
+export interface ParsedQuestion {
+  form: QuestionForm;
+  text: string;
+  relation?: RelationFamily | undefined;
+  /** "is not associated with", "does not treat": the statement's verdict is inverted. */
+  negated: boolean;
+  /** Entity phrases the answer must relate to (all of them: an intersection). */
+  subjects: string[];
+  /** Node type the answer or object should have, from "which Gene", "Gene SMAD4", "the drug …". */
+  answerType?: string | undefined;
+  /** Node type hints for the subjects ("disease X"). */
+  subjectType?: string | undefined;
+  /** Multiple choice: the options as written. */
+  options?: string[] | undefined;
+  /** True/false: the object phrase of the statement ("SMAD4" in "X associates Gene SMAD4"). */
+  object?: string | undefined;
+  /** Identifier forms: the identifier stated, or undefined when the question asks for it. */
+  identifier?: string | undefined;
+}
+
+/** Type words as questions write them, mapped to KG node types. */
+const TYPE_WORDS: readonly [RegExp, string][] = [
+  [/^(?:genes?|proteins?|enzymes?|receptors?|gene\/proteins?)$/i, 'gene/protein'],
+  [/^(?:variants?|snps?|polymorphisms?|rsids?|loci|locus)$/i, 'variant'],
+  [/^(?:diseases?|disorders?|conditions?|illness(?:es)?)$/i, 'disease'],
+  [/^(?:drugs?|compounds?|medications?|medicines?|molecules?|treatments?|therap(?:y|ies)|chemicals?)$/i, 'drug'],
+  [/^(?:phenotypes?|symptoms?|signs?|side[\s-]effects?|adverse\s+effects?|effects?)$/i, 'effect/phenotype'],
+  [/^(?:pathways?)$/i, 'pathway'],
+  [/^(?:biological\s+process(?:es)?|process(?:es)?)$/i, 'biological_process'],
+  [/^(?:molecular\s+functions?|functions?)$/i, 'molecular_function'],
+  [/^(?:cellular\s+components?|components?|compartments?)$/i, 'cellular_component'],
+];
+const TYPE_WORD_SOURCE = String.raw`genes?|proteins?|enzymes?|receptors?|variants?|snps?|polymorphisms?|rsids?|diseases?|disorders?|conditions?|drugs?|compounds?|medications?|medicines?|molecules?|treatments?|therap(?:y|ies)|phenotypes?|symptoms?|side[\s-]effects?|adverse\s+effects?|pathways?|biological\s+process(?:es)?|molecular\s+functions?|cellular\s+components?`;
+
+export function nodeTypeOfWord(word: string): string | undefined {
+  const trimmed = word.trim();
+  return TYPE_WORDS.find(([pattern]) => pattern.test(trimmed))?.[1];
+}
+
+/** Where the options of a multiple-choice question start. */
+const OPTION_MARKERS =
+  /(?:^|[\s.?:;,])(?:(?:the\s+)?given\s+list\s+is|(?:the\s+)?(?:answer\s+)?(?:options|choices|candidates|alternatives)(?:\s+are)?|(?:answer\s+)?options?|choices?|choose\s+(?:one\s+)?(?:from|between|among)|select\s+(?:one\s+)?(?:from|among)|pick\s+(?:one\s+)?(?:from|of)|from\s+(?:the\s+)?(?:following|list)(?:\s+list)?|among\s+(?:the\s+)?following|one\s+of\s+the\s+following)\s*(?::|-|is|are)?\s*/giu;
+/** "(a) x (b) y", "a) x b) y", "A. x B. y", "1. x 2. y", "1) x 2) y". */
+const ENUMERATION = /(?:^|\s)(?:\(([a-h]|[1-9])\)|([a-h]|[1-9])[).])\s+/giu;
+const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d+|UniProt:\w+)\b/i;
+const IDENTIFIER_WORDS = /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?)\b/i;
+const WH_START = /^\s*(?:which|what|who|list|name|give|find|show|tell|identify|enumerate|select|out\s+of)\b/i;
+const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
+const TRUE_FALSE_PREFIX = /^\s*(?:true\s+or\s+false|yes\s+or\s+no|t\/f|verify|is\s+it\s+true\s+that|is\s+the\s+following\s+(?:statement\s+)?(?:true|correct)|(?:the\s+)?statement)\s*[:?,\-–]?\s*/i;
+const ANSWER_PLACEHOLDER = new RegExp(
+  String.raw`\b(?:which|what)\s+(?:(?:of\s+the\s+(?:following|given|listed|options|choices)\s*)|(?:one\s+of\s+these\s+)?)?(?<type>${TYPE_WORD_SOURCE})?\b|\b(?:the\s+following|the\s+given)\s+(?<type2>${TYPE_WORD_SOURCE})`,
+  'iu',
+);
+
+/** Parses a question or statement; `options` from the request override options in the text. */
+export function parseQuestion(text: string, requestOptions?: readonly string[] | undefined): ParsedQuestion {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(clean);
+  const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
+  const stem = extracted?.stem ?? clean;
+  if (options && options.length >= 2) return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
+
+  const body = clean.replace(TRUE_FALSE_PREFIX, '');
+  const identifier = parseIdentifier(body);
+  if (identifier) return { ...identifier, text: clean };
+
+  const isQuestion = WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body));
+  if (isQuestion) return { ...parseRelational(body, 'list'), text: clean };
+  return { ...parseRelational(statementOf(body), 'true-false'), text: clean };
+}
+
+/**
+ * Yes/no questions as statements: "Does X treat Y?" → "X treat Y"; "Is X associated with Y?" →
+ * "X associated with Y"; "Is X a Y?" → "X is a Y" (the auxiliary is the only verb there).
+ */
+function statementOf(body: string): string {
+  const auxiliary = YES_NO_START.exec(body);
+  if (!auxiliary) return body;
+  const rest = body.slice(auxiliary[0].length).trim();
+  const relation = findRelationPhrase(rest);
+  if (relation && relation.family !== 'is-a') return rest;
+  const classQuestion = /^(.+?)\s+((?:not\s+)?(?:an?|the|considered|classified|categori[sz]ed|regarded)\s+.+)$/i.exec(rest);
+  if (/^(?:is|are|was|were)$/i.test(auxiliary[0].trim()) && classQuestion)
+    return `${classQuestion[1]} ${auxiliary[0].trim().toLowerCase()} ${classQuestion[2]}`;
+  return rest;
+}
+
+interface ExtractedOptions {
+  stem: string;
+  options: string[];
+}
+
+/** Options listed in the text after a marker ("Given list is: a, b, c") or as an enumeration. */
+export function extractOptions(text: string): ExtractedOptions | undefined {
+  const enumerated = extractEnumeration(text);
+  if (enumerated) return enumerated;
+  let marker: RegExpExecArray | undefined;
+  for (const match of text.matchAll(OPTION_MARKERS)) marker = match as RegExpExecArray;
+  if (!marker || marker.index === undefined) return extractAfterColon(text);
+  let stemEnd = marker.index;
+  let tail = text.slice(marker.index + marker[0].length);
+  // "Which gene from the following list is associated with X: A, B, C": the options follow the colon.
+  const colon = tail.lastIndexOf(':');
+  if (colon >= 0 && !/\b(?:DOID|HP|GO|UniProt)$/i.test(tail.slice(0, colon))) {
+    stemEnd = marker.index + marker[0].length + colon;
+    tail = tail.slice(colon + 1);
+  }
+  const options = splitOptions(tail);
+  if (options.length < 2) return undefined;
+  return { stem: text.slice(0, stemEnd).trim(), options };
+}
+
+/** No marker: "Pick the gene related to X from: A; B; C" lists short options after the last colon. */
+function extractAfterColon(text: string): ExtractedOptions | undefined {
+  const colon = text.lastIndexOf(': ');
+  if (colon < 0) return undefined;
+  const stem = text
+    .slice(0, colon)
+    .trim()
+    .replace(/\s+(?:from|among|between|of)$/i, '');
+  if (TRUE_FALSE_PREFIX.test(`${stem}:`)) return undefined;
+  const tail = text.slice(colon + 2);
+  if (!/[,;|]/.test(tail)) return undefined;
+  const options = splitOptions(tail);
+  const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
+  return options.length >= 2 && short ? { stem, options } : undefined;
+}
+
+/** Options longer than this are sentences, not answers. */
+const MAX_OPTION_WORDS = 8;
+
+function extractEnumeration(text: string): ExtractedOptions | undefined {
+  const labels = [...text.matchAll(ENUMERATION)];
+  if (labels.length < 2) return undefined;
+  // Labels must run a, b, c… or 1, 2, 3…: otherwise "1." is part of a name.
+  const values = labels.map((label) => (label[1] ?? label[2] ?? '').toLowerCase());
+  const first = values[0]!;
+  if (first !== 'a' && first !== '1') return undefined;
+  const start = first.charCodeAt(0);
+  const run: RegExpMatchArray[] = [];
+  for (const [position, label] of labels.entries()) {
+    if (values[position]!.charCodeAt(0) !== start + run.length) break;
+    run.push(label);
+  }
+  if (run.length < 2) return undefined;
+  const options = run.map((label, position) => {
+    const from = label.index! + label[0].length;
+    const to = position + 1 < run.length ? run[position + 1]!.index! : text.length;
+    return cleanOption(text.slice(from, to));
+  });
+  if (options.some((option) => option === '')) return undefined;
+  const stem = text
+    .slice(0, run[0]!.index!)
+    .replace(OPTION_MARKERS, ' ')
+    .trim();
+  return { stem, options };
+}
+
+function splitOptions(tail: string): string[] {
+  const body = tail.replace(/[.?!]\s*$/, '');
+  const parts = /[,;|\n]/.test(body) ? body.split(/\s*[,;|\n]\s*(?:or\s+|and\s+)?/) : body.split(/\s+or\s+/);
+  return parts.map(cleanOption).filter((option) => option !== '');
+}
+
+function cleanOption(option: string): string {
+  return option
+    .trim()
+    .replace(/^(?:or|and)\s+/i, '')
+    .replace(/[\s,;.?!]+$/, '')
+    .replace(/^["'“‘]|["'”’]$/g, '')
+    .trim();
+}
+
+/**
+ * "Disease ontology identifier for X is DOID:1", "X has the identifier DOID:1", "DOID:1 is the id
+ * of X", and the question "What is the DOID of X?".
+ */
+function parseIdentifier(body: string): Omit<ParsedQuestion, 'text'> | undefined {
+  const id = IDENTIFIER.exec(body);
+  const mentionsIdentifier = IDENTIFIER_WORDS.test(body) || /\bDOID\b/i.test(body.replace(IDENTIFIER, ''));
+  if (!mentionsIdentifier) return undefined;
+  const negated = /\b(?:is\s+not|isn't|not)\b/i.test(body);
+  if (id) {
+    const identifier = id[0].toLowerCase().startsWith('rs') ? id[0].toLowerCase() : id[0].toUpperCase();
+    return { form: 'identifier', negated, subjects: subjectOfIdentifier(body.replace(id[0], '@ID@')), identifier };
+  }
+  const asked = /\b(?:of|for)\s+(?:the\s+)?(?:disease\s+|drug\s+|gene\s+)?(.+?)\s*\??$/i.exec(body);
+  if (!asked || !WH_START.test(body)) return undefined;
+  return { form: 'identifier', negated: false, subjects: [asked[1]!.trim()] };
+}
+
+const ID_NOUN = String.raw`(?:[\p{L}\s]*?\s)?(?:identifier|id|doid|accession|code|curie)s?`;
+const IDENTIFIER_STATEMENTS: readonly RegExp[] = [
+  new RegExp(String.raw`^(?:the\s+)?${ID_NOUN}\s+(?:for|of)\s+(?<subject>.+?)\s+(?:is|=|:)\s+(?:not\s+)?@ID@`, 'iu'),
+  new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`, 'iu'),
+  new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)\s+${ID_NOUN}\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
+  new RegExp(String.raw`^@ID@\s+(?:is|=)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s+(?:of|for)\s+(?<subject>.+)$`, 'iu'),
+  new RegExp(String.raw`^(?<subject>.+?)\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
+];
+
+function subjectOfIdentifier(body: string): string[] {
+  for (const pattern of IDENTIFIER_STATEMENTS) {
+    const match = pattern.exec(body.trim());
+    const subject = match?.groups?.['subject']?.replace(/[?!.]+$/, '').trim();
+    if (subject) return [subject];
+  }
+  return [];
+}
+
+/** Splits on the relation phrase: one side holds the subjects, the other the answer or object. */
+function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion, 'text'> {
+  const relation = findRelationPhrase(body);
+  if (!relation) {
+    const placeholder = ANSWER_PLACEHOLDER.exec(body);
+    const answerType = placeholder ? typeOfPlaceholder(placeholder) : undefined;
+    return {
+      form: form === 'multiple-choice' ? form : 'free-form',
+      negated: false,
+      subjects: form === 'multiple-choice' ? splitSubjects(stripQuestionWords(body)) : [],
+      answerType,
+    };
+  }
+  const left = body.slice(0, relation.start);
+  const right = body.slice(relation.end);
+  const leftPlaceholder = ANSWER_PLACEHOLDER.exec(left);
+  const rightPlaceholder = ANSWER_PLACEHOLDER.exec(right);
+  if (form === 'true-false') {
+    const subject = cleanPhrase(left);
+    const object = cleanPhrase(right);
+    return {
+      form,
+      relation: relation.family,
+      negated: relation.negated,
+      subjects: subject ? [subject] : [],
+      subjectType: typedPhrase(subject).type,
+      object,
+      answerType: typedPhrase(object).type,
+    };
+  }
+  // Questions: the side with "which …" is the answer side; the subjects are on the other.
+  const answerOnLeft = leftPlaceholder !== null || rightPlaceholder === null;
+  const placeholder = answerOnLeft ? leftPlaceholder : rightPlaceholder;
+  const subjectSide = answerOnLeft ? right : left;
+  const answerSide = answerOnLeft ? left : right;
+  const answerType = (placeholder ? typeOfPlaceholder(placeholder) : undefined) ?? typedPhrase(answerSide).type;
+  // "Which proteins does imatinib target?": the subject sits between the placeholder and the verb.
+  const inAnswerSide = placeholder
+    ? answerSide.slice(placeholder.index + placeholder[0].length).replace(/^\s*(?:does|do|did|can|could|may|might|is|are|was|were)\s+/i, '')
+    : '';
+  const subjectText = cleanPhrase(stripQuestionWords(subjectSide)) === '' ? inAnswerSide : subjectSide;
+  const subjects = splitSubjects(stripQuestionWords(subjectText)).map(cleanPhrase);
+  const typed = subjects.map(typedPhrase);
+  return {
+    form,
+    relation: relation.family,
+    negated: relation.negated,
+    subjects: subjects.filter((phrase) => phrase !== ''),
+    subjectType: typed.find((each) => each.type !== undefined)?.type,
+    answerType,
+  };
+}
+
+function typeOfPlaceholder(match: RegExpExecArray): string | undefined {
+  const word = match.groups?.['type'] ?? match.groups?.['type2'];
+  return word ? nodeTypeOfWord(word) : undefined;
+}
+
+function stripQuestionWords(text: string): string {
+  return text
+    .replace(/\b(?:out\s+of\s+the\s+(?:given\s+)?list|from\s+the\s+(?:given\s+)?list|of\s+the\s+following|among\s+the\s+following)\b[,]?/gi, ' ')
+    .replace(/[?!]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Trims punctuation, "that"/"whether" and a leading article. */
+export function cleanPhrase(text: string): string {
+  return text
+    .replace(/[?!.;:,]+\s*$/, '')
+    .replace(/^\s*(?:that|whether)\s+/i, '')
+    .trim()
+    .replace(/^(?:the|a|an)\s+/i, '')
+    .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
+    .replace(/^["'“‘](.*)["'”’]$/, '$1')
+    .trim();
+}
+
+/** "psoriasis and Takayasu's arteritis" → both; "both X and Y", "X, Y, and Z" likewise. */
+export function splitSubjects(text: string): string[] {
+  const body = text.replace(/^\s*(?:both|all\s+of|each\s+of|either)\s+/i, '').replace(/[.]+$/, '');
+  return body
+    .split(/\s*,\s*(?:and\s+|or\s+)?|\s+and\s+also\s+|\s+as\s+well\s+as\s+|\s+and\s+|\s*&\s*/i)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+/** "Gene SMAD4" → { type: gene/protein, phrase: SMAD4 }; "the drug metformin", "SMAD4 gene" likewise. */
+export function typedPhrase(text: string): { phrase: string; type?: string | undefined } {
+  const phrase = cleanPhrase(text);
+  const leading = new RegExp(String.raw`^(?:the\s+)?(${TYPE_WORD_SOURCE})\s+(?:called\s+|named\s+)?(?=\S)`, 'i').exec(phrase);
+  if (leading) {
+    const rest = phrase.slice(leading[0].length).trim();
+    const type = nodeTypeOfWord(leading[1]!);
+    // "disease of skin" is a name, not "disease" + "of skin".
+    if (rest !== '' && !/^(?:of|in|and|or|with)\b/i.test(rest)) return { phrase: rest, type };
+  }
+  const trailing = /^(.+?)\s+(genes?|proteins?|variants?|snps?|drugs?)$/i.exec(phrase);
+  if (trailing) return { phrase: trailing[1]!.trim(), type: nodeTypeOfWord(trailing[2]!) };
+  return { phrase: phrase.trim() };
+}

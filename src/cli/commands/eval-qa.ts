@@ -1,0 +1,64 @@
+import { createQaAgent } from '../../agents/qa/qa-agent.js';
+import { loadConfig } from '../../config/index.js';
+import { runQaBenchmark, qaReportMarkdown, writeQaReport, type QaRunAnswer } from '../../eval/qa/qa-benchmark.js';
+import { generateQaSet, readQaCsv, type QaCase } from '../../eval/qa/qa-set.js';
+import { collectAnswer } from '../../http/chat-runner.js';
+import { loadPromptLibrary } from '../../llm/prompts.js';
+import { openIndexServices } from '../../services.js';
+import type { CommandContext } from '../command.js';
+
+interface EvalQaOptions {
+  csv?: string | undefined;
+  'per-kind': number;
+  seed: number;
+  unsupported: 'closed-world' | 'undetermined';
+  'report-dir': string;
+  device: 'cpu' | 'cuda';
+  json: boolean;
+}
+
+/**
+ * `biobridge eval qa <index>`: the QA agent (evidence-only, no LLM) on a QA set generated from the
+ * index's KG, or on a user's CSV, against always-true, random-option and plain-lookup baselines.
+ */
+export async function run(context: CommandContext<EvalQaOptions>): Promise<number> {
+  const [indexDirectory = ''] = context.positionals;
+  const { options, logger } = context;
+  const config = loadConfig(context.env, { BIOBRIDGE_INDEX: indexDirectory, BIOBRIDGE_DEVICE: options.device });
+  const core = await openIndexServices(indexDirectory, { device: config.device, logger });
+  try {
+    const cases: QaCase[] = options.csv
+      ? await readQaCsv(options.csv)
+      : generateQaSet(core.index.graph, core.index.facts, { seed: options.seed, perKind: options['per-kind'] });
+    const agent = createQaAgent(
+      { retriever: core.retriever, lookup: core.lookup, prompts: await loadPromptLibrary(), facts: core.index.facts, logger },
+      { unsupportedStatements: options.unsupported },
+    );
+    const answer = async (qaCase: QaCase): Promise<QaRunAnswer> => {
+      const { answer: result } = await collectAnswer(
+        agent.answer({ messages: [{ role: 'user', content: qaCase.text }], signal: context.signal }),
+      );
+      return { text: result.text, result: result.result };
+    };
+    logger.info('running QA benchmark', { cases: cases.length, source: options.csv ?? 'generated' });
+    const report = await runQaBenchmark({
+      cases,
+      answer,
+      graph: core.index.graph,
+      lookup: core.lookup,
+      seed: options.seed,
+      source: options.csv
+        ? `${options.csv} (unsupported statements: ${options.unsupported})`
+        : `generated from ${indexDirectory}, seed ${options.seed}, ${options['per-kind']} per kind (unsupported statements: ${options.unsupported})`,
+      onProgress: (done, total) => {
+        if (done % 100 === 0 || done === total) logger.info('QA benchmark progress', { done, total });
+      },
+    });
+    const paths = await writeQaReport(report, options['report-dir']);
+    logger.info('report written', paths);
+    context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : qaReportMarkdown(report));
+    return 0;
+  } finally {
+    await core.close();
+  }
+}

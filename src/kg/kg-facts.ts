@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import type { EdgeAttribute } from './payloads.js';
+
+/** GWAS statistics of one variant–disease association (the best-p-value catalog row). */
+export interface GwasAssociation {
+  /** −log10 of the association p-value. */
+  pvalueMlog?: number | undefined;
+  /** Odds ratio or beta, as the catalog gives it. */
+  orBeta?: number | undefined;
+  pubmedId?: string | undefined;
+}
+
+/** One directed is_a link of an ontology (disease, phenotype, GO): `child` is a kind of `parent`. */
+export interface IsALink {
+  child: number;
+  parent: number;
+}
+
+/**
+ * Facts the edge list alone cannot carry: GWAS statistics of variant–disease edges and the
+ * direction of ontology parent-child edges (kg.csv lists every edge both ways, so "is a" cannot
+ * be told from "has subtype" without `ontology_is_a.csv`). Node indices are the KG's `node_index`.
+ */
+export class KgFacts {
+  private readonly associations = new Map<string, GwasAssociation>();
+  private readonly parentLists = new Map<number, number[]>();
+  private readonly childLists = new Map<number, number[]>();
+  private readonly ancestorCache = new Map<number, ReadonlySet<number>>();
+
+  constructor(
+    readonly associationList: readonly EdgeAttribute[],
+    readonly isALinks: readonly IsALink[],
+  ) {
+    for (const attribute of associationList)
+      this.associations.set(pairKey(attribute.head, attribute.tail), {
+        pvalueMlog: attribute.pvalueMlog,
+        orBeta: attribute.orBeta,
+        pubmedId: attribute.pubmedId,
+      });
+    for (const { child, parent } of isALinks) {
+      appendTo(this.parentLists, child, parent);
+      appendTo(this.childLists, parent, child);
+    }
+  }
+
+  static empty(): KgFacts {
+    return new KgFacts([], []);
+  }
+
+  get hasOntology(): boolean {
+    return this.isALinks.length > 0;
+  }
+
+  /** GWAS statistics of the association between a variant and a disease, in either order. */
+  association(variantIndex: number, diseaseIndex: number): GwasAssociation | undefined {
+    return (
+      this.associations.get(pairKey(variantIndex, diseaseIndex)) ??
+      this.associations.get(pairKey(diseaseIndex, variantIndex))
+    );
+  }
+
+  /** Direct is_a parents (more general terms). */
+  parents(nodeIndex: number): readonly number[] {
+    return this.parentLists.get(nodeIndex) ?? [];
+  }
+
+  /** Direct is_a children (more specific terms). */
+  children(nodeIndex: number): readonly number[] {
+    return this.childLists.get(nodeIndex) ?? [];
+  }
+
+  /** Every term above `nodeIndex` in its ontology (transitive parents), without the node itself. */
+  ancestors(nodeIndex: number): ReadonlySet<number> {
+    const cached = this.ancestorCache.get(nodeIndex);
+    if (cached) return cached;
+    const seen = new Set<number>();
+    const stack = [...this.parents(nodeIndex)];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (seen.has(next) || next === nodeIndex) continue;
+      seen.add(next);
+      stack.push(...this.parents(next));
+    }
+    this.ancestorCache.set(nodeIndex, seen);
+    return seen;
+  }
+
+  /** Every term below `nodeIndex` (transitive children), without the node itself. */
+  descendants(nodeIndex: number): Set<number> {
+    const seen = new Set<number>();
+    const stack = [...this.children(nodeIndex)];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (seen.has(next) || next === nodeIndex) continue;
+      seen.add(next);
+      stack.push(...this.children(next));
+    }
+    return seen;
+  }
+
+  /** Whether `child` is `ancestor` or lies below it in the is_a closure. */
+  isA(child: number, ancestor: number): boolean {
+    return child === ancestor || this.ancestors(child).has(ancestor);
+  }
+}
+
+function pairKey(first: number, second: number): string {
+  return `${first}:${second}`;
+}
+
+function appendTo(lists: Map<number, number[]>, key: number, value: number): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
+/** File of the facts, under the index's graph directory. */
+export const KG_FACTS_FILE = 'facts.json.gz';
+
+const factsFileSchema = z.object({
+  format: z.literal('biobridge-kg-facts'),
+  version: z.literal(1),
+  /** [variant, disease, −log10 p | null, or/beta | null, pubmed id | null] */
+  associations: z.array(
+    z.tuple([
+      z.number().int(),
+      z.number().int(),
+      z.number().nullable(),
+      z.number().nullable(),
+      z.string().nullable(),
+    ]),
+  ),
+  /** [child, parent] */
+  isA: z.array(z.tuple([z.number().int(), z.number().int()])),
+});
+
+export async function writeKgFacts(graphDirectory: string, facts: KgFacts): Promise<void> {
+  const body: z.input<typeof factsFileSchema> = {
+    format: 'biobridge-kg-facts',
+    version: 1,
+    associations: facts.associationList.map((attribute) => [
+      attribute.head,
+      attribute.tail,
+      attribute.pvalueMlog ?? null,
+      attribute.orBeta ?? null,
+      attribute.pubmedId ?? null,
+    ]),
+    isA: facts.isALinks.map(({ child, parent }) => [child, parent]),
+  };
+  const bytes = await promisify(gzip)(Buffer.from(JSON.stringify(body), 'utf8'));
+  await writeFileAtomic(join(graphDirectory, KG_FACTS_FILE), bytes);
+}
+
+/** Reads the facts of an index; indexes built before facts were kept get empty facts. */
+export async function readKgFacts(graphDirectory: string): Promise<KgFacts> {
+  const path = join(graphDirectory, KG_FACTS_FILE);
+  let compressed: Buffer;
+  try {
+    compressed = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return KgFacts.empty();
+    throw new AppError({ code: 'INVALID_INDEX', message: `cannot read ${path}`, cause: error });
+  }
+  let parsed: z.output<typeof factsFileSchema>;
+  try {
+    const text = (await promisify(gunzip)(compressed)).toString('utf8');
+    parsed = factsFileSchema.parse(JSON.parse(text));
+  } catch (error) {
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path} is not a valid facts file: ${error instanceof z.ZodError ? z.prettifyError(error) : String(error)}`,
+      cause: error,
+    });
+  }
+  return new KgFacts(
+    parsed.associations.map(([head, tail, pvalueMlog, orBeta, pubmedId]) => ({
+      head,
+      tail,
+      relation: 'variant_disease',
+      ...(pvalueMlog === null ? {} : { pvalueMlog }),
+      ...(orBeta === null ? {} : { orBeta }),
+      ...(pubmedId === null ? {} : { pubmedId }),
+    })),
+    parsed.isA.map(([child, parent]) => ({ child, parent })),
+  );
+}

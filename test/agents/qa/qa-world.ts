@@ -1,0 +1,118 @@
+import { EdgeListBuilder } from '../../../src/kg/edge-list.js';
+import { KgGraph } from '../../../src/kg/graph.js';
+import { KgFacts } from '../../../src/kg/kg-facts.js';
+import { NodeTableBuilder } from '../../../src/kg/node-table.js';
+import { Registry } from '../../../src/kg/registry.js';
+import type { EdgeKind } from '../../../src/kg/types.js';
+import { createNameLookup, type NameLookup } from '../../../src/store/name-lookup.js';
+
+/**
+ * A small KG shaped like the shared one, for the QA reasoner: disease–gene associations, a GWAS
+ * variant, drug indications, a disease is_a hierarchy with directions, and a name that is both a
+ * disease and a phenotype.
+ */
+const NODES: readonly [number, string, string, string][] = [
+  [1, '3106', 'gene/protein', 'HLA-B'],
+  [2, '57698', 'gene/protein', 'SHTN1'],
+  [3, '65010', 'gene/protein', 'SLC14A2'],
+  [4, '4089', 'gene/protein', 'SMAD4'],
+  [5, '1080', 'gene/protein', 'CFTR'],
+  [6, '3458', 'gene/protein', 'IFNG'],
+  [7, '7124', 'gene/protein', 'TNF'],
+  [10, 'DOID:8893', 'disease', 'psoriasis'],
+  [11, 'DOID:2508', 'disease', "Takayasu's arteritis"],
+  [12, 'DOID:0050787', 'disease', 'juvenile polyposis syndrome'],
+  [13, 'DOID:1485', 'disease', 'cystic fibrosis'],
+  [14, 'DOID:1579', 'disease', 'respiratory system disease'],
+  [15, 'DOID:850', 'disease', 'lung disease'],
+  [16, 'DOID:8778', 'disease', "Crohn's disease"],
+  [17, 'DOID:14323', 'disease', 'Marfan syndrome'],
+  [18, 'DOID:4', 'disease', 'disease'],
+  [19, 'DOID:0060055', 'disease', 'popliteal pterygium syndrome'],
+  [20, 'DOID:5419', 'disease', 'psoriatic arthritis'],
+  [30, 'DB00916', 'drug', 'Metronidazole'],
+  [31, 'DB00244', 'drug', 'Mesalazine'],
+  [32, 'DB00635', 'drug', 'Prednisone'],
+  [40, 'rs2476601', 'variant', 'rs2476601'],
+  [50, 'HP:0100280', 'effect/phenotype', "Crohn's disease"],
+];
+
+const KIND_LIST: [string, string, string, string][] = [
+  ['disease_protein', 'associated with', 'disease', 'gene/protein'],
+  ['disease_protein', 'associated with', 'gene/protein', 'disease'],
+  ['indication', 'indication', 'drug', 'disease'],
+  ['indication', 'indication', 'disease', 'drug'],
+  ['disease_disease', 'parent-child', 'disease', 'disease'],
+  ['variant_disease', 'associated with', 'variant', 'disease'],
+  ['variant_disease', 'associated with', 'disease', 'variant'],
+  ['variant_protein', 'maps to', 'variant', 'gene/protein'],
+  ['variant_protein', 'maps to', 'gene/protein', 'variant'],
+  ['protein_protein', 'ppi', 'gene/protein', 'gene/protein'],
+];
+const KINDS: EdgeKind[] = KIND_LIST.map(([relation, displayRelation, headType, tailType]) => ({
+  relation,
+  displayRelation,
+  headType,
+  tailType,
+}));
+
+const EDGES: readonly [string, number, number][] = [
+  ['associated with', 10, 1],
+  ['associated with', 11, 1],
+  ['associated with', 10, 6],
+  ['associated with', 12, 4],
+  ['associated with', 13, 5],
+  ['associated with', 20, 7],
+  ['indication', 31, 16],
+  ['indication', 32, 16],
+  ['parent-child', 13, 15],
+  ['parent-child', 15, 14],
+  ['parent-child', 14, 18],
+  ['parent-child', 20, 10],
+  ['associated with', 40, 16],
+  ['maps to', 40, 3],
+  ['ppi', 2, 3],
+];
+
+/** Directed is_a links (child, parent): kg.csv lists the parent-child edges both ways. */
+const IS_A: readonly [number, number][] = [
+  [13, 15],
+  [15, 14],
+  [14, 18],
+  [20, 10],
+];
+
+export interface QaWorld {
+  graph: KgGraph;
+  facts: KgFacts;
+  lookup: NameLookup;
+  node: (name: string, type?: string) => number;
+}
+
+export function buildQaWorld(): QaWorld {
+  const registry = Registry.default();
+  const nodes = new NodeTableBuilder();
+  NODES.forEach(([index, id, type, name], line) => nodes.add(index, id, registry.requireTypeId(type), name, 'test', line + 2));
+  const typeOf = (index: number) => NODES.find((node) => node[0] === index)![2];
+  const edges = new EdgeListBuilder(64);
+  const kindId = (display: string, head: number, tail: number) =>
+    KINDS.findIndex(
+      (kind) => kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
+    );
+  for (const [display, x, y] of EDGES) {
+    edges.add(kindId(display, x, y), x, y);
+    edges.add(kindId(display, y, x), y, x);
+  }
+  const graph = new KgGraph({ registry, nodes: nodes.build(), edgeKinds: KINDS, ...edges.build() });
+  const facts = new KgFacts(
+    [{ head: 40, tail: 16, relation: 'variant_disease', pvalueMlog: 12.5 }],
+    IS_A.map(([child, parent]) => ({ child, parent })),
+  );
+  const lookup = createNameLookup(
+    NODES.map(([nodeIndex, id, type, name]) => ({ nodeIndex, id, type, name, aliases: [] })),
+    { typePriority: ['drug', 'gene/protein', 'disease'] },
+  );
+  const node = (name: string, type?: string) =>
+    NODES.find((each) => each[3] === name && (type === undefined || each[2] === type))![0];
+  return { graph, facts, lookup, node };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { extractOptions, parseQuestion, splitSubjects, typedPhrase } from '../../../src/agents/qa/question-form.js';
+
+const OPTIONS = ['SHTN1', 'HLA-B', 'SLC14A2', 'BTBD9', 'DTNB'];
+
+describe('parseQuestion: multiple choice', () => {
+  it.each([
+    "Out of the given list, which Gene is associated with psoriasis and Takayasu's arteritis. Given list is: SHTN1, HLA-B, SLC14A2, BTBD9, DTNB",
+    "Which of the following genes is linked to both psoriasis and Takayasu's arteritis? Options: SHTN1, HLA-B, SLC14A2, BTBD9, DTNB",
+    "psoriasis and Takayasu's arteritis are both associated with which gene? (a) SHTN1 (b) HLA-B (c) SLC14A2 (d) BTBD9 (e) DTNB",
+    "Which gene is related to psoriasis and Takayasu's arteritis? 1. SHTN1 2. HLA-B 3. SLC14A2 4. BTBD9 5. DTNB",
+    "Pick the gene related to psoriasis and Takayasu's arteritis from: SHTN1; HLA-B; SLC14A2; BTBD9; DTNB",
+    "Which gene, out of SHTN1, HLA-B, SLC14A2, BTBD9 or DTNB, is associated with psoriasis and Takayasu's arteritis? choices: SHTN1 | HLA-B | SLC14A2 | BTBD9 | DTNB",
+  ])('%s', (text) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', negated: false, options: OPTIONS });
+    expect(parsed.subjects.map((subject) => subject.toLowerCase())).toEqual(['psoriasis', "takayasu's arteritis"]);
+    expect(parsed.answerType).toBe('gene/protein');
+  });
+
+  it('takes the options from the request over the text', () => {
+    const parsed = parseQuestion('Which drug treats Crohn disease?', ['Mesalazine', 'Aspirin']);
+    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'treats', options: ['Mesalazine', 'Aspirin'], answerType: 'drug' });
+  });
+
+  it('reads "which … is not …" as a negated choice', () => {
+    expect(parseQuestion('Which gene is not associated with psoriasis? Options: HLA-B, SHTN1')).toMatchObject({
+      negated: true,
+      subjects: ['psoriasis'],
+    });
+  });
+
+  it('does not take a numbered name or a lone colon for options', () => {
+    expect(extractOptions('Is neurofibromatosis 2 associated with NF2?')).toBeUndefined();
+    expect(extractOptions('True or false: HLA-B is associated with psoriasis, asthma and eczema')).toBeUndefined();
+  });
+});
+
+describe('parseQuestion: true/false and yes/no', () => {
+  it.each([
+    ['Juvenile polyposis syndrome associates Gene SMAD4', 'associated', false, 'Juvenile polyposis syndrome', 'Gene SMAD4'],
+    ['Juvenile polyposis syndrome is associated with gene SMAD4', 'associated', false, 'Juvenile polyposis syndrome', 'gene SMAD4'],
+    ['SMAD4 is linked to juvenile polyposis syndrome', 'associated', false, 'SMAD4', 'juvenile polyposis syndrome'],
+    ['Is juvenile polyposis syndrome associated with the gene SMAD4?', 'associated', false, 'juvenile polyposis syndrome', 'gene SMAD4'],
+    ['True or false: SMAD4 is a risk gene for juvenile polyposis syndrome', 'associated', false, 'SMAD4', 'juvenile polyposis syndrome'],
+    ['Neurofibromatosis 2 is not associated with Gene NF2', 'associated', true, 'Neurofibromatosis 2', 'Gene NF2'],
+    ["NF2 isn't linked to neurofibromatosis 2", 'associated', true, 'NF2', 'neurofibromatosis 2'],
+    ["metronidazole treats crohn's disease", 'treats', false, 'metronidazole', "crohn's disease"],
+    ["Metronidazole is used to treat Crohn's disease", 'treats', false, 'Metronidazole', "Crohn's disease"],
+    ["Is metronidazole used for the treatment of Crohn's disease?", 'treats', false, 'metronidazole', "Crohn's disease"],
+    ["Metronidazole does not treat Crohn's disease", 'treats', true, 'Metronidazole', "Crohn's disease"],
+    ["metronidazole is a treatment for crohn's disease", 'treats', false, 'metronidazole', "crohn's disease"],
+    ['Does imatinib target ABL1?', 'targets', false, 'imatinib', 'ABL1'],
+    ['cystic fibrosis is a respiratory system disorder', 'is-a', false, 'cystic fibrosis', 'respiratory system disorder'],
+    ['Cystic fibrosis is a type of lung disease', 'is-a', false, 'Cystic fibrosis', 'lung disease'],
+    ['Is cystic fibrosis a kind of lung disease?', 'is-a', false, 'cystic fibrosis', 'lung disease'],
+    ['enhanced S-cone syndrome is not a vitreoretinal degeneration', 'is-a', true, 'enhanced S-cone syndrome', 'vitreoretinal degeneration'],
+  ] as const)('%s', (text, relation, negated, subject, object) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'true-false', relation, negated, subjects: [subject], object });
+  });
+
+  it('reads the type word of the object as a type hint', () => {
+    expect(parseQuestion('Juvenile polyposis syndrome associates Gene SMAD4').answerType).toBe('gene/protein');
+    expect(typedPhrase('the gene SMAD4')).toEqual({ phrase: 'SMAD4', type: 'gene/protein' });
+    expect(typedPhrase('disease of anatomical entity')).toEqual({ phrase: 'disease of anatomical entity' });
+  });
+});
+
+describe('parseQuestion: identifiers, lists, free form', () => {
+  it.each([
+    'Disease ontology identifier for Marfan syndrome is DOID:0060055',
+    'The DOID of Marfan syndrome is DOID:0060055',
+    'Marfan syndrome has the identifier DOID:0060055',
+    'DOID:0060055 is the disease ontology identifier of Marfan syndrome',
+  ])('%s', (text) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'identifier', subjects: ['Marfan syndrome'], identifier: 'DOID:0060055' });
+  });
+
+  it('asks for an identifier', () => {
+    const parsed = parseQuestion('What is the disease ontology identifier of Marfan syndrome?');
+    expect(parsed).toMatchObject({ form: 'identifier', subjects: ['Marfan syndrome'] });
+    expect(parsed.identifier).toBeUndefined();
+  });
+
+  it.each([
+    ["Which drugs treat Crohn's disease?", 'treats', 'drug', ["Crohn's disease"]],
+    ['List the genes associated with psoriasis and asthma', 'associated', 'gene/protein', ['psoriasis', 'asthma']],
+    ['Which proteins does imatinib target?', 'targets', 'gene/protein', ['imatinib']],
+    ['What genes are linked to both asthma, eczema and psoriasis?', 'associated', 'gene/protein', ['asthma', 'eczema', 'psoriasis']],
+  ] as const)('%s', (text, relation, answerType, subjects) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'list', relation, answerType, subjects });
+  });
+
+  it('leaves questions without a relation free-form', () => {
+    expect(parseQuestion('What does ABL1 do?').form).toBe('free-form');
+    expect(parseQuestion('Tell me about aspirin.').form).toBe('free-form');
+  });
+
+  it('splits subjects on and, commas and ampersands', () => {
+    expect(splitSubjects('both asthma, eczema, and psoriasis')).toEqual(['asthma', 'eczema', 'psoriasis']);
+    expect(splitSubjects('asthma & eczema')).toEqual(['asthma', 'eczema']);
+  });
+});

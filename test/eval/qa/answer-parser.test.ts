@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnswer } from '../../../src/eval/qa/answer-parser.js';
+
+const options = ['SHTN1', 'HLA-B', 'HLA', 'BTBD9'];
+
+describe('parseAnswer', () => {
+  it.each([
+    ['True: the knowledge graph states that X is associated with Y.', true],
+    ['False.\nEvidence: none', false],
+    ['Answer: yes', true],
+    ['No, it does not.', false],
+    ['**Answer:** False', false],
+    ['Based on the evidence, the statement is true.', true],
+    ['The knowledge graph cannot say.', undefined],
+  ] as const)('verdict of %j is %s', (text, verdict) => {
+    expect(parseAnswer(text).verdict).toBe(verdict);
+  });
+
+  it.each([
+    ['Answer: HLA-B (the knowledge graph links it to psoriasis).', 'HLA-B'],
+    ['HLA is the answer', 'HLA'],
+    ['The answer is (b).', 'HLA-B'],
+    ['b', 'HLA-B'],
+    ['Answer: BTBD9\nHLA-B is also linked.', 'BTBD9'],
+    ['None of these genes.', undefined],
+  ] as const)('choice of %j is %s', (text, choice) => {
+    expect(parseAnswer(text, { options }).choice).toBe(choice);
+  });
+
+  it('does not read an option inside a longer name', () => {
+    expect(parseAnswer('HLA-B is associated with both.', { options: ['HLA', 'SHTN1'] }).choice).toBeUndefined();
+  });
+});

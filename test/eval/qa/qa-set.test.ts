@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnswer } from '../../../src/eval/qa/answer-parser.js';
+import { accuracy } from '../../../src/eval/qa/qa-benchmark.js';
+import { generateQaSet, parseCsv, parseQaCsv } from '../../../src/eval/qa/qa-set.js';
+import { AppError } from '../../../src/errors.js';
+import { buildQaWorld } from '../../agents/qa/qa-world.js';
+
+describe('generateQaSet', () => {
+  const world = buildQaWorld();
+  const cases = generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6 });
+
+  it('is seeded and phrases each kind several ways', () => {
+    expect(generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6 })).toEqual(cases);
+    const phrasings = new Set(cases.filter((each) => each.kind === 'tf-treats').map((each) => each.phrasing));
+    expect(phrasings.size).toBeGreaterThan(1);
+  });
+
+  it('gives true/false cases labels and multiple-choice cases an answer among distinct options', () => {
+    for (const each of cases) {
+      if (each.form === 'true-false') expect(typeof each.label).toBe('boolean');
+      if (each.form === 'multiple-choice') {
+        expect(each.options).toContain(each.answer);
+        expect(new Set(each.options).size).toBe(each.options!.length);
+        // The question's text carries the options, so parseAnswer-based scoring sees them.
+        for (const option of each.options!) expect(each.text).toContain(option);
+      }
+    }
+    expect(cases.some((each) => each.kind === 'tf-identifier')).toBe(true);
+  });
+});
+
+describe('parseQaCsv', () => {
+  it('reads text, options and answer or label, with quoted fields', () => {
+    const cases = parseQaCsv(
+      'text,options,answer,label\n"Which gene, of these, is linked to psoriasis?",HLA-B|SHTN1,HLA-B,\n"X treats ""Y""",,,yes\n',
+    );
+    expect(cases).toEqual([
+      expect.objectContaining({ form: 'multiple-choice', options: ['HLA-B', 'SHTN1'], answer: 'HLA-B', text: 'Which gene, of these, is linked to psoriasis?' }),
+      expect.objectContaining({ form: 'true-false', label: true, text: 'X treats "Y"' }),
+    ]);
+  });
+
+  it('names the missing column or the bad row', () => {
+    expect(() => parseQaCsv('question\nx\n', 'q.csv')).toThrow(/q.csv: the header needs an "answer" or "label" column/);
+    expect(() => parseQaCsv('foo,label\nx,true\n', 'q.csv')).toThrow(AppError);
+    expect(() => parseQaCsv('text,label\n,true\n', 'q.csv')).toThrow(/q.csv row 2: empty text/);
+    expect(() => parseQaCsv('text,label\nx,maybe\n', 'q.csv')).toThrow(/row 2: no answer or label/);
+  });
+
+  it('parses CSV with CRLF and embedded newlines', () => {
+    expect(parseCsv('a,b\r\n"1\n2",3\r\n')).toEqual([['a', 'b'], ['1\n2', '3']]);
+  });
+});
+
+describe('accuracy', () => {
+  it('gives a Wilson interval that contains the estimate', () => {
+    const result = accuracy([true, true, true, false]);
+    expect(result).toMatchObject({ n: 4, correct: 3, accuracy: 0.75 });
+    expect(result.ci95[0]).toBeLessThan(0.75);
+    expect(result.ci95[1]).toBeGreaterThan(0.75);
+    expect(accuracy([])).toEqual({ n: 0, correct: 0, accuracy: 0, ci95: [0, 0] });
+  });
+
+  it('scores what parseAnswer reads', () => {
+    expect(parseAnswer('Answer: SHTN1.', { options: ['SHTN1', 'HLA-B'] }).choice).toBe('SHTN1');
+  });
+});
