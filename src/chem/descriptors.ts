@@ -30,6 +30,10 @@ export interface MolecularDescriptors {
   heteroAtoms: number;
   fractionCsp3: number;
   stereocenters: number;
+  /** Atoms shared by exactly two rings that meet at one atom (synthetic complexity). */
+  spiroAtoms: number;
+  /** Atoms of bridged ring systems (synthetic complexity). */
+  bridgeheadAtoms: number;
   formalCharge: number;
 }
 
@@ -50,6 +54,8 @@ const rdkitKeys = {
   heteroAtoms: 'NumHeteroatoms',
   fractionCsp3: 'FractionCSP3',
   stereocenters: 'NumAtomStereoCenters',
+  spiroAtoms: 'NumSpiroAtoms',
+  bridgeheadAtoms: 'NumBridgeheadAtoms',
 } as const satisfies Record<Exclude<keyof MolecularDescriptors, 'formalCharge'>, string>;
 
 /** Reads RDKit's descriptor JSON; a missing key means an incompatible RDKit build. */

@@ -1,36 +1,97 @@
-import { join } from 'node:path';
-import { createFingerprintLibrary } from '../chem/fingerprint.js';
+import { createFingerprintLibrary, type Fingerprint } from '../chem/fingerprint.js';
+import {
+  countFragments,
+  syntheticAccessibility,
+  withoutFragments,
+  type FragmentCorpus,
+} from '../chem/sa-score.js';
 import type { ChemToolkit } from '../chem/toolkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createRandom } from '../molecules/ga/random.js';
+import type { MoleculeProposer } from '../molecules/propose.js';
+import type { ProposeRequestInput } from '../molecules/propose-request.js';
+import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import {
   scoringWeightsSchema,
   type ScoringWeights,
   type ScoringWeightsInput,
 } from '../molecules/scoring-weights.js';
-import type { MoleculeProposer } from '../molecules/propose.js';
-import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import { DRUG_TYPE, knownBindersOf, PROTEIN_TYPE } from '../molecules/target.js';
 import type { VectorStore } from '../store/vector-store.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
+import { bootstrapMeanCi, signTest, wilcoxonSignedRank } from './paired-statistics.js';
 import type { SplitData } from './training-data.js';
+
+export { signTest } from './paired-statistics.js';
 
 /**
  * Target-guided molecule design on held-out proteins: can the generator, seeded only with drugs
  * that are NOT known binders of the target, get close to the target's real drugs?
  *
- * For each held-out protein (inductive split) with at least one `target` drug that has a SMILES,
- * every known binder of that protein is hidden from the run (not a seed, not compared against),
- * and three arms are measured on their top-N molecules:
- * - `guided`: the genetic algorithm maximising the combined score (bridge cosine first);
- * - `control`: the same algorithm, seeds and filters with a seeded random fitness and ranking;
- * - `seeds`: the N drugs the bridge retrieves as seeds, as they are.
- * The headline metric is the best Morgan Tanimoto of the top N to any hidden true drug.
+ * For each held-out protein (a seeded split of the bridge's training) with at least one `target`
+ * drug that has a SMILES, every known binder of that protein is hidden from the run (not a seed,
+ * not a reference binder, not compared against, not counted in the SA fragment statistics), and
+ * each arm's top-N molecules are measured (see `ARM_DEFINITIONS`). The headline metric is the
+ * best Morgan Tanimoto of the top N to any hidden true drug, compared per target between arms.
  */
-
-export const MOLECULE_ARMS = ['guided', 'control', 'seeds'] as const;
+export const MOLECULE_ARMS = [
+  'guided',
+  'no-bridge',
+  'no-binders',
+  'no-qed',
+  'no-sa',
+  'no-alerts',
+  'control',
+  'seeds',
+  'binders',
+  'random-drugs',
+] as const;
 export type MoleculeArm = (typeof MOLECULE_ARMS)[number];
+
+type ArmDefinition =
+  | { kind: 'generate'; guidance: 'bridge' | 'random'; ablate?: keyof ScoringWeights; description: string }
+  | { kind: 'seeds' | 'binders' | 'random-drugs'; description: string };
+
+/** What each arm is; ablations set one weight of the guided objective to 0. */
+export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
+  guided: { kind: 'generate', guidance: 'bridge', description: 'the GA on the full objective' },
+  'no-bridge': {
+    kind: 'generate',
+    guidance: 'bridge',
+    ablate: 'bridge',
+    description: 'guided without the bridge cosine',
+  },
+  'no-binders': {
+    kind: 'generate',
+    guidance: 'bridge',
+    ablate: 'binderSimilarity',
+    description: 'guided without Tanimoto to the reference binders',
+  },
+  'no-qed': { kind: 'generate', guidance: 'bridge', ablate: 'qed', description: 'guided without QED' },
+  'no-sa': {
+    kind: 'generate',
+    guidance: 'bridge',
+    ablate: 'synthesizability',
+    description: 'guided without SA',
+  },
+  'no-alerts': {
+    kind: 'generate',
+    guidance: 'bridge',
+    ablate: 'alertPenalty',
+    description: 'guided without the alert penalty',
+  },
+  control: {
+    kind: 'generate',
+    guidance: 'random',
+    description: 'the same GA, seeds and filters with a seeded random fitness and ranking',
+  },
+  seeds: { kind: 'seeds', description: 'the drugs the bridge retrieves as seeds, as they are' },
+  binders: { kind: 'binders', description: 'the known binders of the nearest proteins, as they are' },
+  'random-drugs': {
+    kind: 'random-drugs',
+    description: 'N KG drugs drawn at random (seeded), hidden ones aside',
+  },
+};
 
 export interface BenchmarkDrug {
   nodeIndex: number;
@@ -49,27 +110,22 @@ export interface MoleculeBenchmarkTarget {
   excludedDrugIds: string[];
 }
 
-export interface Distribution {
-  mean: number;
-  median: number;
-  p10: number;
-  p90: number;
-  max: number;
-}
-
 export interface ArmMetrics {
-  /** Molecules measured (top N; for `seeds`, the retrieved seeds). */
+  /** Molecules measured (top N). */
   molecules: number;
-  /** valid / generated (1 for seeds). */
+  /** valid / generated (1 for drug arms). */
   validity: number;
-  /** distinct new valid / valid (1 for seeds). */
+  /** distinct new valid / valid (1 for drug arms). */
   uniqueness: number;
-  /** Mean over the molecules of 1 − max Tanimoto to the KG drugs the run could see (0 for seeds). */
+  /** Mean over the molecules of 1 − max Tanimoto to the KG drugs the run could see (0 for drug arms). */
   novelty: number;
   meanQed: number;
+  /** Mean SA score (1 easy … 10 hard). */
+  meanSa: number;
   /** Share of molecules with at least one structural alert. */
   alertRate: number;
-  bridge: Distribution;
+  /** Distinct Murcko scaffolds / molecules. */
+  scaffoldDiversity: number;
   /** Highest Tanimoto of any molecule to any hidden true drug. */
   bestTanimotoToTrue: number;
   /** Mean over molecules of their highest Tanimoto to a hidden true drug. */
@@ -90,9 +146,12 @@ export interface ArmSummary {
   uniqueness: number;
   novelty: number;
   meanQed: number;
+  meanSa: number;
   alertRate: number;
-  bridgeMean: number;
+  scaffoldDiversity: number;
   bestTanimotoToTrue: number;
+  /** Bootstrap 95 % CI of the mean best Tanimoto over targets. */
+  bestTanimotoCi: [number, number];
   meanTanimotoToTrue: number;
   /** Share of targets whose best Tanimoto to a true drug reaches 0.4 / 0.6. */
   'hit@0.4': number;
@@ -108,8 +167,15 @@ export interface PairedComparison {
   losses: number;
   ties: number;
   meanDifference: number;
-  /** Two-sided exact sign test over targets that differ. */
+  /** Bootstrap 95 % CI of the mean per-target difference. */
+  ci: [number, number];
+  /** Two-sided Wilcoxon signed-rank test. */
   pValue: number;
+  /** Two-sided exact sign test, for reference. */
+  signTestP: number;
+  /** hit@0.4 of the arm minus the baseline's, with a bootstrap 95 % CI over targets. */
+  hitDifference: number;
+  hitCi: [number, number];
 }
 
 export interface MoleculeReport {
@@ -126,8 +192,9 @@ export interface MoleculeReport {
     population: number;
     seed: number;
     timeBudgetMs: number;
-    /** Score weights of the runs (the guided arm's fitness and ranking). */
+    /** Weights of the guided arm; ablations zero one of them. */
     weights: ScoringWeights;
+    arms: MoleculeArm[];
   };
   bridge: { id: string | undefined; hiddenDim: number } | null;
   summary: Partial<Record<MoleculeArm, ArmSummary>>;
@@ -153,10 +220,11 @@ export interface SelectTargetsOptions {
  */
 export async function selectHeldOutTargets(
   options: SelectTargetsOptions,
-): Promise<{ targets: MoleculeBenchmarkTarget[]; candidates: number }> {
+): Promise<{ targets: MoleculeBenchmarkTarget[]; candidates: number; drugs: BenchmarkDrug[] }> {
   const { graph, store } = options;
   const types = await store.listTypes();
-  if (!types.includes(PROTEIN_TYPE) || !types.includes(DRUG_TYPE)) return { targets: [], candidates: 0 };
+  if (!types.includes(PROTEIN_TYPE) || !types.includes(DRUG_TYPE))
+    return { targets: [], candidates: 0, drugs: [] };
   const proteinVectors = new Set((await store.readVectors(PROTEIN_TYPE, 'vector')).nodeIndices);
   const drugIndices = Array.from((await store.readVectors(DRUG_TYPE, 'vector')).nodeIndices);
   const drugs = new Map<number, BenchmarkDrug>();
@@ -187,8 +255,9 @@ export async function selectHeldOutTargets(
       excludedDrugIds: binders.map((drug) => graph.node(drug)?.id ?? String(drug)),
     });
   }
+  const drugList = [...drugs.values()];
   if (options.count === undefined || options.count >= candidates.length)
-    return { targets: candidates, candidates: candidates.length };
+    return { targets: candidates, candidates: candidates.length, drugs: drugList };
   const random = createRandom(options.seed ?? 0);
   const shuffled = [...candidates];
   for (let index = shuffled.length - 1; index > 0; index -= 1) {
@@ -198,6 +267,7 @@ export async function selectHeldOutTargets(
   return {
     targets: shuffled.slice(0, options.count).sort((left, right) => left.nodeIndex - right.nodeIndex),
     candidates: candidates.length,
+    drugs: drugList,
   };
 }
 
@@ -205,23 +275,34 @@ export interface MoleculeBenchmarkOptions {
   proposer: MoleculeProposer;
   toolkit: ChemToolkit;
   targets: readonly MoleculeBenchmarkTarget[];
+  /** Every KG drug with a SMILES (the `random-drugs` arm and SA statistics of drug arms). */
+  drugs?: readonly BenchmarkDrug[] | undefined;
   /** Molecules measured per arm (top N); also the number of seeds, so that `seeds` is the same size. */
-  n?: number;
-  generations?: number;
-  population?: number;
-  seed?: number;
-  timeBudgetMs?: number;
-  /** Score weights for the runs (the guided arm's fitness and ranking); defaults otherwise. */
-  weights?: ScoringWeightsInput;
-  arms?: readonly MoleculeArm[];
+  n?: number | undefined;
+  generations?: number | undefined;
+  population?: number | undefined;
+  seed?: number | undefined;
+  timeBudgetMs?: number | undefined;
+  /** Score weights of the guided arm (ablations zero one each); defaults otherwise. */
+  weights?: ScoringWeightsInput | undefined;
+  arms?: readonly MoleculeArm[] | undefined;
   /** Written into the report. */
-  index?: string;
-  split?: { name: string; kind: string; seed: number };
-  candidateTargets?: number;
-  bridge?: { id: string | undefined; hiddenDim: number } | null;
-  signal?: AbortSignal;
-  logger?: Logger;
-  now?: () => number;
+  index?: string | undefined;
+  split?: { name: string; kind: string; seed: number } | undefined;
+  candidateTargets?: number | undefined;
+  bridge?: { id: string | undefined; hiddenDim: number } | null | undefined;
+  signal?: AbortSignal | undefined;
+  logger?: Logger | undefined;
+  now?: (() => number) | undefined;
+}
+
+interface TargetContext {
+  target: MoleculeBenchmarkTarget;
+  request: ProposeRequestInput;
+  similarityToTrue: (smiles: string) => number;
+  /** SA of a KG drug, with this target's hidden drugs out of the fragment statistics. */
+  saOf: (smiles: string) => number;
+  hidden: ReadonlySet<string>;
 }
 
 export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): Promise<MoleculeReport> {
@@ -236,32 +317,26 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   const arms = [...(options.arms ?? MOLECULE_ARMS)];
   const weights = scoringWeightsSchema.parse(options.weights ?? {});
   const { toolkit } = options;
+  const drugs = options.drugs ?? [];
+  const drugFingerprints = new Map<string, Fingerprint>();
+  for (const drug of drugs) {
+    const fingerprint = toolkit.fingerprint(drug.smiles);
+    if (fingerprint.ok) drugFingerprints.set(drug.id, fingerprint.value);
+  }
+  const corpus = countFragments(drugFingerprints.values());
 
   const details: TargetResult[] = [];
   for (const [position, target] of options.targets.entries()) {
     options.signal?.throwIfAborted();
-    const trueLibrary = createFingerprintLibrary(
-      target.trueDrugs.flatMap((drug) => {
-        const fingerprint = toolkit.fingerprint(drug.smiles);
-        return fingerprint.ok ? [fingerprint.value] : [];
-      }),
-    );
-    const similarityToTrue = (smiles: string): number => {
-      const fingerprint = toolkit.fingerprint(smiles);
-      return fingerprint.ok && trueLibrary.size > 0 ? trueLibrary.nearest(fingerprint.value).similarity : 0;
-    };
-    const request = {
-      target: { entity: { type: PROTEIN_TYPE, id: target.id } },
+    const context = targetContext(target, corpus, drugFingerprints, {
+      toolkit,
       n,
       seed,
-      seedCount: n,
       generations,
       population,
-      useLlm: false,
-      excludeDrugs: target.excludedDrugIds,
       timeBudgetMs,
       weights,
-    };
+    });
     const result: TargetResult = {
       target: {
         nodeIndex: target.nodeIndex,
@@ -273,25 +348,34 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       arms: {},
       knownBinderSeeds: 0,
     };
-    let seedsResponse: ProposalResponse | undefined;
-    for (const arm of arms.filter((each) => each !== 'seeds')) {
+    let retrieval: ProposalResponse | undefined;
+    const retrieve = async () =>
+      (retrieval ??= await options.proposer.propose(
+        { ...context.request, generations: 0 },
+        { signal: options.signal },
+      ));
+    for (const arm of arms) {
       const armStarted = now();
-      const response = await options.proposer.propose(request, {
-        guidance: arm === 'guided' ? 'bridge' : 'random',
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      seedsResponse ??= response;
-      result.arms[arm] = candidateMetrics(response, similarityToTrue, now() - armStarted);
+      const definition = ARM_DEFINITIONS[arm];
+      if (definition.kind === 'generate') {
+        const armWeights = definition.ablate ? { ...weights, [definition.ablate]: 0 } : weights;
+        const response = await options.proposer.propose(
+          { ...context.request, weights: armWeights },
+          { guidance: definition.guidance, signal: options.signal },
+        );
+        result.arms[arm] = candidateMetrics(response, context, toolkit, now() - armStarted);
+      } else {
+        const smiles =
+          definition.kind === 'random-drugs'
+            ? randomDrugs(drugs, context.hidden, n, seed + target.nodeIndex)
+            : definition.kind === 'seeds'
+              ? (await retrieve()).seeds.map((each) => each.smiles)
+              : (await retrieve()).referenceBinders.slice(0, n).map((each) => each.smiles);
+        result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
+      }
     }
-    if (arms.includes('seeds')) {
-      const armStarted = now();
-      seedsResponse ??= await options.proposer.propose(
-        { ...request, generations: 0 },
-        options.signal ? { signal: options.signal } : {},
-      );
-      result.arms.seeds = seedMetrics(seedsResponse, toolkit, similarityToTrue, now() - armStarted);
-    }
-    result.knownBinderSeeds = seedsResponse?.seeds.filter((each) => each.knownBinder).length ?? 0;
+    if (arms.includes('seeds') || arms.includes('binders'))
+      result.knownBinderSeeds = (await retrieve()).seeds.filter((each) => each.knownBinder).length;
     details.push(result);
     logger.info('molecule benchmark target done', {
       target: `${target.name} (${position + 1}/${options.targets.length})`,
@@ -304,15 +388,14 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   const summary: MoleculeReport['summary'] = {};
   for (const arm of arms) {
     const perTarget = details.flatMap((detail) => (detail.arms[arm] ? [detail.arms[arm]] : []));
-    if (perTarget.length > 0) summary[arm] = summarizeArm(perTarget);
+    if (perTarget.length > 0) summary[arm] = summarizeArm(perTarget, seed);
   }
   const comparisons: PairedComparison[] = [];
-  for (const [arm, baseline] of [
-    ['guided', 'control'],
-    ['guided', 'seeds'],
-    ['control', 'seeds'],
-  ] as const)
-    if (arms.includes(arm) && arms.includes(baseline)) comparisons.push(compare(details, arm, baseline));
+  for (const baseline of arms)
+    if (baseline !== 'guided' && arms.includes('guided'))
+      comparisons.push(compare(details, 'guided', baseline, seed));
+  if (arms.includes('control') && arms.includes('seeds'))
+    comparisons.push(compare(details, 'control', 'seeds', seed));
 
   return {
     benchmark: 'molecules',
@@ -329,6 +412,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       seed,
       timeBudgetMs,
       weights,
+      arms,
     },
     bridge: options.bridge ?? null,
     summary,
@@ -339,53 +423,144 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   };
 }
 
+function targetContext(
+  target: MoleculeBenchmarkTarget,
+  corpus: FragmentCorpus,
+  drugFingerprints: ReadonlyMap<string, Fingerprint>,
+  settings: {
+    toolkit: ChemToolkit;
+    n: number;
+    seed: number;
+    generations: number;
+    population: number;
+    timeBudgetMs: number;
+    weights: ScoringWeights;
+  },
+): TargetContext {
+  const { toolkit } = settings;
+  const trueLibrary = createFingerprintLibrary(
+    target.trueDrugs.flatMap((drug) => {
+      const fingerprint = toolkit.fingerprint(drug.smiles);
+      return fingerprint.ok ? [fingerprint.value] : [];
+    }),
+  );
+  const hidden = new Set(target.excludedDrugIds);
+  const fragments = withoutFragments(
+    corpus,
+    [...hidden].flatMap((id) => {
+      const fingerprint = drugFingerprints.get(id);
+      return fingerprint ? [fingerprint] : [];
+    }),
+  );
+  return {
+    target,
+    hidden,
+    request: {
+      target: { entity: { type: PROTEIN_TYPE, id: target.id } },
+      n: settings.n,
+      seed: settings.seed,
+      seedCount: settings.n,
+      generations: settings.generations,
+      population: settings.population,
+      useLlm: false,
+      excludeDrugs: target.excludedDrugIds,
+      timeBudgetMs: settings.timeBudgetMs,
+      weights: settings.weights,
+    },
+    similarityToTrue: (smiles) => {
+      const fingerprint = toolkit.fingerprint(smiles);
+      return fingerprint.ok && trueLibrary.size > 0 ? trueLibrary.nearest(fingerprint.value).similarity : 0;
+    },
+    saOf: (smiles) => {
+      const profile = toolkit.profile(smiles);
+      const fingerprint = toolkit.fingerprint(smiles);
+      return profile.ok && fingerprint.ok
+        ? syntheticAccessibility(
+            { fingerprint: fingerprint.value, descriptors: profile.value.descriptors },
+            fragments,
+          )
+        : Number.NaN;
+    },
+  };
+}
+
+function randomDrugs(
+  drugs: readonly BenchmarkDrug[],
+  hidden: ReadonlySet<string>,
+  count: number,
+  seed: number,
+): string[] {
+  const visible = drugs.filter((drug) => !hidden.has(drug.id));
+  const random = createRandom(seed);
+  const picked = new Set<number>();
+  while (picked.size < Math.min(count, visible.length)) picked.add(random.int(visible.length));
+  return [...picked].map((index) => visible[index]!.smiles);
+}
+
 function candidateMetrics(
   response: ProposalResponse,
-  similarityToTrue: (smiles: string) => number,
+  context: TargetContext,
+  toolkit: ChemToolkit,
   timeMs: number,
 ): ArmMetrics {
   const valid = response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
   const { stats } = response;
-  const toTrue = valid.map((candidate) => similarityToTrue(candidate.smiles));
+  const toTrue = valid.map((candidate) => context.similarityToTrue(candidate.smiles));
   return {
     molecules: valid.length,
     validity: stats.generated === 0 ? 0 : stats.valid / stats.generated,
     uniqueness: stats.valid === 0 ? 0 : stats.unique / stats.valid,
     novelty: mean(valid.map((candidate) => candidate.scores.novelty)),
     meanQed: mean(valid.map((candidate) => candidate.scores.qed)),
+    meanSa: mean(valid.map((candidate) => candidate.scores.saScore)),
     alertRate: mean(valid.map((candidate) => (candidate.scores.alerts > 0 ? 1 : 0))),
-    bridge: distribution(valid.map((candidate) => candidate.scores.bridge)),
+    scaffoldDiversity: scaffoldDiversity(
+      valid.map((candidate) => candidate.smiles),
+      toolkit,
+    ),
     bestTanimotoToTrue: toTrue.length > 0 ? Math.max(...toTrue) : 0,
     meanTanimotoToTrue: mean(toTrue),
     timeMs,
   };
 }
 
-function seedMetrics(
-  response: ProposalResponse,
+function drugMetrics(
+  smiles: readonly string[],
+  context: TargetContext,
   toolkit: ChemToolkit,
-  similarityToTrue: (smiles: string) => number,
   timeMs: number,
 ): ArmMetrics {
-  const profiles = response.seeds.map((seed) => toolkit.profile(seed.smiles));
-  const toTrue = response.seeds.map((seed) => similarityToTrue(seed.smiles));
+  const profiles = smiles.map((each) => toolkit.profile(each));
+  const toTrue = smiles.map((each) => context.similarityToTrue(each));
   return {
-    molecules: response.seeds.length,
+    molecules: smiles.length,
     validity: 1,
     uniqueness: 1,
     novelty: 0,
     meanQed: mean(profiles.flatMap((profile) => (profile.ok ? [profile.value.qed.qed] : []))),
+    meanSa: mean(smiles.map((each) => context.saOf(each))),
     alertRate: mean(
       profiles.flatMap((profile) => (profile.ok ? [profile.value.alerts.length > 0 ? 1 : 0] : [])),
     ),
-    bridge: distribution(response.seeds.map((seed) => seed.similarity)),
+    scaffoldDiversity: scaffoldDiversity(smiles, toolkit),
     bestTanimotoToTrue: toTrue.length > 0 ? Math.max(...toTrue) : 0,
     meanTanimotoToTrue: mean(toTrue),
     timeMs,
   };
 }
 
-function summarizeArm(perTarget: readonly ArmMetrics[]): ArmSummary {
+function scaffoldDiversity(smiles: readonly string[], toolkit: ChemToolkit): number {
+  if (smiles.length === 0) return 0;
+  const scaffolds = new Set(
+    smiles.map((each) => {
+      const scaffold = toolkit.scaffold(each);
+      return scaffold.ok ? scaffold.value : `invalid:${each}`;
+    }),
+  );
+  return scaffolds.size / smiles.length;
+}
+
+function summarizeArm(perTarget: readonly ArmMetrics[], seed: number): ArmSummary {
   const average = (read: (metrics: ArmMetrics) => number) => mean(perTarget.map(read));
   return {
     targets: perTarget.length,
@@ -393,9 +568,15 @@ function summarizeArm(perTarget: readonly ArmMetrics[]): ArmSummary {
     uniqueness: average((m) => m.uniqueness),
     novelty: average((m) => m.novelty),
     meanQed: average((m) => m.meanQed),
+    meanSa: average((m) => m.meanSa),
     alertRate: average((m) => m.alertRate),
-    bridgeMean: average((m) => m.bridge.mean),
+    scaffoldDiversity: average((m) => m.scaffoldDiversity),
     bestTanimotoToTrue: average((m) => m.bestTanimotoToTrue),
+    bestTanimotoCi: bootstrapMeanCi(
+      perTarget.map((m) => m.bestTanimotoToTrue),
+      2000,
+      seed,
+    ),
     meanTanimotoToTrue: average((m) => m.meanTanimotoToTrue),
     'hit@0.4': average((m) => (m.bestTanimotoToTrue >= 0.4 ? 1 : 0)),
     'hit@0.6': average((m) => (m.bestTanimotoToTrue >= 0.6 ? 1 : 0)),
@@ -410,17 +591,20 @@ function compare(
   details: readonly TargetResult[],
   arm: MoleculeArm,
   baseline: MoleculeArm,
+  seed: number,
 ): PairedComparison {
   let wins = 0;
   let losses = 0;
   let ties = 0;
   const differences: number[] = [];
+  const hitDifferences: number[] = [];
   for (const detail of details) {
     const left = detail.arms[arm];
     const right = detail.arms[baseline];
     if (!left || !right) continue;
     const difference = left.bestTanimotoToTrue - right.bestTanimotoToTrue;
     differences.push(difference);
+    hitDifferences.push((left.bestTanimotoToTrue >= 0.4 ? 1 : 0) - (right.bestTanimotoToTrue >= 0.4 ? 1 : 0));
     if (difference > TIE_TOLERANCE) wins += 1;
     else if (difference < -TIE_TOLERANCE) losses += 1;
     else ties += 1;
@@ -433,28 +617,18 @@ function compare(
     losses,
     ties,
     meanDifference: mean(differences),
-    pValue: signTest(wins, losses),
+    ci: bootstrapMeanCi(differences, 2000, seed),
+    pValue: wilcoxonSignedRank(differences, TIE_TOLERANCE).pValue,
+    signTestP: signTest(wins, losses),
+    hitDifference: mean(hitDifferences),
+    hitCi: bootstrapMeanCi(hitDifferences, 2000, seed + 1),
   };
-}
-
-/** Two-sided exact binomial sign test, p = 0.5, ties dropped. */
-export function signTest(wins: number, losses: number): number {
-  const trials = wins + losses;
-  if (trials === 0) return 1;
-  const smaller = Math.min(wins, losses);
-  let logChoose = 0;
-  let tail = 0;
-  for (let k = 0; k <= smaller; k += 1) {
-    if (k > 0) logChoose += Math.log(trials - k + 1) - Math.log(k);
-    tail += Math.exp(logChoose - trials * Math.LN2);
-  }
-  return Math.min(1, 2 * tail);
 }
 
 function verdictOf(comparison: PairedComparison | undefined): string {
   if (!comparison) return 'guidance was not compared with the control (an arm was left out)';
-  const { wins, losses, ties, meanDifference, pValue } = comparison;
-  const counts = `${wins} wins, ${losses} losses, ${ties} ties; mean difference ${meanDifference >= 0 ? '+' : ''}${meanDifference.toFixed(3)}; sign test p = ${pValue.toPrecision(2)}`;
+  const { wins, losses, ties, meanDifference, pValue, ci } = comparison;
+  const counts = `${wins} wins, ${losses} losses, ${ties} ties; mean difference ${meanDifference >= 0 ? '+' : ''}${meanDifference.toFixed(3)} (95 % CI ${ci[0].toFixed(3)} to ${ci[1].toFixed(3)}); Wilcoxon p = ${pValue.toPrecision(2)}`;
   if (wins + losses + ties === 0) return 'no target was evaluated';
   if (pValue < 0.05 && meanDifference > 0)
     return `bridge guidance beats the unguided control on best Tanimoto to the held-out drugs (${counts})`;
@@ -466,104 +640,4 @@ function verdictOf(comparison: PairedComparison | undefined): string {
 function mean(values: readonly number[]): number {
   const finite = values.filter(Number.isFinite);
   return finite.length === 0 ? 0 : finite.reduce((sum, value) => sum + value, 0) / finite.length;
-}
-
-function distribution(values: readonly number[]): Distribution {
-  const sorted = values.filter(Number.isFinite).sort((left, right) => left - right);
-  if (sorted.length === 0) return { mean: 0, median: 0, p10: 0, p90: 0, max: 0 };
-  const quantile = (q: number) => {
-    const position = (sorted.length - 1) * q;
-    const low = Math.floor(position);
-    const high = Math.ceil(position);
-    return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-  };
-  return {
-    mean: mean(sorted),
-    median: quantile(0.5),
-    p10: quantile(0.1),
-    p90: quantile(0.9),
-    max: sorted.at(-1)!,
-  };
-}
-
-const armColumns: [keyof ArmSummary, string][] = [
-  ['validity', 'validity'],
-  ['uniqueness', 'uniqueness'],
-  ['novelty', 'novelty'],
-  ['meanQed', 'QED'],
-  ['alertRate', 'alert rate'],
-  ['bridgeMean', 'bridge cos'],
-  ['bestTanimotoToTrue', 'best Tc to true'],
-  ['meanTanimotoToTrue', 'mean Tc to true'],
-  ['hit@0.4', 'hit@0.4'],
-  ['hit@0.6', 'hit@0.6'],
-  ['timeMs', 'time/target (s)'],
-];
-
-/** Markdown report: summary per arm, paired comparisons with the verdict, and one row per target. */
-export function moleculeReportMarkdown(report: MoleculeReport): string {
-  const c = report.config;
-  const lines: string[] = [
-    '# Target-guided molecule design benchmark',
-    '',
-    `- date: ${report.createdAt}`,
-    `- index: \`${report.index}\`; bridge: ${report.bridge ? `${report.bridge.id ?? '?'} (hidden ${report.bridge.hiddenDim})` : 'none'}`,
-    `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with a known drug that has a SMILES`,
-    `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms; score weights ${JSON.stringify(c.weights)}`,
-    '- arms: `guided` (combined score, bridge first), `control` (same GA with a seeded random fitness and ranking), `seeds` (the retrieved seeds themselves)',
-    `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
-    '',
-    '## Summary (means over targets)',
-    '',
-    `| arm | targets | ${armColumns.map(([, label]) => label).join(' | ')} |`,
-    `|---|---:|${armColumns.map(() => '---:').join('|')}|`,
-  ];
-  for (const arm of MOLECULE_ARMS) {
-    const summary = report.summary[arm];
-    if (!summary) continue;
-    const cells = armColumns.map(([key]) =>
-      key === 'timeMs' ? (summary.timeMs / 1000).toFixed(1) : (summary[key] as number).toFixed(3),
-    );
-    lines.push(`| ${arm} | ${summary.targets} | ${cells.join(' | ')} |`);
-  }
-  lines.push(
-    '',
-    "Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target's hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N.",
-    '',
-    '## Paired comparison (best Tc to true, per target)',
-    '',
-    '| arm | baseline | wins | losses | ties | mean difference | sign test p |',
-    '|---|---|---:|---:|---:|---:|---:|',
-  );
-  for (const comparison of report.comparisons)
-    lines.push(
-      `| ${comparison.arm} | ${comparison.baseline} | ${comparison.wins} | ${comparison.losses} | ${comparison.ties} | ${comparison.meanDifference.toFixed(4)} | ${comparison.pValue.toPrecision(3)} |`,
-    );
-  lines.push('', `**Verdict:** ${report.verdict}.`, '', '## Per target', '');
-  const shown = MOLECULE_ARMS.filter((arm) => report.summary[arm]);
-  lines.push(
-    `| target | id | true drugs | ${shown.map((arm) => `${arm} best Tc`).join(' | ')} | ${shown.map((arm) => `${arm} bridge`).join(' | ')} |`,
-    `|---|---|---:|${shown.map(() => '---:').join('|')}|${shown.map(() => '---:').join('|')}|`,
-  );
-  for (const detail of report.details) {
-    const best = shown.map((arm) => detail.arms[arm]?.bestTanimotoToTrue.toFixed(3) ?? '–');
-    const bridge = shown.map((arm) => detail.arms[arm]?.bridge.mean.toFixed(3) ?? '–');
-    lines.push(
-      `| ${detail.target.name} | ${detail.target.id} | ${detail.target.trueDrugs} | ${best.join(' | ')} | ${bridge.join(' | ')} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-/** Writes `<dir>/molecules-<split>-<timestamp>.{json,md}` and returns the two paths. */
-export async function writeMoleculeReport(
-  report: MoleculeReport,
-  directory: string,
-): Promise<{ json: string; markdown: string }> {
-  const stamp = report.createdAt.replace(/[:.]/g, '-');
-  const base = join(directory, `molecules-${report.split.name}-${stamp}`);
-  await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-  await writeFileAtomic(`${base}.md`, moleculeReportMarkdown(report));
-  return { json: `${base}.json`, markdown: `${base}.md` };
 }

@@ -7,6 +7,8 @@ import type { ChemToolkit } from '../chem/toolkit.js';
 import type { Bridge } from '../bridge/bridge.js';
 import type { Encoder } from '../encoders/encoder.js';
 import { err, ok, type Result } from '../errors.js';
+import { synthesizability, syntheticAccessibility, type FragmentCorpus } from '../chem/sa-score.js';
+import { structuralChecks, type ConstraintCheck, type DesignConstraints } from './constraints.js';
 import type { KnownDrugLibrary, NearestKnownDrug } from './known-drugs.js';
 import { combinedScore, type ScoringWeights } from './scoring-weights.js';
 import type { SeedDrug } from './seeds.js';
@@ -22,13 +24,26 @@ export interface CandidateProfile {
   scaffold: string;
   fingerprint: Fingerprint;
   filter: FilterOutcome;
+  /** Ertl–Schuffenhauer-style SA score, 1 (easy) … 10 (hard). */
+  saScore: number;
+  /** Substructure and novelty constraints, each as met or not. */
+  structural: ConstraintCheck[];
+  /** The filters and the hard constraints all pass. */
+  admissible: boolean;
 }
 
 export interface CandidateScores {
   combined: number;
   /** Cosine between the candidate's projected drug vector and the bridged target query. */
   bridge: number;
+  /** Max Tanimoto to the reference binders. */
+  binderSimilarity: number;
   qed: number;
+  saScore: number;
+  /** (10 − saScore) / 9. */
+  synthesizability: number;
+  /** Highest bridge cosine to an anti-target; 0 without anti-targets. */
+  antiTarget: number;
   /** 1 − `maxSimilarityToKnownDrugs`. */
   novelty: number;
   maxSimilarityToSeeds: number;
@@ -41,6 +56,8 @@ export interface CandidateEvaluation {
   scores: CandidateScores;
   nearestKnownDrug: NearestKnownDrug | undefined;
   nearestSeed: { seed: SeedDrug; similarity: number } | undefined;
+  /** Bridge cosine to each anti-target, in request order. */
+  antiTargetCosines: number[];
 }
 
 export interface CandidateScorerOptions {
@@ -55,14 +72,21 @@ export interface CandidateScorerOptions {
   exclude: ReadonlySet<number>;
   filters: FilterOptions;
   weights: ScoringWeights;
+  constraints: DesignConstraints;
+  /** SMILES whose Tanimoto anchors the search: the target's binders, the seeds, near-protein binders. */
+  referenceBinders: readonly string[];
+  /** Anti-targets bridged into the drug space, in request order. */
+  antiQueries: readonly Float32Array[];
+  /** Fragment statistics of the SA score (the index's drugs, hidden ones removed). */
+  fragments: FragmentCorpus;
   signal?: AbortSignal | undefined;
 }
 
 export interface CandidateScorer {
   profile(smiles: string): Result<CandidateProfile, ChemError>;
-  /** False for molecules RDKit rejects. */
+  /** The filters and the hard constraints; false for molecules RDKit rejects. */
   passesFilters(smiles: string): boolean;
-  /** Bridge cosines, in order; NaN where the drug encoder rejects a molecule. */
+  /** Bridge cosines to the target, in order; NaN where the drug encoder rejects a molecule. */
   bridgeScores(smiles: readonly string[]): Promise<number[]>;
   /** Full evaluations, in order; undefined where RDKit rejects a molecule. */
   evaluate(smiles: readonly string[]): Promise<(CandidateEvaluation | undefined)[]>;
@@ -86,8 +110,16 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
   });
   const usableSeeds = options.seeds.filter((_, index) => seedFingerprints[index] !== undefined);
   const seedLibrary = createFingerprintLibrary(seedFingerprints.filter((value) => value !== undefined));
+  const referenceLibrary = createFingerprintLibrary(
+    options.referenceBinders.flatMap((smiles) => {
+      const fingerprint = toolkit.fingerprint(smiles);
+      return fingerprint.ok ? [fingerprint.value] : [];
+    }),
+  );
+  const antiQueries = options.antiQueries.map(normalized);
   const profiles = new Map<string, Result<CandidateProfile, ChemError>>();
-  const bridgeCache = new Map<string, number>();
+  /** Per SMILES: cosine to the target, then to each anti-target. */
+  const bridgeCache = new Map<string, number[]>();
 
   const profile = (smiles: string): Result<CandidateProfile, ChemError> => {
     const cached = profiles.get(smiles);
@@ -104,6 +136,19 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
     if (!fingerprint.ok) return err(fingerprint.error);
     const { descriptors, qed, alerts, scaffold } = described.value;
     const filter = evaluateFilters({ descriptors, qed: qed.qed, alerts }, filters);
+    const saScore = syntheticAccessibility(
+      {
+        fingerprint: fingerprint.value,
+        descriptors,
+      },
+      options.fragments,
+    );
+    const structural = structuralChecks(
+      toolkit,
+      options.constraints,
+      smiles,
+      () => options.knownDrugs.nearest(fingerprint.value, options.exclude)?.similarity ?? 0,
+    );
     return ok({
       smiles,
       descriptors,
@@ -112,10 +157,13 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       scaffold,
       fingerprint: fingerprint.value,
       filter,
+      saScore,
+      structural,
+      admissible: filter.passed && structural.every((check) => check.met),
     });
   };
 
-  const bridgeScores = async (smiles: readonly string[]): Promise<number[]> => {
+  const bridgeCosines = async (smiles: readonly string[]): Promise<number[][]> => {
     const missing = [...new Set(smiles.filter((molecule) => !bridgeCache.has(molecule)))];
     if (missing.length > 0) {
       const outcomes = await drugEncoder.encode(missing);
@@ -123,7 +171,7 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       const encoded: { smiles: string; vector: Float32Array }[] = [];
       outcomes.forEach((outcome, index) => {
         if (outcome?.ok) encoded.push({ smiles: missing[index]!, vector: outcome.value });
-        else bridgeCache.set(missing[index]!, Number.NaN);
+        else bridgeCache.set(missing[index]!, [Number.NaN, ...antiQueries.map(() => Number.NaN)]);
       });
       if (encoded.length > 0) {
         const dimension = drugEncoder.dimension;
@@ -132,7 +180,10 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
         const projected = await bridge.project(DRUG_TYPE, matrix, encoded.length);
         options.signal?.throwIfAborted();
         encoded.forEach((entry, row) =>
-          bridgeCache.set(entry.smiles, cosineWithUnit(query, projected, row * hidden, hidden)),
+          bridgeCache.set(
+            entry.smiles,
+            [query, ...antiQueries].map((unit) => cosineWithUnit(unit, projected, row * hidden, hidden)),
+          ),
         );
       }
     }
@@ -140,7 +191,7 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
   };
 
   const evaluate = async (smiles: readonly string[]): Promise<(CandidateEvaluation | undefined)[]> => {
-    const bridgeValues = await bridgeScores(smiles);
+    const cosines = await bridgeCosines(smiles);
     return smiles.map((molecule, index) => {
       const described = profile(molecule);
       if (!described.ok) return undefined;
@@ -149,21 +200,26 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       const seedHit = seedLibrary.size > 0 ? seedLibrary.nearest(fingerprint) : undefined;
       const maxSimilarityToKnownDrugs = nearestKnownDrug?.similarity ?? 0;
       const maxSimilarityToSeeds = seedHit?.similarity ?? 0;
-      const bridgeValue = bridgeValues[index]!;
+      const [bridgeValue = Number.NaN, ...antiTargetCosines] = cosines[index]!;
       const parts = {
         bridge: bridgeValue,
+        binderSimilarity: referenceLibrary.size > 0 ? referenceLibrary.nearest(fingerprint).similarity : 0,
         qed: described.value.qed,
+        synthesizability: synthesizability(described.value.saScore),
         novelty: 1 - maxSimilarityToKnownDrugs,
         maxSimilarityToSeeds,
         alerts: described.value.alerts.length,
+        antiTarget: antiTargetCosines.length > 0 ? Math.max(...antiTargetCosines) : 0,
       };
       return {
         profile: described.value,
         scores: {
           combined: Number.isFinite(bridgeValue) ? combinedScore(parts, weights) : Number.NaN,
           ...parts,
+          saScore: described.value.saScore,
           maxSimilarityToKnownDrugs,
         },
+        antiTargetCosines,
         nearestKnownDrug,
         nearestSeed: seedHit
           ? { seed: usableSeeds[seedHit.index]!, similarity: seedHit.similarity }
@@ -176,9 +232,11 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
     profile,
     passesFilters(smiles) {
       const described = profile(smiles);
-      return described.ok && described.value.filter.passed;
+      return described.ok && described.value.admissible;
     },
-    bridgeScores,
+    async bridgeScores(smiles) {
+      return (await bridgeCosines(smiles)).map((values) => values[0] ?? Number.NaN);
+    },
     evaluate,
     async fitness(smiles) {
       const evaluations = await evaluate(smiles);

@@ -1,4 +1,5 @@
 import { createFingerprintLibrary, type Fingerprint, type FingerprintLibrary } from '../chem/fingerprint.js';
+import { countFragments, withoutFragments, type FragmentCorpus } from '../chem/sa-score.js';
 import type { ChemToolkit } from '../chem/toolkit.js';
 import type { VectorStore } from '../store/vector-store.js';
 
@@ -23,6 +24,8 @@ export interface KnownDrugLibrary {
   readonly drugs: readonly KnownDrug[];
   /** The most similar drug outside `exclude` (node indices); undefined when none is left. */
   nearest(fingerprint: Fingerprint, exclude?: ReadonlySet<number>): NearestKnownDrug | undefined;
+  /** Fragment (Morgan bit) frequencies of these drugs for the SA score, less the `exclude`d ones. */
+  fragments(exclude?: ReadonlySet<number>): FragmentCorpus;
 }
 
 export function createKnownDrugLibrary(
@@ -30,7 +33,15 @@ export function createKnownDrugLibrary(
 ): KnownDrugLibrary {
   const drugs = entries.map(({ fingerprint: _fingerprint, ...drug }) => drug);
   const library: FingerprintLibrary = createFingerprintLibrary(entries.map((entry) => entry.fingerprint));
+  const corpus = countFragments(entries.map((entry) => entry.fingerprint));
   return {
+    fragments(exclude) {
+      if (!exclude || exclude.size === 0) return corpus;
+      return withoutFragments(
+        corpus,
+        entries.filter((entry) => exclude.has(entry.nodeIndex)).map((entry) => entry.fingerprint),
+      );
+    },
     size: drugs.length,
     drugs,
     nearest(fingerprint, exclude) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertFamilySchema } from '../chem/alerts.js';
 import { filterOptionsSchema } from '../chem/filters.js';
+import { designConstraintsSchema } from './constraints.js';
 import { scoringWeightsSchema } from './scoring-weights.js';
 
 /**
@@ -17,7 +18,13 @@ const drugReferenceSchema = z.object({
 export const candidateScoresSchema = z.object({
   combined: z.number().describe('Weighted sum; see `settings.weights`'),
   bridge: z.number().describe("Cosine of the candidate's projected drug vector with the bridged target"),
+  binderSimilarity: z
+    .number()
+    .describe('Highest Tanimoto to a reference binder (target binders, seeds, binders of near proteins)'),
   qed: z.number(),
+  saScore: z.number().describe('Synthetic accessibility, Ertl–Schuffenhauer style: 1 easy … 10 hard'),
+  synthesizability: z.number().describe('(10 − saScore) / 9'),
+  antiTarget: z.number().describe('Highest bridge cosine to an anti-target; 0 without anti-targets'),
   novelty: z.number().describe('1 − maxSimilarityToKnownDrugs'),
   maxSimilarityToSeeds: z.number(),
   maxSimilarityToKnownDrugs: z
@@ -66,6 +73,16 @@ export const validCandidateSchema = z.object({
   scaffold: z.string().describe("Bemis–Murcko framework; '' for acyclic molecules"),
   nearestKnownDrug: drugReferenceSchema.extend({ knownBinder: z.boolean() }).nullable(),
   nearestSeed: drugReferenceSchema.nullable(),
+  constraints: z
+    .array(
+      z.object({
+        constraint: z.string().describe('The request field, e.g. `filters.molecularWeight`'),
+        met: z.boolean(),
+        value: z.number().nullable(),
+        detail: z.string(),
+      }),
+    )
+    .describe('Every active filter and constraint of the request, as this candidate meets it'),
   provenance: provenanceSchema,
 });
 export type ValidCandidateOutput = z.infer<typeof validCandidateSchema>;
@@ -87,6 +104,15 @@ export const seedOutputSchema = z.object({
   smiles: z.string(),
   similarity: z.number().describe('Cosine of the drug with the bridged target'),
   knownBinder: z.boolean().describe('The KG has a target edge between this drug and the target'),
+});
+
+export const referenceBinderOutputSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  smiles: z.string(),
+  via: z
+    .object({ id: z.string(), name: z.string(), similarity: z.number() })
+    .describe('The protein near the target that it binds, with its cosine to the target'),
 });
 
 const stageTimingsSchema = z.object({
@@ -147,6 +173,11 @@ export const proposalResponseSchema = z.object({
     knownBinders: z.number().int().describe('KG drugs with a target edge to it (excluded ones included)'),
   }),
   seeds: z.array(seedOutputSchema),
+  referenceBinders: z
+    .array(referenceBinderOutputSchema)
+    .describe(
+      'Known binders of the proteins nearest to the target: they seed the search and anchor binderSimilarity',
+    ),
   candidates: z
     .array(z.discriminatedUnion('valid', [validCandidateSchema, invalidCandidateSchema]))
     .describe('Valid candidates by rank, then up to 20 invalid ones with the reason'),
@@ -163,6 +194,8 @@ export const proposalResponseSchema = z.object({
     excludedDrugs: z.number().int(),
     weights: scoringWeightsSchema,
     filters: filterOptionsSchema,
+    constraints: designConstraintsSchema,
+    referenceProteins: z.number().int(),
   }),
 });
 export type ProposalResponse = z.infer<typeof proposalResponseSchema>;

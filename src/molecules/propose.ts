@@ -10,17 +10,20 @@ import type { Retriever } from '../retrieval/retriever.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createCandidateScorer } from './candidate-scoring.js';
 import { validateCandidate } from './candidate-validation.js';
+import { validateConstraintSmarts } from './constraints.js';
 import { createCandidatePool } from './proposal/candidate-pool.js';
+import { gatherAnchors } from './proposal/anchor-stage.js';
 import { collectLlmProposals } from './proposal/llm-stage.js';
 import { rankCandidates } from './proposal/rank-stage.js';
 import { createProposerResources } from './proposal/resources.js';
 import { buildResponse, buildStats, describeCandidates } from './proposal/response.js';
 import type { ProposalRun, ProposeProgress } from './proposal/run-context.js';
-import { searchWithGeneticAlgorithm } from './proposal/search-stage.js';
+import { searchWithGeneticAlgorithm, type SearchSeed } from './proposal/search-stage.js';
 import { retrieveSeeds } from './proposal/seed-stage.js';
 import { createStageTimer } from './proposal/timed.js';
 import { proposeRequestSchema, type ProposeRequestInput } from './propose-request.js';
 import type { ProposalResponse } from './proposal-schema.js';
+import type { ReferenceBinder } from './reference-binders.js';
 import type { SeedDrug } from './seeds.js';
 import { resolveTarget } from './target.js';
 
@@ -112,6 +115,13 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       const { query, seeds, excluded } = await timed('seeds', () =>
         retrieveSeeds({ store, entities, bridge }, run, target),
       );
+      const anchors = await timed('seeds', () =>
+        gatherAnchors({ graph, store, entities, bridge, encoderFor: dependencies.encoderFor }, run, {
+          target,
+          seeds,
+          excluded,
+        }),
+      );
       const knownDrugs = await timed('knownDrugs', async () => {
         const library = await resources.loadKnownDrugs();
         run.signal?.throwIfAborted();
@@ -127,6 +137,10 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         exclude: excluded,
         filters: run.request.filters,
         weights: run.request.weights,
+        constraints: run.request.constraints,
+        referenceBinders: anchors.anchors,
+        antiQueries: anchors.antiTargets.map((anti) => anti.query),
+        fragments: knownDrugs.fragments(excluded),
         signal: run.signal,
       });
       const pool = createCandidatePool(scorer, settings.maxInvalidEchoed);
@@ -150,6 +164,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       const ga = await timed('search', () =>
         searchWithGeneticAlgorithm(run, {
           seeds,
+          extraSeeds: searchSeeds(run, anchors.referenceBinders),
           llmSeeds: llm.llmSeeds,
           scorer,
           pool,
@@ -159,7 +174,15 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       const { picked, passing } = await timed('ranking', () => rankCandidates(run, { pool, scorer }));
       const valid = await timed('response', () =>
         describeCandidates(
-          { picked, scorer, toolkit, knownBinders: target.knownBinders, size: settings },
+          {
+            picked,
+            scorer,
+            toolkit,
+            knownBinders: target.knownBinders,
+            size: settings,
+            filters: run.request.filters,
+            antiTargets: anchors.antiTargets.map((anti) => anti.label),
+          },
           run,
         ),
       );
@@ -184,6 +207,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         target,
         seeds,
         excluded: excluded.size,
+        referenceBinders: anchors.referenceBinders,
         candidates: [...valid, ...pool.invalidEchoes],
         stats,
       });
@@ -208,6 +232,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         message: `${prefix}useLlm: no LLM is configured (set OPENAI_BASE_URL and OPENAI_MODEL), or leave useLlm out to use the genetic algorithm alone`,
         details: { field: `${prefix}useLlm` },
       });
+    validateConstraintSmarts(toolkit, request.constraints, prefix);
     return {
       request,
       prefix,
@@ -217,6 +242,29 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       deadline: now() + request.timeBudgetMs,
       now,
     };
+  }
+
+  /**
+   * Molecules the GA starts from besides the retrieved seeds: the reference binders, and the
+   * substructure to keep when it is a molecule (SMILES), so that offspring can grow from it.
+   */
+  function searchSeeds(run: ProposalRun, referenceBinders: readonly ReferenceBinder[]): SearchSeed[] {
+    const extra: SearchSeed[] = referenceBinders.map((binder) => ({
+      id: binder.id,
+      name: binder.name,
+      smiles: binder.smiles,
+    }));
+    const keep = run.request.constraints.keepSubstructure;
+    if (keep !== undefined) {
+      const molecule = validateCandidate(toolkit, keep);
+      if (molecule.ok)
+        extra.push({
+          id: 'keepSubstructure',
+          name: 'the substructure to keep',
+          smiles: molecule.value.smiles,
+        });
+    }
+    return extra;
   }
 
   function canonicalSeeds(seeds: readonly SeedDrug[]): Set<string> {

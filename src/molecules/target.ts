@@ -41,8 +41,9 @@ export async function resolveTarget(
   dependencies: TargetResolutionDependencies,
   target: ProposeTarget,
   fieldPrefix = '',
+  fieldName = 'target',
 ): Promise<ResolvedTarget> {
-  const field = `${fieldPrefix}target`;
+  const field = `${fieldPrefix}${fieldName}`;
   if (target.sequence !== undefined) {
     const vector = await encodeQueryInput(dependencies.encoderFor, {
       type: PROTEIN_TYPE,

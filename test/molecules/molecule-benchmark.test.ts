@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  moleculeReportMarkdown,
   runMoleculeBenchmark,
   selectHeldOutTargets,
   signTest,
-  writeMoleculeReport,
   type MoleculeReport,
 } from '../../src/eval/molecule-benchmark.js';
+import {
+  moleculeReportMarkdown,
+  moleculeReportSvg,
+  writeMoleculeReport,
+} from '../../src/eval/molecule-report.js';
+import { bootstrapMeanCi, wilcoxonSignedRank } from '../../src/eval/paired-statistics.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { buildMoleculeWorld, type MoleculeWorld } from './molecule-world.js';
 
@@ -61,7 +65,7 @@ describe('selectHeldOutTargets', () => {
 describe('runMoleculeBenchmark with an oracle bridge', () => {
   let report: MoleculeReport;
   beforeAll(async () => {
-    const { targets } = await selectHeldOutTargets({
+    const { targets, drugs } = await selectHeldOutTargets({
       graph: world.graph,
       store: world.store,
       split: { heldOutNodes: new Set([10, 11, 14, 17]) },
@@ -70,6 +74,8 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
       proposer: world.proposer(),
       toolkit: world.toolkit,
       targets,
+      drugs,
+      arms: ['guided', 'control', 'seeds', 'random-drugs'],
       n: 5,
       generations: 4,
       population: 12,
@@ -77,13 +83,14 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
       index: 'molecule-world',
       split: { name: 'hand-made', kind: 'inductive', seed: 0 },
     });
-  });
+  }, 240_000);
 
   it('hides every known binder from the runs and measures all three arms per target', () => {
     expect(report.details.map((detail) => detail.target.name)).toEqual(['ABL1', 'KIT', 'PTGS2', 'EGFR']);
     for (const detail of report.details) {
       expect(detail.knownBinderSeeds).toBe(0);
-      expect(Object.keys(detail.arms).sort()).toEqual(['control', 'guided', 'seeds']);
+      expect(Object.keys(detail.arms).sort()).toEqual(['control', 'guided', 'random-drugs', 'seeds']);
+      expect(detail.arms['random-drugs']!.molecules).toBe(5);
       expect(detail.arms.seeds!.molecules).toBe(5);
       expect(detail.arms.guided!.molecules).toBe(5);
       for (const metrics of Object.values(detail.arms)) {
@@ -109,15 +116,17 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
   it('finds that guidance by an informative bridge gets closer to the hidden drugs than the control', () => {
     const guided = report.summary.guided!;
     const control = report.summary.control!;
-    expect(guided.bridgeMean).toBeGreaterThan(control.bridgeMean);
     expect(guided.bestTanimotoToTrue).toBeGreaterThan(control.bestTanimotoToTrue);
     const comparison = report.comparisons.find(
       (each) => each.arm === 'guided' && each.baseline === 'control',
     )!;
     expect(comparison.wins).toBeGreaterThan(comparison.losses);
     expect(comparison.wins + comparison.losses + comparison.ties).toBe(4);
-    // Four targets cannot reach significance with a sign test, and the verdict says so.
-    expect(comparison.pValue).toBeGreaterThanOrEqual(0.125);
+    // Four targets cannot reach significance, and the verdict says so.
+    expect(comparison.signTestP).toBeGreaterThanOrEqual(0.125);
+    expect(comparison.pValue).toBeGreaterThan(0.05);
+    expect(comparison.ci[0]).toBeLessThanOrEqual(comparison.meanDifference);
+    expect(comparison.ci[1]).toBeGreaterThanOrEqual(comparison.meanDifference);
     expect(report.verdict).toMatch(
       /^no significant difference between bridge guidance and the unguided control/,
     );
@@ -132,12 +141,18 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
     expect(markdown).toContain('| guided | control |');
     expect(markdown).toContain(`**Verdict:** ${report.verdict}.`);
     expect(markdown).toMatch(/\| ABL1 \| 25 \| 3 \|/);
+    const svg = moleculeReportSvg(report);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<circle /g)).toHaveLength(4 * 4);
     const directory = await createTemporaryDirectory('biobridge-molecule-report-');
     try {
       const paths = await writeMoleculeReport(report, directory.path);
       expect(paths.json).toMatch(/molecules-hand-made-.*\.json$/);
       expect(JSON.parse(await readFile(paths.json, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
-      expect(await readFile(paths.markdown, 'utf8')).toBe(markdown);
+      expect(await readFile(paths.markdown, 'utf8')).toBe(
+        moleculeReportMarkdown(report, paths.svg.split('/').at(-1)),
+      );
+      expect(await readFile(paths.svg, 'utf8')).toBe(svg);
     } finally {
       await directory.cleanup();
     }
@@ -150,5 +165,31 @@ describe('signTest', () => {
     expect(signTest(4, 0)).toBeCloseTo(0.125, 12);
     expect(signTest(9, 1)).toBeCloseTo((2 * 11) / 1024, 12);
     expect(signTest(10, 10)).toBe(1);
+  });
+});
+
+describe('paired statistics', () => {
+  it('Wilcoxon signed-rank matches the textbook normal approximation', () => {
+    // 10 positive differences of distinct size: W+ = 55, mean 27.5, variance 96.25.
+    const allPositive = wilcoxonSignedRank([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(allPositive.statistic).toBe(55);
+    const z = (55 - 27.5 - 0.5) / Math.sqrt(96.25);
+    expect(allPositive.pValue).toBeGreaterThan(0.004);
+    expect(allPositive.pValue).toBeLessThan(0.007);
+    expect(z).toBeCloseTo(2.752, 3);
+    // Symmetric differences give no evidence; zeros are dropped; ties share their rank.
+    expect(wilcoxonSignedRank([1, -1, 2, -2, 0, 0]).pValue).toBeCloseTo(1, 6);
+    expect(wilcoxonSignedRank([0, 0]).n).toBe(0);
+    expect(wilcoxonSignedRank([1, 1, 1, -1]).statistic).toBe(7.5);
+  });
+
+  it('bootstrap CIs bracket the mean and shrink with n', () => {
+    const values = Array.from({ length: 200 }, (_, index) => (index % 10) / 10);
+    const [low, high] = bootstrapMeanCi(values, 1000, 3);
+    expect(low).toBeLessThan(0.45);
+    expect(high).toBeGreaterThan(0.45);
+    const [smallLow, smallHigh] = bootstrapMeanCi(values.slice(0, 20), 1000, 3);
+    expect(smallHigh - smallLow).toBeGreaterThan(high - low);
+    expect(bootstrapMeanCi(values, 1000, 3)).toEqual([low, high]);
   });
 });

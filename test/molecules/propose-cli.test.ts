@@ -62,7 +62,7 @@ describe('biobridge propose: options', () => {
       seedCount: 8,
       excludeDrugs: ['DB00619'],
       filters: { minQed: 0.4, molecularWeight: { max: 500 } },
-      weights: { qed: 1, bridge: 1 },
+      weights: { qed: 1, bridge: 0.5 },
       useLlm: false,
     });
     expect(proposeRequestFromOptions({ ...defaults, 'target-id': '25' }).target).toEqual({
@@ -118,7 +118,14 @@ describe('biobridge propose: output', () => {
     );
     expect(code).toBe(0);
     const output = JSON.parse(printed);
-    expect(Object.keys(output)).toEqual(['target', 'seeds', 'candidates', 'stats', 'settings']);
+    expect(Object.keys(output)).toEqual([
+      'target',
+      'seeds',
+      'referenceBinders',
+      'candidates',
+      'stats',
+      'settings',
+    ]);
     expect(output.candidates).toHaveLength(3);
     for (const candidate of output.candidates) {
       expect(candidate).toMatchObject({

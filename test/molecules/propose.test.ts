@@ -286,7 +286,7 @@ describe('generation, validation, scoring and ranking', () => {
       target: { gene: 'ABL1' },
       ...small,
       seed: 3,
-      weights: { bridge: 0, qed: 1, novelty: 0, alertPenalty: 0 },
+      weights: { bridge: 0, binderSimilarity: 0, qed: 1, synthesizability: 0, novelty: 0, alertPenalty: 0 },
     });
     const valid = validOf(byQed);
     for (const candidate of valid) expect(candidate.scores.combined).toBeCloseTo(candidate.scores.qed, 12);

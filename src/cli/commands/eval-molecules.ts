@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { createRdkitToolkit } from '../../chem/toolkit.js';
 import { loadConfig } from '../../config/index.js';
 import {
-  moleculeReportMarkdown,
+  MOLECULE_ARMS,
   runMoleculeBenchmark,
   selectHeldOutTargets,
-  writeMoleculeReport,
+  type MoleculeArm,
 } from '../../eval/molecule-benchmark.js';
+import { moleculeReportMarkdown, writeMoleculeReport } from '../../eval/molecule-report.js';
 import { readSplit } from '../../eval/training-data.js';
 import { AppError } from '../../errors.js';
 import { indexLayout } from '../../indexing/manifest.js';
@@ -25,6 +26,7 @@ interface EvalMoleculesOptions {
   seed: number;
   'time-budget': number;
   weights?: string | undefined;
+  arms?: string | undefined;
   'report-dir': string;
   device: 'cpu' | 'cuda';
   json: boolean;
@@ -46,7 +48,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
         code: 'UNAVAILABLE',
         message: `${indexDirectory} has no trained bridge; run \`biobridge train ${indexDirectory}\` first`,
       });
-    const { targets, candidates } = await selectHeldOutTargets({
+    const { targets, candidates, drugs } = await selectHeldOutTargets({
       graph: core.index.graph,
       store: core.index.store,
       split,
@@ -71,6 +73,8 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       proposer,
       toolkit,
       targets,
+      drugs,
+      arms: parseArms(options.arms),
       candidateTargets: candidates,
       n: options.n,
       generations: options.generations,
@@ -105,4 +109,16 @@ function parseWeights(text: string): ScoringWeights {
   if (!parsed.success)
     throw new AppError({ code: 'BAD_REQUEST', message: `--weights: ${z.prettifyError(parsed.error)}` });
   return parsed.data;
+}
+
+function parseArms(text: string | undefined): MoleculeArm[] | undefined {
+  if (text === undefined) return undefined;
+  const arms = text.split(',').map((arm) => arm.trim());
+  const unknown = arms.filter((arm) => !(MOLECULE_ARMS as readonly string[]).includes(arm));
+  if (unknown.length > 0)
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `--arms: unknown arm ${unknown.join(', ')} (arms: ${MOLECULE_ARMS.join(', ')})`,
+    });
+  return arms as MoleculeArm[];
 }

@@ -27,6 +27,10 @@ export interface ProposeOptions {
   'exclude-drug'?: string[] | undefined;
   filters?: string | undefined;
   weights?: string | undefined;
+  keep?: string | undefined;
+  avoid?: string[] | undefined;
+  'max-similarity'?: number | undefined;
+  'anti-target'?: string[] | undefined;
   llm: boolean;
   'no-llm': boolean;
   device?: 'cpu' | 'cuda' | undefined;
@@ -89,6 +93,12 @@ export function proposeRequestFromOptions(options: ProposeOptions): ProposeReque
     ...(options.filters === undefined ? {} : { filters: parseJsonFlag('--filters', options.filters) }),
     ...(options.weights === undefined ? {} : { weights: parseJsonFlag('--weights', options.weights) }),
     ...(options.llm ? { useLlm: true } : options['no-llm'] ? { useLlm: false } : {}),
+    constraints: {
+      keepSubstructure: options.keep,
+      avoidSubstructures: options.avoid ?? [],
+      maxSimilarityToKnownDrugs: options['max-similarity'],
+      antiTargets: (options['anti-target'] ?? []).map((gene) => ({ gene })),
+    },
   };
   const parsed = proposeRequestSchema.safeParse(body);
   if (!parsed.success) throw usage(`invalid options:\n${z.prettifyError(parsed.error)}`);

@@ -17,8 +17,10 @@ export const proposeMoleculesRoute = defineRoute({
   description: [
     'The target (a sequence, gene symbol, UniProt accession or KG entity) is bridged into the drug space over the',
     '`target` relation; the nearest known drugs seed a genetic algorithm (and the LLM, when configured) whose',
-    'products are validated with RDKit, filtered, scored (bridge cosine, QED, novelty, alerts) and ranked so that no',
-    'two share a Murcko scaffold while others remain. Invalid proposals are listed with the reason. A run holds one',
+    'products are validated with RDKit, filtered, scored (bridge cosine, Tanimoto to reference binders, QED, SA,',
+    'alerts, anti-targets; `weights`) and ranked so that no two share a Murcko scaffold while others remain.',
+    '`constraints` keep or avoid substructures (SMARTS), bound novelty and name anti-targets; every candidate lists',
+    'each active filter and constraint as met or not. Invalid proposals are listed with the reason. A run holds one',
     'inference slot for its duration (a few seconds with the defaults; `timeBudgetMs` caps it).',
   ].join(' '),
   tags: ['molecules'],
@@ -31,7 +33,7 @@ export const proposeMoleculesRoute = defineRoute({
     },
     422: {
       description:
-        'The sequence cannot be encoded (illegal residue, too long), or the target has no sequence',
+        "The sequence cannot be encoded (illegal residue, too long), the target has no sequence, or a constraint SMARTS is invalid (`details.field`, RDKit's reason)",
       schema: errorBodySchema,
     },
     503: {

@@ -1,4 +1,7 @@
+import type { FilterOptions } from '../../chem/filters.js';
 import type { ChemToolkit } from '../../chem/toolkit.js';
+import { antiTargetChecks, filterChecks } from '../constraints.js';
+import type { ReferenceBinder } from '../reference-binders.js';
 import type { CandidateEvaluation, CandidateScorer } from '../candidate-scoring.js';
 import type { GeneticAlgorithmResult } from '../ga/genetic-algorithm.js';
 import type { ProposalResponse, ProposalStats, ValidCandidateOutput } from '../proposal-schema.js';
@@ -21,14 +24,23 @@ export async function describeCandidates(
     toolkit: ChemToolkit;
     knownBinders: ReadonlySet<number>;
     size: DepictionSize;
+    filters: FilterOptions;
+    antiTargets: readonly string[];
   },
   run: ProposalRun,
 ): Promise<ValidCandidateOutput[]> {
   const evaluations = await input.scorer.evaluate(input.picked.map((entry) => entry.smiles));
+  const active = activeFilters(input.filters);
   run.signal?.throwIfAborted();
   return input.picked.flatMap((entry, index) => {
     const evaluation = evaluations[index];
-    return evaluation ? [toValidOutput(entry, evaluation, index + 1, input)] : [];
+    if (!evaluation) return [];
+    const constraints = [
+      ...filterChecks(evaluation.profile.filter.checks, active),
+      ...evaluation.profile.structural,
+      ...antiTargetChecks(input.antiTargets, evaluation.scores.bridge, evaluation.antiTargetCosines),
+    ];
+    return [{ ...toValidOutput(entry, evaluation, index + 1, input), constraints }];
   });
 }
 
@@ -37,7 +49,7 @@ function toValidOutput(
   evaluation: CandidateEvaluation,
   rank: number,
   context: { toolkit: ChemToolkit; knownBinders: ReadonlySet<number>; size: DepictionSize },
-): ValidCandidateOutput {
+): Omit<ValidCandidateOutput, 'constraints'> {
   const { profile, scores } = evaluation;
   const depiction = context.toolkit.depict(entry.smiles, {
     width: context.size.svgWidth,
@@ -124,6 +136,7 @@ export function buildResponse(input: {
   target: ResolvedTarget;
   seeds: readonly SeedDrug[];
   excluded: number;
+  referenceBinders: readonly ReferenceBinder[];
   candidates: ProposalResponse['candidates'];
   stats: ProposalStats;
 }): ProposalResponse {
@@ -151,6 +164,12 @@ export function buildResponse(input: {
       similarity: seed.similarity,
       knownBinder: seed.knownBinder,
     })),
+    referenceBinders: input.referenceBinders.map((binder) => ({
+      id: binder.id,
+      name: binder.name,
+      smiles: binder.smiles,
+      via: binder.via,
+    })),
     candidates: input.candidates,
     stats: input.stats,
     settings: {
@@ -165,8 +184,24 @@ export function buildResponse(input: {
       excludedDrugs: input.excluded,
       weights: request.weights,
       filters: request.filters,
+      constraints: request.constraints,
+      referenceProteins: request.referenceProteins,
     },
   };
+}
+
+/** Filters the request switched on: a range with a bound, a QED floor; alerts always count. */
+function activeFilters(filters: FilterOptions): Set<string> {
+  const active = new Set<string>(['alerts']);
+  for (const [name, value] of Object.entries(filters))
+    if (
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      (value.min !== undefined || value.max !== undefined)
+    )
+      active.add(name);
+  if (filters.minQed > 0) active.add('qed');
+  return active;
 }
 
 function mergeCounts(...maps: Readonly<Record<string, number>>[]): Record<string, number> {

@@ -14,6 +14,13 @@ import type { ProposalRun } from './run-context.js';
 
 type SeedInfo = NonNullable<Provenance['seed']>;
 
+/** A known molecule the search starts from besides the retrieved seeds. */
+export interface SearchSeed {
+  id: string;
+  name: string;
+  smiles: string;
+}
+
 /**
  * Breeds from the seeds (and the LLM's valid proposals when `llmSeedsSearch`) with the genetic
  * algorithm, under the request's filters and time budget, and adds every new offspring to the
@@ -24,6 +31,7 @@ export async function searchWithGeneticAlgorithm(
   run: ProposalRun,
   input: {
     seeds: readonly SeedDrug[];
+    extraSeeds: readonly SearchSeed[];
     llmSeeds: readonly { id: string; smiles: string }[];
     scorer: CandidateScorer;
     pool: CandidatePool;
@@ -37,6 +45,7 @@ export async function searchWithGeneticAlgorithm(
   const ga = await runGeneticAlgorithm({
     seeds: [
       ...input.seeds.map((seed) => ({ id: seed.id, smiles: seed.smiles })),
+      ...input.extraSeeds.map((seed) => ({ id: seed.id, smiles: seed.smiles })),
       ...(request.llmSeedsSearch ? input.llmSeeds : []),
     ],
     score: async (smiles) => {
@@ -69,6 +78,9 @@ export async function searchWithGeneticAlgorithm(
   });
   const seedInfo = new Map<string, SeedInfo>([
     ...input.seeds.map(
+      (seed) => [seed.id, { kind: 'drug', id: seed.id, name: seed.name, smiles: seed.smiles }] as const,
+    ),
+    ...input.extraSeeds.map(
       (seed) => [seed.id, { kind: 'drug', id: seed.id, name: seed.name, smiles: seed.smiles }] as const,
     ),
     ...input.llmSeeds.map(
