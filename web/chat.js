@@ -31,7 +31,9 @@ function AnswerText({ text, evidence, onCite }) {
 
 function ResultBadge({ result }) {
   if (!result || typeof result !== 'object') return null;
-  const answer = result.choice ?? result.verdict ?? (Array.isArray(result.items) ? result.items.map((item) => item.name ?? item.id ?? item).join(', ') : null);
+  // A verdict is a boolean, which preact would not render as text.
+  const verdict = typeof result.verdict === 'boolean' ? String(result.verdict) : result.verdict;
+  const answer = result.choice ?? verdict ?? (Array.isArray(result.items) ? result.items.map((item) => item.name ?? item.id ?? item).join(', ') : null);
   return html`<span class="badge result" title="Structured answer">
     ${result.form ? html`<span class="muted">${result.form}: </span>` : null}
     <strong>${answer ?? '—'}</strong>

@@ -60,6 +60,13 @@ describe('web UI on the demo index', () => {
     expect(await card.innerText()).toMatch(/KG fact/);
     await browser.screenshot(page, 'chat');
 
+    // A true/false question gets the structured answer as a badge (the QA agent's `result`).
+    await page.getByLabel('Question').fill('True or false: imatinib targets ABL1.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const verdict = page.locator('.turn.assistant').nth(1).locator('.badge.result');
+    await verdict.waitFor();
+    expect(await verdict.innerText()).toMatch(/^true-false: (true|false)\b/);
+
     // History survives a reload; the next question sends it as context.
     await page.reload();
     await page.locator('.turn.user', { hasText: 'Which proteins does imatinib target?' }).waitFor();
