@@ -367,8 +367,8 @@ function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecis
   const relation = relationVerb(family);
   const headline =
     items.length === 0
-      ? `None found: the knowledge graph has nothing that ${relation} ${names}.`
-      : `${ranked.length} found${ranked.length > limit ? ` (top ${limit} shown)` : ''} that ${relation} ${names}: ${items.join(', ')}.`;
+      ? `None found: the knowledge graph has no ${question.answerType ?? 'entity'} linked to ${names} by "${relation}".`
+      : `Answer: ${items.join(', ')} (${ranked.length} found in the knowledge graph for "${relation}" with ${names}${ranked.length > limit ? `; top ${limit} shown` : ''}).`;
   return {
     form: 'list',
     items,
