@@ -46,7 +46,7 @@ export function phraseVariants(phrase: string): string[] {
     add(`${base} ${arabic}${suffix}`);
     if (roman) add(`${base} type ${roman}${suffix}`);
     if (roman) add(`${base} ${roman}${suffix}`);
-    add(`${base}`);
+    // Never the base name alone: "neurofibromatosis 2" is not "neurofibromatosis".
   }
   return [...variants];
 }
