@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI's browser modules (served as they are, no build step).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'location', 'localStorage', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams',
+          'Blob', 'TextDecoderStream', 'CustomEvent', 'AbortController', 'setTimeout', 'clearTimeout', 'console',
+          'requestAnimationFrame', 'ResizeObserver', 'getComputedStyle',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['bin/**'],
     languageOptions: { globals: { process: 'readonly' } },
     rules: { 'no-restricted-properties': 'off' },

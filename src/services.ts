@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
+import { loadRDKit } from './chem/rdkit.js';
 import { createRdkitToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
@@ -12,18 +13,29 @@ import { createApp } from './http/create-app.js';
 import type { AppEnv } from './http/app-env.js';
 import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
-import { createLlmHealthCheck } from './http/routes/health.js';
+import { createMetricsRegistry, type MetricsRegistry } from './http/metrics.js';
+import { createLlmCircuitCheck, createLlmHealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
+import { createLinkRoutes } from './http/routes/link.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
 import { createRetrieveRoutes } from './http/routes/retrieve.js';
+import { createDepictRoutes } from './http/routes/depict.js';
+import { createLookupRoutes } from './http/routes/lookup.js';
+import { createReportRoutes } from './http/routes/reports.js';
+import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout } from './indexing/manifest.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
+import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
+import { readFusionModel } from './retrieval/fusion.js';
+import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
+import { createEntityLinker } from './linking/entity-linker.js';
+import type { EntityLinker } from './linking/types.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
 
@@ -31,6 +43,7 @@ export interface Services {
   config: Config;
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   llm: LlmClient;
@@ -43,6 +56,7 @@ export interface Services {
 export interface IndexServices {
   index: IndexHandle;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   retriever: Retriever;
@@ -94,20 +108,25 @@ async function loadIndexServices(
       fix: `biobridge train ${indexPath}`,
     });
   }
-  const lookup = createNameLookup(await readLookupEntries(indexPath), {
-    typePriority: ['drug', 'gene/protein', 'disease'],
-  });
+  const entries = await readLookupEntries(indexPath);
+  const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
+  const linker = createEntityLinker(entries);
+  const fusion = await readFusionModel(indexPath);
+  if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
+    logger.warn('fusion.json was fitted with another bridge; refit it', { fix: `biobridge fit-fusion ${indexPath}` });
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
     lookup,
     encoderFor: (type) => encoders.get(type),
     bridge,
+    fusion,
     logger,
   });
   return {
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     retriever,
@@ -119,18 +138,21 @@ async function loadIndexServices(
   };
 }
 
-/** The configured OpenAI-compatible LLM, or the unconfigured stand-in. */
-export function createConfiguredLlm(config: Config, logger: Logger): LlmClient {
-  return config.llm.configured
-    ? createLlm({
-        baseUrl: config.llm.baseURL,
-        model: config.llm.model,
-        ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
-        timeoutMs: config.llm.timeoutMs,
-        maxRetries: config.llm.maxRetries,
-        logger,
-      })
-    : createLlm({});
+/**
+ * The configured OpenAI-compatible LLM behind its guard (own pool, retries, deadline, circuit
+ * breaker, output cap; the SDK's retries are off), or the unconfigured stand-in.
+ */
+export function createConfiguredLlm(config: Config, logger: Logger): LlmClient | ResilientLlmClient {
+  if (!config.llm.configured) return createLlm({});
+  const upstream = createLlm({
+    baseUrl: config.llm.baseURL,
+    model: config.llm.model,
+    ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+    timeoutMs: config.llm.timeoutMs,
+    maxRetries: 0,
+    logger,
+  });
+  return createResilientLlm(upstream, { ...config.llm.guard, maxRetries: config.llm.maxRetries, logger });
 }
 
 /**
@@ -166,31 +188,48 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 }
 
 async function assembleServices(config: Config, logger: Logger, core: IndexServices): Promise<Services> {
-  const { index, encoders, bridge, lookup, retriever } = core;
+  const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
-  const chatAgent = createQaAgent(
-    { retriever, lookup, prompts, llm, logger, facts: index.facts },
-    { maxPromptTokens: config.llm.maxPromptTokens },
-  );
   const inferenceLimiter = createConcurrencyLimiter({
     maxConcurrent: config.limits.inferenceConcurrency,
     maxQueued: config.limits.inferenceQueueLimit,
     name: 'model inference',
   });
+  // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
+  const chatAgent = createQaAgent(
+    {
+      retriever: withInferenceSlots(retriever, inferenceLimiter),
+      lookup,
+      linker,
+      prompts,
+      llm,
+      logger,
+      facts: index.facts,
+    },
+    { maxPromptTokens: config.llm.maxPromptTokens },
+  );
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
+    createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
       proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
       inferenceLimiter,
     }),
+    // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
+    createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
+    createDepictRoutes({ toolkit: await createRdkitToolkit(), rdkit: await loadRDKit() }),
+    createReportRoutes(),
+    createUiRoutes({ authRequired: config.apiToken !== undefined }),
   ];
+  const metrics = createMetricsRegistry();
+  addServiceMetrics(metrics, { inferenceLimiter, llm });
   const app = createApp(
     {
       chatAgent,
       logger,
-      inferenceLimiter,
+      metrics,
       features,
       healthChecks: [
         { name: 'index', required: true, check: async () => ({ ok: true, detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges` }) },
@@ -199,15 +238,25 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
           required: false,
           check: async () =>
             bridge
-              ? { ok: true, state: 'loaded', detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})` }
-              : { ok: false, state: 'missing', detail: `no trained bridge; run \`biobridge train ${config.indexPath}\`` },
+              ? {
+                  ok: true,
+                  state: 'loaded',
+                  detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})`,
+                }
+              : {
+                  ok: false,
+                  state: 'missing',
+                  detail: `no trained bridge; run \`biobridge train ${config.indexPath}\``,
+                },
         },
         createLlmHealthCheck(llm),
+        ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
       ],
     },
     {
       bodyLimitBytes: config.limits.maxBodyBytes,
       requestTimeoutMs: config.limits.requestTimeoutMs,
+      corsOrigins: config.corsOrigins,
       ...(config.apiToken ? { authToken: config.apiToken } : {}),
     },
   );
@@ -215,6 +264,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     config,
     index,
     lookup,
+    linker,
     encoders,
     bridge,
     llm,
@@ -222,4 +272,45 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
     app,
     close: () => core.close(),
   };
+}
+
+const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** Queue depths, LLM failures and circuit state, read at every scrape of `/metrics`. */
+function addServiceMetrics(
+  metrics: MetricsRegistry,
+  parts: { inferenceLimiter: { active: number; queued: number }; llm: LlmClient | ResilientLlmClient },
+): void {
+  metrics.addCollector({
+    name: 'biobridge_inference_queue',
+    help: 'Inference slots in use (encoders, bridge, RDKit) and requests waiting for one.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: parts.inferenceLimiter.active },
+      { labels: { state: 'queued' }, value: parts.inferenceLimiter.queued },
+    ],
+  });
+  const llm = parts.llm;
+  if (!('stats' in llm)) return;
+  metrics.addCollector({
+    name: 'biobridge_llm_queue',
+    help: 'LLM calls in flight and waiting in the LLM pool.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: llm.stats().active },
+      { labels: { state: 'queued' }, value: llm.stats().queued },
+    ],
+  });
+  metrics.addCollector({
+    name: 'biobridge_llm_failures_total',
+    help: 'Failed LLM tries by error code.',
+    type: 'counter',
+    samples: () => Object.entries(llm.stats().failures).map(([code, value]) => ({ labels: { code }, value })),
+  });
+  metrics.addCollector({
+    name: 'biobridge_llm_circuit_state',
+    help: 'LLM circuit breaker: 0 closed, 1 half-open, 2 open (answers evidence-only).',
+    type: 'gauge',
+    samples: () => [{ value: CIRCUIT_STATE_VALUE[llm.stats().circuit.state] }],
+  });
 }

@@ -36,6 +36,10 @@ const QUERIES = {
     path: '/v1/retrieve',
     body: { smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1', targetTypes: ['gene/protein'], k: 10 },
   },
+  'retrieve smiles → gene/protein, method transfer (k=10)': {
+    path: '/v1/retrieve',
+    body: { smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1', targetTypes: ['gene/protein'], k: 10, method: 'transfer' },
+  },
   'retrieve protein entity → biological_process (k=10)': {
     path: '/v1/retrieve',
     body: { entity: { type: 'gene/protein', id: '1956' }, targetTypes: ['biological_process'], k: 10 },

@@ -46,7 +46,7 @@ const started = performance.now();
 const encoders = encoderConfigSchema.parse(JSON.parse(await readFile(join(dataDirectory, 'encoders.json'), 'utf8')));
 await buildDirectoryAtomic(outDirectory, async (staging) => {
   // The manifest records the KG directory as given: keep it relative so the bundle names no local path.
-  await buildIndex({ kgDirectory: values.data, outDirectory: staging, name: 'demo', encoders, logger, progress: false });
+  await buildIndex({ kgDirectory: values.data, outDirectory: staging, name: 'demo', encoders, logger, progress: false, inPlace: true });
   await trainBridge({
     indexDirectory: staging,
     preset: 'cpu',

@@ -66,6 +66,31 @@ export const lookupCommand = defineCommand({
   load: () => import('./commands/lookup.js'),
 });
 
+export const linkCommand = defineCommand({
+  name: 'link',
+  summary: 'Find the KG entities a text names (longest spans; names, ids, aliases; ambiguity reported)',
+  usage: 'link <index-dir> <text> [--type <node type>] [--prefer <node type>] [--limit 5] [--no-fuzzy] [--json]',
+  positionals: [
+    { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
+    { name: 'text', description: 'Free text, e.g. "Does metronidazole treat Crohn\'s disease?"' },
+  ],
+  flags: {
+    type: { type: 'string', short: 't', description: 'Only link this node type (repeatable)', multiple: true },
+    prefer: { type: 'string', description: 'Prefer this node type when a span is ambiguous (repeatable)', multiple: true },
+    limit: { type: 'string', short: 'n', description: 'Candidates per span', defaultText: '5' },
+    'no-fuzzy': { type: 'boolean', description: 'Do not match names within a typo or two' },
+    json,
+  },
+  schema: z.strictObject({
+    type: z.array(z.string()).optional(),
+    prefer: z.array(z.string()).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(5),
+    'no-fuzzy': booleanFlag,
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/link.js'),
+});
+
 const splitSchema = z.enum(['inductive', 'inductive-leakfree', 'transductive']);
 
 export const trainCommand = defineCommand({
@@ -120,11 +145,12 @@ export const projectCommand = defineCommand({
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
   summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
-  usage: 'eval retrieval <index-dir> [--split inductive] [--methods bridge,nn_transfer,untrained,random] [--json]',
+  usage:
+    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   flags: {
-    split: { type: 'string', description: 'Split whose held-out heads are queried', defaultText: 'inductive' },
-    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'bridge,nn_transfer,untrained,random' },
+    split: { type: 'string', description: 'Split whose held-out heads are queried (unseen-* are written on first use)', defaultText: 'inductive' },
+    methods: { type: 'string', description: 'Comma-separated methods', defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random' },
     neighbours: { type: 'string', description: 'Neighbours used by nearest-neighbour transfer', defaultText: '20' },
     'frequent-threshold': { type: 'string', description: 'Filtered set: tails with at least this many links', defaultText: '50' },
     'report-dir': { type: 'string', description: 'Where the JSON and Markdown reports go', defaultText: 'eval/reports' },
@@ -134,13 +160,16 @@ export const evalRetrievalCommand = defineCommand({
   schema: z.strictObject({
     split: z
       .string()
-      .regex(/^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/, 'expected a split name such as inductive, inductive-leakfree or inductive-seed7')
+      .regex(
+        /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
+        'expected a split name such as inductive, inductive-leakfree, inductive-seed7 or unseen-drug',
+      )
       .default('inductive'),
     methods: z
       .string()
-      .default('bridge,nn_transfer,untrained,random')
+      .default('fused,bridge,nn_transfer,popularity,untrained,random')
       .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(['bridge', 'nn_transfer', 'untrained', 'random'])).min(1)),
+      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random'])).min(1)),
     neighbours: z.coerce.number().int().min(1).max(1000).default(20),
     'frequent-threshold': z.coerce.number().int().min(1).default(50),
     'report-dir': z.string().default('eval/reports'),
@@ -174,6 +203,36 @@ export const evalQaCommand = defineCommand({
     json: booleanFlag,
   }),
   load: () => import('./commands/eval-qa.js'),
+});
+
+export const fitFusionCommand = defineCommand({
+  name: 'fit-fusion',
+  summary: 'Fit the fused ranking (bridge + NN transfer + popularity) on validation heads; writes <index>/fusion.json',
+  usage: 'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,popularity,random] [--report-dir eval/reports] [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
+  flags: {
+    splits: { type: 'string', description: 'Splits whose validation heads fit the weights; later ones win per task', defaultText: 'inductive,unseen-drug' },
+    compare: { type: 'string', description: 'Methods also scored on the test heads, for the reports', defaultText: 'bridge,nn_transfer,popularity,random' },
+    'report-dir': { type: 'string', description: 'Also write the benchmark reports of each split here' },
+    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
+    json,
+  },
+  schema: z.strictObject({
+    compare: z
+      .string()
+      .default('bridge,nn_transfer,popularity,random')
+      .transform((value) => value.split(',').map((method) => method.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']))),
+    'report-dir': z.string().optional(),
+    splits: z
+      .string()
+      .default('inductive,unseen-drug')
+      .transform((value) => value.split(',').map((split) => split.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/, 'expected split names such as inductive or unseen-drug')).min(1)),
+    device: z.enum(['cpu', 'cuda']).default('cpu'),
+    json: booleanFlag,
+  }),
+  load: () => import('./commands/fit-fusion.js'),
 });
 
 const count = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -291,9 +350,11 @@ export const commands: CommandSpec[] = [
   ingestCommand,
   infoCommand,
   lookupCommand,
+  linkCommand,
   trainCommand,
   projectCommand,
   evalRetrievalCommand,
+  fitFusionCommand,
   proposeCommand,
   evalMoleculesCommand,
   evalQaCommand,

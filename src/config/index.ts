@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { resilientLlmDefaults as llmGuard } from '../llm/resilient-llm.js';
 
 const optionalString = z
   .string()
@@ -29,7 +30,20 @@ export const envSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: optionalString,
   LLM_TIMEOUT_MS: integer(60_000, 1_000, 600_000),
-  LLM_MAX_RETRIES: integer(2, 0, 10),
+  /** Our own retries per answer (the SDK's are off), within LLM_DEADLINE_MS. */
+  LLM_MAX_RETRIES: integer(llmGuard.maxRetries, 0, 10),
+  /** One deadline per answer (queue, tries, backoff, stream); past it the answer is evidence-only. */
+  LLM_DEADLINE_MS: integer(llmGuard.deadlineMs, 500, 600_000),
+  /** LLM calls in flight at once, apart from the inference slots; more wait in a bounded queue. */
+  LLM_CONCURRENCY: integer(llmGuard.maxConcurrent, 1, 1_024),
+  LLM_QUEUE_LIMIT: integer(llmGuard.maxQueued, 0, 100_000),
+  /** A longer `Retry-After` from the LLM is not waited for: the answer falls back at once. */
+  LLM_RETRY_AFTER_CAP_MS: integer(llmGuard.retryAfterCapMs, 0, 600_000),
+  /** Failed LLM tries in a row that open the circuit breaker, and how long it stays open. */
+  LLM_BREAKER_THRESHOLD: integer(llmGuard.breakerThreshold, 1, 1_000),
+  LLM_BREAKER_COOLDOWN_MS: integer(llmGuard.breakerCooldownMs, 100, 3_600_000),
+  /** Hard cap on LLM answer text in bytes, whatever max_tokens the upstream honours. */
+  LLM_MAX_OUTPUT_BYTES: integer(llmGuard.maxOutputBytes, 256, 10_000_000),
   /** Evidence is trimmed by score until the prompt fits this many (estimated) tokens. */
   LLM_MAX_PROMPT_TOKENS: integer(6_000, 500, 200_000),
   REQUEST_TIMEOUT_MS: integer(120_000, 1_000, 3_600_000),
@@ -39,6 +53,8 @@ export const envSchema = z.object({
   INFERENCE_QUEUE_LIMIT: integer(32, 0, 100_000),
   /** Longest protein sequence accepted in requests (residues). */
   MAX_PROTEIN_LENGTH: integer(40_000, 10, 1_000_000),
+  /** Comma-separated origins allowed by CORS (`*` for any); unset: no CORS headers. */
+  CORS_ORIGINS: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
 });
@@ -60,6 +76,15 @@ export interface Config {
         timeoutMs: number;
         maxRetries: number;
         maxPromptTokens: number;
+        guard: {
+          deadlineMs: number;
+          maxConcurrent: number;
+          maxQueued: number;
+          retryAfterCapMs: number;
+          breakerThreshold: number;
+          breakerCooldownMs: number;
+          maxOutputBytes: number;
+        };
       }
     | { configured: false; reason: string; maxPromptTokens: number };
   limits: {
@@ -70,6 +95,8 @@ export interface Config {
     maxProteinLength: number;
   };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** Empty: CORS off. */
+  corsOrigins: string[];
 }
 
 /**
@@ -105,6 +132,15 @@ export function loadConfig(
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       maxPromptTokens: e.LLM_MAX_PROMPT_TOKENS,
+      guard: {
+        deadlineMs: e.LLM_DEADLINE_MS,
+        maxConcurrent: e.LLM_CONCURRENCY,
+        maxQueued: e.LLM_QUEUE_LIMIT,
+        retryAfterCapMs: e.LLM_RETRY_AFTER_CAP_MS,
+        breakerThreshold: e.LLM_BREAKER_THRESHOLD,
+        breakerCooldownMs: e.LLM_BREAKER_COOLDOWN_MS,
+        maxOutputBytes: e.LLM_MAX_OUTPUT_BYTES,
+      },
     };
   } else {
     const missing = [!e.OPENAI_BASE_URL && 'OPENAI_BASE_URL', !e.OPENAI_MODEL && 'OPENAI_MODEL'].filter(Boolean);
@@ -129,5 +165,6 @@ export function loadConfig(
       maxProteinLength: e.MAX_PROTEIN_LENGTH,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
   };
 }

@@ -7,9 +7,21 @@ import { AppError } from '../errors.js';
 import { indexLayout } from '../indexing/manifest.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import { noopLogger, type Logger } from '../util/logger.js';
+import {
+  evaluateWeights,
+  fitFusion,
+  fuse,
+  priorFromDegrees,
+  type FitQuery,
+  type FitSummary,
+  type FusionWeights,
+} from '../retrieval/fusion.js';
+import { voteTails } from '../retrieval/transfer-votes.js';
+import { bootstrapMean, pairedBootstrap, type Interval, type PairedComparison } from './bootstrap.js';
 import { rankQuery, summarize, type MetricSummary, type QueryRanking } from './metrics.js';
 import { normalizeRows, scoreAgainst } from './similarity.js';
 import { readSplit, type SplitData } from './training-data.js';
+import { ensureUnseenSplit, isUnseenSplit, seededSample } from './unseen-split.js';
 
 /** A benchmark task: rank every node of `tailType` for held-out heads of `headType`. */
 export interface RetrievalTask {
@@ -20,30 +32,79 @@ export interface RetrievalTask {
 }
 
 export const RETRIEVAL_TASKS: readonly RetrievalTask[] = [
-  { name: 'protein->biological_process', headType: 'gene/protein', relation: 'interacts with', tailType: 'biological_process' },
-  { name: 'protein->molecular_function', headType: 'gene/protein', relation: 'interacts with', tailType: 'molecular_function' },
-  { name: 'protein->cellular_component', headType: 'gene/protein', relation: 'interacts with', tailType: 'cellular_component' },
+  {
+    name: 'protein->biological_process',
+    headType: 'gene/protein',
+    relation: 'interacts with',
+    tailType: 'biological_process',
+  },
+  {
+    name: 'protein->molecular_function',
+    headType: 'gene/protein',
+    relation: 'interacts with',
+    tailType: 'molecular_function',
+  },
+  {
+    name: 'protein->cellular_component',
+    headType: 'gene/protein',
+    relation: 'interacts with',
+    tailType: 'cellular_component',
+  },
   { name: 'drug->protein', headType: 'drug', relation: 'target', tailType: 'gene/protein' },
   { name: 'protein->drug', headType: 'gene/protein', relation: 'target', tailType: 'drug' },
   { name: 'disease->protein', headType: 'disease', relation: 'associated with', tailType: 'gene/protein' },
   { name: 'drug->disease', headType: 'drug', relation: 'indication', tailType: 'disease' },
 ];
 
-export const RETRIEVAL_METHODS = ['bridge', 'nn_transfer', 'untrained', 'random'] as const;
+/** `fused` is the service's default ranking; the others are its components and the baselines. */
+export const RETRIEVAL_METHODS = [
+  'fused',
+  'bridge',
+  'nn_transfer',
+  'popularity',
+  'untrained',
+  'random',
+] as const;
 export type RetrievalMethod = (typeof RETRIEVAL_METHODS)[number];
+
+/** Share of held-out heads per task used to fit the fusion when the split has no validation part. */
+export const CARVED_VALIDATION_FRACTION = 0.3;
+/** k of the Hits@k curves. */
+export const HITS_CURVE_K = [1, 2, 3, 5, 10, 20, 50, 100] as const;
 
 export interface RetrievalBenchmarkOptions {
   indexDirectory: string;
   split: string;
-  methods?: readonly RetrievalMethod[];
-  tasks?: readonly RetrievalTask[];
+  methods?: readonly RetrievalMethod[] | undefined;
+  tasks?: readonly RetrievalTask[] | undefined;
   /** Tails with fewer occurrences than this are left out of the filtered set (the paper's 50). */
-  frequentThreshold?: number;
+  frequentThreshold?: number | undefined;
   /** Neighbours used by nearest-neighbour transfer. */
-  neighbours?: number;
-  seed?: number;
-  device?: Device;
-  logger?: Logger;
+  neighbours?: number | undefined;
+  seed?: number | undefined;
+  device?: Device | undefined;
+  logger?: Logger | undefined;
+}
+
+export interface MethodStatistics {
+  mrr: Interval;
+  'hits@10': Interval;
+  /** Hits@k for each k of {@link HITS_CURVE_K}. */
+  hitsCurve: number[];
+}
+
+export interface PairedTest {
+  method: RetrievalMethod;
+  versus: RetrievalMethod;
+  mrr: PairedComparison;
+  'hits@10': PairedComparison;
+}
+
+export interface ValidationFit {
+  fused: FitSummary;
+  bridge: FitSummary | null;
+  transfer: FitSummary;
+  prior: FitSummary;
 }
 
 export interface TaskResult {
@@ -52,8 +113,22 @@ export interface TaskResult {
   candidates: number;
   filteredHeads: number;
   filteredCandidates: number;
+  /** Held-out heads used to fit the fusion (never among `heads`), and where they came from. */
+  validation: {
+    heads: number;
+    source: 'split' | 'carved';
+    weights: FusionWeights | null;
+    /** Validation MRR / Hits@10 of the fitted fusion and of each component alone. */
+    fit: ValidationFit | null;
+  };
   full: Partial<Record<RetrievalMethod, MetricSummary>>;
   filtered: Partial<Record<RetrievalMethod, MetricSummary>>;
+  /** Full candidate set: 95 % bootstrap intervals and Hits@k curves. */
+  statistics: Partial<Record<RetrievalMethod, MethodStatistics>>;
+  /** Full candidate set: paired bootstrap differences, fused and bridge against each other method. */
+  paired: PairedTest[];
+  /** Full candidate set: first-rank of each test head, per method (same head order). */
+  ranks: Partial<Record<RetrievalMethod, number[]>>;
 }
 
 export interface RetrievalReport {
@@ -79,10 +154,14 @@ interface TypeVectors {
   positionOf: Map<number, number>;
 }
 
+type BridgeName = 'bridge' | 'untrained';
+
 /**
- * Cross-modal retrieval on held-out heads (train/FORMAT.md splits), comparing the trained bridge
- * with three baselines in one run: nearest-neighbour transfer in the head's own modality, the
- * untrained bridge of the same architecture, and random ranking.
+ * Cross-modal retrieval on held-out heads (train/FORMAT.md splits, or the unseen-entity splits of
+ * unseen-split.ts), every method ranking all nodes of the tail type: the fused ranking, the trained
+ * bridge, nearest-neighbour transfer in the head's own modality (the index encoders: Morgan counts
+ * for drugs, k-mers for proteins, TF-IDF for text), popularity in the training graph, the untrained
+ * bridge and random.
  */
 export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions): Promise<RetrievalReport> {
   const logger = options.logger ?? noopLogger;
@@ -92,12 +171,28 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
   const neighbours = options.neighbours ?? 20;
   const seed = options.seed ?? 42;
   const index = await openIndex(options.indexDirectory, { logger });
-  const bridges: Partial<Record<'bridge' | 'untrained', Bridge>> = {};
+  const bridges: Partial<Record<BridgeName, Bridge | undefined>> = {};
   try {
-    const split = await readSplit(join(options.indexDirectory, indexLayout.trainingExport), options.split);
-    if (methods.includes('bridge')) bridges.bridge = await loadBridgeFor(options.indexDirectory, indexLayout.bridge, options.device, logger);
+    const exportDirectory = join(options.indexDirectory, indexLayout.trainingExport);
+    if (isUnseenSplit(options.split))
+      await ensureUnseenSplit(exportDirectory, options.split, { seed, logger });
+    const split = await readSplit(exportDirectory, options.split);
+    if (methods.includes('bridge') || methods.includes('fused'))
+      bridges.bridge = await loadBridgeFor(
+        options.indexDirectory,
+        indexLayout.bridge,
+        options.device,
+        logger,
+        !methods.includes('bridge'),
+      );
     if (methods.includes('untrained'))
-      bridges.untrained = await loadBridgeFor(options.indexDirectory, 'bridge-untrained', options.device, logger);
+      bridges.untrained = await loadBridgeFor(
+        options.indexDirectory,
+        'bridge-untrained',
+        options.device,
+        logger,
+        false,
+      );
     const vectorCache = new Map<string, Promise<TypeVectors>>();
     const rawVectors = (type: string) => {
       let pending = vectorCache.get(type);
@@ -109,11 +204,19 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
     };
     const details: TaskResult[] = [];
     for (const task of options.tasks ?? RETRIEVAL_TASKS) {
-      const result = await runTask(task, { index, split, bridges, methods, rawVectors, frequentThreshold, neighbours, seed, logger });
+      const result = await runTask(task, {
+        index,
+        split,
+        bridges,
+        methods,
+        rawVectors,
+        frequentThreshold,
+        neighbours,
+        seed,
+        logger,
+      });
       if (result) details.push(result);
     }
-    const tasks = Object.fromEntries(details.map((d) => [d.task.name, d.full]));
-    const tasksFiltered = Object.fromEntries(details.map((d) => [d.task.name, d.filtered]));
     return {
       benchmark: 'retrieval',
       createdAt: new Date().toISOString(),
@@ -123,36 +226,49 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
       split: { name: split.name, kind: split.kind, seed: split.seed },
       config: { frequentThreshold, neighbours, seed, methods },
       bridge: bridges.bridge ? { id: index.manifest.bridge?.id, metadata: bridges.bridge.metadata } : null,
-      tasks,
-      tasksFiltered,
+      tasks: Object.fromEntries(details.map((detail) => [detail.task.name, detail.full])),
+      tasksFiltered: Object.fromEntries(details.map((detail) => [detail.task.name, detail.filtered])),
       details,
       durationMs: performance.now() - started,
     };
   } finally {
     await index.close();
-    for (const bridge of Object.values(bridges)) await bridge.dispose();
+    for (const bridge of Object.values(bridges)) await bridge?.dispose();
   }
 }
 
-async function loadBridgeFor(indexDirectory: string, name: string, device: Device | undefined, logger: Logger): Promise<Bridge> {
+async function loadBridgeFor(
+  indexDirectory: string,
+  name: string,
+  device: Device | undefined,
+  logger: Logger,
+  optional: boolean,
+): Promise<Bridge | undefined> {
   const directory = join(indexDirectory, name);
-  if (!existsSync(join(directory, 'bridge.json')))
+  if (!existsSync(join(directory, 'bridge.json'))) {
+    if (optional) return undefined;
     throw new AppError({
       code: 'INVALID_INDEX',
       message: `${directory}/bridge.json is missing; run \`biobridge train ${indexDirectory}\` first (or leave the method out with --methods)`,
     });
+  }
   return loadOnnxBridge(directory, { device: device ?? 'cpu', logger });
 }
 
 async function readTypeVectors(index: IndexHandle, type: string): Promise<TypeVectors> {
   const { nodeIndices, vectors, dimension } = await index.store.readVectors(type, 'vector');
-  return { nodeIndices, vectors, dimension, positionOf: new Map(Array.from(nodeIndices, (node, position) => [node, position])) };
+  return {
+    nodeIndices,
+    vectors,
+    dimension,
+    positionOf: new Map(Array.from(nodeIndices, (node, position) => [node, position])),
+  };
 }
 
 interface TaskContext {
   index: IndexHandle;
   split: SplitData;
-  bridges: Partial<Record<'bridge' | 'untrained', Bridge>>;
+  bridges: Partial<Record<BridgeName, Bridge | undefined>>;
   methods: RetrievalMethod[];
   rawVectors(type: string): Promise<TypeVectors>;
   frequentThreshold: number;
@@ -161,99 +277,272 @@ interface TaskContext {
   logger: Logger;
 }
 
+/** Links of one task, read from the split: ground truth for test and validation heads, training links. */
+interface TaskLinks {
+  truth: Map<number, number[]>;
+  validationTruth: Map<number, number[]>;
+  validationSource: 'split' | 'carved';
+  trainLinks: Map<number, number[]>;
+  /** Training degree of each tail position for the relation. */
+  degrees: Float32Array;
+  /** Occurrences of each tail node over all triples of the relation (the filtered set). */
+  occurrences: Map<number, number>;
+}
+
 async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskResult | undefined> {
-  const { index, split, logger } = context;
+  const { index, logger } = context;
   const registry = index.registry;
   const relationId = registry.relationId(task.relation);
-  const headTypeId = registry.typeId(task.headType);
-  const tailTypeId = registry.typeId(task.tailType);
-  if (relationId === undefined || headTypeId === undefined || tailTypeId === undefined) return undefined;
+  if (
+    relationId === undefined ||
+    registry.typeId(task.headType) === undefined ||
+    registry.typeId(task.tailType) === undefined
+  )
+    return undefined;
   const types = await index.store.listTypes();
   if (!types.includes(task.headType) || !types.includes(task.tailType)) return undefined;
   const heads = await context.rawVectors(task.headType);
   const tails = await context.rawVectors(task.tailType);
-  const isHead = (node: number) => heads.positionOf.has(node);
-  const isTail = (node: number) => tails.positionOf.has(node);
-
-  // Ground truth from all triples; neighbours for NN transfer from the training part only.
-  const truth = new Map<number, number[]>();
-  const occurrences = new Map<number, number>();
-  const { triples } = split;
-  for (let row = 0; row < triples.length / 3; row++) {
-    if (triples[row * 3 + 1] !== relationId) continue;
-    const head = triples[row * 3]!;
-    const tail = triples[row * 3 + 2]!;
-    if (!isHead(head) || !isTail(tail)) continue;
-    occurrences.set(tail, (occurrences.get(tail) ?? 0) + 1);
-    if (!split.heldOutNodes.has(head)) continue;
-    let list = truth.get(head);
-    if (!list) truth.set(head, (list = []));
-    list.push(tails.positionOf.get(tail)!);
-  }
-  const testHeads = [...truth.keys()].sort((a, b) => a - b);
+  const links = collectLinks(task, relationId, context, heads, tails);
+  const testHeads = [...links.truth.keys()].sort((a, b) => a - b);
   if (testHeads.length === 0) {
     logger.warn('no held-out heads for task', { task: task.name });
     return undefined;
   }
-  const trainLinks = new Map<number, number[]>();
-  for (const row of split.train) {
-    if (triples[row * 3 + 1] !== relationId) continue;
-    const head = triples[row * 3]!;
-    const tail = triples[row * 3 + 2]!;
-    if (!isHead(head) || !isTail(tail)) continue;
-    let list = trainLinks.get(head);
-    if (!list) trainLinks.set(head, (list = []));
-    list.push(tails.positionOf.get(tail)!);
-  }
+  const validationHeads = [...links.validationTruth.keys()].sort((a, b) => a - b);
   const frequent = new Uint8Array(tails.nodeIndices.length);
   tails.nodeIndices.forEach((node, position) => {
-    if ((occurrences.get(node) ?? 0) >= context.frequentThreshold) frequent[position] = 1;
+    if ((links.occurrences.get(node) ?? 0) >= context.frequentThreshold) frequent[position] = 1;
   });
+  const frequentCount = frequent.reduce((sum, flag) => sum + flag, 0);
+  const data = { heads, tails, links };
+  const testScorers = await createScorers(task, context, data, testHeads);
 
-  const headMatrix = new Float32Array(testHeads.length * heads.dimension);
-  testHeads.forEach((node, row) => {
-    const position = heads.positionOf.get(node)!;
-    headMatrix.set(heads.vectors.subarray(position * heads.dimension, (position + 1) * heads.dimension), row * heads.dimension);
-  });
+  let weights: FusionWeights | null = null;
+  let fit: ValidationFit | null = null;
+  if (context.methods.includes('fused')) {
+    const validationScorers = await createScorers(task, context, data, validationHeads);
+    const queries = fitQueries(
+      validationScorers,
+      validationHeads,
+      links.validationTruth,
+      tails.nodeIndices.length,
+    );
+    const fitted = fitFusion(queries);
+    weights = fitted.weights;
+    fit = {
+      fused: fitted.summary,
+      bridge: validationScorers.bridge
+        ? evaluateWeights(queries, { bridge: 1, transfer: 0, prior: 0 })
+        : null,
+      transfer: evaluateWeights(queries, { bridge: 0, transfer: 1, prior: 0 }),
+      prior: evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 1 }),
+    };
+    logger.info('fusion fitted', { task: task.name, validationHeads: validationHeads.length, ...weights });
+  }
 
   const full: TaskResult['full'] = {};
   const filtered: TaskResult['filtered'] = {};
+  const ranks: TaskResult['ranks'] = {};
   let filteredHeads = 0;
+  const scores = new Float32Array(tails.nodeIndices.length);
   for (const method of context.methods) {
-    const bridge = method === 'bridge' || method === 'untrained' ? context.bridges[method] : undefined;
-    if (bridge && !bridgeCovers(bridge, task)) {
-      logger.warn('bridge does not project this task\'s types; method skipped', { task: task.name, method });
+    const scorer = methodScorer(method, testScorers, weights, tails.nodeIndices.length);
+    if (!scorer) {
+      logger.warn('method unavailable for this task (no bridge projecting its types); skipped', {
+        task: task.name,
+        method,
+      });
       continue;
     }
-    const scorer = await scorerFor(method, task, context, { heads, tails, headMatrix, testHeads, trainLinks });
     const fullRankings: QueryRanking[] = [];
     const filteredRankings: QueryRanking[] = [];
-    const scores = new Float32Array(tails.nodeIndices.length);
     testHeads.forEach((node, row) => {
       scorer(row, scores);
-      const positives = truth.get(node)!;
+      const positives = links.truth.get(node)!;
       fullRankings.push(rankQuery(scores, positives));
       const frequentPositives = positives.filter((position) => frequent[position] === 1);
       if (frequentPositives.length > 0) filteredRankings.push(rankQuery(scores, frequentPositives, frequent));
     });
-    const frequentCount = frequent.reduce((sum, flag) => sum + flag, 0);
     full[method] = summarize(fullRankings, tails.nodeIndices.length);
     filtered[method] = summarize(filteredRankings, frequentCount);
+    ranks[method] = fullRankings.map((ranking) => ranking.firstRank);
     filteredHeads = filteredRankings.length;
-    logger.info('task scored', { task: task.name, method, mrr: full[method].mrr.toFixed(4), heads: testHeads.length });
+    logger.info('task scored', {
+      task: task.name,
+      method,
+      mrr: full[method].mrr.toFixed(4),
+      heads: testHeads.length,
+    });
   }
   return {
     task,
     heads: testHeads.length,
     candidates: tails.nodeIndices.length,
     filteredHeads,
-    filteredCandidates: frequent.reduce((sum, flag) => sum + flag, 0),
+    filteredCandidates: frequentCount,
+    validation: { heads: validationHeads.length, source: links.validationSource, weights, fit },
     full,
     filtered,
+    statistics: methodStatistics(ranks, context.seed),
+    paired: pairedTests(ranks, context.seed),
+    ranks,
   };
 }
 
+function collectLinks(
+  task: RetrievalTask,
+  relationId: number,
+  context: TaskContext,
+  heads: TypeVectors,
+  tails: TypeVectors,
+): TaskLinks {
+  const { split } = context;
+  const { triples } = split;
+  const add = (map: Map<number, number[]>, head: number, position: number) => {
+    let list = map.get(head);
+    if (!list) map.set(head, (list = []));
+    list.push(position);
+  };
+  const eachLink = (
+    rows: Int32Array | undefined,
+    visit: (head: number, tail: number, position: number) => void,
+  ) => {
+    const count = rows ? rows.length : triples.length / 3;
+    for (let index = 0; index < count; index++) {
+      const row = rows ? rows[index]! : index;
+      if (triples[row * 3 + 1] !== relationId) continue;
+      const head = triples[row * 3]!;
+      const tail = triples[row * 3 + 2]!;
+      if (!heads.positionOf.has(head) || !tails.positionOf.has(tail)) continue;
+      visit(head, tail, tails.positionOf.get(tail)!);
+    }
+  };
+  // Ground truth from all triples; neighbours and popularity from the training part only.
+  const heldOut = new Map<number, number[]>();
+  const occurrences = new Map<number, number>();
+  eachLink(undefined, (head, tail, position) => {
+    occurrences.set(tail, (occurrences.get(tail) ?? 0) + 1);
+    if (split.heldOutNodes.has(head)) add(heldOut, head, position);
+  });
+  const trainLinks = new Map<number, number[]>();
+  const degrees = new Float32Array(tails.nodeIndices.length);
+  eachLink(split.train, (head, _tail, position) => {
+    add(trainLinks, head, position);
+    degrees[position] = degrees[position]! + 1;
+  });
+  const validationTruth = new Map<number, number[]>();
+  eachLink(split.valid, (head, _tail, position) => {
+    if (!split.heldOutNodes.has(head) && !trainLinks.has(head)) add(validationTruth, head, position);
+  });
+  if (validationTruth.size > 0)
+    return { truth: heldOut, validationTruth, validationSource: 'split', trainLinks, degrees, occurrences };
+  // No validation part (the paper's kinds): a seeded share of the held-out heads fits the fusion
+  // and is left out of the reported queries, for every method alike.
+  const carved = seededSample(
+    [...heldOut.keys()].sort((a, b) => a - b),
+    CARVED_VALIDATION_FRACTION,
+    context.seed,
+    hashString(task.name),
+  );
+  const truth = new Map<number, number[]>();
+  for (const [head, positives] of heldOut) (carved.has(head) ? validationTruth : truth).set(head, positives);
+  return { truth, validationTruth, validationSource: 'carved', trainLinks, degrees, occurrences };
+}
+
 type Scorer = (row: number, out: Float32Array) => void;
+
+/** Per-query scorers of the ranking components, for one list of query heads. */
+interface Scorers {
+  bridge: Scorer | undefined;
+  untrained: Scorer | undefined;
+  transfer: Scorer;
+  prior: Float32Array;
+  random: Scorer;
+}
+
+async function createScorers(
+  task: RetrievalTask,
+  context: TaskContext,
+  data: { heads: TypeVectors; tails: TypeVectors; links: TaskLinks },
+  queryHeads: readonly number[],
+): Promise<Scorers> {
+  const { heads, tails, links } = data;
+  const headMatrix = new Float32Array(queryHeads.length * heads.dimension);
+  queryHeads.forEach((node, row) => {
+    const position = heads.positionOf.get(node)!;
+    headMatrix.set(
+      heads.vectors.subarray(position * heads.dimension, (position + 1) * heads.dimension),
+      row * heads.dimension,
+    );
+  });
+  const bridgeScorer = async (name: BridgeName) => {
+    const bridge = context.bridges[name];
+    if (
+      !bridge ||
+      !bridgeCovers(bridge, task) ||
+      !context.methods.some((method) => method === name || (name === 'bridge' && method === 'fused'))
+    )
+      return undefined;
+    return createBridgeScorer(bridge, task, headMatrix, queryHeads.length, tails);
+  };
+  return {
+    bridge: await bridgeScorer('bridge'),
+    untrained: await bridgeScorer('untrained'),
+    transfer: createTransferScorer(context, heads, headMatrix, links.trainLinks),
+    prior: priorFromDegrees(links.degrees),
+    random: createRandomScorer(context.seed ^ hashString(task.name)),
+  };
+}
+
+function methodScorer(
+  method: RetrievalMethod,
+  scorers: Scorers,
+  weights: FusionWeights | null,
+  candidates: number,
+): Scorer | undefined {
+  switch (method) {
+    case 'random':
+      return scorers.random;
+    case 'bridge':
+      return scorers.bridge;
+    case 'untrained':
+      return scorers.untrained;
+    case 'nn_transfer':
+      return scorers.transfer;
+    case 'popularity':
+      return (_row, out) => void out.set(scorers.prior);
+    case 'fused': {
+      const transfer = new Float32Array(candidates);
+      const bridge = scorers.bridge ? new Float32Array(candidates) : undefined;
+      return (row, out) => {
+        transfer.fill(0);
+        scorers.transfer(row, transfer);
+        if (bridge) scorers.bridge!(row, bridge);
+        fuse(
+          { bridge, transfer, prior: scorers.prior },
+          weights ?? { bridge: 0, transfer: 1, prior: 0.01 },
+          out,
+        );
+      };
+    }
+  }
+}
+
+function fitQueries(
+  scorers: Scorers,
+  queryHeads: readonly number[],
+  truth: Map<number, number[]>,
+  candidates: number,
+): FitQuery[] {
+  return queryHeads.map((node, row) => {
+    const transfer = new Float32Array(candidates);
+    scorers.transfer(row, transfer);
+    let bridge: Float32Array | undefined;
+    if (scorers.bridge) scorers.bridge(row, (bridge = new Float32Array(candidates)));
+    return { features: { bridge, transfer, prior: scorers.prior }, positives: truth.get(node)! };
+  });
+}
 
 function bridgeCovers(bridge: Bridge, task: RetrievalTask): boolean {
   const projected = new Set(bridge.metadata.nodeTypes.map((type) => type.name));
@@ -264,95 +553,118 @@ function bridgeCovers(bridge: Bridge, task: RetrievalTask): boolean {
   );
 }
 
-async function scorerFor(
-  method: RetrievalMethod,
+async function createBridgeScorer(
+  bridge: Bridge,
   task: RetrievalTask,
-  context: TaskContext,
-  data: {
-    heads: TypeVectors;
-    tails: TypeVectors;
-    headMatrix: Float32Array;
-    testHeads: number[];
-    trainLinks: Map<number, number[]>;
-  },
+  headMatrix: Float32Array,
+  rows: number,
+  tails: TypeVectors,
 ): Promise<Scorer> {
-  const { heads, tails, headMatrix, testHeads } = data;
-  switch (method) {
-    case 'random': {
-      let state = (context.seed ^ hashString(task.name)) >>> 0;
-      return (_row, out) => {
-        for (let i = 0; i < out.length; i++) {
-          state = (state + 0x6d2b79f5) >>> 0;
-          let t = state;
-          t = Math.imul(t ^ (t >>> 15), t | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        }
-      };
-    }
-    case 'bridge':
-    case 'untrained': {
-      const bridge = context.bridges[method]!;
-      const queries = normalizeRows(
-        await bridge.transform({
-          headType: task.headType,
-          relation: task.relation,
-          tailType: task.tailType,
-          vectors: headMatrix,
-          rows: testHeads.length,
-        }),
-        bridge.metadata.hiddenDim,
-      );
-      const candidates = normalizeRows(
-        await bridge.project(task.tailType, tails.vectors, tails.nodeIndices.length),
-        bridge.metadata.hiddenDim,
-      );
-      const dimension = bridge.metadata.hiddenDim;
-      return (row, out) => void scoreAgainst(queries, row * dimension, candidates, dimension, out);
-    }
-    case 'nn_transfer': {
-      // Training heads with known links, compared with the query head in its own modality.
-      const trainHeads = [...data.trainLinks.keys()].filter((node) => !context.split.heldOutNodes.has(node)).sort((a, b) => a - b);
-      const dimension = heads.dimension;
-      const library = new Float32Array(trainHeads.length * dimension);
-      trainHeads.forEach((node, row) => {
-        const position = heads.positionOf.get(node)!;
-        library.set(heads.vectors.subarray(position * dimension, (position + 1) * dimension), row * dimension);
-      });
-      normalizeRows(library, dimension);
-      const queries = normalizeRows(Float32Array.from(headMatrix), dimension);
-      const similarities = new Float32Array(trainHeads.length);
-      const k = context.neighbours;
-      return (row, out) => {
-        out.fill(0);
-        scoreAgainst(queries, row * dimension, library, dimension, similarities);
-        const order = topIndices(similarities, k);
-        for (const neighbour of order) {
-          const weight = Math.max(similarities[neighbour]!, 0);
-          for (const tail of data.trainLinks.get(trainHeads[neighbour]!)!) out[tail] = out[tail]! + weight;
-        }
-      };
-    }
-  }
+  const dimension = bridge.metadata.hiddenDim;
+  const queries =
+    rows === 0
+      ? new Float32Array(0)
+      : normalizeRows(
+          await bridge.transform({
+            headType: task.headType,
+            relation: task.relation,
+            tailType: task.tailType,
+            vectors: headMatrix,
+            rows,
+          }),
+          dimension,
+        );
+  const candidates = normalizeRows(
+    await bridge.project(task.tailType, tails.vectors, tails.nodeIndices.length),
+    dimension,
+  );
+  return (row, out) => void scoreAgainst(queries, row * dimension, candidates, dimension, out);
 }
 
-function topIndices(values: Float32Array, k: number): number[] {
-  const top: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (top.length < k) {
-      top.push(i);
-      if (top.length === k) top.sort((a, b) => values[b]! - values[a]!);
-      continue;
+/** Training heads with known links vote for their tails, weighted by cosine in the head's own modality. */
+function createTransferScorer(
+  context: TaskContext,
+  heads: TypeVectors,
+  headMatrix: Float32Array,
+  trainLinks: Map<number, number[]>,
+): Scorer {
+  const trainHeads = [...trainLinks.keys()]
+    .filter((node) => !context.split.heldOutNodes.has(node))
+    .sort((a, b) => a - b);
+  const dimension = heads.dimension;
+  const library = new Float32Array(trainHeads.length * dimension);
+  trainHeads.forEach((node, row) => {
+    const position = heads.positionOf.get(node)!;
+    library.set(heads.vectors.subarray(position * dimension, (position + 1) * dimension), row * dimension);
+  });
+  normalizeRows(library, dimension);
+  const queries = normalizeRows(Float32Array.from(headMatrix), dimension);
+  const similarities = new Float32Array(trainHeads.length);
+  return (row, out) => {
+    out.fill(0);
+    scoreAgainst(queries, row * dimension, library, dimension, similarities);
+    voteTails(similarities, (neighbour) => trainLinks.get(trainHeads[neighbour]!)!, context.neighbours, out);
+  };
+}
+
+function createRandomScorer(seed: number): Scorer {
+  let state = seed >>> 0;
+  return (_row, out) => {
+    for (let i = 0; i < out.length; i++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     }
-    if (values[i]! <= values[top[k - 1]!]!) continue;
-    let position = k - 1;
-    while (position > 0 && values[top[position - 1]!]! < values[i]!) {
-      top[position] = top[position - 1]!;
-      position--;
-    }
-    top[position] = i;
+  };
+}
+
+function methodStatistics(ranks: TaskResult['ranks'], seed: number): TaskResult['statistics'] {
+  const statistics: TaskResult['statistics'] = {};
+  for (const [method, firstRanks] of Object.entries(ranks) as [RetrievalMethod, number[]][])
+    statistics[method] = {
+      mrr: bootstrapMean(
+        firstRanks.map((rank) => 1 / rank),
+        { seed },
+      ),
+      'hits@10': bootstrapMean(
+        firstRanks.map((rank) => (rank <= 10 ? 1 : 0)),
+        { seed },
+      ),
+      hitsCurve: HITS_CURVE_K.map(
+        (k) => firstRanks.filter((rank) => rank <= k).length / Math.max(1, firstRanks.length),
+      ),
+    };
+  return statistics;
+}
+
+/** fused vs every other method, and bridge vs nn_transfer and popularity. */
+function pairedTests(ranks: TaskResult['ranks'], seed: number): PairedTest[] {
+  const pairs: [RetrievalMethod, RetrievalMethod][] = [];
+  for (const versus of RETRIEVAL_METHODS) if (versus !== 'fused') pairs.push(['fused', versus]);
+  pairs.push(['bridge', 'nn_transfer'], ['bridge', 'popularity']);
+  const tests: PairedTest[] = [];
+  for (const [method, versus] of pairs) {
+    const a = ranks[method];
+    const b = ranks[versus];
+    if (!a || !b) continue;
+    tests.push({
+      method,
+      versus,
+      mrr: pairedBootstrap(
+        a.map((rank) => 1 / rank),
+        b.map((rank) => 1 / rank),
+        { seed },
+      ),
+      'hits@10': pairedBootstrap(
+        a.map((rank) => (rank <= 10 ? 1 : 0)),
+        b.map((rank) => (rank <= 10 ? 1 : 0)),
+        { seed },
+      ),
+    });
   }
-  return top;
+  return tests;
 }
 
 function hashString(text: string): number {

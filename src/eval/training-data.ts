@@ -12,6 +12,8 @@ export interface SplitData {
   /** int32 [count, 3]: head, relation id, tail. */
   triples: Int32Array;
   train: Int32Array;
+  /** Empty for the paper's inductive kinds (their validation heads are carved at run time). */
+  valid: Int32Array;
   test: Int32Array;
   heldOutNodes: Set<number>;
 }
@@ -24,12 +26,18 @@ const splitSchema = z.object({
   dataHash: z.string(),
   files: z.object({ train: z.string(), valid: z.string(), test: z.string(), heldOutNodes: z.string() }),
 });
-const exportSchema = z.object({ dataHash: z.string(), triples: z.object({ file: z.string(), count: z.number() }) });
+const exportSchema = z.object({
+  dataHash: z.string(),
+  triples: z.object({ file: z.string(), count: z.number() }),
+});
 
 async function readInt32(path: string): Promise<Int32Array> {
   const bytes = await readFile(path);
   if (bytes.byteLength % 4 !== 0)
-    throw new AppError({ code: 'INVALID_INDEX', message: `${path}: size ${bytes.byteLength} is not a multiple of 4` });
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: size ${bytes.byteLength} is not a multiple of 4`,
+    });
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Int32Array(copy.buffer);
@@ -58,7 +66,10 @@ export async function readSplit(exportDirectory: string, splitName: string): Pro
   const splits = join(exportDirectory, 'splits');
   const triples = await readInt32(join(exportDirectory, exported.triples.file));
   if (triples.length !== exported.triples.count * 3)
-    throw new AppError({ code: 'INVALID_INDEX', message: `${exported.triples.file} does not hold ${exported.triples.count} triples` });
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${exported.triples.file} does not hold ${exported.triples.count} triples`,
+    });
   return {
     name: split.name,
     kind: split.kind,
@@ -66,6 +77,7 @@ export async function readSplit(exportDirectory: string, splitName: string): Pro
     dataHash: exported.dataHash,
     triples,
     train: await readInt32(join(splits, split.files.train)),
+    valid: await readInt32(join(splits, split.files.valid)),
     test: await readInt32(join(splits, split.files.test)),
     heldOutNodes: new Set(await readInt32(join(splits, split.files.heldOutNodes))),
   };

@@ -7,6 +7,8 @@ export interface AppVariables {
   logger: Logger;
   /** Aborts when the client disconnects or the request deadline passes; pass it to upstream calls. */
   signal: AbortSignal;
+  /** True when the service needs no token or the request carried the right one (also on public paths). */
+  authenticated: boolean;
 }
 
 export interface AppEnv {

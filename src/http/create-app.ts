@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ChatAgent } from '../agents/chat-agent.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import type { AppEnv } from './app-env.js';
-import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency.js';
+import { cors } from 'hono/cors';
+import { createConcurrencyLimiter } from './concurrency.js';
+import { createMetricsRegistry, requestMetrics, type MetricsRegistry } from './metrics.js';
 import { createErrorHandler, createNotFoundHandler } from './error-handler.js';
 import type { Feature } from './feature.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
@@ -17,6 +19,7 @@ import { createChatRoutes } from './routes/chat.js';
 import { createDocsRoutes } from './routes/docs.js';
 import { createHealthRoutes, type HealthCheck } from './routes/health.js';
 import { createOpenAiCompatRoutes } from './routes/openai-compat.js';
+import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
 
 /** HTTP settings with their defaults; `src/config` maps the environment onto them. */
@@ -29,11 +32,17 @@ export const httpOptionsSchema = z.object({
   authToken: z.string().min(1).optional(),
   /** Model ids the OpenAI-compatible face lists and accepts. */
   modelIds: z.array(z.string().min(1)).min(1).default(['biobridge']),
-  /** Agent runs at once (encoders and the bridge are CPU bound). Ignored when a limiter is injected. */
-  maxConcurrentInference: z.number().int().positive().default(2),
-  /** Runs waiting for a slot before new requests get 503 with Retry-After. Ignored when a limiter is injected. */
-  maxQueuedInference: z.number().int().min(0).default(32),
+  /**
+   * Chat answers in progress at once. A chat holds an inference slot only while it retrieves
+   * (the retriever given to the agent takes one), and the LLM has its own pool, so this bounds
+   * memory and sockets, not CPU.
+   */
+  maxConcurrentChats: z.number().int().positive().default(64),
+  /** Chats waiting to start before new ones get 503 with Retry-After. */
+  maxQueuedChats: z.number().int().min(0).default(64),
   healthCheckTimeoutMs: z.number().int().positive().default(2_000),
+  /** Origins allowed by CORS (`*` for any); empty (the default) sends no CORS headers at all. */
+  corsOrigins: z.array(z.string().min(1)).default([]),
   info: z
     .object({ title: z.string(), version: z.string(), description: z.string().optional() })
     .default({ title: 'BioBridge', version: '0.1.0' }),
@@ -45,8 +54,8 @@ export interface AppDependencies {
   logger?: Logger;
   /** Readiness checks for `/health` (index, bridge, `createLlmHealthCheck(llm)`…). */
   healthChecks?: readonly HealthCheck[];
-  /** Share one limiter with other features that run inference. */
-  inferenceLimiter?: ConcurrencyLimiter;
+  /** Where request latencies go and `/metrics` reads from; the service adds its gauges to it. */
+  metrics?: MetricsRegistry;
   /** Further features (retrieval, molecules…), mounted after the built-in ones. */
   features?: readonly Feature[];
 }
@@ -71,24 +80,37 @@ export function createApp(
   const logger = dependencies.logger ?? noopLogger;
   const generateId = _internal.generateId ?? (() => randomUUID().replace(/-/g, ''));
   const now = _internal.now ?? Date.now;
-  const inferenceLimiter =
-    dependencies.inferenceLimiter ??
-    createConcurrencyLimiter({
-      maxConcurrent: settings.maxConcurrentInference,
-      maxQueued: settings.maxQueuedInference,
-      name: 'model inference',
-    });
+  const chatLimiter = createConcurrencyLimiter({
+    maxConcurrent: settings.maxConcurrentChats,
+    maxQueued: settings.maxQueuedChats,
+    name: 'chat',
+  });
+
+  const metrics = dependencies.metrics ?? createMetricsRegistry();
+  metrics.addCollector({
+    name: 'biobridge_chat_queue',
+    help: 'Chat answers running and waiting for admission.',
+    type: 'gauge',
+    samples: () => [
+      { labels: { state: 'running' }, value: chatLimiter.active },
+      { labels: { state: 'queued' }, value: chatLimiter.queued },
+    ],
+  });
 
   const routes: RouteDefinition[] = [];
   const bearer = settings.authToken !== undefined;
+  const rootTaken = (dependencies.features ?? []).some((feature) =>
+    feature.routes.some((route) => route.method === 'get' && route.path === '/'),
+  );
   const features: Feature[] = [
     createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
-    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
+    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer, serveRoot: !rootTaken }),
     createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
-    createChatRoutes({ chatAgent: dependencies.chatAgent, inferenceLimiter }),
+    createMetricsRoutes({ registry: metrics }),
+    createChatRoutes({ chatAgent: dependencies.chatAgent, chatLimiter }),
     createOpenAiCompatRoutes({
       chatAgent: dependencies.chatAgent,
-      inferenceLimiter,
+      chatLimiter,
       modelIds: settings.modelIds,
       generateId,
       now,
@@ -103,6 +125,16 @@ export function createApp(
 
   app.use(requestContext({ logger, generateId: () => `req_${generateId()}` }));
   app.use(requestLogger());
+  app.use(requestMetrics(metrics));
+  if (settings.corsOrigins.length > 0)
+    app.use(
+      cors({
+        origin: settings.corsOrigins.includes('*') ? '*' : settings.corsOrigins,
+        allowHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposeHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      }),
+    );
   if (settings.authToken !== undefined) {
     app.use(
       bearerAuth({

@@ -133,7 +133,18 @@ export function sendError(c: Context<AppEnv>, error: unknown): Response {
     path: c.req.path,
     requestId,
   });
-  return c.json(response.body, response.status as 400, response.headers);
+  // A body we refused unread (413, 401, an early 400) would be parsed as the next request on a
+  // kept-alive connection: tell the client to open a new one instead of resetting it under them.
+  const headers = response.status === 413 || requestBodyUnread(c) ? { ...response.headers, connection: 'close' } : response.headers;
+  return c.json(response.body, response.status as 400, headers);
+}
+
+function requestBodyUnread(c: Context<AppEnv>): boolean {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return false;
+  const declared = c.req.header('content-length');
+  const hasBody =
+    c.req.header('transfer-encoding') !== undefined || (declared !== undefined ? declared !== '0' : c.req.raw.body !== null);
+  return hasBody && !c.req.raw.bodyUsed;
 }
 
 export function createErrorHandler(): ErrorHandler<AppEnv> {

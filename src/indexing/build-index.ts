@@ -13,13 +13,15 @@ import type { OnRowError } from '../kg/csv-reader.js';
 import type { NodePayloads } from '../kg/payloads.js';
 import { createLanceStoreWriter, type LanceStoreWriterOptions } from '../store/lancedb-store.js';
 import type { NodeRow } from '../store/vector-store.js';
-import { buildDirectoryAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createProgress, noopProgress, type Progress } from '../util/progress.js';
+import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
+import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
 import {
   INDEX_FORMAT_VERSION,
   indexLayout,
+  readManifest,
   writeManifest,
   type Coverage,
   type EncoderRef,
@@ -43,12 +45,19 @@ export interface BuildIndexOptions {
   progress?: boolean;
   store?: LanceStoreWriterOptions;
   signal?: AbortSignal;
+  /**
+   * Write the files straight into `outDirectory` (absent or empty) instead of publishing a linked
+   * version beside it: for callers that build inside a staging directory of their own.
+   */
+  inPlace?: boolean | undefined;
 }
 
 export interface BuildIndexResult {
   manifest: IndexManifest;
   ingest: IngestResult['report'];
   encodeFailures: { type: string; nodeId: string; message: string }[];
+  /** What became of the replaced index's trained bridge; absent when it had none. */
+  bridge?: BridgeCarryOver | undefined;
   durationMs: { ingest: number; encoders: number; tables: number; total: number };
 }
 
@@ -65,6 +74,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   const showProgress = options.progress ?? true;
   const batchSize = options.batchSize ?? 256;
   const started = performance.now();
+
+  // Before any work: refuse an --out that is not ours, and clear what killed builds left there.
+  await removeStaleBuilds(options.outDirectory, logger);
+  const output = await inspectOutput(options.outDirectory);
 
   logger.info('reading KG', { directory: options.kgDirectory });
   const ingested = await ingestKg(options.kgDirectory, {
@@ -100,7 +113,9 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       options.kgDirectory,
       report.files.filter((f) => f.status === 'read').map((f) => f.file),
     );
-    const manifest = await buildDirectoryAtomic(resolve(options.outDirectory), async (staging) => {
+    let bridge: BridgeCarryOver | undefined;
+    const publish = options.inPlace ? buildInPlace : publishIndexVersion;
+    const manifest = await publish(options.outDirectory, output, async (staging) => {
       await writeGraph(staging, graph);
       await writeKgFacts(
         join(staging, indexLayout.graph),
@@ -180,13 +195,16 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
         ingest: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
       };
       await writeManifest(staging, manifest);
-      return manifest;
+      if (output.kind !== 'index') return manifest;
+      bridge = await carryBridgeOver(output.directory, staging, { logger, progress: showProgress });
+      return bridge?.kept ? readManifest(staging) : manifest;
     });
     const finished = performance.now();
     return {
       manifest,
       ingest: report,
       encodeFailures,
+      bridge,
       durationMs: {
         ingest: ingestDone - started,
         encoders: encodersDone - ingestDone,

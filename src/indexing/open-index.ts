@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readGraph, type KgGraph } from '../kg/graph.js';
 import { readKgFacts, type KgFacts } from '../kg/kg-facts.js';
 import { Registry } from '../kg/registry.js';
+import { withInMemorySearch } from '../store/in-memory-search.js';
 import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
 import type { VectorStore } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
@@ -29,7 +30,17 @@ export async function openIndex(
     readGraph(directory),
     readKgFacts(join(directory, indexLayout.graph)),
   ]);
-  const store = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  const lance = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  // Searches run from memory: a LanceDB scan per query re-reads every vector from disk.
+  const store = withInMemorySearch(lance, {
+    logger,
+    describe: (nodeIndex) => {
+      const position = graph.nodes.positionOf(nodeIndex);
+      return position < 0
+        ? undefined
+        : { nodeId: graph.nodes.ids[position]!, name: graph.nodes.names[position]! };
+    },
+  });
   return {
     directory,
     manifest,

@@ -55,7 +55,7 @@ export interface CandidateScorerOptions {
   exclude: ReadonlySet<number>;
   filters: FilterOptions;
   weights: ScoringWeights;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface CandidateScorer {

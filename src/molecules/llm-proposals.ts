@@ -168,7 +168,7 @@ export interface LlmProposalInput {
   target: string;
   seeds: readonly { smiles: string; name: string; similarity: number; knownBinder: boolean }[];
   count: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Per call; the run's remaining time budget caps it further. */
   timeoutMs: number;
   temperature: number;

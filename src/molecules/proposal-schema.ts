@@ -96,6 +96,7 @@ const stageTimingsSchema = z.object({
   llm: z.number(),
   search: z.number(),
   ranking: z.number(),
+  response: z.number().describe('Scoring, depicting and describing the returned candidates'),
   total: z.number(),
 });
 

@@ -83,7 +83,7 @@ export function orderEvidence(
           source:
             kind === 'kg-fact'
               ? `KG: ${(kgRelations.get(`${result.relation}\u0000${result.type}`) ?? [result.relation]).join(', ')}`
-              : `bridge: ${source.response.query.headType}→${result.type} via ${result.relation}`,
+              : `${methodOf(result)}: ${source.response.query.headType}→${result.type} via ${result.relation}`,
           text: statement(source.subject, result),
         },
         kind: kind === 'kg-fact' ? 0 : 1,
@@ -128,8 +128,13 @@ function statement(subject: EvidenceEntity, result: RetrievalResult): string {
       : '';
   const origin = result.known
     ? 'KG fact'
-    : `bridge prediction, score ${result.score === null ? 'n/a' : roundScore(result.score).toFixed(3)}`;
+    : `${methodOf(result)} prediction, score ${result.score === null ? 'n/a' : roundScore(result.score).toFixed(3)}${result.explanation.kind === 'transfer' ? `; ${result.explanation.text}` : ''}`;
   return `${subject.name} —${result.relation}→ ${result.name} (${result.type} ${result.id}; ${origin})${definition}`;
+}
+
+/** The method behind a prediction (`bridge` for results of the original bridge-only shape). */
+function methodOf(result: RetrievalResult): string {
+  return result.source === 'kg' ? 'bridge' : result.source;
 }
 
 function roundScore(score: number): number {

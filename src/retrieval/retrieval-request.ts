@@ -64,7 +64,13 @@ export const retrievalRequestSchema = z
       .max(32)
       .optional()
       .describe('Relations (PrimeKG display relations) to use; default every KG relation between the types'),
-    k: z.number().int().min(1).max(200).default(10).describe('Bridge predictions per target type'),
+    method: z
+      .enum(['fused', 'bridge', 'transfer'])
+      .optional()
+      .describe(
+        'How predictions are ranked: `fused` (bridge + nearest-neighbour transfer + KG popularity, fitted on validation; the default when the index has fusion.json), `bridge` (the default otherwise) or `transfer` (targets of the most similar KG entities; needs no bridge)',
+      ),
+    k: z.number().int().min(1).max(200).default(10).describe('Predictions per target type'),
     maxKnown: z.number().int().min(0).max(2_000).default(50).describe('KG facts per target type'),
     includeKnown: z.boolean().default(true).describe('Add KG neighbours of an entity query as known results'),
     includePredicted: z

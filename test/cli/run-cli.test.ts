@@ -161,7 +161,7 @@ describe('runCli: usage errors exit 2 before the handler loads', () => {
     const methods = await cli(['eval', 'retrieval', 'idx', '--methods', 'bridge,foo']);
     expect(methods.code).toBe(2);
     expect(methods.stderr).toContain(
-      'expected one of "bridge"|"nn_transfer"|"untrained"|"random"\n  → at methods[1]',
+      'expected one of "fused"|"bridge"|"nn_transfer"|"popularity"|"untrained"|"random"\n  → at methods[1]',
     );
   });
 

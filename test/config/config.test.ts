@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         maxProteinLength: 40_000,
       },
       log: { level: 'info', format: 'pretty' },
+      corsOrigins: [],
     } satisfies Config);
   });
 
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
       LLM_MAX_PROMPT_TOKENS: '800',
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
+      CORS_ORIGINS: ' https://a.example , https://b.example,',
       PATH: '/usr/bin',
       HOME: '/root',
     });
@@ -71,6 +73,7 @@ describe('loadConfig', () => {
         maxProteinLength: 1000,
       },
       log: { level: 'debug', format: 'json' },
+      corsOrigins: ['https://a.example', 'https://b.example'],
     });
     expect(config).not.toHaveProperty('PATH');
   });
@@ -130,6 +133,18 @@ describe('loadConfig', () => {
       timeoutMs: 60_000,
       maxRetries: 2,
       maxPromptTokens: 6_000,
+      guard: {
+        deadlineMs: 30_000,
+        maxConcurrent: 16,
+        maxQueued: 64,
+        retryAfterCapMs: 5_000,
+        breakerThreshold: 5,
+        breakerCooldownMs: 30_000,
+        maxOutputBytes: 32_768,
+      },
+    });
+    expect(loadConfig({ ...llmEnv, LLM_DEADLINE_MS: '10000', LLM_BREAKER_THRESHOLD: '3' }).llm).toMatchObject({
+      guard: { deadlineMs: 10_000, breakerThreshold: 3 },
     });
     expect(
       loadConfig({ ...llmEnv, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '2000', LLM_MAX_RETRIES: '0' }).llm,

@@ -354,7 +354,7 @@ describe('runRetrievalBenchmark: baselines computed by hand', () => {
     expect(markdown).toContain('# Cross-modal retrieval benchmark');
     expect(markdown).toContain('- split: inductive (kind inductive, seed 42); queries are held-out heads');
     expect(markdown).toContain('- bridge: not evaluated');
-    const rows = markdown.split('\n').filter((line) => line.startsWith('| drug->protein |'));
+    const rows = markdown.split('\n').filter((line) => /^\| drug->protein \| \d+ \| \d+ \|/.test(line));
     expect(rows).toHaveLength(4);
     // mrr, hits@1, hits@3, hits@10, recall@5, recall@20; the best mrr of a task is bold
     expect(rows[0]).toMatch(
@@ -481,11 +481,15 @@ describe('runRetrievalBenchmark: bridge methods with the parity fixture bridge',
     );
     expect(report.tasks['disease->protein']!.bridge!.mrr).toBeCloseTo(1 / diseaseRanks[0]!, 5);
     expect(Object.keys(report.tasks['disease->protein']!)).toEqual(['bridge', 'untrained', 'nn_transfer']);
+    const markdown = retrievalReportMarkdown(report).split('\n');
+    expect(markdown.filter((line) => /^\| [a-z>-]+ \| \d+ \| \d+ \|/.test(line))).toHaveLength(2 * 2 * 3);
+    // bootstrap intervals for every task and method; bridge paired against nn_transfer per task
     expect(
-      retrievalReportMarkdown(report)
-        .split('\n')
-        .filter((line) => line.startsWith('| ')),
-    ).toHaveLength(2 + 2 * 2 * 3);
+      markdown.filter((line) => /^\| [a-z>-]+ \| (bridge|untrained|nn_transfer) \| \d\.\d{3} \[/.test(line)),
+    ).toHaveLength(2 * 3);
+    expect(
+      markdown.filter((line) => /^\| [a-z>-]+ \| bridge \| nn_transfer \| [+-]\d/.test(line)),
+    ).toHaveLength(2);
   });
 
   it('fails clearly when a bridge method has no bridge', async () => {
@@ -541,6 +545,16 @@ describe('biobridge eval retrieval', () => {
     expect(report.tasks['drug->protein']!.nn_transfer!.mrr).toBeCloseTo(0.45, 6);
     expect(
       (await readdir(reportDirectory)).map((name) => name.replace(/\d{4}-.*\./, 'TIME.')).sort(),
-    ).toEqual(['retrieval-inductive-TIME.json', 'retrieval-inductive-TIME.md']);
+    ).toEqual([
+      'retrieval-inductive-TIME.json',
+      'retrieval-inductive-TIME.md',
+      'retrieval-inductive-TIME.svg',
+      'retrieval-inductive-TIME.svg',
+    ]);
+    const svgs = (await readdir(reportDirectory)).filter((name) => name.endsWith('.svg'));
+    expect(svgs.some((name) => name.endsWith('-disease-protein.svg'))).toBe(true);
+    const svg = await readFile(join(reportDirectory, svgs[0]!), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain('>nn_transfer</text>');
   });
 });

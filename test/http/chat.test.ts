@@ -171,7 +171,7 @@ describe('POST /v1/chat (stream)', () => {
       events: answerEvents('one two three four five six seven eight'),
       delayMs: 30,
     }));
-    const { app } = buildTestApp({ agent, options: { maxConcurrentInference: 1, maxQueuedInference: 0 } });
+    const { app } = buildTestApp({ agent, options: { maxConcurrentChats: 1, maxQueuedChats: 0 } });
     const response = await postJson(app, '/v1/chat', { ...question, stream: true });
     for await (const frame of readSseFrames(response)) {
       expect(frame.event).toBe('evidence-available');

@@ -264,17 +264,17 @@ describe('request timeout', () => {
   });
 });
 
-describe('inference concurrency', () => {
+describe('chat admission', () => {
   it('503 with Retry-After when the queue is full, then recovers', async () => {
     const agent = createFakeChatAgent(() => ({ events: answerEvents('done [E1]'), delayMs: 20 }));
-    const { app } = buildTestApp({ agent, options: { maxConcurrentInference: 1, maxQueuedInference: 1 } });
+    const { app } = buildTestApp({ agent, options: { maxConcurrentChats: 1, maxQueuedChats: 1 } });
     const first = postJson(app, '/v1/chat', question);
     const second = postJson(app, '/v1/chat', question);
     const third = await postJson(app, '/v1/chat', question);
     expect(third.status).toBe(503);
     expect(third.headers.get('retry-after')).toBe('1');
     expect((await jsonOf(third)).error.message).toBe(
-      'server busy: 1 model inference requests running and 1 queued (limits 1 and 1); retry later',
+      'server busy: 1 chat requests running and 1 queued (limits 1 and 1); retry later',
     );
     expect((await first).status).toBe(200);
     expect((await second).status).toBe(200);

@@ -16,7 +16,6 @@ function appWith(proposer: MoleculeProposer = world.proposer()) {
   const limiter = createConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 2 });
   return buildTestApp({
     dependencies: {
-      inferenceLimiter: limiter,
       features: [createMoleculeRoutes({ proposer, inferenceLimiter: limiter })],
     },
   }).app;

@@ -41,6 +41,8 @@ describe('GET /openapi.json', () => {
       '/',
       '/docs',
       '/health',
+      '/health/live',
+      '/metrics',
       '/openapi.json',
       '/v1/chat',
       '/v1/chat/completions',

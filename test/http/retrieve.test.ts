@@ -21,7 +21,6 @@ function appWith(
 ) {
   return buildTestApp({
     dependencies: {
-      inferenceLimiter: limiter,
       features: [
         createRetrieveRoutes({ retriever, inferenceLimiter: limiter }),
         createEntityRoutes(retriever),

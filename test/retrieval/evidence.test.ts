@@ -21,6 +21,8 @@ function result(
     relation: 'target',
     knownRelations: overrides.known ? ['target'] : [],
     source: 'bridge',
+    scores: { bridge: overrides.score, transfer: null, prior: null, fused: null },
+    explanation: { kind: 'bridge', text: 'bridge score' },
     payloadKind: 'sequence',
     payloadPreview: 'MSEQ',
     ...overrides,
@@ -43,6 +45,7 @@ function response(results: RetrievalResult[]): Pick<RetrievalResponse, 'query' |
       includePredicted: true,
       predictions: { available: true },
       knownTotal: 2,
+      method: 'bridge',
     },
     results,
   };

@@ -9,6 +9,8 @@ import { Registry } from '../../src/kg/registry.js';
 import type { EdgeKind, PayloadKind } from '../../src/kg/types.js';
 import { createRetriever, type Retriever } from '../../src/retrieval/retriever.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createEntityLinker } from '../../src/linking/entity-linker.js';
+import type { EntityLinker } from '../../src/linking/types.js';
 import { createNameLookup, type NameLookup } from '../../src/store/name-lookup.js';
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
@@ -112,6 +114,7 @@ export interface RetrievalWorld {
   graph: KgGraph;
   store: VectorStore;
   lookup: NameLookup;
+  linker: EntityLinker;
   encoders: Map<string, Encoder>;
   encoderFor: (type: string) => Encoder | undefined;
   bridge: ReturnType<typeof createFakeBridge>;
@@ -195,20 +198,20 @@ export async function buildRetrievalWorld(): Promise<RetrievalWorld> {
       Object.keys(tables).map((type) => [type, { vector: encoders.get(type)!.dimension, projected: 8 }]),
     ),
   });
-  const lookup = createNameLookup(
-    NODES.map(([nodeIndex, id, type, name]) => ({
-      nodeIndex,
-      type,
-      name,
-      id,
-      aliases: ALIASES[nodeIndex] ?? [],
-    })),
-    { typePriority: ['drug', 'gene/protein', 'disease'] },
-  );
+  const entries = NODES.map(([nodeIndex, id, type, name]) => ({
+    nodeIndex,
+    type,
+    name,
+    id,
+    aliases: ALIASES[nodeIndex] ?? [],
+  }));
+  const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
+  const linker = createEntityLinker(entries);
   const encoderFor = (type: string) => encoders.get(type);
   const base = { graph, store, lookup, encoderFor };
   return {
     ...base,
+    linker,
     encoders,
     bridge,
     retriever: createRetriever({ ...base, bridge }),

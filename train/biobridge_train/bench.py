@@ -43,7 +43,9 @@ def measure(config: TrainConfig, steps: int, warmup: int = 3) -> Dict[str, Any]:
     torch.manual_seed(config.seed)
     model = BindingModel.from_config(build_model_config(export, config)).to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    autocast = torch.autocast(device_type="cuda", dtype=torch.bfloat16) if config.precision == "bf16" else _NullContext()
+    autocast = (
+        torch.autocast(device_type="cuda", dtype=torch.bfloat16) if config.precision == "bf16" else _NullContext()
+    )
     plan = triples.epoch_plan(0, config.batch_size, config.seed)
     measured_triples = 0
     wall = cpu = 0.0
@@ -52,7 +54,9 @@ def measure(config: TrainConfig, steps: int, warmup: int = 3) -> Dict[str, Any]:
         if device.type == "cuda":
             torch.cuda.synchronize()
         wall_start, cpu_start = time.perf_counter(), time.process_time()
-        batch = triples.make_batch(vectors, key, positions, step, config.seed, config.num_negatives if paired else 0, in_batch)
+        batch = triples.make_batch(
+            vectors, key, positions, step, config.seed, config.num_negatives if paired else 0, in_batch
+        )
         loss = batch_loss(model, batch, config.temperature, in_batch, autocast)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()

@@ -325,7 +325,10 @@ def _validate_triples(
         previous, current = triples[:-1].astype(np.int64), triples[1:].astype(np.int64)
         greater = (current[:, 0] > previous[:, 0]) | (
             (current[:, 0] == previous[:, 0])
-            & ((current[:, 1] > previous[:, 1]) | ((current[:, 1] == previous[:, 1]) & (current[:, 2] > previous[:, 2])))
+            & (
+                (current[:, 1] > previous[:, 1])
+                | ((current[:, 1] == previous[:, 1]) & (current[:, 2] > previous[:, 2]))
+            )
         )
         if not greater.all():
             row = int(np.argmin(greater)) + 1

@@ -152,7 +152,9 @@ def pad_rows(vectors: torch.Tensor, width: int) -> torch.Tensor:
 
 
 @torch.no_grad()
-def verify_graphs(model: BindingModel, transform: TransformGraph, project: ProjectGraph, rows: int = 7, seed: int = 0) -> float:
+def verify_graphs(
+    model: BindingModel, transform: TransformGraph, project: ProjectGraph, rows: int = 7, seed: int = 0
+) -> float:
     """Max abs difference between the export modules and the model, over every projected type
     (as head, and as tail of a transform); the official ``forward`` path is the reference."""
     generator = torch.Generator().manual_seed(seed)
@@ -220,7 +222,14 @@ def write_bridge(
     with build_directory_atomic(target) as staging:
         transform_path = staging / "transform.onnx"
         project_path = staging / "project.onnx"
-        _export(transform, (example, example_ids, torch.tensor(0), example_ids), transform_path, TRANSFORM_INPUTS, TRANSFORM_OUTPUT, opset)
+        _export(
+            transform,
+            (example, example_ids, torch.tensor(0), example_ids),
+            transform_path,
+            TRANSFORM_INPUTS,
+            TRANSFORM_OUTPUT,
+            opset,
+        )
         _export(project, (example, example_ids), project_path, PROJECT_INPUTS, PROJECT_OUTPUT, opset)
         _check_onnx(transform_path, TRANSFORM_INPUTS, TRANSFORM_OUTPUT)
         _check_onnx(project_path, PROJECT_INPUTS, PROJECT_OUTPUT)

@@ -85,11 +85,13 @@ class Preset:
 
 # `paper` follows train_bind.py (batch 1024, lr 1.6e-3, 10 epochs, weight decay 1e-4, warm-up 10%).
 # `cpu` was sized by measurement on a 2-core machine: see README.md § Presets.
+# fmt: off
 PRESETS: Dict[str, Preset] = {
-    "tiny": Preset(hidden_dim=32, n_layer=1, n_head=2, ffn_dim=64, dropout=0.1, batch_size=64, learning_rate=3e-3, epochs=3),
-    "cpu": Preset(hidden_dim=256, n_layer=2, n_head=4, ffn_dim=512, dropout=0.1, batch_size=512, learning_rate=1e-3, epochs=3),
-    "paper": Preset(hidden_dim=768, n_layer=6, n_head=12, ffn_dim=2048, dropout=0.1, batch_size=1024, learning_rate=1.6e-3, epochs=10),
+    "tiny": Preset(hidden_dim=32, n_layer=1, n_head=2, ffn_dim=64, dropout=0.1, batch_size=64, learning_rate=3e-3, epochs=3),  # noqa: E501
+    "cpu": Preset(hidden_dim=256, n_layer=2, n_head=4, ffn_dim=512, dropout=0.1, batch_size=512, learning_rate=1e-3, epochs=3),  # noqa: E501
+    "paper": Preset(hidden_dim=768, n_layer=6, n_head=12, ffn_dim=2048, dropout=0.1, batch_size=1024, learning_rate=1.6e-3, epochs=10),  # noqa: E501
 }
+# fmt: on
 
 
 class BindingModel(nn.Module):

@@ -10,7 +10,6 @@ the projection windows are exercised; two layers cover both encoder code paths.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence

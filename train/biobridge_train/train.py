@@ -38,12 +38,13 @@ from .data import Batch, NodeVectors, TrainingTriples
 from .evaluate import evaluate_ranking
 from .export_format import TrainingExport, read_export
 from .losses import info_nce
-from .model import PRESETS, BindingModel, ModelConfig
+from .model import PRESETS, BindingModel, ModelConfig, Preset
 from .negatives import known_pair_keys, sample_negative_pool
 from .runtime import tune_allocator
 from .splits import KINDS, carve_validation, load_or_create_split
 
 NEGATIVE_MODES = ("paired", "in-batch", "both")
+PRECISIONS = ("fp32", "bf16")
 
 # Fields that do not change what a run computes; everything else must match on --resume.
 _RUNTIME_ONLY = {
@@ -60,41 +61,56 @@ _RUNTIME_ONLY = {
 }
 
 
+def _option(default: Any, help_text: str, choices: Optional[Sequence[str]] = None) -> Any:
+    """A TrainConfig field with its command-line help: ``build_parser`` generates argparse from these."""
+    metadata: Dict[str, Any] = {"help": help_text}
+    if choices is not None:
+        metadata["choices"] = tuple(choices)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+_PRESET_HELP = "overrides the preset"
+# TrainConfig fields that default to the preset's value.
+PRESET_FIELDS = tuple(item.name for item in dataclasses.fields(Preset) if item.name != "extra")
+
+
 @dataclass
 class TrainConfig:
-    data: str
-    out: str
-    split: str = "inductive"
-    split_seed: int = 42
-    preset: str = "cpu"
-    hidden_dim: Optional[int] = None
-    n_layer: Optional[int] = None
-    n_head: Optional[int] = None
-    ffn_dim: Optional[int] = None
-    dropout: Optional[float] = None
-    batch_size: Optional[int] = None
-    learning_rate: Optional[float] = None
-    weight_decay: Optional[float] = None
-    warmup_ratio: Optional[float] = None
-    epochs: Optional[int] = None
-    max_steps: Optional[int] = None
-    seed: int = 0
-    negatives: str = "paired"
-    num_negatives: int = 5
-    negative_pool: int = 50
-    temperature: float = 0.1
-    grad_clip: float = 1.0
-    valid_fraction: float = 0.02
-    valid_max_triples: int = 2000
-    checkpoint_every: int = 500
-    device: str = "auto"
-    threads: Optional[int] = None
-    precision: str = "fp32"
-    log_every_seconds: float = 10.0
-    resume: bool = False
-    stop_after_steps: Optional[int] = None
-    export_to: Optional[str] = None
-    export_bridge_dir: Optional[str] = None
+    """Every training setting and its default, declared once (the CLI is generated from it)."""
+
+    data: str = dataclasses.field(metadata={"help": "training export directory (FORMAT.md)"})
+    out: str = dataclasses.field(metadata={"help": "run directory"})
+    split: str = _option("inductive", "split kind, created in <export>/splits/ on first use", KINDS)
+    split_seed: int = _option(42, "seed of the split and of validation heads")
+    preset: str = _option("cpu", "model and optimiser sizes; the flags below override it", sorted(PRESETS))
+    hidden_dim: Optional[int] = _option(None, _PRESET_HELP)
+    n_layer: Optional[int] = _option(None, _PRESET_HELP)
+    n_head: Optional[int] = _option(None, _PRESET_HELP)
+    ffn_dim: Optional[int] = _option(None, _PRESET_HELP)
+    dropout: Optional[float] = _option(None, _PRESET_HELP)
+    batch_size: Optional[int] = _option(None, _PRESET_HELP)
+    learning_rate: Optional[float] = _option(None, _PRESET_HELP)
+    weight_decay: Optional[float] = _option(None, _PRESET_HELP)
+    warmup_ratio: Optional[float] = _option(None, _PRESET_HELP)
+    epochs: Optional[int] = _option(None, _PRESET_HELP)
+    max_steps: Optional[int] = _option(None, "stop after this many optimiser steps (0: untrained baseline)")
+    seed: int = _option(0, "model init, data order, negatives, dropout")
+    negatives: str = _option("paired", "paired, in-batch or both", NEGATIVE_MODES)
+    num_negatives: int = _option(5, "paired negatives drawn per triple per step")
+    negative_pool: int = _option(50, "pre-sampled negatives per triple")
+    temperature: float = _option(0.1, "InfoNCE temperature")
+    grad_clip: float = _option(1.0, "max gradient norm; 0 disables")
+    valid_fraction: float = _option(0.02, "training heads per type kept for validation (0: none)")
+    valid_max_triples: int = _option(2000, "validation triples scored (seeded subset)")
+    checkpoint_every: int = _option(500, "steps between checkpoints (and each epoch)")
+    device: str = _option("auto", "auto, cpu, cuda or cuda:N")
+    threads: Optional[int] = _option(None, "CPU threads (default: all available cores)")
+    precision: str = _option("fp32", "bf16 autocast needs CUDA", PRECISIONS)
+    log_every_seconds: float = _option(10.0, "seconds between progress lines")
+    resume: bool = _option(False, "continue from <out>/checkpoint.pt")
+    stop_after_steps: Optional[int] = _option(None, "checkpoint and stop early (resumable)")
+    export_to: Optional[str] = _option(None, "index directory: write <index>/bridge/ from best/")
+    export_bridge_dir: Optional[str] = _option(None, "write the bridge from best/ to exactly this directory")
 
     def resolved(self) -> "TrainConfig":
         """Fills unset model and optimiser fields from the preset."""
@@ -102,18 +118,7 @@ class TrainConfig:
             raise ValueError(f'unknown preset "{self.preset}"; known: {", ".join(PRESETS)}')
         preset = PRESETS[self.preset]
         values = dataclasses.asdict(self)
-        for name in (
-            "hidden_dim",
-            "n_layer",
-            "n_head",
-            "ffn_dim",
-            "dropout",
-            "batch_size",
-            "learning_rate",
-            "weight_decay",
-            "warmup_ratio",
-            "epochs",
-        ):
+        for name in PRESET_FIELDS:
             if values[name] is None:
                 values[name] = getattr(preset, name)
         config = TrainConfig(**values)
@@ -125,7 +130,7 @@ class TrainConfig:
             raise ValueError(f'--split must be one of {", ".join(KINDS)}, got "{self.split}"')
         if self.negatives not in NEGATIVE_MODES:
             raise ValueError(f'--negatives must be one of {", ".join(NEGATIVE_MODES)}, got "{self.negatives}"')
-        if self.precision not in ("fp32", "bf16"):
+        if self.precision not in PRECISIONS:
             raise ValueError(f'--precision must be fp32 or bf16, got "{self.precision}"')
         if self.negatives != "in-batch" and not 0 < self.num_negatives <= self.negative_pool:
             raise ValueError("--num-negatives must be between 1 and --negative-pool")
@@ -167,7 +172,7 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f'--device {name}: CUDA is not available to this PyTorch build')
+        raise ValueError(f"--device {name}: CUDA is not available to this PyTorch build")
     if name != "cpu" and not name.startswith("cuda"):
         raise ValueError(f'--device must be auto, cpu or cuda[:N], got "{name}"')
     return torch.device(name)
@@ -219,15 +224,67 @@ def build_model_config(export: TrainingExport, config: TrainConfig) -> ModelConf
     )
 
 
-def train(config: TrainConfig, log: Optional[TextIO] = None, clock: Callable[[], float] = time.monotonic) -> TrainResult:
-    log = log or sys.stderr
+@dataclass
+class Progress:
+    """Where a run stands: what a checkpoint saves and ``--resume`` restores."""
+
+    step: int = 0
+    epoch: int = 0
+    batch_in_epoch: int = 0
+    best: Dict[str, Any] = dataclasses.field(default_factory=lambda: {"mrr": None, "step": None, "metrics": None})
+    history: List[Dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """A prepared run: data, model, optimiser, schedule and the description written to run.json."""
+
+    config: TrainConfig
+    out: Path
+    device: torch.device
+    export: TrainingExport
+    train_rows: np.ndarray
+    valid_rows: np.ndarray
+    triples: TrainingTriples
+    vectors: NodeVectors
+    model: BindingModel
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    info: Dict[str, Any]
+    total_steps: int
+    log: TextIO
+    say: Callable[[str], None]
+    autocast: Any
+
+    @property
+    def in_batch(self) -> bool:
+        return self.config.negatives in ("in-batch", "both")
+
+    @property
+    def paired(self) -> bool:
+        return self.config.negatives in ("paired", "both")
+
+    def training_metadata(self, metrics: Optional[Dict[str, float]], at_step: int) -> Dict[str, Any]:
+        return {
+            "format": "biobridge-training/1",
+            "preset": self.config.preset,
+            "step": at_step,
+            "metrics": metrics,
+            **self.info,
+        }
+
+
+def checkpoint_path_of(out: Path) -> Path:
+    return out / "checkpoint.pt"
+
+
+def prepare_run(config: TrainConfig, log: TextIO) -> Run:
+    """Resolves the configuration, reads the data and builds the model, optimiser and schedule."""
     config = config.resolved()
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    checkpoint_path = out / "checkpoint.pt"
-    if checkpoint_path.exists() and not config.resume:
-        raise FileExistsError(f"{checkpoint_path}: a run exists here; pass --resume or choose another --out")
-
+    if checkpoint_path_of(out).exists() and not config.resume:
+        raise FileExistsError(f"{checkpoint_path_of(out)}: a run exists here; pass --resume or choose another --out")
     device = resolve_device(config.device)
     if device.type == "cpu":
         torch.set_num_threads(config.threads or available_cores())
@@ -237,6 +294,52 @@ def train(config: TrainConfig, log: Optional[TextIO] = None, clock: Callable[[],
     def say(message: str) -> None:
         print(message, file=log, flush=True)
 
+    export, split, train_rows, valid_rows, triples = _load_training_data(config)
+    vectors = NodeVectors(export, device)
+    batches_per_epoch = triples.batches_per_epoch(config.batch_size)
+    total_steps = batches_per_epoch * config.epochs
+    if config.max_steps is not None:
+        total_steps = min(total_steps, config.max_steps)
+
+    model_config = build_model_config(export, config)
+    torch.manual_seed(config.seed)
+    model = BindingModel.from_config(model_config).to(device)
+    optimizer = torch.optim.AdamW(
+        parameter_groups(model, config.weight_decay), lr=config.learning_rate, betas=(0.9, 0.999), eps=1e-8
+    )
+    warmup_steps = int(math.ceil(config.warmup_ratio * total_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, LinearWarmupDecay(warmup_steps, total_steps))
+    info = _describe_run(config, export, split, model_config, model, device)
+    info["split"].update(trainTriples=int(len(train_rows)), validTriples=int(len(valid_rows)))
+    info["edgeKinds"] = triples.edge_kinds()
+    info["steps"] = {"perEpoch": batches_per_epoch, "total": total_steps, "warmup": warmup_steps}
+    for key in ("parameters", "device", "threads", "torch"):
+        info[key] = info.pop(key)  # run.json keeps its historical key order
+    autocast = (
+        torch.autocast(device_type="cuda", dtype=torch.bfloat16) if config.precision == "bf16" else _NullContext()
+    )
+    return Run(
+        config,
+        out,
+        device,
+        export,
+        train_rows,
+        valid_rows,
+        triples,
+        vectors,
+        model,
+        optimizer,
+        scheduler,
+        info,
+        total_steps,
+        log,
+        say,
+        autocast,
+    )
+
+
+def _load_training_data(config: TrainConfig) -> Any:
+    """The export, its split, the training and validation rows and the batching view of the former."""
     export = read_export(config.data)
     split = load_or_create_split(export, config.split, config.split_seed)
     train_rows, valid_rows = carve_validation(
@@ -254,22 +357,18 @@ def train(config: TrainConfig, log: Optional[TextIO] = None, clock: Callable[[],
         else None
     )
     triples = TrainingTriples(export, train_rows, negative_pool=pool, known_pairs=known if in_batch else None)
-    vectors = NodeVectors(export, device)
-    batches_per_epoch = triples.batches_per_epoch(config.batch_size)
-    total_steps = batches_per_epoch * config.epochs
-    if config.max_steps is not None:
-        total_steps = min(total_steps, config.max_steps)
+    return export, split, train_rows, valid_rows, triples
 
-    model_config = build_model_config(export, config)
-    torch.manual_seed(config.seed)
-    model = BindingModel.from_config(model_config).to(device)
-    optimizer = torch.optim.AdamW(
-        parameter_groups(model, config.weight_decay), lr=config.learning_rate, betas=(0.9, 0.999), eps=1e-8
-    )
-    warmup_steps = int(math.ceil(config.warmup_ratio * total_steps))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, LinearWarmupDecay(warmup_steps, total_steps))
 
-    run_info = {
+def _describe_run(
+    config: TrainConfig,
+    export: TrainingExport,
+    split: Any,
+    model_config: ModelConfig,
+    model: BindingModel,
+    device: torch.device,
+) -> Dict[str, Any]:
+    return {
         "config": dataclasses.asdict(config),
         "model": model_config.describe(),
         "data": {
@@ -287,194 +386,237 @@ def train(config: TrainConfig, log: Optional[TextIO] = None, clock: Callable[[],
                 for table in sorted(export.tables.values(), key=lambda item: item.type_id)
             ],
         },
-        "split": {
-            "name": split.name,
-            "kind": split.kind,
-            "seed": split.seed,
-            "counts": split.counts(),
-            "trainTriples": int(len(train_rows)),
-            "validTriples": int(len(valid_rows)),
-        },
-        "edgeKinds": triples.edge_kinds(),
-        "steps": {"perEpoch": batches_per_epoch, "total": total_steps, "warmup": warmup_steps},
+        "split": {"name": split.name, "kind": split.kind, "seed": split.seed, "counts": split.counts()},
         "parameters": int(sum(parameter.numel() for parameter in model.parameters())),
         "device": str(device),
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
     }
 
-    step, epoch, batch_in_epoch = 0, 0, 0
-    best: Dict[str, Any] = {"mrr": None, "step": None, "metrics": None}
-    history: List[Dict[str, Any]] = []
-    if config.resume and checkpoint_path.exists():
-        state = load_checkpoint(checkpoint_path, map_location=device)
-        saved = json.loads(state["fingerprint"])
-        differences = sorted(
-            key for key in set(saved) | set(config.fingerprint()) if saved.get(key) != config.fingerprint().get(key)
-        )
-        if differences:
-            raise ValueError(
-                f"{checkpoint_path}: the run was started with different settings: "
-                + ", ".join(f"{key} {saved.get(key)!r} -> {config.fingerprint().get(key)!r}" for key in differences)
-            )
-        if state["dataHash"] != export.data_hash:
-            raise ValueError(f"{checkpoint_path}: trained on data {state['dataHash']}, export is {export.data_hash}")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(unpack_optimizer(state["optimizer"]))
-        scheduler.load_state_dict(json.loads(state["scheduler"]))
-        restore_rng_state(state["rng"], device)
-        step, epoch, batch_in_epoch = int(state["step"]), int(state["epoch"]), int(state["batchInEpoch"])
-        best = json.loads(state["best"])
-        history = json.loads(state["history"])
-        say(f"resumed from {checkpoint_path} at step {step} (epoch {epoch + 1}, batch {batch_in_epoch})")
-    write_json_atomic(out / "run.json", run_info)
 
-    say(
-        f"training {run_info['parameters']:,} parameters on {device} ({torch.get_num_threads()} threads): "
-        f"{len(train_rows):,} triples in {len(triples.buckets)} buckets, {batches_per_epoch} batches/epoch, "
-        f"{total_steps} steps, validation {len(valid_rows):,} triples, negatives {config.negatives}"
-    )
+class Checkpointer:
+    """Saves and restores the resumable state of a run (``<out>/checkpoint.pt``, written atomically)."""
 
-    def training_metadata(metrics: Optional[Dict[str, float]], at_step: int) -> Dict[str, Any]:
-        return {
-            "format": "biobridge-training/1",
-            "preset": config.preset,
-            "step": at_step,
-            "metrics": metrics,
-            **run_info,
-        }
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.path = checkpoint_path_of(run.out)
 
-    def checkpoint() -> None:
+    def save(self, progress: Progress) -> None:
+        run = self.run
         save_checkpoint(
-            checkpoint_path,
+            self.path,
             {
-                "model": model.state_dict(),
-                "optimizer": pack_optimizer(optimizer.state_dict()),
-                "scheduler": json.dumps(scheduler.state_dict()),
-                "rng": rng_state(device),
-                "step": step,
-                "epoch": epoch,
-                "batchInEpoch": batch_in_epoch,
-                "best": json.dumps(best),
-                "history": json.dumps(history),
-                "fingerprint": json.dumps(config.fingerprint()),
-                "dataHash": export.data_hash,
+                "model": run.model.state_dict(),
+                "optimizer": pack_optimizer(run.optimizer.state_dict()),
+                "scheduler": json.dumps(run.scheduler.state_dict()),
+                "rng": rng_state(run.device),
+                "step": progress.step,
+                "epoch": progress.epoch,
+                "batchInEpoch": progress.batch_in_epoch,
+                "best": json.dumps(progress.best),
+                "history": json.dumps(progress.history),
+                "fingerprint": json.dumps(run.config.fingerprint()),
+                "dataHash": run.export.data_hash,
             },
         )
 
-    def validate() -> Optional[Dict[str, float]]:
-        nonlocal best
-        if len(valid_rows) == 0:
-            return None
-        started = clock()
-        metrics = evaluate_ranking(model, export, valid_rows, device)
-        record = {"step": step, "epoch": epoch + 1, **metrics, "seconds": round(clock() - started, 2)}
-        history.append(record)
-        with open(out / "metrics.jsonl", "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record) + "\n")
-        say(
-            f"validation step {step}: mrr {metrics.get('mrr', float('nan')):.4f} "
-            f"hits@10 {metrics.get('hits@10', float('nan')):.4f} over {metrics.get('triples', 0)} triples"
-        )
-        if metrics and (best["mrr"] is None or metrics["mrr"] > best["mrr"]):
-            best = {"mrr": metrics["mrr"], "step": step, "metrics": metrics}
-            save_model_directory(out / "best", model, training_metadata(metrics, step))
-        return metrics
-
-    autocast = (
-        torch.autocast(device_type="cuda", dtype=torch.bfloat16)
-        if config.precision == "bf16"
-        else _NullContext()
-    )
-    model.train()
-    started = clock()
-    steps_at_start = step
-    triples_since_start = 0
-    last_log = started
-    running_loss: Optional[float] = None
-    losses: List[float] = []
-    stopped = False
-
-    while step < total_steps and not stopped:
-        plan = triples.epoch_plan(epoch, config.batch_size, config.seed)
-        while batch_in_epoch < len(plan) and step < total_steps:
-            key, positions = plan[batch_in_epoch]
-            batch = triples.make_batch(
-                vectors,
-                key,
-                positions,
-                step=step,
-                seed=config.seed,
-                negatives_per_step=config.num_negatives if paired else 0,
-                in_batch=in_batch,
+    def restore(self) -> Progress:
+        """The saved progress, after loading model, optimiser, schedule and RNG; refuses other settings or data."""
+        run = self.run
+        state = load_checkpoint(self.path, map_location=run.device)
+        saved, current = json.loads(state["fingerprint"]), run.config.fingerprint()
+        differences = sorted(key for key in set(saved) | set(current) if saved.get(key) != current.get(key))
+        if differences:
+            raise ValueError(
+                f"{self.path}: the run was started with different settings: "
+                + ", ".join(f"{key} {saved.get(key)!r} -> {current.get(key)!r}" for key in differences)
             )
-            loss = batch_loss(model, batch, config.temperature, in_batch, autocast)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"loss is {loss.item()} at step {step} (bucket {key})")
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.grad_clip > 0:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            batch_in_epoch += 1
-            triples_since_start += batch.size
-            value = float(loss.detach())
-            losses.append(value)
-            running_loss = value if running_loss is None else 0.98 * running_loss + 0.02 * value
+        if state["dataHash"] != run.export.data_hash:
+            raise ValueError(f"{self.path}: trained on data {state['dataHash']}, export is {run.export.data_hash}")
+        run.model.load_state_dict(state["model"])
+        run.optimizer.load_state_dict(unpack_optimizer(state["optimizer"]))
+        run.scheduler.load_state_dict(json.loads(state["scheduler"]))
+        restore_rng_state(state["rng"], run.device)
+        progress = Progress(
+            step=int(state["step"]),
+            epoch=int(state["epoch"]),
+            batch_in_epoch=int(state["batchInEpoch"]),
+            best=json.loads(state["best"]),
+            history=json.loads(state["history"]),
+        )
+        run.say(
+            f"resumed from {self.path} at step {progress.step} "
+            f"(epoch {progress.epoch + 1}, batch {progress.batch_in_epoch})"
+        )
+        return progress
 
-            now = clock()
-            if now - last_log >= config.log_every_seconds or step == total_steps:
-                last_log = now
-                elapsed = max(now - started, 1e-9)
-                rate = triples_since_start / elapsed
-                step_rate = (step - steps_at_start) / elapsed
-                eta = (total_steps - step) / step_rate if step_rate > 0 else float("inf")
-                say(
-                    f"step {step}/{total_steps} epoch {epoch + 1}/{config.epochs} loss {running_loss:.4f} "
-                    f"lr {scheduler.get_last_lr()[0]:.2e} {rate:,.0f} triples/s eta {format_duration(eta)}"
-                )
-            if config.checkpoint_every > 0 and step % config.checkpoint_every == 0:
-                checkpoint()
-            if config.stop_after_steps is not None and step >= config.stop_after_steps and step < total_steps:
-                stopped = True
-                break
-        if stopped:
-            break
-        if batch_in_epoch >= len(plan):
-            validate()
-            epoch += 1
-            batch_in_epoch = 0
-            checkpoint()
 
-    if stopped:
-        checkpoint()
-        say(f"stopped at step {step}/{total_steps}; continue with --resume")
-        return TrainResult("stopped", step, total_steps, best.get("metrics"), None, out, losses)
+@dataclass
+class StepOutcome:
+    loss: float
+    triples: int
 
-    final_metrics = history[-1] if history and history[-1]["step"] == step else validate()
+
+def training_step(run: Run, key: Any, positions: Any, step: int) -> StepOutcome:
+    """One optimiser step on one bucketed batch of the epoch plan."""
+    config = run.config
+    batch = run.triples.make_batch(
+        run.vectors,
+        key,
+        positions,
+        step=step,
+        seed=config.seed,
+        negatives_per_step=config.num_negatives if run.paired else 0,
+        in_batch=run.in_batch,
+    )
+    loss = batch_loss(run.model, batch, config.temperature, run.in_batch, run.autocast)
+    if not torch.isfinite(loss):
+        raise FloatingPointError(f"loss is {loss.item()} at step {step} (bucket {key})")
+    run.optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if config.grad_clip > 0:
+        torch.nn.utils.clip_grad_norm_(run.model.parameters(), config.grad_clip)
+    run.optimizer.step()
+    run.scheduler.step()
+    return StepOutcome(loss=float(loss.detach()), triples=batch.size)
+
+
+def validate(run: Run, progress: Progress, clock: Callable[[], float]) -> Optional[Dict[str, float]]:
+    """Scores the validation triples, appends to metrics.jsonl and saves ``best/`` on a new best MRR."""
+    if len(run.valid_rows) == 0:
+        return None
+    started = clock()
+    metrics = evaluate_ranking(run.model, run.export, run.valid_rows, run.device)
+    record = {"step": progress.step, "epoch": progress.epoch + 1, **metrics, "seconds": round(clock() - started, 2)}
+    progress.history.append(record)
+    with open(run.out / "metrics.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    run.say(
+        f"validation step {progress.step}: mrr {metrics.get('mrr', float('nan')):.4f} "
+        f"hits@10 {metrics.get('hits@10', float('nan')):.4f} over {metrics.get('triples', 0)} triples"
+    )
+    if metrics and (progress.best["mrr"] is None or metrics["mrr"] > progress.best["mrr"]):
+        progress.best = {"mrr": metrics["mrr"], "step": progress.step, "metrics": metrics}
+        save_model_directory(run.out / "best", run.model, run.training_metadata(metrics, progress.step))
+    return metrics
+
+
+class ProgressLog:
+    """Throughput, smoothed loss and ETA lines every ``--log-every-seconds``."""
+
+    def __init__(self, run: Run, progress: Progress, clock: Callable[[], float]) -> None:
+        self.run, self.clock = run, clock
+        self.started = self.last_log = clock()
+        self.steps_at_start = progress.step
+        self.triples = 0
+        self.running_loss: Optional[float] = None
+        self.losses: List[float] = []
+
+    def record(self, outcome: StepOutcome, progress: Progress) -> None:
+        run = self.run
+        self.triples += outcome.triples
+        self.losses.append(outcome.loss)
+        value = outcome.loss
+        self.running_loss = value if self.running_loss is None else 0.98 * self.running_loss + 0.02 * value
+        now = self.clock()
+        if now - self.last_log < run.config.log_every_seconds and progress.step != run.total_steps:
+            return
+        self.last_log = now
+        elapsed = max(now - self.started, 1e-9)
+        step_rate = (progress.step - self.steps_at_start) / elapsed
+        eta = (run.total_steps - progress.step) / step_rate if step_rate > 0 else float("inf")
+        run.say(
+            f"step {progress.step}/{run.total_steps} epoch {progress.epoch + 1}/{run.config.epochs} "
+            f"loss {self.running_loss:.4f} lr {run.scheduler.get_last_lr()[0]:.2e} "
+            f"{self.triples / elapsed:,.0f} triples/s eta {format_duration(eta)}"
+        )
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+
+def train(
+    config: TrainConfig, log: Optional[TextIO] = None, clock: Callable[[], float] = time.monotonic
+) -> TrainResult:
+    run = prepare_run(config, log or sys.stderr)
+    config = run.config
+    checkpointer = Checkpointer(run)
+    progress = checkpointer.restore() if config.resume and checkpointer.path.exists() else Progress()
+    write_json_atomic(run.out / "run.json", run.info)
+    run.say(
+        f"training {run.info['parameters']:,} parameters on {run.device} ({torch.get_num_threads()} threads): "
+        f"{len(run.train_rows):,} triples in {len(run.triples.buckets)} buckets, "
+        f"{run.info['steps']['perEpoch']} batches/epoch, {run.total_steps} steps, "
+        f"validation {len(run.valid_rows):,} triples, negatives {config.negatives}"
+    )
+    run.model.train()
+    meter = ProgressLog(run, progress, clock)
+    if _run_epochs(run, progress, checkpointer, meter, clock):
+        checkpointer.save(progress)
+        run.say(f"stopped at step {progress.step}/{run.total_steps}; continue with --resume")
+        return TrainResult(
+            "stopped", progress.step, run.total_steps, progress.best.get("metrics"), None, run.out, meter.losses
+        )
+    final_metrics = _finish(run, progress, checkpointer, meter, clock)
+    return TrainResult(
+        "finished", progress.step, run.total_steps, progress.best.get("metrics"), final_metrics, run.out, meter.losses
+    )
+
+
+def _run_epochs(
+    run: Run, progress: Progress, checkpointer: Checkpointer, meter: ProgressLog, clock: Callable[[], float]
+) -> bool:
+    """Trains until the last step or ``--stop-after-steps``; returns whether it stopped early."""
+    config = run.config
+    while progress.step < run.total_steps:
+        plan = run.triples.epoch_plan(progress.epoch, config.batch_size, config.seed)
+        while progress.batch_in_epoch < len(plan) and progress.step < run.total_steps:
+            key, positions = plan[progress.batch_in_epoch]
+            outcome = training_step(run, key, positions, progress.step)
+            progress.step += 1
+            progress.batch_in_epoch += 1
+            meter.record(outcome, progress)
+            if config.checkpoint_every > 0 and progress.step % config.checkpoint_every == 0:
+                checkpointer.save(progress)
+            if config.stop_after_steps is not None and config.stop_after_steps <= progress.step < run.total_steps:
+                return True
+        if progress.batch_in_epoch >= len(plan):
+            validate(run, progress, clock)
+            progress.epoch += 1
+            progress.batch_in_epoch = 0
+            checkpointer.save(progress)
+    return False
+
+
+def _finish(
+    run: Run, progress: Progress, checkpointer: Checkpointer, meter: ProgressLog, clock: Callable[[], float]
+) -> Optional[Dict[str, float]]:
+    """Final validation, ``final/`` (and ``best/`` when nothing was validated), then the optional ONNX export."""
+    history = progress.history
+    final_metrics = history[-1] if history and history[-1]["step"] == progress.step else validate(run, progress, clock)
     if isinstance(final_metrics, dict):
         final_metrics = {key: value for key, value in final_metrics.items() if key not in ("step", "epoch", "seconds")}
-    checkpoint()
-    save_model_directory(out / "final", model, training_metadata(final_metrics, step))
-    if best["mrr"] is None:
-        save_model_directory(out / "best", model, training_metadata(final_metrics, step))
-    elapsed = clock() - started
-    say(
-        f"finished {step} steps in {format_duration(elapsed)} "
-        f"({triples_since_start / max(elapsed, 1e-9):,.0f} triples/s); best mrr {best['mrr']} at step {best['step']}"
+    checkpointer.save(progress)
+    save_model_directory(run.out / "final", run.model, run.training_metadata(final_metrics, progress.step))
+    if progress.best["mrr"] is None:
+        save_model_directory(run.out / "best", run.model, run.training_metadata(final_metrics, progress.step))
+    elapsed = meter.elapsed()
+    run.say(
+        f"finished {progress.step} steps in {format_duration(elapsed)} "
+        f"({meter.triples / max(elapsed, 1e-9):,.0f} triples/s); "
+        f"best mrr {progress.best['mrr']} at step {progress.best['step']}"
     )
+    config = run.config
     if config.export_to or config.export_bridge_dir:
         from .export_onnx import export_bridge
 
         if config.export_to:
-            target = export_bridge(out / "best", config.export_to, log=log)
-            say(f"exported bridge to {target}")
+            target = export_bridge(run.out / "best", config.export_to, log=run.log)
+            run.say(f"exported bridge to {target}")
         if config.export_bridge_dir:
-            target = export_bridge(out / "best", config.export_bridge_dir, into_index=False, log=log)
-            say(f"exported bridge to {target}")
-    return TrainResult("finished", step, total_steps, best.get("metrics"), final_metrics, out, losses)
+            target = export_bridge(run.out / "best", config.export_bridge_dir, into_index=False, log=run.log)
+            run.say(f"exported bridge to {target}")
+    return final_metrics
 
 
 def batch_loss(model: BindingModel, batch: Batch, temperature: float, in_batch: bool, autocast: Any) -> torch.Tensor:
@@ -506,54 +648,38 @@ class _NullContext:
         return False
 
 
-def parse_args(argv: Optional[Sequence[str]] = None) -> TrainConfig:
+_ARGUMENT_TYPES = {"str": str, "int": int, "float": float}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """argparse generated from :class:`TrainConfig`: flag names, types, defaults, choices and help."""
     parser = argparse.ArgumentParser(
         prog="python3 -m biobridge_train.train",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data", required=True, help="training export directory (FORMAT.md)")
-    parser.add_argument("--out", required=True, help="run directory")
-    parser.add_argument("--split", choices=KINDS, default="inductive")
-    parser.add_argument("--split-seed", type=int, default=42, help="seed of the split and of validation heads")
-    parser.add_argument("--preset", choices=sorted(PRESETS), default="cpu")
-    for name, kind in (
-        ("hidden-dim", int),
-        ("n-layer", int),
-        ("n-head", int),
-        ("ffn-dim", int),
-        ("dropout", float),
-        ("batch-size", int),
-        ("learning-rate", float),
-        ("weight-decay", float),
-        ("warmup-ratio", float),
-        ("epochs", int),
-    ):
-        parser.add_argument(f"--{name}", type=kind, default=None, help="overrides the preset")
-    parser.add_argument(
-        "--max-steps", type=int, default=None, help="stop after this many optimiser steps (0: untrained baseline)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="model init, data order, negatives, dropout")
-    parser.add_argument("--negatives", choices=NEGATIVE_MODES, default="paired")
-    parser.add_argument("--num-negatives", type=int, default=5, help="paired negatives drawn per triple per step")
-    parser.add_argument("--negative-pool", type=int, default=50, help="pre-sampled negatives per triple")
-    parser.add_argument("--temperature", type=float, default=0.1)
-    parser.add_argument("--grad-clip", type=float, default=1.0, help="max gradient norm; 0 disables")
-    parser.add_argument(
-        "--valid-fraction", type=float, default=0.02, help="training heads per type kept for validation (0: none)"
-    )
-    parser.add_argument("--valid-max-triples", type=int, default=2000)
-    parser.add_argument("--checkpoint-every", type=int, default=500, help="steps between checkpoints (and each epoch)")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: all available cores)")
-    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="bf16 autocast needs CUDA")
-    parser.add_argument("--log-every-seconds", type=float, default=10.0)
-    parser.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
-    parser.add_argument("--stop-after-steps", type=int, default=None, help="checkpoint and stop early (resumable)")
-    parser.add_argument("--export-to", default=None, help="index directory: write <index>/bridge/ from best/")
-    parser.add_argument("--export-bridge-dir", default=None, help="write the bridge from best/ to exactly this directory")
-    args = vars(parser.parse_args(argv))
-    return TrainConfig(**{key: value for key, value in args.items()})
+    for item in dataclasses.fields(TrainConfig):
+        flag = "--" + item.name.replace("_", "-")
+        help_text = item.metadata.get("help", "")
+        type_name = str(item.type).replace("Optional[", "").rstrip("]")
+        if type_name == "bool":
+            parser.add_argument(flag, action="store_true", help=help_text)
+            continue
+        options: Dict[str, Any] = {"type": _ARGUMENT_TYPES[type_name], "help": help_text}
+        if item.default is dataclasses.MISSING:
+            options["required"] = True
+        else:
+            options["default"] = item.default
+            if item.default is not None:
+                options["help"] = f"{help_text} (default: {item.default})"
+        if "choices" in item.metadata:
+            options["choices"] = item.metadata["choices"]
+        parser.add_argument(flag, **options)
+    return parser
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> TrainConfig:
+    return TrainConfig(**vars(build_parser().parse_args(argv)))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -10,8 +10,20 @@ from biobridge_train.registry import Registry
 
 def small_tables(registry: Registry):
     return [
-        NodeTable("drug", registry.type_id("drug"), np.arange(6, dtype=np.float32).reshape(3, 2), np.array([9, 3, 5]), "hash-drug"),
-        NodeTable("gene/protein", registry.type_id("gene/protein"), np.ones((2, 4), np.float32), np.array([10, 11]), "hash-gene"),
+        NodeTable(
+            "drug",
+            registry.type_id("drug"),
+            np.arange(6, dtype=np.float32).reshape(3, 2),
+            np.array([9, 3, 5]),
+            "hash-drug",
+        ),
+        NodeTable(
+            "gene/protein",
+            registry.type_id("gene/protein"),
+            np.ones((2, 4), np.float32),
+            np.array([10, 11]),
+            "hash-gene",
+        ),
     ]
 
 

@@ -105,12 +105,18 @@ def test_untrained_baseline_exports_to_a_given_directory(tmp_path: Path) -> None
     make_synthetic_export(tmp_path / "export", TINY, seed=3)
     code = train_main(
         [
-            "--data", str(tmp_path / "export"),
-            "--out", str(tmp_path / "run"),
-            "--preset", "tiny",
-            "--max-steps", "0",
-            "--threads", "1",
-            "--export-bridge-dir", str(tmp_path / "bridge-untrained"),
+            "--data",
+            str(tmp_path / "export"),
+            "--out",
+            str(tmp_path / "run"),
+            "--preset",
+            "tiny",
+            "--max-steps",
+            "0",
+            "--threads",
+            "1",
+            "--export-bridge-dir",
+            str(tmp_path / "bridge-untrained"),
         ]
     )
     assert code == 0

@@ -33,7 +33,10 @@ def test_outputs_match_official_forward() -> None:
     ours = official_sized().eval()
     ours.load_state_dict(official.state_dict(), strict=True)
     head = torch.randn(6, 40)
-    ids = lambda value: torch.full((6,), value, dtype=torch.long)  # noqa: E731
+
+    def ids(value):
+        return torch.full((6,), value, dtype=torch.long)
+
     with torch.no_grad():
         expected = official(head, ids(1), ids(3), ids(7))
         assert torch.allclose(ours.transform(head, 1, 3, 7), expected, atol=1e-5)
@@ -56,7 +59,10 @@ def test_output_is_encoder_token_zero_plus_projected_head() -> None:
             parameter.zero_()
         projected = model.project(head, 2)
         assert torch.equal(model.transform(head, 2, 6, 1), projected)
-        ids = lambda value: torch.full((4,), value, dtype=torch.long)  # noqa: E731
+
+        def ids(value):
+            return torch.full((4,), value, dtype=torch.long)
+
         assert torch.allclose(model(head, ids(2), ids(6), ids(1)), projected, atol=1e-6, rtol=0)
 
 
@@ -79,5 +85,15 @@ def test_paper_config_json_has_only_official_keys() -> None:
 
 
 def test_presets() -> None:
-    assert (PRESETS["paper"].hidden_dim, PRESETS["paper"].n_layer, PRESETS["paper"].n_head, PRESETS["paper"].ffn_dim) == (768, 6, 12, 2048)
-    assert (PRESETS["tiny"].hidden_dim, PRESETS["tiny"].n_layer, PRESETS["tiny"].n_head, PRESETS["tiny"].ffn_dim) == (32, 1, 2, 64)
+    assert (
+        PRESETS["paper"].hidden_dim,
+        PRESETS["paper"].n_layer,
+        PRESETS["paper"].n_head,
+        PRESETS["paper"].ffn_dim,
+    ) == (768, 6, 12, 2048)
+    assert (PRESETS["tiny"].hidden_dim, PRESETS["tiny"].n_layer, PRESETS["tiny"].n_head, PRESETS["tiny"].ffn_dim) == (
+        32,
+        1,
+        2,
+        64,
+    )

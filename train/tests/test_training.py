@@ -1,3 +1,4 @@
+import dataclasses
 import io
 import json
 import re
@@ -7,7 +8,7 @@ import pytest
 import torch
 
 from biobridge_train.model import load_state_dict_file
-from biobridge_train.train import TrainConfig, main, train
+from biobridge_train.train import TrainConfig, build_parser, main, parse_args, train
 
 
 def tiny_config(data: Path, out: Path, **overrides) -> TrainConfig:
@@ -76,13 +77,20 @@ def test_cli_runs_with_max_steps_and_in_batch_negatives(
 ) -> None:
     code = main(
         [
-            "--data", str(fresh_export_dir),
-            "--out", str(tmp_path / "cli"),
-            "--preset", "tiny",
-            "--split", "transductive",
-            "--negatives", "in-batch",
-            "--max-steps", "4",
-            "--threads", "1",
+            "--data",
+            str(fresh_export_dir),
+            "--out",
+            str(tmp_path / "cli"),
+            "--preset",
+            "tiny",
+            "--split",
+            "transductive",
+            "--negatives",
+            "in-batch",
+            "--max-steps",
+            "4",
+            "--threads",
+            "1",
         ]
     )
     assert code == 0
@@ -91,3 +99,43 @@ def test_cli_runs_with_max_steps_and_in_batch_negatives(
     assert run["config"]["negatives"] == "in-batch"
     assert "finished 4 steps" in capsys.readouterr().err
     assert main(["--data", str(tmp_path / "missing"), "--out", str(tmp_path / "x"), "--preset", "tiny"]) == 2
+
+
+def test_cli_resume_after_interruption_matches_an_uninterrupted_run(fresh_export_dir: Path, tmp_path: Path) -> None:
+    common = [
+        "--data",
+        str(fresh_export_dir),
+        "--preset",
+        "tiny",
+        "--split",
+        "inductive-leakfree",
+        "--epochs",
+        "2",
+        "--seed",
+        "11",
+        "--threads",
+        "1",
+        "--valid-fraction",
+        "0.15",
+        "--checkpoint-every",
+        "5",
+    ]
+    assert main([*common, "--out", str(tmp_path / "whole")]) == 0
+    assert main([*common, "--out", str(tmp_path / "parts"), "--stop-after-steps", "6"]) == 0
+    assert main([*common, "--out", str(tmp_path / "parts")]) == 2  # refuses to overwrite without --resume
+    assert main([*common, "--out", str(tmp_path / "parts"), "--resume"]) == 0
+    expected = load_state_dict_file(str(tmp_path / "whole" / "final" / "pytorch_model.bin"))
+    actual = load_state_dict_file(str(tmp_path / "parts" / "final" / "pytorch_model.bin"))
+    for key in expected:
+        assert torch.equal(expected[key], actual[key]), key
+
+
+def test_parser_is_generated_from_train_config() -> None:
+    config = parse_args(["--data", "d", "--out", "o"])
+    assert config == TrainConfig(data="d", out="o")
+    help_text = build_parser().format_help()
+    for field in dataclasses.fields(TrainConfig):
+        assert "--" + field.name.replace("_", "-") in help_text, field.name
+    assert parse_args(["--data", "d", "--out", "o", "--batch-size", "7", "--resume"]).batch_size == 7
+    with pytest.raises(SystemExit):
+        parse_args(["--data", "d", "--out", "o", "--negatives", "nonsense"])

@@ -1,7 +1,14 @@
+import type { EntityLinker } from '../../linking/types.js';
 import type { EntityResolver, EntitySuggestion, ResolvedEntity } from '../../retrieval/entity-resolver.js';
 import { STOP_WORDS } from '../../store/english-words.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import type { ChatMessage } from '../chat-agent.js';
+
+/**
+ * Where mentions come from: the entity linker (`src/linking`), or, for callers built without
+ * one, the name lookup's n-gram matches.
+ */
+export type MentionSource = Pick<EntityLinker, 'link'> | Pick<NameLookup, 'findMentions'>;
 
 export interface LinkedEntity extends ResolvedEntity {
   /** The text in the question that named it. */
@@ -23,7 +30,7 @@ export interface LinkResult {
  */
 export function linkEntities(
   messages: readonly ChatMessage[],
-  lookup: NameLookup,
+  lookup: MentionSource,
   resolver: EntityResolver,
   maxEntities: number,
 ): LinkResult {
@@ -41,18 +48,32 @@ export function linkEntities(
   return { question, entities: [], linkedFrom: 'nothing' };
 }
 
+/**
+ * Each mention's text and its top candidate, in order of appearance. Typo matches are left out:
+ * a misspelt name gets "did you mean …" rather than silently becoming an entity.
+ */
+function mentionsIn(text: string, source: MentionSource): { text: string; nodeIndex: number | undefined }[] {
+  if ('link' in source)
+    return source
+      .link(text, { fuzzy: false })
+      .spans.map((span) => ({ text: span.surface, nodeIndex: span.candidates[0]?.nodeIndex }));
+  return source
+    .findMentions(text)
+    .map((mention) => ({ text: mention.text, nodeIndex: mention.candidates[0]?.nodeIndex }));
+}
+
 function mentionedEntities(
   text: string,
-  lookup: NameLookup,
+  source: MentionSource,
   resolver: EntityResolver,
   maxEntities: number,
 ): LinkedEntity[] {
   const entities: LinkedEntity[] = [];
-  for (const mention of lookup.findMentions(text)) {
+  for (const mention of mentionsIn(text, source)) {
     if (entities.length === maxEntities) break;
-    const best = mention.candidates[0];
-    if (!best || entities.some((entity) => entity.nodeIndex === best.nodeIndex)) continue;
-    const entity = resolver.byNodeIndex(best.nodeIndex);
+    const nodeIndex = mention.nodeIndex;
+    if (nodeIndex === undefined || entities.some((entity) => entity.nodeIndex === nodeIndex)) continue;
+    const entity = resolver.byNodeIndex(nodeIndex);
     if (entity) entities.push({ ...entity, mention: mention.text });
   }
   return entities;

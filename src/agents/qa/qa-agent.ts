@@ -19,6 +19,7 @@ import {
 } from '../../retrieval/evidence.js';
 import type { RetrievalRequestInput } from '../../retrieval/retrieval-request.js';
 import type { Retriever } from '../../retrieval/retriever.js';
+import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { noopLogger, type Logger } from '../../util/logger.js';
 import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
@@ -65,6 +66,8 @@ export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
 export interface QaAgentDependencies {
   retriever: Retriever;
   lookup: NameLookup;
+  /** Finds the question's entities; without it the lookup's n-gram matches do. */
+  linker?: EntityLinker | undefined;
   prompts: PromptLibrary;
   /** Absent or unconfigured: every answer is evidence-only. */
   llm?: LlmClient | undefined;
@@ -163,7 +166,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   const prepare = async (input: ChatInput): Promise<Prepared> => {
     const linked = linkEntities(
       input.messages,
-      dependencies.lookup,
+      dependencies.linker ?? dependencies.lookup,
       retriever.entities,
       settings.maxEntities,
     );

@@ -43,6 +43,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     unknownNodeTypes: result.ingest.unknownNodeTypes,
     unknownRelations: result.ingest.unknownRelations,
     encodeFailures: result.encodeFailures,
+    bridge: result.bridge ?? null,
     durationMs: result.durationMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
@@ -62,6 +63,8 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
   context.print(formatTable(['type', 'nodes', 'with payload', 'encoded', 'failed', 'encoder'], rows));
   for (const failure of result.encodeFailures.slice(0, 10))
     context.print(`  encode failure: ${failure.type} ${failure.nodeId}: ${failure.message}\n`);
+  if (result.bridge?.kept) context.print(`\ntrained bridge kept and the new index projected with it (${result.bridge.bridgeId})\n`);
+  else if (result.bridge) context.print(`\ntrained bridge not kept: ${result.bridge.reason}\n`);
   context.print(
     `\nindex written to ${options.out} in ${(result.durationMs.total / 1000).toFixed(1)} s ` +
       `(ingest ${(result.durationMs.ingest / 1000).toFixed(1)} s, encoders ${(result.durationMs.encoders / 1000).toFixed(1)} s, ` +

@@ -26,6 +26,8 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     c.set('requestId', requestId);
     c.set('logger', options.logger.child({ requestId }));
     c.set('signal', c.req.raw.signal);
+    // Without a token everyone is trusted; bearerAuth, when installed, decides otherwise.
+    c.set('authenticated', true);
     c.header(headerName, requestId);
     await next();
   };

@@ -100,7 +100,8 @@ export const chatRoute = defineRoute({
 
 export interface ChatRoutesDependencies {
   chatAgent: ChatAgent;
-  inferenceLimiter: ConcurrencyLimiter;
+  /** Admission for chat answers (not an inference slot: the agent's retriever takes those). */
+  chatLimiter: ConcurrencyLimiter;
 }
 
 export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature {
@@ -108,7 +109,7 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
 
   app.post(chatRoute.path, jsonBody(chatRequestSchema), async (c) => {
     const body = c.req.valid('json');
-    const release = await dependencies.inferenceLimiter.acquire(c.var.signal);
+    const release = await dependencies.chatLimiter.acquire(c.var.signal);
 
     if (!body.stream) {
       try {

@@ -25,6 +25,8 @@ export interface DocsRoutesOptions {
   routes: () => readonly RouteDefinition[];
   info: OpenApiInfo;
   bearerAuth: boolean;
+  /** Serve the page at `/` too (default); off when another feature (the web UI) owns `/`. */
+  serveRoot?: boolean | undefined;
 }
 
 /** A self-contained HTML page (no external assets) generated from the route definitions. */
@@ -33,6 +35,7 @@ export function createDocsRoutes(options: DocsRoutesOptions): Feature {
   const page = (c: { req: { url: string } }) =>
     renderDocsPage(options.routes(), options.info, new URL(c.req.url).origin, options.bearerAuth);
   app.get(docsRoute.path, (c) => c.html(page(c)));
+  if (options.serveRoot === false) return { app, routes: [docsRoute] };
   app.get(rootRoute.path, (c) => c.html(page(c)));
   return { app, routes: [rootRoute, docsRoute] };
 }

@@ -43,12 +43,23 @@ export const healthRoute = defineRoute({
   path: '/health',
   summary: 'Readiness: index, bridge and LLM checks',
   description:
-    '200 when every required check passes, 503 otherwise. The LLM is optional: without it answers are evidence-only.',
+    '200 when every required check passes, 503 otherwise. The LLM is optional: without it answers are evidence-only. ' +
+    'Public; each check\'s `detail` is included only for authenticated requests (or when the service has no token).',
   tags: ['service'],
   responses: {
     200: { description: 'Ready', schema: healthResponseSchema },
     503: { description: 'Not ready; `checks` says which failed', schema: healthResponseSchema },
   },
+  public: true,
+});
+
+export const liveRoute = defineRoute({
+  method: 'get',
+  path: '/health/live',
+  summary: 'Liveness: the process answers',
+  description: 'Always 200 while the process serves HTTP; checks nothing else (use it for restarts, /health for traffic).',
+  tags: ['service'],
+  responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('alive') }) } },
   public: true,
 });
 
@@ -68,12 +79,21 @@ export function createHealthRoutes(options: HealthRoutesOptions): Feature {
     const ready = reports.every(([, report]) => report.ok || !report.required);
     const body: HealthResponse = {
       status: ready ? 'ready' : 'not-ready',
-      checks: Object.fromEntries(reports),
+      checks: Object.fromEntries(
+        reports.map(([name, report]) => {
+          const { detail, ...rest } = report;
+          return [name, c.var.authenticated && detail !== undefined ? { ...rest, detail } : rest];
+        }),
+      ),
     };
     c.header('cache-control', 'no-store');
     return c.json(body, ready ? 200 : 503);
   });
-  return { app, routes: [healthRoute] };
+  app.get(liveRoute.path, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ status: 'alive' as const });
+  });
+  return { app, routes: [healthRoute, liveRoute] };
 }
 
 async function runCheck(
@@ -130,6 +150,33 @@ export function createLlmHealthCheck(
       };
       cached = { at: now(), result };
       return result;
+    },
+  };
+}
+
+/** The part of a guarded LLM client the circuit check reads (structural, as above). */
+export interface CircuitReportingLlm {
+  stats(): { circuit: { state: string; consecutiveFailures: number; retryInMs?: number; opened: number } };
+}
+
+/**
+ * Optional check `llm-circuit`: `closed`, `half-open`, or `open` (answers are evidence-only until
+ * the cool-down ends). Never calls the LLM.
+ */
+export function createLlmCircuitCheck(llm: CircuitReportingLlm): HealthCheck {
+  return {
+    name: 'llm-circuit',
+    required: false,
+    check: async () => {
+      const { circuit } = llm.stats();
+      return {
+        ok: circuit.state !== 'open',
+        state: circuit.state,
+        detail:
+          circuit.state === 'open'
+            ? `${circuit.consecutiveFailures} failed LLM requests in a row: answering from evidence for ${Math.ceil((circuit.retryInMs ?? 0) / 1000)} s more`
+            : `${circuit.consecutiveFailures} failed LLM requests in a row (opened ${circuit.opened} times since start)`,
+      };
     },
   };
 }

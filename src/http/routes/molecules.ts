@@ -7,6 +7,7 @@ import type { ConcurrencyLimiter } from '../concurrency.js';
 import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
+import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
 
 export const proposeMoleculesRoute = defineRoute({
@@ -41,6 +42,24 @@ export const proposeMoleculesRoute = defineRoute({
   example: { body: { target: { gene: 'ABL1' }, n: 5 } },
 });
 
+export const proposeMoleculesStreamRoute = defineRoute({
+  method: 'post',
+  path: '/v1/molecules/propose/stream',
+  summary: 'Propose molecules, streaming progress as server-sent events',
+  description: [
+    'Same request and result as `/v1/molecules/propose`. Events: `run-started` ({}) once an inference slot is held,',
+    '`generation-completed` ({generation, generations, bestScore, meanScore, evaluated}) after',
+    'each genetic-algorithm generation, then `proposal-completed` (the response body) or `error` ({error}).',
+  ].join(' '),
+  tags: ['molecules'],
+  request: { body: proposeRequestSchema },
+  responses: {
+    200: { description: 'An event stream', contentType: 'text/event-stream' },
+    503: { description: 'Server busy', schema: errorBodySchema },
+  },
+  example: { body: { target: { gene: 'ABL1' }, n: 5 } },
+});
+
 export interface MoleculeRoutesDependencies {
   proposer: MoleculeProposer;
   /** The service's inference limiter: encoding, the bridge and RDKit are CPU bound. */
@@ -58,5 +77,29 @@ export function createMoleculeRoutes(dependencies: MoleculeRoutesDependencies): 
     );
     return c.json(response);
   });
-  return { app, routes: [proposeMoleculesRoute] };
+  app.post(proposeMoleculesStreamRoute.path, jsonBody(proposeRequestSchema), async (c) => {
+    const body = c.req.valid('json');
+    const release = await dependencies.inferenceLimiter.acquire(c.var.signal);
+    return streamEvents(c, {
+      release,
+      writeError: (stream, error) => stream.writeSSE({ event: 'error', data: JSON.stringify(error) }),
+      async run(stream, signal) {
+        await stream.writeSSE({ event: 'run-started', data: '{}' });
+        // Progress is written without awaiting: the proposer calls back synchronously; SSE writes queue in order.
+        let writes = Promise.resolve();
+        const response = await dependencies.proposer.propose(body, {
+          signal,
+          fieldPrefix: 'body.',
+          onProgress: (progress) => {
+            writes = writes.then(() =>
+              stream.writeSSE({ event: 'generation-completed', data: JSON.stringify(progress) }),
+            );
+          },
+        });
+        await writes;
+        await stream.writeSSE({ event: 'proposal-completed', data: JSON.stringify(response) });
+      },
+    });
+  });
+  return { app, routes: [proposeMoleculesRoute, proposeMoleculesStreamRoute] };
 }

@@ -166,7 +166,8 @@ export const chatCompletionsRoute = defineRoute({
 
 export interface OpenAiCompatDependencies {
   chatAgent: ChatAgent;
-  inferenceLimiter: ConcurrencyLimiter;
+  /** Admission for chat answers (not an inference slot: the agent's retriever takes those). */
+  chatLimiter: ConcurrencyLimiter;
   /** Ids listed by `/v1/models` and accepted as `model`. */
   modelIds: readonly string[];
   generateId: () => string;
@@ -201,7 +202,7 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
   app.post(chatCompletionsRoute.path, jsonBody(chatCompletionRequestSchema), async (c) => {
     const body = c.req.valid('json');
     requireModel(body.model);
-    const release = await dependencies.inferenceLimiter.acquire(c.var.signal);
+    const release = await dependencies.chatLimiter.acquire(c.var.signal);
     const id = `chatcmpl-${dependencies.generateId()}`;
     const created = Math.floor(dependencies.now() / 1000);
 

@@ -31,7 +31,28 @@ export const retrieveResultSchema = z.object({
   known: z.boolean().describe('The KG links the query entity to this one over a queried relation'),
   relation: z.string(),
   knownRelations: z.array(z.string()),
-  source: z.enum(['bridge', 'kg']),
+  source: z.enum(['fused', 'bridge', 'transfer', 'kg']).describe('The method that ranked it, or `kg` for a KG fact only'),
+  scores: z
+    .object({
+      bridge: z.number().nullable(),
+      transfer: z.number().nullable(),
+      prior: z.number().nullable(),
+      fused: z.number().nullable(),
+    })
+    .describe('Every ranking component; null where not computed'),
+  explanation: z
+    .object({
+      kind: z.enum(['kg', 'transfer', 'bridge', 'prior']),
+      text: z.string(),
+      relation: z.string().optional(),
+      path: z
+        .array(z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), type: z.string() }))
+        .optional(),
+      voters: z
+        .array(z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }))
+        .optional(),
+    })
+    .describe('Why it was retrieved: its KG edge, the similar known entities that vote for it, the bridge score or the prior'),
   payloadKind: z.enum(['sequence', 'smiles', 'text', 'variant', 'name']).nullable(),
   payloadPreview: z
     .string()
@@ -63,6 +84,7 @@ export const retrieveResponseSchema = z.object({
       z.object({ available: z.literal(false), reason: z.string() }),
     ]),
     knownTotal: z.number().int(),
+    method: z.enum(['fused', 'bridge', 'transfer']),
   }),
   results: z.array(retrieveResultSchema),
 });

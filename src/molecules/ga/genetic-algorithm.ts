@@ -64,7 +64,7 @@ export interface GeneticAlgorithmOptions extends GeneticAlgorithmSettings {
   filter?: (smiles: string) => boolean | Promise<boolean>;
   /** SMARTS that disqualify an offspring; defaults to `defaultForbiddenSmarts`. */
   forbiddenSmarts?: readonly string[];
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Polled before each generation and while breeding; when it returns true the run scores the
    * offspring it has, stops and reports `stoppedEarly` (a time budget, unlike `signal`, keeps the
@@ -72,7 +72,7 @@ export interface GeneticAlgorithmOptions extends GeneticAlgorithmSettings {
    */
   shouldStop?: () => boolean;
   onProgress?: (summary: GenerationSummary) => void;
-  rdkit?: RDKitModule;
+  rdkit?: RDKitModule | undefined;
   /** Test seam for `timeMs`. */
   now?: () => number;
 }

@@ -45,7 +45,14 @@ const llm = (options: Partial<OpenAiLlmOptions> = {}) =>
 
 function agent(dependencies: Partial<QaAgentDependencies> = {}, options: QaAgentOptions = {}) {
   return createQaAgent(
-    { retriever: world.retriever, lookup: world.lookup, prompts, llm: llm(), ...dependencies },
+    {
+      retriever: world.retriever,
+      lookup: world.lookup,
+      linker: world.linker,
+      prompts,
+      llm: llm(),
+      ...dependencies,
+    },
     options,
   );
 }

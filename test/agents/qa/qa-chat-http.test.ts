@@ -23,6 +23,7 @@ function app(withLlm = true) {
   const agent = createQaAgent({
     retriever: world.retriever,
     lookup: world.lookup,
+    linker: world.linker,
     prompts,
     ...(withLlm
       ? {

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Device } from '../bridge/onnx-session.js';
+import { readManifest } from '../indexing/manifest.js';
+import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
+import type { Logger } from '../util/logger.js';
+import {
+  runRetrievalBenchmark,
+  type RetrievalMethod,
+  type RetrievalReport,
+  type RetrievalTask,
+} from './retrieval-benchmark.js';
+
+export interface FitIndexFusionOptions {
+  indexDirectory: string;
+  /**
+   * Splits whose validation heads fit the weights (never their reported test heads); a task fitted
+   * on several keeps the last split's weights (e.g. `inductive,unseen-drug`: drug tasks from the
+   * unseen-drug split, which is what a new molecule is).
+   */
+  splits: readonly string[];
+  neighbours?: number | undefined;
+  tasks?: readonly RetrievalTask[] | undefined;
+  /** Methods reported beside `fused` on the test heads (the weights never see them). */
+  compare?: readonly RetrievalMethod[] | undefined;
+  device?: Device | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Fits the fused ranking for every benchmark task on the split's validation heads and writes
+ * `<index>/fusion.json` atomically; `/v1/retrieve` uses it from the next start. The benchmark's
+ * test heads are scored too (the report is returned), but they never choose the weights.
+ */
+export async function fitIndexFusion(
+  options: FitIndexFusionOptions,
+): Promise<{ path: string; model: FusionModel; reports: RetrievalReport[] }> {
+  const reports: RetrievalReport[] = [];
+  // Bridge comparisons are reported only where the index has that bridge.
+  const compare = (options.compare ?? []).filter((method) => {
+    const directory =
+      method === 'bridge' ? 'bridge' : method === 'untrained' ? 'bridge-untrained' : undefined;
+    if (directory === undefined || existsSync(join(options.indexDirectory, directory, 'bridge.json')))
+      return method !== 'fused';
+    options.logger?.warn('no such bridge in the index; method left out of the reports', { method });
+    return false;
+  });
+  const tasks = new Map<string, FusionModel['tasks'][number]>();
+  let neighbours = options.neighbours ?? 20;
+  for (const split of options.splits) {
+    const report = await runRetrievalBenchmark({
+      indexDirectory: options.indexDirectory,
+      split,
+      methods: ['fused', ...compare],
+      neighbours: options.neighbours,
+      tasks: options.tasks,
+      device: options.device,
+      logger: options.logger,
+    });
+    reports.push(report);
+    neighbours = report.config.neighbours;
+    for (const detail of report.details) {
+      const { weights, fit } = detail.validation;
+      if (!weights || !fit || fit.fused.queries === 0) continue;
+      tasks.set(detail.task.name, {
+        headType: detail.task.headType,
+        relation: detail.task.relation,
+        tailType: detail.task.tailType,
+        weights,
+        validation: fit,
+      });
+    }
+  }
+  const manifest = await readManifest(options.indexDirectory);
+  const model: FusionModel = {
+    format: 'biobridge-fusion',
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    split: options.splits.join(','),
+    bridgeId: manifest.bridge?.id ?? null,
+    neighbours,
+    tasks: [...tasks.values()],
+  };
+  return { path: await writeFusionModel(options.indexDirectory, model), model, reports };
+}

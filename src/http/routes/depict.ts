@@ -1,0 +1,97 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { chemErrorToAppError } from '../../chem/chem-error.js';
+import type { RDKitModule } from '../../chem/rdkit.js';
+import { writeSdf } from '../../chem/sdf.js';
+import type { ChemToolkit } from '../../chem/toolkit.js';
+import type { AppEnv } from '../app-env.js';
+import { errorBodySchema } from '../error-handler.js';
+import type { Feature } from '../feature.js';
+import { defineRoute } from '../route-definition.js';
+import { jsonBody } from '../validation.js';
+
+export const depictRequestSchema = z.strictObject({
+  smiles: z.string().trim().min(1).max(2_000).describe('The molecule to draw'),
+  width: z.number().int().min(50).max(1_000).default(300),
+  height: z.number().int().min(50).max(1_000).default(220),
+  highlightSmarts: z.string().min(1).max(500).optional().describe('Highlight every match of this SMARTS'),
+});
+
+export const depictResponseSchema = z.object({
+  canonical: z.string().describe('RDKit canonical SMILES'),
+  heavyAtoms: z.number().int(),
+  svg: z.string().describe('2D depiction (SVG markup)'),
+});
+
+export const depictRoute = defineRoute({
+  method: 'post',
+  path: '/v1/depict',
+  summary: 'Validate a SMILES and draw it (RDKit SVG)',
+  tags: ['molecules'],
+  request: { body: depictRequestSchema },
+  responses: {
+    200: { description: 'Canonical SMILES and the drawing', schema: depictResponseSchema },
+    422: { description: "Invalid SMILES or SMARTS, with RDKit's reason", schema: errorBodySchema },
+  },
+  example: { body: { smiles: 'CC(=O)Oc1ccccc1C(=O)O' } },
+});
+
+export const sdfRequestSchema = z.strictObject({
+  molecules: z
+    .array(
+      z.strictObject({
+        smiles: z.string().trim().min(1).max(2_000),
+        name: z.string().max(200).optional(),
+        properties: z
+          .record(z.string().max(100), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+          .optional(),
+      }),
+    )
+    .min(1)
+    .max(1_000),
+});
+
+export const sdfRoute = defineRoute({
+  method: 'post',
+  path: '/v1/molecules/sdf',
+  summary: 'Write molecules as an SD file (2D coordinates from RDKit), e.g. to export proposals',
+  tags: ['molecules'],
+  request: { body: sdfRequestSchema },
+  responses: {
+    200: { description: 'The SD file', contentType: 'chemical/x-mdl-sdfile' },
+    422: { description: 'A SMILES RDKit cannot parse; the message names it', schema: errorBodySchema },
+  },
+  example: { body: { molecules: [{ smiles: 'CCO', name: 'ethanol', properties: { score: 0.5 } }] } },
+});
+
+export interface DepictRoutesDependencies {
+  toolkit: ChemToolkit;
+  rdkit: RDKitModule;
+}
+
+export function createDepictRoutes(dependencies: DepictRoutesDependencies): Feature {
+  const app = new Hono<AppEnv>();
+  app.post(depictRoute.path, jsonBody(depictRequestSchema), (c) => {
+    const body = c.req.valid('json');
+    const parsed = dependencies.toolkit.parse(body.smiles);
+    if (!parsed.ok) throw chemErrorToAppError(parsed.error, 'body.smiles');
+    const svg = dependencies.toolkit.depict(body.smiles, {
+      width: body.width,
+      height: body.height,
+      ...(body.highlightSmarts === undefined ? {} : { highlightSmarts: body.highlightSmarts }),
+    });
+    if (!svg.ok)
+      throw chemErrorToAppError(svg.error, body.highlightSmarts ? 'body.highlightSmarts' : 'body.smiles');
+    return c.json({ canonical: parsed.value.canonical, heavyAtoms: parsed.value.heavyAtoms, svg: svg.value });
+  });
+  app.post(sdfRoute.path, jsonBody(sdfRequestSchema), (c) => {
+    const body = c.req.valid('json');
+    const sdf = writeSdf(dependencies.rdkit, body.molecules);
+    if (!sdf.ok) throw chemErrorToAppError(sdf.error, `body.molecules[${sdf.error.index}].smiles`);
+    return c.body(sdf.value, 200, {
+      'content-type': 'chemical/x-mdl-sdfile; charset=utf-8',
+      'content-disposition': 'attachment; filename="molecules.sdf"',
+    });
+  });
+  return { app, routes: [depictRoute, sdfRoute] };
+}

@@ -1,0 +1,176 @@
+import { STOP_WORDS } from '../store/english-words.js';
+import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
+import { createTypoIndex, type TypoIndex } from './typo-index.js';
+import type { LinkMatchKind } from './types.js';
+import { tokenize } from './word-forms.js';
+
+/**
+ * Every string a node is known by (name, id, aliases, derived synonyms), with hash maps from
+ * its exact text, lower case, form key and word bag to the surfaces, built once per index.
+ */
+
+/** Where a surface came from; also the tie-break order between candidates that match equally. */
+export const SurfaceField = { Name: 0, Id: 1, IdAlias: 2, Alias: 3, Derived: 4 } as const;
+export type SurfaceField = (typeof SurfaceField)[keyof typeof SurfaceField];
+
+/** Surface ids under one key: a bare number for the common single-surface case saves memory. */
+export type Posting = number | number[];
+
+export interface SurfaceIndex {
+  entries: number;
+  nodeIndex: Int32Array;
+  type: string[];
+  name: string[];
+  id: string[];
+  surfaceText: string[];
+  surfaceEntry: Int32Array;
+  surfaceField: Uint8Array;
+  /** Surfaces that only count when written with this exact case (`CAT`, `SET`, `IMPACT`). */
+  surfaceExactCase: Uint8Array;
+  /** Form-key length of each surface, for fuzzy scores. */
+  surfaceKeyLength: Uint16Array;
+  exact: Map<string, Posting>;
+  lower: Map<string, Posting>;
+  key: Map<string, Posting>;
+  bag: Map<string, Posting>;
+  /** Gene/protein nodes by Entrez id, reached only after a cue word ("Entrez 7157"). */
+  entrez: Map<string, number>;
+  /** Longest surface, in tokens (capped); spans longer than this cannot match. */
+  maxTokens: number;
+  typos: TypoIndex;
+}
+
+/** Spans are never longer than this many tokens, whatever the longest GO name is. */
+const MAX_SPAN_TOKENS = 16;
+/** Word-order matches only for names of a few content words: longer bags are sentences. */
+export const MIN_BAG_WORDS = 2;
+export const MAX_BAG_WORDS = 6;
+
+/** Ontology ids, rsIDs, DrugBank and UniProt accessions: an alias that is an identifier, not a name. */
+const ID_PATTERN =
+  /^(?:rs\d+|DB\d{5}|[A-Za-z][A-Za-z0-9]*[:_][A-Za-z0-9._-]+|[OPQ]\d[A-Z0-9]{3}\d(?:-\d+)?|[A-NR-Z]\d(?:[A-Z][A-Z0-9]{2}\d){1,2}(?:-\d+)?)$/;
+
+export function isIdentifier(text: string): boolean {
+  return ID_PATTERN.test(text);
+}
+
+function addPosting(map: Map<string, Posting>, key: string, surface: number): void {
+  const existing = map.get(key);
+  if (existing === undefined) map.set(key, surface);
+  else if (typeof existing === 'number') {
+    if (existing !== surface) map.set(key, [existing, surface]);
+  } else if (existing[existing.length - 1] !== surface) existing.push(surface);
+}
+
+export function forEachPosting(posting: Posting | undefined, visit: (surface: number) => void): void {
+  if (posting === undefined) return;
+  if (typeof posting === 'number') visit(posting);
+  else for (const surface of posting) visit(surface);
+}
+
+/** The sorted content words of a name, or undefined when it has too few or too many. */
+export function bagKey(forms: readonly string[]): string | undefined {
+  const content = forms.filter((form) => !STOP_WORDS.has(form));
+  if (content.length < MIN_BAG_WORDS || content.length > MAX_BAG_WORDS) return undefined;
+  return content.sort().join(' ');
+}
+
+/** "mitochondrial complex V (ATP synthase) deficiency" is also said without the parenthetical. */
+function withoutParenthetical(name: string): string | undefined {
+  if (!name.includes('(')) return undefined;
+  const stripped = name
+    .replace(/\s*\([^()]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return stripped === name || stripped === '' ? undefined : stripped;
+}
+
+const kindOfField: Record<SurfaceField, LinkMatchKind> = {
+  [SurfaceField.Name]: 'exact',
+  [SurfaceField.Id]: 'id',
+  [SurfaceField.IdAlias]: 'id',
+  [SurfaceField.Alias]: 'synonym',
+  [SurfaceField.Derived]: 'synonym',
+};
+
+export function matchKindOf(field: SurfaceField): LinkMatchKind {
+  return kindOfField[field];
+}
+
+export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
+  const count = entries.length;
+  const index: SurfaceIndex = {
+    entries: count,
+    nodeIndex: new Int32Array(count),
+    type: [],
+    name: [],
+    id: [],
+    surfaceText: [],
+    surfaceEntry: new Int32Array(0),
+    surfaceField: new Uint8Array(0),
+    surfaceExactCase: new Uint8Array(0),
+    surfaceKeyLength: new Uint16Array(0),
+    exact: new Map(),
+    lower: new Map(),
+    key: new Map(),
+    bag: new Map(),
+    entrez: new Map(),
+    maxTokens: 1,
+    typos: createTypoIndex(new Map()),
+  };
+  const surfaceEntry: number[] = [];
+  const surfaceField: number[] = [];
+  const surfaceExactCase: number[] = [];
+  const surfaceKeyLength: number[] = [];
+  const wordCounts = new Map<string, number>();
+
+  const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>) => {
+    const text = raw.trim();
+    if (text === '' || seen.has(text)) return;
+    seen.add(text);
+    // A bare number is an Entrez id: too many collisions with numbers in text to match it alone.
+    if (/^\d+$/.test(text)) {
+      if (index.type[entry] === 'gene/protein') index.entrez.set(text, entry);
+      return;
+    }
+    const surface = index.surfaceText.length;
+    index.surfaceText.push(text);
+    surfaceEntry.push(entry);
+    surfaceField.push(field);
+    surfaceExactCase.push(requiresExactCase(text) ? 1 : 0);
+    addPosting(index.exact, text, surface);
+    addPosting(index.lower, text.toLowerCase(), surface);
+    const tokens = tokenize(text);
+    const forms = tokens.flatMap((token) => token.forms);
+    const key = forms.join('');
+    surfaceKeyLength.push(Math.min(key.length, 0xffff));
+    if (key !== '') addPosting(index.key, key, surface);
+    const identifier = field === SurfaceField.Id || field === SurfaceField.IdAlias;
+    if (identifier) return;
+    index.maxTokens = Math.max(index.maxTokens, Math.min(tokens.length, MAX_SPAN_TOKENS));
+    const bag = bagKey(forms);
+    if (bag !== undefined) addPosting(index.bag, bag, surface);
+    for (const form of forms) wordCounts.set(form, (wordCounts.get(form) ?? 0) + 1);
+  };
+
+  entries.forEach((entry, position) => {
+    index.nodeIndex[position] = entry.nodeIndex;
+    index.type.push(entry.type);
+    index.name.push(entry.name);
+    index.id.push(entry.id);
+    const seen = new Set<string>();
+    addSurface(position, entry.name, SurfaceField.Name, seen);
+    addSurface(position, entry.id, SurfaceField.Id, seen);
+    for (const alias of entry.aliases)
+      addSurface(position, alias, isIdentifier(alias) ? SurfaceField.IdAlias : SurfaceField.Alias, seen);
+    const derived = withoutParenthetical(entry.name);
+    if (derived !== undefined) addSurface(position, derived, SurfaceField.Derived, seen);
+  });
+
+  index.surfaceEntry = Int32Array.from(surfaceEntry);
+  index.surfaceField = Uint8Array.from(surfaceField);
+  index.surfaceExactCase = Uint8Array.from(surfaceExactCase);
+  index.surfaceKeyLength = Uint16Array.from(surfaceKeyLength);
+  index.typos = createTypoIndex(wordCounts);
+  return index;
+}

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+/**
+ * The fused ranking: a linear model over three per-candidate features,
+ *   fused = w.bridge · bridge cosine + w.transfer · transfer / max(transfer) + w.prior · prior,
+ * with `prior` = log(1 + training degree) / log(1 + max degree) for the relation, and `transfer`
+ * the similarity-weighted votes of the query's nearest known heads. The weights are chosen per task
+ * (head type, relation, tail type) on validation queries by exhaustive search over a grid that
+ * contains the pure baselines (transfer alone, prior alone, bridge alone), so on validation the fused
+ * ranking is never worse than any of them; a weight of 0 on the bridge is a legitimate outcome.
+ */
+export const FUSION_FILE = 'fusion.json';
+
+export const fusionWeightsSchema = z.object({ bridge: z.number(), transfer: z.number(), prior: z.number() });
+export type FusionWeights = z.infer<typeof fusionWeightsSchema>;
+
+const fitSummarySchema = z.object({ queries: z.number(), mrr: z.number(), hitsAt10: z.number() });
+
+export const fusionModelSchema = z.object({
+  format: z.literal('biobridge-fusion'),
+  formatVersion: z.literal(1),
+  createdAt: z.string(),
+  split: z.string(),
+  /** Bridge the bridge weights were fitted with; a different bridge makes them meaningless. */
+  bridgeId: z.string().nullable(),
+  neighbours: z.number().int().positive(),
+  tasks: z.array(
+    z.object({
+      headType: z.string(),
+      relation: z.string(),
+      tailType: z.string(),
+      weights: fusionWeightsSchema,
+      validation: z.object({
+        fused: fitSummarySchema,
+        bridge: fitSummarySchema.nullable(),
+        transfer: fitSummarySchema,
+        prior: fitSummarySchema,
+      }),
+    }),
+  ),
+});
+export type FusionModel = z.infer<typeof fusionModelSchema>;
+
+/** Per-candidate features of one query; `bridge` undefined when no bridge scores the task. */
+export interface CandidateFeatures {
+  bridge: Float32Array | undefined;
+  transfer: Float32Array;
+  /** Already scaled to [0, 1]. */
+  prior: Float32Array;
+}
+
+export function fuse(features: CandidateFeatures, weights: FusionWeights, out: Float32Array): Float32Array {
+  let maxTransfer = 0;
+  for (const value of features.transfer) if (value > maxTransfer) maxTransfer = value;
+  const transferScale = maxTransfer > 0 ? weights.transfer / maxTransfer : 0;
+  const bridgeWeight = features.bridge ? weights.bridge : 0;
+  for (let index = 0; index < out.length; index++)
+    out[index] =
+      transferScale * features.transfer[index]! +
+      weights.prior * features.prior[index]! +
+      (bridgeWeight === 0 ? 0 : bridgeWeight * features.bridge![index]!);
+  return out;
+}
+
+/** log(1 + degree) / log(1 + max degree): the popularity prior as a [0, 1] feature. */
+export function priorFromDegrees(degrees: ArrayLike<number>): Float32Array {
+  let max = 0;
+  for (let index = 0; index < degrees.length; index++) max = Math.max(max, degrees[index]!);
+  const scale = max > 0 ? 1 / Math.log1p(max) : 0;
+  return Float32Array.from(degrees, (degree) => Math.log1p(degree) * scale);
+}
+
+const BRIDGE_GRID = [0, 0.01, 0.03, 0.1, 0.3, 1, 3];
+const PRIOR_GRID = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+
+/** Every weight triple tried by {@link fitFusion}; the pure baselines are among them. */
+export function fusionGrid(withBridge: boolean): FusionWeights[] {
+  const grid: FusionWeights[] = [];
+  for (const transfer of [1, 0])
+    for (const bridge of withBridge ? BRIDGE_GRID : [0])
+      for (const prior of PRIOR_GRID) {
+        if (transfer === 0 && bridge === 0 && prior === 0) continue;
+        grid.push({ bridge, transfer, prior });
+      }
+  return grid;
+}
+
+export interface FitQuery {
+  features: CandidateFeatures;
+  /** Candidate positions of the true tails. */
+  positives: readonly number[];
+}
+
+export interface FitSummary {
+  queries: number;
+  mrr: number;
+  hitsAt10: number;
+}
+
+/** MRR and Hits@10 of a weighting over the queries (ties ranked at the mean of their positions). */
+export function evaluateWeights(queries: readonly FitQuery[], weights: FusionWeights): FitSummary {
+  let reciprocal = 0;
+  let hits = 0;
+  const first = queries[0];
+  const scores = new Float32Array(first ? first.features.prior.length : 0);
+  for (const query of queries) {
+    fuse(query.features, weights, scores);
+    const rank = firstRank(scores, query.positives);
+    reciprocal += 1 / rank;
+    if (rank <= 10) hits++;
+  }
+  const n = queries.length;
+  return { queries: n, mrr: n ? reciprocal / n : 0, hitsAt10: n ? hits / n : 0 };
+}
+
+/** The grid weighting with the best validation MRR + Hits@10 (earlier grid points win ties). */
+export function fitFusion(queries: readonly FitQuery[]): { weights: FusionWeights; summary: FitSummary } {
+  const withBridge = queries.some((query) => query.features.bridge !== undefined);
+  let best: { weights: FusionWeights; summary: FitSummary } | undefined;
+  for (const weights of fusionGrid(withBridge)) {
+    const summary = evaluateWeights(queries, weights);
+    if (!best || summary.mrr + summary.hitsAt10 > best.summary.mrr + best.summary.hitsAt10)
+      best = { weights, summary };
+  }
+  return (
+    best ?? { weights: { bridge: 0, transfer: 1, prior: 0.01 }, summary: { queries: 0, mrr: 0, hitsAt10: 0 } }
+  );
+}
+
+function firstRank(scores: Float32Array, positives: readonly number[]): number {
+  let best = -Infinity;
+  for (const position of positives) best = Math.max(best, scores[position] ?? -Infinity);
+  let greater = 0;
+  let equal = 0;
+  for (const score of scores) {
+    if (score > best) greater++;
+    else if (score === best) equal++;
+  }
+  return 1 + greater + (equal - 1) / 2;
+}
+
+export function fusionKey(headType: string, relation: string, tailType: string): string {
+  return `${headType}\u0000${relation}\u0000${tailType}`;
+}
+
+/** The index's fusion model, or undefined when none was fitted. */
+export async function readFusionModel(indexDirectory: string): Promise<FusionModel | undefined> {
+  const path = join(indexDirectory, FUSION_FILE);
+  if (!existsSync(path)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new AppError({ code: 'INVALID_INDEX', message: `${path}: not JSON`, cause: error });
+  }
+  const parsed = fusionModelSchema.safeParse(json);
+  if (!parsed.success)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${path}: ${z.prettifyError(parsed.error)}`,
+      cause: parsed.error,
+    });
+  return parsed.data;
+}
+
+export async function writeFusionModel(indexDirectory: string, model: FusionModel): Promise<string> {
+  const path = join(indexDirectory, FUSION_FILE);
+  await writeFileAtomic(path, JSON.stringify(model, null, 2) + '\n');
+  return path;
+}

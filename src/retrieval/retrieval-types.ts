@@ -1,0 +1,171 @@
+import type { Bridge } from '../bridge/bridge.js';
+import type { Encoder } from '../encoders/encoder.js';
+import type { KgGraph } from '../kg/graph.js';
+import type { PayloadKind } from '../kg/types.js';
+import type { NameLookup } from '../store/name-lookup.js';
+import type { VectorStore } from '../store/vector-store.js';
+import type { Logger } from '../util/logger.js';
+import type { ResolvedEntity } from './entity-resolver.js';
+import type { FusionModel } from './fusion.js';
+import type { TransferVoter } from './transfer-index.js';
+
+export interface RetrieverDependencies {
+  graph: KgGraph;
+  store: VectorStore;
+  lookup: NameLookup;
+  /** The index's encoder for a node type; undefined for types searchable by name only. */
+  encoderFor(type: string): Encoder | undefined;
+  /** Undefined until a bridge is trained: KG facts still work, predictions are `UNAVAILABLE`. */
+  bridge: Bridge | undefined;
+  /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
+  fusion?: FusionModel | undefined;
+  logger?: Logger;
+}
+
+/** How predictions are ranked: the fitted fusion, the bridge alone, or nearest-neighbour transfer. */
+export type RetrievalMethod = 'fused' | 'bridge' | 'transfer';
+
+/** Every ranking component of a hit; null where it was not computed or does not apply. */
+export interface HitScores {
+  /** Cosine of the bridge-transformed query and the candidate's projection. */
+  bridge: number | null;
+  /** Similarity-weighted votes of the most similar known heads, divided by the query's top vote. */
+  transfer: number | null;
+  /** log(1 + KG degree over the relation), scaled to [0, 1]. */
+  prior: number | null;
+  /** The fitted linear fusion of the three. */
+  fused: number | null;
+}
+
+/** Why a candidate was retrieved. */
+export type Explanation =
+  | {
+      kind: 'kg';
+      text: string;
+      path: { nodeIndex: number; id: string; name: string; type: string }[];
+      relation: string;
+    }
+  | {
+      kind: 'transfer';
+      text: string;
+      voters: { nodeIndex: number; id: string; name: string; similarity: number }[];
+    }
+  | { kind: 'bridge'; text: string }
+  | { kind: 'prior'; text: string };
+
+export type QueryKind = 'protein' | 'smiles' | 'text' | 'entity';
+
+export interface RetrievedRelation {
+  headType: string;
+  relation: string;
+  tailType: string;
+  /** PrimeKG `relation` values behind it, e.g. `drug_protein`. */
+  kgRelations: string[];
+}
+
+/** The request as resolved: what was searched, from which head type, over which relations. */
+export interface ResolvedQuery {
+  kind: QueryKind;
+  headType: string;
+  /** The KG entity an `entity` query resolved to, with the name or id that matched. */
+  entity?: ResolvedEntity & { matched?: string };
+  /** First characters of a protein, SMILES or text input. */
+  inputPreview?: string;
+  targetTypes: string[];
+  relations: RetrievedRelation[];
+  k: number;
+  maxKnown: number;
+  includeKnown: boolean;
+  includePredicted: boolean;
+  /** Whether bridge predictions were made, and why not. */
+  predictions: { available: true } | { available: false; reason: string };
+  /** How predictions were ranked. */
+  method: RetrievalMethod;
+  /** KG facts found for the entity over the planned relations, before `maxKnown`. */
+  knownTotal: number;
+}
+
+export interface RetrievalResult {
+  rank: number;
+  /** Cosine similarity in the tail type's projected space; null when the bridge cannot score it. */
+  score: number | null;
+  type: string;
+  id: string;
+  name: string;
+  nodeIndex: number;
+  /** The KG has an edge from the query entity to this one over one of the queried relations. */
+  known: boolean;
+  /** The relation `score` refers to: the best-scoring KG relation when known, else the best predicted one. */
+  relation: string;
+  /** Every queried relation under which the KG links the query entity to this one. */
+  knownRelations: string[];
+  /** The method that ranked it in the top k, or `kg` when it is only a KG neighbour. */
+  source: RetrievalMethod | 'kg';
+  scores: HitScores;
+  explanation: Explanation;
+  /** What the payload is (`sequence`, `smiles`, `text`…); null when the store has no row for it. */
+  payloadKind: PayloadKind | null;
+  /** First ~80 characters of the sequence, SMILES or definition. */
+  payloadPreview: string | null;
+}
+
+export interface RetrievalResponse {
+  query: ResolvedQuery;
+  results: RetrievalResult[];
+}
+
+export interface RetrieveOptions {
+  signal?: AbortSignal | undefined;
+  /** Prefix for field names in errors: `body.` for the HTTP API, `attachments.` for chat attachments. */
+  fieldPrefix?: string | undefined;
+  /**
+   * `throw` (default): predictions that cannot be made are an error (`UNAVAILABLE` without a bridge,
+   * `UNPROCESSABLE` for an entity without a vector). `skip`: return KG facts and say why in
+   * `query.predictions` (the QA agent degrades this way).
+   */
+  unavailablePredictions?: 'throw' | 'skip' | undefined;
+  /** Length of `payloadPreview` in characters; default {@link PAYLOAD_PREVIEW_CHARACTERS}. */
+  previewCharacters?: number | undefined;
+}
+
+export const PAYLOAD_PREVIEW_CHARACTERS = 80;
+export const NO_BRIDGE_MESSAGE =
+  'bridge predictions are unavailable: no trained bridge is loaded (train one and run `biobridge project`); KG facts still work with includePredicted: false';
+
+/** The query head: a KG entity, or a new protein / SMILES / text input of a head type. */
+export interface Head {
+  kind: QueryKind;
+  type: string;
+  entity?: ResolvedEntity & { matched?: string };
+  input?: { value: string; field: string };
+}
+
+/** One (tail, relation) pair found by the ranking method or the KG. */
+export interface Candidate {
+  relation: string;
+  score: number | null;
+  /** Ranked in the method's top k (named for the original, bridge-only method). */
+  fromBridge: boolean;
+  known: boolean;
+  scores?: HitScores | undefined;
+  voters?: readonly TransferVoter[] | undefined;
+}
+
+/** Per tail type, per tail node index: its candidates. */
+export type CandidatesByTail = Map<string, Map<number, Candidate[]>>;
+
+export function candidatesOf(byTail: CandidatesByTail, tailType: string, nodeIndex: number): Candidate[] {
+  let perTail = byTail.get(tailType);
+  if (!perTail) byTail.set(tailType, (perTail = new Map()));
+  let list = perTail.get(nodeIndex);
+  if (!list) perTail.set(nodeIndex, (list = []));
+  return list;
+}
+
+/** The first `length` characters, whitespace collapsed, `…` when cut. */
+export function preview(payload: string | null, length = PAYLOAD_PREVIEW_CHARACTERS): string | null {
+  if (payload === null) return null;
+  const flat = payload.replace(/\s+/g, ' ').trim();
+  const characters = [...flat];
+  return characters.length <= length ? flat : `${characters.slice(0, length).join('')}…`;
+}

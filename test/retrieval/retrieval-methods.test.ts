@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FusionModel } from '../../src/retrieval/fusion.js';
+import { createRetriever } from '../../src/retrieval/retriever.js';
+import { buildRetrievalWorld, type RetrievalWorld } from './retrieval-world.js';
+
+let world: RetrievalWorld;
+beforeAll(async () => {
+  world = await buildRetrievalWorld();
+});
+
+// Imatinib with the N-methylpiperazine swapped for morpholine: a new molecule close to Imatinib.
+const IMATINIB_ANALOGUE = 'Cc1ccc(NC(=O)c2ccc(CN3CCOCC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
+
+function fusionModel(weights: { bridge: number; transfer: number; prior: number }): FusionModel {
+  const summary = { queries: 10, mrr: 0.5, hitsAt10: 0.8 };
+  return {
+    format: 'biobridge-fusion',
+    formatVersion: 1,
+    createdAt: '2026-12-07T00:00:00Z',
+    split: 'unseen-drug',
+    bridgeId: null,
+    neighbours: 20,
+    tasks: [
+      {
+        headType: 'drug',
+        relation: 'target',
+        tailType: 'gene/protein',
+        weights,
+        validation: { fused: summary, bridge: null, transfer: summary, prior: summary },
+      },
+    ],
+  };
+}
+
+describe('retrieval methods', () => {
+  it('transfer: a new molecule gets the targets of the most similar KG drugs, who are named as voters', async () => {
+    const response = await world.retrieverWithoutBridge.retrieve({
+      smiles: IMATINIB_ANALOGUE,
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+      method: 'transfer',
+      k: 5,
+    });
+    expect(response.query.method).toBe('transfer');
+    expect(response.query.predictions).toEqual({ available: true });
+    // Imatinib's targets (ABL1, KIT) outvote Aspirin's (PTGS1, PTGS2): the analogue is far closer to Imatinib.
+    expect(
+      response.results
+        .slice(0, 2)
+        .map((result) => result.name)
+        .sort(),
+    ).toEqual(['ABL1', 'KIT']);
+    const top = response.results[0]!;
+    expect(top).toMatchObject({ source: 'transfer', known: false, score: 1 });
+    expect(top.scores).toMatchObject({ transfer: 1, bridge: null });
+    expect(top.scores.prior).toBeGreaterThan(0);
+    expect(top.explanation.kind).toBe('transfer');
+    if (top.explanation.kind !== 'transfer') return;
+    expect(top.explanation.voters[0]).toMatchObject({ id: 'DB00619', name: 'Imatinib' });
+    expect(top.explanation.voters[0]!.similarity).toBeGreaterThan(0.5);
+    expect(top.explanation.text).toMatch(
+      /^target of a similar known entity: Imatinib \(0\.\d\d\)|^target of 2 similar known entities: Imatinib/,
+    );
+    // only tails somebody voted for
+    expect(response.results.every((result) => (result.scores.transfer ?? 0) > 0)).toBe(true);
+  });
+
+  it('transfer never lets an entity vote for itself; its KG facts are explained by their edge', async () => {
+    const response = await world.retrieverWithoutBridge.retrieve({
+      entity: 'Imatinib',
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+      method: 'transfer',
+      k: 5,
+    });
+    for (const result of response.results) {
+      if (result.explanation.kind === 'transfer')
+        expect(result.explanation.voters.map((voter) => voter.name)).not.toContain('Imatinib');
+    }
+    const known = response.results.filter((result) => result.known);
+    expect(known.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
+    for (const result of known) {
+      expect(result.explanation).toMatchObject({ kind: 'kg', relation: 'target' });
+      expect(result.explanation.text).toBe(`KG edge: Imatinib —target→ ${result.name}`);
+    }
+  });
+
+  it('fused is the default with a fusion model, and reports every component', async () => {
+    const fused = createRetriever({
+      graph: world.graph,
+      store: world.store,
+      lookup: world.lookup,
+      encoderFor: world.encoderFor,
+      bridge: world.bridge,
+      fusion: fusionModel({ bridge: 0.1, transfer: 1, prior: 0.03 }),
+    });
+    const response = await fused.retrieve({
+      smiles: IMATINIB_ANALOGUE,
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+      k: 4,
+    });
+    expect(response.query.method).toBe('fused');
+    for (const result of response.results) {
+      expect(result.source).toBe('fused');
+      const { bridge, transfer, prior, fused: score } = result.scores;
+      expect(bridge).not.toBeNull();
+      expect(score).toBeCloseTo(1 * transfer! + 0.03 * prior! + 0.1 * bridge!, 5);
+      expect(result.score).toBe(score);
+    }
+    expect(response.results.map((result) => result.score)).toEqual(
+      [...response.results.map((result) => result.score)].sort((left, right) => right! - left!),
+    );
+    // without a fusion model the bridge stays the default
+    const plain = await world.retriever.retrieve({
+      smiles: IMATINIB_ANALOGUE,
+      targetTypes: ['gene/protein'],
+      k: 2,
+    });
+    expect(plain.query.method).toBe('bridge');
+    expect(plain.results[0]!.explanation.kind).toBe('bridge');
+    expect(plain.results[0]!.scores.bridge).toBe(plain.results[0]!.score);
+  });
+
+  it('fused without a bridge ranks by transfer and prior instead of failing', async () => {
+    const response = await world.retrieverWithoutBridge.retrieve({
+      smiles: IMATINIB_ANALOGUE,
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+      method: 'fused',
+      k: 3,
+    });
+    expect(response.results[0]!.scores.bridge).toBeNull();
+    expect(['ABL1', 'KIT']).toContain(response.results[0]!.name);
+  });
+
+  it('the bridge method still needs a bridge', async () => {
+    await expect(
+      world.retrieverWithoutBridge.retrieve({ smiles: IMATINIB_ANALOGUE, method: 'bridge' }),
+    ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
