@@ -259,7 +259,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     const parsed = parseQuestion(question, input.choices);
     // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
     if (parsed.form === 'list' && llmConfigured) return undefined;
-    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
+    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, linker: dependencies.linker, unsupported }, parsed);
     if (!decision) return undefined;
     const evidence = decisionEvidence(retriever.graph, decision);
     let reason = NO_LLM_REASON;
