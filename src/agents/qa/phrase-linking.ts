@@ -1,3 +1,4 @@
+import type { EntityLinker } from '../../linking/types.js';
 import type { LookupCandidate, NameLookup } from '../../store/name-lookup.js';
 import { typedPhrase } from './question-form.js';
 
@@ -10,8 +11,8 @@ export interface LinkedPhrase {
   name: string;
   /** Lookup score of the match (1 exact … fuzzy below 0.85). */
   score: number;
-  /** How it matched: the whole phrase, a rewritten variant, fuzzily, or a mention inside it. */
-  matchedBy: 'phrase' | 'variant' | 'fuzzy' | 'mention';
+  /** How it matched: the whole phrase, a rewritten variant, the entity linker, fuzzily, or a mention inside it. */
+  matchedBy: 'phrase' | 'variant' | 'linker' | 'fuzzy' | 'mention';
 }
 
 /** Lowest edit similarity for a fuzzy phrase match: typos yes, other names no. */
@@ -46,7 +47,7 @@ export function phraseVariants(phrase: string): string[] {
     add(`${base} ${arabic}${suffix}`);
     if (roman) add(`${base} type ${roman}${suffix}`);
     if (roman) add(`${base} ${roman}${suffix}`);
-    add(`${base}`);
+    // Never the base name alone: "neurofibromatosis 2" is not "neurofibromatosis".
   }
   return [...variants];
 }
@@ -61,8 +62,14 @@ export function linkPhrase(
   lookup: NameLookup,
   phrase: string,
   expectedType?: string | undefined,
+  linker?: EntityLinker | undefined,
 ): LinkedPhrase | undefined {
-  return linkCandidates(lookup, phrase, expectedType)[0];
+  return linkCandidates(lookup, phrase, expectedType, linker)[0];
+}
+
+/** A linker span stands for the phrase only when nothing but punctuation is left outside it ("neurofibromatosis" is not "neurofibromatosis 2"). */
+function coversPhrase(phrase: string, start: number, end: number): boolean {
+  return !/[\p{L}\p{N}]/u.test(phrase.slice(0, start) + phrase.slice(end));
 }
 
 /** Candidates kept per phrase, so that the reasoner can pick the reading that fits the relation. */
@@ -76,6 +83,7 @@ export function linkCandidates(
   lookup: NameLookup,
   phrase: string,
   expectedType?: string | undefined,
+  linker?: EntityLinker | undefined,
 ): LinkedPhrase[] {
   const typed = typedPhrase(phrase);
   const typeHint = typed.type ?? expectedType;
@@ -92,14 +100,29 @@ export function linkCandidates(
       if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
     }
   }
+  // The entity linker folds roman numerals, "type N", plurals, word order and synonyms.
+  if (linker && typed.phrase !== '') {
+    const span = linker
+      .link(typed.phrase, { preferTypes: typeHint ? [typeHint] : undefined, fuzzy: false })
+      .spans.filter((each) => coversPhrase(typed.phrase, each.start, each.end))[0];
+    if (span && span.candidates.length > 0)
+      return ordered(
+        span.candidates.map((candidate) => ({ ...candidate, matchKind: 'normalized' as const })),
+        typeHint,
+      ).map((candidate) => toLinked(phrase, candidate, 'linker'));
+  }
+  // A typo never changes a number: "neurofibromatosis 2" is not "neurofibromatosis".
   const fuzzy = ordered(
-    lookup.lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY }),
+    lookup
+      .lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY })
+      .filter((candidate) => digitsOf(candidate.matched) === digitsOf(typed.phrase)),
     typeHint,
   );
   if (fuzzy.length > 0) return fuzzy.map((candidate) => toLinked(phrase, candidate, 'fuzzy'));
   const mentions = lookup
     .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
     .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
+    .filter((mention) => !/\d/.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)))
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];
   return mention ? ordered(mention.candidates, typeHint).map((candidate) => toLinked(phrase, candidate, 'mention')) : [];
@@ -115,6 +138,10 @@ function ordered(candidates: readonly LookupCandidate[], typeHint: string | unde
     )
     .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
     .slice(0, MAX_CANDIDATES);
+}
+
+function digitsOf(text: string): string {
+  return (text.match(/\d+/g) ?? []).join(' ');
 }
 
 function toLinked(phrase: string, candidate: LookupCandidate, matchedBy: LinkedPhrase['matchedBy']): LinkedPhrase {

@@ -244,6 +244,8 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   // not inside the first question's latency.
   if (retriever.graph.nodeCount > 0) retriever.graph.degree(retriever.graph.nodes.indices[0]!);
   const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
+  /** The unconfigured stand-in reports model `none`. */
+  const llmConfigured = dependencies.llm !== undefined && dependencies.llm.model !== 'none';
 
   /**
    * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
@@ -255,9 +257,9 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
     const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
     const parsed = parseQuestion(question, input.choices);
-    // With an LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
-    if (parsed.form === 'list' && dependencies.llm) return undefined;
-    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, unsupported }, parsed);
+    // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
+    if (parsed.form === 'list' && llmConfigured) return undefined;
+    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, linker: dependencies.linker, unsupported }, parsed);
     if (!decision) return undefined;
     const evidence = decisionEvidence(retriever.graph, decision);
     let reason = NO_LLM_REASON;

@@ -1,5 +1,6 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
@@ -40,6 +41,8 @@ export interface ReasonerContext {
   graph: KgGraph;
   facts: KgFacts;
   lookup: NameLookup;
+  /** Folds "type N", roman numerals, plurals, word order and synonyms the lookup does not. */
+  linker?: EntityLinker | undefined;
   unsupported?: UnsupportedPolicy | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
@@ -105,7 +108,7 @@ function linkAll(
   const linked: LinkedPhrase[] = [];
   const missing: string[] = [];
   for (const phrase of phrases) {
-    const candidates = linkCandidates(context.lookup, phrase, type);
+    const candidates = linkCandidates(context.lookup, phrase, type, context.linker);
     const best = bestReading(context, candidates, relatedType, fit);
     if (best) linked.push(best);
     else missing.push(phrase);
@@ -160,7 +163,7 @@ interface OptionScore {
 function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDecision {
   const options = question.options ?? [];
   const family = question.relation ?? 'associated';
-  const optionLinks = options.map((option) => linkPhrase(context.lookup, option, question.answerType));
+  const optionLinks = options.map((option) => linkPhrase(context.lookup, option, question.answerType, context.linker));
   const memo = memoSupport(context);
   const optionType = question.answerType ?? optionLinks.find((link) => link !== undefined)?.type;
   const subjects = linkAll(context, question.subjects, question.subjectType, optionType, (candidate) =>
@@ -265,8 +268,8 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
     context,
     memo,
     family,
-    linkCandidates(context.lookup, subjectPhrase, question.subjectType),
-    linkCandidates(context.lookup, question.object ?? '', question.answerType),
+    linkCandidates(context.lookup, subjectPhrase, question.subjectType, context.linker),
+    linkCandidates(context.lookup, question.object ?? '', question.answerType, context.linker),
   );
   const linked = [subject, object].filter((each): each is LinkedPhrase => each !== undefined);
   if (!subject || !object) {
@@ -367,8 +370,8 @@ function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecis
   const relation = relationVerb(family);
   const headline =
     items.length === 0
-      ? `None found: the knowledge graph has nothing that ${relation} ${names}.`
-      : `${ranked.length} found${ranked.length > limit ? ` (top ${limit} shown)` : ''} that ${relation} ${names}: ${items.join(', ')}.`;
+      ? `None found: the knowledge graph has no ${question.answerType ?? 'entity'} linked to ${names} by "${relation}".`
+      : `Answer: ${items.join(', ')} (${ranked.length} found in the knowledge graph for "${relation}" with ${names}${ranked.length > limit ? `; top ${limit} shown` : ''}).`;
   return {
     form: 'list',
     items,
@@ -386,7 +389,7 @@ function decideIdentifier(context: ReasonerContext, question: ParsedQuestion): Q
   const stated = question.identifier;
   const byId = stated ? context.lookup.lookup(stated, { limit: 1, fuzzy: 'never' })[0] : undefined;
   const expectedType = byId?.type;
-  const subject = phrase === '' ? undefined : linkPhrase(context.lookup, phrase, expectedType);
+  const subject = phrase === '' ? undefined : linkPhrase(context.lookup, phrase, expectedType, context.linker);
   const linked = subject ? [subject] : [];
   if (stated === undefined) {
     if (!subject)

@@ -31,7 +31,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       ? await readQaCsv(options.csv)
       : generateQaSet(core.index.graph, core.index.facts, { seed: options.seed, perKind: options['per-kind'] });
     const agent = createQaAgent(
-      { retriever: core.retriever, lookup: core.lookup, prompts: await loadPromptLibrary(), facts: core.index.facts, logger },
+      { retriever: core.retriever, lookup: core.lookup, linker: core.linker, prompts: await loadPromptLibrary(), facts: core.index.facts, logger },
       { unsupportedStatements: options.unsupported },
     );
     const answer = async (qaCase: QaCase): Promise<QaRunAnswer> => {

@@ -204,18 +204,23 @@ describe('QA agent with an LLM', () => {
 
 describe('QA agent: evidence-only answers', () => {
   it('answers from the evidence when no LLM is configured', async () => {
+    // Without an LLM a list question is decided from KG facts, answer first.
+    const listAnswer =
+      'Answer: ABL1, KIT, CYP3A4 (3 found in the knowledge graph for "targets" with Imatinib).\n' +
+      'Evidence: Imatinib —target→ ABL1 [E1]; Imatinib —target→ KIT [E2]; Imatinib —enzyme→ CYP3A4 [E3].';
     for (const dependencies of [{ llm: undefined }, { llm: createUnconfiguredLlm() }]) {
       const events = await run(agent(dependencies), targetQuestion);
       const answer = answerOf(events);
       expect(answer).toMatchObject({
-        text: imatinibEvidenceOnly,
+        text: listAnswer,
         mode: 'evidence-only',
         reason: NO_LLM_REASON,
-        citations: ['E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8'],
+        citations: ['E1', 'E2', 'E3'],
         usage: { promptTokens: 0, completionTokens: 0 },
+        result: { form: 'list', items: ['ABL1', 'KIT', 'CYP3A4'] },
       });
-      expect(answer.citationCheck).toMatchObject({ unknown: [], uncitedSentences: 0 });
-      expect(streamed(events)).toBe(imatinibEvidenceOnly);
+      expect(answer.citationCheck).toMatchObject({ unknown: [] });
+      expect(streamed(events)).toBe(listAnswer);
     }
     expect(server.chatRequests()).toHaveLength(0);
   });
@@ -272,7 +277,7 @@ describe('QA agent: evidence-only answers', () => {
   it('without a bridge, answers from KG facts and says predictions were unavailable', async () => {
     const events = await run(
       agent({ retriever: world.retrieverWithoutBridge, llm: undefined }),
-      targetQuestion,
+      'Tell me about imatinib.',
     );
     expect(evidenceOf(events).every((item) => item.kind === 'kg-fact')).toBe(true);
     expect(answerOf(events).text).toBe(

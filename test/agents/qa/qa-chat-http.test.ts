@@ -74,7 +74,9 @@ describe('/v1/chat with the QA agent', () => {
   });
 
   it('answers evidence-only as JSON without an LLM', async () => {
-    const response = await postJson(app(false), '/v1/chat', question);
+    const response = await postJson(app(false), '/v1/chat', {
+      messages: [{ role: 'user', content: 'Tell me about imatinib.' }],
+    });
     const body = await jsonOf(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({

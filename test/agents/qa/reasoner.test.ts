@@ -87,6 +87,12 @@ describe('reasoner: true/false', () => {
     expect(decision.linked.map((link) => link.type)).toContain('disease');
   });
 
+  it('never links a numbered name to the name without its number', () => {
+    const decision = ask('Psoriasis 2 is associated with Gene HLA-B')!;
+    expect(decision.linked.map((link) => link.name)).toEqual(['HLA-B']);
+    expect(decision.headline).toMatch(/"Psoriasis 2" not found/);
+  });
+
   it('needs the ontology directions for is_a: without them a parent-child edge is weaker, undirected evidence', () => {
     const undirected = ask('cystic fibrosis is a lung disease', undefined, { facts: KgFacts.empty() })!;
     expect(undirected.verdict).toBe(true);
