@@ -12,7 +12,7 @@ import { createCandidateScorer } from './candidate-scoring.js';
 import { validateCandidate } from './candidate-validation.js';
 import { validateConstraintSmarts } from './constraints.js';
 import { createCandidatePool } from './proposal/candidate-pool.js';
-import { gatherAnchors } from './proposal/anchor-stage.js';
+import { gatherAnchors, type AnchorStageResult } from './proposal/anchor-stage.js';
 import { collectLlmProposals } from './proposal/llm-stage.js';
 import { rankCandidates } from './proposal/rank-stage.js';
 import { createProposerResources } from './proposal/resources.js';
@@ -23,9 +23,10 @@ import { retrieveSeeds } from './proposal/seed-stage.js';
 import { createStageTimer } from './proposal/timed.js';
 import { proposeRequestSchema, type ProposeRequestInput } from './propose-request.js';
 import type { ProposalResponse } from './proposal-schema.js';
+import type { KnownDrugLibrary } from './known-drugs.js';
 import type { ReferenceBinder } from './reference-binders.js';
 import type { SeedDrug } from './seeds.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, type ResolvedTarget } from './target.js';
 
 /** Service-wide settings of the proposer, with their defaults. */
 export const proposerSettingsSchema = z.object({
@@ -98,19 +99,20 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
     encoderFor: dependencies.encoderFor,
   });
 
+  const llmDependencies = {
+    llm: dependencies.llm,
+    prompts: dependencies.prompts,
+    toolkit,
+    logger,
+    timeoutMs: settings.llmTimeoutMs,
+    temperature: settings.llmTemperature,
+  };
+
   return {
     async propose(input, options = {}) {
       const { timed, finish } = createStageTimer(now);
       const run = startRun(input, options);
-      const target = await timed('target', async () => {
-        const resolved = await resolveTarget(
-          { graph, store, entities, encoderFor: dependencies.encoderFor },
-          run.request.target,
-          run.prefix,
-        );
-        run.signal?.throwIfAborted();
-        return resolved;
-      });
+      const target = await timed('target', () => resolveRunTarget(run));
       const { bridge, drugEncoder } = await resources.requireModels();
       const { query, seeds, excluded } = await timed('seeds', () =>
         retrieveSeeds({ store, entities, bridge }, run, target),
@@ -128,38 +130,19 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         return library;
       });
       const scorer = createCandidateScorer({
+        ...scoringInputs(run, anchors, knownDrugs, excluded),
         toolkit,
         drugEncoder,
         bridge,
         query,
         seeds,
-        knownDrugs,
-        exclude: excluded,
-        filters: run.request.filters,
-        weights: run.request.weights,
-        constraints: run.request.constraints,
-        referenceBinders: anchors.anchors,
-        antiQueries: anchors.antiTargets.map((anti) => anti.query),
-        fragments: knownDrugs.fragments(excluded),
-        signal: run.signal,
       });
       const pool = createCandidatePool(scorer, settings.maxInvalidEchoed);
       const seedCanonical = canonicalSeeds(seeds);
 
       // LLM proposals first, so that valid ones can seed the genetic algorithm.
       const llm = await timed('llm', () =>
-        collectLlmProposals(
-          {
-            llm: dependencies.llm,
-            prompts: dependencies.prompts,
-            toolkit,
-            logger,
-            timeoutMs: settings.llmTimeoutMs,
-            temperature: settings.llmTemperature,
-          },
-          run,
-          { target, seeds, seedCanonical, pool },
-        ),
+        collectLlmProposals(llmDependencies, run, { target, seeds, seedCanonical, pool }),
       );
       const ga = await timed('search', () =>
         searchWithGeneticAlgorithm(run, {
@@ -198,7 +181,6 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         target: target.label,
         returned: stats.returned,
         generated: stats.generated,
-        passedFilters: stats.passedFilters,
         guidance: run.guidance,
         totalMs: stats.timingsMs.total,
       });
@@ -265,6 +247,36 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         });
     }
     return extra;
+  }
+
+  async function resolveRunTarget(run: ProposalRun): Promise<ResolvedTarget> {
+    const resolved = await resolveTarget(
+      { graph, store, entities, encoderFor: dependencies.encoderFor },
+      run.request.target,
+      run.prefix,
+    );
+    run.signal?.throwIfAborted();
+    return resolved;
+  }
+
+  /** What the scorer reads from the request and the anchors: the objective's and constraints' inputs. */
+  function scoringInputs(
+    run: ProposalRun,
+    anchors: AnchorStageResult,
+    knownDrugs: KnownDrugLibrary,
+    excluded: ReadonlySet<number>,
+  ) {
+    return {
+      knownDrugs,
+      exclude: excluded,
+      filters: run.request.filters,
+      weights: run.request.weights,
+      constraints: run.request.constraints,
+      referenceBinders: anchors.anchors,
+      antiQueries: anchors.antiTargets.map((anti) => anti.query),
+      fragments: knownDrugs.fragments(excluded),
+      signal: run.signal,
+    };
   }
 
   function canonicalSeeds(seeds: readonly SeedDrug[]): Set<string> {

@@ -5,7 +5,8 @@ import { AppError } from '../../src/errors.js';
 import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
 import type { MoleculeProposer } from '../../src/molecules/propose.js';
-import { buildMoleculeWorld, DRUGS, type MoleculeWorld } from './molecule-world.js';
+import { combinedScore } from '../../src/molecules/scoring-weights.js';
+import { buildMoleculeWorld, createScriptedLlm, DRUGS, type MoleculeWorld } from './molecule-world.js';
 
 let world: MoleculeWorld;
 let proposer: MoleculeProposer;
@@ -183,6 +184,40 @@ describe('objective', () => {
       expect(s.antiTarget).toBe(0);
     }
   });
+});
+
+describe('LLM proposals', () => {
+  it('go through the same constraints and objective, with their provenance', async () => {
+    const llm = createScriptedLlm(
+      JSON.stringify([
+        { smiles: 'CC(=O)Nc1ccc(-c2ccncc2)cc1', rationale: 'amide on the biaryl' },
+        { smiles: 'Clc1ccc(-c2ccncc2)cc1', rationale: 'chloro analogue' },
+      ]),
+    );
+    const response = await world.proposer({ llm }).propose({
+      target: { gene: 'ABL1' },
+      n: 20,
+      generations: 0,
+      constraints: { avoidSubstructures: ['[Cl]'] },
+    });
+    expect(llm.calls).toHaveLength(1);
+    const fromLlm = validOf(response).filter((candidate) => candidate.provenance.source === 'llm');
+    expect(fromLlm.map((candidate) => candidate.smiles)).toEqual(['CC(=O)Nc1ccc(-c2ccncc2)cc1']);
+    const [candidate] = fromLlm;
+    expect(candidate!.provenance).toMatchObject({ operation: 'llm', rationale: 'amide on the biaryl' });
+    expect(
+      candidate!.constraints.find((check) => check.constraint === 'constraints.avoidSubstructures[0]'),
+    ).toMatchObject({
+      met: true,
+      value: 0,
+    });
+    expect(candidate!.scores.combined).toBeCloseTo(
+      combinedScore(candidate!.scores, response.settings.weights),
+      12,
+    );
+    expect(response.stats.llm).toMatchObject({ status: 'used', proposed: 2, valid: 2 });
+    expect(response.stats.filterFailures['constraints.avoidSubstructures[0]']).toBe(1);
+  }, 120_000);
 });
 
 describe('synthetic accessibility', () => {

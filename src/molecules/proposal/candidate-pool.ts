@@ -26,7 +26,7 @@ export interface CandidatePool {
   add(entry: PoolEntry, options?: { isSeed?: boolean }): boolean;
   /** Counts an invalid proposal and echoes it while fewer than the cap are echoed. */
   reject(echo: Omit<InvalidCandidateOutput, 'valid' | 'svg' | 'scores'>): void;
-  /** Counts each filter a molecule fails (by filter name). */
+  /** Counts each filter (by name) and hard constraint (by request field) a molecule fails. */
   countFilterFailures(smiles: string): void;
 }
 
@@ -65,6 +65,8 @@ export function createCandidatePool(scorer: CandidateScorer, maxInvalidEchoed: n
       if (!described.ok) return;
       for (const check of described.value.filter.checks)
         if (!check.passed) filterFailures[check.filter] = (filterFailures[check.filter] ?? 0) + 1;
+      for (const check of described.value.structural)
+        if (!check.met) filterFailures[check.constraint] = (filterFailures[check.constraint] ?? 0) + 1;
     },
   };
 }
