@@ -106,7 +106,7 @@ describe('openai SDK round trip', () => {
     script = answerEvents(evidenceOnly, zero);
     const cut = await client.chat.completions.create({ model: 'biobridge', messages, max_tokens: 5 });
     expect(cut.choices[0]?.finish_reason).toBe('length');
-    expect(cut.choices[0]?.message.content.length).toBeLessThan(evidenceOnly.length);
+    expect((cut.choices[0]?.message.content ?? '').length).toBeLessThan(evidenceOnly.length);
     expect(evidenceOnly.startsWith(cut.choices[0]?.message.content ?? 'x')).toBe(true);
     expect(cut.usage?.completion_tokens).toBeLessThanOrEqual(5);
 
