@@ -22,12 +22,19 @@ describe('CLI flags are validated before any work, with messages that name the f
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Too small: expected number to be >=1\n  → at limit');
     expect(run.stderr).not.toContain('ambiguous');
-    const ingest = await cli(['ingest', 'data/demo', '--out', '/nonexistent/never-written', '--batch-size', '-5']);
+    const ingest = await cli([
+      'ingest',
+      'data/demo',
+      '--out',
+      '/nonexistent/never-written',
+      '--batch-size',
+      '-5',
+    ]);
     expect(ingest.code).toBe(2);
     expect(ingest.stderr).toContain('→ at ["batch-size"]');
   });
 
-  it('an unknown --type lists the index\'s node types', async () => {
+  it("an unknown --type lists the index's node types", async () => {
     const run = await cli(['lookup', 'indexes/demo', 'imatinib', '--type', 'nonsense']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/^error: --type nonsense: unknown node type; this index has: .*\bdrug\b/);

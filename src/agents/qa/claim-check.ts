@@ -41,11 +41,20 @@ export interface ClaimCheckOptions {
 
 const CITATION = /\[(E\d+)\]/g;
 
-export function checkClaims(text: string, evidence: readonly ClaimEvidence[], options: ClaimCheckOptions = {}): ClaimCheck {
+export function checkClaims(
+  text: string,
+  evidence: readonly ClaimEvidence[],
+  options: ClaimCheckOptions = {},
+): ClaimCheck {
   const byId = new Map(evidence.map((item) => [item.id, item]));
-  const evidenceNames = [...new Set(evidence.flatMap((item) => [item.entity.name, ...(item.subject ? [item.subject.name] : [])]))];
+  const evidenceNames = [
+    ...new Set(evidence.flatMap((item) => [item.entity.name, ...(item.subject ? [item.subject.name] : [])])),
+  ];
   const entitiesIn = (sentence: string) => [
-    ...new Set([...evidenceNames.filter((name) => mentions(sentence, name)), ...(options.entitiesIn?.(sentence) ?? [])]),
+    ...new Set([
+      ...evidenceNames.filter((name) => mentions(sentence, name)),
+      ...(options.entitiesIn?.(sentence) ?? []),
+    ]),
   ];
   const kept: string[] = [];
   const removed: ClaimCheck['removed'] = [];
@@ -54,19 +63,34 @@ export function checkClaims(text: string, evidence: readonly ClaimEvidence[], op
     const cited = [...sentence.matchAll(CITATION)].map((match) => match[1]!);
     const unknown = cited.filter((id) => !byId.has(id));
     if (unknown.length > 0) {
-      removed.push({ sentence, reason: 'unknown-citation', detail: `cites unknown evidence ${unknown.join(', ')}` });
+      removed.push({
+        sentence,
+        reason: 'unknown-citation',
+        detail: `cites unknown evidence ${unknown.join(', ')}`,
+      });
       continue;
     }
     const named = entitiesIn(sentence.replace(CITATION, ''));
     if (cited.length === 0) {
-      if (named.length > 0) removed.push({ sentence, reason: 'uncited-claim', detail: `names ${named.join(', ')} without citing evidence` });
+      if (named.length > 0)
+        removed.push({
+          sentence,
+          reason: 'uncited-claim',
+          detail: `names ${named.join(', ')} without citing evidence`,
+        });
       else kept.push(sentence);
       continue;
     }
-    const support = cited.map((id) => byId.get(id)!).map((item) => [item.text ?? '', item.entity.name, item.subject?.name ?? ''].join(' '));
+    const support = cited
+      .map((id) => byId.get(id)!)
+      .map((item) => [item.text ?? '', item.entity.name, item.subject?.name ?? ''].join(' '));
     const unsupported = named.filter((name) => !support.some((each) => mentions(each, name)));
     if (unsupported.length > 0) {
-      removed.push({ sentence, reason: 'unsupported-entity', detail: `${unsupported.join(', ')} not in ${cited.join(', ')}` });
+      removed.push({
+        sentence,
+        reason: 'unsupported-entity',
+        detail: `${unsupported.join(', ')} not in ${cited.join(', ')}`,
+      });
       continue;
     }
     kept.push(sentence);
@@ -82,7 +106,10 @@ export function checkClaims(text: string, evidence: readonly ClaimEvidence[], op
 
 function footerOf(total: number, kept: number, removed: ClaimCheck['removed']): string {
   if (removed.length === 0) return `[claims checked: all ${total} sentences cite supporting evidence]`;
-  const reasons = removed.slice(0, 3).map((item) => item.detail).join('; ');
+  const reasons = removed
+    .slice(0, 3)
+    .map((item) => item.detail)
+    .join('; ');
   const more = removed.length > 3 ? `; ${removed.length - 3} more` : '';
   return `[claims checked: ${kept} of ${total} sentences kept; removed: ${reasons}${more}]`;
 }
