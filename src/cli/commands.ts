@@ -117,7 +117,8 @@ export const trainCommand = defineCommand({
     json,
   },
   schema: z.strictObject({
-    preset: z.string().default('cpu'),
+    // The trainer's presets (train/biobridge_train/model.py PRESETS): checked here, before any export.
+    preset: z.enum(['tiny', 'cpu', 'paper']).default('cpu'),
     split: splitSchema.default('inductive'),
     epochs: z.coerce.number().positive().optional(),
     'max-steps': z.coerce.number().int().nonnegative().optional(),

@@ -41,7 +41,7 @@ export async function runCli(commands: CommandSpec[], io: CliIo): Promise<number
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: attachNumericValues(rest, command),
       allowPositionals: true,
       strict: true,
       options: { ...globalFlags, ...toParseArgsOptions(command) },
@@ -152,4 +152,22 @@ export function commandHelp(command: CommandSpec): string {
 
 export function usageError(message: string, details?: Record<string, unknown>): AppError {
   return new AppError({ code: 'BAD_REQUEST', message, ...(details ? { details } : {}) });
+}
+
+/**
+ * `--limit -3` → `--limit=-3`: parseArgs takes a value starting with a dash for a flag and calls it
+ * ambiguous; joined, the value reaches the schema, whose message names the bound it breaks.
+ */
+function attachNumericValues(argv: readonly string[], command: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    const next = argv[index + 1];
+    const flag = argument.startsWith('--') ? command.flags[argument.slice(2)] : undefined;
+    if (flag?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${argument}=${next}`);
+      index++;
+    } else out.push(argument);
+  }
+  return out;
 }

@@ -11,6 +11,10 @@ export const errorBodySchema = z
     error: z.object({
       code: errorCodeSchema,
       message: z.string(),
+      /** OpenAI's error class (`invalid_request_error`, `authentication_error`, `rate_limit_error`, `server_error`), so OpenAI SDKs read our errors too. */
+      type: z.string().optional(),
+      /** The request field at fault (`messages[0].content`, `model`), or null. */
+      param: z.string().nullable().optional(),
       details: z.record(z.string(), z.unknown()).optional(),
       requestId: z.string(),
     }),
@@ -55,7 +59,13 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     const code = codeForStatus(error.status);
     return {
       status: error.status,
-      body: { error: { code, message: error.message || defaultMessageForCode(code), requestId } },
+      body: {
+        error: {
+          code,
+          message: error.message || defaultMessageForCode(code),
+          requestId,
+        },
+      },
       headers: error.status === 401 ? { 'www-authenticate': 'Bearer' } : {},
     };
   }
@@ -64,6 +74,38 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     body: { error: { code: 'INTERNAL', message: genericInternalMessage, requestId } },
     headers: {},
   };
+}
+
+/**
+ * The error body with OpenAI's `type` and `param` added, for the OpenAI-compatible face: OpenAI
+ * SDKs read `{message, type, param, code}`.
+ */
+export function withOpenAiErrorFields(body: ErrorBody, status: number, error: unknown): ErrorBody {
+  const details = error instanceof AppError ? error.details : undefined;
+  return { error: { ...body.error, type: openAiErrorType(status), param: paramOf(details) } };
+}
+
+/** Paths of the OpenAI-compatible face, whose errors carry OpenAI's fields. */
+const openAiPaths = /^\/v1\/(chat\/completions|models)(\/|$)/;
+
+/** OpenAI's `error.type` for a status. */
+export function openAiErrorType(status: number): string {
+  if (status === 401 || status === 403) return 'authentication_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/** The field at fault, as OpenAI's `param`: the first validation problem's path without `body.`. */
+function paramOf(details: Record<string, unknown> | undefined): string | null {
+  if (!details) return null;
+  const problems = details['problems'];
+  if (Array.isArray(problems) && typeof problems[0]?.path === 'string')
+    return (problems[0].path as string).replace(/^(body|query|path)\.?/, '') || null;
+  for (const key of ['field', 'param', 'setting'])
+    if (typeof details[key] === 'string') return details[key];
+  if (typeof details['model'] === 'string') return 'model';
+  return null;
 }
 
 /** The nearest code for a status set by Hono or its middleware. */
@@ -135,8 +177,9 @@ export function sendError(c: Context<AppEnv>, error: unknown): Response {
   });
   // A body we refused unread (413, 401, an early 400) would be parsed as the next request on a
   // kept-alive connection: tell the client to open a new one instead of resetting it under them.
+  const body = openAiPaths.test(c.req.path) ? withOpenAiErrorFields(response.body, response.status, error) : response.body;
   const headers = response.status === 413 || requestBodyUnread(c) ? { ...response.headers, connection: 'close' } : response.headers;
-  return c.json(response.body, response.status as 400, headers);
+  return c.json(body, response.status as 400, headers);
 }
 
 function requestBodyUnread(c: Context<AppEnv>): boolean {

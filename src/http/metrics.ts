@@ -22,7 +22,9 @@ export interface MetricCollector {
 }
 
 /** Seconds; chat answers run up to the LLM deadline, retrieval is sub-second. */
-export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+export const LATENCY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+] as const;
 
 interface Series {
   labels: string;
@@ -59,14 +61,19 @@ export function createMetricsRegistry(): MetricsRegistry {
       for (const entry of series.values()) {
         const inner = entry.labels.slice(1, -1);
         LATENCY_BUCKETS.forEach((bound, index) =>
-          lines.push(`biobridge_http_request_duration_seconds_bucket{${inner},le="${bound}"} ${entry.buckets[index]}`),
+          lines.push(
+            `biobridge_http_request_duration_seconds_bucket{${inner},le="${bound}"} ${entry.buckets[index]}`,
+          ),
         );
         lines.push(`biobridge_http_request_duration_seconds_bucket{${inner},le="+Inf"} ${entry.count}`);
         lines.push(`biobridge_http_request_duration_seconds_sum${entry.labels} ${entry.sum}`);
         lines.push(`biobridge_http_request_duration_seconds_count${entry.labels} ${entry.count}`);
       }
       for (const collector of collectors) {
-        lines.push(`# HELP ${collector.name} ${collector.help}`, `# TYPE ${collector.name} ${collector.type}`);
+        lines.push(
+          `# HELP ${collector.name} ${collector.help}`,
+          `# TYPE ${collector.name} ${collector.type}`,
+        );
         for (const sample of collector.samples())
           lines.push(`${collector.name}${sample.labels ? formatLabels(sample.labels) : ''} ${sample.value}`);
       }
@@ -91,7 +98,11 @@ export function requestMetrics(registry: MetricsRegistry): MiddlewareHandler<App
     } finally {
       const route = routePath(c, -1);
       registry.observeRequest(
-        { method: c.req.method, route: route === '/*' || route === '*' || route === '' ? 'unmatched' : route, status: c.res.status },
+        {
+          method: c.req.method,
+          route: route === '/*' || route === '*' || route === '' ? 'unmatched' : route,
+          status: c.res.status,
+        },
         (performance.now() - started) / 1000,
       );
     }

@@ -61,7 +61,10 @@ export async function inspectOutput(outPath: string): Promise<OutputState> {
   if (names.length === 0) return { kind: 'empty-directory' };
   const manifest = await readManifest(path).catch(() => undefined);
   if (!manifest)
-    throw refuse(path, `it is a non-empty directory (${names.length} entries) without a biobridge index manifest`);
+    throw refuse(
+      path,
+      `it is a non-empty directory (${names.length} entries) without a biobridge index manifest`,
+    );
   return { kind: 'index', directory: path, manifest, linked: false };
 }
 
@@ -112,20 +115,35 @@ export async function removeStaleBuilds(outPath: string, logger: Logger = noopLo
  * in a version directory: link P back to the newest such directory that holds an index.
  */
 async function restoreInterruptedSwap(path: string, logger: Logger): Promise<string | undefined> {
-  if (await lstat(path).then(() => true, () => false)) return undefined;
+  if (
+    await lstat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return undefined;
   const parent = dirname(path);
   const names = ownedNames(basename(path));
   const candidates: { name: string; modified: number }[] = [];
   for (const name of await readdir(parent).catch(() => [] as string[])) {
     const owned = names.withPid.exec(name);
     if (!owned || owned[1] !== 'v' || isAlive(Number(owned[2]))) continue;
-    if (!(await readManifest(join(parent, name)).then(() => true, () => false))) continue;
+    if (
+      !(await readManifest(join(parent, name)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     candidates.push({ name, modified: (await lstat(join(parent, name))).mtimeMs });
   }
   const newest = candidates.sort((a, b) => b.modified - a.modified)[0];
   if (!newest) return undefined;
   await symlink(newest.name, path, 'dir');
-  logger.info('restored the index an interrupted build had moved aside', { index: path, version: newest.name });
+  logger.info('restored the index an interrupted build had moved aside', {
+    index: path,
+    version: newest.name,
+  });
   return newest.name;
 }
 

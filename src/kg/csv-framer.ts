@@ -6,7 +6,10 @@ import { Transform, type TransformCallback } from 'node:stream';
  *
  * - records over `maxRecordBytes` are dropped while being read (memory stays bounded even when
  *   an unbalanced quote turns the rest of the file into one field);
- * - records with quote errors are dropped, since the parser would drop them anyway;
+ * - records with quote errors are dropped, since the parser would drop them anyway; when such a
+ *   record spans line breaks (a stray quote swallowed them), only its first line is dropped and
+ *   the lines after it are scanned again, so valid rows after the stray quote are kept (up to
+ *   `maxRecordBytes`: past it the record is dropped unread, which bounds memory);
  * - blank lines are dropped and counted.
  *
  * Every record that passes is announced through `onRecord` with its first line and field count,
@@ -156,6 +159,15 @@ export class CsvRecordFramer extends Transform {
         this.fieldIndex++;
       } else if (byte === LF) {
         const bytes = this.recordBytes + (index + 1 - recordStart);
+        if (this.problem !== undefined && this.line > this.recordLine && !this.discarding && bytes <= this.options.maxRecordBytes) {
+          // A quote error that swallowed line breaks: the record is its first line only, and the
+          // lines after it are scanned again, so valid rows after a stray quote are kept.
+          flushRun();
+          for (const part of output.splice(0)) this.push(part);
+          this.resynchronise(Buffer.concat([...this.held, chunk.subarray(recordStart, index + 1)]));
+          recordStart = index + 1;
+          continue;
+        }
         const blank = bytes === 1 || (bytes === 2 && this.previousByte === CR);
         const good = this.endRecord(bytes, blank);
         if (good) {
@@ -241,6 +253,29 @@ export class CsvRecordFramer extends Transform {
     return 0;
   }
 
+  /**
+   * Reports the bad record in `bytes` as its first line only, then scans the lines after it again
+   * from a clean state: resynchronises at the next line that parses.
+   */
+  private resynchronise(bytes: Buffer): void {
+    const firstBreak = bytes.indexOf(LF);
+    const problem = this.problem!;
+    this.options.onProblem({ ...problem, lastLine: this.recordLine, bytes: firstBreak + 1 });
+    this.line = this.recordLine + 1;
+    this.recordLine = this.line;
+    this.quoteLine = this.line;
+    this.quoting = false;
+    this.fieldStart = true;
+    this.fieldIndex = 0;
+    this.recordBytes = 0;
+    this.previousByte = LF;
+    this.pending = PendingQuote.None;
+    this.problem = undefined;
+    this.held = [];
+    this.discarding = false;
+    this.scan(bytes.subarray(firstBreak + 1));
+  }
+
   private noteProblem(kind: RecordProblemKind, after?: string): void {
     if (this.problem !== undefined) return;
     this.problem = {
@@ -298,6 +333,18 @@ export class CsvRecordFramer extends Transform {
     const lastLine = this.previousByte === LF ? this.line - 1 : this.line;
     if (this.discarding || this.recordBytes > this.options.maxRecordBytes) {
       this.report('oversized-record', this.recordBytes, lastLine);
+    } else if (this.quoting && lastLine > this.recordLine && this.recordBytes <= this.options.maxRecordBytes) {
+      this.problem = {
+        kind: 'unclosed-quote',
+        line: this.recordLine,
+        problemLine: this.quoteLine,
+        lastLine: this.recordLine,
+        fieldIndex: this.fieldIndex,
+        bytes: 0,
+      };
+      this.resynchronise(Buffer.concat(this.held));
+      this.finish();
+      return;
     } else if (this.quoting) {
       this.options.onProblem({
         kind: 'unclosed-quote',

@@ -58,6 +58,8 @@ export interface CsvFileReport {
   blankLines: number;
   /** The first `maxErrorsKept` errors. */
   errors: CsvRowError[];
+  /** Line of every rejected row, in file order (the first 100 000). */
+  skippedLines: number[];
   errorsOmitted: number;
   /** Bytes read from disk. */
   bytesRead: number;
@@ -81,6 +83,7 @@ export interface CsvFileReader<T> {
 
 const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;
 const DEFAULT_MAX_ERRORS_KEPT = 20;
+const MAX_SKIPPED_LINES_KEPT = 100_000;
 
 /**
  * Streams a CSV file (plain, or gzip when the name ends in `.gz`) through csv-parse and validates
@@ -105,6 +108,7 @@ export function openCsvFile<Schema extends z.ZodObject>(
     rowsSkipped: 0,
     blankLines: 0,
     errors: [],
+    skippedLines: [],
     errorsOmitted: 0,
     bytesRead: 0,
   };
@@ -115,6 +119,7 @@ export function openCsvFile<Schema extends z.ZodObject>(
     const error: CsvRowError =
       column === undefined ? { file, line, message } : { file, line, column, message };
     report.rowsSkipped++;
+    if (report.skippedLines.length < MAX_SKIPPED_LINES_KEPT) report.skippedLines.push(line);
     if (report.errors.length < maxErrorsKept) report.errors.push(error);
     else report.errorsOmitted++;
     if (options.onError === 'fail')
@@ -147,7 +152,9 @@ export function openCsvFile<Schema extends z.ZodObject>(
       case 'text-after-closing-quote':
         return `closing quote followed by ${describeValue(problem.after ?? '')} instead of a comma or line end${atLine(problem)}${spanned(problem)}`;
       case 'unclosed-quote':
-        return `quoted field opened on line ${problem.problemLine} is never closed; lines ${problem.line}-${problem.lastLine} skipped`;
+        return problem.lastLine > problem.line
+          ? `quoted field opened on line ${problem.problemLine} is never closed; lines ${problem.line}-${problem.lastLine} skipped`
+          : `quoted field opened on line ${problem.problemLine} is never closed; the line is skipped and reading resumes on the next line`;
     }
   };
 

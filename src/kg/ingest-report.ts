@@ -15,6 +15,8 @@ export interface IngestFileReport {
   rowsSkipped: number;
   errors: CsvRowError[];
   errorsOmitted: number;
+  /** Line of every skipped row (the first 100 000), so none goes unreported. */
+  skippedLines: number[];
   extraColumns: string[];
   blankLines: number;
   bytesRead: number;
@@ -101,6 +103,7 @@ export function summarizeIngestReport(report: IngestReport): string[] {
     );
     for (const error of file.errors) lines.push(`  ${formatRowError(error)}`);
     if (file.errorsOmitted > 0) lines.push(`  … and ${file.errorsOmitted} more`);
+    if (file.skippedLines.length > 0) lines.push(`  skipped lines: ${formatLineList(file.skippedLines)}`);
   }
   for (const type of report.unknownNodeTypes)
     lines.push(`new node type "${type.name}" (id ${type.id}): ${type.nodes} nodes`);
@@ -108,4 +111,16 @@ export function summarizeIngestReport(report: IngestReport): string[] {
     lines.push(`new relation "${relation.name}" (id ${relation.id}): ${relation.edges} edges`);
   lines.push(`malformed rows: ${report.malformedRows}`);
   return lines;
+}
+
+/** `3, 7-9, 12`: runs of consecutive lines collapsed. */
+export function formatLineList(lines: readonly number[]): string {
+  const parts: string[] = [];
+  for (let index = 0; index < lines.length; ) {
+    let end = index;
+    while (end + 1 < lines.length && lines[end + 1] === lines[end]! + 1) end++;
+    parts.push(end === index ? String(lines[index]) : `${lines[index]}-${lines[end]}`);
+    index = end + 1;
+  }
+  return parts.join(', ');
 }

@@ -167,7 +167,14 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
             const cap = createOutputCap(request.maxTokens, settings.maxOutputBytes);
             const text = cap.take(completion.text);
             return cap.truncated
-              ? { text, finishReason: 'length', usage: { ...completion.usage, completionTokens: Math.min(completion.usage.completionTokens, estimateTokens(text)) } }
+              ? {
+                  text,
+                  finishReason: 'length',
+                  usage: {
+                    ...completion.usage,
+                    completionTokens: Math.min(completion.usage.completionTokens, estimateTokens(text)),
+                  },
+                }
               : completion;
           } catch (error) {
             await afterFailure(error, request, call, attempt, started, false);
@@ -219,10 +226,18 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
       const result = await inner.probe(signal);
       if (result.state !== 'unreachable') return result;
       logger.warn('language-model probe failed', { detail: result.detail });
-      return { state: 'unreachable', detail: 'the language model cannot be reached (details in the server log)' };
+      return {
+        state: 'unreachable',
+        detail: 'the language model cannot be reached (details in the server log)',
+      };
     },
 
-    stats: () => ({ active: pool.active, queued: pool.queued, circuit: breaker.snapshot(), failures: { ...failures } }),
+    stats: () => ({
+      active: pool.active,
+      queued: pool.queued,
+      circuit: breaker.snapshot(),
+      failures: { ...failures },
+    }),
   };
 }
 
@@ -246,7 +261,8 @@ function publicError(error: AppError, tries: number): AppError {
 function upstreamFault(error: unknown): boolean {
   if (!(error instanceof AppError)) return true;
   const status = error.details?.['status'];
-  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429) return false;
+  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429)
+    return false;
   return true;
 }
 
@@ -277,7 +293,8 @@ function createOutputCap(maxTokens: number | undefined, maxBytes: number) {
         // Halve until it fits, then grow back: a few steps even for a megabyte piece.
         fitting = fitting.slice(0, Math.floor(fitting.length / 2));
       }
-      if (truncated && fitting.length < piece.length) fitting = growWithin(text, fitting, piece, maxTokens, maxBytes, encoder);
+      if (truncated && fitting.length < piece.length)
+        fitting = growWithin(text, fitting, piece, maxTokens, maxBytes, encoder);
       text += fitting;
       return fitting;
     },
@@ -298,7 +315,8 @@ function growWithin(
     const middle = Math.ceil((low + high) / 2);
     const candidate = text + piece.slice(0, middle);
     const fits =
-      (maxTokens === undefined || estimateTokens(candidate) <= maxTokens) && encoder.encode(candidate).byteLength <= maxBytes;
+      (maxTokens === undefined || estimateTokens(candidate) <= maxTokens) &&
+      encoder.encode(candidate).byteLength <= maxBytes;
     if (fits) low = middle;
     else high = middle - 1;
   }
@@ -327,8 +345,12 @@ function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function resolveSettings(options: ResilientLlmOptions): { -readonly [K in keyof typeof resilientLlmDefaults]: number } {
-  const settings: { -readonly [K in keyof typeof resilientLlmDefaults]: number } = { ...resilientLlmDefaults };
+function resolveSettings(options: ResilientLlmOptions): {
+  -readonly [K in keyof typeof resilientLlmDefaults]: number;
+} {
+  const settings: { -readonly [K in keyof typeof resilientLlmDefaults]: number } = {
+    ...resilientLlmDefaults,
+  };
   for (const key of Object.keys(resilientLlmDefaults) as (keyof typeof resilientLlmDefaults)[]) {
     const value = options[key];
     if (value !== undefined) settings[key] = value;

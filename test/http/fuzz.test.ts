@@ -26,7 +26,10 @@ beforeAll(async () => {
   const app = createApp(
     {
       chatAgent: createFakeChatAgent(() => answerEvents('ABL1 is a target of imatinib [E1].')),
-      features: [createRetrieveRoutes({ retriever: world.retriever, inferenceLimiter }), createEntityRoutes(world.retriever)],
+      features: [
+        createRetrieveRoutes({ retriever: world.retriever, inferenceLimiter }),
+        createEntityRoutes(world.retriever),
+      ],
     },
     { bodyLimitBytes: BODY_LIMIT, maxQueuedChats: 1_000 },
   );
@@ -53,18 +56,39 @@ function seeded(seed: number): () => number {
 }
 
 const VALID: Record<string, unknown> = {
-  '/v1/chat': { messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }], stream: false },
-  '/v1/chat/completions': { model: 'biobridge', messages: [{ role: 'user', content: 'imatinib?' }], max_tokens: 50 },
+  '/v1/chat': {
+    messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }],
+    stream: false,
+  },
+  '/v1/chat/completions': {
+    model: 'biobridge',
+    messages: [{ role: 'user', content: 'imatinib?' }],
+    max_tokens: 50,
+  },
   '/v1/retrieve': { entity: { type: 'drug', name: 'imatinib' }, targetTypes: ['gene/protein'], k: 3 },
 };
 
 function fuzzCase(random: () => number): { path: string; body: string; contentType: string } {
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const path = pick(Object.keys(VALID));
   const strange = (): unknown =>
     pick([
-      null, -1, 0, 1e308, Number.MAX_SAFE_INTEGER, true, '', 'x'.repeat(Math.floor(random() * 3_000)),
-      '\u0000\uD800', '<script>', [], {}, [[[[]]]], { __proto__: { polluted: true } }, 'Bearer x', '../../etc/passwd',
+      null,
+      -1,
+      0,
+      1e308,
+      Number.MAX_SAFE_INTEGER,
+      true,
+      '',
+      'x'.repeat(Math.floor(random() * 3_000)),
+      '\u0000\uD800',
+      '<script>',
+      [],
+      {},
+      [[[[]]]],
+      { __proto__: { polluted: true } },
+      'Bearer x',
+      '../../etc/passwd',
     ]);
   const mutate = (value: unknown, depth: number): unknown => {
     if (depth > 4 || random() < 0.15) return strange();
@@ -84,19 +108,36 @@ function fuzzCase(random: () => number): { path: string; body: string; contentTy
   let body: string;
   if (kind < 0.6) body = JSON.stringify(mutate(VALID[path], 0));
   else if (kind < 0.7) body = JSON.stringify(VALID[path]).slice(0, Math.floor(random() * 40));
-  else if (kind < 0.78) body = JSON.stringify({ ...(VALID[path] as object), pad: 'y'.repeat(BODY_LIMIT + Math.floor(random() * 20_000)) });
-  else if (kind < 0.85) body = Array.from({ length: Math.floor(random() * 200) }, () => String.fromCharCode(Math.floor(random() * 0xffff))).join('');
+  else if (kind < 0.78)
+    body = JSON.stringify({
+      ...(VALID[path] as object),
+      pad: 'y'.repeat(BODY_LIMIT + Math.floor(random() * 20_000)),
+    });
+  else if (kind < 0.85)
+    body = Array.from({ length: Math.floor(random() * 200) }, () =>
+      String.fromCharCode(Math.floor(random() * 0xffff)),
+    ).join('');
   else if (kind < 0.9) body = '['.repeat(2_000) + ']'.repeat(2_000);
   else if (kind < 0.95) body = '';
   else body = JSON.stringify(VALID[path]);
-  const contentType = random() < 0.93 ? 'application/json' : pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+  const contentType =
+    random() < 0.93
+      ? 'application/json'
+      : pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
   return { path, body, contentType };
 }
 
 function send(agent: Agent, path: string, body: string, contentType: string) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const outgoing = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -126,7 +167,8 @@ describe(`fuzz: ${BODIES} seeded bodies over kept-alive connections`, () => {
           try {
             const response = await send(agent, path, body, contentType);
             statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-            if (response.status >= 500) failures.push(`#${index} ${path} → ${response.status} ${response.body.slice(0, 200)}`);
+            if (response.status >= 500)
+              failures.push(`#${index} ${path} → ${response.status} ${response.body.slice(0, 200)}`);
             else if (response.status >= 400 && !response.body.includes('"error"'))
               failures.push(`#${index} ${path} → ${response.status} without an error body`);
           } catch (error) {

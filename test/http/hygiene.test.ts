@@ -11,7 +11,11 @@ const TOKEN = 'hygiene-token';
 const llmCheck: HealthCheck = {
   name: 'llm',
   required: false,
-  check: async () => ({ ok: false, state: 'unreachable', detail: 'the language model cannot be reached (details in the server log)' }),
+  check: async () => ({
+    ok: false,
+    state: 'unreachable',
+    detail: 'the language model cannot be reached (details in the server log)',
+  }),
 };
 
 let server: ServerType | undefined;
@@ -32,27 +36,45 @@ async function listen(app: ReturnType<typeof createApp>): Promise<number> {
 
 /** One request on `agent`'s kept-alive sockets; resolves with status, headers and body, or the socket error. */
 function send(port: number, agent: Agent, path: string, body: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const outgoing = httpRequest(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const outgoing = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }),
+          );
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    },
+  );
 }
 
 describe('HTTP hygiene', () => {
   it('413 says Connection: close, and the next request on a kept-alive client succeeds', async () => {
-    const port = await listen(createApp({ chatAgent: createFakeChatAgent(answerEvents('ok [E1].')) }, { bodyLimitBytes: 1_024 }));
+    const port = await listen(
+      createApp({ chatAgent: createFakeChatAgent(answerEvents('ok [E1].')) }, { bodyLimitBytes: 1_024 }),
+    );
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const refused = await send(port, agent, '/v1/chat', JSON.stringify({ ...question, pad: 'x'.repeat(50_000) }));
+      const refused = await send(
+        port,
+        agent,
+        '/v1/chat',
+        JSON.stringify({ ...question, pad: 'x'.repeat(50_000) }),
+      );
       expect(refused.status).toBe(413);
       expect(refused.headers['connection']).toBe('close');
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -75,12 +97,24 @@ describe('HTTP hygiene', () => {
   });
 
   it('/health: public readiness without detail, detail with the token; /health/live always answers', async () => {
-    const { app } = buildTestApp({ options: { authToken: TOKEN }, dependencies: { healthChecks: [llmCheck] } });
+    const { app } = buildTestApp({
+      options: { authToken: TOKEN },
+      dependencies: { healthChecks: [llmCheck] },
+    });
     const open = await jsonOf(await app.request('/health'));
-    expect(open).toEqual({ status: 'ready', checks: { llm: { ok: false, state: 'unreachable', required: false } } });
-    const detailed = await jsonOf(await app.request('/health', { headers: { authorization: `Bearer ${TOKEN}` } }));
-    expect(detailed.checks.llm.detail).toBe('the language model cannot be reached (details in the server log)');
-    const wrongToken = await jsonOf(await app.request('/health', { headers: { authorization: 'Bearer nope' } }));
+    expect(open).toEqual({
+      status: 'ready',
+      checks: { llm: { ok: false, state: 'unreachable', required: false } },
+    });
+    const detailed = await jsonOf(
+      await app.request('/health', { headers: { authorization: `Bearer ${TOKEN}` } }),
+    );
+    expect(detailed.checks.llm.detail).toBe(
+      'the language model cannot be reached (details in the server log)',
+    );
+    const wrongToken = await jsonOf(
+      await app.request('/health', { headers: { authorization: 'Bearer nope' } }),
+    );
     expect(wrongToken.checks.llm.detail).toBeUndefined();
     const live = await app.request('/health/live');
     expect(live.status).toBe(200);
@@ -95,7 +129,11 @@ describe('HTTP hygiene', () => {
     const on = buildTestApp({ options: { corsOrigins: ['https://app.example'], authToken: TOKEN } }).app;
     const preflight = await on.request('/v1/chat', {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
@@ -114,8 +152,12 @@ describe('HTTP hygiene', () => {
     expect(scraped.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await scraped.text();
     expect(text).toContain('# TYPE biobridge_http_request_duration_seconds histogram');
-    expect(text).toContain('biobridge_http_request_duration_seconds_count{route="/v1/chat",method="POST",status="200"} 2');
-    expect(text).toContain('biobridge_http_request_duration_seconds_bucket{route="/v1/chat",method="POST",status="200",le="+Inf"} 2');
+    expect(text).toContain(
+      'biobridge_http_request_duration_seconds_count{route="/v1/chat",method="POST",status="200"} 2',
+    );
+    expect(text).toContain(
+      'biobridge_http_request_duration_seconds_bucket{route="/v1/chat",method="POST",status="200",le="+Inf"} 2',
+    );
     // the route pattern, not the path: ids in paths do not explode the label set
     expect(text).toContain('route="/v1/models/:model",method="GET",status="404"');
     expect(text).toMatch(/^biobridge_chat_queue\{state="running"\} 0$/m);

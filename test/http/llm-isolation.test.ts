@@ -28,12 +28,21 @@ const DEADLINE_MS = 2_000;
 
 /** The service's wiring in small: one inference slot shared by retrieval and the agent's retriever. */
 function service(guard: Parameters<typeof createResilientLlm>[1] = {}) {
-  const inferenceLimiter = createConcurrencyLimiter({ maxConcurrent: 1, maxQueued: 8, name: 'model inference' });
+  const inferenceLimiter = createConcurrencyLimiter({
+    maxConcurrent: 1,
+    maxQueued: 8,
+    name: 'model inference',
+  });
   const llm = createResilientLlm(
     createOpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', apiKey: 'k', maxRetries: 0 }),
     { deadlineMs: DEADLINE_MS, backoffBaseMs: 10, ...guard },
   );
-  const agent = createQaAgent({ retriever: withInferenceSlots(world.retriever, inferenceLimiter), lookup: world.lookup, prompts, llm });
+  const agent = createQaAgent({
+    retriever: withInferenceSlots(world.retriever, inferenceLimiter),
+    lookup: world.lookup,
+    prompts,
+    llm,
+  });
   const { app } = buildTestApp({
     agent,
     dependencies: {
@@ -57,7 +66,9 @@ describe('a hung LLM does not hold up the service', () => {
       postJson(app, '/v1/chat', question),
       postJson(app, '/v1/chat/completions', { model: 'biobridge', ...question }),
       postJson(app, '/v1/chat/completions', { model: 'biobridge', ...question, stream: true }),
-    ].map((pending, index) => Promise.resolve(pending).then((response) => (settled.push(`chat${index}`), response)));
+    ].map((pending, index) =>
+      Promise.resolve(pending).then((response) => (settled.push(`chat${index}`), response)),
+    );
     // let the chats reach the LLM: they have retrieved and released their slots
     await new Promise((resolve) => setTimeout(resolve, 300));
     const retrieved = await postJson(app, '/v1/retrieve', retrieveBody);

@@ -102,7 +102,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
     [
       { ...completion, tools: [{ type: 'function' }] },
       400,
-      'body.tools: tool calling is not supported by this server',
+      'body.tools: tool calling is not supported by this server: send no tools (or an empty list)',
     ],
     [{ ...completion, n: 2 }, 400, 'body.n: only n = 1 is supported'],
     [{ ...completion, frobnicate: true }, 400, 'body.frobnicate: unknown field'],
@@ -131,7 +131,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
     const response = await postJson(app, '/v1/chat/completions', completion, { 'x-request-id': 'r9' });
     expect(response.status).toBe(503);
     expect(await jsonOf(response)).toEqual({
-      error: { code: 'UNAVAILABLE', message: 'index not loaded', requestId: 'r9' },
+      error: { code: 'UNAVAILABLE', message: 'index not loaded', type: 'server_error', param: null, requestId: 'r9' },
     });
   });
 });
@@ -229,7 +229,13 @@ describe('POST /v1/chat/completions (stream)', () => {
     );
     expect(frames.map((frame) => frame.data).includes('[DONE]')).toBe(false);
     expect(JSON.parse(frames.at(-1)?.data ?? '')).toEqual({
-      error: { code: 'TIMEOUT', message: 'LLM sent nothing for 60000 ms mid-stream', requestId: 'r2' },
+      error: {
+        code: 'TIMEOUT',
+        message: 'LLM sent nothing for 60000 ms mid-stream',
+        type: 'server_error',
+        param: null,
+        requestId: 'r2',
+      },
     });
   });
 

@@ -92,6 +92,64 @@ describe('openai SDK round trip', () => {
     await expect(unauthenticated.models.list()).rejects.toMatchObject({ status: 401 });
   });
 
+  it('conformance: evidence-only answers count usage; max_tokens cuts with finish_reason length, streaming and not', async () => {
+    const evidenceOnly = 'ABL1 is a known target of imatinib [E1]. KIT is a known target of imatinib [E2].';
+    const zero = { mode: 'evidence-only' as const, usage: { promptTokens: 0, completionTokens: 0 } };
+    script = answerEvents(evidenceOnly, zero);
+    const messages = [{ role: 'user' as const, content: 'Which proteins does imatinib target?' }];
+    const whole = await client.chat.completions.create({ model: 'biobridge', messages });
+    expect(whole.choices[0]?.message.content).toBe(evidenceOnly);
+    expect(whole.usage?.completion_tokens).toBeGreaterThan(10);
+    expect(whole.usage?.prompt_tokens).toBeGreaterThan(5);
+    expect(whole.usage?.total_tokens).toBe((whole.usage?.prompt_tokens ?? 0) + (whole.usage?.completion_tokens ?? 0));
+
+    script = answerEvents(evidenceOnly, zero);
+    const cut = await client.chat.completions.create({ model: 'biobridge', messages, max_tokens: 5 });
+    expect(cut.choices[0]?.finish_reason).toBe('length');
+    expect((cut.choices[0]?.message.content ?? '').length).toBeLessThan(evidenceOnly.length);
+    expect(evidenceOnly.startsWith(cut.choices[0]?.message.content ?? 'x')).toBe(true);
+    expect(cut.usage?.completion_tokens).toBeLessThanOrEqual(5);
+
+    script = answerEvents(evidenceOnly, zero);
+    const stream = await client.chat.completions.create({
+      model: 'biobridge',
+      messages,
+      max_completion_tokens: 5,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    let finishReason: string | null | undefined;
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+      usage = chunk.usage ?? usage;
+    }
+    expect(finishReason).toBe('length');
+    expect(text).toBe(cut.choices[0]?.message.content);
+    expect(usage?.completion_tokens).toBeLessThanOrEqual(5);
+  });
+
+  it('conformance: tools: [] and tool_choice "none" are accepted; a real tool is refused with param', async () => {
+    script = answerEvents('ABL1 [E1].');
+    const messages = [{ role: 'user' as const, content: 'imatinib?' }];
+    const accepted = await client.chat.completions.create({ model: 'biobridge', messages, tools: [], tool_choice: 'none' });
+    expect(accepted.choices[0]?.message.content).toBe('ABL1 [E1].');
+    const refused = await client.chat.completions
+      .create({
+        model: 'biobridge',
+        messages,
+        tools: [{ type: 'function', function: { name: 'lookup', parameters: {} } }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(APIError);
+    // the SDK reads OpenAI's error fields: {message, type, param, code}
+    expect(refused).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'tools', code: 'BAD_REQUEST' });
+    const missing = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({ status: 404, type: 'invalid_request_error', param: 'model', code: 'NOT_FOUND' });
+  });
+
   it('an error frame mid-stream makes the SDK throw', async () => {
     script = [
       { type: 'answer-delta', text: 'ABL1' },

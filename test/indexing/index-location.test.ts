@@ -33,7 +33,8 @@ afterAll(async () => {
   await root?.cleanup();
 });
 
-const build = (out: string) => buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false });
+const build = (out: string) =>
+  buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false });
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -56,7 +57,8 @@ async function snapshot(directory: string): Promise<Record<string, string>> {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const bytes = await readFile(path);
-    result[path.slice(directory.length + 1)] = `${bytes.byteLength}:${createHash('sha256').update(bytes).digest('hex')}`;
+    result[path.slice(directory.length + 1)] =
+      `${bytes.byteLength}:${createHash('sha256').update(bytes).digest('hex')}`;
   }
   return result;
 }
@@ -96,7 +98,9 @@ describe('ingest --out guard: never replaces what it did not write', () => {
       const before = await snapshot(out);
       const failure = await build(out).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AppError);
-      expect((failure as AppError).message).toMatch(/refusing to replace it: it is a non-empty directory \(\d+ entries\) without a biobridge index manifest/);
+      expect((failure as AppError).message).toMatch(
+        /refusing to replace it: it is a non-empty directory \(\d+ entries\) without a biobridge index manifest/,
+      );
       expect(await snapshot(out)).toEqual(before);
     }
   });
@@ -145,15 +149,27 @@ describe('ingest --out guard: never replaces what it did not write', () => {
   });
 });
 
-describe('buildIndex inPlace (inside the caller\'s own staging directory)', () => {
+describe("buildIndex inPlace (inside the caller's own staging directory)", () => {
   it('writes a real directory and refuses to build over an index', async () => {
     const out = join(root.path, 'in-place');
-    await buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false, inPlace: true });
+    await buildIndex({
+      kgDirectory: kg,
+      outDirectory: out,
+      encoders: TINY_ENCODERS,
+      progress: false,
+      inPlace: true,
+    });
     expect((await lstat(out)).isDirectory()).toBe(true);
     expect(await siblingsOf(out)).toEqual([]);
     const before = await snapshot(out);
     await expect(
-      buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false, inPlace: true }),
+      buildIndex({
+        kgDirectory: kg,
+        outDirectory: out,
+        encoders: TINY_ENCODERS,
+        progress: false,
+        inPlace: true,
+      }),
     ).rejects.toThrow(/an in-place build needs an absent path or an empty directory/);
     expect(await snapshot(out)).toEqual(before);
   });
@@ -165,13 +181,21 @@ describe('ingest: leftovers of killed builds', () => {
     await build(out);
     const live = await readlink(out);
     const dead = await deadPid();
-    const leftovers = [`.stale.tmp-${dead}-0badf00d`, `.stale.v-${dead}-0badf00d`, '.stale.old-12345678', '.stale.tmp-abcdef01'];
+    const leftovers = [
+      `.stale.tmp-${dead}-0badf00d`,
+      `.stale.v-${dead}-0badf00d`,
+      '.stale.old-12345678',
+      '.stale.tmp-abcdef01',
+    ];
     const running = `.stale.tmp-${process.pid}-cafebabe`;
-    for (const name of [...leftovers, running]) await mkdir(join(root.path, name, 'lance'), { recursive: true });
+    for (const name of [...leftovers, running])
+      await mkdir(join(root.path, name, 'lance'), { recursive: true });
     await symlink('nowhere', join(root.path, `.stale.link-${dead}-0badf00d`));
     // not ours: a similar name that is not one of the patterns
     await mkdir(join(root.path, '.stale.backup'));
-    expect((await removeStaleBuilds(out)).sort()).toEqual([...leftovers, `.stale.link-${dead}-0badf00d`].sort());
+    expect((await removeStaleBuilds(out)).sort()).toEqual(
+      [...leftovers, `.stale.link-${dead}-0badf00d`].sort(),
+    );
     expect(await siblingsOf(out)).toEqual([running, '.stale.backup', live].sort());
   });
 
@@ -207,16 +231,24 @@ describe('ingest: the trained bridge', () => {
     expect(bridgeIncompatibility(metadata, otherRegistry)).toMatch(/other node types or relations/);
     const unencoded = structuredClone(manifest);
     delete unencoded.encoders[type!.name];
-    expect(bridgeIncompatibility(metadata, unencoded)).toBe(`the new index does not encode ${type!.name}, which the bridge was trained on`);
+    expect(bridgeIncompatibility(metadata, unencoded)).toBe(
+      `the new index does not encode ${type!.name}, which the bridge was trained on`,
+    );
   });
 
   it('is dropped with a reason when the previous bridge does not fit the new encoders', async () => {
     const out = join(root.path, 'with-bridge');
     await build(out);
     await mkdir(join(out, 'bridge'));
-    await writeFile(join(out, 'bridge', 'bridge.json'), await readFile(join(REPO, 'indexes', 'demo', 'bridge', 'bridge.json')));
+    await writeFile(
+      join(out, 'bridge', 'bridge.json'),
+      await readFile(join(REPO, 'indexes', 'demo', 'bridge', 'bridge.json')),
+    );
     const result = await build(out);
-    expect(result.bridge).toEqual({ kept: false, reason: expect.stringMatching(/retrain with `biobridge train`$/) });
+    expect(result.bridge).toEqual({
+      kept: false,
+      reason: expect.stringMatching(/retrain with `biobridge train`$/),
+    });
   });
 });
 
@@ -233,7 +265,10 @@ describe('ingest: kill -9 at random points', () => {
     };
   }
 
-  function runIngest(out: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }> {
+  function runIngest(
+    out: string,
+    killAfterMs?: number,
+  ): Promise<{ code: number | null; signal: string | null; ms: number }> {
     const started = Date.now();
     const child = spawn(process.execPath, [BIN, 'ingest', kg, '--out', out, '--encoders', encoders, '-q'], {
       cwd: REPO,
@@ -241,7 +276,9 @@ describe('ingest: kill -9 at random points', () => {
       stdio: 'ignore',
     });
     if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    return new Promise((done) => child.on('exit', (code, signal) => done({ code, signal, ms: Date.now() - started })));
+    return new Promise((done) =>
+      child.on('exit', (code, signal) => done({ code, signal, ms: Date.now() - started })),
+    );
   }
 
   it('keeps the old index byte-identical, and the next run leaves nothing behind', async () => {

@@ -261,7 +261,7 @@ describe('openCsvFile: header problems are fatal', () => {
 });
 
 describe('openCsvFile: hostile input', () => {
-  it('skips an unbalanced quote in the middle of a file and resumes after the record', async () => {
+  it('skips an unbalanced quote in the middle of a file and resynchronises on the next line', async () => {
     const { rows, errors } = await readNodes(
       'quotes.csv',
       `${HEADER}0,A,drug,"closed" early,DB\n1,B,drug,say "hi",DB\n2,C,drug,fine,DB\n`,
@@ -269,20 +269,32 @@ describe('openCsvFile: hostile input', () => {
     expect(rows.map((row) => row.record.node_id)).toEqual(['C']);
     expect(errors).toMatchInlineSnapshot(`
       [
-        "quotes.csv line 2, column node_name: closing quote followed by ' ' instead of a comma or line end; lines 2-3 skipped as one record",
+        "quotes.csv line 2, column node_name: closing quote followed by ' ' instead of a comma or line end",
+        "quotes.csv line 3, column node_name: quote inside an unquoted field; quote the whole field and double the inner quote",
       ]
     `);
   });
 
-  it('skips a quote that is never closed and reports the lines it swallowed', async () => {
+  it('an unclosed quote costs one row: the valid rows after it are kept (within the record limit)', async () => {
+    const rowsAfter = Array.from({ length: 47 }, (_, index) => `${index + 10},N${index},drug,name ${index},DB`).join('\n');
+    const { rows, errors, report } = await readNodes('stray.csv', `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`);
+    expect(rows).toHaveLength(48);
+    expect(report.skippedLines).toEqual([3]);
+    expect(rows.map((row) => row.line).slice(0, 3)).toEqual([2, 4, 5]);
+    expect(errors).toEqual([
+      'stray.csv line 3, column node_name: quoted field opened on line 3 is never closed; the line is skipped and reading resumes on the next line',
+    ]);
+  });
+
+  it('skips the line of a quote that is never closed and keeps the valid rows after it', async () => {
     const { rows, errors, report } = await readNodes(
       'unclosed.csv',
       `${HEADER}0,A,drug,fine,DB\n1,B,drug,"never closed,DB\n2,C,drug,x,DB\n3,D,drug,y,DB\n`,
     );
-    expect(rows.map((row) => row.record.node_id)).toEqual(['A']);
+    expect(rows.map((row) => row.record.node_id)).toEqual(['A', 'C', 'D']);
     expect(errors).toMatchInlineSnapshot(`
       [
-        "unclosed.csv line 3, column node_name: quoted field opened on line 3 is never closed; lines 3-5 skipped",
+        "unclosed.csv line 3, column node_name: quoted field opened on line 3 is never closed; the line is skipped and reading resumes on the next line",
       ]
     `);
     expect(report.rowsSkipped).toBe(1);
@@ -304,7 +316,7 @@ describe('openCsvFile: hostile input', () => {
     `);
   });
 
-  it('drops the rest of a large file swallowed by an unclosed quote without buffering it', async () => {
+  it('drops the rest of a large file swallowed by an unclosed quote past the record limit without buffering it', async () => {
     const rowsAfter = Array.from(
       { length: 2000 },
       (_, index) => `${index + 10},N${index},drug,name ${index},DB`,

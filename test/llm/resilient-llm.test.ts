@@ -19,8 +19,20 @@ const DEADLINE_MS = 1_500;
 /** The real OpenAI client against the fake server (SDK retries off), behind the guard. */
 function guarded(options: ResilientLlmOptions = {}) {
   const logger = createMemoryLogger();
-  const upstream = createOpenAiLlmClient({ baseUrl: server.baseUrl, model: 'fake-model', apiKey: 'k', maxRetries: 0, timeoutMs: 60_000 });
-  const llm = createResilientLlm(upstream, { deadlineMs: DEADLINE_MS, backoffBaseMs: 10, retryAfterCapMs: 1_000, logger, ...options });
+  const upstream = createOpenAiLlmClient({
+    baseUrl: server.baseUrl,
+    model: 'fake-model',
+    apiKey: 'k',
+    maxRetries: 0,
+    timeoutMs: 60_000,
+  });
+  const llm = createResilientLlm(upstream, {
+    deadlineMs: DEADLINE_MS,
+    backoffBaseMs: 10,
+    retryAfterCapMs: 1_000,
+    logger,
+    ...options,
+  });
   return { llm, logger };
 }
 
@@ -74,7 +86,12 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
 
   it('429 with Retry-After 120: not waited for, fails at once with our message', async () => {
     const { llm, logger } = guarded();
-    server.setReplies({ kind: 'error', status: 429, message: 'slow down, internal shard 7', headers: { 'retry-after': '120' } });
+    server.setReplies({
+      kind: 'error',
+      status: 429,
+      message: 'slow down, internal shard 7',
+      headers: { 'retry-after': '120' },
+    });
     const before = server.chatRequests().length;
     const started = performance.now();
     const error = await failureOf(llm.complete(request));
@@ -100,7 +117,11 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
 
   it('500s: retried with backoff, then succeeds; always 500: fails after every try', async () => {
     const { llm } = guarded();
-    server.setReplies([{ kind: 'error', status: 500 }, { kind: 'error', status: 503 }, { kind: 'text', text: 'ok [E1].' }]);
+    server.setReplies([
+      { kind: 'error', status: 500 },
+      { kind: 'error', status: 503 },
+      { kind: 'text', text: 'ok [E1].' },
+    ]);
     let before = server.chatRequests().length;
     expect((await llm.complete(request)).text).toBe('ok [E1].');
     expect(requestsSince(before)).toBe(3);
@@ -136,10 +157,16 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
 
   it('connection reset before text: retried; after text: fails without repeating text', async () => {
     const { llm } = guarded();
-    server.setReplies([{ kind: 'drop', text: 'x', afterChunks: 0 }, { kind: 'text', text: 'again [E1].' }]);
+    server.setReplies([
+      { kind: 'drop', text: 'x', afterChunks: 0 },
+      { kind: 'text', text: 'again [E1].' },
+    ]);
     expect((await collect(llm.stream(request))).text).toBe('again [E1].');
 
-    server.setReplies([{ kind: 'drop', text: 'one two three four', afterChunks: 2 }, { kind: 'text', text: 'never' }]);
+    server.setReplies([
+      { kind: 'drop', text: 'one two three four', afterChunks: 2 },
+      { kind: 'text', text: 'never' },
+    ]);
     const before = server.chatRequests().length;
     const result = await collect(llm.stream(request));
     expect(result.text).toBe('one two');
@@ -199,7 +226,9 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
     const before = server.chatRequests().length;
     const skipped = await failureOf(llm.complete(request));
     expect(skipped.code).toBe('UNAVAILABLE');
-    expect(skipped.message).toMatch(/^the language model is paused after 3 failed requests in a row; answering from evidence for the next \d s$/);
+    expect(skipped.message).toMatch(
+      /^the language model is paused after 3 failed requests in a row; answering from evidence for the next \d s$/,
+    );
     expect(requestsSince(before)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(llm.stats().circuit.state).toBe('half-open');

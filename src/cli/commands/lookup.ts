@@ -1,5 +1,7 @@
 import { createNameLookup } from '../../store/name-lookup.js';
+import { AppError } from '../../errors.js';
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
+import { readManifest } from '../../indexing/manifest.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
@@ -7,6 +9,14 @@ export async function run(
   context: CommandContext<{ type?: string[] | undefined; limit: number; json: boolean }>,
 ): Promise<number> {
   const [indexDirectory = '', query = ''] = context.positionals;
+  const known = (await readManifest(indexDirectory)).registry.nodeTypes;
+  const unknown = (context.options.type ?? []).filter((type) => !known.includes(type));
+  if (unknown.length > 0)
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `--type ${unknown.join(', ')}: unknown node type; this index has: ${known.join(', ')}`,
+      details: { field: 'type' },
+    });
   const lookup = createNameLookup(await readLookupEntries(indexDirectory));
   const candidates = lookup.lookup(query, {
     limit: context.options.limit,

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ChatAgent, ChatAnswer, ChatInput, ChatMessage, EvidenceItem } from '../../agents/chat-agent.js';
-import { AppError } from '../../errors.js';
+import { AppError, statusForCode } from '../../errors.js';
+import { estimateMessageTokens, estimateTokens } from '../../llm/prompt-budget.js';
 import type { AppEnv } from '../app-env.js';
 import { collectAnswer } from '../chat-runner.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
-import { errorBodySchema } from '../error-handler.js';
+import { errorBodySchema, withOpenAiErrorFields } from '../error-handler.js';
 import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
@@ -63,8 +64,14 @@ export const chatCompletionRequestSchema = z.strictObject({
       type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
     })
     .nullish(),
-  tools: unsupported('tool calling'),
-  tool_choice: unsupported('tool calling'),
+  // No tools here: an empty list and `none`/`auto` (which then mean the same) are accepted.
+  tools: z
+    .array(z.unknown())
+    .max(0, { error: 'tool calling is not supported by this server: send no tools (or an empty list)' })
+    .nullish(),
+  tool_choice: z
+    .enum(['none', 'auto'], { error: 'tool calling is not supported by this server: tool_choice must be "none" or "auto"' })
+    .nullish(),
   functions: unsupported('function calling'),
   function_call: unsupported('function calling'),
   attachments: attachmentsSchema
@@ -208,9 +215,10 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
 
     if (body.stream !== true) {
       try {
-        const { evidence, answer } = await collectAnswer(
-          dependencies.chatAgent.answer(toChatInput(body, c.var.signal)),
-        );
+        const input = toChatInput(body, c.var.signal);
+        const collected = await collectAnswer(dependencies.chatAgent.answer(input));
+        const evidence = collected.evidence;
+        const answer = fitAnswer(collected.answer, input);
         return c.json({
           id,
           object: 'chat.completion' as const,
@@ -257,7 +265,8 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
     return streamEvents(c, {
       release,
       // OpenAI sends errors as a data frame with an `error` object; the SDKs throw on it.
-      writeError: (stream, error) => stream.writeSSE({ data: JSON.stringify(error) }),
+      writeError: (stream, error) =>
+        stream.writeSSE({ data: JSON.stringify(withOpenAiErrorFields(error, statusForCode(error.error.code), undefined)) }),
       async run(stream, signal) {
         let roleSent = false;
         const role = () => {
@@ -265,7 +274,9 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
           roleSent = true;
           return delta;
         };
-        for await (const event of dependencies.chatAgent.answer(toChatInput(body, signal))) {
+        const input = toChatInput(body, signal);
+        const budget = createTokenBudget(input.options?.maxTokens);
+        for await (const event of dependencies.chatAgent.answer(input)) {
           if (signal.aborted) return;
           switch (event.type) {
             case 'evidence-available':
@@ -273,12 +284,15 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
                 data: chunk(role(), null, { evidence: event.evidence satisfies EvidenceItem[] }),
               });
               break;
-            case 'answer-delta':
+            case 'answer-delta': {
+              const piece = budget.take(event.text);
+              if (piece === '') break;
               if (!roleSent) await stream.writeSSE({ data: chunk(role(), null) });
-              await stream.writeSSE({ data: chunk({ content: event.text }, null) });
+              await stream.writeSSE({ data: chunk({ content: piece }, null) });
               break;
+            }
             case 'answer-end': {
-              const answer = event.answer;
+              const answer = settleAnswer(event.answer, input, budget.text, budget.cut);
               await stream.writeSSE({
                 data: chunk(role(), answer.finishReason ?? 'stop', extensions(answer)),
               });
@@ -332,6 +346,65 @@ function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInpu
     ...(attachments ? { attachments } : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
     signal,
+  };
+}
+
+/** Cuts the answer at `max_tokens` (estimated) and counts usage: a non-streaming answer. */
+function fitAnswer(answer: ChatAnswer, input: ChatInput): ChatAnswer {
+  const budget = createTokenBudget(input.options?.maxTokens);
+  const text = budget.take(answer.text);
+  return settleAnswer(answer, input, text, budget.cut);
+}
+
+/**
+ * The answer as sent: `text` is what went out, `finish_reason` is `length` when `max_tokens` cut
+ * it, and usage is counted even without an LLM (estimated from the messages and the text sent).
+ */
+function settleAnswer(answer: ChatAnswer, input: ChatInput, text: string, cut: boolean): ChatAnswer {
+  const counted = answer.usage.promptTokens > 0 || answer.usage.completionTokens > 0;
+  const completionTokens = estimateTokens(text);
+  return {
+    ...answer,
+    text,
+    usage: counted
+      ? { ...answer.usage, completionTokens: cut ? Math.min(answer.usage.completionTokens, completionTokens) : answer.usage.completionTokens }
+      : { promptTokens: estimateMessageTokens(input.messages), completionTokens },
+    ...(cut ? { finishReason: 'length' as const } : {}),
+  };
+}
+
+/** Passes text until `maxTokens` (estimated) is reached; `cut` says whether anything was held back. */
+function createTokenBudget(maxTokens: number | undefined) {
+  let text = '';
+  let cut = false;
+  return {
+    get text() {
+      return text;
+    },
+    get cut() {
+      return cut;
+    },
+    take(piece: string): string {
+      if (cut || maxTokens === undefined) {
+        if (!cut) text += piece;
+        return cut ? '' : piece;
+      }
+      if (estimateTokens(text + piece) <= maxTokens) {
+        text += piece;
+        return piece;
+      }
+      cut = true;
+      let low = 0;
+      let high = piece.length;
+      while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (estimateTokens(text + piece.slice(0, middle)) <= maxTokens) low = middle;
+        else high = middle - 1;
+      }
+      const fitting = piece.slice(0, low);
+      text += fitting;
+      return fitting;
+    },
   };
 }
 

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../src/cli/commands.js';
+import { runCli } from '../../src/cli/run-cli.js';
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(commands, {
+    argv,
+    env: {},
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('CLI flags are validated before any work, with messages that name the flag', () => {
+  it('a negative number names the bound it breaks (not "ambiguous")', async () => {
+    const run = await cli(['lookup', 'indexes/demo', 'imatinib', '--limit', '-3']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Too small: expected number to be >=1\n  → at limit');
+    expect(run.stderr).not.toContain('ambiguous');
+    const ingest = await cli([
+      'ingest',
+      'data/demo',
+      '--out',
+      '/nonexistent/never-written',
+      '--batch-size',
+      '-5',
+    ]);
+    expect(ingest.code).toBe(2);
+    expect(ingest.stderr).toContain('→ at ["batch-size"]');
+  });
+
+  it("an unknown --type lists the index's node types", async () => {
+    const run = await cli(['lookup', 'indexes/demo', 'imatinib', '--type', 'nonsense']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/^error: --type nonsense: unknown node type; this index has: .*\bdrug\b/);
+  });
+
+  it('an unknown --preset fails at once, before any export', async () => {
+    const run = await cli(['train', 'indexes/demo', '--preset', 'huge']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Invalid option: expected one of "tiny"|"cpu"|"paper"\n  → at preset');
+    // nothing was exported into the index
+    expect(existsSync('indexes/demo/export')).toBe(false);
+  });
+});
