@@ -26,13 +26,13 @@ export function gzipDeterministic(text: string): Buffer {
 }
 
 export function parseCsvRecords(text: string): CsvRecord[] {
-  return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as CsvRecord[];
+  return parse<CsvRecord>(text, { columns: true, skip_empty_lines: true, bom: true });
 }
 
 /** Header (first line) of a CSV text, parsed with the same rules as the records. */
 export function parseCsvHeader(text: string): string[] {
   const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
-  const rows = parse(firstLine, {}) as string[][];
+  const rows: string[][] = parse(firstLine, {});
   return rows[0] ?? [];
 }
 

@@ -20,7 +20,7 @@ import {
   type OnnxSessionOptions,
   type OnnxTensor,
   type SessionOptions,
-} from './onnx-session.js';
+} from '../runtime/onnx-session.js';
 
 export interface OnnxBridgeOptions {
   /** `cpu` (default) or `cuda` (falls back to CPU with a warning). */

@@ -92,7 +92,7 @@ const rangeFilters: {
 export function evaluateFilters(subject: FilterSubject, options: FilterOptions): FilterOutcome {
   const checks: FilterCheck[] = [];
   for (const { filter, label, read } of rangeFilters) {
-    const range = options[filter] as Range;
+    const range = options[filter];
     const value = read(subject.descriptors);
     if (range.min !== undefined && value < range.min) {
       checks.push({ filter, passed: false, value, reason: `${label} ${format(value)} < ${range.min}` });

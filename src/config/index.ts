@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { resilientLlmDefaults as llmGuard } from '../llm/resilient-llm.js';
+import { resilientLlmDefaults as llmGuard } from './llm-guard.js';
 
 const optionalString = z
   .string()

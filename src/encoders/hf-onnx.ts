@@ -198,7 +198,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
     dimension: hiddenSize,
     tokenize,
     async encode(inputs) {
-      const outcomes: EncodeOutcome[] = new Array(inputs.length);
+      const outcomes = new Array<EncodeOutcome>(inputs.length);
       const valid: { index: number; ids: number[] }[] = [];
       inputs.forEach((text, index) => {
         const tokens = tokenize(text);
@@ -302,7 +302,7 @@ async function loadTokenizer(
       padTokenId: tokenizer.pad_token_id ?? config.pad_token_id ?? 0,
       firstSpecialId: specials.length >= 1 ? specials[0] : undefined,
       lastSpecialId: specials.length >= 2 ? specials[specials.length - 1] : undefined,
-      modelMaxLength: Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 1024,
+      modelMaxLength: Number.isFinite(tokenizer.model_max_length) ? Number(tokenizer.model_max_length) : 1024,
     };
   }
   if (modality === 'protein' && (await isFile(join(modelPath, 'vocab.txt')))) {

@@ -243,7 +243,7 @@ export function restoreTextTfidfEncoder(saved: SavedEncoder): TextTfidfEncoder {
   const components = bytesToFloat32(componentBytes, path(COMPONENTS_FILE), terms * options.dimension);
   return buildEncoder({
     options,
-    vocabulary: vocabulary as string[],
+    vocabulary: vocabulary,
     idf,
     components,
     provenance: saved.description.provenance ?? {},

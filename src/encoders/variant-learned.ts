@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createOnnxSession, float32Tensor, type OnnxSession, type OnnxSessionOptions } from '../bridge/onnx-session.js';
+import { createOnnxSession, float32Tensor, type OnnxSession, type OnnxSessionOptions } from '../runtime/onnx-session.js';
 import { AppError } from '../errors.js';
 import { exists } from '../util/atomic.js';
 import { featurizeVariant, splitMappedGenes, type VariantFeatureValues } from './variant-features.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Device } from '../bridge/onnx-session.js';
+import type { Device } from '../runtime/onnx-session.js';
 import { readManifest } from '../indexing/manifest.js';
 import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
 import type { Logger } from '../util/logger.js';

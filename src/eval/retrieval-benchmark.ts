@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnnxBridge } from '../bridge/onnx-bridge.js';
 import type { Bridge } from '../bridge/bridge.js';
-import type { Device } from '../bridge/onnx-session.js';
+import type { Device } from '../runtime/onnx-session.js';
 import { AppError } from '../errors.js';
 import { indexLayout } from '../indexing/manifest.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';

@@ -115,7 +115,7 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         return [...positives].map((target) => filteredRank(scores, target, positives));
       });
       results[method] = summarizeRanks(ranks, resamples);
-      logger.info('method', { method, mrr: results[method]!.mrr.value, hits10: results[method]!['hits@10'].value });
+      logger.info('method', { method, mrr: results[method].mrr.value, hits10: results[method]['hits@10'].value });
     }
 
     const heldOut = associationScores(context.test, context, associations, pick(scorers.learned!));

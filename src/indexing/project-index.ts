@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import { BRIDGE_METADATA_FILE, loadOnnxBridge } from '../bridge/onnx-bridge.js';
-import type { Device } from '../bridge/onnx-session.js';
+import type { Device } from '../runtime/onnx-session.js';
 import { createLanceStoreWriter } from '../store/lancedb-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createProgress, noopProgress } from '../util/progress.js';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import { writeTrainingExport, type TrainingExportSummary } from '../bridge/training-export.js';
-import type { Device } from '../bridge/onnx-session.js';
+import type { Device } from '../runtime/onnx-session.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { openIndex } from './open-index.js';
 import { projectIndex, type ProjectIndexResult } from './project-index.js';

@@ -92,7 +92,7 @@ function listInside(value: unknown): unknown[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   for (const key of LIST_KEYS) {
     const inner = (value as Record<string, unknown>)[key];
-    if (Array.isArray(inner)) return inner;
+    if (Array.isArray(inner)) return inner as unknown[];
   }
   return undefined;
 }

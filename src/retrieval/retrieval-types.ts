@@ -187,7 +187,7 @@ export type CandidatesByTail = Map<string, Map<number, Candidate[]>>;
 
 export function candidatesOf(byTail: CandidatesByTail, tailType: string, nodeIndex: number): Candidate[] {
   let perTail = byTail.get(tailType);
-  if (!perTail) byTail.set(tailType, (perTail = new Map()));
+  if (!perTail) byTail.set(tailType, (perTail = new Map<number, Candidate[]>()));
   let list = perTail.get(nodeIndex);
   if (!list) perTail.set(nodeIndex, (list = []));
   return list;

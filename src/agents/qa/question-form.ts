@@ -105,7 +105,7 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
   const enumerated = extractEnumeration(text);
   if (enumerated) return enumerated;
   let marker: RegExpExecArray | undefined;
-  for (const match of text.matchAll(OPTION_MARKERS)) marker = match as RegExpExecArray;
+  for (const match of text.matchAll(OPTION_MARKERS)) marker = match;
   if (!marker || marker.index === undefined) return extractAfterColon(text);
   let stemEnd = marker.index;
   let tail = text.slice(marker.index + marker[0].length);
@@ -160,7 +160,7 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
   });
   if (options.some((option) => option === '')) return undefined;
   const stem = text
-    .slice(0, run[0]!.index!)
+    .slice(0, run[0]!.index)
     .replace(OPTION_MARKERS, ' ')
     .trim();
   return { stem, options };

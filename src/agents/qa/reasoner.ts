@@ -300,9 +300,9 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   const support = pairSupport(context, memo, subject.nodeIndex, object.nodeIndex, family);
   const holds = support !== undefined && support.score >= SUPPORT_THRESHOLD;
   const verdict = question.negated ? !holds : holds;
-  const facts = holds ? dedupeFacts(support!.facts).slice(0, MAX_CITED_FACTS) : [];
+  const facts = holds ? dedupeFacts(support.facts).slice(0, MAX_CITED_FACTS) : [];
   const covered = relationDegree(context, subject.nodeIndex, family) >= WELL_COVERED;
-  const confidence = holds ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support!.score)) : covered ? 0.75 : 0.6;
+  const confidence = holds ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support.score)) : covered ? 0.75 : 0.6;
   const statement = `${subject.name} ${relationVerb(family)} ${object.name}`;
   const headline = holds
     ? `${verdict ? 'True' : 'False'}: the knowledge graph states that ${statement}.`

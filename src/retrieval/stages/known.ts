@@ -12,7 +12,7 @@ export function knownFacts(
   head: Head,
   plan: readonly PlannedRelation[],
 ): { byTail: KnownByTail; total: number } {
-  const byTail: KnownByTail = head.entity ? knownNeighbours(graph, head.entity.nodeIndex, plan) : new Map();
+  const byTail: KnownByTail = head.entity ? knownNeighbours(graph, head.entity.nodeIndex, plan) : new Map<string, Map<number, Set<string>>>();
   let total = 0;
   for (const perTail of byTail.values()) total += perTail.size;
   return { byTail, total };
@@ -26,7 +26,7 @@ function knownNeighbours(graph: KgGraph, nodeIndex: number, plan: readonly Plann
     const entry = relationOfKind.get(neighbour.kind);
     if (!entry) continue;
     let perTail = byTail.get(entry.tailType);
-    if (!perTail) byTail.set(entry.tailType, (perTail = new Map()));
+    if (!perTail) byTail.set(entry.tailType, (perTail = new Map<number, Set<string>>()));
     let relations = perTail.get(neighbour.node);
     if (!relations) perTail.set(neighbour.node, (relations = new Set()));
     relations.add(entry.relation);

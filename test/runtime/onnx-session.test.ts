@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
   createOnnxSession,
@@ -9,7 +8,7 @@ import {
   int64Scalar,
   parseDevice,
   type SessionOptions,
-} from '../../src/bridge/onnx-session.js';
+} from '../../src/runtime/onnx-session.js';
 import { AppError } from '../../src/errors.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 
@@ -69,7 +68,7 @@ describe('createOnnxSession', () => {
         create: async (path, options) => {
           seen.push(options);
           if (options.executionProviders?.includes('cuda')) throw new Error('libcudart.so.12: cannot open');
-          return ortSession.create(path, options) as Promise<InferenceSession>;
+          return ortSession.create(path, options);
         },
       },
     });
@@ -109,7 +108,7 @@ describe('createOnnxSession', () => {
       _internal: {
         create: async (path, options) => {
           seen.push(options);
-          return ortSession.create(path, options) as Promise<InferenceSession>;
+          return ortSession.create(path, options);
         },
       },
     });
