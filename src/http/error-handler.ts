@@ -100,8 +100,10 @@ export function openAiErrorType(status: number): string {
 function paramOf(details: Record<string, unknown> | undefined): string | null {
   if (!details) return null;
   const problems = details['problems'];
-  if (Array.isArray(problems) && typeof problems[0]?.path === 'string')
-    return (problems[0].path as string).replace(/^(body|query|path)\.?/, '') || null;
+  const first: unknown = Array.isArray(problems) ? problems[0] : undefined;
+  const path = typeof first === 'object' && first !== null ? (first as { path?: unknown }).path : undefined;
+  if (typeof path === 'string')
+    return path.replace(/^(body|query|path)\.?/, '') || null;
   for (const key of ['field', 'param', 'setting'])
     if (typeof details[key] === 'string') return details[key];
   if (typeof details['model'] === 'string') return 'model';

@@ -67,6 +67,8 @@ export function toLlmError(error: unknown, context: LlmErrorContext): AppError {
       retryable: true,
     });
   }
+  // `instanceof` narrows to APIError<any, any, any>: the SDK's class is generic over its fields.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
   if (error instanceof APIError) return fromStatusError(error, context, settings);
   if (error instanceof SyntaxError) {
     return new AppError({
@@ -91,7 +93,7 @@ export function toLlmError(error: unknown, context: LlmErrorContext): AppError {
   return new AppError({ code: 'UPSTREAM', message: `request to ${where} failed unexpectedly`, cause: error });
 }
 
-function fromStatusError(error: APIError, context: LlmErrorContext, settings: LlmSettingNames): AppError {
+function fromStatusError(error: InstanceType<typeof APIError>, context: LlmErrorContext, settings: LlmSettingNames): AppError {
   const where = `LLM at ${context.baseUrl}`;
   const status = error.status;
   const details: Record<string, unknown> = status === undefined ? {} : { status };

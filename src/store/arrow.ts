@@ -75,8 +75,10 @@ function buildData<T extends ArrowModule.DataType>(
   type: T,
   values: readonly (T['TValue'] | null)[],
 ): Data<T> {
-  const builder = arrow.makeBuilder({ type, nullValues: [null] });
+  const builder = arrow.makeBuilder<T, null>({ type, nullValues: [null] });
   for (const value of values) builder.append(value);
+  // apache-arrow types `flush()` as Data<any>; the builder was made for T.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return
   return builder.finish().flush();
 }
 

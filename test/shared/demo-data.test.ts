@@ -356,11 +356,9 @@ describe.skipIf(!hasSharedKg)('demo seed against the real KG (../shared/kg)', ()
             expect(shared.get(type)?.has(source), `${type} source ${source}`).toBe(true);
         }
         const demoKinds = new Set(
-          (
-            parse(decodeCsvFile('kg.csv.gz', readFileSync(join(demoDir, 'kg.csv.gz'))), {
-              columns: true,
-            }) as CsvRecord[]
-          ).map((edge) => `${edge.relation}|${edge.display_relation}|${edge.x_type}`),
+          parse<CsvRecord>(decodeCsvFile('kg.csv.gz', readFileSync(join(demoDir, 'kg.csv.gz'))), {
+            columns: true,
+          }).map((edge) => `${edge.relation}|${edge.display_relation}|${edge.x_type}`),
         );
         for (const kind of demoKinds) expect(sharedKinds.has(kind), `edge kind ${kind}`).toBe(true);
       });

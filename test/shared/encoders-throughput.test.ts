@@ -17,10 +17,10 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const kg = resolve(repoRoot, '../shared/kg');
 
 function readCsv(name: string): Record<string, string>[] {
-  return parse(gunzipSync(readFileSync(resolve(kg, name))), {
+  return parse<Record<string, string>>(gunzipSync(readFileSync(resolve(kg, name))), {
     columns: true,
     skip_empty_lines: true,
-  }) as Record<string, string>[];
+  });
 }
 
 async function measure(
