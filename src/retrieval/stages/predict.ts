@@ -1,10 +1,7 @@
-import type { Bridge } from '../../bridge/bridge.js';
-import type { Encoder } from '../../encoders/encoder.js';
 import { AppError } from '../../errors.js';
-import type { VectorStore } from '../../store/vector-store.js';
 import { encodeQueryInput } from '../query-encoding.js';
 import type { PlannedRelation } from '../relation-plan.js';
-import { fusionKey, type FusionModel, type FusionWeights } from '../fusion.js';
+import { fusionKey, type FusionWeights } from '../fusion.js';
 import type { RetrievalRequest } from '../retrieval-request.js';
 import {
   candidatesOf,
@@ -13,21 +10,13 @@ import {
   type Head,
   type RetrievalMethod,
 } from '../retrieval-types.js';
-import type { TransferIndex } from '../transfer-index.js';
-import type { StoreFacts } from './store-facts.js';
+import type { PredictDependencies } from './predict-dependencies.js';
 import { rankByFeatures } from './rank-features.js';
-
-export interface PredictDependencies {
-  store: VectorStore;
-  facts: StoreFacts;
-  bridge: Bridge | undefined;
-  transfer: TransferIndex;
-  fusion: FusionModel | undefined;
-  encoderFor(type: string): Encoder | undefined;
-}
 
 /** Weights for a task the fusion model does not cover: transfer, ties broken by popularity. */
 export const FALLBACK_FUSION_WEIGHTS: FusionWeights = { bridge: 0, transfer: 1, prior: 0.03 };
+
+export type { PredictDependencies };
 
 export interface Predictions {
   /** Why no bridge predictions were made; undefined when they were (or none were needed). */

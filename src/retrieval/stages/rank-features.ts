@@ -1,7 +1,7 @@
 import type { FusionWeights } from '../fusion.js';
 import type { PlannedRelation } from '../relation-plan.js';
 import type { Candidate, Head, RetrievalMethod } from '../retrieval-types.js';
-import type { PredictDependencies } from './predict.js';
+import type { PredictDependencies } from './predict-dependencies.js';
 
 /** Candidates beyond k drawn from each source (bridge search, popularity) before fusing. */
 const POOL_PER_SOURCE = 50;
