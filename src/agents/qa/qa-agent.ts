@@ -25,6 +25,7 @@ import { noopLogger, type Logger } from '../../util/logger.js';
 import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
 import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
+import { checkClaims } from './claim-check.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { parseQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
@@ -390,13 +391,29 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       yield* evidenceOnly(prepared, reason, text);
       return;
     }
+    // Streamed sentences cannot be taken back: the stream gets the footer at its end, while
+    // `answer.text` (all a non-streaming client sees) leaves out the removed sentences.
+    const claims = checkClaims(text, prepared.evidence, { entitiesIn: entityNamesIn });
+    yield { type: 'answer-delta', text: `\n\n${claims.footer}` };
     yield {
       type: 'answer-end',
       answer: {
-        ...finalAnswer(text, prepared.evidence, 'llm', usage),
+        ...finalAnswer([claims.text, claims.footer].filter((part) => part !== '').join('\n\n'), prepared.evidence, 'llm', usage),
         ...(finishReason === 'length' ? { finishReason } : {}),
       },
     };
+  }
+
+  /** KG entity names a sentence mentions (exact or normalized matches, no typo tolerance). */
+  function entityNamesIn(sentence: string): string[] {
+    if (dependencies.linker)
+      return dependencies.linker
+        .link(sentence, { fuzzy: false, maxCandidates: 1 })
+        .spans.filter((span) => !span.ambiguous)
+        .flatMap((span) => span.candidates.slice(0, 1).map((candidate) => candidate.name));
+    return dependencies.lookup
+      .findMentions(sentence)
+      .flatMap((mention) => mention.candidates.slice(0, 1).map((candidate) => candidate.name));
   }
 
   return { answer };

@@ -121,14 +121,16 @@ describe('QA agent with an LLM', () => {
       source: 'KG: drug_protein',
       text: 'Imatinib —target→ ABL1 (gene/protein 25; KG fact)',
     });
-    expect(streamed(events)).toBe(reply);
+    // Streamed text cannot be taken back: the claim check's footer follows it.
+    const footer = '[claims checked: 2 of 3 sentences kept; removed: cites unknown evidence E42]';
+    expect(streamed(events)).toBe(`${reply}\n\n${footer}`);
     expect(events.filter((event) => event.type === 'answer-delta').length).toBeGreaterThan(1);
     const answer = answerOf(events);
     expect(answer).toMatchObject({
-      text: reply,
+      text: `Imatinib targets ABL1 [E1] and KIT [E2]. It treats CML [E3].\n\n${footer}`,
       mode: 'llm',
       citations: ['E1', 'E2', 'E3'],
-      citationCheck: { valid: ['E1', 'E2', 'E3'], unknown: ['E42'], sentences: 3, uncitedSentences: 0 },
+      citationCheck: { valid: ['E1', 'E2', 'E3'], unknown: [] },
     });
     expect(answer.reason).toBeUndefined();
     expect(answer.usage.promptTokens).toBeGreaterThan(100);
@@ -146,6 +148,27 @@ describe('QA agent with an LLM', () => {
     expect(user!.content).toContain('<question>\nWhich proteins does imatinib target?\n</question>');
     expect(user!.content).toContain(
       '<evidence id="E1" kind="kg-fact" source="KG: drug_protein">\nImatinib —target→ ABL1 (gene/protein 25; KG fact)\n</evidence>',
+    );
+  });
+
+  it('removes uncited and unsupported entity claims from the answer, with a footer', async () => {
+    server.setReplies(
+      'Imatinib targets ABL1 [E1]. Imatinib also targets KIT. Imatinib treats chronic myeloid leukemia [E1]. ' +
+        'The evidence does not say more.',
+    );
+    const events = await run(agent(), targetQuestion);
+    const footer =
+      '[claims checked: 2 of 4 sentences kept; removed: names Imatinib, KIT without citing evidence; ' +
+      'chronic myeloid leukemia not in E1]';
+    expect(answerOf(events).text).toBe(`Imatinib targets ABL1 [E1]. The evidence does not say more.\n\n${footer}`);
+    expect(streamed(events).endsWith(`\n\n${footer}`)).toBe(true);
+  });
+
+  it('footers a fully supported answer', async () => {
+    server.setReplies('Imatinib targets ABL1 [E1] and KIT [E2].');
+    const events = await run(agent({ linker: undefined }), targetQuestion);
+    expect(answerOf(events).text).toBe(
+      'Imatinib targets ABL1 [E1] and KIT [E2].\n\n[claims checked: all 1 sentences cite supporting evidence]',
     );
   });
 
