@@ -26,6 +26,7 @@ import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.
 import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
 import { checkClaims } from './claim-check.js';
+import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { parseQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
@@ -45,6 +46,8 @@ export const qaAgentOptionsSchema = z.object({
   maxEvidence: z.number().int().min(1).max(500).default(40),
   /** The whole prompt (system, evidence, question) in estimated tokens; evidence is trimmed by rank to fit. */
   maxPromptTokens: z.number().int().min(256).default(6_000),
+  /** Earlier conversation messages (user and assistant) passed to the LLM, newest first within the budget. */
+  maxHistoryMessages: z.number().int().min(0).max(50).default(6),
   /** Answer cap unless the request sets `maxTokens`. */
   maxOutputTokens: z.number().int().min(16).max(8_192).default(700),
   temperature: z.number().min(0).max(2).default(0.2),
@@ -200,11 +203,19 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       ...(input.attachments?.smiles !== undefined ? { smiles: input.attachments.smiles } : {}),
       ...(input.attachments?.protein !== undefined ? { protein: input.attachments.protein } : {}),
     };
+    // Client instructions and earlier turns get at most a quarter of the prompt; evidence the rest.
+    const conversation = conversationContext(
+      input.messages,
+      Math.floor(settings.maxPromptTokens / 4),
+      settings.maxHistoryMessages,
+    );
     const render = (evidence: readonly Evidence[]) =>
       buildQaMessages(prompts, {
         question: linked.question,
         evidence: evidence.map(toPromptEvidence),
         attachments,
+        clientInstructions: conversation.clientInstructions,
+        history: conversation.history,
         ...(settings.promptVersion === undefined ? {} : { version: settings.promptVersion }),
       });
     const budget = Math.max(0, settings.maxPromptTokens - estimateMessageTokens(render([])));
