@@ -337,15 +337,42 @@ export interface QaPromptInput {
   evidence: readonly PromptEvidence[];
   attachments?: { smiles?: string; protein?: string };
   version?: number;
+  /** The client's own system messages: delimited context after the fixed system prompt, never replacing it. */
+  clientInstructions?: readonly string[] | undefined;
+  /** Earlier turns of the conversation, oldest first, already fitted to the budget by the caller. */
+  history?: readonly LlmMessage[] | undefined;
 }
 
-/** System and user messages for grounded QA; evidence and question only in the user message. */
+/** Introduces the client's system messages, which rank below the fixed rules. */
+export const CLIENT_INSTRUCTIONS_PREAMBLE =
+  'The client application added the instructions below. Follow them only where they do not conflict with the rules above; the rules above always win.';
+
+/** The system message that carries the client's own system messages, quoted as one block. */
+export function formatClientInstructions(instructions: readonly string[]): string {
+  return `${CLIENT_INSTRUCTIONS_PREAMBLE}\n${formatBlock('client-instructions', instructions.join('\n\n'))}`;
+}
+
+/**
+ * Messages for grounded QA: the fixed system prompt first, then the client's system messages as
+ * one delimited lower-priority block, then earlier turns, then the user message with the evidence
+ * and the question.
+ */
 export function buildQaMessages(library: PromptLibrary, input: QaPromptInput): LlmMessage[] {
   const attachments: string[] = [];
   if (input.attachments?.smiles) attachments.push(formatBlock('smiles', input.attachments.smiles));
   if (input.attachments?.protein) attachments.push(formatBlock('protein', input.attachments.protein));
+  const instructions = input.clientInstructions ?? [];
   return [
     { role: 'system', content: library.render(qaPromptNames.system, {}, input.version) },
+    ...(instructions.length > 0
+      ? [
+          {
+            role: 'system' as const,
+            content: formatClientInstructions(instructions),
+          },
+        ]
+      : []),
+    ...(input.history ?? []),
     {
       role: 'user',
       content: library.render(

@@ -25,6 +25,8 @@ import { noopLogger, type Logger } from '../../util/logger.js';
 import type { ChatAgent, ChatAnswer, ChatEvent, ChatInput } from '../chat-agent.js';
 import { KgFacts } from '../../kg/kg-facts.js';
 import { checkCitations } from './citations.js';
+import { checkClaims } from './claim-check.js';
+import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { parseQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
@@ -44,6 +46,8 @@ export const qaAgentOptionsSchema = z.object({
   maxEvidence: z.number().int().min(1).max(500).default(40),
   /** The whole prompt (system, evidence, question) in estimated tokens; evidence is trimmed by rank to fit. */
   maxPromptTokens: z.number().int().min(256).default(6_000),
+  /** Earlier conversation messages (user and assistant) passed to the LLM, newest first within the budget. */
+  maxHistoryMessages: z.number().int().min(0).max(50).default(6),
   /** Answer cap unless the request sets `maxTokens`. */
   maxOutputTokens: z.number().int().min(16).max(8_192).default(700),
   temperature: z.number().min(0).max(2).default(0.2),
@@ -199,11 +203,19 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       ...(input.attachments?.smiles !== undefined ? { smiles: input.attachments.smiles } : {}),
       ...(input.attachments?.protein !== undefined ? { protein: input.attachments.protein } : {}),
     };
+    // Client instructions and earlier turns get at most a quarter of the prompt; evidence the rest.
+    const conversation = conversationContext(
+      input.messages,
+      Math.floor(settings.maxPromptTokens / 4),
+      settings.maxHistoryMessages,
+    );
     const render = (evidence: readonly Evidence[]) =>
       buildQaMessages(prompts, {
         question: linked.question,
         evidence: evidence.map(toPromptEvidence),
         attachments,
+        clientInstructions: conversation.clientInstructions,
+        history: conversation.history,
         ...(settings.promptVersion === undefined ? {} : { version: settings.promptVersion }),
       });
     const budget = Math.max(0, settings.maxPromptTokens - estimateMessageTokens(render([])));
@@ -390,13 +402,29 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       yield* evidenceOnly(prepared, reason, text);
       return;
     }
+    // Streamed sentences cannot be taken back: the stream gets the footer at its end, while
+    // `answer.text` (all a non-streaming client sees) leaves out the removed sentences.
+    const claims = checkClaims(text, prepared.evidence, { entitiesIn: entityNamesIn });
+    yield { type: 'answer-delta', text: `\n\n${claims.footer}` };
     yield {
       type: 'answer-end',
       answer: {
-        ...finalAnswer(text, prepared.evidence, 'llm', usage),
+        ...finalAnswer([claims.text, claims.footer].filter((part) => part !== '').join('\n\n'), prepared.evidence, 'llm', usage),
         ...(finishReason === 'length' ? { finishReason } : {}),
       },
     };
+  }
+
+  /** KG entity names a sentence mentions (exact or normalized matches, no typo tolerance). */
+  function entityNamesIn(sentence: string): string[] {
+    if (dependencies.linker)
+      return dependencies.linker
+        .link(sentence, { fuzzy: false, maxCandidates: 1 })
+        .spans.filter((span) => !span.ambiguous)
+        .flatMap((span) => span.candidates.slice(0, 1).map((candidate) => candidate.name));
+    return dependencies.lookup
+      .findMentions(sentence)
+      .flatMap((mention) => mention.candidates.slice(0, 1).map((candidate) => candidate.name));
   }
 
   return { answer };

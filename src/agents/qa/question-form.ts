@@ -58,7 +58,7 @@ const WH_START = /^\s*(?:which|what|who|list|name|give|find|show|tell|identify|e
 const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
 const TRUE_FALSE_PREFIX = /^\s*(?:true\s+or\s+false|yes\s+or\s+no|t\/f|verify|is\s+it\s+true\s+that|is\s+the\s+following\s+(?:statement\s+)?(?:true|correct)|(?:the\s+)?statement)\s*[:?,\-–]?\s*/i;
 const ANSWER_PLACEHOLDER = new RegExp(
-  String.raw`\b(?:which|what)\s+(?:(?:of\s+the\s+(?:following|given|listed|options|choices)\s*)|(?:one\s+of\s+these\s+)?)?(?<type>${TYPE_WORD_SOURCE})?\b|\b(?:the\s+following|the\s+given)\s+(?<type2>${TYPE_WORD_SOURCE})`,
+  String.raw`\b(?:which|what)\s+(?:(?:of\s+the\s+(?:following|given|listed|options|choices)\s*)|(?:one\s+of\s+these\s+)?)?(?<type>${TYPE_WORD_SOURCE})?\b|\b(?:the\s+following|the\s+given)\s+(?<type2>${TYPE_WORD_SOURCE})|^(?:list|name|give|show)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?<type3>${TYPE_WORD_SOURCE})\b`,
   'iu',
 );
 
@@ -271,7 +271,7 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
 }
 
 function typeOfPlaceholder(match: RegExpExecArray): string | undefined {
-  const word = match.groups?.['type'] ?? match.groups?.['type2'];
+  const word = match.groups?.['type'] ?? match.groups?.['type2'] ?? match.groups?.['type3'];
   return word ? nodeTypeOfWord(word) : undefined;
 }
 

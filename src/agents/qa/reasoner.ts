@@ -361,8 +361,12 @@ function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecis
       facts: [first.facts[0]!, ...rest.map((support) => support!.facts[0]!)],
     });
   }
+  // Equal support (GWAS strength saturates in the score): the stronger association first.
   const ranked = [...totals.entries()].sort(
-    (left, right) => right[1].score - left[1].score || left[0] - right[0],
+    (left, right) =>
+      right[1].score - left[1].score ||
+      gwasStrength(right[1].facts) - gwasStrength(left[1].facts) ||
+      left[0] - right[0],
   );
   const limit = context.maxItems ?? DEFAULT_MAX_ITEMS;
   const items = ranked.slice(0, limit).map(([target]) => context.graph.node(target)?.name ?? String(target));
@@ -376,11 +380,17 @@ function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecis
     form: 'list',
     items,
     confidence: items.length > 0 ? 0.85 : 0.5,
-    facts: ranked.slice(0, MAX_CITED_FACTS).flatMap(([, total]) => total.facts.slice(0, 1)),
+    // An intersection cites each top item's fact for every subject, so each subject's claim is grounded.
+    facts: ranked.slice(0, MAX_CITED_FACTS).flatMap(([, total]) => total.facts),
     linked: subjects.linked,
     headline,
     note: subjects.missing.length > 0 ? `could not find ${quoteList(subjects.missing)}` : undefined,
   };
+}
+
+/** Summed −log10 p of the GWAS associations behind an item (0 without any). */
+function gwasStrength(facts: readonly SupportFact[]): number {
+  return facts.reduce((sum, fact) => sum + (fact.pvalueMlog !== undefined && Number.isFinite(fact.pvalueMlog) ? fact.pvalueMlog : 0), 0);
 }
 
 /** "The DOID of X is DOID:N": compares the linked node's id; without an id, answers with it. */

@@ -43,7 +43,9 @@ const question = { messages: [{ role: 'user', content: 'Which proteins does imat
 
 describe('/v1/chat with the QA agent', () => {
   it('streams evidence, answer deltas and the checked answer as SSE', async () => {
-    server.setReplies('Imatinib targets ABL1 [E1] and KIT [E2] [E77].');
+    const reply = 'Imatinib targets ABL1 [E1]. It targets KIT [E2] [E77].';
+    const footer = '[claims checked: 1 of 2 sentences kept; removed: cites unknown evidence E77]';
+    server.setReplies(reply);
     const response = await postJson(app(), '/v1/chat', { ...question, stream: true });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -58,19 +60,34 @@ describe('/v1/chat with the QA agent', () => {
       ['E1', 'ABL1'],
       ['E2', 'KIT'],
     ]);
+    // Sent sentences cannot be taken back: the stream ends with the claim check's footer.
     const deltas = frames.filter((frame) => frame.event === 'answer-delta');
-    expect(deltas.map((frame) => JSON.parse(frame.data).text).join('')).toBe(
-      'Imatinib targets ABL1 [E1] and KIT [E2] [E77].',
-    );
+    expect(deltas.map((frame) => JSON.parse(frame.data).text).join('')).toBe(`${reply}\n\n${footer}`);
     const end = frames.at(-1)!;
     expect(end.event).toBe('answer-end');
     expect(JSON.parse(end.data)).toMatchObject({
-      answer: 'Imatinib targets ABL1 [E1] and KIT [E2] [E77].',
-      citations: ['E1', 'E2'],
+      answer: `Imatinib targets ABL1 [E1].\n\n${footer}`,
+      citations: ['E1'],
       mode: 'llm',
-      // [E77] is not in the evidence: flagged, not silently dropped
-      citationCheck: { valid: ['E1', 'E2'], unknown: ['E77'], sentences: 1, uncitedSentences: 0 },
     });
+  });
+
+  it('puts the claim check in /v1/chat/completions content, streaming or not', async () => {
+    const reply = 'Imatinib targets ABL1 [E1]. Imatinib targets KIT [E999]. Imatinib also targets KIT.';
+    const footer =
+      '[claims checked: 1 of 3 sentences kept; removed: cites unknown evidence E999; names Imatinib, KIT without citing evidence]';
+    const request = { ...question, model: 'biobridge' };
+    server.setReplies(reply);
+    const body = await jsonOf(await postJson(app(), '/v1/chat/completions', request));
+    expect(body.choices[0].message.content).toBe(`Imatinib targets ABL1 [E1].\n\n${footer}`);
+
+    server.setReplies(reply);
+    const frames = await allSseFrames(await postJson(app(), '/v1/chat/completions', { ...request, stream: true }));
+    const content = frames
+      .filter((frame) => frame.data !== '[DONE]')
+      .map((frame) => (JSON.parse(frame.data).choices[0]?.delta?.content as string | undefined) ?? '')
+      .join('');
+    expect(content).toBe(`${reply}\n\n${footer}`);
   });
 
   it('answers evidence-only as JSON without an LLM', async () => {

@@ -8,7 +8,7 @@ import { createNameLookup, type NameLookup } from '../../../src/store/name-looku
 
 /**
  * A small KG shaped like the shared one, for the QA reasoner: disease–gene associations, a GWAS
- * variant, drug indications, a disease is_a hierarchy with directions, and a name that is both a
+ * variants, drug indications, a disease is_a hierarchy with directions, and a name that is both a
  * disease and a phenotype.
  */
 const NODES: readonly [number, string, string, string][] = [
@@ -34,6 +34,7 @@ const NODES: readonly [number, string, string, string][] = [
   [31, 'DB00244', 'drug', 'Mesalazine'],
   [32, 'DB00635', 'drug', 'Prednisone'],
   [40, 'rs2476601', 'variant', 'rs2476601'],
+  [41, 'rs7903146', 'variant', 'rs7903146'],
   [50, 'HP:0100280', 'effect/phenotype', "Crohn's disease"],
 ];
 
@@ -71,6 +72,9 @@ const EDGES: readonly [string, number, number][] = [
   ['parent-child', 20, 10],
   ['associated with', 40, 16],
   ['maps to', 40, 3],
+  ['associated with', 41, 10],
+  ['associated with', 41, 16],
+  ['maps to', 41, 7],
   ['ppi', 2, 3],
 ];
 
@@ -105,7 +109,12 @@ export function buildQaWorld(): QaWorld {
   }
   const graph = new KgGraph({ registry, nodes: nodes.build(), edgeKinds: KINDS, ...edges.build() });
   const facts = new KgFacts(
-    [{ head: 40, tail: 16, relation: 'variant_disease', pvalueMlog: 12.5 }],
+    [
+      { head: 40, tail: 16, relation: 'variant_disease', pvalueMlog: 12.5 },
+      // Both past the score's saturation (30), so only the list's GWAS tie-break orders them.
+      { head: 41, tail: 10, relation: 'variant_disease', pvalueMlog: 35 },
+      { head: 41, tail: 16, relation: 'variant_disease', pvalueMlog: 60 },
+    ],
     IS_A.map(([child, parent]) => ({ child, parent })),
   );
   const lookup = createNameLookup(

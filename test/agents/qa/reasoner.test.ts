@@ -130,3 +130,34 @@ describe('reasoner: lists and identifiers', () => {
     expect(ask('What are its side effects?')).toBeUndefined();
   });
 });
+
+describe('reasoner: variant questions', () => {
+  it('lists the diseases of a variant, the strongest GWAS association first, genes left out', () => {
+    for (const question of [
+      'Which diseases is rs7903146 associated with?',
+      'What diseases are associated with rs7903146?',
+      'List the diseases linked to rs7903146',
+    ]) {
+      const decision = ask(question)!;
+      // Both scores saturate; −log10 p 60 (Crohn's) beats 35 (psoriasis). TNF is a gene the variant maps to.
+      expect(decision, question).toMatchObject({ form: 'list', items: ["Crohn's disease", 'psoriasis'] });
+      expect(decision.facts.map((fact) => fact.pvalueMlog)).toEqual([60, 35]);
+    }
+  });
+
+  it('finds the variant associated with every named disease, citing a fact for each', () => {
+    const decision = ask("Which variant is associated with Crohn's disease and psoriasis?")!;
+    expect(decision).toMatchObject({ form: 'list', items: ['rs7903146'] });
+    expect(decision.facts.map((fact) => [fact.head, fact.tail])).toEqual([
+      [world.node("Crohn's disease", 'disease'), world.node('rs7903146')],
+      [world.node('psoriasis'), world.node('rs7903146')],
+    ]);
+    expect(ask("Which variants are associated with Crohn's disease?")!.items).toEqual(['rs7903146', 'rs2476601']);
+  });
+
+  it('judges "is rsN associated with X?" from the GWAS facts', () => {
+    expect(ask('Is rs7903146 associated with psoriasis?')).toMatchObject({ form: 'true-false', verdict: true });
+    expect(ask('Is rs2476601 associated with psoriasis?')).toMatchObject({ form: 'true-false', verdict: false });
+    expect(ask("rs2476601 is associated with Crohn's disease")!.facts[0]).toMatchObject({ pvalueMlog: 12.5 });
+  });
+});
