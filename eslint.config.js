@@ -9,10 +9,44 @@ const SOURCE_LAYERS = {
   'src/util': ['*'],
   'src/config': ['*'],
   'src/runtime': ['*'],
-  'src/kg': ['bridge', 'store', 'encoders', 'chem', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
-  'src/chem': ['kg', 'bridge', 'store', 'encoders', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/kg': [
+    'bridge',
+    'store',
+    'encoders',
+    'chem',
+    'linking',
+    'retrieval',
+    'llm',
+    'agents',
+    'molecules',
+    'indexing',
+    'eval',
+  ],
+  'src/chem': [
+    'kg',
+    'bridge',
+    'store',
+    'encoders',
+    'linking',
+    'retrieval',
+    'llm',
+    'agents',
+    'molecules',
+    'indexing',
+    'eval',
+  ],
   'src/store': ['bridge', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
-  'src/encoders': ['bridge', 'store', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
+  'src/encoders': [
+    'bridge',
+    'store',
+    'linking',
+    'retrieval',
+    'llm',
+    'agents',
+    'molecules',
+    'indexing',
+    'eval',
+  ],
   'src/bridge': ['encoders', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
   'src/linking': ['retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval'],
   'src/retrieval': ['llm', 'agents', 'molecules', 'indexing', 'eval'],
@@ -28,7 +62,20 @@ const OUTERMOST = ['http', 'cli', 'services', 'server'];
 function layerRules() {
   return Object.entries(SOURCE_LAYERS).map(([folder, forbidden]) => {
     const names = forbidden.includes('*')
-      ? ['kg', 'chem', 'store', 'encoders', 'bridge', 'linking', 'retrieval', 'llm', 'agents', 'molecules', 'indexing', 'eval']
+      ? [
+          'kg',
+          'chem',
+          'store',
+          'encoders',
+          'bridge',
+          'linking',
+          'retrieval',
+          'llm',
+          'agents',
+          'molecules',
+          'indexing',
+          'eval',
+        ]
       : forbidden;
     const outer = folder === 'src/http' ? OUTERMOST.filter((name) => name !== 'http') : OUTERMOST;
     return {
@@ -71,7 +118,10 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       // Async functions without await implement async interfaces (stores, fakes); not a bug.
       '@typescript-eslint/require-await': 'off',
       // Services are plain objects of closures (no `this`), so passing a method on is safe.
@@ -103,9 +153,24 @@ export default tseslint.config(
     languageOptions: {
       globals: Object.fromEntries(
         [
-          'window', 'document', 'location', 'localStorage', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams',
-          'Blob', 'TextDecoderStream', 'CustomEvent', 'AbortController', 'setTimeout', 'clearTimeout', 'console',
-          'requestAnimationFrame', 'ResizeObserver', 'getComputedStyle',
+          'window',
+          'document',
+          'location',
+          'localStorage',
+          'sessionStorage',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Blob',
+          'TextDecoderStream',
+          'CustomEvent',
+          'AbortController',
+          'setTimeout',
+          'clearTimeout',
+          'console',
+          'requestAnimationFrame',
+          'ResizeObserver',
+          'getComputedStyle',
         ].map((name) => [name, 'readonly']),
       ),
     },
@@ -116,7 +181,15 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['src/config/**', 'src/cli/index.ts', 'src/server.ts', 'test/**', 'eval/**', 'scripts/**', '*.config.ts'],
+    files: [
+      'src/config/**',
+      'src/cli/index.ts',
+      'src/server.ts',
+      'test/**',
+      'eval/**',
+      'scripts/**',
+      '*.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -115,7 +115,9 @@ async function loadIndexServices(
   const linker = createEntityLinker(entries);
   const fusion = await readFusionModel(indexPath);
   if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
-    logger.warn('fusion.json was fitted with another bridge; refit it', { fix: `biobridge fit-fusion ${indexPath}` });
+    logger.warn('fusion.json was fitted with another bridge; refit it', {
+      fix: `biobridge fit-fusion ${indexPath}`,
+    });
   const variantModel = await loadUsableVariantModel(indexPath, index, device, logger);
   const retriever = createRetriever({
     graph: index.graph,
@@ -125,7 +127,11 @@ async function loadIndexServices(
     bridge,
     fusion,
     variants: variantModel
-      ? { model: variantModel, inputs: createVariantInputs(index.graph, index.store, variantModel), facts: index.facts }
+      ? {
+          model: variantModel,
+          inputs: createVariantInputs(index.graph, index.store, variantModel),
+          facts: index.facts,
+        }
       : undefined,
     logger,
   });
@@ -156,7 +162,9 @@ async function loadUsableVariantModel(
   const model = await loadVariantModel(indexPath, { device, logger });
   const mismatch = variantModelMismatch(model, index.manifest);
   if (mismatch) {
-    logger.warn('learned variant model not used: rsid / variant queries are unavailable', { reason: mismatch });
+    logger.warn('learned variant model not used: rsid / variant queries are unavailable', {
+      reason: mismatch,
+    });
     await model.dispose();
     return undefined;
   }
@@ -257,7 +265,14 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
       metrics,
       features,
       healthChecks: [
-        { name: 'index', required: true, check: async () => ({ ok: true, detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges` }) },
+        {
+          name: 'index',
+          required: true,
+          check: async () => ({
+            ok: true,
+            detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges`,
+          }),
+        },
         {
           name: 'bridge',
           required: false,

@@ -45,8 +45,15 @@ function TokenDialog({ onDone }) {
       <h2 id="token-title">API token</h2>
       <p>This server needs a bearer token. It is kept in this tab only (session storage).</p>
       <label for="token-input">Token</label>
-      <input id="token-input" type="password" autocomplete="off" value=${value} autofocus
-        onInput=${(event) => setValue(event.target.value)} required />
+      <input
+        id="token-input"
+        type="password"
+        autocomplete="off"
+        value=${value}
+        autofocus
+        onInput=${(event) => setValue(event.target.value)}
+        required
+      />
       <div class="actions"><button type="submit">Save token</button></div>
     </form>
   </div>`;
@@ -65,10 +72,19 @@ function App() {
     document.title = `${label ?? 'Not found'} · ${document.body.dataset.title ?? 'BioBridge'}`;
   }, [route.page]);
 
-  const current = route.page === 'entity' ? { component: EntityPage } : pages.find((page) => page.path === route.page);
+  const current =
+    route.page === 'entity' ? { component: EntityPage } : pages.find((page) => page.path === route.page);
   const Page = current?.component;
   return html`
-    <a class="skip" href="#main" onClick=${(event) => { event.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+    <a
+      class="skip"
+      href="#main"
+      onClick=${(event) => {
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+      >Skip to content</a
+    >
     <header class="top">
       <span class="brand">${document.body.dataset.title ?? 'BioBridge'}</span>
       <nav aria-label="Pages">
@@ -80,9 +96,17 @@ function App() {
       </span>
     </header>
     <main id="main" tabindex="-1">
-      ${Page
-        ? html`<${Page} key=${route.page === 'entity' ? route.params.join('/') : route.page} params=${route.params} query=${route.query} />`
-        : html`<div class="error" role="alert">No page named “${route.page}”. <a href="#/chat">Go to chat</a>.</div>`}
+      ${
+        Page
+          ? html`<${Page}
+              key=${route.page === 'entity' ? route.params.join('/') : route.page}
+              params=${route.params}
+              query=${route.query}
+            />`
+          : html`<div class="error" role="alert">
+              No page named “${route.page}”. <a href="#/chat">Go to chat</a>.
+            </div>`
+      }
     </main>
     ${askToken ? html`<${TokenDialog} onDone=${() => setAskToken(false)} />` : null}
   `;

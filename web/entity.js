@@ -8,14 +8,17 @@ function Sequence({ value }) {
   const lines = [];
   for (let index = 0; index < blocks.length; index += 6)
     lines.push(`${String(index * 10 + 1).padStart(6)}  ${blocks.slice(index, index + 6).join(' ')}`);
-  return html`<pre class="sequence" aria-label=${`Sequence, ${value.length} residues`}>${lines.join('\n')}</pre>`;
+  return html`<pre class="sequence" aria-label=${`Sequence, ${value.length} residues`}>
+${lines.join('\n')}</pre>`;
 }
 
 function SmilesDrawing({ smiles, name }) {
   const [drawing, setDrawing] = useState(null);
   const [error, setError] = useState(null);
   useEffect(() => {
-    api('/v1/depict', { method: 'POST', body: { smiles, width: 360, height: 260 } }).then(setDrawing).catch(setError);
+    api('/v1/depict', { method: 'POST', body: { smiles, width: 360, height: 260 } })
+      .then(setDrawing)
+      .catch(setError);
   }, [smiles]);
   return html`<div>
     ${drawing ? html`<${Molecule} svg=${drawing.svg} label=${`Structure of ${name}`} />` : error ? html`<${ErrorMessage} error=${error} />` : html`<${Spinner} label="Drawing…" />`}
@@ -29,21 +32,42 @@ function Attributes({ attributes }) {
   const rows = Array.isArray(attributes) ? attributes : [attributes];
   if (rows.length === 0) return null;
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row ?? {})))];
-  return html`<section aria-label="Attributes"><h2>Attributes</h2><div class="table-wrap"><table>
-    <thead><tr>${columns.map((column) => html`<th>${column}</th>`)}</tr></thead>
-    <tbody>${rows.map((row) => html`<tr>${columns.map((column) => {
-      const value = row?.[column];
-      return html`<td>${typeof value === 'number' ? formatNumber(value, 4) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '')}</td>`;
-    })}</tr>`)}</tbody>
-  </table></div></section>`;
+  return html`<section aria-label="Attributes">
+    <h2>Attributes</h2>
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            ${columns.map((column) => html`<th>${column}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (row) =>
+              html`<tr>
+                ${columns.map((column) => {
+                  const value = row?.[column];
+                  return html`<td>
+                    ${typeof value === 'number' ? formatNumber(value, 4) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '')}
+                  </td>`;
+                })}
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
 }
 
 function Payload({ payload, name }) {
   if (!payload) return html`<p class="muted">The index holds no encoder input for this entity.</p>`;
   switch (payload.kind) {
-    case 'smiles': return html`<${SmilesDrawing} smiles=${payload.value} name=${name} />`;
-    case 'sequence': return html`<${Sequence} value=${payload.value} />`;
-    default: return html`<p>${payload.value}</p>`;
+    case 'smiles':
+      return html`<${SmilesDrawing} smiles=${payload.value} name=${name} />`;
+    case 'sequence':
+      return html`<${Sequence} value=${payload.value} />`;
+    default:
+      return html`<p>${payload.value}</p>`;
   }
 }
 
@@ -52,7 +76,9 @@ function NeighbourGroup({ type, id, group }) {
   const [error, setError] = useState(null);
   const more = async () => {
     try {
-      const details = await api(`${entityPath(type, id)}?relation=${encodeURIComponent(group.kgRelation)}&limit=500`);
+      const details = await api(
+        `${entityPath(type, id)}?relation=${encodeURIComponent(group.kgRelation)}&limit=500`,
+      );
       const match = details.neighbours.groups.find((each) => each.tailType === group.tailType);
       if (match) setItems(match.items);
     } catch (caught) {
@@ -60,8 +86,13 @@ function NeighbourGroup({ type, id, group }) {
     }
   };
   return html`<section class="neighbour-group" aria-label=${`${group.relation} → ${group.tailType}`}>
-    <h3>${group.relation} <span class="muted small">→ ${group.tailType} · ${group.total} (${group.kgRelation})</span></h3>
-    <ul>${items.map((item) => html`<li><${EntityLink} ...${item} /></li>`)}</ul>
+    <h3>
+      ${group.relation}
+      <span class="muted small">→ ${group.tailType} · ${group.total} (${group.kgRelation})</span>
+    </h3>
+    <ul>
+      ${items.map((item) => html`<li><${EntityLink} ...${item} /></li>`)}
+    </ul>
     ${items.length < group.total ? html`<button type="button" class="secondary" onClick=${more}>Show all ${group.total}</button>` : null}
     <${ErrorMessage} error=${error} />
   </section>`;
@@ -73,26 +104,43 @@ export function EntityPage({ params }) {
   const [error, setError] = useState(null);
   useEffect(() => {
     if (!type || !id) return;
-    api(`${entityPath(type, id)}?limit=20`).then(setDetails).catch(setError);
+    api(`${entityPath(type, id)}?limit=20`)
+      .then(setDetails)
+      .catch(setError);
   }, [type, id]);
-  if (!type || !id) return html`<${ErrorMessage} error="An entity page needs a type and an id, e.g. #/entity/drug/DB00619" />`;
-  if (error) return html`<div><h1>${type} ${id}</h1><${ErrorMessage} error=${error} /></div>`;
+  if (!type || !id)
+    return html`<${ErrorMessage}
+      error="An entity page needs a type and an id, e.g. #/entity/drug/DB00619"
+    />`;
+  if (error)
+    return html`<div>
+      <h1>${type} ${id}</h1>
+      <${ErrorMessage} error=${error} />
+    </div>`;
   if (!details) return html`<${Spinner} label="Loading entity…" />`;
   const { entity, payload, vectors, neighbours } = details;
   const retrieveHref = `#/retrieve?type=${encodeURIComponent(entity.type)}&id=${encodeURIComponent(entity.id)}&name=${encodeURIComponent(entity.name)}`;
   return html`<article>
     <div class="entity-head">
       <h1>${entity.name}</h1>
-      <span class="badge">${entity.type}</span><code>${entity.id}</code><span class="muted small">source ${entity.source}</span>
+      <span class="badge">${entity.type}</span><code>${entity.id}</code
+      ><span class="muted small">source ${entity.source}</span>
       <a class="button-link" href=${retrieveHref}>Retrieve from here →</a>
     </div>
-    <p class="small muted">Vectors: ${vectors.encoded ? 'encoded' : 'not encoded'}, ${vectors.projected ? 'projected by the bridge' : 'not projected'} · ${neighbours.total} KG neighbours</p>
+    <p class="small muted">
+      Vectors: ${vectors.encoded ? 'encoded' : 'not encoded'},
+      ${vectors.projected ? 'projected by the bridge' : 'not projected'} · ${neighbours.total} KG neighbours
+    </p>
     <div class="entity-grid">
-      <section aria-label="Payload"><h2>${payload?.kind === 'smiles' ? 'Structure' : payload?.kind === 'sequence' ? 'Sequence' : 'Description'}</h2>
+      <section aria-label="Payload">
+        <h2>
+          ${payload?.kind === 'smiles' ? 'Structure' : payload?.kind === 'sequence' ? 'Sequence' : 'Description'}
+        </h2>
         <${Payload} payload=${payload} name=${entity.name} />
         <${Attributes} attributes=${details.attributes ?? details.gwas ?? entity.attributes} />
       </section>
-      <section aria-label="Neighbours"><h2>Neighbours by relation</h2>
+      <section aria-label="Neighbours">
+        <h2>Neighbours by relation</h2>
         ${neighbours.groups.length === 0 ? html`<p class="muted">No KG neighbours.</p>` : neighbours.groups.map((group) => html`<${NeighbourGroup} key=${group.kgRelation + group.tailType} type=${entity.type} id=${entity.id} group=${group} />`)}
       </section>
     </div>

@@ -29,8 +29,13 @@ function TargetPicker({ value, onChange, onPick }) {
   useEffect(() => {
     if (query.length < 2) return setMatches([]);
     const controller = new AbortController();
-    api(`/v1/lookup?q=${encodeURIComponent(query)}&type=${encodeURIComponent(PROTEIN)}&limit=8`, { signal: controller.signal })
-      .then(({ matches: found }) => { setMatches(found); setActive(-1); })
+    api(`/v1/lookup?q=${encodeURIComponent(query)}&type=${encodeURIComponent(PROTEIN)}&limit=8`, {
+      signal: controller.signal,
+    })
+      .then(({ matches: found }) => {
+        setMatches(found);
+        setActive(-1);
+      })
       .catch(() => setMatches([]));
     return () => controller.abort();
   }, [query]);
@@ -40,30 +45,72 @@ function TargetPicker({ value, onChange, onPick }) {
   };
   const onKeyDown = (event) => {
     if (!open || matches.length === 0) return;
-    if (event.key === 'ArrowDown') { event.preventDefault(); setActive((index) => (index + 1) % matches.length); }
-    else if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => (index - 1 + matches.length) % matches.length); }
-    else if (event.key === 'Enter' && active >= 0) { event.preventDefault(); choose(matches[active]); }
-    else if (event.key === 'Escape') setOpen(false);
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      setActive((index) => (index + 1) % matches.length);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      setActive((index) => (index - 1 + matches.length) % matches.length);
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      choose(matches[active]);
+    } else if (event.key === 'Escape') setOpen(false);
   };
   const showList = open && matches.length > 0;
   return html`<div class="field autocomplete">
     <label for="target-input">Target protein (gene symbol, name or UniProt id)</label>
-    <input id="target-input" role="combobox" aria-expanded=${showList ? 'true' : 'false'} aria-controls="target-options"
-      aria-autocomplete="list" aria-activedescendant=${active >= 0 ? `target-option-${active}` : undefined}
-      autocomplete="off" spellcheck="false" value=${value} placeholder="e.g. EGFR"
-      onInput=${(event) => { onChange(event.target.value); setOpen(true); }} onKeyDown=${onKeyDown}
-      onFocus=${() => setOpen(true)} onBlur=${() => setTimeout(() => setOpen(false), 150)} />
-    ${showList ? html`<ul id="target-options" role="listbox" aria-label="Matching proteins">
-      ${matches.map((match, index) => html`<li id=${`target-option-${index}`} role="option" aria-selected=${index === active ? 'true' : 'false'}
-        onMouseDown=${(event) => { event.preventDefault(); choose(match); }}>${match.name} <span class="muted small">${match.matched !== match.name ? `${match.matched} · ` : ''}${match.id}</span></li>`)}
-    </ul>` : null}
+    <input
+      id="target-input"
+      role="combobox"
+      aria-expanded=${showList ? 'true' : 'false'}
+      aria-controls="target-options"
+      aria-autocomplete="list"
+      aria-activedescendant=${active >= 0 ? `target-option-${active}` : undefined}
+      autocomplete="off"
+      spellcheck="false"
+      value=${value}
+      placeholder="e.g. EGFR"
+      onInput=${(event) => {
+        onChange(event.target.value);
+        setOpen(true);
+      }}
+      onKeyDown=${onKeyDown}
+      onFocus=${() => setOpen(true)}
+      onBlur=${() => setTimeout(() => setOpen(false), 150)}
+    />
+    ${
+      showList
+        ? html`<ul id="target-options" role="listbox" aria-label="Matching proteins">
+            ${matches.map(
+              (match, index) =>
+                html`<li
+                  id=${`target-option-${index}`}
+                  role="option"
+                  aria-selected=${index === active ? 'true' : 'false'}
+                  onMouseDown=${(event) => {
+                    event.preventDefault();
+                    choose(match);
+                  }}
+                >
+                  ${match.name}
+                  <span class="muted small"
+                    >${match.matched !== match.name ? `${match.matched} · ` : ''}${match.id}</span
+                  >
+                </li>`,
+            )}
+          </ul>`
+        : null
+    }
   </div>`;
 }
 
 function provenanceText(provenance) {
   if (!provenance) return '';
   const seed = provenance.seed ? ` from ${provenance.seed.name ?? provenance.seed.id}` : '';
-  const generation = provenance.generation !== undefined && provenance.generation !== null ? `, generation ${provenance.generation}` : '';
+  const generation =
+    provenance.generation !== undefined && provenance.generation !== null
+      ? `, generation ${provenance.generation}`
+      : '';
   return `${provenance.source}${provenance.operation ? ` (${provenance.operation})` : ''}${seed}${generation}`;
 }
 
@@ -73,7 +120,11 @@ function useAlertDrawing(candidate) {
   useEffect(() => {
     if (!(candidate.alerts ?? []).length) return undefined;
     const controller = new AbortController();
-    api('/v1/depict', { method: 'POST', body: { smiles: candidate.smiles, width: 300, height: 220, highlightAlerts: true }, signal: controller.signal })
+    api('/v1/depict', {
+      method: 'POST',
+      body: { smiles: candidate.smiles, width: 300, height: 220, highlightAlerts: true },
+      signal: controller.signal,
+    })
       .then((drawing) => setSvg(drawing.svg))
       .catch(() => undefined);
     return () => controller.abort();
@@ -85,19 +136,48 @@ function CandidateCard({ candidate }) {
   const alerts = candidate.alerts ?? [];
   const scores = candidate.scores ?? {};
   const svg = useAlertDrawing(candidate);
-  return html`<article class=${`molecule-card ${alerts.length ? 'has-alerts' : ''}`} aria-label=${`Candidate ${candidate.rank}`}>
-    <div class="row" style="justify-content:space-between"><strong>#${candidate.rank}</strong>
+  return html`<article
+    class=${`molecule-card ${alerts.length ? 'has-alerts' : ''}`}
+    aria-label=${`Candidate ${candidate.rank}`}
+  >
+    <div class="row" style="justify-content:space-between">
+      <strong>#${candidate.rank}</strong>
       ${alerts.length ? html`<span>${alerts.map((alert) => html`<span class="alert-badge" title=${`${alert.family}: ${alert.id}`}>⚠ ${alert.name}</span>`)}</span>` : html`<span class="small muted">no alerts</span>`}
     </div>
-    <${Molecule} svg=${svg} label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}${alerts.length ? ', alerting atoms highlighted' : ''}`} />
+    <${Molecule}
+      svg=${svg}
+      label=${`Drawing of candidate ${candidate.rank}: ${candidate.smiles}${alerts.length ? ', alerting atoms highlighted' : ''}`}
+    />
     <code class="smiles">${candidate.smiles}</code>
     <dl>
-      <dt>Combined</dt><dd>${formatNumber(scores.combined)}</dd>
-      <dt>Bridge</dt><dd>${formatNumber(scores.bridge)}</dd>
-      <dt>QED</dt><dd>${formatNumber(scores.qed)}</dd>
-      <dt>Novelty</dt><dd>${formatNumber(scores.novelty)}</dd>
-      ${candidate.properties ? html`<dt>MW · cLogP</dt><dd>${formatNumber(candidate.properties.molecularWeight, 1)} · ${formatNumber(candidate.properties.cLogP, 2)}</dd>` : null}
-      ${candidate.nearestKnownDrug ? html`<dt>Nearest drug</dt><dd><a href=${entityHref('drug', candidate.nearestKnownDrug.id)}>${candidate.nearestKnownDrug.name}</a> (${formatNumber(candidate.nearestKnownDrug.similarity, 2)})</dd>` : null}
+      <dt>Combined</dt>
+      <dd>${formatNumber(scores.combined)}</dd>
+      <dt>Bridge</dt>
+      <dd>${formatNumber(scores.bridge)}</dd>
+      <dt>QED</dt>
+      <dd>${formatNumber(scores.qed)}</dd>
+      <dt>Novelty</dt>
+      <dd>${formatNumber(scores.novelty)}</dd>
+      ${
+        candidate.properties
+          ? html`<dt>MW · cLogP</dt>
+              <dd>
+                ${formatNumber(candidate.properties.molecularWeight, 1)} ·
+                ${formatNumber(candidate.properties.cLogP, 2)}
+              </dd>`
+          : null
+      }
+      ${
+        candidate.nearestKnownDrug
+          ? html`<dt>Nearest drug</dt>
+              <dd>
+                <a href=${entityHref('drug', candidate.nearestKnownDrug.id)}
+                  >${candidate.nearestKnownDrug.name}</a
+                >
+                (${formatNumber(candidate.nearestKnownDrug.similarity, 2)})
+              </dd>`
+          : null
+      }
     </dl>
     <p class="small muted">Provenance: ${provenanceText(candidate.provenance)}</p>
   </article>`;
@@ -109,11 +189,31 @@ const csvCell = (value) => {
 };
 
 function toCsv(candidates) {
-  const header = ['rank', 'smiles', 'combined', 'bridge', 'qed', 'novelty', 'alerts', 'molecularWeight', 'cLogP', 'nearestKnownDrug', 'provenance'];
+  const header = [
+    'rank',
+    'smiles',
+    'combined',
+    'bridge',
+    'qed',
+    'novelty',
+    'alerts',
+    'molecularWeight',
+    'cLogP',
+    'nearestKnownDrug',
+    'provenance',
+  ];
   const rows = candidates.map((candidate) => [
-    candidate.rank, candidate.smiles, candidate.scores?.combined, candidate.scores?.bridge, candidate.scores?.qed, candidate.scores?.novelty,
-    (candidate.alerts ?? []).map((alert) => alert.name).join('; '), candidate.properties?.molecularWeight, candidate.properties?.cLogP,
-    candidate.nearestKnownDrug?.name, provenanceText(candidate.provenance),
+    candidate.rank,
+    candidate.smiles,
+    candidate.scores?.combined,
+    candidate.scores?.bridge,
+    candidate.scores?.qed,
+    candidate.scores?.novelty,
+    (candidate.alerts ?? []).map((alert) => alert.name).join('; '),
+    candidate.properties?.molecularWeight,
+    candidate.properties?.cLogP,
+    candidate.nearestKnownDrug?.name,
+    provenanceText(candidate.provenance),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
@@ -121,7 +221,9 @@ function toCsv(candidates) {
 export function MoleculesPage() {
   const [targetText, setTargetText] = useState('');
   const [target, setTarget] = useState(null);
-  const [settings, setSettings] = useState(Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.value])));
+  const [settings, setSettings] = useState(
+    Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.value])),
+  );
   const [progress, setProgress] = useState(null);
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
@@ -140,14 +242,21 @@ export function MoleculesPage() {
     setError(null);
     setResult(null);
     setProgress({ generation: 0, generations: settings.generations, started: false });
-    const filterNames = new Set(parameters.filter((parameter) => parameter.filter).map((parameter) => parameter.name));
+    const filterNames = new Set(
+      parameters.filter((parameter) => parameter.filter).map((parameter) => parameter.name),
+    );
     const body = {
-      target: target && target.name === targetText ? { entity: { type: target.type, id: target.id } } : { gene },
+      target:
+        target && target.name === targetText ? { entity: { type: target.type, id: target.id } } : { gene },
       ...Object.fromEntries(Object.entries(settings).filter(([name]) => !filterNames.has(name))),
       filters: Object.fromEntries(Object.entries(settings).filter(([name]) => filterNames.has(name))),
     };
     try {
-      for await (const { event: name, data } of streamEvents('/v1/molecules/propose/stream', body, controller.current.signal)) {
+      for await (const { event: name, data } of streamEvents(
+        '/v1/molecules/propose/stream',
+        body,
+        controller.current.signal,
+      )) {
         if (name === 'run-started') setProgress((current) => ({ ...current, started: true }));
         else if (name === 'generation-completed') setProgress({ ...data, started: true });
         else if (name === 'proposal-completed') setResult(data);
@@ -165,12 +274,19 @@ export function MoleculesPage() {
         smiles: candidate.smiles,
         name: `candidate-${candidate.rank}`,
         properties: {
-          rank: candidate.rank, combined: candidate.scores?.combined ?? null, bridge: candidate.scores?.bridge ?? null,
-          qed: candidate.scores?.qed ?? null, alerts: (candidate.alerts ?? []).map((alert) => alert.name).join('; '),
+          rank: candidate.rank,
+          combined: candidate.scores?.combined ?? null,
+          bridge: candidate.scores?.bridge ?? null,
+          qed: candidate.scores?.qed ?? null,
+          alerts: (candidate.alerts ?? []).map((alert) => alert.name).join('; '),
           provenance: provenanceText(candidate.provenance),
         },
       }));
-      download('candidates.sdf', await apiText('/v1/molecules/sdf', { method: 'POST', body: { molecules } }), 'chemical/x-mdl-sdfile');
+      download(
+        'candidates.sdf',
+        await apiText('/v1/molecules/sdf', { method: 'POST', body: { molecules } }),
+        'chemical/x-mdl-sdfile',
+      );
     } catch (caught) {
       setError(caught);
     }
@@ -185,40 +301,121 @@ export function MoleculesPage() {
   return html`<div>
     <h1>Molecule design</h1>
     <form class="molecule-form" onSubmit=${run}>
-      <${TargetPicker} value=${targetText} onChange=${(text) => { setTargetText(text); }} onPick=${(match) => { setTarget(match); setTargetText(match.name); }} />
-      ${parameters.map((parameter) => html`<div class="field">
-        <label for=${`param-${parameter.name}`}>${parameter.label}</label>
-        <input id=${`param-${parameter.name}`} type="number" min=${parameter.min} max=${parameter.max} value=${settings[parameter.name]}
-          onInput=${(event) => setSettings((current) => ({ ...current, [parameter.name]: Number(event.target.value) }))} />
-      </div>`)}
-      ${running
-        ? html`<button type="button" class="danger" onClick=${() => controller.current?.abort()}>Stop</button>`
-        : html`<button type="submit" disabled=${!targetText.trim()}>Generate</button>`}
+      <${TargetPicker}
+        value=${targetText}
+        onChange=${(text) => {
+          setTargetText(text);
+        }}
+        onPick=${(match) => {
+          setTarget(match);
+          setTargetText(match.name);
+        }}
+      />
+      ${parameters.map(
+        (parameter) =>
+          html`<div class="field">
+            <label for=${`param-${parameter.name}`}>${parameter.label}</label>
+            <input
+              id=${`param-${parameter.name}`}
+              type="number"
+              min=${parameter.min}
+              max=${parameter.max}
+              value=${settings[parameter.name]}
+              onInput=${(event) => setSettings((current) => ({ ...current, [parameter.name]: Number(event.target.value) }))}
+            />
+          </div>`,
+      )}
+      ${
+        running
+          ? html`<button type="button" class="danger" onClick=${() => controller.current?.abort()}>
+              Stop
+            </button>`
+          : html`<button type="submit" disabled=${!targetText.trim()}>Generate</button>`
+      }
     </form>
-    ${running ? html`<div class="panel" style="margin-top:.8rem">
-      <label for="generation-progress">${progress.started ? `Generation ${progress.generation} of ${progress.generations}` : 'Waiting for the server…'}
-        ${progress.bestScore !== undefined ? html` <span class="muted small">best fitness ${formatNumber(progress.bestScore)} · ${progress.evaluated} molecules scored</span>` : null}</label>
-      <progress id="generation-progress" max=${Math.max(1, progress.generations)} value=${progress.generation}></progress>
-    </div>` : null}
+    ${
+      running
+        ? html`<div class="panel" style="margin-top:.8rem">
+            <label for="generation-progress"
+              >${progress.started ? `Generation ${progress.generation} of ${progress.generations}` : 'Waiting for the server…'}
+              ${progress.bestScore !== undefined ? html` <span class="muted small">best fitness ${formatNumber(progress.bestScore)} · ${progress.evaluated} molecules scored</span>` : null}</label
+            >
+            <progress
+              id="generation-progress"
+              max=${Math.max(1, progress.generations)}
+              value=${progress.generation}
+            ></progress>
+          </div>`
+        : null
+    }
     <${ErrorMessage} error=${error} />
-    ${result ? html`<section aria-label="Candidates">
-      <p class="small">Target <a href=${entityHref(result.target.entity?.type ?? PROTEIN, result.target.entity?.id ?? '')}>${result.target.label}</a>
-        · ${result.stats.generated} generated, ${result.stats.valid} valid, ${result.stats.passedFilters} passed the filters, ${result.stats.generationsCompleted} generations
-        · seeds ${result.seeds.slice(0, 5).map((seed) => seed.name).join(', ')}${result.seeds.length > 5 ? '…' : ''}</p>
-      <div class="grid-tools">
-        <div class="field"><label for="sort-key">Sort by</label>
-          <select id="sort-key" value=${sortKey} onChange=${(event) => setSortKey(event.target.value)}>
-            ${sortKeys.map((key) => html`<option value=${key.value}>${key.label}</option>`)}
-          </select></div>
-        <div class="field"><label for="min-qed">Minimum QED</label>
-          <input id="min-qed" type="number" min="0" max="1" step="0.05" value=${minQed} onInput=${(event) => setMinQed(Number(event.target.value) || 0)} /></div>
-        <label><input type="checkbox" checked=${hideAlerts} onChange=${(event) => setHideAlerts(event.target.checked)} /> Hide molecules with alerts</label>
-        <button type="button" class="secondary" onClick=${() => download('candidates.csv', toCsv(shown), 'text/csv')} disabled=${shown.length === 0}>Export CSV</button>
-        <button type="button" class="secondary" onClick=${exportSdf} disabled=${shown.length === 0}>Export SDF</button>
-        <span class="small muted">${shown.length} of ${candidates.length} shown</span>
-      </div>
-      <div class="molecule-grid">${shown.map((candidate) => html`<${CandidateCard} key=${candidate.smiles} candidate=${candidate} />`)}</div>
-    </section>` : !running && !error ? html`<p class="muted">Pick a protein and press Generate: known drugs nearest to it in the bridge's drug space seed a genetic algorithm; candidates are scored by the bridge, QED, novelty and structural alerts.</p>` : null}
+    ${
+      result
+        ? html`<section aria-label="Candidates">
+            <p class="small">
+              Target
+              <a href=${entityHref(result.target.entity?.type ?? PROTEIN, result.target.entity?.id ?? '')}
+                >${result.target.label}</a
+              >
+              · ${result.stats.generated} generated, ${result.stats.valid} valid,
+              ${result.stats.passedFilters} passed the filters, ${result.stats.generationsCompleted}
+              generations · seeds
+              ${result.seeds
+                .slice(0, 5)
+                .map((seed) => seed.name)
+                .join(', ')}${result.seeds.length > 5 ? '…' : ''}
+            </p>
+            <div class="grid-tools">
+              <div class="field">
+                <label for="sort-key">Sort by</label>
+                <select id="sort-key" value=${sortKey} onChange=${(event) => setSortKey(event.target.value)}>
+                  ${sortKeys.map((key) => html`<option value=${key.value}>${key.label}</option>`)}
+                </select>
+              </div>
+              <div class="field">
+                <label for="min-qed">Minimum QED</label>
+                <input
+                  id="min-qed"
+                  type="number"
+                  min="0"
+                  max="1"
+                  step="0.05"
+                  value=${minQed}
+                  onInput=${(event) => setMinQed(Number(event.target.value) || 0)}
+                />
+              </div>
+              <label
+                ><input
+                  type="checkbox"
+                  checked=${hideAlerts}
+                  onChange=${(event) => setHideAlerts(event.target.checked)}
+                />
+                Hide molecules with alerts</label
+              >
+              <button
+                type="button"
+                class="secondary"
+                onClick=${() => download('candidates.csv', toCsv(shown), 'text/csv')}
+                disabled=${shown.length === 0}
+              >
+                Export CSV
+              </button>
+              <button type="button" class="secondary" onClick=${exportSdf} disabled=${shown.length === 0}>
+                Export SDF
+              </button>
+              <span class="small muted">${shown.length} of ${candidates.length} shown</span>
+            </div>
+            <div class="molecule-grid">
+              ${shown.map((candidate) => html`<${CandidateCard} key=${candidate.smiles} candidate=${candidate} />`)}
+            </div>
+          </section>`
+        : !running && !error
+          ? html`<p class="muted">
+              Pick a protein and press Generate: known drugs nearest to it in the bridge's drug space seed a
+              genetic algorithm; candidates are scored by the bridge, QED, novelty and structural alerts.
+            </p>`
+          : null
+    }
     ${running ? html`<${Spinner} label="Generating…" />` : null}
   </div>`;
 }

@@ -17,8 +17,16 @@ export function ErrorMessage({ error }) {
 
 /** RDKit SVG from our own server; `label` is the accessible name of the drawing. */
 export function Molecule({ svg, label, className = 'molecule' }) {
-  if (!svg) return html`<div class=${`${className} empty`} role="img" aria-label=${`${label} (no drawing)`}>no drawing</div>`;
-  return html`<div class=${className} role="img" aria-label=${label} dangerouslySetInnerHTML=${{ __html: svg }}></div>`;
+  if (!svg)
+    return html`<div class=${`${className} empty`} role="img" aria-label=${`${label} (no drawing)`}>
+      no drawing
+    </div>`;
+  return html`<div
+    class=${className}
+    role="img"
+    aria-label=${label}
+    dangerouslySetInnerHTML=${{ __html: svg }}
+  ></div>`;
 }
 
 export function EntityLink({ type, id, name }) {
@@ -28,7 +36,9 @@ export function EntityLink({ type, id, name }) {
 export function KindMarker({ known }) {
   return known
     ? html`<span class="marker fact" title="The knowledge graph has this edge">KG fact</span>`
-    : html`<span class="marker prediction" title="Predicted by the bridge model, not in the KG">prediction</span>`;
+    : html`<span class="marker prediction" title="Predicted by the bridge model, not in the KG"
+        >prediction</span
+      >`;
 }
 
 export function Score({ value, label = 'score' }) {
@@ -41,7 +51,9 @@ export function Score({ value, label = 'score' }) {
 }
 
 export function Spinner({ label = 'Working…' }) {
-  return html`<span class="spinner" role="status"><span aria-hidden="true" class="dot"></span>${label}</span>`;
+  return html`<span class="spinner" role="status"
+    ><span aria-hidden="true" class="dot"></span>${label}</span
+  >`;
 }
 
 export function formatNumber(value, digits = 3) {

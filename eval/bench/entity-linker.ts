@@ -10,7 +10,10 @@ import { createEntityLinker } from '../../src/linking/entity-linker.js';
 import { createRandom } from '../../src/molecules/ga/random.js';
 
 const { values } = parseArgs({
-  options: { index: { type: 'string', default: 'indexes/demo' }, questions: { type: 'string', default: '1000' } },
+  options: {
+    index: { type: 'string', default: 'indexes/demo' },
+    questions: { type: 'string', default: '1000' },
+  },
 });
 const entries = await readLookupEntries(values.index);
 const cpuBefore = process.cpuUsage();
@@ -24,7 +27,10 @@ const filler =
   'Which of the following is associated with the condition, and what do recent studies of patients say about the treatment response and its mechanism in';
 const questions = Array.from({ length: Number(values.questions) }, () => {
   const names = [0, 1, 2].map(() => random.pick(entries).name);
-  return `${filler} ${names[0]}? Given list is: ${names[1]}, ${names[2]}, and a few other options to choose from.`.slice(0, 300);
+  return `${filler} ${names[0]}? Given list is: ${names[1]}, ${names[2]}, and a few other options to choose from.`.slice(
+    0,
+    300,
+  );
 });
 for (const question of questions.slice(0, 100)) linker.link(question);
 const times = questions.map((question) => {
@@ -44,7 +50,9 @@ console.log(
       buildWallMs: Math.round(buildWallMs),
       buildCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       linkCpuMs: { median: at(0.5), p95: at(0.95), max: at(1) },
-      questionCharacters: Math.round(questions.reduce((sum, question) => sum + question.length, 0) / questions.length),
+      questionCharacters: Math.round(
+        questions.reduce((sum, question) => sum + question.length, 0) / questions.length,
+      ),
     },
     null,
     2,

@@ -13,13 +13,19 @@ const benches: [string, string[]][] = [
   ['name lookup', ['eval/bench/name-lookup.ts']],
   ['entity linker (demo index)', ['eval/bench/entity-linker.ts']],
   ['vector store (20k × 1024)', ['eval/bench/store-ann.ts']],
-  ...(full ? ([['ingest, synthetic 8.1M rows', ['eval/bench/ingest-synthetic.ts']]] as [string, string[]][]) : []),
+  ...(full
+    ? ([['ingest, synthetic 8.1M rows', ['eval/bench/ingest-synthetic.ts']]] as [string, string[]][])
+    : []),
 ];
 const results: Record<string, unknown> = {};
 for (const [name, args] of benches) {
   process.stderr.write(`bench: ${name}\n`);
   const started = performance.now();
-  const run = spawnSync('npx', ['tsx', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync('npx', ['tsx', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) {
     results[name] = { error: `exit ${run.status}`, seconds };
@@ -31,7 +37,12 @@ for (const [name, args] of benches) {
 }
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   results,
 };
 mkdirSync('eval/reports', { recursive: true });

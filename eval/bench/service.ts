@@ -34,11 +34,20 @@ function stats(samples: number[]): LatencyStats {
 const QUERIES = {
   'retrieve smiles → gene/protein (k=10)': {
     path: '/v1/retrieve',
-    body: { smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1', targetTypes: ['gene/protein'], k: 10 },
+    body: {
+      smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
+      targetTypes: ['gene/protein'],
+      k: 10,
+    },
   },
   'retrieve smiles → gene/protein, method transfer (k=10)': {
     path: '/v1/retrieve',
-    body: { smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1', targetTypes: ['gene/protein'], k: 10, method: 'transfer' },
+    body: {
+      smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
+      targetTypes: ['gene/protein'],
+      k: 10,
+      method: 'transfer',
+    },
   },
   'retrieve protein entity → biological_process (k=10)': {
     path: '/v1/retrieve',
@@ -79,7 +88,10 @@ export async function runServiceBench(indexPath: string, requests: number) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { index: { type: 'string', default: 'indexes/demo' }, requests: { type: 'string', default: '50' } },
+    options: {
+      index: { type: 'string', default: 'indexes/demo' },
+      requests: { type: 'string', default: '50' },
+    },
   });
   console.log(JSON.stringify(await runServiceBench(values.index, Number(values.requests)), null, 2));
 }

@@ -21,14 +21,22 @@ import { createLogger } from '../../src/util/logger.js';
  * the demo's 44k triples (about a minute on 2 CPU cores).
  */
 export const DEMO_TRAINER_ARGUMENTS = [
-  '--hidden-dim', '128',
-  '--n-layer', '2',
-  '--n-head', '4',
-  '--ffn-dim', '256',
-  '--batch-size', '256',
-  '--epochs', '12',
-  '--negatives', 'both',
-  '--valid-fraction', '0.05',
+  '--hidden-dim',
+  '128',
+  '--n-layer',
+  '2',
+  '--n-head',
+  '4',
+  '--ffn-dim',
+  '256',
+  '--batch-size',
+  '256',
+  '--epochs',
+  '12',
+  '--negatives',
+  'both',
+  '--valid-fraction',
+  '0.05',
 ];
 
 const { values } = parseArgs({
@@ -43,10 +51,20 @@ const dataDirectory = resolve(values.data);
 const outDirectory = resolve(values.out);
 const started = performance.now();
 
-const encoders = encoderConfigSchema.parse(JSON.parse(await readFile(join(dataDirectory, 'encoders.json'), 'utf8')));
+const encoders = encoderConfigSchema.parse(
+  JSON.parse(await readFile(join(dataDirectory, 'encoders.json'), 'utf8')),
+);
 await buildDirectoryAtomic(outDirectory, async (staging) => {
   // The manifest records the KG directory as given: keep it relative so the bundle names no local path.
-  await buildIndex({ kgDirectory: values.data, outDirectory: staging, name: 'demo', encoders, logger, progress: false, inPlace: true });
+  await buildIndex({
+    kgDirectory: values.data,
+    outDirectory: staging,
+    name: 'demo',
+    encoders,
+    logger,
+    progress: false,
+    inPlace: true,
+  });
   await trainBridge({
     indexDirectory: staging,
     preset: 'cpu',
@@ -62,4 +80,7 @@ await buildDirectoryAtomic(outDirectory, async (staging) => {
     await rm(join(staging, name), { recursive: true, force: true });
   await compactLanceDatabase(join(staging, indexLayout.lance), { logger });
 });
-logger.info('demo index built', { out: outDirectory, seconds: ((performance.now() - started) / 1000).toFixed(1) });
+logger.info('demo index built', {
+  out: outDirectory,
+  seconds: ((performance.now() - started) / 1000).toFixed(1),
+});

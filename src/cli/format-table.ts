@@ -4,7 +4,9 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...cells.map((row) => (row[column] ?? '').length)),
   );
-  const numeric = headers.map((_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'));
+  const numeric = headers.map(
+    (_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'),
+  );
   const render = (row: string[]) =>
     row
       .map((cell, column) =>
@@ -12,7 +14,10 @@ export function formatTable(headers: string[], rows: (string | number)[][]): str
       )
       .join('  ')
       .trimEnd();
-  return [render(headers), render(widths.map((width) => '-'.repeat(width))), ...cells.map(render)].join('\n') + '\n';
+  return (
+    [render(headers), render(widths.map((width) => '-'.repeat(width))), ...cells.map(render)].join('\n') +
+    '\n'
+  );
 }
 
 function formatNumber(value: number): string {

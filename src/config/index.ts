@@ -117,7 +117,10 @@ export function loadConfig(
       code: 'INVALID_CONFIG',
       message: `invalid configuration:\n${z.prettifyError(parsed.error)}`,
       details: {
-        issues: parsed.error.issues.map((issue) => ({ setting: issue.path.join('.'), message: issue.message })),
+        issues: parsed.error.issues.map((issue) => ({
+          setting: issue.path.join('.'),
+          message: issue.message,
+        })),
       },
     });
   }
@@ -143,7 +146,9 @@ export function loadConfig(
       },
     };
   } else {
-    const missing = [!e.OPENAI_BASE_URL && 'OPENAI_BASE_URL', !e.OPENAI_MODEL && 'OPENAI_MODEL'].filter(Boolean);
+    const missing = [!e.OPENAI_BASE_URL && 'OPENAI_BASE_URL', !e.OPENAI_MODEL && 'OPENAI_MODEL'].filter(
+      Boolean,
+    );
     llm = {
       configured: false,
       reason: `no LLM configured (set ${missing.join(' and ')})`,
@@ -165,6 +170,9 @@ export function loadConfig(
       maxProteinLength: e.MAX_PROTEIN_LENGTH,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
   };
 }

@@ -17,13 +17,24 @@ export const variantFeatureInputSchema = z.strictObject({
     .transform(String)
     .optional()
     .describe('Chromosome: 1–22, X/Y or 23/24 as in the GWAS Catalog'),
-  pos: z.number().int().min(0).max(300_000_000).optional().describe('Position (GRCh38, as the GWAS Catalog gives it)'),
+  pos: z
+    .number()
+    .int()
+    .min(0)
+    .max(300_000_000)
+    .optional()
+    .describe('Position (GRCh38, as the GWAS Catalog gives it)'),
   mappedGenes: z
     .array(z.string().trim().min(1).max(64))
     .max(50)
     .optional()
     .describe('Mapped or flanking genes (symbols)'),
-  context: z.string().trim().max(200).optional().describe('Functional class(es), e.g. `intron` or `missense;intron`'),
+  context: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('Functional class(es), e.g. `intron` or `missense;intron`'),
   riskAllele: z.string().trim().max(50).optional().describe('Risk allele (A, C, G or T)'),
 });
 export type VariantFeatureInput = z.infer<typeof variantFeatureInputSchema>;
@@ -53,7 +64,9 @@ export function variantTokens(features: VariantFeatureValues): string[][] {
   if (chrom) {
     chromosome.push(`chr:${chrom}`);
     if (features.pos !== undefined && features.pos >= 0)
-      POSITION_BINS.forEach((width, group) => bins[group]!.push(`bin${width}:${chrom}:${Math.floor(features.pos! / width)}`));
+      POSITION_BINS.forEach((width, group) =>
+        bins[group]!.push(`bin${width}:${chrom}:${Math.floor(features.pos! / width)}`),
+      );
   }
   const genes = unique((features.mappedGenes ?? []).map((gene) => gene.trim()).filter(Boolean)).map(
     (symbol) => `gene:${symbol.toUpperCase()}`,
@@ -105,7 +118,10 @@ export function normalChromosome(chrom: string): string {
 }
 
 /** Tokens the vocabulary knows, for explaining an embedding (and an error when there are none). */
-export function knownTokens(features: VariantFeatureValues, vocabulary: ReadonlyMap<string, number>): string[] {
+export function knownTokens(
+  features: VariantFeatureValues,
+  vocabulary: ReadonlyMap<string, number>,
+): string[] {
   return variantTokens(features)
     .flat()
     .filter((token) => vocabulary.has(token) && !token.startsWith('allele:'));

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { createOnnxSession, float32Tensor, type OnnxSession, type OnnxSessionOptions } from '../runtime/onnx-session.js';
+import {
+  createOnnxSession,
+  float32Tensor,
+  type OnnxSession,
+  type OnnxSessionOptions,
+} from '../runtime/onnx-session.js';
 import { AppError } from '../errors.js';
 import { exists } from '../util/atomic.js';
 import { featurizeVariant, splitMappedGenes, type VariantFeatureValues } from './variant-features.js';
@@ -31,7 +36,12 @@ export const variantModelMetadataSchema = z.object({
   tokens: z.number().int().min(0),
   geneDim: z.number().int().positive(),
   encoderConfigHashes: z.record(z.string(), z.string()),
-  onnx: z.object({ file: z.string().min(1), input: z.string().min(1), output: z.string().min(1), sha256: z.string().optional() }),
+  onnx: z.object({
+    file: z.string().min(1),
+    input: z.string().min(1),
+    output: z.string().min(1),
+    sha256: z.string().optional(),
+  }),
   vocabulary: z.string().min(1),
   variantFeatures: z.string().min(1),
   tables: z.record(z.string(), tableSchema),
@@ -75,7 +85,9 @@ export class EmbeddingTable {
 
   vectorOf(nodeIndex: number): Float32Array | undefined {
     const row = this.rowOf.get(nodeIndex);
-    return row === undefined ? undefined : this.vectors.subarray(row * this.dimension, (row + 1) * this.dimension);
+    return row === undefined
+      ? undefined
+      : this.vectors.subarray(row * this.dimension, (row + 1) * this.dimension);
   }
 
   /** Cosine of `query` (unit length) with every row (rows are unit length). */
@@ -147,18 +159,25 @@ export async function loadVariantModel(
   const metadata = await readJson(join(directory, 'variant-model.json'), variantModelMetadataSchema);
   const tokens = await readJson(join(directory, metadata.vocabulary), z.array(z.string()));
   if (tokens.length !== metadata.tokens || metadata.tokens + metadata.geneDim !== metadata.inputWidth)
-    throw invalid(directory, `vocabulary has ${tokens.length} tokens; metadata says ${metadata.tokens} of input width ${metadata.inputWidth}`);
+    throw invalid(
+      directory,
+      `vocabulary has ${tokens.length} tokens; metadata says ${metadata.tokens} of input width ${metadata.inputWidth}`,
+    );
   const vocabulary = new Map(tokens.map((token, column) => [token, column]));
   const features = await readJson(join(directory, metadata.variantFeatures), z.array(kgVariantSchema));
   const tables = new Map<string, EmbeddingTable>();
-  for (const [type, table] of Object.entries(metadata.tables)) tables.set(type, await readTable(directory, table));
+  for (const [type, table] of Object.entries(metadata.tables))
+    tables.set(type, await readTable(directory, table));
   const variants = tables.get('variant');
   if (!variants) throw invalid(directory, 'no variant table');
   const byRsid = new Map(features.map((row) => [row.rsid.toLowerCase(), row]));
   const byNode = new Map(features.map((row) => [row.nodeIndex, row]));
   const session: OnnxSession = await createOnnxSession(join(directory, metadata.onnx.file), options);
 
-  const embed = async (rows: readonly VariantFeatureValues[], inputs: VariantInputs): Promise<Float32Array[]> => {
+  const embed = async (
+    rows: readonly VariantFeatureValues[],
+    inputs: VariantInputs,
+  ): Promise<Float32Array[]> => {
     if (rows.length === 0) return [];
     const input = new Float32Array(rows.length * metadata.inputWidth);
     for (const [position, row] of rows.entries()) {
@@ -166,9 +185,13 @@ export async function loadVariantModel(
       const features = featurizeVariant(row, vocabulary, geneVector, metadata.geneDim, inputs.kgGroups(row));
       input.set(features, position * metadata.inputWidth);
     }
-    const output = await session.run({ [metadata.onnx.input]: float32Tensor(input, [rows.length, metadata.inputWidth]) });
+    const output = await session.run({
+      [metadata.onnx.input]: float32Tensor(input, [rows.length, metadata.inputWidth]),
+    });
     const data = output[metadata.onnx.output]!.data as Float32Array;
-    return rows.map((_, position) => data.slice(position * metadata.embeddingDim, (position + 1) * metadata.embeddingDim));
+    return rows.map((_, position) =>
+      data.slice(position * metadata.embeddingDim, (position + 1) * metadata.embeddingDim),
+    );
   };
 
   return {
@@ -196,8 +219,12 @@ async function readTable(directory: string, table: z.infer<typeof tableSchema>):
   if (vectors.byteLength !== table.rows * table.dim * 4 || indices.byteLength !== table.rows * 4)
     throw invalid(directory, `${table.vectors}: expected ${table.rows} rows of ${table.dim} values`);
   // Copy into aligned buffers: a Buffer's byteOffset need not be a multiple of 4.
-  const vectorArray = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength));
-  const indexArray = new Int32Array(indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength));
+  const vectorArray = new Float32Array(
+    vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength),
+  );
+  const indexArray = new Int32Array(
+    indices.buffer.slice(indices.byteOffset, indices.byteOffset + indices.byteLength),
+  );
   return new EmbeddingTable(indexArray, vectorArray, table.dim);
 }
 
@@ -206,7 +233,12 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `cannot read ${path}`, cause: error, details: { file: path } });
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `cannot read ${path}`,
+      cause: error,
+      details: { file: path },
+    });
   }
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success)

@@ -159,8 +159,7 @@ function respell(name: string, random: Random): string | undefined {
     variants.push(name.replace(/\btype (\d)\b/gi, (_, digit: string) => `type ${ROMAN[digit] ?? digit}`));
   if (/\btype (I{1,3}|IV|V|VI)\b/.test(name))
     variants.push(name.replace(/\btype (I{1,3}|IV|V|VI)\b/g, (_, roman: string) => `type ${ARABIC[roman]}`));
-  if (/\p{M}/u.test(name.normalize('NFKD')))
-    variants.push(name.normalize('NFKD').replace(/\p{M}+/gu, ''));
+  if (/\p{M}/u.test(name.normalize('NFKD'))) variants.push(name.normalize('NFKD').replace(/\p{M}+/gu, ''));
   if (/[a-z]{4,}$/.test(name) && !/s$/.test(name) && name.includes(' ')) variants.push(`${name}s`);
   const changed = variants.filter((variant) => variant !== name);
   return changed.length === 0 ? undefined : random.pick(changed);

@@ -41,7 +41,11 @@ export interface MetricSummary {
  * Ranks one query. `scores[i]` scores candidate i; `positive` lists the candidate positions that
  * are true tails. Candidates outside `allowed` (when given) are ignored, as if absent.
  */
-export function rankQuery(scores: Float32Array, positive: readonly number[], allowed?: Uint8Array): QueryRanking {
+export function rankQuery(
+  scores: Float32Array,
+  positive: readonly number[],
+  allowed?: Uint8Array,
+): QueryRanking {
   let best = -Infinity;
   for (const index of positive) {
     const score = scores[index] ?? -Infinity;
@@ -96,7 +100,12 @@ export function summarize(rankings: readonly QueryRanking[], candidates: number)
   const mean = (value: (ranking: QueryRanking) => number) =>
     n === 0 ? 0 : rankings.reduce((sum, ranking) => sum + value(ranking), 0) / n;
   const ranks = rankings.map((ranking) => ranking.firstRank).sort((a, b) => a - b);
-  const median = n === 0 ? 0 : n % 2 ? (ranks[(n - 1) / 2] as number) : ((ranks[n / 2 - 1] as number) + (ranks[n / 2] as number)) / 2;
+  const median =
+    n === 0
+      ? 0
+      : n % 2
+        ? (ranks[(n - 1) / 2] as number)
+        : ((ranks[n / 2 - 1] as number) + (ranks[n / 2] as number)) / 2;
   const recall = (position: number) => mean((r) => (r.recallHits[position] as number) / r.positives);
   return {
     queries: n,

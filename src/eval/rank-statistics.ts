@@ -41,7 +41,11 @@ export interface RankSummary {
  * ranks of each query's links, with 95 % percentile intervals from `resamples` cluster-bootstrap
  * draws over queries.
  */
-export function summarizeRanks(ranksByQuery: readonly (readonly number[])[], resamples = 1000, seed = 7): RankSummary {
+export function summarizeRanks(
+  ranksByQuery: readonly (readonly number[])[],
+  resamples = 1000,
+  seed = 7,
+): RankSummary {
   const measures = {
     mrr: (rank: number) => 1 / rank,
     'hits@10': (rank: number) => (rank <= 10 ? 1 : 0),
@@ -62,7 +66,12 @@ export function summarizeRanks(ranksByQuery: readonly (readonly number[])[], res
 }
 
 /** Ratio estimate Σsums / Σcounts with a 95 % percentile interval over resampled clusters. */
-export function clusterBootstrap(sums: readonly number[], counts: readonly number[], resamples: number, seed: number): Interval {
+export function clusterBootstrap(
+  sums: readonly number[],
+  counts: readonly number[],
+  resamples: number,
+  seed: number,
+): Interval {
   const total = (indices: Iterable<number>) => {
     let sum = 0;
     let count = 0;
@@ -77,13 +86,15 @@ export function clusterBootstrap(sums: readonly number[], counts: readonly numbe
   if (n === 0) return { value, low: value, high: value };
   const random = createRandom(seed);
   const draws: number[] = [];
-  for (let draw = 0; draw < resamples; draw++) draws.push(total(Array.from({ length: n }, () => random.int(n))));
+  for (let draw = 0; draw < resamples; draw++)
+    draws.push(total(Array.from({ length: n }, () => random.int(n))));
   return { value, ...percentileInterval(draws) };
 }
 
 export function percentileInterval(draws: readonly number[]): { low: number; high: number } {
   const sorted = [...draws].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
   return { low: at(0.025), high: at(0.975) };
 }
 
@@ -91,7 +102,7 @@ export function percentileInterval(draws: readonly number[]): { low: number; hig
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1]!.value === order[start]!.value) end++;
     const rank = (start + end) / 2 + 1;
@@ -123,15 +134,27 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
 }
 
 /** Spearman's ρ with a 95 % percentile interval over `resamples` bootstrap draws of the pairs. */
-export function spearmanWithInterval(x: readonly number[], y: readonly number[], resamples = 1000, seed = 11): Interval & { n: number } {
+export function spearmanWithInterval(
+  x: readonly number[],
+  y: readonly number[],
+  resamples = 1000,
+  seed = 11,
+): Interval & { n: number } {
   const value = spearman(x, y);
   const n = x.length;
   const random = createRandom(seed);
   const draws: number[] = [];
   for (let draw = 0; draw < resamples && n > 2; draw++) {
     const picks = Array.from({ length: n }, () => random.int(n));
-    const rho = spearman(picks.map((i) => x[i]!), picks.map((i) => y[i]!));
+    const rho = spearman(
+      picks.map((i) => x[i]!),
+      picks.map((i) => y[i]!),
+    );
     if (Number.isFinite(rho)) draws.push(rho);
   }
-  return { value, n, ...(draws.length > 0 ? percentileInterval(draws) : { low: Number.NaN, high: Number.NaN }) };
+  return {
+    value,
+    n,
+    ...(draws.length > 0 ? percentileInterval(draws) : { low: Number.NaN, high: Number.NaN }),
+  };
 }

@@ -44,7 +44,7 @@ export function retrievalReportMarkdown(report: RetrievalReport): string {
         const heads = key === 'full' ? detail.heads : detail.filteredHeads;
         const candidates = key === 'full' ? detail.candidates : detail.filteredCandidates;
         const cells = columns.map((column) => {
-          const text = (m[column]).toFixed(4);
+          const text = m[column].toFixed(4);
           return column === 'mrr' && m.mrr === best ? `**${text}**` : text;
         });
         lines.push(`| ${detail.task.name} | ${heads} | ${candidates} | ${method} | ${cells.join(' | ')} |`);

@@ -14,7 +14,13 @@ import type { KgFacts } from '../kg/kg-facts.js';
 import { splitMappedGenes } from '../encoders/variant-features.js';
 import { createRandom } from '../molecules/ga/random.js';
 import { noopLogger, type Logger } from '../util/logger.js';
-import { filteredRank, spearmanWithInterval, summarizeRanks, type Interval, type RankSummary } from './rank-statistics.js';
+import {
+  filteredRank,
+  spearmanWithInterval,
+  summarizeRanks,
+  type Interval,
+  type RankSummary,
+} from './rank-statistics.js';
 
 /**
  * Variant → disease benchmark on unseen variants (all their edges held out; the split is the
@@ -24,7 +30,14 @@ import { filteredRank, spearmanWithInterval, summarizeRanks, type Interval, type
  * popularity, random, and the text-encoder variant path (cosine of the variant description's text
  * vector with disease text vectors). Plus Spearman's ρ between the model's score and −log10 p.
  */
-export const VARIANT_METHODS = ['learned', 'gene_proxy', 'positional', 'popularity', 'text', 'random'] as const;
+export const VARIANT_METHODS = [
+  'learned',
+  'gene_proxy',
+  'positional',
+  'popularity',
+  'text',
+  'random',
+] as const;
 export type VariantMethod = (typeof VARIANT_METHODS)[number];
 
 export interface VariantBenchmarkOptions {
@@ -46,14 +59,23 @@ export interface VariantReport {
   benchmark: 'variants';
   createdAt: string;
   index: string;
-  model: { createdAt: string | undefined; splitSeed: number; counts: Record<string, number>; training: unknown };
+  model: {
+    createdAt: string | undefined;
+    splitSeed: number;
+    counts: Record<string, number>;
+    training: unknown;
+  };
   config: { neighbours: number; resamples: number; seed: number };
   candidates: number;
   /** Max |TypeScript featurisation + ONNX − the trainer's exported embedding| over the held-out variants. */
   parityMaxAbsDiff: number;
   results: Partial<Record<VariantMethod, RankSummary>>;
   skipped: Partial<Record<VariantMethod, string>>;
-  correlation: { learnedHeldOut: CorrelationResult; learnedAll: CorrelationResult; textHeldOut?: CorrelationResult | undefined };
+  correlation: {
+    learnedHeldOut: CorrelationResult;
+    learnedAll: CorrelationResult;
+    textHeldOut?: CorrelationResult | undefined;
+  };
   /** (−log10 p, learned score) of the held-out associations, for the scatter plot. */
   scatter: [number, number][];
   durationMs: number;
@@ -81,7 +103,8 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
   try {
     model = await loadVariantModel(options.indexDirectory, { device: options.device ?? 'cpu', logger });
     const mismatch = variantModelMismatch(model, index.manifest);
-    if (mismatch) throw new AppError({ code: 'INVALID_INDEX', message: `${options.indexDirectory}: ${mismatch}` });
+    if (mismatch)
+      throw new AppError({ code: 'INVALID_INDEX', message: `${options.indexDirectory}: ${mismatch}` });
     const associations = index.facts;
     if (associations.associationList.length === 0)
       throw new AppError({
@@ -89,11 +112,23 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         message: `${options.indexDirectory} keeps no GWAS statistics (built before graph/facts.json.gz); rebuild it with \`biobridge ingest\``,
       });
     const context = buildContext(index, model);
-    logger.info('variant benchmark', { test: context.test.length, train: context.train.length, diseases: context.diseases.rows });
+    logger.info('variant benchmark', {
+      test: context.test.length,
+      train: context.train.length,
+      diseases: context.diseases.rows,
+    });
 
-    const learned = await model.embed(context.test.map(kgVariantFeatureValues), createVariantInputs(index.graph, index.store, model));
-    const parityMaxAbsDiff = maxAbsDiff(learned, context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)));
-    const scorers: Partial<Record<VariantMethod, (row: KgVariantFeatures, position: number) => Float32Array>> = {
+    const learned = await model.embed(
+      context.test.map(kgVariantFeatureValues),
+      createVariantInputs(index.graph, index.store, model),
+    );
+    const parityMaxAbsDiff = maxAbsDiff(
+      learned,
+      context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)),
+    );
+    const scorers: Partial<
+      Record<VariantMethod, (row: KgVariantFeatures, position: number) => Float32Array>
+    > = {
       learned: (_, position) => context.diseases.scores(learned[position]!),
       gene_proxy: geneProxyScorer(context),
       positional: positionalScorer(context, neighbours),
@@ -115,7 +150,11 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         return [...positives].map((target) => filteredRank(scores, target, positives));
       });
       results[method] = summarizeRanks(ranks, resamples);
-      logger.info('method', { method, mrr: results[method].mrr.value, hits10: results[method]['hits@10'].value });
+      logger.info('method', {
+        method,
+        mrr: results[method].mrr.value,
+        hits10: results[method]['hits@10'].value,
+      });
     }
 
     const heldOut = associationScores(context.test, context, associations, pick(scorers.learned!));
@@ -128,10 +167,14 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       associations,
       (row, _, diseaseRows) => {
         const variant = model!.variants.vectorOf(row.nodeIndex)!;
-        return diseaseRows.map((diseaseRow) => dot(variant, context.diseases.vectorOf(context.diseases.nodeIndices[diseaseRow]!)!));
+        return diseaseRows.map((diseaseRow) =>
+          dot(variant, context.diseases.vectorOf(context.diseases.nodeIndices[diseaseRow]!)!),
+        );
       },
     );
-    const textHeldOut = scorers.text ? associationScores(context.test, context, associations, pick(scorers.text)) : undefined;
+    const textHeldOut = scorers.text
+      ? associationScores(context.test, context, associations, pick(scorers.text))
+      : undefined;
     return {
       benchmark: 'variants',
       createdAt: new Date().toISOString(),
@@ -149,8 +192,13 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       skipped,
       correlation: {
         learnedHeldOut: { ...correlate(heldOut, resamples), pairs: 'held-out variants × their KG diseases' },
-        learnedAll: { ...correlate(all, resamples), pairs: 'every KG variant–disease association (training ones included)' },
-        textHeldOut: textHeldOut ? { ...correlate(textHeldOut, resamples), pairs: 'held-out, text-encoder score' } : undefined,
+        learnedAll: {
+          ...correlate(all, resamples),
+          pairs: 'every KG variant–disease association (training ones included)',
+        },
+        textHeldOut: textHeldOut
+          ? { ...correlate(textHeldOut, resamples), pairs: 'held-out, text-encoder score' }
+          : undefined,
       },
       scatter: heldOut.map(({ mlog, score }) => [mlog, score]),
       durationMs: performance.now() - started,
@@ -163,7 +211,8 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
 
 function buildContext(index: IndexHandle, model: VariantModel): Context {
   const diseases = model.tail('disease');
-  if (!diseases) throw new AppError({ code: 'INVALID_INDEX', message: `${model.directory} has no disease table` });
+  if (!diseases)
+    throw new AppError({ code: 'INVALID_INDEX', message: `${model.directory} has no disease table` });
   const diseaseRow = new Map(Array.from(diseases.nodeIndices, (node, row) => [node, row]));
   const truth = new Map<number, Set<number>>();
   for (const { heads, tails } of edgesBetween(index.graph, 'variant', 'disease'))
@@ -186,7 +235,11 @@ function buildContext(index: IndexHandle, model: VariantModel): Context {
   return { index, model, diseases, diseaseRow, truth, train, test, popularity };
 }
 
-function edgesBetween(graph: KgGraph, headType: string, tailType: string): { heads: Int32Array; tails: Int32Array }[] {
+function edgesBetween(
+  graph: KgGraph,
+  headType: string,
+  tailType: string,
+): { heads: Int32Array; tails: Int32Array }[] {
   return graph.edgeKinds
     .filter((kind) => kind.headType === headType && kind.tailType === tailType)
     .map((kind) => graph.edgesOfKind(kind.id));
@@ -260,7 +313,10 @@ async function textScorer(context: Context): Promise<((row: KgVariantFeatures) =
   diseases.nodeIndices.forEach((node, row) => {
     const target = context.diseaseRow.get(node);
     if (target === undefined) return;
-    diseaseVectors.set(unit(diseases.vectors.subarray(row * diseases.dimension, (row + 1) * diseases.dimension)), target * diseases.dimension);
+    diseaseVectors.set(
+      unit(diseases.vectors.subarray(row * diseases.dimension, (row + 1) * diseases.dimension)),
+      target * diseases.dimension,
+    );
     present[target] = 1;
   });
   const dimension = diseases.dimension;
@@ -297,7 +353,10 @@ function associationScores(
     const diseaseRows = [...context.truth.get(row.nodeIndex)!];
     const scores = score(row, position, diseaseRows);
     return diseaseRows.flatMap((diseaseRow, k) => {
-      const mlog = associations.association(row.nodeIndex, context.diseases.nodeIndices[diseaseRow]!)?.pvalueMlog;
+      const mlog = associations.association(
+        row.nodeIndex,
+        context.diseases.nodeIndices[diseaseRow]!,
+      )?.pvalueMlog;
       return mlog === undefined ? [] : [{ mlog, score: scores[k]! }];
     });
   });
@@ -318,10 +377,17 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 function correlate(pairs: { mlog: number; score: number }[], resamples: number): Interval & { n: number } {
-  return spearmanWithInterval(pairs.map((pair) => pair.score), pairs.map((pair) => pair.mlog), resamples);
+  return spearmanWithInterval(
+    pairs.map((pair) => pair.score),
+    pairs.map((pair) => pair.mlog),
+    resamples,
+  );
 }
 
-function maxAbsDiff(computed: readonly Float32Array[], exported: readonly (Float32Array | undefined)[]): number {
+function maxAbsDiff(
+  computed: readonly Float32Array[],
+  exported: readonly (Float32Array | undefined)[],
+): number {
   let largest = 0;
   computed.forEach((vector, row) => {
     const reference = exported[row];

@@ -22,7 +22,10 @@ export function variantReportMarkdown(report: VariantReport, plot?: string): str
     const result = report.results[method];
     return result ? [{ method, hits: result['hits@10'].value }] : [];
   });
-  const best = baselines.reduce((a, b) => (b.hits > a.hits ? b : a), baselines[0] ?? { method: 'random', hits: 0 });
+  const best = baselines.reduce(
+    (a, b) => (b.hits > a.hits ? b : a),
+    baselines[0] ?? { method: 'random', hits: 0 },
+  );
   const lines = [
     '# Variant → disease benchmark (unseen variants)',
     '',
@@ -43,10 +46,15 @@ export function variantReportMarkdown(report: VariantReport, plot?: string): str
       if (reason) lines.push(`| ${METHOD_LABELS[method]} | skipped: ${reason} | | |`);
       continue;
     }
-    lines.push(`| ${METHOD_LABELS[method]} | ${format(result.mrr)} | ${format(result['hits@10'])} | ${format(result['recall@50'])} |`);
+    lines.push(
+      `| ${METHOD_LABELS[method]} | ${format(result.mrr)} | ${format(result['hits@10'])} | ${format(result['recall@50'])} |`,
+    );
   }
   if (learned && best.hits > 0)
-    lines.push('', `Learned Hits@10 / best baseline (${best.method}) Hits@10 = **${(learned['hits@10'].value / best.hits).toFixed(2)}×**.`);
+    lines.push(
+      '',
+      `Learned Hits@10 / best baseline (${best.method}) Hits@10 = **${(learned['hits@10'].value / best.hits).toFixed(2)}×**.`,
+    );
   const { correlation } = report;
   lines.push(
     '',
@@ -58,7 +66,9 @@ export function variantReportMarkdown(report: VariantReport, plot?: string): str
     `| learned | ${correlation.learnedAll.pairs} | ${correlation.learnedAll.n} | ${format(correlation.learnedAll)} |`,
   );
   if (correlation.textHeldOut)
-    lines.push(`| text encoder | ${correlation.textHeldOut.pairs} | ${correlation.textHeldOut.n} | ${format(correlation.textHeldOut)} |`);
+    lines.push(
+      `| text encoder | ${correlation.textHeldOut.pairs} | ${correlation.textHeldOut.n} | ${format(correlation.textHeldOut)} |`,
+    );
   if (plot) lines.push('', `![learned score vs −log10 p, held-out associations](${plot})`);
   return lines.join('\n') + '\n';
 }
@@ -72,9 +82,13 @@ export function scatterSvg(points: readonly [number, number][], title: string): 
   const ys = points.map(([, score]) => score);
   const [xMin, xMax] = [Math.min(...xs, 0.6), Math.max(...xs, 1)];
   const [yMin, yMax] = [Math.min(...ys, 0), Math.max(...ys, 0.5)];
-  const px = (x: number) => margin.left + ((x - xMin) / (xMax - xMin || 1)) * (width - margin.left - margin.right);
-  const py = (y: number) => height - margin.bottom - ((y - yMin) / (yMax - yMin || 1)) * (height - margin.top - margin.bottom);
-  const xTicks = [5, 10, 20, 50, 100, 200, 500].filter((tick) => Math.log10(tick) >= xMin && Math.log10(tick) <= xMax);
+  const px = (x: number) =>
+    margin.left + ((x - xMin) / (xMax - xMin || 1)) * (width - margin.left - margin.right);
+  const py = (y: number) =>
+    height - margin.bottom - ((y - yMin) / (yMax - yMin || 1)) * (height - margin.top - margin.bottom);
+  const xTicks = [5, 10, 20, 50, 100, 200, 500].filter(
+    (tick) => Math.log10(tick) >= xMin && Math.log10(tick) <= xMax,
+  );
   const yTicks = Array.from({ length: 6 }, (_, i) => yMin + ((yMax - yMin) * i) / 5);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
@@ -87,7 +101,8 @@ export function scatterSvg(points: readonly [number, number][], title: string): 
         `<text x="${px(Math.log10(tick)).toFixed(1)}" y="${height - margin.bottom + 14}" text-anchor="middle">${tick}</text>`,
     ),
     ...yTicks.map(
-      (tick) => `<text x="${margin.left - 6}" y="${(py(tick) + 4).toFixed(1)}" text-anchor="end">${tick.toFixed(2)}</text>`,
+      (tick) =>
+        `<text x="${margin.left - 6}" y="${(py(tick) + 4).toFixed(1)}" text-anchor="end">${tick.toFixed(2)}</text>`,
     ),
     `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">−log10 p (log scale)</text>`,
     `<text x="14" y="${height / 2}" text-anchor="middle" transform="rotate(-90 14 ${height / 2})">learned score (cosine)</text>`,
@@ -111,7 +126,10 @@ export async function writeVariantReport(
 ): Promise<{ json: string; markdown: string; svg: string }> {
   const base = join(directory, `variants-${report.createdAt.replace(/[:.]/g, '-')}`);
   const rho = report.correlation.learnedHeldOut;
-  await writeFileAtomic(`${base}.svg`, scatterSvg(report.scatter, `Held-out associations (n=${rho.n}), Spearman ρ=${rho.value.toFixed(2)}`));
+  await writeFileAtomic(
+    `${base}.svg`,
+    scatterSvg(report.scatter, `Held-out associations (n=${rho.n}), Spearman ρ=${rho.value.toFixed(2)}`),
+  );
   await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   await writeFileAtomic(`${base}.md`, variantReportMarkdown(report, basename(`${base}.svg`)));
   return { json: `${base}.json`, markdown: `${base}.md`, svg: `${base}.svg` };

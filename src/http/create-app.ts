@@ -104,7 +104,12 @@ export function createApp(
   );
   const features: Feature[] = [
     createHealthRoutes({ checks: dependencies.healthChecks ?? [], timeoutMs: settings.healthCheckTimeoutMs }),
-    createDocsRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer, serveRoot: !rootTaken }),
+    createDocsRoutes({
+      routes: () => routes,
+      info: settings.info,
+      bearerAuth: bearer,
+      serveRoot: !rootTaken,
+    }),
     createOpenApiRoutes({ routes: () => routes, info: settings.info, bearerAuth: bearer }),
     createMetricsRoutes({ registry: metrics }),
     createChatRoutes({ chatAgent: dependencies.chatAgent, chatLimiter }),

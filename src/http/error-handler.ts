@@ -102,10 +102,8 @@ function paramOf(details: Record<string, unknown> | undefined): string | null {
   const problems = details['problems'];
   const first: unknown = Array.isArray(problems) ? problems[0] : undefined;
   const path = typeof first === 'object' && first !== null ? (first as { path?: unknown }).path : undefined;
-  if (typeof path === 'string')
-    return path.replace(/^(body|query|path)\.?/, '') || null;
-  for (const key of ['field', 'param', 'setting'])
-    if (typeof details[key] === 'string') return details[key];
+  if (typeof path === 'string') return path.replace(/^(body|query|path)\.?/, '') || null;
+  for (const key of ['field', 'param', 'setting']) if (typeof details[key] === 'string') return details[key];
   if (typeof details['model'] === 'string') return 'model';
   return null;
 }
@@ -179,8 +177,13 @@ export function sendError(c: Context<AppEnv>, error: unknown): Response {
   });
   // A body we refused unread (413, 401, an early 400) would be parsed as the next request on a
   // kept-alive connection: tell the client to open a new one instead of resetting it under them.
-  const body = openAiPaths.test(c.req.path) ? withOpenAiErrorFields(response.body, response.status, error) : response.body;
-  const headers = response.status === 413 || requestBodyUnread(c) ? { ...response.headers, connection: 'close' } : response.headers;
+  const body = openAiPaths.test(c.req.path)
+    ? withOpenAiErrorFields(response.body, response.status, error)
+    : response.body;
+  const headers =
+    response.status === 413 || requestBodyUnread(c)
+      ? { ...response.headers, connection: 'close' }
+      : response.headers;
   return c.json(body, response.status as 400, headers);
 }
 
@@ -188,7 +191,8 @@ function requestBodyUnread(c: Context<AppEnv>): boolean {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return false;
   const declared = c.req.header('content-length');
   const hasBody =
-    c.req.header('transfer-encoding') !== undefined || (declared !== undefined ? declared !== '0' : c.req.raw.body !== null);
+    c.req.header('transfer-encoding') !== undefined ||
+    (declared !== undefined ? declared !== '0' : c.req.raw.body !== null);
   return hasBody && !c.req.raw.bodyUsed;
 }
 

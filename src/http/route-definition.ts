@@ -102,7 +102,7 @@ export function buildOpenApiDocument(
     responses['500'] ??= errorResponse('Internal error; quote the request id');
 
     paths[path] ??= {};
-    (paths[path])[route.method] = {
+    paths[path][route.method] = {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       ...(route.tags ? { tags: route.tags } : {}),

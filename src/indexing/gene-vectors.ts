@@ -45,7 +45,8 @@ export function createGeneVectorSource(graph: KgGraph, store: VectorStore): Gene
     });
     if (vectors.length === 0) return undefined;
     const mean = new Float32Array(vectors[0]!.length);
-    for (const vector of vectors) for (let i = 0; i < mean.length; i++) mean[i]! += vector[i]! / vectors.length;
+    for (const vector of vectors)
+      for (let i = 0; i < mean.length; i++) mean[i]! += vector[i]! / vectors.length;
     return mean;
   };
 }

@@ -19,12 +19,22 @@ export function lookupEntries(graph: KgGraph, payloads: NodePayloads): NameEntry
     const node = graph.node(nodeIndex);
     if (!node) continue;
     const aliases = payloads.aliasesOf(nodeIndex).filter((alias) => alias !== node.name && alias !== node.id);
-    entries.push({ nodeIndex, type: node.type, name: node.name, id: node.id, aliases: [...new Set(aliases)] });
+    entries.push({
+      nodeIndex,
+      type: node.type,
+      name: node.name,
+      id: node.id,
+      aliases: [...new Set(aliases)],
+    });
   }
   return entries;
 }
 
-export async function writeLookupEntries(indexDirectory: string, graph: KgGraph, payloads: NodePayloads): Promise<void> {
+export async function writeLookupEntries(
+  indexDirectory: string,
+  graph: KgGraph,
+  payloads: NodePayloads,
+): Promise<void> {
   const json = JSON.stringify(lookupEntries(graph, payloads));
   await writeFileAtomic(join(indexDirectory, LOOKUP_FILE), await promisify(gzip)(json));
 }

@@ -46,7 +46,8 @@ export function payloadOf(node: KgNode, payloads: NodePayloads): NodePayload {
     }
     case 'variant': {
       const variant = payloads.variant(node.index);
-      if (!variant) return { kind, input: node.name ? `${node.name} variant` : null, fromModalityFile: false };
+      if (!variant)
+        return { kind, input: node.name ? `${node.name} variant` : null, fromModalityFile: false };
       const text = describeVariant({
         rsid: variant.rsid,
         chrom: variant.chromosome ?? '',
@@ -61,7 +62,8 @@ export function payloadOf(node: KgNode, payloads: NodePayloads): NodePayload {
       const text = payloads.text(node.index);
       const definition = text?.definition?.trim() || text?.description?.trim();
       const name = node.name.trim();
-      if (definition) return { kind: 'text', input: name ? `${name}. ${definition}` : definition, fromModalityFile: true };
+      if (definition)
+        return { kind: 'text', input: name ? `${name}. ${definition}` : definition, fromModalityFile: true };
       return { kind: 'text', input: name || null, fromModalityFile: false };
     }
   }

@@ -28,7 +28,10 @@ export interface ProjectIndexResult {
  * vectors. Each table's column is replaced in one commit, and the manifest names the bridge only
  * after every table is done; a bridge is refused for vectors of another encoder (configHash).
  */
-export async function projectIndex(indexDirectory: string, options: ProjectIndexOptions = {}): Promise<ProjectIndexResult> {
+export async function projectIndex(
+  indexDirectory: string,
+  options: ProjectIndexOptions = {},
+): Promise<ProjectIndexResult> {
   const logger = options.logger ?? noopLogger;
   const started = performance.now();
   const bridgeDirectory = join(indexDirectory, indexLayout.bridge);
@@ -49,19 +52,36 @@ export async function projectIndex(indexDirectory: string, options: ProjectIndex
               `but this index encodes ${nodeType.name} with ${encoder.configHash.slice(0, 12)}; retrain with \`biobridge train ${indexDirectory}\``,
           });
         const { nodeIndices, vectors } = await index.store.readVectors(nodeType.name, 'vector');
-        const progress = options.progress === false ? noopProgress : createProgress({ label: `project ${nodeType.name}`, total: nodeIndices.length, unit: 'nodes' });
+        const progress =
+          options.progress === false
+            ? noopProgress
+            : createProgress({ label: `project ${nodeType.name}`, total: nodeIndices.length, unit: 'nodes' });
         const projected = new Float32Array(nodeIndices.length * bridge.metadata.hiddenDim);
         const batch = options.batchSize ?? 4096;
         const dimension = encoder.dimension;
         for (let start = 0; start < nodeIndices.length; start += batch) {
           const rows = Math.min(batch, nodeIndices.length - start);
-          const out = await bridge.project(nodeType.name, vectors.subarray(start * dimension, (start + rows) * dimension), rows);
+          const out = await bridge.project(
+            nodeType.name,
+            vectors.subarray(start * dimension, (start + rows) * dimension),
+            rows,
+          );
           projected.set(out, start * bridge.metadata.hiddenDim);
           progress.tick(rows);
         }
         progress.done();
-        const written = await writer.writeProjected(nodeType.name, nodeIndices, projected, bridge.metadata.hiddenDim);
-        types.push({ type: nodeType.name, rows: written.withProjected, dimension: written.dimension, annIndex: written.annIndex });
+        const written = await writer.writeProjected(
+          nodeType.name,
+          nodeIndices,
+          projected,
+          bridge.metadata.hiddenDim,
+        );
+        types.push({
+          type: nodeType.name,
+          rows: written.withProjected,
+          dimension: written.dimension,
+          annIndex: written.annIndex,
+        });
       }
     } finally {
       await writer.close();

@@ -58,7 +58,9 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
     exported = await writeTrainingExport({
       graph: index.graph,
       store: index.store,
-      encoderHashes: Object.fromEntries(Object.entries(index.manifest.encoders).map(([type, ref]) => [type, ref.configHash])),
+      encoderHashes: Object.fromEntries(
+        Object.entries(index.manifest.encoders).map(([type, ref]) => [type, ref.configHash]),
+      ),
       outDirectory: exportDirectory,
       source: { index: indexDirectory, indexDataHash: index.manifest.dataHash },
       ...(options.excludeRelations ? { excludeRelations: options.excludeRelations } : {}),
@@ -131,9 +133,16 @@ function runTrainer(options: TrainBridgeOptions, args: readonly string[]): Promi
 export type TrainerProcessOptions = Pick<TrainBridgeOptions, 'python' | 'signal' | 'env' | 'onTrainerOutput'>;
 
 /** Runs `python -m <module> ...args` from the trainer package, relaying its output; rejects with its last lines. */
-export function runTrainerModule(options: TrainerProcessOptions, module: string, args: readonly string[]): Promise<void> {
+export function runTrainerModule(
+  options: TrainerProcessOptions,
+  module: string,
+  args: readonly string[],
+): Promise<void> {
   if (!existsSync(join(TRAINER_DIRECTORY, 'biobridge_train')))
-    throw new AppError({ code: 'INVALID_CONFIG', message: `the Python trainer is missing at ${TRAINER_DIRECTORY}` });
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `the Python trainer is missing at ${TRAINER_DIRECTORY}`,
+    });
   const write = options.onTrainerOutput ?? ((chunk: string) => process.stderr.write(chunk));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(options.python, ['-m', module, ...args], {

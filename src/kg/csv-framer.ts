@@ -159,7 +159,12 @@ export class CsvRecordFramer extends Transform {
         this.fieldIndex++;
       } else if (byte === LF) {
         const bytes = this.recordBytes + (index + 1 - recordStart);
-        if (this.problem !== undefined && this.line > this.recordLine && !this.discarding && bytes <= this.options.maxRecordBytes) {
+        if (
+          this.problem !== undefined &&
+          this.line > this.recordLine &&
+          !this.discarding &&
+          bytes <= this.options.maxRecordBytes
+        ) {
           // A quote error that swallowed line breaks: the record is its first line only, and the
           // lines after it are scanned again, so valid rows after a stray quote are kept.
           flushRun();
@@ -333,7 +338,11 @@ export class CsvRecordFramer extends Transform {
     const lastLine = this.previousByte === LF ? this.line - 1 : this.line;
     if (this.discarding || this.recordBytes > this.options.maxRecordBytes) {
       this.report('oversized-record', this.recordBytes, lastLine);
-    } else if (this.quoting && lastLine > this.recordLine && this.recordBytes <= this.options.maxRecordBytes) {
+    } else if (
+      this.quoting &&
+      lastLine > this.recordLine &&
+      this.recordBytes <= this.options.maxRecordBytes
+    ) {
       this.problem = {
         kind: 'unclosed-quote',
         line: this.recordLine,

@@ -116,7 +116,7 @@ export function summarizeIngestReport(report: IngestReport): string[] {
 /** `3, 7-9, 12`: runs of consecutive lines collapsed. */
 export function formatLineList(lines: readonly number[]): string {
   const parts: string[] = [];
-  for (let index = 0; index < lines.length; ) {
+  for (let index = 0; index < lines.length;) {
     let end = index;
     while (end + 1 < lines.length && lines[end + 1] === lines[end]! + 1) end++;
     parts.push(end === index ? String(lines[index]) : `${lines[index]}-${lines[end]}`);

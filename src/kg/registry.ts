@@ -139,7 +139,10 @@ export class Registry {
 
 /** LanceDB table name for a node type: `gene/protein` → `gene_protein`. */
 export function tableNameForType(nodeType: string): string {
-  return nodeType.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+  return nodeType
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
 }
 
 function duplicate(kind: string, names: string[]): AppError {

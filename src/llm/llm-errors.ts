@@ -93,7 +93,11 @@ export function toLlmError(error: unknown, context: LlmErrorContext): AppError {
   return new AppError({ code: 'UPSTREAM', message: `request to ${where} failed unexpectedly`, cause: error });
 }
 
-function fromStatusError(error: InstanceType<typeof APIError>, context: LlmErrorContext, settings: LlmSettingNames): AppError {
+function fromStatusError(
+  error: InstanceType<typeof APIError>,
+  context: LlmErrorContext,
+  settings: LlmSettingNames,
+): AppError {
   const where = `LLM at ${context.baseUrl}`;
   const status = error.status;
   const details: Record<string, unknown> = status === undefined ? {} : { status };

@@ -14,7 +14,6 @@ import { estimateMessageTokens, estimateTokens } from './prompt-budget.js';
 import { isLlmNotConfigured } from './unconfigured.js';
 import { resilientLlmDefaults } from '../config/llm-guard.js';
 
-
 export { resilientLlmDefaults };
 
 export type ResilientLlmOptions = {

@@ -74,7 +74,6 @@ export interface ProposeOptions {
   onProgress?: ((progress: ProposeProgress) => void) | undefined;
 }
 
-
 export interface MoleculeProposer {
   propose(request: ProposeRequestInput, options?: ProposeOptions): Promise<ProposalResponse>;
 }

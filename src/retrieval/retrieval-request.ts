@@ -58,7 +58,9 @@ export const retrievalRequestSchema = z
       .trim()
       .regex(/^rs\d+$/i, 'expected a dbSNP id such as rs7903146')
       .optional()
-      .describe('A SNP (head type variant), embedded by the learned variant model; add `variant` for one the index lacks'),
+      .describe(
+        'A SNP (head type variant), embedded by the learned variant model; add `variant` for one the index lacks',
+      ),
     variant: variantFeatureInputSchema
       .optional()
       .describe('Features of a SNP to embed with the learned variant model (with or without `rsid`)'),
@@ -90,8 +92,12 @@ export const retrievalRequestSchema = z
   })
   .superRefine((value, context) => {
     // rsid and variant features describe one head together.
-    const variantField = value.rsid !== undefined ? 'rsid' : value.variant !== undefined ? 'variant' : undefined;
-    const given = [...queryFields.filter((field) => value[field] !== undefined), ...(variantField ? [variantField] : [])];
+    const variantField =
+      value.rsid !== undefined ? 'rsid' : value.variant !== undefined ? 'variant' : undefined;
+    const given = [
+      ...queryFields.filter((field) => value[field] !== undefined),
+      ...(variantField ? [variantField] : []),
+    ];
     if (given.length !== 1)
       context.addIssue({
         code: 'custom',

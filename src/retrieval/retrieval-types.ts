@@ -106,7 +106,8 @@ export interface ResolvedQuery {
       }
     | undefined;
   /** Whether predictions were made (by the ranking method, or the learned variant model), and why not. */
-  predictions: { available: true; model?: 'variant-learned' | undefined } | { available: false; reason: string };
+  predictions:
+    { available: true; model?: 'variant-learned' | undefined } | { available: false; reason: string };
   /** How predictions were ranked; `variant-model` when the learned variant model answered. */
   method: RetrievalMethod | 'variant-model';
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */

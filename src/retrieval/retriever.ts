@@ -90,7 +90,10 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         return answerVariantInputQuery(variantContext, request, { prefix, previewCharacters });
       const head = await heads.resolve(request, prefix);
       // The learned variant model answers a variant entity's queries and variant targets unless a method is asked for.
-      const variantAnswer = await answerVariantEntityQuery(variantContext, request, head, { prefix, previewCharacters });
+      const variantAnswer = await answerVariantEntityQuery(variantContext, request, head, {
+        prefix,
+        previewCharacters,
+      });
       if (variantAnswer) return variantAnswer;
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
       const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');

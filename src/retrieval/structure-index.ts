@@ -51,7 +51,9 @@ export function createStructureIndex(graph: KgGraph, store: VectorStore): Struct
       if (key === undefined) return undefined;
       const nodeIndex = (await tableFor(type)).get(key);
       const node = nodeIndex === undefined ? undefined : graph.node(nodeIndex);
-      return node ? { nodeIndex: node.index, type: node.type, id: node.id, name: node.name, source: node.source } : undefined;
+      return node
+        ? { nodeIndex: node.index, type: node.type, id: node.id, name: node.name, source: node.source }
+        : undefined;
     },
   };
 }

@@ -127,7 +127,12 @@ export async function answerVariantEntityQuery(
   }
   const vector = model.tail(entity.type)?.vectorOf(entity.nodeIndex);
   if (targets.length > 0 && targets.every((type) => type === VARIANT_TYPE) && vector)
-    return retrieveVariants(services, request, options, { kind: 'entity', type: entity.type, entity, vector });
+    return retrieveVariants(services, request, options, {
+      kind: 'entity',
+      type: entity.type,
+      entity,
+      vector,
+    });
   return undefined;
 }
 
@@ -160,7 +165,11 @@ async function variantEntityHead(
   };
 }
 
-async function variantRequestHead(services: Services, request: RetrievalRequest, prefix: string): Promise<VariantHead> {
+async function variantRequestHead(
+  services: Services,
+  request: RetrievalRequest,
+  prefix: string,
+): Promise<VariantHead> {
   const { model, inputs } = services.variants;
   const rsid = request.rsid;
   const kg = rsid === undefined ? undefined : model.featuresOfRsid(rsid);
@@ -174,7 +183,8 @@ async function variantRequestHead(services: Services, request: RetrievalRequest,
     }),
     matched: kg.rsid,
   };
-  if (kgEntity && request.variant === undefined) return (await variantEntityHead(services, kgEntity, 'variant'))!;
+  if (kgEntity && request.variant === undefined)
+    return (await variantEntityHead(services, kgEntity, 'variant'))!;
   if (request.variant === undefined)
     throw new AppError({
       code: 'NOT_FOUND',
@@ -182,7 +192,13 @@ async function variantRequestHead(services: Services, request: RetrievalRequest,
       details: {
         field: `${prefix}rsid`,
         value: rsid,
-        fields: ['variant.chrom', 'variant.pos', 'variant.mappedGenes', 'variant.context', 'variant.riskAllele'],
+        fields: [
+          'variant.chrom',
+          'variant.pos',
+          'variant.mappedGenes',
+          'variant.context',
+          'variant.riskAllele',
+        ],
       },
     });
   const features: VariantFeatureValues = request.variant;
@@ -227,7 +243,8 @@ async function retrieveFromVariant(
   const results: UnrankedResult[] = [];
   let knownTotal = 0;
   for (const type of targetTypes) {
-    const known = head.entity && request.includeKnown ? kgNeighbours(services.graph, head.entity.nodeIndex, type) : [];
+    const known =
+      head.entity && request.includeKnown ? kgNeighbours(services.graph, head.entity.nodeIndex, type) : [];
     knownTotal += known.length;
     const hits = rankTail(services, model.tail(type)!, head, known, request, type);
     results.push(...(await toResults(services, head, type, hits, options)));
@@ -241,7 +258,9 @@ async function retrieveVariants(
   options: VariantQueryOptions,
   head: VariantHead,
 ): Promise<RetrievalResponse> {
-  const known = request.includeKnown ? kgNeighbours(services.graph, head.entity!.nodeIndex, VARIANT_TYPE) : [];
+  const known = request.includeKnown
+    ? kgNeighbours(services.graph, head.entity!.nodeIndex, VARIANT_TYPE)
+    : [];
   const hits = rankTail(services, services.variants.model.variants, head, known, request, VARIANT_TYPE);
   const results = await toResults(services, head, VARIANT_TYPE, hits, options);
   return respond(request, head, [VARIANT_TYPE], known.length, rankResults(results, [VARIANT_TYPE]));
@@ -291,7 +310,8 @@ function rankTail(
   const predictedSet = new Set(predicted);
   return [...new Set([...predicted, ...strongest.map((item) => item.node)])].map((node) => {
     const row = rowOf.get(node);
-    const relation = knownRelation.get(node) ?? RELATION_OF[type] ?? RELATION_OF[head.type] ?? 'associated with';
+    const relation =
+      knownRelation.get(node) ?? RELATION_OF[type] ?? RELATION_OF[head.type] ?? 'associated with';
     const facts = knownRelation.has(node) ? association(node) : undefined;
     return {
       nodeIndex: node,
@@ -353,7 +373,12 @@ function explain(
       text: `KG edge: ${head.entity.name} —${hit.relation}→ ${tail.name}${gwas}`,
       relation: hit.relation,
       path: [
-        { nodeIndex: head.entity.nodeIndex, id: head.entity.id, name: head.entity.name, type: head.entity.type },
+        {
+          nodeIndex: head.entity.nodeIndex,
+          id: head.entity.id,
+          name: head.entity.name,
+          type: head.entity.type,
+        },
         tail,
       ],
     };
@@ -378,7 +403,10 @@ function describeAssociation(association: AssociationFacts): string {
 function withPvalue(association: GwasAssociation): AssociationFacts {
   return {
     ...association,
-    pvalue: association.pvalueMlog === undefined ? undefined : Number((10 ** -association.pvalueMlog).toPrecision(3)),
+    pvalue:
+      association.pvalueMlog === undefined
+        ? undefined
+        : Number((10 ** -association.pvalueMlog).toPrecision(3)),
   };
 }
 

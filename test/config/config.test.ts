@@ -143,9 +143,11 @@ describe('loadConfig', () => {
         maxOutputBytes: 32_768,
       },
     });
-    expect(loadConfig({ ...llmEnv, LLM_DEADLINE_MS: '10000', LLM_BREAKER_THRESHOLD: '3' }).llm).toMatchObject({
-      guard: { deadlineMs: 10_000, breakerThreshold: 3 },
-    });
+    expect(loadConfig({ ...llmEnv, LLM_DEADLINE_MS: '10000', LLM_BREAKER_THRESHOLD: '3' }).llm).toMatchObject(
+      {
+        guard: { deadlineMs: 10_000, breakerThreshold: 3 },
+      },
+    );
     expect(
       loadConfig({ ...llmEnv, OPENAI_API_KEY: 'sk-test', LLM_TIMEOUT_MS: '2000', LLM_MAX_RETRIES: '0' }).llm,
     ).toMatchObject({ configured: true, apiKey: 'sk-test', timeoutMs: 2000, maxRetries: 0 });

@@ -9,7 +9,8 @@ import { noopLogger } from '../../src/util/logger.js';
  * no LLM configured: what a new user gets from `npm start` on a fresh clone.
  */
 const DEMO_INDEX = 'indexes/demo';
-const KINASE = /^(EGFR|ERBB[234]|ABL[12]|KIT|PDGFR[AB]|KDR|FLT[134]|SRC|LCK|YES1|FYN|EPHA\d|ALK|MET|ROS1|JAK[123]|MAP2K[12]|RET|CSF1R|BRAF|BTK|CDK\d+|MTOR|LYN|HCK|DDR[12])$/;
+const KINASE =
+  /^(EGFR|ERBB[234]|ABL[12]|KIT|PDGFR[AB]|KDR|FLT[134]|SRC|LCK|YES1|FYN|EPHA\d|ALK|MET|ROS1|JAK[123]|MAP2K[12]|RET|CSF1R|BRAF|BTK|CDK\d+|MTOR|LYN|HCK|DDR[12])$/;
 
 let services: Services;
 
@@ -54,7 +55,12 @@ describe('the bundled demo index', () => {
   it('proposes valid, ranked candidate molecules for EGFR', async () => {
     const { status, json } = await post('/v1/molecules/propose', { target: { gene: 'EGFR' }, n: 5, seed: 7 });
     expect(status, JSON.stringify(json).slice(0, 500)).toBe(200);
-    const candidates = json.candidates as { smiles: string; valid: boolean; svg?: string; scores: { combined: number } }[];
+    const candidates = json.candidates as {
+      smiles: string;
+      valid: boolean;
+      svg?: string;
+      scores: { combined: number };
+    }[];
     expect(candidates.length).toBe(5);
     for (const candidate of candidates) {
       expect(candidate.valid).toBe(true);
@@ -63,13 +69,20 @@ describe('the bundled demo index', () => {
     const combined = candidates.map((candidate) => candidate.scores.combined);
     expect(combined).toEqual([...combined].sort((a, b) => b - a));
     const seeds = json.seeds as { name: string; knownBinder: boolean }[];
-    expect(seeds.some((seed) => seed.knownBinder), JSON.stringify(seeds)).toBe(true);
+    expect(
+      seeds.some((seed) => seed.knownBinder),
+      JSON.stringify(seeds),
+    ).toBe(true);
   }, 120_000);
 
   it('finds kinases for a kinase inhibitor that is not in the demo (dacomitinib)', async () => {
     const dacomitinib = 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1';
     expect(services.lookup.lookup('dacomitinib', { fuzzy: 'never' })).toEqual([]);
-    const { status, json } = await post('/v1/retrieve', { smiles: dacomitinib, targetTypes: ['gene/protein'], k: 10 });
+    const { status, json } = await post('/v1/retrieve', {
+      smiles: dacomitinib,
+      targetTypes: ['gene/protein'],
+      k: 10,
+    });
     expect(status, JSON.stringify(json)).toBe(200);
     const names = (json.results as { name: string }[]).map((result) => result.name);
     expect(names.filter((name) => KINASE.test(name)).length, names.join(', ')).toBeGreaterThanOrEqual(3);

@@ -27,7 +27,13 @@ describe('variant features', () => {
 
   it('tokenises chromosome, both position bins, genes, contexts and allele', () => {
     expect(
-      variantTokens({ chrom: 'chr10', pos: 112_998_590, mappedGenes: ['tcf7l2'], context: 'intron;intron;missense', riskAllele: 't' }),
+      variantTokens({
+        chrom: 'chr10',
+        pos: 112_998_590,
+        mappedGenes: ['tcf7l2'],
+        context: 'intron;intron;missense',
+        riskAllele: 't',
+      }),
     ).toEqual([
       ['chr:10'],
       ['bin1000000:10:112'],
@@ -36,17 +42,32 @@ describe('variant features', () => {
       ['ctx:intron', 'ctx:missense'],
       ['allele:T'],
     ]);
-    expect(variantTokens({ pos: 5, riskAllele: 'SNP haplotype' })).toEqual([[], [], [], [], [], ['allele:?']]);
+    expect(variantTokens({ pos: 5, riskAllele: 'SNP haplotype' })).toEqual([
+      [],
+      [],
+      [],
+      [],
+      [],
+      ['allele:?'],
+    ]);
   });
 
   it('gives each group weight 1 over its known tokens and appends the gene vector', () => {
-    const vocabulary = new Map(['chr:1', 'gene:A', 'gene:B', 'near:7', 'near:8'].map((token, column) => [token, column]));
+    const vocabulary = new Map(
+      ['chr:1', 'gene:A', 'gene:B', 'near:7', 'near:8'].map((token, column) => [token, column]),
+    );
     const row = featurizeVariant(
       { chrom: '1', mappedGenes: ['A', 'B', 'UNKNOWN'] },
       vocabulary,
       Float32Array.of(0.5, -0.5),
       2,
-      [new Map([['near:7', 3], ['near:8', 1], ['near:9', 4]])],
+      [
+        new Map([
+          ['near:7', 3],
+          ['near:8', 1],
+          ['near:9', 4],
+        ]),
+      ],
     );
     expect([...row]).toEqual([1, 0.5, 0.5, 0.75, 0.25, 0.5, -0.5]);
     expect(() => featurizeVariant({}, vocabulary, Float32Array.of(1), 2)).toThrow(/gene vector has 1 values/);
@@ -76,7 +97,10 @@ describe('learned variant model (tiny fixture)', () => {
     const genes = async (symbols: readonly string[]) => {
       const vectors = symbols.flatMap((symbol) => (expected.genes[symbol] ? [expected.genes[symbol]] : []));
       if (vectors.length === 0) return undefined;
-      return Float32Array.from(vectors[0]!, (_, i) => vectors.reduce((sum, vector) => sum + vector[i]!, 0) / vectors.length);
+      return Float32Array.from(
+        vectors[0]!,
+        (_, i) => vectors.reduce((sum, vector) => sum + vector[i]!, 0) / vectors.length,
+      );
     };
     for (const testCase of expected.cases) {
       const [embedding] = await model.embed([testCase.features], {
@@ -97,7 +121,9 @@ describe('learned variant model (tiny fixture)', () => {
     const manifest = { encoders } as unknown as IndexManifest;
     expect(variantModelMismatch(model, manifest)).toBeUndefined();
     encoders['gene/protein'] = { configHash: 'another-encoder' };
-    expect(variantModelMismatch(model, manifest)).toMatch(/gene\/protein vectors of encoder gene-hash, the index has another-enco/);
+    expect(variantModelMismatch(model, manifest)).toMatch(
+      /gene\/protein vectors of encoder gene-hash, the index has another-enco/,
+    );
   });
 
   it('scores unit-length tails by cosine', async () => {

@@ -1,7 +1,8 @@
 import type { LlmClient, LlmCompletion, LlmRequest, LlmStreamEvent } from '../../src/llm/llm-client.js';
 
 /** One scripted reply: a text, a completion, an error to throw, or a function of the request. */
-export type FakeLlmReply = string | LlmCompletion | Error | ((request: LlmRequest, call: number) => string | LlmCompletion);
+export type FakeLlmReply =
+  string | LlmCompletion | Error | ((request: LlmRequest, call: number) => string | LlmCompletion);
 
 export interface FakeLlm extends LlmClient {
   /** Every request, in order. */

@@ -131,7 +131,13 @@ describe('POST /v1/chat/completions (JSON)', () => {
     const response = await postJson(app, '/v1/chat/completions', completion, { 'x-request-id': 'r9' });
     expect(response.status).toBe(503);
     expect(await jsonOf(response)).toEqual({
-      error: { code: 'UNAVAILABLE', message: 'index not loaded', type: 'server_error', param: null, requestId: 'r9' },
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'index not loaded',
+        type: 'server_error',
+        param: null,
+        requestId: 'r9',
+      },
     });
   });
 });

@@ -101,7 +101,9 @@ describe('openai SDK round trip', () => {
     expect(whole.choices[0]?.message.content).toBe(evidenceOnly);
     expect(whole.usage?.completion_tokens).toBeGreaterThan(10);
     expect(whole.usage?.prompt_tokens).toBeGreaterThan(5);
-    expect(whole.usage?.total_tokens).toBe((whole.usage?.prompt_tokens ?? 0) + (whole.usage?.completion_tokens ?? 0));
+    expect(whole.usage?.total_tokens).toBe(
+      (whole.usage?.prompt_tokens ?? 0) + (whole.usage?.completion_tokens ?? 0),
+    );
 
     script = answerEvents(evidenceOnly, zero);
     const cut = await client.chat.completions.create({ model: 'biobridge', messages, max_tokens: 5 });
@@ -134,7 +136,12 @@ describe('openai SDK round trip', () => {
   it('conformance: tools: [] and tool_choice "none" are accepted; a real tool is refused with param', async () => {
     script = answerEvents('ABL1 [E1].');
     const messages = [{ role: 'user' as const, content: 'imatinib?' }];
-    const accepted = await client.chat.completions.create({ model: 'biobridge', messages, tools: [], tool_choice: 'none' });
+    const accepted = await client.chat.completions.create({
+      model: 'biobridge',
+      messages,
+      tools: [],
+      tool_choice: 'none',
+    });
     expect(accepted.choices[0]?.message.content).toBe('ABL1 [E1].');
     const refused = await client.chat.completions
       .create({
@@ -145,9 +152,21 @@ describe('openai SDK round trip', () => {
       .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(APIError);
     // the SDK reads OpenAI's error fields: {message, type, param, code}
-    expect(refused).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'tools', code: 'BAD_REQUEST' });
-    const missing = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((caught: unknown) => caught);
-    expect(missing).toMatchObject({ status: 404, type: 'invalid_request_error', param: 'model', code: 'NOT_FOUND' });
+    expect(refused).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      param: 'tools',
+      code: 'BAD_REQUEST',
+    });
+    const missing = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({
+      status: 404,
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'NOT_FOUND',
+    });
   });
 
   it('an error frame mid-stream makes the SDK throw', async () => {

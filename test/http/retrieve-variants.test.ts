@@ -28,7 +28,11 @@ function app() {
 
 describe('POST /v1/retrieve with rsid', () => {
   it('answers a KG rsID with diseases, its KG association carrying GWAS statistics, in the documented shape', async () => {
-    const response = await postJson(app(), '/v1/retrieve', { rsid: 'rs1004', targetTypes: ['disease'], k: 2 });
+    const response = await postJson(app(), '/v1/retrieve', {
+      rsid: 'rs1004',
+      targetTypes: ['disease'],
+      k: 2,
+    });
     const body = await jsonOf(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
     const parsed = retrieveResponseSchema.safeParse(body);
@@ -64,7 +68,13 @@ describe('POST /v1/retrieve with rsid', () => {
     expect(body.error.details).toMatchObject({
       field: 'body.rsid',
       value: 'rs424242',
-      fields: ['variant.chrom', 'variant.pos', 'variant.mappedGenes', 'variant.context', 'variant.riskAllele'],
+      fields: [
+        'variant.chrom',
+        'variant.pos',
+        'variant.mappedGenes',
+        'variant.context',
+        'variant.riskAllele',
+      ],
     });
     expect(JSON.stringify(body)).not.toMatch(/\bat .*\.ts:\d+/);
   });

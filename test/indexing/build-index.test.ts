@@ -465,7 +465,9 @@ describe('biobridge ingest: malformed rows and atomic replacement', () => {
 
     expect(await snapshotDirectory(out)).toEqual(before);
     // nothing beside the live version the link names
-    expect((await readdir(root.path)).filter((name) => name.startsWith('.cli-index'))).toEqual([await readlink(out)]);
+    expect((await readdir(root.path)).filter((name) => name.startsWith('.cli-index'))).toEqual([
+      await readlink(out),
+    ]);
     const reopened = await openIndex(out);
     try {
       expect(reopened.graph.edgeCount).toBe(14);
@@ -505,7 +507,9 @@ describe('biobridge ingest: malformed rows and atomic replacement', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toBe('stopped by the test');
     expect(await snapshotDirectory(out)).toEqual(before);
-    expect((await readdir(root.path)).filter((name) => name.startsWith('.aborted-index'))).toEqual([await readlink(out)]);
+    expect((await readdir(root.path)).filter((name) => name.startsWith('.aborted-index'))).toEqual([
+      await readlink(out),
+    ]);
   });
 
   it('--on-error skip builds the index and counts the malformed row', async () => {

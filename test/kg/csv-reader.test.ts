@@ -276,8 +276,14 @@ describe('openCsvFile: hostile input', () => {
   });
 
   it('an unclosed quote costs one row: the valid rows after it are kept (within the record limit)', async () => {
-    const rowsAfter = Array.from({ length: 47 }, (_, index) => `${index + 10},N${index},drug,name ${index},DB`).join('\n');
-    const { rows, errors, report } = await readNodes('stray.csv', `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`);
+    const rowsAfter = Array.from(
+      { length: 47 },
+      (_, index) => `${index + 10},N${index},drug,name ${index},DB`,
+    ).join('\n');
+    const { rows, errors, report } = await readNodes(
+      'stray.csv',
+      `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`,
+    );
     expect(rows).toHaveLength(48);
     expect(report.skippedLines).toEqual([3]);
     expect(rows.map((row) => row.line).slice(0, 3)).toEqual([2, 4, 5]);

@@ -8,7 +8,11 @@ if (!configured) console.warn('skipping live LLM tests: set OPENAI_BASE_URL and 
 
 let services: Services;
 beforeAll(async () => {
-  if (configured) services = await createServices(loadConfig({ ...process.env, BIOBRIDGE_INDEX: 'indexes/demo' }), noopLogger);
+  if (configured)
+    services = await createServices(
+      loadConfig({ ...process.env, BIOBRIDGE_INDEX: 'indexes/demo' }),
+      noopLogger,
+    );
 });
 afterAll(async () => {
   await services?.close();
@@ -21,7 +25,11 @@ describe.skipIf(!configured)('QA with a live LLM on the demo index', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }] }),
     });
-    const body = (await response.json()) as { mode: string; citations: string[]; citationCheck?: { unknown: string[] } };
+    const body = (await response.json()) as {
+      mode: string;
+      citations: string[];
+      citationCheck?: { unknown: string[] };
+    };
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.mode).toBe('llm');
     expect(body.citations.length).toBeGreaterThan(0);

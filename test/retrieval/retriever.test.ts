@@ -80,7 +80,8 @@ describe('retrieve: entity queries', () => {
     });
     // KG facts first (ABL1, and KIT which the bridge's top 3 missed), then predictions; each by score.
     const byScore = (left: string, right: string) =>
-      expected.find((entry) => entry.name === right)!.score - expected.find((entry) => entry.name === left)!.score;
+      expected.find((entry) => entry.name === right)!.score -
+      expected.find((entry) => entry.name === left)!.score;
     expect(response.results.map((result) => result.name)).toEqual([
       ...['ABL1', 'KIT'].sort(byScore),
       ...top3.filter((name) => name !== 'ABL1').sort(byScore),
@@ -335,10 +336,14 @@ describe('retrieve: new inputs', () => {
   });
 
   it('links a sequence identical to a KG protein (whitespace and case aside) to it', async () => {
-    const sequence = sequenceFor(10).toLowerCase().replace(/(.{10})/g, '$1 ');
+    const sequence = sequenceFor(10)
+      .toLowerCase()
+      .replace(/(.{10})/g, '$1 ');
     const response = await world.retriever.retrieve({ protein: sequence, targetTypes: ['drug'], k: 2 });
     expect(response.query).toMatchObject({ kind: 'protein', entity: { nodeIndex: 10, matched: 'sequence' } });
-    expect(response.results.filter((result) => result.known).map((result) => result.name)).toContain('Imatinib');
+    expect(response.results.filter((result) => result.known).map((result) => result.name)).toContain(
+      'Imatinib',
+    );
   });
 
   it('encodes protein sequences and text', async () => {

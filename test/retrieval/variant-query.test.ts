@@ -18,21 +18,40 @@ describe('variant retrieval with the learned variant model', () => {
 
   it('retrieves diseases, phenotypes and genes for a KG rsID, KG associations carrying GWAS statistics', async () => {
     const response = await retriever.retrieve({ rsid: 'rs1004', k: 3 });
-    expect(response.query).toMatchObject({ kind: 'variant', headType: 'variant', predictions: { available: true, model: 'variant-learned' } });
+    expect(response.query).toMatchObject({
+      kind: 'variant',
+      headType: 'variant',
+      predictions: { available: true, model: 'variant-learned' },
+    });
     expect(response.query.variant).toMatchObject({ rsid: 'rs1004', inKg: true, embeddedFrom: 'kg-features' });
-    expect(new Set(response.results.map((result) => result.type))).toEqual(new Set(['disease', 'effect/phenotype', 'gene/protein']));
+    expect(new Set(response.results.map((result) => result.type))).toEqual(
+      new Set(['disease', 'effect/phenotype', 'gene/protein']),
+    );
     const diabetes = response.results.find((result) => result.nodeIndex === 30)!;
-    expect(diabetes).toMatchObject({ known: true, relation: 'associated with', name: 'type 2 diabetes mellitus' });
-    expect(diabetes.association).toEqual({ pvalueMlog: 10, pvalue: 1e-10, orBeta: 1.2, pubmedId: '20000004' });
+    expect(diabetes).toMatchObject({
+      known: true,
+      relation: 'associated with',
+      name: 'type 2 diabetes mellitus',
+    });
+    expect(diabetes.association).toEqual({
+      pvalueMlog: 10,
+      pvalue: 1e-10,
+      orBeta: 1.2,
+      pubmedId: '20000004',
+    });
     const predictedOnly = response.results.filter((result) => !result.known);
-    expect(predictedOnly.every((result) => result.association === undefined && result.source === 'variant-model')).toBe(true);
+    expect(
+      predictedOnly.every((result) => result.association === undefined && result.source === 'variant-model'),
+    ).toBe(true);
     expect(response.results.map((result) => result.rank)).toEqual(response.results.map((_, i) => i + 1));
     expect(response.query.method).toBe('variant-model');
   });
 
   it("fills the staged retriever's result fields: null component scores, a KG or model explanation, KG facts first", async () => {
     const response = await retriever.retrieve({ rsid: 'rs1004', targetTypes: ['disease'], k: 3 });
-    expect(response.results.every((result) => Object.values(result.scores).every((score) => score === null))).toBe(true);
+    expect(
+      response.results.every((result) => Object.values(result.scores).every((score) => score === null)),
+    ).toBe(true);
     const diabetes = response.results.find((result) => result.nodeIndex === 30)!;
     expect(diabetes.explanation).toMatchObject({
       kind: 'kg',
@@ -58,10 +77,16 @@ describe('variant retrieval with the learned variant model', () => {
       includePredicted: false,
     });
     expect(staged.query.method).toBe('transfer');
-    expect(staged.results.every((result) => result.source === 'kg' && result.association === undefined)).toBe(true);
-    const error = await retriever.retrieve({ rsid: 'rs1004', method: 'bridge' }, { fieldPrefix: 'body.' }).catch((caught: unknown) => caught);
+    expect(staged.results.every((result) => result.source === 'kg' && result.association === undefined)).toBe(
+      true,
+    );
+    const error = await retriever
+      .retrieve({ rsid: 'rs1004', method: 'bridge' }, { fieldPrefix: 'body.' })
+      .catch((caught: unknown) => caught);
     expect((error as AppError).status).toBe(400);
-    expect((error as AppError).message).toMatch(/^body\.method: rsid \/ variant queries are ranked by the learned variant model/);
+    expect((error as AppError).message).toMatch(
+      /^body\.method: rsid \/ variant queries are ranked by the learned variant model/,
+    );
   });
 
   it('embeds a variant the index lacks from supplied features', async () => {
@@ -71,27 +96,43 @@ describe('variant retrieval with the learned variant model', () => {
       targetTypes: ['disease'],
       k: 3,
     });
-    expect(response.query.variant).toMatchObject({ rsid: 'rs999999', inKg: false, embeddedFrom: 'request-features' });
+    expect(response.query.variant).toMatchObject({
+      rsid: 'rs999999',
+      inKg: false,
+      embeddedFrom: 'request-features',
+    });
     expect(response.query.variant!.knownFeatures).toContain('gene:TCF7L2');
     expect(response.results).toHaveLength(3);
     expect(response.results.every((result) => !result.known && result.score !== null)).toBe(true);
   });
 
   it('answers an unknown rsID without features with a 404 naming the fields that would embed it', async () => {
-    const error = await retriever.retrieve({ rsid: 'rs424242' }, { fieldPrefix: 'body.' }).catch((caught: unknown) => caught);
+    const error = await retriever
+      .retrieve({ rsid: 'rs424242' }, { fieldPrefix: 'body.' })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(404);
-    expect((error as AppError).message).toMatch(/^body\.rsid: rs424242 is not a variant of this index.*variant: \{ chrom, pos, mappedGenes/);
-    expect((error as AppError).details).toMatchObject({ fields: expect.arrayContaining(['variant.chrom', 'variant.pos', 'variant.mappedGenes']) });
+    expect((error as AppError).message).toMatch(
+      /^body\.rsid: rs424242 is not a variant of this index.*variant: \{ chrom, pos, mappedGenes/,
+    );
+    expect((error as AppError).details).toMatchObject({
+      fields: expect.arrayContaining(['variant.chrom', 'variant.pos', 'variant.mappedGenes']),
+    });
   });
 
   it('refuses features the model knows nothing about (422)', async () => {
-    const error = await retriever.retrieve({ variant: { mappedGenes: ['NOTAGENE'] } }).catch((caught: unknown) => caught);
+    const error = await retriever
+      .retrieve({ variant: { mappedGenes: ['NOTAGENE'] } })
+      .catch((caught: unknown) => caught);
     expect((error as AppError).status).toBe(422);
   });
 
   it('retrieves variants for a disease, KG associations strongest first among the known', async () => {
-    const response = await retriever.retrieve({ entity: { type: 'disease', name: 'type 2 diabetes mellitus' }, targetTypes: ['variant'], k: 2 });
+    const response = await retriever.retrieve({
+      entity: { type: 'disease', name: 'type 2 diabetes mellitus' },
+      targetTypes: ['variant'],
+      k: 2,
+    });
     expect(response.query).toMatchObject({ kind: 'entity', headType: 'disease', targetTypes: ['variant'] });
     const known = response.results.filter((result) => result.known);
     expect(known.map((result) => result.nodeIndex).sort()).toEqual([100, 102, 104, 106, 108, 110]);
@@ -100,12 +141,24 @@ describe('variant retrieval with the learned variant model', () => {
   });
 
   it('marks predicted KG facts known even beyond maxKnown, and adds only the strongest maxKnown facts', async () => {
-    const response = await retriever.retrieve({ entity: { type: 'disease', name: 'type 2 diabetes mellitus' }, targetTypes: ['variant'], k: 12, maxKnown: 1 });
+    const response = await retriever.retrieve({
+      entity: { type: 'disease', name: 'type 2 diabetes mellitus' },
+      targetTypes: ['variant'],
+      k: 12,
+      maxKnown: 1,
+    });
     expect(response.results).toHaveLength(12);
     const known = response.results.filter((result) => result.known).map((result) => result.nodeIndex);
     expect(known.sort()).toEqual([100, 102, 104, 106, 108, 110]);
-    const capped = await retriever.retrieve({ entity: { type: 'disease', name: 'type 2 diabetes mellitus' }, targetTypes: ['variant'], maxKnown: 1, includePredicted: false });
-    expect(capped.results.map((result) => [result.nodeIndex, result.source, result.association?.pvalueMlog])).toEqual([[110, 'kg', 16]]);
+    const capped = await retriever.retrieve({
+      entity: { type: 'disease', name: 'type 2 diabetes mellitus' },
+      targetTypes: ['variant'],
+      maxKnown: 1,
+      includePredicted: false,
+    });
+    expect(
+      capped.results.map((result) => [result.nodeIndex, result.source, result.association?.pvalueMlog]),
+    ).toEqual([[110, 'kg', 16]]);
     expect(capped.query.knownTotal).toBe(6);
   });
 
@@ -116,6 +169,8 @@ describe('variant retrieval with the learned variant model', () => {
   });
 
   it('rejects an rsid next to another query field', async () => {
-    await expect(retriever.retrieve({ rsid: 'rs1004', text: 'diabetes' })).rejects.toThrow(/give exactly one of/);
+    await expect(retriever.retrieve({ rsid: 'rs1004', text: 'diabetes' })).rejects.toThrow(
+      /give exactly one of/,
+    );
   });
 });

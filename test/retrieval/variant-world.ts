@@ -48,16 +48,23 @@ const KINDS: EdgeKind[] = [
   ['variant_protein', 'maps to', 'gene/protein', 'variant'],
   ['disease_protein', 'associated with', 'disease', 'gene/protein'],
   ['disease_protein', 'associated with', 'gene/protein', 'disease'],
-].map(([relation, displayRelation, headType, tailType]) => ({ relation, displayRelation, headType, tailType }) as EdgeKind);
+].map(
+  ([relation, displayRelation, headType, tailType]) =>
+    ({ relation, displayRelation, headType, tailType }) as EdgeKind,
+);
 
 function buildGraph(): KgGraph {
   const registry = Registry.default();
   const nodes = new NodeTableBuilder();
   let line = 2;
-  for (const [index, id, name] of GENES) nodes.add(index, id, registry.requireTypeId('gene/protein'), name, 'NCBI', line++);
-  for (const [index, id, name] of DISEASES) nodes.add(index, id, registry.requireTypeId('disease'), name, 'DOID', line++);
-  for (const [index, id, name] of PHENOTYPES) nodes.add(index, id, registry.requireTypeId('effect/phenotype'), name, 'HPO', line++);
-  for (const row of features) nodes.add(row.nodeIndex, row.rsid, registry.requireTypeId('variant'), row.rsid, 'dbSNP', line++);
+  for (const [index, id, name] of GENES)
+    nodes.add(index, id, registry.requireTypeId('gene/protein'), name, 'NCBI', line++);
+  for (const [index, id, name] of DISEASES)
+    nodes.add(index, id, registry.requireTypeId('disease'), name, 'DOID', line++);
+  for (const [index, id, name] of PHENOTYPES)
+    nodes.add(index, id, registry.requireTypeId('effect/phenotype'), name, 'HPO', line++);
+  for (const row of features)
+    nodes.add(row.nodeIndex, row.rsid, registry.requireTypeId('variant'), row.rsid, 'dbSNP', line++);
   const edges = new EdgeListBuilder(64);
   const both = (kind: number, x: number, y: number) => {
     edges.add(kind, x, y);
@@ -74,9 +81,18 @@ function buildGraph(): KgGraph {
   return new KgGraph({ registry, nodes: nodes.build(), edgeKinds: KINDS, ...edges.build() });
 }
 
-const genes = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')).genes as Record<string, number[]>;
+const genes = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')).genes as Record<
+  string,
+  number[]
+>;
 
-function row(nodeIndex: number, nodeId: string, name: string, type: string, vector: Float32Array | null): NodeRow {
+function row(
+  nodeIndex: number,
+  nodeId: string,
+  name: string,
+  type: string,
+  vector: Float32Array | null,
+): NodeRow {
   return { nodeIndex, nodeId, name, type, source: 'test', payloadKind: 'text', payload: `${name}.`, vector };
 }
 
@@ -91,15 +107,25 @@ export async function buildVariantWorld(): Promise<VariantWorld> {
   const model = await loadVariantModel(FIXTURE);
   const graph = buildGraph();
   const store = createMemoryStore({
-    'gene/protein': GENES.map(([index, id, name]) => row(index, id, name, 'gene/protein', Float32Array.from(genes[name]!))),
+    'gene/protein': GENES.map(([index, id, name]) =>
+      row(index, id, name, 'gene/protein', Float32Array.from(genes[name]!)),
+    ),
     disease: DISEASES.map(([index, id, name]) => row(index, id, name, 'disease', null)),
     'effect/phenotype': PHENOTYPES.map(([index, id, name]) => row(index, id, name, 'effect/phenotype', null)),
     variant: features.map((variant) => row(variant.nodeIndex, variant.rsid, variant.rsid, 'variant', null)),
   });
   const lookup = createNameLookup(
-    [...GENES.map(([nodeIndex, id, name]) => ({ nodeIndex, id, name, type: 'gene/protein', aliases: [] })),
+    [
+      ...GENES.map(([nodeIndex, id, name]) => ({ nodeIndex, id, name, type: 'gene/protein', aliases: [] })),
       ...DISEASES.map(([nodeIndex, id, name]) => ({ nodeIndex, id, name, type: 'disease', aliases: [] })),
-      ...features.map((variant) => ({ nodeIndex: variant.nodeIndex, id: variant.rsid, name: variant.rsid, type: 'variant', aliases: [] }))],
+      ...features.map((variant) => ({
+        nodeIndex: variant.nodeIndex,
+        id: variant.rsid,
+        name: variant.rsid,
+        type: 'variant',
+        aliases: [],
+      })),
+    ],
     { typePriority: ['gene/protein', 'disease'] },
   );
   const facts = new KgFacts(
@@ -114,7 +140,10 @@ export async function buildVariantWorld(): Promise<VariantWorld> {
     [],
   );
   const base = { graph, store, lookup, encoderFor: () => undefined, bridge: undefined };
-  const retriever = createRetriever({ ...base, variants: { model, inputs: createVariantInputs(graph, store, model), facts } });
+  const retriever = createRetriever({
+    ...base,
+    variants: { model, inputs: createVariantInputs(graph, store, model), facts },
+  });
   const withoutModel = createRetriever(base);
   return { model, retriever, withoutModel };
 }

@@ -39,7 +39,9 @@ async function filterFile(name: string, out: string, keep: (line: string) => boo
     if (header || keep(line)) output.write(line + '\n');
     header = false;
   }
-  await new Promise<void>((done, fail) => output.end((error?: Error | null) => (error ? fail(error) : done())));
+  await new Promise<void>((done, fail) =>
+    output.end((error?: Error | null) => (error ? fail(error) : done())),
+  );
 }
 
 let root: string;
@@ -62,7 +64,13 @@ beforeAll(async () => {
   const proteins = new Set<number>();
   const columnsOf = (line: string) => {
     const parts = line.split(',');
-    return { relation: parts[1] ?? '', x: Number(parts[2]), y: Number(parts[7]), xType: parts[4] ?? '', yType: parts[9] ?? '' };
+    return {
+      relation: parts[1] ?? '',
+      x: Number(parts[2]),
+      y: Number(parts[7]),
+      xType: parts[4] ?? '',
+      yType: parts[9] ?? '',
+    };
   };
   for await (const line of csvLines(join(kgDirectory, 'kg.csv.gz'))) {
     if (!line.startsWith('drug_protein,target,')) continue;
@@ -93,7 +101,10 @@ beforeAll(async () => {
     encoders: {
       'gene/protein': { kind: 'protein-kmer', options: { kmerBuckets: 84 } },
       drug: { kind: 'molecule-morgan', options: { size: 256 } },
-      biological_process: { kind: 'text-tfidf', options: { dimension: 64, maxVocabulary: 4000, trigramBuckets: 256 } },
+      biological_process: {
+        kind: 'text-tfidf',
+        options: { dimension: 64, maxVocabulary: 4000, trigramBuckets: 256 },
+      },
       disease: { kind: 'text-tfidf', options: { dimension: 64, maxVocabulary: 4000, trigramBuckets: 256 } },
     },
   });
@@ -136,7 +147,13 @@ describe.skipIf(!hasTorch)('bridge pipeline on a slice of ../shared/kg', () => {
       const { vectors, dimension } = await index.store.readVectors('drug', 'vector');
       const rows = 4;
       const head = vectors.slice(0, rows * dimension);
-      const typescript = await bridge.transform({ headType: 'drug', relation: 'target', tailType: 'gene/protein', vectors: head, rows });
+      const typescript = await bridge.transform({
+        headType: 'drug',
+        relation: 'target',
+        tailType: 'gene/protein',
+        vectors: head,
+        rows,
+      });
       const registry = index.registry;
       const script = [
         'import json, sys, torch',
@@ -152,19 +169,23 @@ describe.skipIf(!hasTorch)('bridge pipeline on a slice of ../shared/kg', () => {
         "    out = model.transform(head, data['headType'], data['relation'], data['tailType'])",
         'print(json.dumps(out.reshape(-1).tolist()))',
       ].join('\n');
-      const result = spawnSync(python, ['-c', script, join(indexDirectory, 'runs', 'inductive-tiny', 'best')], {
-        cwd: TRAINER_DIRECTORY,
-        env: { ...process.env, PYTHONPATH: TRAINER_DIRECTORY },
-        input: JSON.stringify({
-          head: Array.from(head),
-          rows,
-          headType: registry.typeId('drug'),
-          relation: registry.relationId('target'),
-          tailType: registry.typeId('gene/protein'),
-        }),
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const result = spawnSync(
+        python,
+        ['-c', script, join(indexDirectory, 'runs', 'inductive-tiny', 'best')],
+        {
+          cwd: TRAINER_DIRECTORY,
+          env: { ...process.env, PYTHONPATH: TRAINER_DIRECTORY },
+          input: JSON.stringify({
+            head: Array.from(head),
+            rows,
+            headType: registry.typeId('drug'),
+            relation: registry.relationId('target'),
+            tailType: registry.typeId('gene/protein'),
+          }),
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
       expect(result.status, result.stderr).toBe(0);
       const pytorch = JSON.parse(result.stdout) as number[];
       expect(pytorch.length).toBe(typescript.length);
@@ -179,7 +200,8 @@ describe.skipIf(!hasTorch)('bridge pipeline on a slice of ../shared/kg', () => {
   it('reports the retrieval benchmark with the bridge above random', () => {
     const task = report.tasks['drug->protein'];
     expect(task, Object.keys(report.tasks).join(', ')).toBeDefined();
-    for (const method of ['bridge', 'nn_transfer', 'untrained', 'random'] as const) expect(task?.[method]?.queries).toBeGreaterThan(0);
+    for (const method of ['bridge', 'nn_transfer', 'untrained', 'random'] as const)
+      expect(task?.[method]?.queries).toBeGreaterThan(0);
     expect(task!.bridge!.mrr).toBeGreaterThan(task!.random!.mrr);
     expect(report.tasks['protein->biological_process']?.bridge?.mrr).toBeGreaterThan(
       report.tasks['protein->biological_process']!.random!.mrr,

@@ -167,7 +167,7 @@ describe('web UI on the demo index', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
-    const csvText = await readFile((await csv.path()), 'utf8');
+    const csvText = await readFile(await csv.path(), 'utf8');
     expect(csvText.split('\n')[0]).toBe(
       'rank,smiles,combined,bridge,qed,novelty,alerts,molecularWeight,cLogP,nearestKnownDrug,provenance',
     );
@@ -176,7 +176,7 @@ describe('web UI on the demo index', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export SDF' }).click(),
     ]);
-    const sdfText = await readFile((await sdf.path()), 'utf8');
+    const sdfText = await readFile(await sdf.path(), 'utf8');
     expect(sdfText.match(/\$\$\$\$/g)?.length).toBe(await cards.count());
     expect(sdfText).toContain('M  END');
   });

@@ -24,7 +24,9 @@ export function decisionEvidence(graph: KgGraph, decision: QaDecision): Evidence
 
 function entityOf(graph: KgGraph, nodeIndex: number): EvidenceEntity {
   const node = graph.node(nodeIndex);
-  return node ? { type: node.type, id: node.id, name: node.name } : { type: 'unknown', id: String(nodeIndex), name: String(nodeIndex) };
+  return node
+    ? { type: node.type, id: node.id, name: node.name }
+    : { type: 'unknown', id: String(nodeIndex), name: String(nodeIndex) };
 }
 
 function sourceOf(fact: SupportFact): string {
@@ -58,7 +60,8 @@ export function factText(graph: KgGraph, fact: SupportFact): string {
 /** The answer text: the decision in one sentence, then the few cited facts, then any caveat. */
 export function decisionText(decision: QaDecision, evidence: readonly Evidence[]): string {
   const lines = [decision.headline];
-  if (evidence.length > 0) lines.push(`Evidence: ${evidence.map((item) => `${item.text} [${item.id}]`).join('; ')}.`);
+  if (evidence.length > 0)
+    lines.push(`Evidence: ${evidence.map((item) => `${item.text} [${item.id}]`).join('; ')}.`);
   if (decision.note) lines.push(`(Note: ${decision.note}.)`);
   return lines.join('\n');
 }

@@ -32,7 +32,11 @@ const SYSTEM = [
   '"explanation": one or two sentences citing evidence ids like [E1], "citations": ["E1", …]}.',
 ].join(' ');
 
-export function decisionMessages(question: ParsedQuestion, decision: QaDecision, evidence: readonly Evidence[]): LlmMessage[] {
+export function decisionMessages(
+  question: ParsedQuestion,
+  decision: QaDecision,
+  evidence: readonly Evidence[],
+): LlmMessage[] {
   const computed =
     decision.choice !== undefined
       ? `choice: ${decision.choice}`
@@ -46,7 +50,9 @@ export function decisionMessages(question: ParsedQuestion, decision: QaDecision,
     `Entities: ${decision.linked.map((link) => `"${link.phrase}" = ${link.name} (${link.type}, ${link.id})`).join('; ') || 'none linked'}`,
     `Computed answer: ${computed} (confidence ${decision.confidence.toFixed(2)}). ${decision.headline}`,
     'Evidence:',
-    ...(evidence.length > 0 ? evidence.map((item) => `[${item.id}] ${item.text}`) : ['(none: the KG states nothing about it)']),
+    ...(evidence.length > 0
+      ? evidence.map((item) => `[${item.id}] ${item.text}`)
+      : ['(none: the KG states nothing about it)']),
   ].filter((line) => line !== '');
   return [
     { role: 'system', content: SYSTEM },
@@ -80,7 +86,8 @@ export async function reviewDecision(
     usage = completion.usage;
   } catch (error) {
     if (input.signal?.aborted) throw error;
-    if (isLlmNotConfigured(error)) return { ok: false, reason: 'no LLM configured', usage, unconfigured: true };
+    if (isLlmNotConfigured(error))
+      return { ok: false, reason: 'no LLM configured', usage, unconfigured: true };
     return { ok: false, reason: `LLM request failed: ${describeError(error)}`, usage };
   }
   const checked = validateLlmDecision(text, input.question, input.decision, input.evidence);
@@ -90,12 +97,20 @@ export async function reviewDecision(
     ...input.decision,
     ...(answer.choice === undefined ? {} : { choice: answer.choice }),
     ...(answer.verdict === undefined ? {} : { verdict: answer.verdict }),
-    facts: input.decision.facts.filter((_, position) => answer.citations.includes(`E${position + 1}`) || answer.citations.length === 0),
+    facts: input.decision.facts.filter(
+      (_, position) => answer.citations.includes(`E${position + 1}`) || answer.citations.length === 0,
+    ),
   };
   const agrees = decision.choice === input.decision.choice && decision.verdict === input.decision.verdict;
   return {
     ok: true,
-    decision: agrees ? decision : { ...decision, confidence: Math.min(decision.confidence, 0.6), note: `the KG-computed answer was ${input.decision.choice ?? String(input.decision.verdict)}` },
+    decision: agrees
+      ? decision
+      : {
+          ...decision,
+          confidence: Math.min(decision.confidence, 0.6),
+          note: `the KG-computed answer was ${input.decision.choice ?? String(input.decision.verdict)}`,
+        },
     explanation: answer.explanation,
     usage,
   };
@@ -119,15 +134,25 @@ export function validateLlmDecision(
   if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error).replace(/\n/g, ' ') };
   const value = parsed.data;
   if (decision.form === 'multiple-choice') {
-    const option = question.options?.find((each) => each.trim().toLowerCase() === value.choice?.trim().toLowerCase());
-    if (!option) return { ok: false, reason: `choice ${JSON.stringify(value.choice ?? null)} is not one of the options` };
+    const option = question.options?.find(
+      (each) => each.trim().toLowerCase() === value.choice?.trim().toLowerCase(),
+    );
+    if (!option)
+      return {
+        ok: false,
+        reason: `choice ${JSON.stringify(value.choice ?? null)} is not one of the options`,
+      };
     value.choice = option;
   } else if (decision.verdict !== undefined || decision.form === 'true-false') {
     if (value.verdict === undefined) return { ok: false, reason: 'a statement needs a boolean verdict' };
   }
   const ids = new Set(evidence.map((item) => item.id));
-  const cited = [...value.citations, ...[...value.explanation.matchAll(/\[(E\d+)\]/g)].map((match) => match[1]!)];
+  const cited = [
+    ...value.citations,
+    ...[...value.explanation.matchAll(/\[(E\d+)\]/g)].map((match) => match[1]!),
+  ];
   const unknown = cited.filter((id) => !ids.has(id));
-  if (unknown.length > 0) return { ok: false, reason: `cites evidence that does not exist: ${[...new Set(unknown)].join(', ')}` };
+  if (unknown.length > 0)
+    return { ok: false, reason: `cites evidence that does not exist: ${[...new Set(unknown)].join(', ')}` };
   return { ok: true, value };
 }

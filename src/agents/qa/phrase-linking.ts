@@ -20,7 +20,18 @@ const MIN_FUZZY_SIMILARITY = 0.84;
 /** A mention must cover this share of the phrase to stand for it. */
 const MIN_MENTION_COVERAGE = 0.5;
 
-const ROMAN: Readonly<Record<string, string>> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10' };
+const ROMAN: Readonly<Record<string, string>> = {
+  i: '1',
+  ii: '2',
+  iii: '3',
+  iv: '4',
+  v: '5',
+  vi: '6',
+  vii: '7',
+  viii: '8',
+  ix: '9',
+  x: '10',
+};
 const ARABIC = Object.fromEntries(Object.entries(ROMAN).map(([roman, arabic]) => [arabic, roman]));
 
 /**
@@ -91,12 +102,18 @@ export function linkCandidates(
   const attempts: [string, LinkedPhrase['matchedBy']][] = [
     [phrase, 'phrase'],
     [typed.phrase, 'phrase'],
-    ...phraseVariants(typed.phrase).map((variant): [string, LinkedPhrase['matchedBy']] => [variant, 'variant']),
+    ...phraseVariants(typed.phrase).map((variant): [string, LinkedPhrase['matchedBy']] => [
+      variant,
+      'variant',
+    ]),
   ];
   for (const typeFilter of types ? [types, undefined] : [undefined]) {
     for (const [text, matchedBy] of attempts) {
       if (text === '') continue;
-      const found = ordered(lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }), typeHint);
+      const found = ordered(
+        lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }),
+        typeHint,
+      );
       if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
     }
   }
@@ -114,7 +131,12 @@ export function linkCandidates(
   // A typo never changes a number: "neurofibromatosis 2" is not "neurofibromatosis".
   const fuzzy = ordered(
     lookup
-      .lookup(typed.phrase, { ...(types ? { types } : {}), limit: 5, fuzzy: 'always', minFuzzySimilarity: MIN_FUZZY_SIMILARITY })
+      .lookup(typed.phrase, {
+        ...(types ? { types } : {}),
+        limit: 5,
+        fuzzy: 'always',
+        minFuzzySimilarity: MIN_FUZZY_SIMILARITY,
+      })
       .filter((candidate) => digitsOf(candidate.matched) === digitsOf(typed.phrase)),
     typeHint,
   );
@@ -125,7 +147,9 @@ export function linkCandidates(
     .filter((mention) => !/\d/.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)))
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];
-  return mention ? ordered(mention.candidates, typeHint).map((candidate) => toLinked(phrase, candidate, 'mention')) : [];
+  return mention
+    ? ordered(mention.candidates, typeHint).map((candidate) => toLinked(phrase, candidate, 'mention'))
+    : [];
 }
 
 /** Best score first, the hinted type first among equals; one candidate per node. */
@@ -144,7 +168,11 @@ function digitsOf(text: string): string {
   return (text.match(/\d+/g) ?? []).join(' ');
 }
 
-function toLinked(phrase: string, candidate: LookupCandidate, matchedBy: LinkedPhrase['matchedBy']): LinkedPhrase {
+function toLinked(
+  phrase: string,
+  candidate: LookupCandidate,
+  matchedBy: LinkedPhrase['matchedBy'],
+): LinkedPhrase {
   return {
     phrase,
     nodeIndex: candidate.nodeIndex,

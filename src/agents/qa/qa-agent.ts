@@ -271,7 +271,16 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     const parsed = parseQuestion(question, input.choices);
     // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
     if (parsed.form === 'list' && llmConfigured) return undefined;
-    let decision = decide({ graph: retriever.graph, facts, lookup: dependencies.lookup, linker: dependencies.linker, unsupported }, parsed);
+    let decision = decide(
+      {
+        graph: retriever.graph,
+        facts,
+        lookup: dependencies.lookup,
+        linker: dependencies.linker,
+        unsupported,
+      },
+      parsed,
+    );
     if (!decision) return undefined;
     const evidence = decisionEvidence(retriever.graph, decision);
     let reason = NO_LLM_REASON;
@@ -294,11 +303,16 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
         explanation = review.explanation;
         mode = 'llm';
       } else {
-        reason = review.unconfigured ? NO_LLM_REASON : `${review.reason}; answered from knowledge-graph evidence only`;
+        reason = review.unconfigured
+          ? NO_LLM_REASON
+          : `${review.reason}; answered from knowledge-graph evidence only`;
         if (!review.unconfigured) logger.warn('LLM decision rejected', { reason: review.reason });
       }
     }
-    const text = decisionText(mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision, evidence);
+    const text = decisionText(
+      mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision,
+      evidence,
+    );
     return [
       { type: 'evidence-available', evidence },
       { type: 'answer-delta', text },
@@ -409,7 +423,12 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     yield {
       type: 'answer-end',
       answer: {
-        ...finalAnswer([claims.text, claims.footer].filter((part) => part !== '').join('\n\n'), prepared.evidence, 'llm', usage),
+        ...finalAnswer(
+          [claims.text, claims.footer].filter((part) => part !== '').join('\n\n'),
+          prepared.evidence,
+          'llm',
+          usage,
+        ),
         ...(finishReason === 'length' ? { finishReason } : {}),
       },
     };

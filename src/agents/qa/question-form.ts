@@ -33,7 +33,10 @@ const TYPE_WORDS: readonly [RegExp, string][] = [
   [/^(?:genes?|proteins?|enzymes?|receptors?|gene\/proteins?)$/i, 'gene/protein'],
   [/^(?:variants?|snps?|polymorphisms?|rsids?|loci|locus)$/i, 'variant'],
   [/^(?:diseases?|disorders?|conditions?|illness(?:es)?)$/i, 'disease'],
-  [/^(?:drugs?|compounds?|medications?|medicines?|molecules?|treatments?|therap(?:y|ies)|chemicals?)$/i, 'drug'],
+  [
+    /^(?:drugs?|compounds?|medications?|medicines?|molecules?|treatments?|therap(?:y|ies)|chemicals?)$/i,
+    'drug',
+  ],
   [/^(?:phenotypes?|symptoms?|signs?|side[\s-]effects?|adverse\s+effects?|effects?)$/i, 'effect/phenotype'],
   [/^(?:pathways?)$/i, 'pathway'],
   [/^(?:biological\s+process(?:es)?|process(?:es)?)$/i, 'biological_process'],
@@ -56,7 +59,8 @@ const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d
 const IDENTIFIER_WORDS = /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?)\b/i;
 const WH_START = /^\s*(?:which|what|who|list|name|give|find|show|tell|identify|enumerate|select|out\s+of)\b/i;
 const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
-const TRUE_FALSE_PREFIX = /^\s*(?:true\s+or\s+false|yes\s+or\s+no|t\/f|verify|is\s+it\s+true\s+that|is\s+the\s+following\s+(?:statement\s+)?(?:true|correct)|(?:the\s+)?statement)\s*[:?,\-–]?\s*/i;
+const TRUE_FALSE_PREFIX =
+  /^\s*(?:true\s+or\s+false|yes\s+or\s+no|t\/f|verify|is\s+it\s+true\s+that|is\s+the\s+following\s+(?:statement\s+)?(?:true|correct)|(?:the\s+)?statement)\s*[:?,\-–]?\s*/i;
 const ANSWER_PLACEHOLDER = new RegExp(
   String.raw`\b(?:which|what)\s+(?:(?:of\s+the\s+(?:following|given|listed|options|choices)\s*)|(?:one\s+of\s+these\s+)?)?(?<type>${TYPE_WORD_SOURCE})?\b|\b(?:the\s+following|the\s+given)\s+(?<type2>${TYPE_WORD_SOURCE})|^(?:list|name|give|show)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?<type3>${TYPE_WORD_SOURCE})\b`,
   'iu',
@@ -68,7 +72,8 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
   const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(clean);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
   const stem = extracted?.stem ?? clean;
-  if (options && options.length >= 2) return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
+  if (options && options.length >= 2)
+    return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
 
   const body = clean.replace(TRUE_FALSE_PREFIX, '');
   const identifier = parseIdentifier(body);
@@ -89,7 +94,8 @@ function statementOf(body: string): string {
   const rest = body.slice(auxiliary[0].length).trim();
   const relation = findRelationPhrase(rest);
   if (relation && relation.family !== 'is-a') return rest;
-  const classQuestion = /^(.+?)\s+((?:not\s+)?(?:an?|the|considered|classified|categori[sz]ed|regarded)\s+.+)$/i.exec(rest);
+  const classQuestion =
+    /^(.+?)\s+((?:not\s+)?(?:an?|the|considered|classified|categori[sz]ed|regarded)\s+.+)$/i.exec(rest);
   if (/^(?:is|are|was|were)$/i.test(auxiliary[0].trim()) && classQuestion)
     return `${classQuestion[1]} ${auxiliary[0].trim().toLowerCase()} ${classQuestion[2]}`;
   return rest;
@@ -159,10 +165,7 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
     return cleanOption(text.slice(from, to));
   });
   if (options.some((option) => option === '')) return undefined;
-  const stem = text
-    .slice(0, run[0]!.index)
-    .replace(OPTION_MARKERS, ' ')
-    .trim();
+  const stem = text.slice(0, run[0]!.index).replace(OPTION_MARKERS, ' ').trim();
   return { stem, options };
 }
 
@@ -192,7 +195,12 @@ function parseIdentifier(body: string): Omit<ParsedQuestion, 'text'> | undefined
   const negated = /\b(?:is\s+not|isn't|not)\b/i.test(body);
   if (id) {
     const identifier = id[0].toLowerCase().startsWith('rs') ? id[0].toLowerCase() : id[0].toUpperCase();
-    return { form: 'identifier', negated, subjects: subjectOfIdentifier(body.replace(id[0], '@ID@')), identifier };
+    return {
+      form: 'identifier',
+      negated,
+      subjects: subjectOfIdentifier(body.replace(id[0], '@ID@')),
+      identifier,
+    };
   }
   const asked = /\b(?:of|for)\s+(?:the\s+)?(?:disease\s+|drug\s+|gene\s+)?(.+?)\s*\??$/i.exec(body);
   if (!asked || !WH_START.test(body)) return undefined;
@@ -201,10 +209,19 @@ function parseIdentifier(body: string): Omit<ParsedQuestion, 'text'> | undefined
 
 const ID_NOUN = String.raw`(?:[\p{L}\s]*?\s)?(?:identifier|id|doid|accession|code|curie)s?`;
 const IDENTIFIER_STATEMENTS: readonly RegExp[] = [
-  new RegExp(String.raw`^(?:the\s+)?${ID_NOUN}\s+(?:for|of)\s+(?<subject>.+?)\s+(?:is|=|:)\s+(?:not\s+)?@ID@`, 'iu'),
-  new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`, 'iu'),
+  new RegExp(
+    String.raw`^(?:the\s+)?${ID_NOUN}\s+(?:for|of)\s+(?<subject>.+?)\s+(?:is|=|:)\s+(?:not\s+)?@ID@`,
+    'iu',
+  ),
+  new RegExp(
+    String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`,
+    'iu',
+  ),
   new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)\s+${ID_NOUN}\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
-  new RegExp(String.raw`^@ID@\s+(?:is|=)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s+(?:of|for)\s+(?<subject>.+)$`, 'iu'),
+  new RegExp(
+    String.raw`^@ID@\s+(?:is|=)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s+(?:of|for)\s+(?<subject>.+)$`,
+    'iu',
+  ),
   new RegExp(String.raw`^(?<subject>.+?)\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
 ];
 
@@ -252,10 +269,13 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
   const placeholder = answerOnLeft ? leftPlaceholder : rightPlaceholder;
   const subjectSide = answerOnLeft ? right : left;
   const answerSide = answerOnLeft ? left : right;
-  const answerType = (placeholder ? typeOfPlaceholder(placeholder) : undefined) ?? typedPhrase(answerSide).type;
+  const answerType =
+    (placeholder ? typeOfPlaceholder(placeholder) : undefined) ?? typedPhrase(answerSide).type;
   // "Which proteins does imatinib target?": the subject sits between the placeholder and the verb.
   const inAnswerSide = placeholder
-    ? answerSide.slice(placeholder.index + placeholder[0].length).replace(/^\s*(?:does|do|did|can|could|may|might|is|are|was|were)\s+/i, '')
+    ? answerSide
+        .slice(placeholder.index + placeholder[0].length)
+        .replace(/^\s*(?:does|do|did|can|could|may|might|is|are|was|were)\s+/i, '')
     : '';
   const subjectText = cleanPhrase(stripQuestionWords(subjectSide)) === '' ? inAnswerSide : subjectSide;
   const subjects = splitSubjects(stripQuestionWords(subjectText)).map(cleanPhrase);
@@ -277,7 +297,10 @@ function typeOfPlaceholder(match: RegExpExecArray): string | undefined {
 
 function stripQuestionWords(text: string): string {
   return text
-    .replace(/\b(?:out\s+of\s+the\s+(?:given\s+)?list|from\s+the\s+(?:given\s+)?list|of\s+the\s+following|among\s+the\s+following)\b[,]?/gi, ' ')
+    .replace(
+      /\b(?:out\s+of\s+the\s+(?:given\s+)?list|from\s+the\s+(?:given\s+)?list|of\s+the\s+following|among\s+the\s+following)\b[,]?/gi,
+      ' ',
+    )
     .replace(/[?!]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -307,7 +330,10 @@ export function splitSubjects(text: string): string[] {
 /** "Gene SMAD4" → { type: gene/protein, phrase: SMAD4 }; "the drug metformin", "SMAD4 gene" likewise. */
 export function typedPhrase(text: string): { phrase: string; type?: string | undefined } {
   const phrase = cleanPhrase(text);
-  const leading = new RegExp(String.raw`^(?:the\s+)?(${TYPE_WORD_SOURCE})\s+(?:called\s+|named\s+)?(?=\S)`, 'i').exec(phrase);
+  const leading = new RegExp(
+    String.raw`^(?:the\s+)?(${TYPE_WORD_SOURCE})\s+(?:called\s+|named\s+)?(?=\S)`,
+    'i',
+  ).exec(phrase);
   if (leading) {
     const rest = phrase.slice(leading[0].length).trim();
     const type = nodeTypeOfWord(leading[1]!);

@@ -70,7 +70,11 @@ export function decide(context: ReasonerContext, question: ParsedQuestion): QaDe
   }
 }
 
-type SupportMemo = (subject: number, family: RelationFamily, targetType: string | undefined) => Map<number, Support>;
+type SupportMemo = (
+  subject: number,
+  family: RelationFamily,
+  targetType: string | undefined,
+) => Map<number, Support>;
 
 function memoSupport(context: ReasonerContext): SupportMemo {
   const memo = new Map<string, Map<number, Support>>();
@@ -86,7 +90,13 @@ function memoSupport(context: ReasonerContext): SupportMemo {
 }
 
 /** Support for "a —family→ b" from either side (is_a only from the child). */
-function pairSupport(context: ReasonerContext, memo: SupportMemo, a: number, b: number, family: RelationFamily) {
+function pairSupport(
+  context: ReasonerContext,
+  memo: SupportMemo,
+  a: number,
+  b: number,
+  family: RelationFamily,
+) {
   const forward = memo(a, family, context.graph.typeOf(b)).get(b);
   if (family === 'is-a') return forward;
   const backward = memo(b, family, context.graph.typeOf(a)).get(a);
@@ -124,7 +134,11 @@ function bestReading(
 ): LinkedPhrase | undefined {
   let best: { candidate: LinkedPhrase; key: [number, number, number] } | undefined;
   for (const [position, candidate] of candidates.entries()) {
-    const key: [number, number, number] = [fit(candidate), typesRelated(context.graph, candidate.type, relatedType) ? 1 : 0, -position];
+    const key: [number, number, number] = [
+      fit(candidate),
+      typesRelated(context.graph, candidate.type, relatedType) ? 1 : 0,
+      -position,
+    ];
     if (!best || compareKeys(key, best.key) > 0) best = { candidate, key };
   }
   return best?.candidate;
@@ -141,7 +155,9 @@ function compareKeys(left: readonly number[], right: readonly number[]): number 
 /** Whether the KG has any edge kind between the two types (the same type counts, for is_a). */
 function typesRelated(graph: KgGraph, first: string, second: string | undefined): boolean {
   if (second === undefined) return true;
-  return first === second || graph.edgeKinds.some((kind) => kind.headType === first && kind.tailType === second);
+  return (
+    first === second || graph.edgeKinds.some((kind) => kind.headType === first && kind.tailType === second)
+  );
 }
 
 interface OptionScore {
@@ -163,12 +179,16 @@ interface OptionScore {
 function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDecision {
   const options = question.options ?? [];
   const family = question.relation ?? 'associated';
-  const optionLinks = options.map((option) => linkPhrase(context.lookup, option, question.answerType, context.linker));
+  const optionLinks = options.map((option) =>
+    linkPhrase(context.lookup, option, question.answerType, context.linker),
+  );
   const memo = memoSupport(context);
   const optionType = question.answerType ?? optionLinks.find((link) => link !== undefined)?.type;
   const subjects = linkAll(context, question.subjects, question.subjectType, optionType, (candidate) =>
     optionLinks.reduce((sum, link) => {
-      const support = link ? pairSupport(context, memo, candidate.nodeIndex, link.nodeIndex, family) : undefined;
+      const support = link
+        ? pairSupport(context, memo, candidate.nodeIndex, link.nodeIndex, family)
+        : undefined;
       return sum + (support && support.score >= SUPPORT_THRESHOLD ? 1 : 0);
     }, 0),
   );
@@ -216,7 +236,8 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
       undetermined: 'no option links to a knowledge-graph entity',
     };
   const runnerUp = ranked[1];
-  const decisive = best.supported > 0 && (!runnerUp || runnerUp.supported < best.supported || runnerUp.score < best.score);
+  const decisive =
+    best.supported > 0 && (!runnerUp || runnerUp.supported < best.supported || runnerUp.score < best.score);
   const confidence = !decisive
     ? 1 / Math.max(1, options.length) + 0.1
     : subjects.linked.length > 0 && best.supported === subjects.linked.length
@@ -276,7 +297,7 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
     const missing = [!subject ? subjectPhrase : undefined, !object ? question.object : undefined].filter(
       (each): each is string => each !== undefined && each !== '',
     );
-    const what = missing.length > 0 ? quoteList(missing) : 'the statement\'s entities';
+    const what = missing.length > 0 ? quoteList(missing) : "the statement's entities";
     if ((context.unsupported ?? 'closed-world') === 'undetermined' || missing.length === 0)
       return {
         form: 'true-false',
@@ -331,7 +352,10 @@ function bestPair(
   for (const [subjectPosition, subject] of subjects.entries())
     for (const [objectPosition, object] of objects.entries()) {
       const support = pairSupport(context, memo, subject.nodeIndex, object.nodeIndex, family)?.score ?? 0;
-      const related = family === 'is-a' ? subject.type === object.type : typesRelated(context.graph, subject.type, object.type);
+      const related =
+        family === 'is-a'
+          ? subject.type === object.type
+          : typesRelated(context.graph, subject.type, object.type);
       const key = [support, related ? 1 : 0, -(subjectPosition + objectPosition)];
       if (!best || compareKeys(key, best.key) > 0) best = { subject, object, key };
     }
@@ -342,12 +366,18 @@ function bestPair(
 function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecision | undefined {
   const family = question.relation ?? 'associated';
   const memo = memoSupport(context);
-  const subjects = linkAll(context, question.subjects, question.subjectType, question.answerType, (candidate) => {
-    let count = 0;
-    for (const support of memo(candidate.nodeIndex, family, question.answerType).values())
-      if (support.score >= SUPPORT_THRESHOLD) count++;
-    return Math.min(count, 1);
-  });
+  const subjects = linkAll(
+    context,
+    question.subjects,
+    question.subjectType,
+    question.answerType,
+    (candidate) => {
+      let count = 0;
+      for (const support of memo(candidate.nodeIndex, family, question.answerType).values())
+        if (support.score >= SUPPORT_THRESHOLD) count++;
+      return Math.min(count, 1);
+    },
+  );
   // Nothing linked ("what are its side effects?"): retrieval answers, with suggestions and context.
   if (subjects.linked.length === 0) return undefined;
   const maps = subjects.linked.map((subject) => memo(subject.nodeIndex, family, question.answerType));
@@ -390,7 +420,11 @@ function decideList(context: ReasonerContext, question: ParsedQuestion): QaDecis
 
 /** Summed −log10 p of the GWAS associations behind an item (0 without any). */
 function gwasStrength(facts: readonly SupportFact[]): number {
-  return facts.reduce((sum, fact) => sum + (fact.pvalueMlog !== undefined && Number.isFinite(fact.pvalueMlog) ? fact.pvalueMlog : 0), 0);
+  return facts.reduce(
+    (sum, fact) =>
+      sum + (fact.pvalueMlog !== undefined && Number.isFinite(fact.pvalueMlog) ? fact.pvalueMlog : 0),
+    0,
+  );
 }
 
 /** "The DOID of X is DOID:N": compares the linked node's id; without an id, answers with it. */
@@ -399,7 +433,8 @@ function decideIdentifier(context: ReasonerContext, question: ParsedQuestion): Q
   const stated = question.identifier;
   const byId = stated ? context.lookup.lookup(stated, { limit: 1, fuzzy: 'never' })[0] : undefined;
   const expectedType = byId?.type;
-  const subject = phrase === '' ? undefined : linkPhrase(context.lookup, phrase, expectedType, context.linker);
+  const subject =
+    phrase === '' ? undefined : linkPhrase(context.lookup, phrase, expectedType, context.linker);
   const linked = subject ? [subject] : [];
   if (stated === undefined) {
     if (!subject)

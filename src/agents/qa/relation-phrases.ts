@@ -94,7 +94,13 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
   },
   {
     family: 'associated',
-    relations: { 'associated with': 1, 'maps to': 0.6, 'phenotype present': 0.8, 'interacts with': 0.8, target: 0.6 },
+    relations: {
+      'associated with': 1,
+      'maps to': 0.6,
+      'phenotype present': 0.8,
+      'interacts with': 0.8,
+      target: 0.6,
+    },
     phrases: [
       String.raw`(?:${BE}\s+)?${ADVERB}(?:associated|linked|connected|related|correlated|implicated)\s+(?:with|to|in)`,
       String.raw`(?:has|have|shows?)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:association|link|connection|relationship)\s+(?:with|to)`,
@@ -156,7 +162,8 @@ export function findRelationPhrase(text: string): RelationMatch | undefined {
       const leading = match[0].length - match[0].trimStart().length;
       const start = match.index + leading;
       const end = match.index + match[0].length;
-      const negated = match.groups?.['negation'] !== undefined || INNER_NEGATION.test(match.groups?.['phrase'] ?? '');
+      const negated =
+        match.groups?.['negation'] !== undefined || INNER_NEGATION.test(match.groups?.['phrase'] ?? '');
       if (!best || start < best.start || (start === best.start && end > best.end))
         best = { family: spec.family, spec, negated, start, end };
     }

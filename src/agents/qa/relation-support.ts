@@ -102,7 +102,12 @@ export function supportBetween(
 }
 
 /** Display relations of `family` that exist between the subject's type and `targetType`. */
-function familyWeights(graph: KgGraph, family: RelationFamily, headType: string | undefined, targetType: string | undefined) {
+function familyWeights(
+  graph: KgGraph,
+  family: RelationFamily,
+  headType: string | undefined,
+  targetType: string | undefined,
+) {
   const weights = relationFamily(family).relations;
   const available = graph.edgeKinds.some(
     (kind) =>
@@ -214,7 +219,14 @@ function addOntology(
   if (facts.hasOntology) {
     for (const ancestor of facts.ancestors(subject))
       if (targetType === undefined || graph.typeOf(ancestor) === targetType)
-        add(ancestor, { head: subject, tail: ancestor, relations: ['is a'], via: [], weight: 1, kind: 'ontology' });
+        add(ancestor, {
+          head: subject,
+          tail: ancestor,
+          relations: ['is a'],
+          via: [],
+          weight: 1,
+          kind: 'ontology',
+        });
     return;
   }
   for (const { node, kind } of graph.neighbours(subject))

@@ -1,6 +1,11 @@
 import { createQaAgent } from '../../agents/qa/qa-agent.js';
 import { loadConfig } from '../../config/index.js';
-import { runQaBenchmark, qaReportMarkdown, writeQaReport, type QaRunAnswer } from '../../eval/qa/qa-benchmark.js';
+import {
+  runQaBenchmark,
+  qaReportMarkdown,
+  writeQaReport,
+  type QaRunAnswer,
+} from '../../eval/qa/qa-benchmark.js';
 import { generateQaSet, readQaCsv, type QaCase } from '../../eval/qa/qa-set.js';
 import { collectAnswer } from '../../http/chat-runner.js';
 import { loadPromptLibrary } from '../../llm/prompts.js';
@@ -24,14 +29,27 @@ interface EvalQaOptions {
 export async function run(context: CommandContext<EvalQaOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const { options, logger } = context;
-  const config = loadConfig(context.env, { BIOBRIDGE_INDEX: indexDirectory, BIOBRIDGE_DEVICE: options.device });
+  const config = loadConfig(context.env, {
+    BIOBRIDGE_INDEX: indexDirectory,
+    BIOBRIDGE_DEVICE: options.device,
+  });
   const core = await openIndexServices(indexDirectory, { device: config.device, logger });
   try {
     const cases: QaCase[] = options.csv
       ? await readQaCsv(options.csv)
-      : generateQaSet(core.index.graph, core.index.facts, { seed: options.seed, perKind: options['per-kind'] });
+      : generateQaSet(core.index.graph, core.index.facts, {
+          seed: options.seed,
+          perKind: options['per-kind'],
+        });
     const agent = createQaAgent(
-      { retriever: core.retriever, lookup: core.lookup, linker: core.linker, prompts: await loadPromptLibrary(), facts: core.index.facts, logger },
+      {
+        retriever: core.retriever,
+        lookup: core.lookup,
+        linker: core.linker,
+        prompts: await loadPromptLibrary(),
+        facts: core.index.facts,
+        logger,
+      },
       { unsupportedStatements: options.unsupported },
     );
     const answer = async (qaCase: QaCase): Promise<QaRunAnswer> => {

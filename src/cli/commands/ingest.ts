@@ -63,7 +63,8 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
   context.print(formatTable(['type', 'nodes', 'with payload', 'encoded', 'failed', 'encoder'], rows));
   for (const failure of result.encodeFailures.slice(0, 10))
     context.print(`  encode failure: ${failure.type} ${failure.nodeId}: ${failure.message}\n`);
-  if (result.bridge?.kept) context.print(`\ntrained bridge kept and the new index projected with it (${result.bridge.bridgeId})\n`);
+  if (result.bridge?.kept)
+    context.print(`\ntrained bridge kept and the new index projected with it (${result.bridge.bridgeId})\n`);
   else if (result.bridge) context.print(`\ntrained bridge not kept: ${result.bridge.reason}\n`);
   context.print(
     `\nindex written to ${options.out} in ${(result.durationMs.total / 1000).toFixed(1)} s ` +

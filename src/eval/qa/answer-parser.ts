@@ -19,7 +19,8 @@ export interface AnswerParseOptions {
 
 const TRUE_WORDS = /^(?:true|yes|correct|right|supported)\b/i;
 const FALSE_WORDS = /^(?:false|no|incorrect|wrong|not\s+(?:true|correct)|unsupported)\b/i;
-const LEAD = /^\s*(?:\*\*)?\s*(?:final\s+)?(?:answer|verdict|response|result)?\s*(?:is)?\s*[:\-–]?\s*(?:\*\*)?\s*/i;
+const LEAD =
+  /^\s*(?:\*\*)?\s*(?:final\s+)?(?:answer|verdict|response|result)?\s*(?:is)?\s*[:\-–]?\s*(?:\*\*)?\s*/i;
 
 export function parseAnswer(text: string, options: AnswerParseOptions = {}): ParsedAnswer {
   const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
@@ -54,7 +55,8 @@ function findChoice(text: string, options: readonly string[]): string | undefine
   for (const option of options) {
     const at = findWord(lower, option.toLowerCase());
     if (at < 0) continue;
-    if (!best || at < best.at || (at === best.at && option.length > best.option.length)) best = { option, at };
+    if (!best || at < best.at || (at === best.at && option.length > best.option.length))
+      best = { option, at };
   }
   return best?.option;
 }

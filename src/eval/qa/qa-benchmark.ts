@@ -158,13 +158,16 @@ export function lookupChoice(
   text: string,
   choices: readonly string[],
 ): string | undefined {
-  const optionNodes = choices.map((choice) => options.lookup.lookup(choice, { limit: 1, fuzzy: 'never' })[0]?.nodeIndex);
+  const optionNodes = choices.map(
+    (choice) => options.lookup.lookup(choice, { limit: 1, fuzzy: 'never' })[0]?.nodeIndex,
+  );
   const optionSet = new Set(optionNodes.filter((node) => node !== undefined));
   const entities = [...new Set(mentionsOf(options, text))].filter((node) => !optionSet.has(node));
   let best: { choice: string; count: number } | undefined;
   for (const [position, choice] of choices.entries()) {
     const node = optionNodes[position];
-    const count = node === undefined ? -1 : entities.filter((entity) => connected(options.graph, node, entity)).length;
+    const count =
+      node === undefined ? -1 : entities.filter((entity) => connected(options.graph, node, entity)).length;
     if (!best || count > best.count) best = { choice, count };
   }
   return best?.choice;
@@ -180,7 +183,8 @@ function summarise(options: QaBenchmarkOptions, scored: readonly Scored[], laten
     }
   }
   const sorted = [...latencies].sort((left, right) => left - right);
-  const quantile = (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
+  const quantile = (q: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
   return {
     createdAt: new Date().toISOString(),
     source: options.source,
@@ -214,7 +218,11 @@ function summarise(options: QaBenchmarkOptions, scored: readonly Scored[], laten
       .map((item) => ({
         id: item.qaCase.id,
         text: item.qaCase.text,
-        expected: item.qaCase.answer ?? (item.qaCase.label === undefined ? (item.qaCase.items ?? []).slice(0, 3).join(', ') : String(item.qaCase.label)),
+        expected:
+          item.qaCase.answer ??
+          (item.qaCase.label === undefined
+            ? (item.qaCase.items ?? []).slice(0, 3).join(', ')
+            : String(item.qaCase.label)),
         got: item.got,
       })),
   };
@@ -230,7 +238,12 @@ export function accuracy(outcomes: readonly boolean[]): Accuracy {
   const denominator = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
-  return { n, correct, accuracy: round(p), ci95: [round(Math.max(0, centre - half)), round(Math.min(1, centre + half))] };
+  return {
+    n,
+    correct,
+    accuracy: round(p),
+    ci95: [round(Math.max(0, centre - half)), round(Math.min(1, centre + half))],
+  };
 }
 
 function mean(values: readonly number[]): number {
@@ -261,13 +274,21 @@ export function qaReportMarkdown(report: QaReport): string {
     '',
     '## Some failures',
     '',
-    ...report.failures.slice(0, 20).map((failure) => `- \`${failure.id}\` ${failure.text} — expected **${failure.expected}**, got ${failure.got}`),
+    ...report.failures
+      .slice(0, 20)
+      .map(
+        (failure) =>
+          `- \`${failure.id}\` ${failure.text} — expected **${failure.expected}**, got ${failure.got}`,
+      ),
     '',
   ];
   return lines.join('\n');
 }
 
-export async function writeQaReport(report: QaReport, directory: string): Promise<{ json: string; markdown: string }> {
+export async function writeQaReport(
+  report: QaReport,
+  directory: string,
+): Promise<{ json: string; markdown: string }> {
   const stamp = report.createdAt.replace(/[:.]/g, '-');
   const base = join(directory, `qa-${stamp}`);
   await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');

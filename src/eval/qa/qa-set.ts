@@ -54,7 +54,12 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
     return text.length > 1 && text.length < 80 && !AWKWARD_NAME.test(text);
   };
   const cases: QaCase[] = [];
-  const push = (kind: string, form: QaCase['form'], build: (phrasing: number) => Omit<QaCase, 'id' | 'kind' | 'form' | 'phrasing'> | undefined, phrasings: number) => {
+  const push = (
+    kind: string,
+    form: QaCase['form'],
+    build: (phrasing: number) => Omit<QaCase, 'id' | 'kind' | 'form' | 'phrasing'> | undefined,
+    phrasings: number,
+  ) => {
     let made = 0;
     for (let attempt = 0; made < options.perKind && attempt < options.perKind * 50; attempt++) {
       const phrasing = made % phrasings;
@@ -94,12 +99,24 @@ function collectRelations(graph: KgGraph): Relations {
     for (let edge = 0; edge < heads.length; edge++) {
       const head = heads[edge]!;
       const tail = tails[edge]!;
-      if (kind.displayRelation === 'associated with' && kind.headType === 'gene/protein' && kind.tailType === 'disease') {
+      if (
+        kind.displayRelation === 'associated with' &&
+        kind.headType === 'gene/protein' &&
+        kind.tailType === 'disease'
+      ) {
         append(relations.geneDiseases, head, tail);
         append(relations.diseaseGenes, tail, head);
-      } else if (kind.displayRelation === 'associated with' && kind.headType === 'disease' && kind.tailType === 'variant')
+      } else if (
+        kind.displayRelation === 'associated with' &&
+        kind.headType === 'disease' &&
+        kind.tailType === 'variant'
+      )
         append(relations.diseaseVariants, head, tail);
-      else if (kind.displayRelation === 'indication' && kind.headType === 'disease' && kind.tailType === 'drug') {
+      else if (
+        kind.displayRelation === 'indication' &&
+        kind.headType === 'disease' &&
+        kind.tailType === 'drug'
+      ) {
         append(relations.diseaseDrugs, head, tail);
         append(relations.drugDiseases, tail, head);
       }
@@ -125,8 +142,10 @@ function createGenerators(context: GeneratorContext) {
   const treatedDiseases = [...relations.diseaseDrugs.keys()].filter(usable);
   const drugs = [...relations.drugDiseases.keys()].filter(usable);
   const diseases = [...graph.nodesOfType('disease')].filter(usable);
-  const linked = (first: number, second: number) => graph.neighbours(first).some((edge) => edge.node === second);
-  const casing = (text: string) => (random.next() < 0.5 ? text : text.charAt(0).toUpperCase() + text.slice(1));
+  const linked = (first: number, second: number) =>
+    graph.neighbours(first).some((edge) => edge.node === second);
+  const casing = (text: string) =>
+    random.next() < 0.5 ? text : text.charAt(0).toUpperCase() + text.slice(1);
   const distractors = (pool: readonly number[], avoid: (node: number) => boolean, count: number) => {
     const chosen = new Set<number>();
     for (let attempt = 0; chosen.size < count && attempt < count * 40; attempt++) {
@@ -135,8 +154,10 @@ function createGenerators(context: GeneratorContext) {
     }
     return chosen.size === count ? [...chosen] : undefined;
   };
-  const optionsWith = (answer: number, others: readonly number[]) => shuffle(random, [answer, ...others]).map(name);
-  const letters = (options: readonly string[]) => options.map((option, position) => `(${String.fromCharCode(97 + position)}) ${option}`).join(' ');
+  const optionsWith = (answer: number, others: readonly number[]) =>
+    shuffle(random, [answer, ...others]).map(name);
+  const letters = (options: readonly string[]) =>
+    options.map((option, position) => `(${String.fromCharCode(97 + position)}) ${option}`).join(' ');
 
   return {
     geneForTwoDiseases(phrasing: number) {
@@ -144,7 +165,11 @@ function createGenerators(context: GeneratorContext) {
       const own = (relations.geneDiseases.get(gene) ?? []).filter(usable);
       if (own.length < 2) return undefined;
       const [first, second] = shuffle(random, own).slice(0, 2) as [number, number];
-      const others = distractors(genes, (node) => node === gene || linked(node, first) || linked(node, second), OPTIONS_PER_QUESTION - 1);
+      const others = distractors(
+        genes,
+        (node) => node === gene || linked(node, first) || linked(node, second),
+        OPTIONS_PER_QUESTION - 1,
+      );
       if (!others) return undefined;
       const options = optionsWith(gene, others);
       const [a, b] = [casing(name(first)), casing(name(second))];
@@ -194,13 +219,22 @@ function createGenerators(context: GeneratorContext) {
         ? random.pick(relations.diseaseGenes.get(disease) ?? [])
         : distractors(genes, (node) => linked(node, disease), 1)?.[0];
       if (gene === undefined || !usable(gene)) return undefined;
-      return statement(random, truth, casing(name(disease)), name(gene), ([
-        (d, g) => `${d} associates Gene ${g}`,
-        (d, g) => `${d} is associated with gene ${g}`,
-        (d, g) => `${g} is linked to ${d}`,
-        (d, g) => `Is ${d} associated with the gene ${g}?`,
-        (d, g) => `True or false: ${g} is a risk gene for ${d}`,
-      ] satisfies Template[])[phrasing]!, (d, g) => `${d} is not associated with Gene ${g}`);
+      return statement(
+        random,
+        truth,
+        casing(name(disease)),
+        name(gene),
+        (
+          [
+            (d, g) => `${d} associates Gene ${g}`,
+            (d, g) => `${d} is associated with gene ${g}`,
+            (d, g) => `${g} is linked to ${d}`,
+            (d, g) => `Is ${d} associated with the gene ${g}?`,
+            (d, g) => `True or false: ${g} is a risk gene for ${d}`,
+          ] satisfies Template[]
+        )[phrasing]!,
+        (d, g) => `${d} is not associated with Gene ${g}`,
+      );
     },
     treatsStatement(phrasing: number) {
       const truth = random.next() < 0.5;
@@ -209,28 +243,53 @@ function createGenerators(context: GeneratorContext) {
         ? random.pick(relations.diseaseDrugs.get(disease) ?? [])
         : distractors(drugs, (node) => linked(node, disease), 1)?.[0];
       if (drug === undefined || !usable(drug)) return undefined;
-      return statement(random, truth, casing(name(disease)), name(drug).toLowerCase(), ([
-        (d, x) => `${x} treats ${d}`,
-        (d, x) => `${x} is used to treat ${d}`,
-        (d, x) => `Is ${x} indicated for ${d}?`,
-        (d, x) => `${x} is a treatment for ${d}`,
-      ] satisfies Template[])[phrasing]!, (d, x) => `${x} does not treat ${d}`);
+      return statement(
+        random,
+        truth,
+        casing(name(disease)),
+        name(drug).toLowerCase(),
+        (
+          [
+            (d, x) => `${x} treats ${d}`,
+            (d, x) => `${x} is used to treat ${d}`,
+            (d, x) => `Is ${x} indicated for ${d}?`,
+            (d, x) => `${x} is a treatment for ${d}`,
+          ] satisfies Template[]
+        )[phrasing]!,
+        (d, x) => `${x} does not treat ${d}`,
+      );
     },
     isAStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(diseases);
-      const ancestors = [...facts.ancestors(disease)].filter((node) => usable(node) && facts.parents(node).length > 0);
+      const ancestors = [...facts.ancestors(disease)].filter(
+        (node) => usable(node) && facts.parents(node).length > 0,
+      );
       if (ancestors.length === 0) return undefined;
       const parent = truth
         ? random.pick(ancestors)
-        : distractors(diseases, (node) => facts.isA(disease, node) || facts.isA(node, disease) || facts.children(node).length === 0, 1)?.[0];
+        : distractors(
+            diseases,
+            (node) =>
+              facts.isA(disease, node) || facts.isA(node, disease) || facts.children(node).length === 0,
+            1,
+          )?.[0];
       if (parent === undefined) return undefined;
-      return statement(random, truth, casing(name(disease)), name(parent), ([
-        (d, p) => `${d} is a ${p}`,
-        (d, p) => `${d} is a type of ${p}`,
-        (d, p) => `Is ${d} a kind of ${p}?`,
-        (d, p) => `${d} is classified as a ${p}`,
-      ] satisfies Template[])[phrasing]!, (d, p) => `${d} is not a ${p}`);
+      return statement(
+        random,
+        truth,
+        casing(name(disease)),
+        name(parent),
+        (
+          [
+            (d, p) => `${d} is a ${p}`,
+            (d, p) => `${d} is a type of ${p}`,
+            (d, p) => `Is ${d} a kind of ${p}?`,
+            (d, p) => `${d} is classified as a ${p}`,
+          ] satisfies Template[]
+        )[phrasing]!,
+        (d, p) => `${d} is not a ${p}`,
+      );
     },
     identifierStatement(phrasing: number) {
       const truth = random.next() < 0.5;
@@ -238,11 +297,20 @@ function createGenerators(context: GeneratorContext) {
       const other = random.pick(diseases);
       if (other === disease) return undefined;
       const id = graph.node(truth ? disease : other)?.id ?? '';
-      return statement(random, truth, casing(name(disease)), id, ([
-        (d, i) => `Disease ontology identifier for ${d} is ${i}`,
-        (d, i) => `The DOID of ${d} is ${i}`,
-        (d, i) => `${d} has the identifier ${i}`,
-      ] satisfies Template[])[phrasing]!, (d, i) => `${i} is not the disease ontology identifier of ${d}`);
+      return statement(
+        random,
+        truth,
+        casing(name(disease)),
+        id,
+        (
+          [
+            (d, i) => `Disease ontology identifier for ${d} is ${i}`,
+            (d, i) => `The DOID of ${d} is ${i}`,
+            (d, i) => `${d} has the identifier ${i}`,
+          ] satisfies Template[]
+        )[phrasing]!,
+        (d, i) => `${i} is not the disease ontology identifier of ${d}`,
+      );
     },
     drugsList(phrasing: number) {
       const disease = random.pick(treatedDiseases);
@@ -298,25 +366,36 @@ export function parseQaCsv(content: string, source = 'CSV'): QaCase[] {
   const column = (name: string) => header.indexOf(name);
   const textColumn = column('text') >= 0 ? column('text') : column('question');
   if (textColumn < 0)
-    throw new AppError({ code: 'INVALID_INPUT_FILE', message: `${source}: the header needs a "text" column, got: ${header.join(', ')}` });
+    throw new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `${source}: the header needs a "text" column, got: ${header.join(', ')}`,
+    });
   const optionsColumn = column('options');
   const answerColumn = column('answer');
   const labelColumn = column('label');
   if (answerColumn < 0 && labelColumn < 0)
-    throw new AppError({ code: 'INVALID_INPUT_FILE', message: `${source}: the header needs an "answer" or "label" column` });
+    throw new AppError({
+      code: 'INVALID_INPUT_FILE',
+      message: `${source}: the header needs an "answer" or "label" column`,
+    });
   return rows
     .filter((row) => row.some((cell) => cell.trim() !== ''))
     .map((row, position) => {
       const line = position + 2;
       const text = row[textColumn]?.trim() ?? '';
-      if (text === '') throw new AppError({ code: 'INVALID_INPUT_FILE', message: `${source} row ${line}: empty text` });
+      if (text === '')
+        throw new AppError({ code: 'INVALID_INPUT_FILE', message: `${source} row ${line}: empty text` });
       const rawOptions = optionsColumn >= 0 ? (row[optionsColumn] ?? '').trim() : '';
-      const options = rawOptions === '' ? undefined : rawOptions.split(/\s*[|;]\s*/).filter((option) => option !== '');
+      const options =
+        rawOptions === '' ? undefined : rawOptions.split(/\s*[|;]\s*/).filter((option) => option !== '');
       const rawLabel = labelColumn >= 0 ? (row[labelColumn] ?? '').trim() : '';
       const rawAnswer = answerColumn >= 0 ? (row[answerColumn] ?? '').trim() : '';
       const label = parseLabel(rawLabel !== '' ? rawLabel : options ? '' : rawAnswer);
       if (label === undefined && rawAnswer === '')
-        throw new AppError({ code: 'INVALID_INPUT_FILE', message: `${source} row ${line}: no answer or label` });
+        throw new AppError({
+          code: 'INVALID_INPUT_FILE',
+          message: `${source} row ${line}: no answer or label`,
+        });
       const form: QaCase['form'] = label !== undefined ? 'true-false' : 'multiple-choice';
       return {
         id: `row-${line}`,

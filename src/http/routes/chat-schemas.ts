@@ -41,7 +41,10 @@ export const qaResultSchema = z
   .object({
     form: z.enum(['multiple-choice', 'true-false', 'list', 'identifier', 'free-form']),
     choice: z.string().optional().describe('Multiple choice: the option picked, as written'),
-    verdict: z.boolean().optional().describe('True/false and identifier statements: whether the statement holds'),
+    verdict: z
+      .boolean()
+      .optional()
+      .describe('True/false and identifier statements: whether the statement holds'),
     items: z.array(z.string()).optional().describe('List questions: the answers, best supported first'),
     confidence: z.number().min(0).max(1).describe('0 for free-form answers, which decide nothing'),
     evidence: z.array(z.string()).describe('Evidence ids behind the decision'),

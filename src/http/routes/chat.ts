@@ -140,7 +140,10 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
               break;
             case 'answer-end':
               if (event.answer.result)
-                await stream.writeSSE({ event: 'result-available', data: JSON.stringify({ result: event.answer.result }) });
+                await stream.writeSSE({
+                  event: 'result-available',
+                  data: JSON.stringify({ result: event.answer.result }),
+                });
               await stream.writeSSE({ event: 'answer-end', data: JSON.stringify(answerBody(event.answer)) });
               return;
             case 'error':

@@ -44,7 +44,7 @@ export const healthRoute = defineRoute({
   summary: 'Readiness: index, bridge and LLM checks',
   description:
     '200 when every required check passes, 503 otherwise. The LLM is optional: without it answers are evidence-only. ' +
-    'Public; each check\'s `detail` is included only for authenticated requests (or when the service has no token).',
+    "Public; each check's `detail` is included only for authenticated requests (or when the service has no token).",
   tags: ['service'],
   responses: {
     200: { description: 'Ready', schema: healthResponseSchema },
@@ -57,7 +57,8 @@ export const liveRoute = defineRoute({
   method: 'get',
   path: '/health/live',
   summary: 'Liveness: the process answers',
-  description: 'Always 200 while the process serves HTTP; checks nothing else (use it for restarts, /health for traffic).',
+  description:
+    'Always 200 while the process serves HTTP; checks nothing else (use it for restarts, /health for traffic).',
   tags: ['service'],
   responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('alive') }) } },
   public: true,

@@ -11,7 +11,12 @@ import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
-import { attachmentsSchema, citationCheckSchema, evidenceItemSchema, lastMessageIsFromUser } from './chat-schemas.js';
+import {
+  attachmentsSchema,
+  citationCheckSchema,
+  evidenceItemSchema,
+  lastMessageIsFromUser,
+} from './chat-schemas.js';
 
 /**
  * The OpenAI-compatible face: any OpenAI client (SDKs, chat UIs) can talk to BioBridge. Evidence
@@ -70,7 +75,9 @@ export const chatCompletionRequestSchema = z.strictObject({
     .max(0, { error: 'tool calling is not supported by this server: send no tools (or an empty list)' })
     .nullish(),
   tool_choice: z
-    .enum(['none', 'auto'], { error: 'tool calling is not supported by this server: tool_choice must be "none" or "auto"' })
+    .enum(['none', 'auto'], {
+      error: 'tool calling is not supported by this server: tool_choice must be "none" or "auto"',
+    })
     .nullish(),
   functions: unsupported('function calling'),
   function_call: unsupported('function calling'),
@@ -266,7 +273,9 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
       release,
       // OpenAI sends errors as a data frame with an `error` object; the SDKs throw on it.
       writeError: (stream, error) =>
-        stream.writeSSE({ data: JSON.stringify(withOpenAiErrorFields(error, statusForCode(error.error.code), undefined)) }),
+        stream.writeSSE({
+          data: JSON.stringify(withOpenAiErrorFields(error, statusForCode(error.error.code), undefined)),
+        }),
       async run(stream, signal) {
         let roleSent = false;
         const role = () => {
@@ -367,7 +376,12 @@ function settleAnswer(answer: ChatAnswer, input: ChatInput, text: string, cut: b
     ...answer,
     text,
     usage: counted
-      ? { ...answer.usage, completionTokens: cut ? Math.min(answer.usage.completionTokens, completionTokens) : answer.usage.completionTokens }
+      ? {
+          ...answer.usage,
+          completionTokens: cut
+            ? Math.min(answer.usage.completionTokens, completionTokens)
+            : answer.usage.completionTokens,
+        }
       : { promptTokens: estimateMessageTokens(input.messages), completionTokens },
     ...(cut ? { finishReason: 'length' as const } : {}),
   };

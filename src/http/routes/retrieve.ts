@@ -33,7 +33,9 @@ export const retrieveResultSchema = z.object({
   knownRelations: z.array(z.string()),
   source: z
     .enum(['fused', 'bridge', 'transfer', 'variant-model', 'kg'])
-    .describe('The method that ranked it (`variant-model` for the learned variant model), or `kg` for a KG fact only'),
+    .describe(
+      'The method that ranked it (`variant-model` for the learned variant model), or `kg` for a KG fact only',
+    ),
   scores: z
     .object({
       bridge: z.number().nullable(),
@@ -41,7 +43,9 @@ export const retrieveResultSchema = z.object({
       prior: z.number().nullable(),
       fused: z.number().nullable(),
     })
-    .describe('Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)'),
+    .describe(
+      'Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)',
+    ),
   explanation: z
     .object({
       kind: z.enum(['kg', 'transfer', 'bridge', 'prior', 'variant-model']),
@@ -51,7 +55,9 @@ export const retrieveResultSchema = z.object({
         .array(z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), type: z.string() }))
         .optional(),
       voters: z
-        .array(z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }))
+        .array(
+          z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }),
+        )
         .optional(),
     })
     .describe(
@@ -108,7 +114,9 @@ export const retrieveResponseSchema = z.object({
     knownTotal: z.number().int(),
     method: z
       .enum(['fused', 'bridge', 'transfer', 'variant-model'])
-      .describe('How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval'),
+      .describe(
+        'How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval',
+      ),
   }),
   results: z.array(retrieveResultSchema),
 });

@@ -217,16 +217,16 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
     const seedScores = await scoreBatch(seedMolecules.map((seed) => seed.smiles));
     const seedSmiles = new Set(seedMolecules.map((seed) => seed.smiles));
     const seedCandidates: GeneticCandidate[] = seedMolecules.map((seed, index) => ({
-        id: `seed:${seed.id}`,
-        smiles: seed.smiles,
-        score: seedScores[index]!,
-        generation: 0,
-        operation: 'seed',
-        operations: ['seed'],
-        parents: [],
-        parentSmiles: [],
-        seedId: seed.id,
-      }));
+      id: `seed:${seed.id}`,
+      smiles: seed.smiles,
+      score: seedScores[index]!,
+      generation: 0,
+      operation: 'seed',
+      operations: ['seed'],
+      parents: [],
+      parentSmiles: [],
+      seedId: seed.id,
+    }));
     const evaluated: GeneticCandidate[] = [...seedCandidates];
     let population: GeneticCandidate[] = rank([...seedCandidates]).slice(0, settings.populationSize);
     let stoppedEarly = false;

@@ -12,7 +12,9 @@ export function knownFacts(
   head: Head,
   plan: readonly PlannedRelation[],
 ): { byTail: KnownByTail; total: number } {
-  const byTail: KnownByTail = head.entity ? knownNeighbours(graph, head.entity.nodeIndex, plan) : new Map<string, Map<number, Set<string>>>();
+  const byTail: KnownByTail = head.entity
+    ? knownNeighbours(graph, head.entity.nodeIndex, plan)
+    : new Map<string, Map<number, Set<string>>>();
   let total = 0;
   for (const perTail of byTail.values()) total += perTail.size;
   return { byTail, total };

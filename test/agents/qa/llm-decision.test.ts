@@ -15,10 +15,14 @@ beforeAll(async () => {
 
 const MCQ = 'Which protein does imatinib target? Options: TP53, ABL1, PTGS1';
 
-async function answer(llm: FakeLlm | ReturnType<typeof createUnconfiguredLlm>, question: string): Promise<ChatAnswer> {
+async function answer(
+  llm: FakeLlm | ReturnType<typeof createUnconfiguredLlm>,
+  question: string,
+): Promise<ChatAnswer> {
   const agent = createQaAgent({ retriever: world.retriever, lookup: world.lookup, prompts, llm });
   const events: ChatEvent[] = [];
-  for await (const event of agent.answer({ messages: [{ role: 'user', content: question }] })) events.push(event);
+  for await (const event of agent.answer({ messages: [{ role: 'user', content: question }] }))
+    events.push(event);
   const last = events.at(-1);
   if (last?.type !== 'answer-end') throw new Error(JSON.stringify(last));
   return last.answer;
@@ -26,7 +30,9 @@ async function answer(llm: FakeLlm | ReturnType<typeof createUnconfiguredLlm>, q
 
 describe('QA agent: the LLM path for decided questions', () => {
   it('gives the LLM the linked entities, the computed answer and the evidence, and keeps a valid answer', async () => {
-    const llm = createFakeLlm(['```json\n{"choice": "abl1", "explanation": "Imatinib targets ABL1 [E1].", "citations": ["E1"]}\n```']);
+    const llm = createFakeLlm([
+      '```json\n{"choice": "abl1", "explanation": "Imatinib targets ABL1 [E1].", "citations": ["E1"]}\n```',
+    ]);
     const result = await answer(llm, MCQ);
     expect(llm.calls).toHaveLength(1);
     const prompt = llm.calls[0]!.messages.at(-1)!.content;
@@ -40,7 +46,11 @@ describe('QA agent: the LLM path for decided questions', () => {
 
   it.each([
     ['a choice outside the options', '{"choice": "KIT", "citations": []}', /not one of the options/],
-    ['a citation that does not exist', '{"choice": "ABL1", "explanation": "see [E9]", "citations": ["E9"]}', /does not exist: E9/],
+    [
+      'a citation that does not exist',
+      '{"choice": "ABL1", "explanation": "see [E9]", "citations": ["E9"]}',
+      /does not exist: E9/,
+    ],
     ['no JSON', 'ABL1, obviously.', /no JSON object/],
     ['a verdict that is not a boolean', '{"choice": "ABL1", "verdict": "yes"}', /verdict/],
   ])('falls back to the computed answer on %s, and says so', async (_, reply, reason) => {
@@ -56,7 +66,10 @@ describe('QA agent: the LLM path for decided questions', () => {
     const rejected = await answer(createFakeLlm(['{"explanation": "maybe"}']), 'Imatinib treats lung cancer');
     expect(rejected.reason).toMatch(/boolean verdict/);
     expect(rejected.result).toMatchObject({ verdict: false });
-    const overridden = await answer(createFakeLlm(['{"verdict": true, "explanation": "It is used off-label."}']), 'Imatinib treats lung cancer');
+    const overridden = await answer(
+      createFakeLlm(['{"verdict": true, "explanation": "It is used off-label."}']),
+      'Imatinib treats lung cancer',
+    );
     expect(overridden).toMatchObject({ mode: 'llm', result: { verdict: true } });
     expect(overridden.result!.confidence).toBeLessThanOrEqual(0.6);
     expect(overridden.text).toMatch(/^True\. It is used off-label\./);
@@ -67,7 +80,11 @@ describe('QA agent: the LLM path for decided questions', () => {
     expect(failed).toMatchObject({ mode: 'evidence-only', result: { choice: 'ABL1' } });
     expect(failed.reason).toMatch(/LLM request failed: boom/);
     const unconfigured = await answer(createUnconfiguredLlm(), MCQ);
-    expect(unconfigured).toMatchObject({ mode: 'evidence-only', reason: 'no LLM configured', result: { choice: 'ABL1' } });
+    expect(unconfigured).toMatchObject({
+      mode: 'evidence-only',
+      reason: 'no LLM configured',
+      result: { choice: 'ABL1' },
+    });
   });
 
   it('fails a call that was not scripted', async () => {

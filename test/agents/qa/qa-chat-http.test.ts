@@ -82,7 +82,9 @@ describe('/v1/chat with the QA agent', () => {
     expect(body.choices[0].message.content).toBe(`Imatinib targets ABL1 [E1].\n\n${footer}`);
 
     server.setReplies(reply);
-    const frames = await allSseFrames(await postJson(app(), '/v1/chat/completions', { ...request, stream: true }));
+    const frames = await allSseFrames(
+      await postJson(app(), '/v1/chat/completions', { ...request, stream: true }),
+    );
     const content = frames
       .filter((frame) => frame.data !== '[DONE]')
       .map((frame) => (JSON.parse(frame.data).choices[0]?.delta?.content as string | undefined) ?? '')

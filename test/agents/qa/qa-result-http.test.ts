@@ -9,7 +9,11 @@ let world: RetrievalWorld;
 let app: ReturnType<typeof buildTestApp>['app'];
 beforeAll(async () => {
   world = await buildRetrievalWorld();
-  const agent = createQaAgent({ retriever: world.retriever, lookup: world.lookup, prompts: await loadPromptLibrary() });
+  const agent = createQaAgent({
+    retriever: world.retriever,
+    lookup: world.lookup,
+    prompts: await loadPromptLibrary(),
+  });
   app = buildTestApp({ agent }).app;
 });
 
@@ -31,7 +35,10 @@ describe('/v1/chat structured result (happy)', () => {
   it('accepts the options as a request field, as an array or inside the settings object', async () => {
     for (const options of [['Aspirin', 'Imatinib'], { choices: ['Aspirin', 'Imatinib'], topK: 3 }]) {
       const body = await jsonOf(await ask('Which drug treats chronic myeloid leukemia?', { options }));
-      expect(body.result, JSON.stringify(body)).toMatchObject({ form: 'multiple-choice', choice: 'Imatinib' });
+      expect(body.result, JSON.stringify(body)).toMatchObject({
+        form: 'multiple-choice',
+        choice: 'Imatinib',
+      });
     }
   });
 
@@ -86,14 +93,21 @@ describe('/v1/chat structured result (bad input)', () => {
   });
 
   it('says what could not be determined when no option is in the KG', async () => {
-    const body = await jsonOf(await ask('Which protein does imatinib target?', { options: ['FOO1', 'BAR2'] }));
+    const body = await jsonOf(
+      await ask('Which protein does imatinib target?', { options: ['FOO1', 'BAR2'] }),
+    );
     expect(body.answer).toMatch(/^Cannot determine: none of the options/);
-    expect(body.result).toMatchObject({ form: 'multiple-choice', undetermined: 'no option links to a knowledge-graph entity' });
+    expect(body.result).toMatchObject({
+      form: 'multiple-choice',
+      undetermined: 'no option links to a knowledge-graph entity',
+    });
     expect(body.result.choice).toBeUndefined();
   });
 
   it('names options that link to the same entity', async () => {
-    const body = await jsonOf(await ask('Which drug treats CML?', { options: ['Imatinib', 'Gleevec', 'Aspirin'] }));
+    const body = await jsonOf(
+      await ask('Which drug treats CML?', { options: ['Imatinib', 'Gleevec', 'Aspirin'] }),
+    );
     expect(body.result.choice).toBe('Imatinib');
     expect(body.answer).toMatch(/options naming the same entity: "Imatinib", "Gleevec"/);
   });

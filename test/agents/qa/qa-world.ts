@@ -96,12 +96,15 @@ export interface QaWorld {
 export function buildQaWorld(): QaWorld {
   const registry = Registry.default();
   const nodes = new NodeTableBuilder();
-  NODES.forEach(([index, id, type, name], line) => nodes.add(index, id, registry.requireTypeId(type), name, 'test', line + 2));
+  NODES.forEach(([index, id, type, name], line) =>
+    nodes.add(index, id, registry.requireTypeId(type), name, 'test', line + 2),
+  );
   const typeOf = (index: number) => NODES.find((node) => node[0] === index)![2];
   const edges = new EdgeListBuilder(64);
   const kindId = (display: string, head: number, tail: number) =>
     KINDS.findIndex(
-      (kind) => kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
+      (kind) =>
+        kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
     );
   for (const [display, x, y] of EDGES) {
     edges.add(kindId(display, x, y), x, y);

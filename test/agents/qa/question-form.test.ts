@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractOptions, parseQuestion, splitSubjects, typedPhrase } from '../../../src/agents/qa/question-form.js';
+import {
+  extractOptions,
+  parseQuestion,
+  splitSubjects,
+  typedPhrase,
+} from '../../../src/agents/qa/question-form.js';
 
 const OPTIONS = ['SHTN1', 'HLA-B', 'SLC14A2', 'BTBD9', 'DTNB'];
 
@@ -13,54 +18,133 @@ describe('parseQuestion: multiple choice', () => {
     "Which gene, out of SHTN1, HLA-B, SLC14A2, BTBD9 or DTNB, is associated with psoriasis and Takayasu's arteritis? choices: SHTN1 | HLA-B | SLC14A2 | BTBD9 | DTNB",
   ])('%s', (text) => {
     const parsed = parseQuestion(text);
-    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', negated: false, options: OPTIONS });
-    expect(parsed.subjects.map((subject) => subject.toLowerCase())).toEqual(['psoriasis', "takayasu's arteritis"]);
+    expect(parsed).toMatchObject({
+      form: 'multiple-choice',
+      relation: 'associated',
+      negated: false,
+      options: OPTIONS,
+    });
+    expect(parsed.subjects.map((subject) => subject.toLowerCase())).toEqual([
+      'psoriasis',
+      "takayasu's arteritis",
+    ]);
     expect(parsed.answerType).toBe('gene/protein');
   });
 
   it('takes the options from the request over the text', () => {
     const parsed = parseQuestion('Which drug treats Crohn disease?', ['Mesalazine', 'Aspirin']);
-    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'treats', options: ['Mesalazine', 'Aspirin'], answerType: 'drug' });
+    expect(parsed).toMatchObject({
+      form: 'multiple-choice',
+      relation: 'treats',
+      options: ['Mesalazine', 'Aspirin'],
+      answerType: 'drug',
+    });
   });
 
   it('reads "which … is not …" as a negated choice', () => {
-    expect(parseQuestion('Which gene is not associated with psoriasis? Options: HLA-B, SHTN1')).toMatchObject({
-      negated: true,
-      subjects: ['psoriasis'],
-    });
+    expect(parseQuestion('Which gene is not associated with psoriasis? Options: HLA-B, SHTN1')).toMatchObject(
+      {
+        negated: true,
+        subjects: ['psoriasis'],
+      },
+    );
   });
 
   it('does not take a numbered name or a lone colon for options', () => {
     expect(extractOptions('Is neurofibromatosis 2 associated with NF2?')).toBeUndefined();
-    expect(extractOptions('True or false: HLA-B is associated with psoriasis, asthma and eczema')).toBeUndefined();
+    expect(
+      extractOptions('True or false: HLA-B is associated with psoriasis, asthma and eczema'),
+    ).toBeUndefined();
   });
 });
 
 describe('parseQuestion: true/false and yes/no', () => {
   it.each([
-    ['Juvenile polyposis syndrome associates Gene SMAD4', 'associated', false, 'Juvenile polyposis syndrome', 'Gene SMAD4'],
-    ['Juvenile polyposis syndrome is associated with gene SMAD4', 'associated', false, 'Juvenile polyposis syndrome', 'gene SMAD4'],
-    ['SMAD4 is linked to juvenile polyposis syndrome', 'associated', false, 'SMAD4', 'juvenile polyposis syndrome'],
-    ['Is juvenile polyposis syndrome associated with the gene SMAD4?', 'associated', false, 'juvenile polyposis syndrome', 'gene SMAD4'],
-    ['True or false: SMAD4 is a risk gene for juvenile polyposis syndrome', 'associated', false, 'SMAD4', 'juvenile polyposis syndrome'],
-    ['Neurofibromatosis 2 is not associated with Gene NF2', 'associated', true, 'Neurofibromatosis 2', 'Gene NF2'],
+    [
+      'Juvenile polyposis syndrome associates Gene SMAD4',
+      'associated',
+      false,
+      'Juvenile polyposis syndrome',
+      'Gene SMAD4',
+    ],
+    [
+      'Juvenile polyposis syndrome is associated with gene SMAD4',
+      'associated',
+      false,
+      'Juvenile polyposis syndrome',
+      'gene SMAD4',
+    ],
+    [
+      'SMAD4 is linked to juvenile polyposis syndrome',
+      'associated',
+      false,
+      'SMAD4',
+      'juvenile polyposis syndrome',
+    ],
+    [
+      'Is juvenile polyposis syndrome associated with the gene SMAD4?',
+      'associated',
+      false,
+      'juvenile polyposis syndrome',
+      'gene SMAD4',
+    ],
+    [
+      'True or false: SMAD4 is a risk gene for juvenile polyposis syndrome',
+      'associated',
+      false,
+      'SMAD4',
+      'juvenile polyposis syndrome',
+    ],
+    [
+      'Neurofibromatosis 2 is not associated with Gene NF2',
+      'associated',
+      true,
+      'Neurofibromatosis 2',
+      'Gene NF2',
+    ],
     ["NF2 isn't linked to neurofibromatosis 2", 'associated', true, 'NF2', 'neurofibromatosis 2'],
     ["metronidazole treats crohn's disease", 'treats', false, 'metronidazole', "crohn's disease"],
     ["Metronidazole is used to treat Crohn's disease", 'treats', false, 'Metronidazole', "Crohn's disease"],
-    ["Is metronidazole used for the treatment of Crohn's disease?", 'treats', false, 'metronidazole', "Crohn's disease"],
+    [
+      "Is metronidazole used for the treatment of Crohn's disease?",
+      'treats',
+      false,
+      'metronidazole',
+      "Crohn's disease",
+    ],
     ["Metronidazole does not treat Crohn's disease", 'treats', true, 'Metronidazole', "Crohn's disease"],
     ["metronidazole is a treatment for crohn's disease", 'treats', false, 'metronidazole', "crohn's disease"],
     ['Does imatinib target ABL1?', 'targets', false, 'imatinib', 'ABL1'],
-    ['cystic fibrosis is a respiratory system disorder', 'is-a', false, 'cystic fibrosis', 'respiratory system disorder'],
+    [
+      'cystic fibrosis is a respiratory system disorder',
+      'is-a',
+      false,
+      'cystic fibrosis',
+      'respiratory system disorder',
+    ],
     ['Cystic fibrosis is a type of lung disease', 'is-a', false, 'Cystic fibrosis', 'lung disease'],
     ['Is cystic fibrosis a kind of lung disease?', 'is-a', false, 'cystic fibrosis', 'lung disease'],
-    ['enhanced S-cone syndrome is not a vitreoretinal degeneration', 'is-a', true, 'enhanced S-cone syndrome', 'vitreoretinal degeneration'],
+    [
+      'enhanced S-cone syndrome is not a vitreoretinal degeneration',
+      'is-a',
+      true,
+      'enhanced S-cone syndrome',
+      'vitreoretinal degeneration',
+    ],
   ] as const)('%s', (text, relation, negated, subject, object) => {
-    expect(parseQuestion(text)).toMatchObject({ form: 'true-false', relation, negated, subjects: [subject], object });
+    expect(parseQuestion(text)).toMatchObject({
+      form: 'true-false',
+      relation,
+      negated,
+      subjects: [subject],
+      object,
+    });
   });
 
   it('reads the type word of the object as a type hint', () => {
-    expect(parseQuestion('Juvenile polyposis syndrome associates Gene SMAD4').answerType).toBe('gene/protein');
+    expect(parseQuestion('Juvenile polyposis syndrome associates Gene SMAD4').answerType).toBe(
+      'gene/protein',
+    );
     expect(typedPhrase('the gene SMAD4')).toEqual({ phrase: 'SMAD4', type: 'gene/protein' });
     expect(typedPhrase('disease of anatomical entity')).toEqual({ phrase: 'disease of anatomical entity' });
   });
@@ -73,7 +157,11 @@ describe('parseQuestion: identifiers, lists, free form', () => {
     'Marfan syndrome has the identifier DOID:0060055',
     'DOID:0060055 is the disease ontology identifier of Marfan syndrome',
   ])('%s', (text) => {
-    expect(parseQuestion(text)).toMatchObject({ form: 'identifier', subjects: ['Marfan syndrome'], identifier: 'DOID:0060055' });
+    expect(parseQuestion(text)).toMatchObject({
+      form: 'identifier',
+      subjects: ['Marfan syndrome'],
+      identifier: 'DOID:0060055',
+    });
   });
 
   it('asks for an identifier', () => {
@@ -84,9 +172,19 @@ describe('parseQuestion: identifiers, lists, free form', () => {
 
   it.each([
     ["Which drugs treat Crohn's disease?", 'treats', 'drug', ["Crohn's disease"]],
-    ['List the genes associated with psoriasis and asthma', 'associated', 'gene/protein', ['psoriasis', 'asthma']],
+    [
+      'List the genes associated with psoriasis and asthma',
+      'associated',
+      'gene/protein',
+      ['psoriasis', 'asthma'],
+    ],
     ['Which proteins does imatinib target?', 'targets', 'gene/protein', ['imatinib']],
-    ['What genes are linked to both asthma, eczema and psoriasis?', 'associated', 'gene/protein', ['asthma', 'eczema', 'psoriasis']],
+    [
+      'What genes are linked to both asthma, eczema and psoriasis?',
+      'associated',
+      'gene/protein',
+      ['asthma', 'eczema', 'psoriasis'],
+    ],
   ] as const)('%s', (text, relation, answerType, subjects) => {
     expect(parseQuestion(text)).toMatchObject({ form: 'list', relation, answerType, subjects });
   });

@@ -35,11 +35,15 @@ describe('reasoner: multiple choice', () => {
   });
 
   it('takes the options from the request field', () => {
-    expect(ask("Which drug treats Crohn's disease?", ['Metronidazole', 'Mesalazine'])!.choice).toBe('Mesalazine');
+    expect(ask("Which drug treats Crohn's disease?", ['Metronidazole', 'Mesalazine'])!.choice).toBe(
+      'Mesalazine',
+    );
   });
 
   it('picks the least linked option for a negated question', () => {
-    expect(ask('Which gene is not associated with psoriasis? Options: HLA-B, CFTR, IFNG')!.choice).toBe('CFTR');
+    expect(ask('Which gene is not associated with psoriasis? Options: HLA-B, CFTR, IFNG')!.choice).toBe(
+      'CFTR',
+    );
   });
 
   it('says when no option is in the KG, and names duplicates', () => {
@@ -103,10 +107,14 @@ describe('reasoner: true/false', () => {
     const closed = ask('Kleefstra syndrome 1 is associated with Gene SMAD4')!;
     expect(closed).toMatchObject({ verdict: false, confidence: 0.5 });
     expect(closed.headline).toMatch(/"Kleefstra syndrome 1" not found/);
-    const open = ask('Kleefstra syndrome 1 is associated with Gene SMAD4', undefined, { unsupported: 'undetermined' })!;
+    const open = ask('Kleefstra syndrome 1 is associated with Gene SMAD4', undefined, {
+      unsupported: 'undetermined',
+    })!;
     expect(open.verdict).toBeUndefined();
     expect(open.undetermined).toMatch(/not found/);
-    const unstated = ask('Juvenile polyposis syndrome associates Gene CFTR', undefined, { unsupported: 'undetermined' })!;
+    const unstated = ask('Juvenile polyposis syndrome associates Gene CFTR', undefined, {
+      unsupported: 'undetermined',
+    })!;
     expect(unstated.verdict).toBeUndefined();
   });
 });
@@ -152,12 +160,21 @@ describe('reasoner: variant questions', () => {
       [world.node("Crohn's disease", 'disease'), world.node('rs7903146')],
       [world.node('psoriasis'), world.node('rs7903146')],
     ]);
-    expect(ask("Which variants are associated with Crohn's disease?")!.items).toEqual(['rs7903146', 'rs2476601']);
+    expect(ask("Which variants are associated with Crohn's disease?")!.items).toEqual([
+      'rs7903146',
+      'rs2476601',
+    ]);
   });
 
   it('judges "is rsN associated with X?" from the GWAS facts', () => {
-    expect(ask('Is rs7903146 associated with psoriasis?')).toMatchObject({ form: 'true-false', verdict: true });
-    expect(ask('Is rs2476601 associated with psoriasis?')).toMatchObject({ form: 'true-false', verdict: false });
+    expect(ask('Is rs7903146 associated with psoriasis?')).toMatchObject({
+      form: 'true-false',
+      verdict: true,
+    });
+    expect(ask('Is rs2476601 associated with psoriasis?')).toMatchObject({
+      form: 'true-false',
+      verdict: false,
+    });
     expect(ask("rs2476601 is associated with Crohn's disease")!.facts[0]).toMatchObject({ pvalueMlog: 12.5 });
   });
 });

@@ -28,6 +28,8 @@ describe('parseAnswer', () => {
   });
 
   it('does not read an option inside a longer name', () => {
-    expect(parseAnswer('HLA-B is associated with both.', { options: ['HLA', 'SHTN1'] }).choice).toBeUndefined();
+    expect(
+      parseAnswer('HLA-B is associated with both.', { options: ['HLA', 'SHTN1'] }).choice,
+    ).toBeUndefined();
   });
 });

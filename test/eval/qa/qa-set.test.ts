@@ -35,20 +35,30 @@ describe('parseQaCsv', () => {
       'text,options,answer,label\n"Which gene, of these, is linked to psoriasis?",HLA-B|SHTN1,HLA-B,\n"X treats ""Y""",,,yes\n',
     );
     expect(cases).toEqual([
-      expect.objectContaining({ form: 'multiple-choice', options: ['HLA-B', 'SHTN1'], answer: 'HLA-B', text: 'Which gene, of these, is linked to psoriasis?' }),
+      expect.objectContaining({
+        form: 'multiple-choice',
+        options: ['HLA-B', 'SHTN1'],
+        answer: 'HLA-B',
+        text: 'Which gene, of these, is linked to psoriasis?',
+      }),
       expect.objectContaining({ form: 'true-false', label: true, text: 'X treats "Y"' }),
     ]);
   });
 
   it('names the missing column or the bad row', () => {
-    expect(() => parseQaCsv('question\nx\n', 'q.csv')).toThrow(/q.csv: the header needs an "answer" or "label" column/);
+    expect(() => parseQaCsv('question\nx\n', 'q.csv')).toThrow(
+      /q.csv: the header needs an "answer" or "label" column/,
+    );
     expect(() => parseQaCsv('foo,label\nx,true\n', 'q.csv')).toThrow(AppError);
     expect(() => parseQaCsv('text,label\n,true\n', 'q.csv')).toThrow(/q.csv row 2: empty text/);
     expect(() => parseQaCsv('text,label\nx,maybe\n', 'q.csv')).toThrow(/row 2: no answer or label/);
   });
 
   it('parses CSV with CRLF and embedded newlines', () => {
-    expect(parseCsv('a,b\r\n"1\n2",3\r\n')).toEqual([['a', 'b'], ['1\n2', '3']]);
+    expect(parseCsv('a,b\r\n"1\n2",3\r\n')).toEqual([
+      ['a', 'b'],
+      ['1\n2', '3'],
+    ]);
   });
 });
 
