@@ -107,7 +107,9 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
       citations: ['E1'],
       usage: { promptTokens: 0, completionTokens: 0 },
     });
-    expect(body.answer).toMatch(/^Lepirudin \(drug\) targets A1BG \[E1\] according to the knowledge graph\./);
+    // Answer first (a list question), then the cited fact.
+    expect(body.answer).toMatch(/^Answer: A1BG\b/);
+    expect(body.answer).toContain('Lepirudin —target→ A1BG [E1]');
     expect(body.evidence).toEqual([
       expect.objectContaining({
         id: 'E1',

@@ -25,6 +25,12 @@ export function validationProblems(error: Pick<$ZodError, 'issues'>, root: strin
   const problems: ValidationProblem[] = [];
   for (const issue of error.issues) {
     const base = formatPath(root, issue.path);
+    const branch = issue.code === 'invalid_union' ? matchingBranch(issue.errors) : undefined;
+    if (branch) {
+      // Report the problems of the one alternative the value had the shape of, not "Invalid input".
+      problems.push(...validationProblems({ issues: branch }, base));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         problems.push({ path: formatPath(root, [...issue.path, key]), message: 'unknown field' });
@@ -33,6 +39,19 @@ export function validationProblems(error: Pick<$ZodError, 'issues'>, root: strin
     problems.push({ path: base, message: issue.message.replace(/^Invalid input: /, '') });
   }
   return problems;
+}
+
+type Issue = $ZodError['issues'][number];
+
+/**
+ * Of a union's alternatives, the one the value had the shape of: the only alternative that did not
+ * fail on the value's own type (an array sent where an object fits fails only inside the object).
+ */
+function matchingBranch(branches: readonly (readonly Issue[])[]): Issue[] | undefined {
+  const shaped = branches.filter(
+    (issues) => !issues.every((issue) => issue.path.length === 0 && issue.code === 'invalid_type'),
+  );
+  return shaped.length === 1 ? [...shaped[0]!] : undefined;
 }
 
 /** `body.messages[0].content`; keys that are not identifiers are quoted: `body["a b"]`. */
