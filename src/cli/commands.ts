@@ -1,8 +1,38 @@
 import { z } from 'zod';
 import { defineCommand, type CommandSpec } from './command.js';
 
-const json = { type: 'boolean', description: 'Print the result as JSON on stdout' } as const;
+// Each option is declared once, as a schema field: `.describe()` is its help, `.default()` its default.
 const booleanFlag = z.boolean().default(false);
+const json = booleanFlag.describe('Print the result as JSON on stdout');
+const reportDir = (what = 'JSON and Markdown') =>
+  z.string().default('eval/reports').describe(`Where the ${what} reports go`);
+const deviceFlag = z.enum(['cpu', 'cuda']).default('cpu').describe('cpu or cuda');
+/** Left to the service's config (env first), so the help names the default without applying it. */
+const serviceIndex = z
+  .string()
+  .optional()
+  .describe('Index directory (env BIOBRIDGE_INDEX)')
+  .meta({ short: 'i', defaultText: 'indexes/demo' });
+const serviceDevice = z
+  .enum(['cpu', 'cuda'])
+  .optional()
+  .describe('cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)')
+  .meta({ defaultText: 'cpu' });
+/** `a,b,c` → validated list; `list` checks the items (and how many). */
+const commaList = <List extends z.ZodType<unknown, string[]>>(fallback: string, list: List) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(list);
+
+const count = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const ingestCommand = defineCommand({
   name: 'ingest',
@@ -11,28 +41,22 @@ export const ingestCommand = defineCommand({
   positionals: [
     { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
   ],
-  flags: {
-    out: { type: 'string', short: 'o', description: 'Index directory to write (replaced atomically)' },
-    'on-error': {
-      type: 'string',
-      description: 'What to do with a malformed row: skip it (and count it) or fail',
-      defaultText: 'fail',
-    },
-    'include-noncommercial': {
-      type: 'boolean',
-      description: 'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
-    },
-    encoders: { type: 'string', description: 'JSON file mapping node types to encoder settings' },
-    'batch-size': { type: 'string', description: 'Nodes encoded per batch', defaultText: '256' },
-    json,
-  },
   schema: z.strictObject({
-    out: z.string({ error: '--out is required (e.g. --out indexes/shared)' }).min(1),
-    'on-error': z.enum(['skip', 'fail']).default('fail'),
-    'include-noncommercial': booleanFlag,
-    encoders: z.string().optional(),
-    'batch-size': z.coerce.number().int().min(1).max(100_000).default(256),
-    json: booleanFlag,
+    out: z
+      .string({ error: '--out is required (e.g. --out indexes/shared)' })
+      .min(1)
+      .describe('Index directory to write (replaced atomically)')
+      .meta({ short: 'o' }),
+    'on-error': z
+      .enum(['skip', 'fail'])
+      .default('fail')
+      .describe('What to do with a malformed row: skip it (and count it) or fail'),
+    'include-noncommercial': booleanFlag.describe(
+      'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
+    ),
+    encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
+    'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
+    json,
   }),
   load: () => import('./commands/ingest.js'),
 });
@@ -42,8 +66,7 @@ export const infoCommand = defineCommand({
   summary: 'Show node counts per type, modality coverage, encoders and bridge of an index',
   usage: 'info <index-dir> [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  flags: { json },
-  schema: z.strictObject({ json: booleanFlag }),
+  schema: z.strictObject({ json }),
   load: () => import('./commands/info.js'),
 });
 
@@ -55,15 +78,10 @@ export const lookupCommand = defineCommand({
     { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
     { name: 'query', description: 'Name, id or alias, e.g. "imatinib", "TP53", "DOID:1612"' },
   ],
-  flags: {
-    type: { type: 'string', short: 't', description: 'Only this node type (repeatable)', multiple: true },
-    limit: { type: 'string', short: 'n', description: 'Maximum candidates', defaultText: '10' },
-    json,
-  },
   schema: z.strictObject({
-    type: z.array(z.string()).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(10),
-    json: booleanFlag,
+    type: z.array(z.string()).optional().describe('Only this node type (repeatable)').meta({ short: 't' }),
+    limit: count(10, 1, 1000).describe('Maximum candidates').meta({ short: 'n' }),
+    json,
   }),
   load: () => import('./commands/lookup.js'),
 });
@@ -77,33 +95,22 @@ export const linkCommand = defineCommand({
     { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
     { name: 'text', description: 'Free text, e.g. "Does metronidazole treat Crohn\'s disease?"' },
   ],
-  flags: {
-    type: {
-      type: 'string',
-      short: 't',
-      description: 'Only link this node type (repeatable)',
-      multiple: true,
-    },
-    prefer: {
-      type: 'string',
-      description: 'Prefer this node type when a span is ambiguous (repeatable)',
-      multiple: true,
-    },
-    limit: { type: 'string', short: 'n', description: 'Candidates per span', defaultText: '5' },
-    'no-fuzzy': { type: 'boolean', description: 'Do not match names within a typo or two' },
-    json,
-  },
   schema: z.strictObject({
-    type: z.array(z.string()).optional(),
-    prefer: z.array(z.string()).optional(),
-    limit: z.coerce.number().int().min(1).max(50).default(5),
-    'no-fuzzy': booleanFlag,
-    json: booleanFlag,
+    type: z
+      .array(z.string())
+      .optional()
+      .describe('Only link this node type (repeatable)')
+      .meta({ short: 't' }),
+    prefer: z
+      .array(z.string())
+      .optional()
+      .describe('Prefer this node type when a span is ambiguous (repeatable)'),
+    limit: count(5, 1, 50).describe('Candidates per span').meta({ short: 'n' }),
+    'no-fuzzy': booleanFlag.describe('Do not match names within a typo or two'),
+    json,
   }),
   load: () => import('./commands/link.js'),
 });
-
-const splitSchema = z.enum(['inductive', 'inductive-leakfree', 'transductive']);
 
 export const trainCommand = defineCommand({
   name: 'train',
@@ -112,53 +119,44 @@ export const trainCommand = defineCommand({
   usage:
     'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  flags: {
-    preset: {
-      type: 'string',
-      description: 'Model size preset of the trainer (paper = 768/6/12/2048)',
-      defaultText: 'cpu',
-    },
-    split: { type: 'string', description: 'Which split to train on', defaultText: 'inductive' },
-    epochs: { type: 'string', description: "Override the preset's epochs" },
-    'max-steps': { type: 'string', description: 'Stop after this many optimiser steps' },
-    device: {
-      type: 'string',
-      description: 'auto, cpu or cuda (trainer and projection)',
-      defaultText: 'auto',
-    },
-    python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
-    negatives: {
-      type: 'string',
-      description:
-        'paired (the paper: 5 of 50 pre-sampled negatives per triple), in-batch, or both (measured better, see README)',
-      defaultText: 'both',
-    },
-    resume: { type: 'boolean', description: 'Continue an interrupted run from its checkpoint' },
-    'exclude-relation': {
-      type: 'string',
-      description: 'Display relation to leave out of training (repeatable)',
-      multiple: true,
-    },
-    'trainer-arg': {
-      type: 'string',
-      description: 'Extra flag passed to the trainer verbatim (repeatable)',
-      multiple: true,
-    },
-    json,
-  },
   schema: z.strictObject({
     // The trainer's presets (train/biobridge_train/model.py PRESETS): checked here, before any export.
-    preset: z.enum(['tiny', 'cpu', 'paper']).default('cpu'),
-    split: splitSchema.default('inductive'),
-    epochs: z.coerce.number().positive().optional(),
-    'max-steps': z.coerce.number().int().nonnegative().optional(),
-    device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
-    python: z.string().default('/usr/bin/python3'),
-    negatives: z.enum(['paired', 'in-batch', 'both']).default('both'),
-    resume: booleanFlag,
-    'exclude-relation': z.array(z.string()).optional(),
-    'trainer-arg': z.array(z.string()).optional(),
-    json: booleanFlag,
+    preset: z
+      .enum(['tiny', 'cpu', 'paper'])
+      .default('cpu')
+      .describe('Model size preset of the trainer (paper = 768/6/12/2048)'),
+    split: z
+      .enum(['inductive', 'inductive-leakfree', 'transductive'])
+      .default('inductive')
+      .describe('Which split to train on'),
+    epochs: z.coerce.number().positive().optional().describe("Override the preset's epochs"),
+    'max-steps': z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Stop after this many optimiser steps'),
+    device: z
+      .enum(['auto', 'cpu', 'cuda'])
+      .default('auto')
+      .describe('auto, cpu or cuda (trainer and projection)'),
+    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
+    negatives: z
+      .enum(['paired', 'in-batch', 'both'])
+      .default('both')
+      .describe(
+        'paired (the paper: 5 of 50 pre-sampled negatives per triple), in-batch, or both (measured better, see README)',
+      ),
+    resume: booleanFlag.describe('Continue an interrupted run from its checkpoint'),
+    'exclude-relation': z
+      .array(z.string())
+      .optional()
+      .describe('Display relation to leave out of training (repeatable)'),
+    'trainer-arg': z
+      .array(z.string())
+      .optional()
+      .describe('Extra flag passed to the trainer verbatim (repeatable)'),
+    json,
   }),
   load: () => import('./commands/train.js'),
 });
@@ -168,10 +166,11 @@ export const projectCommand = defineCommand({
   summary: "Fill the projected-vector column of every node table with the index's bridge",
   usage: 'project <index-dir> [--device cpu|cuda] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a bridge in <index>/bridge' }],
-  flags: { device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' }, json },
-  schema: z.strictObject({ device: z.enum(['cpu', 'cuda']).default('cpu'), json: booleanFlag }),
+  schema: z.strictObject({ device: deviceFlag, json }),
   load: () => import('./commands/project.js'),
 });
+
+const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
@@ -179,35 +178,6 @@ export const evalRetrievalCommand = defineCommand({
   usage:
     'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
-  flags: {
-    split: {
-      type: 'string',
-      description: 'Split whose held-out heads are queried (unseen-* are written on first use)',
-      defaultText: 'inductive',
-    },
-    methods: {
-      type: 'string',
-      description: 'Comma-separated methods',
-      defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random',
-    },
-    neighbours: {
-      type: 'string',
-      description: 'Neighbours used by nearest-neighbour transfer',
-      defaultText: '20',
-    },
-    'frequent-threshold': {
-      type: 'string',
-      description: 'Filtered set: tails with at least this many links',
-      defaultText: '50',
-    },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    json,
-  },
   schema: z.strictObject({
     split: z
       .string()
@@ -215,22 +185,22 @@ export const evalRetrievalCommand = defineCommand({
         /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
         'expected a split name such as inductive, inductive-leakfree, inductive-seed7 or unseen-drug',
       )
-      .default('inductive'),
-    methods: z
-      .string()
-      .default('fused,bridge,nn_transfer,popularity,untrained,random')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((method) => method.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random'])).min(1)),
-    neighbours: z.coerce.number().int().min(1).max(1000).default(20),
-    'frequent-threshold': z.coerce.number().int().min(1).default(50),
-    'report-dir': z.string().default('eval/reports'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    json: booleanFlag,
+      .default('inductive')
+      .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
+    methods: commaList(
+      'fused,bridge,nn_transfer,popularity,untrained,random',
+      z.array(retrievalMethods).min(1),
+    ).describe('Comma-separated methods'),
+    neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
+    'frequent-threshold': z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(50)
+      .describe('Filtered set: tails with at least this many links'),
+    'report-dir': reportDir(),
+    device: deviceFlag,
+    json,
   }),
   load: () => import('./commands/eval-retrieval.js'),
 });
@@ -242,38 +212,26 @@ export const evalQaCommand = defineCommand({
   usage:
     'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--unsupported closed-world|undetermined] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  flags: {
-    csv: {
-      type: 'string',
-      description: 'Your QA set: columns text, options (a|b|c, optional), answer or label',
-    },
-    'per-kind': { type: 'string', description: 'Generated cases per kind', defaultText: '60' },
-    seed: {
-      type: 'string',
-      description: 'Seed of the generated set and the random baseline',
-      defaultText: '1',
-    },
-    unsupported: {
-      type: 'string',
-      description: 'Verdict for statements the KG does not state',
-      defaultText: 'closed-world',
-    },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    json,
-  },
   schema: z.strictObject({
-    csv: z.string().min(1).optional(),
-    'per-kind': z.coerce.number().int().min(1).max(10_000).default(60),
-    seed: z.coerce.number().int().min(0).default(1),
-    unsupported: z.enum(['closed-world', 'undetermined']).default('closed-world'),
-    'report-dir': z.string().default('eval/reports'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    json: booleanFlag,
+    csv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Your QA set: columns text, options (a|b|c, optional), answer or label'),
+    'per-kind': count(60, 1, 10_000).describe('Generated cases per kind'),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(1)
+      .describe('Seed of the generated set and the random baseline'),
+    unsupported: z
+      .enum(['closed-world', 'undetermined'])
+      .default('closed-world')
+      .describe('Verdict for statements the KG does not state'),
+    'report-dir': reportDir(),
+    device: deviceFlag,
+    json,
   }),
   load: () => import('./commands/eval-qa.js'),
 });
@@ -285,56 +243,26 @@ export const fitFusionCommand = defineCommand({
   usage:
     'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,popularity,random] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
-  flags: {
-    splits: {
-      type: 'string',
-      description: 'Splits whose validation heads fit the weights; later ones win per task',
-      defaultText: 'inductive,unseen-drug',
-    },
-    compare: {
-      type: 'string',
-      description: 'Methods also scored on the test heads, for the reports',
-      defaultText: 'bridge,nn_transfer,popularity,random',
-    },
-    'report-dir': { type: 'string', description: 'Also write the benchmark reports of each split here' },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    json,
-  },
   schema: z.strictObject({
-    compare: z
-      .string()
-      .default('bridge,nn_transfer,popularity,random')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((method) => method.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']))),
-    'report-dir': z.string().optional(),
-    splits: z
-      .string()
-      .default('inductive,unseen-drug')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((split) => split.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .regex(
-                /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
-                'expected split names such as inductive or unseen-drug',
-              ),
-          )
-          .min(1),
-      ),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    json: booleanFlag,
+    splits: commaList(
+      'inductive,unseen-drug',
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
+              'expected split names such as inductive or unseen-drug',
+            ),
+        )
+        .min(1),
+    ).describe('Splits whose validation heads fit the weights; later ones win per task'),
+    compare: commaList('bridge,nn_transfer,popularity,random', z.array(retrievalMethods)).describe(
+      'Methods also scored on the test heads, for the reports',
+    ),
+    'report-dir': z.string().optional().describe('Also write the benchmark reports of each split here'),
+    device: deviceFlag,
+    json,
   }),
   load: () => import('./commands/fit-fusion.js'),
 });
@@ -346,52 +274,26 @@ export const evalKgeCommand = defineCommand({
   usage:
     'eval kge <index-dir> [--models transe,distmult,complex,rotate] [--bridge-run <run dir>] [--kge-arg=--epochs --kge-arg=3]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export (biobridge train)' }],
-  flags: {
-    models: {
-      type: 'string',
-      description: 'Comma-separated KGE models',
-      defaultText: 'transe,distmult,complex,rotate',
-    },
-    'bridge-run': {
-      type: 'string',
-      description: 'Trainer run of a bridge trained with --split transductive',
-      defaultText: '<index>/runs/transductive*',
-    },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    python: { type: 'string', description: 'Python with PyTorch', defaultText: '/usr/bin/python3' },
-    'kge-arg': {
-      type: 'string',
-      multiple: true,
-      description: 'Extra flag for python3 -m biobridge_train.kge (repeatable)',
-    },
-  },
   schema: z.strictObject({
-    models: z
+    models: commaList(
+      'transe,distmult,complex,rotate',
+      z.array(z.enum(['transe', 'distmult', 'complex', 'rotate'])).min(1),
+    ).describe('Comma-separated KGE models'),
+    'bridge-run': z
       .string()
-      .default('transe,distmult,complex,rotate')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((model) => model.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(['transe', 'distmult', 'complex', 'rotate'])).min(1)),
-    'bridge-run': z.string().optional(),
-    'report-dir': z.string().default('eval/reports'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    python: z.string().default('/usr/bin/python3'),
-    'kge-arg': z.array(z.string()).optional(),
+      .optional()
+      .describe('Trainer run of a bridge trained with --split transductive')
+      .meta({ defaultText: '<index>/runs/transductive*' }),
+    'report-dir': reportDir(),
+    device: deviceFlag,
+    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
+    'kge-arg': z
+      .array(z.string())
+      .optional()
+      .describe('Extra flag for python3 -m biobridge_train.kge (repeatable)'),
   }),
   load: () => import('./commands/eval-kge.js'),
 });
-
-const count = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const proposeCommand = defineCommand({
   name: 'propose',
@@ -400,89 +302,44 @@ export const proposeCommand = defineCommand({
   usage:
     'propose --index indexes/<name> (--target ABL1 | --uniprot P00519 | --target-id 25 | --sequence SEQ) [--n 10] [--json]',
   positionals: [],
-  flags: {
-    index: {
-      type: 'string',
-      short: 'i',
-      description: 'Index directory (env BIOBRIDGE_INDEX)',
-      defaultText: 'indexes/demo',
-    },
-    target: { type: 'string', short: 't', description: 'Gene symbol or protein name of the target' },
-    uniprot: { type: 'string', description: 'UniProt accession of the target' },
-    'target-id': {
-      type: 'string',
-      description: 'KG node id of the gene/protein target (e.g. NCBI gene id 25)',
-    },
-    sequence: { type: 'string', description: 'Amino-acid sequence of the target' },
-    n: { type: 'string', short: 'n', description: 'Candidates to return', defaultText: '10' },
-    seed: { type: 'string', description: 'PRNG seed (same seed, same candidates)', defaultText: '0' },
-    seeds: {
-      type: 'string',
-      description: 'Known drugs nearest to the target used as seeds',
-      defaultText: '8',
-    },
-    generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
-    population: { type: 'string', description: 'Genetic algorithm population', defaultText: '40' },
-    'time-budget': {
-      type: 'string',
-      description: 'Milliseconds before the search stops and answers',
-      defaultText: '60000',
-    },
-    'exclude-drug': {
-      type: 'string',
-      description: 'Drug id kept out of the run (repeatable)',
-      multiple: true,
-    },
-    filters: { type: 'string', description: 'Filter options as JSON, e.g. \'{"minQed":0.4,"maxAlerts":1}\'' },
-    weights: {
-      type: 'string',
-      description: 'Score weights as JSON, e.g. \'{"bridge":1,"qed":0.5}\' (0 switches a term off)',
-    },
-    keep: { type: 'string', description: 'SMARTS (or SMILES) every candidate must contain, e.g. a scaffold' },
-    avoid: { type: 'string', description: 'SMARTS no candidate may contain (repeatable)', multiple: true },
-    'max-similarity': {
-      type: 'string',
-      description: 'Highest Tanimoto a candidate may have to any KG drug (0..1)',
-    },
-    'anti-target': {
-      type: 'string',
-      description: 'Gene symbol of a protein to avoid binding (repeatable)',
-      multiple: true,
-    },
-    llm: { type: 'boolean', description: 'Require LLM proposals (fails without a configured LLM)' },
-    'no-llm': { type: 'boolean', description: 'Never ask the LLM' },
-    device: {
-      type: 'string',
-      description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)',
-      defaultText: 'cpu',
-    },
-    svg: { type: 'boolean', description: 'Keep the SVG depictions in --json output' },
-    json,
-  },
   schema: z.strictObject({
-    index: z.string().optional(),
-    target: z.string().optional(),
-    uniprot: z.string().optional(),
-    'target-id': z.string().optional(),
-    sequence: z.string().optional(),
-    n: count(10, 1, 100),
-    seed: count(0, 0, 2 ** 32 - 1),
-    seeds: count(8, 1, 50),
-    generations: count(8, 0, 100),
-    population: count(40, 4, 500),
-    'time-budget': count(60_000, 100, 600_000),
-    'exclude-drug': z.array(z.string()).optional(),
-    filters: z.string().optional(),
-    weights: z.string().optional(),
-    keep: z.string().optional(),
-    avoid: z.array(z.string()).optional(),
-    'max-similarity': z.coerce.number().min(0).max(1).optional(),
-    'anti-target': z.array(z.string()).optional(),
-    llm: booleanFlag,
-    'no-llm': booleanFlag,
-    device: z.enum(['cpu', 'cuda']).optional(),
-    svg: booleanFlag,
-    json: booleanFlag,
+    index: serviceIndex,
+    target: z.string().optional().describe('Gene symbol or protein name of the target').meta({ short: 't' }),
+    uniprot: z.string().optional().describe('UniProt accession of the target'),
+    'target-id': z
+      .string()
+      .optional()
+      .describe('KG node id of the gene/protein target (e.g. NCBI gene id 25)'),
+    sequence: z.string().optional().describe('Amino-acid sequence of the target'),
+    n: count(10, 1, 100).describe('Candidates to return').meta({ short: 'n' }),
+    seed: count(0, 0, 2 ** 32 - 1).describe('PRNG seed (same seed, same candidates)'),
+    seeds: count(8, 1, 50).describe('Known drugs nearest to the target used as seeds'),
+    generations: count(8, 0, 100).describe('Genetic algorithm generations'),
+    population: count(40, 4, 500).describe('Genetic algorithm population'),
+    'time-budget': count(60_000, 100, 600_000).describe('Milliseconds before the search stops and answers'),
+    'exclude-drug': z.array(z.string()).optional().describe('Drug id kept out of the run (repeatable)'),
+    filters: z.string().optional().describe('Filter options as JSON, e.g. \'{"minQed":0.4,"maxAlerts":1}\''),
+    weights: z
+      .string()
+      .optional()
+      .describe('Score weights as JSON, e.g. \'{"bridge":1,"qed":0.5}\' (0 switches a term off)'),
+    keep: z.string().optional().describe('SMARTS (or SMILES) every candidate must contain, e.g. a scaffold'),
+    avoid: z.array(z.string()).optional().describe('SMARTS no candidate may contain (repeatable)'),
+    'max-similarity': z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('Highest Tanimoto a candidate may have to any KG drug (0..1)'),
+    'anti-target': z
+      .array(z.string())
+      .optional()
+      .describe('Gene symbol of a protein to avoid binding (repeatable)'),
+    llm: booleanFlag.describe('Require LLM proposals (fails without a configured LLM)'),
+    'no-llm': booleanFlag.describe('Never ask the LLM'),
+    device: serviceDevice,
+    svg: booleanFlag.describe('Keep the SVG depictions in --json output'),
+    json,
   }),
   load: () => import('./commands/propose.js'),
 });
@@ -493,35 +350,6 @@ export const evalMoleculesCommand = defineCommand({
     'Molecule design benchmark on held-out targets: guided GA vs ablations, unguided control, seeds, near-protein binders, random drugs',
   usage: 'eval molecules <index-dir> [--targets 20] [--split inductive] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
-  flags: {
-    split: {
-      type: 'string',
-      description: 'Split whose held-out proteins are the targets',
-      defaultText: 'inductive',
-    },
-    targets: { type: 'string', description: 'Held-out targets sampled (seeded)', defaultText: '20' },
-    n: { type: 'string', description: 'Molecules measured per arm (and seeds retrieved)', defaultText: '10' },
-    generations: { type: 'string', description: 'Genetic algorithm generations', defaultText: '8' },
-    population: { type: 'string', description: 'Genetic algorithm population', defaultText: '40' },
-    seed: { type: 'string', description: 'Seed of the target sample and of every run', defaultText: '0' },
-    'time-budget': { type: 'string', description: 'Milliseconds per run', defaultText: '120000' },
-    weights: {
-      type: 'string',
-      description: 'Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\'',
-    },
-    arms: {
-      type: 'string',
-      description:
-        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, control, seeds, binders, random-drugs',
-    },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    json,
-  },
   schema: z.strictObject({
     split: z
       .string()
@@ -529,18 +357,24 @@ export const evalMoleculesCommand = defineCommand({
         /^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/,
         'expected a split name such as inductive or inductive-leakfree',
       )
-      .default('inductive'),
-    targets: count(20, 1, 10_000),
-    n: count(10, 1, 100),
-    generations: count(8, 0, 100),
-    population: count(40, 4, 500),
-    seed: count(0, 0, 2 ** 32 - 1),
-    'time-budget': count(120_000, 100, 600_000),
-    weights: z.string().optional(),
-    arms: z.string().optional(),
-    'report-dir': z.string().default('eval/reports'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    json: booleanFlag,
+      .default('inductive')
+      .describe('Split whose held-out proteins are the targets'),
+    targets: count(20, 1, 10_000).describe('Held-out targets sampled (seeded)'),
+    n: count(10, 1, 100).describe('Molecules measured per arm (and seeds retrieved)'),
+    generations: count(8, 0, 100).describe('Genetic algorithm generations'),
+    population: count(40, 4, 500).describe('Genetic algorithm population'),
+    seed: count(0, 0, 2 ** 32 - 1).describe('Seed of the target sample and of every run'),
+    'time-budget': count(120_000, 100, 600_000).describe('Milliseconds per run'),
+    weights: z.string().optional().describe('Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\''),
+    arms: z
+      .string()
+      .optional()
+      .describe(
+        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, control, seeds, binders, random-drugs',
+      ),
+    'report-dir': reportDir(),
+    device: deviceFlag,
+    json,
   }),
   load: () => import('./commands/eval-molecules.js'),
 });
@@ -551,23 +385,12 @@ export const evalLinkingCommand = defineCommand({
     'Entity-linking benchmark: precision and recall per perturbation of KG names, linker vs findMentions',
   usage: 'eval linking <index-dir> [--cases 300] [--seed 1] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  flags: {
-    cases: { type: 'string', description: 'Cases per perturbation', defaultText: '300' },
-    seed: { type: 'string', description: 'Seed of the generated set and the bootstrap', defaultText: '1' },
-    bootstrap: { type: 'string', description: 'Bootstrap resamples for the 95% CIs', defaultText: '1000' },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON and Markdown reports go',
-      defaultText: 'eval/reports',
-    },
-    json,
-  },
   schema: z.strictObject({
-    cases: z.coerce.number().int().min(1).max(100_000).default(300),
-    seed: z.coerce.number().int().min(0).default(1),
-    bootstrap: z.coerce.number().int().min(10).max(100_000).default(1000),
-    'report-dir': z.string().default('eval/reports'),
-    json: booleanFlag,
+    cases: count(300, 1, 100_000).describe('Cases per perturbation'),
+    seed: z.coerce.number().int().min(0).default(1).describe('Seed of the generated set and the bootstrap'),
+    bootstrap: count(1000, 10, 100_000).describe('Bootstrap resamples for the 95% CIs'),
+    'report-dir': reportDir(),
+    json,
   }),
   load: () => import('./commands/eval-linking.js'),
 });
@@ -580,27 +403,12 @@ export const evalVariantsCommand = defineCommand({
   positionals: [
     { name: 'index-dir', description: 'An index with a learned variant model in <index>/variants' },
   ],
-  flags: {
-    neighbours: {
-      type: 'string',
-      description: 'Training variants used by the positional baseline',
-      defaultText: '10',
-    },
-    resamples: { type: 'string', description: 'Bootstrap draws for the 95 % intervals', defaultText: '1000' },
-    'report-dir': {
-      type: 'string',
-      description: 'Where the JSON, Markdown and SVG reports go',
-      defaultText: 'eval/reports',
-    },
-    device: { type: 'string', description: 'cpu or cuda', defaultText: 'cpu' },
-    json,
-  },
   schema: z.strictObject({
-    neighbours: count(10, 1, 1000),
-    resamples: count(1000, 10, 100_000),
-    'report-dir': z.string().default('eval/reports'),
-    device: z.enum(['cpu', 'cuda']).default('cpu'),
-    json: booleanFlag,
+    neighbours: count(10, 1, 1000).describe('Training variants used by the positional baseline'),
+    resamples: count(1000, 10, 100_000).describe('Bootstrap draws for the 95 % intervals'),
+    'report-dir': reportDir('JSON, Markdown and SVG'),
+    device: deviceFlag,
+    json,
   }),
   load: () => import('./commands/eval-variants.js'),
 });
@@ -610,26 +418,18 @@ export const serveCommand = defineCommand({
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
   usage: 'serve [--index indexes/<name>] [--port 8787] [--host 127.0.0.1]',
   positionals: [],
-  flags: {
-    index: {
-      type: 'string',
-      short: 'i',
-      description: 'Index directory (env BIOBRIDGE_INDEX)',
-      defaultText: 'indexes/demo',
-    },
-    port: { type: 'string', short: 'p', description: 'Port (env PORT)', defaultText: '8787' },
-    host: { type: 'string', description: 'Interface to bind (env HOST)', defaultText: '127.0.0.1' },
-    device: {
-      type: 'string',
-      description: 'cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)',
-      defaultText: 'cpu',
-    },
-  },
   schema: z.strictObject({
-    index: z.string().optional(),
-    port: z.coerce.number().int().min(0).max(65535).optional(),
-    host: z.string().optional(),
-    device: z.enum(['cpu', 'cuda']).optional(),
+    index: serviceIndex,
+    port: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Port (env PORT)')
+      .meta({ short: 'p', defaultText: '8787' }),
+    host: z.string().optional().describe('Interface to bind (env HOST)').meta({ defaultText: '127.0.0.1' }),
+    device: serviceDevice,
   }),
   load: () => import('./commands/serve.js'),
 });

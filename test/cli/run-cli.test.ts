@@ -47,15 +47,10 @@ function fakeCommand(
       { name: 'input', description: 'Something to read' },
       { name: 'output', description: 'Something to write', optional: true },
     ],
-    flags: {
-      count: { type: 'string', short: 'c', description: 'How many', defaultText: '1' },
-      tag: { type: 'string', description: 'A tag (repeatable)', multiple: true },
-      json: { type: 'boolean', description: 'JSON output' },
-    },
     schema: z.strictObject({
-      count: z.coerce.number().int().min(1).default(1),
-      tag: z.array(z.string()).optional(),
-      json: z.boolean().default(false),
+      count: z.coerce.number().int().min(1).default(1).describe('How many').meta({ short: 'c' }),
+      tag: z.array(z.string()).optional().describe('A tag (repeatable)'),
+      json: z.boolean().default(false).describe('JSON output'),
     }),
     load: async () => ({
       run: async (context) => {
@@ -300,6 +295,53 @@ describe('formatTable', () => {
 });
 
 describe('commands', () => {
+  it('generate their help from the schema: every field with its description and default', () => {
+    for (const command of commands) {
+      const help = commandHelp(command);
+      for (const [name, field] of Object.entries(command.schema.shape)) {
+        const flag = command.flags[name]!;
+        expect(flag.description, `${command.name} --${name}`).toBe(describedText(field));
+        expect(help).toContain(
+          `--${name}${flag.type === 'string' ? ' <value>' : ''}\n        ${flag.description}`,
+        );
+        const fallback = schemaDefault(field);
+        if (flag.type === 'string' && fallback !== undefined) {
+          expect(flag.defaultText, `${command.name} --${name}`).toBe(String(fallback));
+          expect(help).toContain(`${flag.description} (default: ${String(fallback)})\n`);
+        }
+      }
+    }
+  });
+
+  it('derive each flag type from the schema: booleans switch, arrays repeat, the rest take a value', () => {
+    const link = commands.find((command) => command.name === 'link')!;
+    expect(link.flags['no-fuzzy']).toMatchObject({ type: 'boolean', multiple: false });
+    expect(link.flags.type).toMatchObject({ type: 'string', short: 't', multiple: true });
+    expect(link.flags.limit).toMatchObject({ type: 'string', short: 'n', multiple: false, defaultText: '5' });
+    const retrieval = commands.find((command) => command.name === 'eval retrieval')!;
+    // a comma list: the default shown is the string typed, not the parsed array
+    expect(retrieval.flags.methods).toMatchObject({
+      type: 'string',
+      defaultText: 'fused,bridge,nn_transfer,popularity,untrained,random',
+    });
+    const serve = commands.find((command) => command.name === 'serve')!;
+    // applied by the service config, so the schema leaves it optional and names it in meta
+    expect(serve.flags.port).toMatchObject({ short: 'p', defaultText: '8787' });
+  });
+
+  it('refuses a schema field without a description', () => {
+    expect(() =>
+      defineCommand({
+        name: 'bare',
+        summary: 'no help',
+        usage: 'bare',
+        positionals: [],
+        schema: z.strictObject({ silent: z.string().optional() }),
+        load: async () => ({ run: async () => 0 }),
+      }),
+    ).toThrow(/--silent has no .describe\(\) text/);
+  });
+
   it('are unique, and each flag short letter is unique within its command and the global flags', () => {
     const names = commands.map((command) => command.name);
     expect(new Set(names).size).toBe(names.length);
@@ -309,3 +351,20 @@ describe('commands', () => {
     }
   });
 });
+
+/** The outermost `.describe()` text along a field's wrappers (default, optional, pipe). */
+function describedText(field: z.ZodType): string | undefined {
+  if (field.description !== undefined) return field.description;
+  if (field instanceof z.ZodDefault || field instanceof z.ZodOptional)
+    return describedText(field.unwrap() as z.ZodType);
+  if (field instanceof z.ZodPipe) return describedText(field.in as z.ZodType);
+  return undefined;
+}
+
+/** What the flag means when left out, as typed on the command line (a comma list stays a string). */
+function schemaDefault(field: z.ZodType): string | number | undefined {
+  if (field instanceof z.ZodPipe) return schemaDefault(field.in as z.ZodType);
+  const parsed = field.safeParse(undefined);
+  if (!parsed.success) return undefined;
+  return typeof parsed.data === 'string' || typeof parsed.data === 'number' ? parsed.data : undefined;
+}
