@@ -78,7 +78,9 @@ def split_genes(mapped_gene: str) -> List[str]:
     return seen
 
 
-def variant_tokens(chrom: str, pos: Optional[int], mapped_gene: str, context: str, risk_allele: str) -> Dict[str, List[str]]:
+def variant_tokens(
+    chrom: str, pos: Optional[int], mapped_gene: str, context: str, risk_allele: str
+) -> Dict[str, List[str]]:
     """Tokens of one variant by group (see TOKEN_GROUPS); empty fields give no tokens."""
     chrom = normal_chrom(chrom)
     groups: Dict[str, List[str]] = {name: [] for name in TOKEN_GROUPS if name not in ("gdis", "near")}
@@ -102,7 +104,9 @@ def normal_chrom(chrom: str) -> str:
     return chrom.strip().upper().removeprefix("CHR")
 
 
-def gene_disease_tokens(symbols: Sequence[str], gene_symbols: Dict[str, int], gene_diseases: Dict[int, List[int]]) -> List[str]:
+def gene_disease_tokens(
+    symbols: Sequence[str], gene_symbols: Dict[str, int], gene_diseases: Dict[int, List[int]]
+) -> List[str]:
     """`gdis:<disease node_index>` for every disease the KG links to a mapped gene (ascending, unique)."""
     diseases = set()
     for symbol in symbols:
@@ -197,7 +201,9 @@ class VariantSplit:
     test: np.ndarray
 
 
-def split_variants(variants: Sequence[int], seed: int, test_fraction: float = 0.1, valid_fraction: float = 0.1) -> VariantSplit:
+def split_variants(
+    variants: Sequence[int], seed: int, test_fraction: float = 0.1, valid_fraction: float = 0.1
+) -> VariantSplit:
     """Unseen-variant split: held-out variants lose all their edges (disease, gene, phenotype)."""
     ordered = np.array(sorted(variants), dtype=np.int64)
     order = np.random.default_rng([seed, 12]).permutation(len(ordered))
@@ -226,7 +232,10 @@ def featurise(
     gene_vector: Optional[np.ndarray],
     gene_dim: int,
 ) -> np.ndarray:
-    """[tokens (each group's known tokens share weight 1: equally for a list, by weight for a dict) | mean gene vector]."""
+    """[tokens | mean gene vector].
+
+    Each group's known tokens share weight 1: equally for a list, by weight for a dict.
+    """
     row = np.zeros(len(vocabulary.tokens) + gene_dim, dtype=np.float32)
     for tokens in groups.values():
         weighted = tokens if isinstance(tokens, dict) else {token: 1.0 for token in tokens}
@@ -255,15 +264,25 @@ def load_encoder_vectors(export_dir: Path) -> EncoderVectors:
     result: Dict[str, Tuple[np.ndarray, np.ndarray, str]] = {}
     for table in export.tables.values():
         if table.type in TAIL_TYPES:
-            result[table.type] = (table.node_indices.astype(np.int64), table.vectors.astype(np.float32), table.encoder_config_hash)
+            result[table.type] = (
+                table.node_indices.astype(np.int64),
+                table.vectors.astype(np.float32),
+                table.encoder_config_hash,
+            )
     missing = [name for name in TAIL_TYPES if name not in result]
     if missing:
         raise ValueError(f"{export_dir}: the training export has no vectors for {', '.join(missing)}")
     return EncoderVectors(by_type=result)
 
 
-def mean_gene_vector(symbols: Sequence[str], gene_symbols: Dict[str, int], gene_rows: Dict[int, int], gene_vectors: np.ndarray) -> Optional[np.ndarray]:
-    rows = [gene_rows[gene_symbols[s.upper()]] for s in symbols if s.upper() in gene_symbols and gene_symbols[s.upper()] in gene_rows]
+def mean_gene_vector(
+    symbols: Sequence[str], gene_symbols: Dict[str, int], gene_rows: Dict[int, int], gene_vectors: np.ndarray
+) -> Optional[np.ndarray]:
+    rows = [
+        gene_rows[gene_symbols[s.upper()]]
+        for s in symbols
+        if s.upper() in gene_symbols and gene_symbols[s.upper()] in gene_rows
+    ]
     if not rows:
         return None
     return gene_vectors[rows].mean(axis=0)

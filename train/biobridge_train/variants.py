@@ -110,7 +110,9 @@ class VariantTower(nn.Module):
         self.register_buffer("gene_basis", torch.from_numpy(gene_basis))
         self.token_layer = nn.Linear(tokens, config.hidden_dim, bias=False)
         self.gene_layer = nn.Linear(gene_basis.shape[1], config.hidden_dim)
-        self.output = nn.Sequential(nn.GELU(), nn.Dropout(config.dropout), nn.Linear(config.hidden_dim, config.embedding_dim))
+        self.output = nn.Sequential(
+            nn.GELU(), nn.Dropout(config.dropout), nn.Linear(config.hidden_dim, config.embedding_dim)
+        )
         nn.init.normal_(self.token_layer.weight, std=0.1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
@@ -147,7 +149,15 @@ class KgContext:
     gene_diseases: Dict[int, List[int]]
     near: NearIndex
 
-    def groups(self, chrom: str, pos: Optional[int], mapped_gene: str, context: str, risk_allele: str, exclude: Optional[int] = None) -> Dict[str, Any]:
+    def groups(
+        self,
+        chrom: str,
+        pos: Optional[int],
+        mapped_gene: str,
+        context: str,
+        risk_allele: str,
+        exclude: Optional[int] = None,
+    ) -> Dict[str, Any]:
         groups: Dict[str, Any] = dict(variant_tokens(chrom, pos, mapped_gene, context, risk_allele))
         groups["gdis"] = gene_disease_tokens(split_genes(mapped_gene), self.gene_symbols, self.gene_diseases)
         groups["near"] = self.near.tokens(chrom, pos, exclude=exclude)
@@ -184,7 +194,9 @@ def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConf
     near = NearIndex([record for record in data.variants if record.node_index in train_set], variant_diseases)
     context = KgContext(data.gene_symbols, gene_diseases, near)
     tokens = {
-        record.node_index: context.groups(record.chrom, record.pos, record.mapped_gene, record.context, record.risk_allele, exclude=record.node_index)
+        record.node_index: context.groups(
+            record.chrom, record.pos, record.mapped_gene, record.context, record.risk_allele, exclude=record.node_index
+        )
         for record in data.variants
     }
     vocabulary = Vocabulary.build(tokens[node] for node in train_set)
@@ -221,7 +233,9 @@ def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConf
             phenotypes = data.disease_phenotypes.get(disease, [])
             for phenotype in phenotypes:
                 if phenotype in row_of[PHENOTYPE]:
-                    targets[PHENOTYPE].setdefault(variant, []).append((row_of[PHENOTYPE][phenotype], weight / len(phenotypes)))
+                    targets[PHENOTYPE].setdefault(variant, []).append(
+                        (row_of[PHENOTYPE][phenotype], weight / len(phenotypes))
+                    )
     for variant, genes in data.variant_genes.items():
         if variant in train_set:
             targets[GENE][variant] = [(row_of[GENE][gene], 1.0) for gene in genes if gene in row_of[GENE]]
@@ -251,7 +265,9 @@ class VariantModel(nn.Module):
         return self.tails[TABLE_FILES[tail_type]](rows)
 
 
-def _target_matrix(variants: Sequence[int], links: Dict[int, List[Tuple[int, float]]], columns: int) -> Tuple[torch.Tensor, torch.Tensor]:
+def _target_matrix(
+    variants: Sequence[int], links: Dict[int, List[Tuple[int, float]]], columns: int
+) -> Tuple[torch.Tensor, torch.Tensor]:
     """Per-variant target distribution over the tail type's nodes (weights normalised to sum 1)."""
     pairs = [(row, np.asarray(links[v], dtype=np.float64)) for row, v in enumerate(variants) if links.get(v)]
     target = torch.zeros(len(variants), columns)
@@ -268,7 +284,9 @@ def _target_matrix(variants: Sequence[int], links: Dict[int, List[Tuple[int, flo
     return target / totals.clamp_min(1e-12), has
 
 
-def _candidate_columns(target: torch.Tensor, columns: int, sampled: int, rng: np.random.Generator) -> Optional[torch.Tensor]:
+def _candidate_columns(
+    target: torch.Tensor, columns: int, sampled: int, rng: np.random.Generator
+) -> Optional[torch.Tensor]:
     """Columns scored for a large tail type: the batch's positives plus `sampled` random nodes (None: all)."""
     if columns <= sampled * 4:
         return None
@@ -283,7 +301,9 @@ def strength_target(mlog: np.ndarray, cap: float) -> np.ndarray:
     return 0.3 + 0.6 * (clipped - 5.0) / (cap - 5.0)
 
 
-def _strength_loss(embedded: torch.Tensor, diseases: torch.Tensor, batch: Sequence[int], prepared: Prepared, config: VariantTrainConfig) -> torch.Tensor:
+def _strength_loss(
+    embedded: torch.Tensor, diseases: torch.Tensor, batch: Sequence[int], prepared: Prepared, config: VariantTrainConfig
+) -> torch.Tensor:
     rows: List[int] = []
     columns: List[int] = []
     levels: List[float] = []
@@ -298,7 +318,13 @@ def _strength_loss(embedded: torch.Tensor, diseases: torch.Tensor, batch: Sequen
     return ((cosine - torch.tensor(levels)) ** 2).mean()
 
 
-def train_epoch(model: VariantModel, prepared: Prepared, optimiser: torch.optim.Optimizer, config: VariantTrainConfig, rng: np.random.Generator) -> float:
+def train_epoch(
+    model: VariantModel,
+    prepared: Prepared,
+    optimiser: torch.optim.Optimizer,
+    config: VariantTrainConfig,
+    rng: np.random.Generator,
+) -> float:
     model.train()
     order = rng.permutation(prepared.split.train)
     total, batches = 0.0, 0
@@ -356,10 +382,17 @@ def rank_metrics(model: VariantModel, prepared: Prepared, variants: np.ndarray) 
                 higher[others] = False
             ranks.append(int(higher.sum()) + 1)
     r = np.array(ranks, dtype=np.float64)
-    return {"mrr": float((1 / r).mean()), "hits@10": float((r <= 10).mean()), "recall@50": float((r <= 50).mean()), "links": int(len(r))}
+    return {
+        "mrr": float((1 / r).mean()),
+        "hits@10": float((r <= 10).mean()),
+        "recall@50": float((r <= 50).mean()),
+        "links": int(len(r)),
+    }
 
 
-def train_variant_model(prepared: Prepared, config: VariantTrainConfig, log=print) -> Tuple[VariantModel, Dict[str, Any]]:
+def train_variant_model(
+    prepared: Prepared, config: VariantTrainConfig, log=print
+) -> Tuple[VariantModel, Dict[str, Any]]:
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     model = VariantModel(prepared, config)
@@ -374,7 +407,10 @@ def train_variant_model(prepared: Prepared, config: VariantTrainConfig, log=prin
         schedule.step()
         valid = rank_metrics(model, prepared, prepared.split.valid)
         history.append({"epoch": epoch, "loss": loss, **valid})
-        log(f"epoch {epoch}/{config.epochs} loss {loss:.4f} valid mrr {valid['mrr']:.4f} hits@10 {valid['hits@10']:.4f} ({time.time() - started:.1f}s)")
+        log(
+            f"epoch {epoch}/{config.epochs} loss {loss:.4f} valid mrr {valid['mrr']:.4f} "
+            f"hits@10 {valid['hits@10']:.4f} ({time.time() - started:.1f}s)"
+        )
         if best is None or valid["hits@10"] > best["metrics"]["hits@10"]:
             best = {"epoch": epoch, "metrics": valid, "state": {k: v.clone() for k, v in model.state_dict().items()}}
     assert best is not None
@@ -394,10 +430,22 @@ class ExportedTower(nn.Module):
 def _write_matrix(directory: Path, name: str, nodes: np.ndarray, vectors: np.ndarray) -> Dict[str, Any]:
     (directory / f"{name}.f32").write_bytes(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
     (directory / f"{name}.i32").write_bytes(np.ascontiguousarray(nodes, dtype="<i4").tobytes())
-    return {"vectors": f"{name}.f32", "nodeIndices": f"{name}.i32", "rows": int(len(nodes)), "dim": int(vectors.shape[1])}
+    return {
+        "vectors": f"{name}.f32",
+        "nodeIndices": f"{name}.i32",
+        "rows": int(len(nodes)),
+        "dim": int(vectors.shape[1]),
+    }
 
 
-def export_variant_model(index: Path, model: VariantModel, prepared: Prepared, config: VariantTrainConfig, training: Dict[str, Any], opset: int = 17) -> Path:
+def export_variant_model(
+    index: Path,
+    model: VariantModel,
+    prepared: Prepared,
+    config: VariantTrainConfig,
+    training: Dict[str, Any],
+    opset: int = 17,
+) -> Path:
     import inspect
 
     import onnx
@@ -421,16 +469,31 @@ def export_variant_model(index: Path, model: VariantModel, prepared: Prepared, c
         (staging / "vocabulary.json").write_text(json.dumps(prepared.vocabulary.tokens) + "\n")
         # The features of the KG's variants, so TypeScript can re-embed them (parity, evaluation).
         features = [
-            {"nodeIndex": r.node_index, "rsid": r.rsid, "chrom": r.chrom, "pos": r.pos, "mappedGene": r.mapped_gene, "context": r.context, "riskAllele": r.risk_allele}
+            {
+                "nodeIndex": r.node_index,
+                "rsid": r.rsid,
+                "chrom": r.chrom,
+                "pos": r.pos,
+                "mappedGene": r.mapped_gene,
+                "context": r.context,
+                "riskAllele": r.risk_allele,
+            }
             for r in prepared.data.variants
         ]
         (staging / "variant-features.json").write_text(json.dumps(features) + "\n")
         tables: Dict[str, Any] = {}
         with torch.no_grad():
             for tail_type in TAIL_TYPES:
-                tables[tail_type] = _write_matrix(staging, f"tail-{TABLE_FILES[tail_type]}", prepared.tail_nodes[tail_type], model.tail(tail_type).numpy())
+                tables[tail_type] = _write_matrix(
+                    staging,
+                    f"tail-{TABLE_FILES[tail_type]}",
+                    prepared.tail_nodes[tail_type],
+                    model.tail(tail_type).numpy(),
+                )
         variants = np.array(sorted(prepared.features), dtype=np.int64)
-        tables["variant"] = _write_matrix(staging, "variants", variants, embed_variants(model, prepared, variants).numpy())
+        tables["variant"] = _write_matrix(
+            staging, "variants", variants, embed_variants(model, prepared, variants).numpy()
+        )
         test = rank_metrics(model, prepared, prepared.split.test)
         metadata = {
             "format": FORMAT_NAME,
@@ -458,11 +521,19 @@ def export_variant_model(index: Path, model: VariantModel, prepared: Prepared, c
             "tables": tables,
             "split": {
                 "seed": prepared.split.seed,
-                "counts": {"train": len(prepared.split.train), "valid": len(prepared.split.valid), "test": len(prepared.split.test)},
+                "counts": {
+                    "train": len(prepared.split.train),
+                    "valid": len(prepared.split.valid),
+                    "test": len(prepared.split.test),
+                },
                 "valid": [int(v) for v in prepared.split.valid],
                 "test": [int(v) for v in prepared.split.test],
             },
-            "training": {"config": asdict(config), **{k: v for k, v in training.items() if k != "history"}, "history": training.get("history", [])},
+            "training": {
+                "config": asdict(config),
+                **{k: v for k, v in training.items() if k != "history"},
+                "history": training.get("history", []),
+            },
             "metrics": {"valid": training["valid"], "test": test},
         }
         (staging / "variant-model.json").write_text(json.dumps(metadata, indent=2) + "\n")
@@ -471,8 +542,18 @@ def export_variant_model(index: Path, model: VariantModel, prepared: Prepared, c
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--kg", required=True, type=Path, help="KG directory (variant_features.csv.gz, edge_attributes.csv.gz, kg.csv.gz, nodes.csv.gz)")
-    parser.add_argument("--index", required=True, type=Path, help="index directory; its export/ gives encoder vectors, variants/ is written")
+    parser.add_argument(
+        "--kg",
+        required=True,
+        type=Path,
+        help="KG directory (variant_features.csv.gz, edge_attributes.csv.gz, kg.csv.gz, nodes.csv.gz)",
+    )
+    parser.add_argument(
+        "--index",
+        required=True,
+        type=Path,
+        help="index directory; its export/ gives encoder vectors, variants/ is written",
+    )
     parser.add_argument("--export", type=Path, help="training export directory (default <index>/export)")
     defaults = VariantTrainConfig()
     for name in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim"):
@@ -480,13 +561,36 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name in ("learning_rate", "temperature", "dropout", "weight_cap", "input_dropout", "weight_decay"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     args = parser.parse_args(argv)
-    config = VariantTrainConfig(**{k: getattr(args, k) for k in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim", "learning_rate", "temperature", "dropout", "weight_cap", "input_dropout", "weight_decay")})
+    config = VariantTrainConfig(
+        **{
+            k: getattr(args, k)
+            for k in (
+                "epochs",
+                "batch_size",
+                "seed",
+                "split_seed",
+                "threads",
+                "hidden_dim",
+                "embedding_dim",
+                "learning_rate",
+                "temperature",
+                "dropout",
+                "weight_cap",
+                "input_dropout",
+                "weight_decay",
+            )
+        }
+    )
     started = time.time()
     data = load_variant_data(args.kg)
     vectors = load_encoder_vectors(args.export or args.index / "export")
     prepared = prepare(data, vectors, config)
-    print(f"{len(data.variants)} variants, {len(prepared.vocabulary.tokens)} tokens, {len(data.associations)} associations; "
-          f"split {len(prepared.split.train)}/{len(prepared.split.valid)}/{len(prepared.split.test)} ({time.time() - started:.0f}s)", flush=True)
+    print(
+        f"{len(data.variants)} variants, {len(prepared.vocabulary.tokens)} tokens, "
+        f"{len(data.associations)} associations; split {len(prepared.split.train)}/"
+        f"{len(prepared.split.valid)}/{len(prepared.split.test)} ({time.time() - started:.0f}s)",
+        flush=True,
+    )
     model, training = train_variant_model(prepared, config, log=lambda line: print(line, flush=True))
     out = export_variant_model(args.index, model, prepared, config, training)
     print(f"wrote {out} (best epoch {training['bestEpoch']}, valid {training['valid']})", flush=True)

@@ -20,7 +20,12 @@ from biobridge_train.variant_data import (  # noqa: E402
     split_variants,
     variant_tokens,
 )
-from biobridge_train.variants import VariantTrainConfig, export_variant_model, prepare, train_variant_model  # noqa: E402
+from biobridge_train.variants import (
+    VariantTrainConfig,
+    export_variant_model,
+    prepare,
+    train_variant_model,
+)  # noqa: E402
 
 
 def test_tokens_and_group_weights():
@@ -32,7 +37,12 @@ def test_tokens_and_group_weights():
     assert groups["allele"] == ["allele:C"]
     assert split_genes("HLA-DRB1, HLA-DQA1") == ["HLA-DRB1", "HLA-DQA1"]
     vocabulary = Vocabulary.build([{"gene": ["gene:TCF7L2", "gene:VTI1A"], "near": {"near:1": 1.0, "near:2": 1.0}}])
-    row = featurise({"gene": ["gene:TCF7L2", "gene:VTI1A", "gene:X"], "near": {"near:1": 3.0, "near:2": 1.0, "near:3": 5.0}}, vocabulary, np.ones(2, dtype=np.float32), 2)
+    row = featurise(
+        {"gene": ["gene:TCF7L2", "gene:VTI1A", "gene:X"], "near": {"near:1": 3.0, "near:2": 1.0, "near:3": 5.0}},
+        vocabulary,
+        np.ones(2, dtype=np.float32),
+        2,
+    )
     assert row.tolist() == [0.5, 0.5, 0.75, 0.25, 1.0, 1.0]
 
 
@@ -54,7 +64,9 @@ def test_split_holds_out_disjoint_variants_reproducibly():
 
 def test_training_never_sees_held_out_edges_and_export_is_complete(tmp_path: Path):
     data, vectors = synthetic()
-    config = VariantTrainConfig(hidden_dim=16, embedding_dim=8, gene_basis_dim=4, epochs=2, batch_size=4, learning_rate=0.05, dropout=0.0)
+    config = VariantTrainConfig(
+        hidden_dim=16, embedding_dim=8, gene_basis_dim=4, epochs=2, batch_size=4, learning_rate=0.05, dropout=0.0
+    )
     prepared = prepare(data, vectors, config)
     held = set(prepared.split.valid.tolist()) | set(prepared.split.test.tolist())
     for targets in prepared.targets.values():
