@@ -3,6 +3,7 @@ import type { KgFacts } from '../../kg/kg-facts.js';
 import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
+import type { DefinitionMentions } from './definition-mentions.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
 import type { RelationFamily } from './relation-phrases.js';
@@ -44,6 +45,8 @@ export interface ReasonerContext {
   /** Folds "type N", roman numerals, plurals, word order and synonyms the lookup does not. */
   linker?: EntityLinker | undefined;
   unsupported?: UnsupportedPolicy | undefined;
+  /** Genes named in disease definitions: weaker gene–disease evidence where the KG has no edge. */
+  definitions?: DefinitionMentions | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
 }
