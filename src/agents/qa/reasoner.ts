@@ -54,6 +54,8 @@ export interface ReasonerContext {
 /** Facts cited per answer at most: the answer explains, it does not dump. */
 export const MAX_CITED_FACTS = 5;
 const DEFAULT_MAX_ITEMS = 10;
+/** Who states a fact that only a disease definition names (no KG edge). */
+const DEFINITION_SOURCE = 'the Disease Ontology definition';
 /** Subjects with at least this many facts of the relation make a closed-world "false" confident. */
 const WELL_COVERED = 3;
 
@@ -249,7 +251,7 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
   const how = decisive
     ? question.negated
       ? 'it is the option the knowledge graph links least'
-      : `the knowledge graph links it to ${subjectNames(best.facts, subjects.linked)}`
+      : `${best.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph'} links it to ${subjectNames(best.facts, subjects.linked)}`
     : 'the knowledge graph does not separate the options; chosen by how well studied each is (weak)';
   return {
     form: 'multiple-choice',
@@ -328,8 +330,9 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   const covered = relationDegree(context, subject.nodeIndex, family) >= WELL_COVERED;
   const confidence = holds ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support.score)) : covered ? 0.75 : 0.6;
   const statement = `${subject.name} ${relationVerb(family)} ${object.name}`;
+  const source = support?.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph';
   const headline = holds
-    ? `${verdict ? 'True' : 'False'}: the knowledge graph states that ${statement}.`
+    ? `${verdict ? 'True' : 'False'}: ${source} states that ${statement}.`
     : `${verdict ? 'True' : 'False'}: the knowledge graph has no fact that ${statement}${covered ? '' : ` (it holds few such facts about ${subject.name})`}.`;
   if ((context.unsupported ?? 'closed-world') === 'undetermined' && !holds)
     return {

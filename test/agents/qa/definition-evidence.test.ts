@@ -49,6 +49,7 @@ describe('reasoner: definition evidence', () => {
     const decision = ask('Marfan syndrome associates Gene SHTN1')!;
     expect(decision.verdict).toBe(true);
     expect(decision.facts[0]).toMatchObject({ kind: 'definition', weight: 0.55 });
+    expect(decision.headline).toMatch(/^True: the Disease Ontology definition states that/);
     const [evidence] = decisionEvidence(world.graph, decision);
     expect(evidence!.text).toBe('DO definition of Marfan syndrome mentions SHTN1');
     expect(evidence!.source).toMatch(/definition/);
@@ -63,9 +64,9 @@ describe('reasoner: definition evidence', () => {
   });
 
   it('picks the option a definition names when no option has a KG fact', () => {
-    expect(ask('Which gene is associated with Marfan syndrome? Options: CFTR, SHTN1, TNF')!.choice).toBe(
-      'SHTN1',
-    );
+    const decision = ask('Which gene is associated with Marfan syndrome? Options: CFTR, SHTN1, TNF')!;
+    expect(decision.choice).toBe('SHTN1');
+    expect(decision.headline).toMatch(/the Disease Ontology definition links it to Marfan syndrome/);
   });
 
   it('ranks a KG edge above a definition mention', () => {
