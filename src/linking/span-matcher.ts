@@ -24,14 +24,17 @@ export interface Match {
   score: number;
 }
 
-/** Scores by tier and surface field: names beat ids beat aliases beat derived synonyms. */
+/**
+ * Scores by tier and surface field: names beat ids beat aliases beat derived synonyms beat names
+ * shortened by a generic last word ("type 2 diabetes").
+ */
 type Tier = 'exact' | 'lower' | 'key' | 'symbol' | 'bag';
 const TIER_SCORES: Record<Tier, Record<SurfaceField, number>> = {
-  exact: [1, 1, 1, 0.95, 0.93],
-  lower: [0.97, 0.98, 0.98, 0.93, 0.91],
-  key: [0.9, 0.95, 0.95, 0.88, 0.86],
-  symbol: [0.88, 0.88, 0.88, 0.86, 0.84],
-  bag: [0.8, 0.8, 0.8, 0.78, 0.76],
+  exact: [1, 1, 1, 0.95, 0.93, 0.85],
+  lower: [0.97, 0.98, 0.98, 0.93, 0.91, 0.84],
+  key: [0.9, 0.95, 0.95, 0.88, 0.86, 0.8],
+  symbol: [0.88, 0.88, 0.88, 0.86, 0.84, 0.78],
+  bag: [0.8, 0.8, 0.8, 0.78, 0.76, 0.72],
 };
 const GENE_TYPE = 'gene/protein';
 const MAX_SYMBOL_TOKENS = 3;
@@ -86,7 +89,9 @@ export function createSpanMatcher(index: SurfaceIndex) {
 
   const offerFuzzy = (best: Map<number, Match>, allow: TypeFilter, span: SpanText) =>
     forEachPosting(index.key.get(span.correctedKey), (surface) => {
-      if (index.surfaceExactCase[surface] === 1) return;
+      // Typos on top of a shortened name ("type 2 diabetis") stray too far from the KG's name.
+      if (index.surfaceExactCase[surface] === 1 || index.surfaceField[surface] === SurfaceField.Shortened)
+        return;
       const entry = index.surfaceEntry[surface]!;
       if (!allow(index.type[entry]!)) return;
       const length = Math.max(span.key.length, index.surfaceKeyLength[surface]!, 1);

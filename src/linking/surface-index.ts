@@ -10,7 +10,7 @@ import { tokenize } from './word-forms.js';
  */
 
 /** Where a surface came from; also the tie-break order between candidates that match equally. */
-export const SurfaceField = { Name: 0, Id: 1, IdAlias: 2, Alias: 3, Derived: 4 } as const;
+export const SurfaceField = { Name: 0, Id: 1, IdAlias: 2, Alias: 3, Derived: 4, Shortened: 5 } as const;
 export type SurfaceField = (typeof SurfaceField)[keyof typeof SurfaceField];
 
 /** Surface ids under one key: a bare number for the common single-surface case saves memory. */
@@ -85,16 +85,82 @@ function withoutParenthetical(name: string): string | undefined {
   return stripped === name || stripped === '' ? undefined : stripped;
 }
 
+/**
+ * Last words a disease or phenotype name is often said without, and how much of the name must
+ * be left for the rest to still read as that name:
+ * - "mellitus": anything ("type 2 diabetes" for "type 2 diabetes mellitus");
+ * - "syndrome", "disorder": two or more words ("irritable bowel", "major depressive") or a
+ *   possessive eponym ("Asperger's"), never one plain word ("bipolar", "Down");
+ * - "disease": only a possessive eponym ("Alzheimer's", "Crohn's"): "coronary artery" or "lung"
+ *   name the organ, not the disease.
+ */
+const SUFFIX_RULES: ReadonlyMap<string, 'any' | 'phrase' | 'eponym'> = new Map([
+  ['mellitus', 'any'],
+  ['syndrome', 'phrase'],
+  ['disorder', 'phrase'],
+  ['disease', 'eponym'],
+] as const);
+const SHORTENED_TYPES: ReadonlySet<string> = new Set(['disease', 'effect/phenotype']);
+const POSSESSIVE = /^\S+['’]s$/;
+
+/** The name without its generic last word, when the rest still reads as the name (see {@link SUFFIX_RULES}). */
+function withoutGenericSuffix(name: string): string | undefined {
+  const words = name.trim().split(/\s+/);
+  const rule = words.length < 2 ? undefined : SUFFIX_RULES.get(words[words.length - 1]!.toLowerCase());
+  if (rule === undefined) return undefined;
+  const rest = words.slice(0, -1);
+  const eponym = rest.length === 1 && POSSESSIVE.test(rest[0]!);
+  if (rule === 'eponym' && !eponym) return undefined;
+  if (rule === 'phrase' && rest.length === 1 && !eponym) return undefined;
+  return rest.join(' ');
+}
+
 const kindOfField: Record<SurfaceField, LinkMatchKind> = {
   [SurfaceField.Name]: 'exact',
   [SurfaceField.Id]: 'id',
   [SurfaceField.IdAlias]: 'id',
   [SurfaceField.Alias]: 'synonym',
   [SurfaceField.Derived]: 'synonym',
+  [SurfaceField.Shortened]: 'synonym',
 };
 
 export function matchKindOf(field: SurfaceField): LinkMatchKind {
   return kindOfField[field];
+}
+
+/**
+ * Shortened names ({@link withoutGenericSuffix}) that are unambiguous: one full name shortens to
+ * them (a disease and a phenotype of that same name count as one), and no node is known by them
+ * already, so a shortened name never competes with a real one.
+ */
+function addShortenedNames(
+  entries: readonly NameEntry[],
+  add: (entry: number, text: string) => void,
+  index: SurfaceIndex,
+): void {
+  const keyOf = (text: string) =>
+    tokenize(text)
+      .flatMap((token) => token.forms)
+      .join('');
+  const byKey = new Map<string, { name: string; entries: number[] }>();
+  const ambiguous = new Set<string>();
+  entries.forEach((entry, position) => {
+    if (!SHORTENED_TYPES.has(entry.type)) return;
+    const shortened = withoutGenericSuffix(entry.name);
+    if (shortened === undefined) return;
+    const key = keyOf(shortened);
+    if (key === '' || index.key.has(key)) return;
+    // Names equal after folding ("type II …" and "type 2 …", a disease and its phenotype) are one name.
+    const name = keyOf(entry.name);
+    const found = byKey.get(key);
+    if (!found) byKey.set(key, { name, entries: [position] });
+    else if (found.name === name) found.entries.push(position);
+    else ambiguous.add(key);
+  });
+  for (const [key, { entries: sameName }] of byKey) {
+    if (ambiguous.has(key)) continue;
+    for (const entry of sameName) add(entry, withoutGenericSuffix(entries[entry]!.name)!);
+  }
 }
 
 export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
@@ -166,6 +232,11 @@ export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
     const derived = withoutParenthetical(entry.name);
     if (derived !== undefined) addSurface(position, derived, SurfaceField.Derived, seen);
   });
+  addShortenedNames(
+    entries,
+    (entry, text) => addSurface(entry, text, SurfaceField.Shortened, new Set()),
+    index,
+  );
 
   index.surfaceEntry = Int32Array.from(surfaceEntry);
   index.surfaceField = Uint8Array.from(surfaceField);

@@ -11,7 +11,8 @@
  * - `exact`: the node's name or gene symbol, letter for letter up to case;
  * - `normalized`: equal after folding case, diacritics, apostrophes, hyphens and spaces, Greek
  *   letters, roman numerals, "type 1" ↔ "1", plurals, or word order;
- * - `synonym`: another name the KG carries for the node, or its name without a parenthetical;
+ * - `synonym`: another name the KG carries for the node, its name without a parenthetical, or
+ *   without a generic last word ("type 2 diabetes" for "type 2 diabetes mellitus", scored lower);
  * - `fuzzy`: within one or two typing errors of a name.
  */
 export type LinkMatchKind = 'id' | 'exact' | 'normalized' | 'synonym' | 'fuzzy';

@@ -39,6 +39,8 @@ function sourceOf(fact: SupportFact): string {
       return 'KG fact about a more specific term (is_a)';
     case 'ontology':
       return 'ontology is_a closure';
+    case 'definition':
+      return 'Disease Ontology definition (text, no KG edge)';
   }
 }
 
@@ -54,6 +56,11 @@ export function factText(graph: KgGraph, fact: SupportFact): string {
       return `${name(fact.head)} —${fact.relations[0]}→ ${name(fact.via[0]!)} —${fact.relations[1]}→ ${name(fact.tail)}${gwas}`;
     case 'descendant':
       return `${name(fact.via[0]!)} (a kind of ${name(fact.head)}) —${fact.relations[0]}→ ${name(fact.tail)}${gwas}`;
+    case 'definition': {
+      const [disease, gene] =
+        graph.typeOf(fact.head) === 'disease' ? [fact.head, fact.tail] : [fact.tail, fact.head];
+      return `DO definition of ${name(disease)} mentions ${name(gene)}`;
+    }
   }
 }
 

@@ -30,6 +30,7 @@ import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { parseQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
+import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
 import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
@@ -256,6 +257,15 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   // not inside the first question's latency.
   if (retriever.graph.nodeCount > 0) retriever.graph.degree(retriever.graph.nodes.indices[0]!);
   const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
+  let definitions: Promise<DefinitionMentions | undefined> | undefined;
+  /** Disease definitions, read from the store once on the first decided question; none when unreadable. */
+  const definitionMentions = () =>
+    (definitions ??= loadDefinitionMentions(retriever.graph, retriever.store).catch((error: unknown) => {
+      logger.warn('disease definitions unavailable to the QA reasoner', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }));
   /** The unconfigured stand-in reports model `none`. */
   const llmConfigured = dependencies.llm !== undefined && dependencies.llm.model !== 'none';
 
@@ -278,6 +288,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
         lookup: dependencies.lookup,
         linker: dependencies.linker,
         unsupported,
+        definitions: await definitionMentions(),
       },
       parsed,
     );

@@ -3,6 +3,7 @@ import type { KgFacts } from '../../kg/kg-facts.js';
 import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
+import type { DefinitionMentions } from './definition-mentions.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
 import type { RelationFamily } from './relation-phrases.js';
@@ -44,6 +45,8 @@ export interface ReasonerContext {
   /** Folds "type N", roman numerals, plurals, word order and synonyms the lookup does not. */
   linker?: EntityLinker | undefined;
   unsupported?: UnsupportedPolicy | undefined;
+  /** Genes named in disease definitions: weaker gene–disease evidence where the KG has no edge. */
+  definitions?: DefinitionMentions | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
 }
@@ -51,6 +54,8 @@ export interface ReasonerContext {
 /** Facts cited per answer at most: the answer explains, it does not dump. */
 export const MAX_CITED_FACTS = 5;
 const DEFAULT_MAX_ITEMS = 10;
+/** Who states a fact that only a disease definition names (no KG edge). */
+const DEFINITION_SOURCE = 'the Disease Ontology definition';
 /** Subjects with at least this many facts of the relation make a closed-world "false" confident. */
 const WELL_COVERED = 3;
 
@@ -246,7 +251,7 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
   const how = decisive
     ? question.negated
       ? 'it is the option the knowledge graph links least'
-      : `the knowledge graph links it to ${subjectNames(best.facts, subjects.linked)}`
+      : `${best.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph'} links it to ${subjectNames(best.facts, subjects.linked)}`
     : 'the knowledge graph does not separate the options; chosen by how well studied each is (weak)';
   return {
     form: 'multiple-choice',
@@ -325,8 +330,9 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   const covered = relationDegree(context, subject.nodeIndex, family) >= WELL_COVERED;
   const confidence = holds ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support.score)) : covered ? 0.75 : 0.6;
   const statement = `${subject.name} ${relationVerb(family)} ${object.name}`;
+  const source = support?.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph';
   const headline = holds
-    ? `${verdict ? 'True' : 'False'}: the knowledge graph states that ${statement}.`
+    ? `${verdict ? 'True' : 'False'}: ${source} states that ${statement}.`
     : `${verdict ? 'True' : 'False'}: the knowledge graph has no fact that ${statement}${covered ? '' : ` (it holds few such facts about ${subject.name})`}.`;
   if ((context.unsupported ?? 'closed-world') === 'undetermined' && !holds)
     return {

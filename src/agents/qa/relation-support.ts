@@ -1,5 +1,6 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import type { DefinitionMentions } from './definition-mentions.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
 
 /**
@@ -13,6 +14,9 @@ import { relationFamily, type RelationFamily } from './relation-phrases.js';
  * - when the family has no edge kind between the two types, any other direct edge: 0.7;
  * - disease–variant–gene (GWAS hit mapped to the gene): 0.5, plus up to 0.1 for GWAS strength;
  * - the relation holding for a more specific term (is_a descendant) of the subject: 0.6 × its weight;
+ * - "associated with" between a gene and a disease the KG has no edge for, when the disease's
+ *   definition names the gene's symbol ("… caused by mutation in the SMAD4 gene"): 0.55, above
+ *   the threshold (the Disease Ontology states it) but below any KG edge;
  * - "is a": the is_a closure (1), or an undirected parent-child edge when the index has no
  *   directions (0.6).
  * Each further supporting fact adds {@link MULTI_SOURCE_BONUS}, up to {@link MAX_MULTI_SOURCE_BONUS}.
@@ -25,7 +29,7 @@ export interface SupportFact {
   /** Intermediate nodes of a path (a variant, a more specific disease). */
   via: number[];
   weight: number;
-  kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology';
+  kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology' | 'definition';
   /** −log10 p of the GWAS association on the path, when there is one. */
   pvalueMlog?: number | undefined;
 }
@@ -42,6 +46,9 @@ const OTHER_EDGE_WEIGHT = 0.7;
 const GWAS_PATH_WEIGHT = 0.5;
 const DESCENDANT_FACTOR = 0.6;
 const UNDIRECTED_ONTOLOGY_WEIGHT = 0.6;
+const DEFINITION_WEIGHT = 0.55;
+/** The display relation a definition mention stands for. */
+const DEFINITION_RELATION = 'associated with';
 /** Descendants followed per subject: deep ontologies (GO) would otherwise cost milliseconds. */
 const MAX_DESCENDANTS = 200;
 /** −log10 p at which GWAS strength saturates. */
@@ -51,6 +58,8 @@ const ONTOLOGY_RELATION = 'parent-child';
 export interface SupportContext {
   graph: KgGraph;
   facts: KgFacts;
+  /** Genes named in disease definitions; without it definitions are not evidence. */
+  definitions?: DefinitionMentions | undefined;
 }
 
 /**
@@ -74,6 +83,7 @@ export function supportFrom(
     addDirect(context, subject, family, targetType, 1, [], add);
     addGwasPaths(context, subject, targetType, add);
     addDescendants(context, subject, family, targetType, add);
+    if (family === 'associated') addDefinitionMentions(context, subject, targetType, found, add);
   }
   const result = new Map<number, Support>();
   for (const [target, facts] of found) {
@@ -189,6 +199,37 @@ function addGwasPaths(
         pvalueMlog,
       });
     }
+  }
+}
+
+/**
+ * gene ↔ disease named in the disease's definition, for targets the KG relates no other way
+ * (a definition restating a KG edge adds no independent evidence).
+ */
+function addDefinitionMentions(
+  context: SupportContext,
+  subject: number,
+  targetType: string | undefined,
+  found: ReadonlyMap<number, SupportFact[]>,
+  add: (target: number, fact: SupportFact) => void,
+): void {
+  const { graph, definitions } = context;
+  if (!definitions) return;
+  const subjectType = graph.typeOf(subject);
+  const wanted =
+    subjectType === 'disease' ? 'gene/protein' : subjectType === 'gene/protein' ? 'disease' : undefined;
+  if (wanted === undefined || (targetType !== undefined && targetType !== wanted)) return;
+  const targets = subjectType === 'disease' ? definitions.genesOf(subject) : definitions.diseasesOf(subject);
+  for (const target of targets) {
+    if (found.get(target)?.some((fact) => fact.kind === 'edge')) continue;
+    add(target, {
+      head: subject,
+      tail: target,
+      relations: [DEFINITION_RELATION],
+      via: [],
+      weight: DEFINITION_WEIGHT,
+      kind: 'definition',
+    });
   }
 }
 
