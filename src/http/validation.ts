@@ -25,7 +25,11 @@ export function validationProblems(error: Pick<$ZodError, 'issues'>, root: strin
   const problems: ValidationProblem[] = [];
   for (const issue of error.issues) {
     const base = formatPath(root, issue.path);
-    const branch = issue.code === 'invalid_union' ? matchingBranch(issue.errors) : undefined;
+    // A union's own error message (the schema author's) wins over any alternative's.
+    const branch =
+      issue.code === 'invalid_union' && issue.message === 'Invalid input'
+        ? matchingBranch(issue.errors)
+        : undefined;
     if (branch) {
       // Report the problems of the one alternative the value had the shape of, not "Invalid input".
       problems.push(...validationProblems({ issues: branch }, base));
