@@ -1,20 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../../src/cli/run-cli.js';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(commands, {
-    argv,
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/run-cli.js';
 
 describe('CLI flags are validated before any work, with messages that name the flag', () => {
   it('a negative number names the bound it breaks (not "ambiguous")', async () => {

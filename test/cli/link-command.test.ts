@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import type { LinkResult } from '../../src/linking/types.js';
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(commands, {
-    argv,
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/run-cli.js';
 
 describe('biobridge link', () => {
   it('prints the spans of a question as JSON on the demo index', async () => {

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
 import { describeVariant } from '../../src/encoders/variant-text.js';
 import { AppError } from '../../src/errors.js';
@@ -25,6 +23,7 @@ import {
   writeTinyEncoderConfig,
   writeTinyIndexKg,
 } from './tiny-index.js';
+import { cli } from '../helpers/run-cli.js';
 
 let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let kgDirectory: string;
@@ -43,19 +42,6 @@ afterAll(async () => {
   await index?.close();
   await root?.cleanup();
 });
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(commands, {
-    argv,
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
 
 const TEXT_TYPES = ['biological_process', 'disease', 'effect/phenotype'];
 

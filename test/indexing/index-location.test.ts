@@ -4,8 +4,6 @@ import { lstat, mkdir, readdir, readFile, readlink, rename, symlink, writeFile }
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { readBridgeMetadata } from '../../src/bridge/onnx-bridge.js';
 import { AppError } from '../../src/errors.js';
 import { buildIndex } from '../../src/indexing/build-index.js';
@@ -15,6 +13,7 @@ import { readManifest } from '../../src/indexing/manifest.js';
 import { openIndex } from '../../src/indexing/open-index.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { TINY_ENCODERS, writeTinyEncoderConfig, writeTinyIndexKg } from './tiny-index.js';
+import { cli } from '../helpers/run-cli.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(REPO, 'bin', 'biobridge.js');
@@ -35,19 +34,6 @@ afterAll(async () => {
 
 const build = (out: string) =>
   buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false });
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(commands, {
-    argv,
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
 
 /** Every file under `directory` (following the top-level link) with its size and sha256. */
 async function snapshot(directory: string): Promise<Record<string, string>> {

@@ -5,12 +5,11 @@ import {
   proposeRequestFromOptions,
   type ProposeOptions,
 } from '../../src/cli/commands/propose.js';
-import { commands } from '../../src/cli/commands.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { AppError } from '../../src/errors.js';
 import { buildTinyIndex } from '../indexing/tiny-index.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { buildMoleculeWorld, type MoleculeWorld } from './molecule-world.js';
+import { cli } from '../helpers/run-cli.js';
 
 let world: MoleculeWorld;
 beforeAll(async () => {
@@ -30,19 +29,6 @@ const defaults: ProposeOptions = {
   svg: false,
   json: false,
 };
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(commands, {
-    argv,
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
 
 describe('biobridge propose: options', () => {
   it('maps flags onto the request', () => {
