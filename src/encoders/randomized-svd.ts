@@ -1,5 +1,6 @@
 import type { CsrMatrix } from './sparse-matrix.js';
 import { multiplyDense, multiplyTransposedDense } from './sparse-matrix.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface TruncatedSvdOptions {
   /** Number of singular triplets wanted. */
@@ -137,14 +138,7 @@ export function expandFactors(
 
 /** Mulberry32 uniforms turned into standard normals by Box–Muller. */
 export function gaussianGenerator(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {

@@ -1,3 +1,5 @@
+import { mulberry32 } from '../util/random.js';
+
 /**
  * Percentile bootstrap over queries: 95 % intervals for a mean, and a paired test for the difference
  * of two methods scored on the same queries (resampling queries, not candidates).
@@ -15,19 +17,8 @@ export interface PairedComparison extends Interval {
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function resampledMeans(values: readonly number[], resamples: number, seed: number): Float64Array {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const n = values.length;
   const means = new Float64Array(resamples);
   for (let sample = 0; sample < resamples; sample++) {

@@ -22,6 +22,7 @@ import { rankQuery, summarize, type MetricSummary, type QueryRanking } from './m
 import { normalizeRows, scoreAgainst } from './similarity.js';
 import { readSplit, type SplitData } from './training-data.js';
 import { ensureUnseenSplit, isUnseenSplit, seededSample } from './unseen-split.js';
+import { mulberry32 } from '../util/random.js';
 
 /** A benchmark task: rank every node of `tailType` for held-out heads of `headType`. */
 export interface RetrievalTask {
@@ -608,15 +609,9 @@ function createTransferScorer(
 }
 
 function createRandomScorer(seed: number): Scorer {
-  let state = seed >>> 0;
+  const random = mulberry32(seed);
   return (_row, out) => {
-    for (let i = 0; i < out.length; i++) {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    }
+    for (let i = 0; i < out.length; i++) out[i] = random();
   };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
+import { mulberry32 } from '../util/random.js';
 
 /**
  * Unseen-entity splits (format `biobridge-split` v1, train/FORMAT.md §2), written by TypeScript so
@@ -165,14 +166,7 @@ export function seededSample(
   salt: number,
 ): Set<number> {
   const order = [...nodes];
-  let state = (seed * 0x9e3779b1 + salt * 0x85ebca6b) >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed * 0x9e3779b1 + salt * 0x85ebca6b);
   for (let index = order.length - 1; index > 0; index--) {
     const other = Math.floor(next() * (index + 1));
     [order[index], order[other]] = [order[other]!, order[index]!];

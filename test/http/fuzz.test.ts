@@ -8,6 +8,7 @@ import { createRetrieveRoutes } from '../../src/http/routes/retrieve.js';
 import { createConcurrencyLimiter } from '../../src/util/concurrency.js';
 import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 import { buildRetrievalWorld } from '../retrieval/retrieval-world.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 /**
  * Seeded fuzzing over a real socket: thousands of mutated, malformed and oversized bodies on
@@ -43,17 +44,6 @@ afterAll(async () => {
   (server as Server).closeAllConnections();
   await closed;
 });
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID: Record<string, unknown> = {
   '/v1/chat': {
@@ -153,7 +143,7 @@ function send(agent: Agent, path: string, body: string, contentType: string) {
 
 describe(`fuzz: ${BODIES} seeded bodies over kept-alive connections`, () => {
   it('never answers 5xx and never drops a connection', async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const cases = Array.from({ length: BODIES }, () => fuzzCase(random));
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const statuses = new Map<number, number>();

@@ -14,6 +14,7 @@ import { openIndex } from '../../src/indexing/open-index.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { TINY_ENCODERS, writeTinyEncoderConfig, writeTinyIndexKg } from './tiny-index.js';
 import { cli } from '../helpers/run-cli.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(REPO, 'bin', 'biobridge.js');
@@ -239,17 +240,7 @@ describe('ingest: the trained bridge', () => {
 });
 
 describe('ingest: kill -9 at random points', () => {
-  /** A deterministic sequence in [0, 1) (mulberry32), so a failing kill point can be replayed. */
-  function seeded(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // mulberry32: a failing kill point can be replayed from its seed.
 
   function runIngest(
     out: string,
@@ -273,7 +264,7 @@ describe('ingest: kill -9 at random points', () => {
     expect(first.code).toBe(0);
     let before = await snapshot(out);
     let live = await readlink(out);
-    const random = seeded(15);
+    const random = mulberry32(15);
     let killed = 0;
     for (let attempt = 0; attempt < 4; attempt++) {
       const run = await runIngest(out, Math.round(random() * first.ms));

@@ -1,16 +1,8 @@
 import type { NodeRow } from '../../src/store/vector-store.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 /** Deterministic PRNG (mulberry32) so that fixtures and expected rankings never drift. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createRandom = mulberry32;
 
 export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
