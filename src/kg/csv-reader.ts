@@ -29,19 +29,19 @@ export interface CsvReadOptions {
   /** `fail` throws an `INVALID_INPUT_FILE` error at the first bad row; `skip` counts it and goes on. */
   onError: OnRowError;
   /** Longest accepted field, in bytes. Default 1 MiB. */
-  maxFieldBytes?: number;
+  maxFieldBytes?: number | undefined;
   /**
    * Longest accepted record, in bytes; longer records are skipped while being read, which bounds
    * memory. Default: `maxFieldBytes` times the expected column count, plus 64 KiB.
    */
-  maxRecordBytes?: number;
+  maxRecordBytes?: number | undefined;
   /** Error messages kept per file; all errors are counted. Default 20. */
-  maxErrorsKept?: number;
+  maxErrorsKept?: number | undefined;
   /** Called with the size of each chunk read from disk (compressed bytes for `.gz`), for progress. */
-  onBytes?: (bytes: number) => void;
+  onBytes?: ((bytes: number) => void) | undefined;
   /** Display name in messages; default: the file's base name. */
-  name?: string;
-  signal?: AbortSignal;
+  name?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface CsvFileReport {

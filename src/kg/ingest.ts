@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
+import { definedFields } from '../util/defined-fields.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { noopProgress, type Progress } from '../util/progress.js';
 import { openCsvFile, type CsvFileReader, type CsvFileReport, type OnRowError } from './csv-reader.js';
@@ -10,6 +11,12 @@ import type { EdgeKindCount, IngestFileReport, IngestReport, PayloadCoverage } f
 import { KG_FILES, locateCsvFile, type KgFileRole, type LocatedFile } from './kg-files.js';
 import { NodeTableBuilder, type NodeTable } from './node-table.js';
 import type { IsALink } from './kg-facts.js';
+import {
+  NODE_PAYLOAD_KINDS,
+  type NodePayloadKind,
+  type NodePayloadRole,
+  type PayloadTarget,
+} from './payload-kinds.js';
 import { NodePayloads, type EdgeAttribute } from './payloads.js';
 import { Registry } from './registry.js';
 import { describeValue, type KgEdgeRow } from './schemas.js';
@@ -17,19 +24,19 @@ import type { EdgeKind } from './types.js';
 
 export interface IngestOptions {
   /** `fail` (default) stops at the first bad row with an `INVALID_INPUT_FILE` error; `skip` reports and goes on. */
-  onError?: OnRowError;
+  onError?: OnRowError | undefined;
   /** Also read `kg_noncommercial.csv(.gz)` (SIDER side effects, CC BY-NC-SA 4.0). Default false. */
-  includeNonCommercial?: boolean;
+  includeNonCommercial?: boolean | undefined;
   /** Registry to extend with new types and relations; a copy is taken. Default `Registry.default()`. */
-  registry?: Registry;
+  registry?: Registry | undefined;
   /** A progress sink, or a factory that receives the total bytes to read (compressed for `.gz`). */
-  progress?: Progress | ((totalBytes: number) => Progress);
-  logger?: Logger;
+  progress?: Progress | ((totalBytes: number) => Progress) | undefined;
+  logger?: Logger | undefined;
   /** Longest accepted field in bytes (default 1 MiB). */
-  maxFieldBytes?: number;
+  maxFieldBytes?: number | undefined;
   /** Error messages kept per file (default 20); every error is counted. */
-  maxErrorsPerFile?: number;
-  signal?: AbortSignal;
+  maxErrorsPerFile?: number | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface IngestResult {
@@ -41,13 +48,11 @@ export interface IngestResult {
   report: IngestReport;
 }
 
-const PROTEIN_TYPE = 'gene/protein';
-const DRUG_TYPE = 'drug';
-const VARIANT_TYPE = 'variant';
 const NON_COMMERCIAL_NOTE = 'SIDER side effects, CC BY-NC-SA 4.0; pass includeNonCommercial to read it';
 
 type Reject = CsvFileReader<unknown>['reject'];
 type RowHandler<Row> = (record: Row, line: number, reject: Reject) => void;
+type RowOf<Role extends KgFileRole> = z.output<(typeof KG_FILES)[Role]['schema']>;
 
 /**
  * Reads a PrimeKG-format directory (`kg.csv`, `nodes.csv` and the optional modality files, plain or
@@ -172,7 +177,7 @@ class Ingestion {
 
   private async read<Role extends KgFileRole>(
     role: Role,
-    handle: RowHandler<z.output<(typeof KG_FILES)[Role]['schema']>>,
+    handle: RowHandler<RowOf<Role>>,
   ): Promise<IngestFileReport> {
     const file = this.located[role]!;
     const started = performance.now();
@@ -180,15 +185,12 @@ class Ingestion {
       onError: this.onError,
       name: file.name,
       onBytes: (bytes) => this.progress.tick(bytes),
-      ...(this.options.maxFieldBytes === undefined ? {} : { maxFieldBytes: this.options.maxFieldBytes }),
-      ...(this.options.maxErrorsPerFile === undefined
-        ? {}
-        : { maxErrorsKept: this.options.maxErrorsPerFile }),
-      ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+      maxFieldBytes: this.options.maxFieldBytes,
+      maxErrorsKept: this.options.maxErrorsPerFile,
+      signal: this.options.signal,
     });
     const reject = reader.reject;
-    for await (const row of reader.rows())
-      handle(row.record as z.output<(typeof KG_FILES)[Role]['schema']>, row.line, reject);
+    for await (const row of reader.rows()) handle(row.record as RowOf<Role>, row.line, reject);
     const fileReport = fromCsvReport(role, reader.report, performance.now() - started);
     this.files.push(fileReport);
     this.logger.info('kg file read', {
@@ -410,193 +412,102 @@ class Ingestion {
     return coverage;
   }
 
+  /** The modality files, one generic reader over {@link NODE_PAYLOAD_KINDS}, then edge attributes and is_a. */
   private async readPayloads(nodes: NodeTable): Promise<void> {
-    const { payloads } = this;
-    const nodeAt = (
-      index: number,
-      expectedType: string | undefined,
-      idColumn: string,
-      id: string,
-      line: number,
-      reject: Reject,
-    ): number => {
-      const position = nodes.positionOf(index);
-      if (position < 0) {
-        reject(line, 'node_index', `node ${index} is not in ${this.nodesLabel}`);
-        return -1;
-      }
-      const type = this.registry.nodeTypes[nodes.types[position]!]!;
-      if (expectedType !== undefined && type !== expectedType) {
-        reject(line, 'node_index', `node ${index} is a ${type} node, not ${expectedType}`);
-        return -1;
-      }
-      if (nodes.ids[position] !== id) {
-        reject(
-          line,
-          idColumn,
-          `${describeValue(id)} does not match the id '${nodes.ids[position]}' of node ${index} in ${this.nodesLabel}`,
-        );
-        return -1;
-      }
-      return position;
-    };
-    const stored = (file: IngestFileReport) => {
-      file.payloadsKept = file.rowsRead - file.rowsSkipped;
-    };
-
-    if (this.located.proteinSequences) {
-      const report = await this.read('proteinSequences', (record, line, reject) => {
-        const position = nodeAt(record.node_index, PROTEIN_TYPE, 'entrez_id', record.entrez_id, line, reject);
-        if (position < 0) return;
-        if (payloads.proteins.has(record.node_index))
-          return reject(line, 'node_index', `node ${record.node_index} already has a protein sequence`);
-        payloads.proteins.set(record.node_index, {
-          sequence: record.sequence,
-          entrezId: record.entrez_id,
-          ...(record.symbol === '' ? {} : { symbol: record.symbol }),
-          ...(record.uniprot_id === '' ? {} : { uniprotId: record.uniprot_id }),
-        });
-        this.coverageOf(nodes.types[position]!).sequence++;
-      });
-      stored(report);
-    } else this.noteAbsent('proteinSequences');
-
-    if (this.located.drugSmiles) {
-      const report = await this.read('drugSmiles', (record, line, reject) => {
-        const position = nodeAt(
-          record.node_index,
-          DRUG_TYPE,
-          'drugbank_id',
-          record.drugbank_id,
-          line,
-          reject,
-        );
-        if (position < 0) return;
-        if (payloads.molecules.has(record.node_index))
-          return reject(line, 'node_index', `node ${record.node_index} already has a SMILES`);
-        payloads.molecules.set(record.node_index, {
-          smiles: record.smiles,
-          drugbankId: record.drugbank_id,
-          name: record.name,
-        });
-        this.coverageOf(nodes.types[position]!).smiles++;
-      });
-      stored(report);
-    } else this.noteAbsent('drugSmiles');
-
-    if (this.located.textFeatures) {
-      const report = await this.read('textFeatures', (record, line, reject) => {
-        const position = nodes.positionOf(record.node_index);
-        const type = position < 0 ? undefined : this.registry.nodeTypes[nodes.types[position]!];
-        if (type !== undefined && type !== record.node_type)
-          return reject(
-            line,
-            'node_type',
-            `${describeValue(record.node_type)} does not match the type '${type}' of node ${record.node_index} in ${this.nodesLabel}`,
-          );
-        if (nodeAt(record.node_index, undefined, 'node_id', record.node_id, line, reject) < 0) return;
-        const existing = payloads.texts.get(record.node_index);
-        // drug_text is read after this file, so any entry here came from an earlier text_features row.
-        if (existing !== undefined)
-          return reject(line, 'node_index', `node ${record.node_index} already has a text_features row`);
-        payloads.texts.set(record.node_index, {
-          name: record.name,
-          ...(record.definition === undefined ? {} : { definition: record.definition }),
-        });
-        const coverage = this.coverageOf(nodes.types[position]!);
-        coverage.textRecord++;
-        if (record.definition !== undefined) coverage.definition++;
-      });
-      stored(report);
-    } else this.noteAbsent('textFeatures');
-
-    if (this.located.drugText) {
-      const report = await this.read('drugText', (record, line, reject) => {
-        const position = nodeAt(
-          record.node_index,
-          DRUG_TYPE,
-          'drugbank_id',
-          record.drugbank_id,
-          line,
-          reject,
-        );
-        if (position < 0) return;
-        const existing = payloads.texts.get(record.node_index);
-        if (existing?.description !== undefined)
-          return reject(line, 'node_index', `node ${record.node_index} already has a description`);
-        payloads.texts.set(record.node_index, {
-          ...existing,
-          name: existing?.name ?? record.name,
-          description: record.description,
-        });
-        this.coverageOf(nodes.types[position]!).description++;
-      });
-      stored(report);
-    } else this.noteAbsent('drugText');
-
-    if (this.located.variantFeatures) {
-      const report = await this.read('variantFeatures', (record, line, reject) => {
-        const position = nodeAt(record.node_index, VARIANT_TYPE, 'rsid', record.rsid, line, reject);
-        if (position < 0) return;
-        if (payloads.variants.has(record.node_index))
-          return reject(line, 'node_index', `node ${record.node_index} already has variant features`);
-        payloads.variants.set(record.node_index, {
-          rsid: record.rsid,
-          ...(record.chrom === undefined ? {} : { chromosome: record.chrom }),
-          ...(record.pos === undefined ? {} : { position: record.pos }),
-          ...(record.mapped_gene === undefined ? {} : { mappedGene: record.mapped_gene }),
-          ...(record.context === undefined ? {} : { context: record.context }),
-          ...(record.risk_allele === undefined ? {} : { riskAllele: record.risk_allele }),
-        });
-        const coverage = this.coverageOf(nodes.types[position]!);
-        coverage.variant++;
-        if (record.chrom !== undefined && record.pos !== undefined) coverage.variantPosition++;
-      });
-      stored(report);
-    } else this.noteAbsent('variantFeatures');
-
-    if (this.located.edgeAttributes) {
-      const kindsByRelation = new Map<string, number[]>();
-      this.edgeKinds.forEach((kind, id) => {
-        const ids = kindsByRelation.get(kind.relation) ?? [];
-        ids.push(id);
-        kindsByRelation.set(kind.relation, ids);
-      });
-      const seen = new Set<string>();
-      const report = await this.read('edgeAttributes', (record, line, reject) => {
-        if (!nodes.has(record.x_index))
-          return reject(line, 'x_index', `node ${record.x_index} is not in ${this.nodesLabel}`);
-        if (!nodes.has(record.y_index))
-          return reject(line, 'y_index', `node ${record.y_index} is not in ${this.nodesLabel}`);
-        const kinds = kindsByRelation.get(record.relation) ?? [];
-        if (!kinds.some((kind) => this.edges.has(kind, record.x_index, record.y_index)))
-          return reject(
-            line,
-            undefined,
-            `there is no ${record.relation} edge from node ${record.x_index} to node ${record.y_index}`,
-          );
-        const key = `${record.x_index}:${record.y_index}:${record.relation}`;
-        if (seen.has(key))
-          return reject(
-            line,
-            undefined,
-            `repeats the attributes of the ${record.relation} edge ${record.x_index} → ${record.y_index}`,
-          );
-        seen.add(key);
-        this.edgeAttributes.push({
-          head: record.x_index,
-          tail: record.y_index,
-          relation: record.relation,
-          ...(record.pvalue_mlog === undefined ? {} : { pvalueMlog: record.pvalue_mlog }),
-          ...(record.or_beta === undefined ? {} : { orBeta: record.or_beta }),
-          ...(record.pubmed_id === undefined ? {} : { pubmedId: record.pubmed_id }),
-        });
-      });
-      stored(report);
-    } else this.noteAbsent('edgeAttributes');
-
+    for (const role of Object.keys(NODE_PAYLOAD_KINDS) as NodePayloadRole[])
+      if (this.located[role]) await this.readNodePayloads(role, nodes);
+      else this.noteAbsent(role);
+    if (this.located.edgeAttributes) await this.readEdgeAttributes(nodes);
+    else this.noteAbsent('edgeAttributes');
     if (this.located.ontologyIsA) await this.readIsALinks(nodes);
     else this.noteAbsent('ontologyIsA');
+  }
+
+  private async readNodePayloads<Role extends NodePayloadRole>(role: Role, nodes: NodeTable): Promise<void> {
+    const kind = NODE_PAYLOAD_KINDS[role] as NodePayloadKind<RowOf<Role>>;
+    const report = await this.read(role, (record, line, reject) => {
+      const position = this.payloadNode(nodes, kind.target(record), line, reject);
+      if (position < 0) return;
+      const repeated = kind.repeats(record, this.payloads);
+      if (repeated !== undefined)
+        return reject(line, 'node_index', `node ${kind.target(record).index} already has ${repeated}`);
+      kind.store(record, this.payloads, this.coverageOf(nodes.types[position]!));
+    });
+    report.payloadsKept = report.rowsRead - report.rowsSkipped;
+  }
+
+  /** The node's position when it exists with the type and id the row gives, else rejects the row. */
+  private payloadNode(nodes: NodeTable, target: PayloadTarget, line: number, reject: Reject): number {
+    const { index, id, idColumn } = target;
+    const position = nodes.positionOf(index);
+    if (position < 0) {
+      reject(line, 'node_index', `node ${index} is not in ${this.nodesLabel}`);
+      return -1;
+    }
+    const type = this.registry.nodeTypes[nodes.types[position]!]!;
+    if (target.type !== undefined && type !== target.type) {
+      if (target.typeColumn === undefined)
+        reject(line, 'node_index', `node ${index} is a ${type} node, not ${target.type}`);
+      else
+        reject(
+          line,
+          target.typeColumn,
+          `${describeValue(target.type)} does not match the type '${type}' of node ${index} in ${this.nodesLabel}`,
+        );
+      return -1;
+    }
+    if (nodes.ids[position] !== id) {
+      reject(
+        line,
+        idColumn,
+        `${describeValue(id)} does not match the id '${nodes.ids[position]}' of node ${index} in ${this.nodesLabel}`,
+      );
+      return -1;
+    }
+    return position;
+  }
+
+  /** `edge_attributes.csv`: GWAS statistics of edges kg.csv has, at most one row per edge. */
+  private async readEdgeAttributes(nodes: NodeTable): Promise<void> {
+    const kindsByRelation = new Map<string, number[]>();
+    this.edgeKinds.forEach((kind, id) => {
+      const ids = kindsByRelation.get(kind.relation) ?? [];
+      ids.push(id);
+      kindsByRelation.set(kind.relation, ids);
+    });
+    const seen = new Set<string>();
+    const report = await this.read('edgeAttributes', (record, line, reject) => {
+      if (!nodes.has(record.x_index))
+        return reject(line, 'x_index', `node ${record.x_index} is not in ${this.nodesLabel}`);
+      if (!nodes.has(record.y_index))
+        return reject(line, 'y_index', `node ${record.y_index} is not in ${this.nodesLabel}`);
+      const kinds = kindsByRelation.get(record.relation) ?? [];
+      if (!kinds.some((kind) => this.edges.has(kind, record.x_index, record.y_index)))
+        return reject(
+          line,
+          undefined,
+          `there is no ${record.relation} edge from node ${record.x_index} to node ${record.y_index}`,
+        );
+      const key = `${record.x_index}:${record.y_index}:${record.relation}`;
+      if (seen.has(key))
+        return reject(
+          line,
+          undefined,
+          `repeats the attributes of the ${record.relation} edge ${record.x_index} → ${record.y_index}`,
+        );
+      seen.add(key);
+      this.edgeAttributes.push({
+        head: record.x_index,
+        tail: record.y_index,
+        relation: record.relation,
+        ...definedFields({
+          pvalueMlog: record.pvalue_mlog,
+          orBeta: record.or_beta,
+          pubmedId: record.pubmed_id,
+        }),
+      });
+    });
+    report.payloadsKept = report.rowsRead - report.rowsSkipped;
   }
 
   /** `ontology_is_a.csv`: both ends must exist and share a node type (is_a never crosses ontologies). */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../src/bridge/bridge.js';
 import { loadOnnxBridge, readBridgeMetadata } from '../../src/bridge/onnx-bridge.js';
-import { AppError } from '../../src/errors.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const fixtureDirectory = join(import.meta.dirname, '..', 'fixtures', 'bridge');
 const temporaryDirectories: string[] = [];
@@ -25,15 +25,6 @@ async function editMetadata(
   const value = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   edit(value);
   await writeFile(path, JSON.stringify(value));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 function maxAbsDifference(left: Float32Array, right: Float32Array): number {

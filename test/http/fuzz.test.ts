@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { Agent, request as httpRequest, type Server } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/create-app.js';
@@ -9,6 +9,7 @@ import { createConcurrencyLimiter } from '../../src/util/concurrency.js';
 import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 import { buildRetrievalWorld } from '../retrieval/retrieval-world.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { rawPost } from '../helpers/raw-post.js';
 
 /**
  * Seeded fuzzing over a real socket: thousands of mutated, malformed and oversized bodies on
@@ -118,27 +119,7 @@ function fuzzCase(random: () => number): { path: string; body: string; contentTy
 }
 
 function send(agent: Agent, path: string, body: string, contentType: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const outgoing = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+  return rawPost(port, agent, path, body, contentType);
 }
 
 describe(`fuzz: ${BODIES} seeded bodies over kept-alive connections`, () => {

@@ -1,11 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { Agent, request as httpRequest, type Server } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/create-app.js';
 import type { HealthCheck } from '../../src/http/routes/health.js';
 import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 import { buildTestApp, jsonOf, postJson, question } from './test-app.js';
+import { rawPost } from '../helpers/raw-post.js';
 
 const TOKEN = 'hygiene-token';
 const llmCheck: HealthCheck = {
@@ -34,33 +35,7 @@ async function listen(app: ReturnType<typeof createApp>): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** One request on `agent`'s kept-alive sockets; resolves with status, headers and body, or the socket error. */
-function send(port: number, agent: Agent, path: string, body: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-    (resolve, reject) => {
-      const outgoing = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () =>
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }),
-          );
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    },
-  );
-}
+const send = rawPost;
 
 describe('HTTP hygiene', () => {
   it('413 says Connection: close, and the next request on a kept-alive client succeeds', async () => {

@@ -3,26 +3,21 @@ import { createQaAgent } from '../../src/agents/qa/qa-agent.js';
 import { createLlmCircuitCheck } from '../../src/http/routes/health.js';
 import { createRetrieveRoutes } from '../../src/http/routes/retrieve.js';
 import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
-import { loadPromptLibrary, type PromptLibrary } from '../../src/llm/prompts.js';
+import type { PromptLibrary } from '../../src/llm/prompts.js';
 import { createResilientLlm } from '../../src/llm/resilient-llm.js';
 import { withInferenceSlots } from '../../src/retrieval/limited-retriever.js';
 import { createConcurrencyLimiter } from '../../src/util/concurrency.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
-import { buildRetrievalWorld, type RetrievalWorld } from '../retrieval/retrieval-world.js';
+import type { FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import type { RetrievalWorld } from '../retrieval/retrieval-world.js';
 import { allSseFrames } from './read-sse.js';
 import { buildTestApp, jsonOf, postJson, question } from './test-app.js';
+import { openQaWorld } from '../helpers/qa-world.js';
 
 let world: RetrievalWorld;
 let prompts: PromptLibrary;
 let server: FakeOpenAiServer;
-beforeAll(async () => {
-  world = await buildRetrievalWorld();
-  prompts = await loadPromptLibrary();
-  server = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+beforeAll(async () => ({ world, prompts, server } = await openQaWorld()));
+afterAll(() => server.close());
 
 const DEADLINE_MS = 2_000;
 

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import type { LlmClient, LlmStreamEvent } from '../../src/llm/llm-client.js';
-import { createOpenAiLlmClient, type OpenAiLlmOptions } from '../../src/llm/openai-client.js';
-import { createMemoryLogger } from '../../src/util/logger.js';
+import type { OpenAiLlmOptions } from '../../src/llm/openai-client.js';
+import { fakeServerLlm } from '../helpers/fake-server-llm.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const messages = [
   { role: 'system' as const, content: 'Answer from evidence.' },
@@ -25,15 +26,7 @@ beforeEach(() => {
 });
 
 function client(overrides: Partial<OpenAiLlmOptions> = {}): LlmClient {
-  return createOpenAiLlmClient({
-    baseUrl: server.baseUrl,
-    model: 'test-model',
-    apiKey: 'test-key',
-    maxRetries: 0,
-    timeoutMs: 5_000,
-    logger: createMemoryLogger(),
-    ...overrides,
-  });
+  return fakeServerLlm(server, { model: 'test-model', ...overrides });
 }
 
 async function collect(stream: AsyncIterable<LlmStreamEvent>) {
@@ -44,15 +37,6 @@ async function collect(stream: AsyncIterable<LlmStreamEvent>) {
     return { events, error };
   }
   return { events, error: undefined };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, 'expected the call to fail').toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 async function closedPort(): Promise<number> {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tanimoto } from '../../src/chem/fingerprint.js';
 import { countFragments, syntheticAccessibility } from '../../src/chem/sa-score.js';
-import { AppError } from '../../src/errors.js';
 import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
 import type { MoleculeProposer } from '../../src/molecules/propose.js';
 import { combinedScore } from '../../src/molecules/scoring-weights.js';
 import { buildMoleculeWorld, createScriptedLlm, DRUGS, type MoleculeWorld } from './molecule-world.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let world: MoleculeWorld;
 let proposer: MoleculeProposer;
@@ -18,16 +18,6 @@ afterAll(() => world?.toolkit.dispose());
 
 const validOf = (response: ProposalResponse): ValidCandidateOutput[] =>
   response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the proposal to fail');
-}
 
 const constraints = {
   keepSubstructure: 'c1ccncc1',

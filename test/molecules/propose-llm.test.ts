@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
 import type { InvalidCandidateOutput, ProposalResponse } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
 import type { ProposerSettings } from '../../src/molecules/propose.js';
-import { createMemoryLogger } from '../../src/util/logger.js';
+import { fakeServerLlm } from '../helpers/fake-server-llm.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 import { buildMoleculeWorld, type MoleculeWorld } from './molecule-world.js';
 
@@ -22,15 +21,7 @@ beforeEach(() => {
 });
 
 function proposerWithLlm(settings: ProposerSettings = {}) {
-  const llm = createOpenAiLlmClient({
-    baseUrl: server.baseUrl,
-    model: 'test-model',
-    apiKey: 'test-key',
-    maxRetries: 0,
-    timeoutMs: 5_000,
-    logger: createMemoryLogger(),
-  });
-  return world.proposer({ llm, settings });
+  return world.proposer({ llm: fakeServerLlm(server, { model: 'test-model' }), settings });
 }
 
 const imatinibMorpholine = 'Cc1ccc(NC(=O)c2ccc(CN3CCOCC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
 import type { MoleculeProposer } from '../../src/molecules/propose.js';
 import { combinedScore, scoringWeightsSchema } from '../../src/molecules/scoring-weights.js';
 import { sequenceFor } from '../retrieval/retrieval-world.js';
 import { buildMoleculeWorld, DRUGS, type MoleculeWorld } from './molecule-world.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let world: MoleculeWorld;
 let proposer: MoleculeProposer;
@@ -20,16 +20,6 @@ const small = { n: 6, generations: 2, population: 8 } as const;
 
 const validOf = (response: ProposalResponse): ValidCandidateOutput[] =>
   response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the proposal to fail');
-}
 
 const withoutTimings = (response: ProposalResponse) => ({
   ...response,

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import type { RetrievalResponse } from '../../src/retrieval/retriever.js';
 import { createRetriever, NO_BRIDGE_MESSAGE } from '../../src/retrieval/retriever.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
@@ -10,22 +9,12 @@ import {
   SMILES,
   type RetrievalWorld,
 } from './retrieval-world.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let world: RetrievalWorld;
 beforeAll(async () => {
   world = await buildRetrievalWorld();
 });
-
-/** The error a promise rejects with, failing the test when it resolves. */
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function cosine(left: Float32Array, right: Float32Array): number {
   let dot = 0;
@@ -170,7 +159,7 @@ describe('retrieve: entity queries', () => {
       [1, 'ABL1', null, true],
       [2, 'KIT', null, true],
     ]);
-    const error = await failure(
+    const error = await rejection(
       world.retrieverWithoutBridge.retrieve({
         entity: { type: 'drug', id: 'DB00619' },
         targetTypes: ['gene/protein'],
@@ -190,7 +179,7 @@ describe('retrieve: entity queries', () => {
       encoderFor: world.encoderFor,
       bridge: createFakeBridge({ types: { 'gene/protein': 444, drug: 64 }, hiddenDim: 8 }),
     });
-    const error = await failure(partial.retrieve({ entity: 'Imatinib', targetTypes: ['disease'] }));
+    const error = await rejection(partial.retrieve({ entity: 'Imatinib', targetTypes: ['disease'] }));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toBe(
       'bridge predictions are unavailable: the bridge has no projection for disease (it projects gene/protein, drug)',
@@ -209,7 +198,7 @@ describe('retrieve: entity queries', () => {
   });
 
   it('an entity without a vector cannot be the head of a prediction (422), but has KG facts', async () => {
-    const error = await failure(world.retriever.retrieve({ entity: 'TP53', targetTypes: ['disease'] }));
+    const error = await rejection(world.retriever.retrieve({ entity: 'TP53', targetTypes: ['disease'] }));
     expect(error.code).toBe('UNPROCESSABLE');
     expect(error.message).toMatch(/^TP53 \(gene\/protein 7157\) has no encoded sequence in this index/);
     const facts = await world.retriever.retrieve(
@@ -371,7 +360,7 @@ describe('retrieve: new inputs', () => {
   });
 
   it('an invalid SMILES is UNPROCESSABLE naming the field and RDKit’s reason', async () => {
-    const error = await failure(
+    const error = await rejection(
       world.retriever.retrieve({ smiles: 'C1CC(', targetTypes: ['gene/protein'] }, { fieldPrefix: 'body.' }),
     );
     expect(error.code).toBe('UNPROCESSABLE');
@@ -380,12 +369,12 @@ describe('retrieve: new inputs', () => {
   });
 
   it('bad protein letters and over-long sequences are UNPROCESSABLE', async () => {
-    const letters = await failure(world.retriever.retrieve({ protein: 'MKT1AY', targetTypes: ['drug'] }));
+    const letters = await rejection(world.retriever.retrieve({ protein: 'MKT1AY', targetTypes: ['drug'] }));
     expect(letters.code).toBe('UNPROCESSABLE');
     expect(letters.message).toBe(
       'protein: invalid residue "1" at position 4: expected one of the 20 standard amino acids or the ambiguity codes B, Z, J, X, U, O',
     );
-    const long = await failure(
+    const long = await rejection(
       world.retriever.retrieve({ protein: 'A'.repeat(PROTEIN_MAX_RESIDUES + 1), targetTypes: ['drug'] }),
     );
     expect(long.code).toBe('UNPROCESSABLE');
@@ -396,14 +385,14 @@ describe('retrieve: new inputs', () => {
   });
 
   it('a bad input is reported even when no bridge could use it', async () => {
-    const error = await failure(
+    const error = await rejection(
       world.retrieverWithoutBridge.retrieve({ smiles: 'not a smiles', targetTypes: ['gene/protein'] }),
     );
     expect(error.code).toBe('UNPROCESSABLE');
   });
 
   it('a new input needs predictions', async () => {
-    const error = await failure(
+    const error = await rejection(
       world.retriever.retrieve({ smiles: 'CCO', targetTypes: ['gene/protein'], includePredicted: false }),
     );
     expect(error.code).toBe('BAD_REQUEST');
@@ -415,7 +404,7 @@ describe('retrieve: new inputs', () => {
 
 describe('retrieve: request errors', () => {
   it('an unknown entity is NOT_FOUND with suggestions from the lookup', async () => {
-    const byName = await failure(
+    const byName = await rejection(
       world.retriever.retrieve({ entity: 'imatinb', targetTypes: ['gene/protein'] }),
     );
     expect(byName.code).toBe('NOT_FOUND');
@@ -426,7 +415,7 @@ describe('retrieve: request errors', () => {
       field: 'entity',
       suggestions: [{ type: 'drug', id: 'DB00619', name: 'Imatinib' }],
     });
-    const byId = await failure(
+    const byId = await rejection(
       world.retriever.retrieve(
         { entity: { type: 'drug', id: 'DB00618' }, targetTypes: ['gene/protein'] },
         { fieldPrefix: 'body.' },
@@ -465,7 +454,7 @@ describe('retrieve: request errors', () => {
       ],
     ];
     for (const [request, message] of cases) {
-      const error = await failure(world.retriever.retrieve(request));
+      const error = await rejection(world.retriever.retrieve(request));
       expect(error.code, message).toBe('BAD_REQUEST');
       expect(error.message).toContain(message);
     }

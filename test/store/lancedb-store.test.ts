@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import {
   createLanceStoreWriter,
   openLanceStore,
@@ -13,6 +12,7 @@ import { createMemoryLogger } from '../../src/util/logger.js';
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
 import { describeVectorStoreContract } from './vector-store.contract.js';
 import { bruteForce, clusteredVectors, makeRows, queryNear } from './store-fixtures.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const temporaryDirectories: string[] = [];
 async function temporaryDirectory(): Promise<string> {
@@ -54,15 +54,6 @@ async function writeTables(
 
 async function* inBatches(rows: NodeRow[], size: number): AsyncGenerator<NodeRow[]> {
   for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
-}
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, 'expected the call to reject').toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describeVectorStoreContract('lancedb', async (tables) => {
@@ -153,24 +144,24 @@ describe('LanceDB writer', () => {
     const rows = makeRows({ type: 'drug', firstIndex: 0, count: 4, dimension: 4, seed: 1 });
     const wrongDimension = rows.map((row) => ({ ...row }));
     wrongDimension[2] = { ...wrongDimension[2]!, vector: new Float32Array(3).fill(1) };
-    const error = await appError(writer.writeNodeTable('drug', [wrongDimension], { dimension: 4 }));
+    const error = await rejection(writer.writeNodeTable('drug', [wrongDimension], { dimension: 4 }));
     expect(error.message).toContain('node 2');
     expect(error.details).toMatchObject({ field: 'vector', nodeIndex: 2, type: 'drug' });
 
     const duplicate = [...rows, { ...rows[1]! }];
     expect(
-      (await appError(writer.writeNodeTable('drug', [duplicate], { dimension: 4 }))).details,
+      (await rejection(writer.writeNodeTable('drug', [duplicate], { dimension: 4 }))).details,
     ).toMatchObject({
       field: 'nodeIndex',
       nodeIndex: 1,
     });
     const nan = rows.map((row) => ({ ...row }));
     nan[0] = { ...nan[0]!, vector: Float32Array.from([1, Number.NaN, 0, 0]) };
-    expect((await appError(writer.writeNodeTable('drug', [nan], { dimension: 4 }))).message).toContain(
+    expect((await rejection(writer.writeNodeTable('drug', [nan], { dimension: 4 }))).message).toContain(
       'non-finite',
     );
     expect(
-      (await appError(writer.writeNodeTable('disease', [rows], { dimension: 4 }))).details,
+      (await rejection(writer.writeNodeTable('disease', [rows], { dimension: 4 }))).details,
     ).toMatchObject({
       field: 'type',
     });
@@ -311,16 +302,20 @@ describe('LanceDB re-projection', () => {
   it('leaves the previous projection in place when a write is rejected', async () => {
     const writer = await createLanceStoreWriter(directory);
     const nodeIndices = Int32Array.from([100, 101, 99_999]);
-    const unknown = await appError(writer.writeProjected(type, nodeIndices, new Float32Array(18).fill(1), 6));
+    const unknown = await rejection(
+      writer.writeProjected(type, nodeIndices, new Float32Array(18).fill(1), 6),
+    );
     expect(unknown.code).toBe('BAD_REQUEST');
     expect(unknown.message).toContain('99999');
-    const twice = await appError(
+    const twice = await rejection(
       writer.writeProjected(type, Int32Array.from([102, 102]), new Float32Array(12).fill(1), 6),
     );
     expect(twice.message).toContain('twice');
-    const short = await appError(writer.writeProjected(type, Int32Array.from([102]), new Float32Array(5), 6));
+    const short = await rejection(
+      writer.writeProjected(type, Int32Array.from([102]), new Float32Array(5), 6),
+    );
     expect(short.details).toMatchObject({ field: 'vectors' });
-    const missing = await appError(
+    const missing = await rejection(
       writer.writeProjected('disease', Int32Array.from([1]), new Float32Array(6), 6),
     );
     expect(missing.code).toBe('NOT_FOUND');
@@ -369,7 +364,7 @@ describe('LanceDB re-projection', () => {
 describe('openLanceStore', () => {
   it('fails on a missing directory, naming it', async () => {
     const directory = join(await temporaryDirectory(), 'nope', 'lance');
-    const error = await appError(openLanceStore(directory));
+    const error = await rejection(openLanceStore(directory));
     expect(error.code).toBe('INVALID_INDEX');
     expect(error.message).toContain(directory);
     expect(error.details).toMatchObject({ directory });
@@ -378,7 +373,7 @@ describe('openLanceStore', () => {
   it('fails on a file in place of the directory', async () => {
     const path = join(await temporaryDirectory(), 'lance');
     await writeFile(path, 'not a database');
-    expect((await appError(openLanceStore(path))).message).toContain('not a directory');
+    expect((await rejection(openLanceStore(path))).message).toContain('not a directory');
   });
 
   it('names the directory when a type is unknown, and refuses calls after close', async () => {
@@ -387,7 +382,7 @@ describe('openLanceStore', () => {
       drug: makeRows({ type: 'drug', firstIndex: 0, count: 3, dimension: 4, seed: 1 }),
     });
     const store: VectorStore = await openLanceStore(directory);
-    const error = await appError(store.tableInfo('disease'));
+    const error = await rejection(store.tableInfo('disease'));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toContain(directory);
     expect(error.message).toContain('known types: drug');
@@ -400,7 +395,7 @@ describe('openLanceStore', () => {
     const connection = await lancedb.connect(directory);
     await connection.createTable('stranger', [{ x: 1 }]);
     connection.close();
-    const error = await appError(openLanceStore(directory));
+    const error = await rejection(openLanceStore(directory));
     expect(error.code).toBe('INVALID_INDEX');
     expect(error.message).toContain('"stranger"');
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
 import { bruteForce, cosine, makeRows, queryNear } from './store-fixtures.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 /** Builds a store holding exactly `tables`; `cleanup` removes whatever it created. */
 export type StoreFactory = (
@@ -36,15 +36,6 @@ export const contractTables = (): Record<string, NodeRow[]> => ({
     withoutVectorEvery: 1,
   }),
 });
-
-async function appError(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, 'expected the call to reject').toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 /** Behaviour every VectorStore must share; run against the in-memory and LanceDB stores. */
 export function describeVectorStoreContract(name: string, factory: StoreFactory): void {
@@ -164,7 +155,7 @@ export function describeVectorStoreContract(name: string, factory: StoreFactory)
     });
 
     it('rejects a query of the wrong dimension, naming the field', async () => {
-      const error = await appError(store.search('gene/protein', new Float32Array(15).fill(1), { k: 3 }));
+      const error = await rejection(store.search('gene/protein', new Float32Array(15).fill(1), { k: 3 }));
       expect(error.code).toBe('BAD_REQUEST');
       expect(error.details).toMatchObject({ field: 'query', expected: 16, actual: 15 });
       expect(error.message).toContain('15 dimensions');
@@ -172,18 +163,18 @@ export function describeVectorStoreContract(name: string, factory: StoreFactory)
 
     it('rejects bad k, a zero query and a missing column', async () => {
       const query = new Float32Array(16).fill(1);
-      expect((await appError(store.search('gene/protein', query, { k: 0 }))).details).toMatchObject({
+      expect((await rejection(store.search('gene/protein', query, { k: 0 }))).details).toMatchObject({
         field: 'k',
       });
-      expect((await appError(store.search('gene/protein', query, { k: 2.5 }))).code).toBe('BAD_REQUEST');
-      const zero = await appError(store.search('gene/protein', new Float32Array(16), { k: 3 }));
+      expect((await rejection(store.search('gene/protein', query, { k: 2.5 }))).code).toBe('BAD_REQUEST');
+      const zero = await rejection(store.search('gene/protein', new Float32Array(16), { k: 3 }));
       expect(zero.message).toContain('all zeros');
-      const noProjection = await appError(
+      const noProjection = await rejection(
         store.search('drug', new Float32Array(12).fill(1), { k: 3, column: 'projected' }),
       );
       expect(noProjection.code).toBe('NOT_FOUND');
       expect(noProjection.message).toContain('biobridge project');
-      expect((await appError(store.search('pathway', new Float32Array(4).fill(1), { k: 3 }))).code).toBe(
+      expect((await rejection(store.search('pathway', new Float32Array(4).fill(1), { k: 3 }))).code).toBe(
         'NOT_FOUND',
       );
     });
@@ -195,7 +186,7 @@ export function describeVectorStoreContract(name: string, factory: StoreFactory)
         store.tableInfo('anatomy'),
         store.readVectors('anatomy', 'vector'),
       ]) {
-        const error = await appError(call);
+        const error = await rejection(call);
         expect(error.code).toBe('NOT_FOUND');
         expect(error.message).toContain('"anatomy"');
         expect(error.details).toMatchObject({ type: 'anatomy' });

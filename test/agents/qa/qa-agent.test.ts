@@ -11,23 +11,18 @@ import { AppError } from '../../../src/errors.js';
 import type { LlmMessage } from '../../../src/llm/llm-client.js';
 import { createOpenAiLlmClient, type OpenAiLlmOptions } from '../../../src/llm/openai-client.js';
 import { estimateMessageTokens } from '../../../src/llm/prompt-budget.js';
-import { buildQaMessages, loadPromptLibrary, type PromptLibrary } from '../../../src/llm/prompts.js';
+import { buildQaMessages, type PromptLibrary } from '../../../src/llm/prompts.js';
 import { createUnconfiguredLlm } from '../../../src/llm/unconfigured.js';
 import { NO_BRIDGE_MESSAGE } from '../../../src/retrieval/retriever.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
-import { buildRetrievalWorld, type RetrievalWorld } from '../../retrieval/retrieval-world.js';
+import type { FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import type { RetrievalWorld } from '../../retrieval/retrieval-world.js';
+import { openQaWorld } from '../../helpers/qa-world.js';
 
 let world: RetrievalWorld;
 let prompts: PromptLibrary;
 let server: FakeOpenAiServer;
-beforeAll(async () => {
-  world = await buildRetrievalWorld();
-  prompts = await loadPromptLibrary();
-  server = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+beforeAll(async () => ({ world, prompts, server } = await openQaWorld()));
+afterAll(() => server.close());
 beforeEach(() => {
   server.setReplies([]);
   server.requests.length = 0;

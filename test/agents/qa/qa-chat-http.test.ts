@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQaAgent } from '../../../src/agents/qa/qa-agent.js';
 import { createOpenAiLlmClient } from '../../../src/llm/openai-client.js';
-import { loadPromptLibrary, type PromptLibrary } from '../../../src/llm/prompts.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
+import type { PromptLibrary } from '../../../src/llm/prompts.js';
+import type { FakeOpenAiServer } from '../../fakes/fake-openai-server.js';
 import { allSseFrames } from '../../http/read-sse.js';
 import { buildTestApp, jsonOf, postJson } from '../../http/test-app.js';
-import { buildRetrievalWorld, type RetrievalWorld } from '../../retrieval/retrieval-world.js';
+import type { RetrievalWorld } from '../../retrieval/retrieval-world.js';
+import { openQaWorld } from '../../helpers/qa-world.js';
 
 let world: RetrievalWorld;
 let prompts: PromptLibrary;
 let server: FakeOpenAiServer;
-beforeAll(async () => {
-  world = await buildRetrievalWorld();
-  prompts = await loadPromptLibrary();
-  server = await startFakeOpenAiServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+beforeAll(async () => ({ world, prompts, server } = await openQaWorld()));
+afterAll(() => server.close());
 
 function app(withLlm = true) {
   const agent = createQaAgent({

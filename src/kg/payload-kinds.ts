@@ -1,0 +1,139 @@
+import { definedFields } from '../util/defined-fields.js';
+import type { PayloadCoverage } from './ingest-report.js';
+import type { NodePayloads } from './payloads.js';
+import type {
+  DrugSmilesRow,
+  DrugTextRow,
+  ProteinSequenceRow,
+  TextFeatureRow,
+  VariantFeatureRow,
+} from './schemas.js';
+
+/** Which node a modality-file row is about, and what must match `nodes.csv`. */
+export interface PayloadTarget {
+  index: number;
+  /** The node's type as this file states or implies it. */
+  type?: string | undefined;
+  /** The column that states the type (text_features); without one, the type is implied by the file. */
+  typeColumn?: string | undefined;
+  idColumn: string;
+  id: string;
+}
+
+/** How one modality file gives payloads to nodes. */
+export interface NodePayloadKind<Row> {
+  target(row: Row): PayloadTarget;
+  /** What the node already has that this row would repeat, if anything ("a protein sequence"). */
+  repeats(row: Row, payloads: NodePayloads): string | undefined;
+  store(row: Row, payloads: NodePayloads, coverage: PayloadCoverage): void;
+}
+
+export const PROTEIN_TYPE = 'gene/protein';
+export const DRUG_TYPE = 'drug';
+export const VARIANT_TYPE = 'variant';
+
+export interface NodePayloadRows {
+  proteinSequences: ProteinSequenceRow;
+  drugSmiles: DrugSmilesRow;
+  textFeatures: TextFeatureRow;
+  drugText: DrugTextRow;
+  variantFeatures: VariantFeatureRow;
+}
+export type NodePayloadRole = keyof NodePayloadRows;
+
+/** The node-payload files, in reading order (drug_text after text_features: it adds to their entries). */
+export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<NodePayloadRows[Role]> } = {
+  proteinSequences: {
+    target: (row) => ({
+      index: row.node_index,
+      type: PROTEIN_TYPE,
+      idColumn: 'entrez_id',
+      id: row.entrez_id,
+    }),
+    repeats: (row, payloads) => (payloads.proteins.has(row.node_index) ? 'a protein sequence' : undefined),
+    store: (row, payloads, coverage) => {
+      payloads.proteins.set(row.node_index, {
+        sequence: row.sequence,
+        entrezId: row.entrez_id,
+        ...definedFields({
+          symbol: row.symbol === '' ? undefined : row.symbol,
+          uniprotId: row.uniprot_id === '' ? undefined : row.uniprot_id,
+        }),
+      });
+      coverage.sequence++;
+    },
+  },
+  drugSmiles: {
+    target: (row) => ({
+      index: row.node_index,
+      type: DRUG_TYPE,
+      idColumn: 'drugbank_id',
+      id: row.drugbank_id,
+    }),
+    repeats: (row, payloads) => (payloads.molecules.has(row.node_index) ? 'a SMILES' : undefined),
+    store: (row, payloads, coverage) => {
+      payloads.molecules.set(row.node_index, {
+        smiles: row.smiles,
+        drugbankId: row.drugbank_id,
+        name: row.name,
+      });
+      coverage.smiles++;
+    },
+  },
+  textFeatures: {
+    target: (row) => ({
+      index: row.node_index,
+      type: row.node_type,
+      typeColumn: 'node_type',
+      idColumn: 'node_id',
+      id: row.node_id,
+    }),
+    // drug_text is read after this file, so any entry here came from an earlier text_features row.
+    repeats: (row, payloads) => (payloads.texts.has(row.node_index) ? 'a text_features row' : undefined),
+    store: (row, payloads, coverage) => {
+      payloads.texts.set(row.node_index, {
+        name: row.name,
+        ...definedFields({ definition: row.definition }),
+      });
+      coverage.textRecord++;
+      if (row.definition !== undefined) coverage.definition++;
+    },
+  },
+  drugText: {
+    target: (row) => ({
+      index: row.node_index,
+      type: DRUG_TYPE,
+      idColumn: 'drugbank_id',
+      id: row.drugbank_id,
+    }),
+    repeats: (row, payloads) =>
+      payloads.texts.get(row.node_index)?.description === undefined ? undefined : 'a description',
+    store: (row, payloads, coverage) => {
+      const existing = payloads.texts.get(row.node_index);
+      payloads.texts.set(row.node_index, {
+        ...existing,
+        name: existing?.name ?? row.name,
+        description: row.description,
+      });
+      coverage.description++;
+    },
+  },
+  variantFeatures: {
+    target: (row) => ({ index: row.node_index, type: VARIANT_TYPE, idColumn: 'rsid', id: row.rsid }),
+    repeats: (row, payloads) => (payloads.variants.has(row.node_index) ? 'variant features' : undefined),
+    store: (row, payloads, coverage) => {
+      payloads.variants.set(row.node_index, {
+        rsid: row.rsid,
+        ...definedFields({
+          chromosome: row.chrom,
+          position: row.pos,
+          mappedGene: row.mapped_gene,
+          context: row.context,
+          riskAllele: row.risk_allele,
+        }),
+      });
+      coverage.variant++;
+      if (row.chrom !== undefined && row.pos !== undefined) coverage.variantPosition++;
+    },
+  },
+};
