@@ -59,6 +59,31 @@ const SOURCE_LAYERS = {
 };
 const OUTERMOST = ['http', 'cli', 'services', 'server'];
 
+/** Files whose long functions predate the max-lines-per-function rule (see below). */
+const LONG_FUNCTIONS_TO_SPLIT = [
+  'src/agents/qa/qa-agent.ts',
+  'src/bridge/onnx-bridge.ts',
+  'src/chem/toolkit.ts',
+  'src/encoders/hf-onnx.ts',
+  'src/encoders/text-tfidf.ts',
+  'src/eval/molecule-benchmark.ts',
+  'src/eval/qa/qa-set.ts',
+  'src/eval/variant-benchmark.ts',
+  'src/http/routes/openai-compat.ts',
+  'src/indexing/build-index.ts',
+  'src/kg/csv-framer.ts',
+  'src/kg/csv-reader.ts',
+  'src/llm/openai-client.ts',
+  'src/llm/prompts.ts',
+  'src/llm/resilient-llm.ts',
+  'src/molecules/candidate-scoring.ts',
+  'src/molecules/ga/genetic-algorithm.ts',
+  'src/molecules/ga/molecule-editor.ts',
+  'src/molecules/propose.ts',
+  'src/store/lance-reader.ts',
+  'src/store/name-lookup.ts',
+];
+
 function layerRules() {
   return Object.entries(SOURCE_LAYERS).map(([folder, forbidden]) => {
     const names = forbidden.includes('*')
@@ -147,6 +172,21 @@ export default tseslint.config(
     },
   },
   ...layerRules(),
+  {
+    // House style: no function over 100 lines of code (blank lines and comments not counted), so
+    // each reads as a list of named stages. A function that is a table (one entry per case, nothing
+    // else) may opt out on its line: `// eslint-disable-next-line max-lines-per-function -- a table`.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Known long functions, each still to be split into stages (issue 14). Remove a file from this
+    // list once it passes; add none.
+    files: LONG_FUNCTIONS_TO_SPLIT,
+    rules: { 'max-lines-per-function': 'off' },
+  },
   {
     // The web UI's browser modules (served as they are, no build step).
     files: ['web/**/*.js'],
