@@ -210,7 +210,7 @@ export const evalQaCommand = defineCommand({
   summary:
     'QA benchmark: multiple choice, true/false and list questions, against always-true, random and plain-lookup baselines',
   usage:
-    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--unsupported closed-world|undetermined] [--json]',
+    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   schema: z.strictObject({
     csv: z
@@ -229,6 +229,25 @@ export const evalQaCommand = defineCommand({
       .enum(['closed-world', 'undetermined'])
       .default('closed-world')
       .describe('Verdict for statements the KG does not state'),
+    split: z
+      .enum(['all', 'dev', 'test'])
+      .default('all')
+      .describe('Generated set: subjects from one half (dev/test, disjoint) or all'),
+    phrasings: z
+      .enum(['main', 'heldout'])
+      .default('main')
+      .describe('Generated set: the parser\'s own templates or the held-out bank'),
+    'ablate-direct': z
+      .boolean()
+      .default(false)
+      .describe('Hide the KG edges that state each answer, so it must be decided from indirect evidence'),
+    'no-indirect': z.boolean().default(false).describe('Decide from direct KG facts only (the earlier reasoner)'),
+    'indirect-true-above': z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('True/false: indirect support at which an unstated statement is judged true'),
     'report-dir': reportDir(),
     device: deviceFlag,
     json,

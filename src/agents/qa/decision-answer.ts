@@ -41,6 +41,8 @@ function sourceOf(fact: SupportFact): string {
       return 'ontology is_a closure';
     case 'definition':
       return 'Disease Ontology definition (text, no KG edge)';
+    case 'indirect':
+      return `indirect KG evidence (${fact.source ?? 'neighbourhood'}, no direct edge)`;
   }
 }
 
@@ -61,6 +63,23 @@ export function factText(graph: KgGraph, fact: SupportFact): string {
         graph.typeOf(fact.head) === 'disease' ? [fact.head, fact.tail] : [fact.tail, fact.head];
       return `DO definition of ${name(disease)} mentions ${name(gene)}`;
     }
+    case 'indirect':
+      return indirectText(name, fact);
+  }
+}
+
+/** `Psoriasis is a skin disease —associated with→ G`, `G resembles H (—associated with→ X)`. */
+function indirectText(name: (node: number) => string, fact: SupportFact): string {
+  const via = fact.via[0] === undefined ? '' : name(fact.via[0]);
+  switch (fact.source) {
+    case 'ancestor':
+      return `${name(fact.head)} is a ${via}, and ${via} —${fact.relations[1]}→ ${name(fact.tail)}`;
+    case 'sibling':
+      return `${via} (sharing a parent with ${name(fact.head)}) —${fact.relations[1]}→ ${name(fact.tail)}`;
+    case 'similar':
+      return `${name(fact.head)} —${fact.relations[0]}→ ${via}, which shares KG neighbours with ${name(fact.tail)}`;
+    default:
+      return `${name(fact.head)} and ${name(fact.tail)} share KG neighbours such as ${via}`;
   }
 }
 

@@ -65,6 +65,10 @@ export const qaAgentOptionsSchema = z.object({
    * confidence), `undetermined` answers "cannot determine". See the README's QA section for the cost.
    */
   unsupportedStatements: z.enum(['closed-world', 'undetermined']).default('closed-world'),
+  /** Weigh indirect KG evidence (ontology neighbours, similar entities, shared neighbours) where no direct fact exists. */
+  indirectEvidence: z.boolean().default(true),
+  /** True/false: indirect support at which an unstated statement is judged true (default: the reasoner's, chosen on dev). */
+  indirectTrueAbove: z.number().min(0).max(1).optional(),
 });
 export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
 
@@ -78,6 +82,11 @@ export interface QaAgentDependencies {
   llm?: LlmClient | undefined;
   /** GWAS statistics and is_a directions of the index; without them ontology reasoning is undirected. */
   facts?: KgFacts | undefined;
+  /**
+   * Evaluation only: node pairs whose direct edges the reasoner must not see, set per question by
+   * the ablation benchmark (`biobridge eval qa --ablate-direct`).
+   */
+  ablation?: { hidden: readonly (readonly [number, number])[] } | undefined;
   logger?: Logger;
 }
 
@@ -289,6 +298,9 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
         linker: dependencies.linker,
         unsupported,
         definitions: await definitionMentions(),
+        hidden: dependencies.ablation?.hidden,
+        indirect: settings.indirectEvidence,
+        indirectTrueAbove: settings.indirectTrueAbove,
       },
       parsed,
     );

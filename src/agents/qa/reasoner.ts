@@ -1,9 +1,11 @@
 import type { KgGraph } from '../../kg/graph.js';
+import { withoutEdges } from '../../kg/hidden-edges.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
 import type { DefinitionMentions } from './definition-mentions.js';
+import { indirectSupport, MAX_INDIRECT } from './indirect-support.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
 import type { RelationFamily } from './relation-phrases.js';
@@ -49,7 +51,25 @@ export interface ReasonerContext {
   definitions?: DefinitionMentions | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
+  /**
+   * Evaluation only: node pairs whose direct edges the reasoner must not see (the ablation
+   * benchmark hides the facts that answer a generated question).
+   */
+  hidden?: readonly (readonly [number, number])[] | undefined;
+  /** Weigh indirect evidence where the KG states no direct fact (default true). */
+  indirect?: boolean | undefined;
+  /**
+   * True/false: indirect support at or above which an unstated statement is judged true
+   * (default {@link INDIRECT_TRUE_ABOVE}; above {@link MAX_INDIRECT} turns it off).
+   */
+  indirectTrueAbove?: number | undefined;
 }
+
+/**
+ * Indirect support at which a statement the KG does not state is judged true. Chosen on the dev
+ * split of the ablation benchmark (README, QA section), never on test.
+ */
+export const INDIRECT_TRUE_ABOVE = 0.3;
 
 /** Facts cited per answer at most: the answer explains, it does not dump. */
 export const MAX_CITED_FACTS = 5;
@@ -60,7 +80,11 @@ const DEFINITION_SOURCE = 'the Disease Ontology definition';
 const WELL_COVERED = 3;
 
 /** Decides a parsed question from KG facts; undefined for free-form questions (retrieval answers those). */
-export function decide(context: ReasonerContext, question: ParsedQuestion): QaDecision | undefined {
+export function decide(given: ReasonerContext, question: ParsedQuestion): QaDecision | undefined {
+  const context =
+    given.hidden && given.hidden.length > 0
+      ? { ...given, graph: withoutEdges(given.graph, given.hidden) }
+      : given;
   switch (question.form) {
     case 'multiple-choice':
       return decideChoice(context, question);
@@ -107,6 +131,28 @@ function pairSupport(
   const backward = memo(b, family, context.graph.typeOf(a)).get(a);
   if (!forward || !backward) return forward ?? backward;
   return forward.score >= backward.score ? forward : backward;
+}
+
+/**
+ * Direct support when it reaches the threshold; otherwise the direct evidence (if any) combined
+ * with the pair's indirect evidence by noisy-or, capped below a KG fact.
+ */
+function pairEvidence(
+  context: ReasonerContext,
+  memo: SupportMemo,
+  a: number,
+  b: number,
+  family: RelationFamily,
+): Support | undefined {
+  const direct = pairSupport(context, memo, a, b, family);
+  if ((direct && direct.score >= SUPPORT_THRESHOLD) || context.indirect === false) return direct;
+  const indirect = indirectSupport(context, a, b, family);
+  if (!indirect) return direct;
+  if (!direct) return indirect;
+  return {
+    score: Math.min(MAX_INDIRECT, 1 - (1 - direct.score) * (1 - indirect.score)),
+    facts: [...direct.facts, ...indirect.facts],
+  };
 }
 
 /**
@@ -203,7 +249,7 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
     if (!link) return entry;
     entry.prior = relationDegree(context, link.nodeIndex, family);
     for (const subject of subjects.linked) {
-      const support = pairSupport(context, memo, subject.nodeIndex, link.nodeIndex, family);
+      const support = pairEvidence(context, memo, subject.nodeIndex, link.nodeIndex, family);
       if (!support) continue;
       if (support.score >= SUPPORT_THRESHOLD) entry.supported++;
       entry.score += support.score;
@@ -241,23 +287,30 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
       undetermined: 'no option links to a knowledge-graph entity',
     };
   const runnerUp = ranked[1];
-  const decisive =
-    best.supported > 0 && (!runnerUp || runnerUp.supported < best.supported || runnerUp.score < best.score);
-  const confidence = !decisive
-    ? 1 / Math.max(1, options.length) + 0.1
-    : subjects.linked.length > 0 && best.supported === subjects.linked.length
+  const separated = !runnerUp || runnerUp.supported < best.supported || runnerUp.score < best.score;
+  const decisive = best.supported > 0 && separated;
+  const byIndirect = !decisive && separated && best.score > 0;
+  const confidence = decisive
+    ? subjects.linked.length > 0 && best.supported === subjects.linked.length
       ? 0.9
-      : 0.65;
+      : 0.65
+    : byIndirect
+      ? Math.min(0.6, 1 / Math.max(1, options.length) + best.score - (runnerUp?.score ?? 0))
+      : 1 / Math.max(1, options.length) + 0.1;
   const how = decisive
     ? question.negated
       ? 'it is the option the knowledge graph links least'
       : `${best.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph'} links it to ${subjectNames(best.facts, subjects.linked)}`
-    : 'the knowledge graph does not separate the options; chosen by how well studied each is (weak)';
+    : byIndirect
+      ? question.negated
+        ? 'it is the option the knowledge graph links least, indirectly'
+        : `the knowledge graph states no direct link for any option; the strongest indirect evidence links it to ${subjectNames(best.facts, subjects.linked)}`
+      : 'the knowledge graph does not separate the options; chosen by how well studied each is (weak)';
   return {
     form: 'multiple-choice',
     choice: best.option,
     confidence,
-    facts: question.negated ? [] : dedupeFacts(best.facts).slice(0, MAX_CITED_FACTS),
+    facts: question.negated || (!decisive && !byIndirect) ? [] : dedupeFacts(best.facts).slice(0, MAX_CITED_FACTS),
     linked,
     headline: `Answer: ${best.option} (${how}).`,
     note: notes.length > 0 ? notes.join('; ') : undefined,
@@ -323,18 +376,28 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
       note: 'closed-world verdict on an entity the knowledge graph lacks',
     };
   }
-  const support = pairSupport(context, memo, subject.nodeIndex, object.nodeIndex, family);
-  const holds = support !== undefined && support.score >= SUPPORT_THRESHOLD;
+  const support = pairEvidence(context, memo, subject.nodeIndex, object.nodeIndex, family);
+  const stated = support !== undefined && support.score >= SUPPORT_THRESHOLD;
+  const trueAbove = context.indirectTrueAbove ?? INDIRECT_TRUE_ABOVE;
+  const suggested = !stated && support !== undefined && support.score >= trueAbove;
+  const holds = stated || suggested;
   const verdict = question.negated ? !holds : holds;
-  const facts = holds ? dedupeFacts(support.facts).slice(0, MAX_CITED_FACTS) : [];
+  const facts = support && (holds || support.score > 0) ? dedupeFacts(support.facts).slice(0, MAX_CITED_FACTS) : [];
   const covered = relationDegree(context, subject.nodeIndex, family) >= WELL_COVERED;
-  const confidence = holds ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support.score)) : covered ? 0.75 : 0.6;
+  const indirectScore = stated ? 0 : (support?.score ?? 0);
+  const confidence = stated
+    ? Math.min(0.97, 0.6 + 0.37 * Math.min(1, support.score))
+    : suggested
+      ? Math.min(0.75, 0.5 + (indirectScore - trueAbove) + 0.1)
+      : Math.max(0.5, (covered ? 0.75 : 0.6) - indirectScore / 2);
   const statement = `${subject.name} ${relationVerb(family)} ${object.name}`;
   const source = support?.facts[0]?.kind === 'definition' ? DEFINITION_SOURCE : 'the knowledge graph';
-  const headline = holds
+  const headline = stated
     ? `${verdict ? 'True' : 'False'}: ${source} states that ${statement}.`
-    : `${verdict ? 'True' : 'False'}: the knowledge graph has no fact that ${statement}${covered ? '' : ` (it holds few such facts about ${subject.name})`}.`;
-  if ((context.unsupported ?? 'closed-world') === 'undetermined' && !holds)
+    : suggested
+      ? `${verdict ? 'True' : 'False'} (indirect): the knowledge graph has no direct fact that ${statement}, but indirect evidence supports it (${indirectScore.toFixed(2)}).`
+      : `${verdict ? 'True' : 'False'}: the knowledge graph has no fact that ${statement}${covered ? '' : ` (it holds few such facts about ${subject.name})`}${indirectScore > 0 ? `; indirect evidence is weak (${indirectScore.toFixed(2)})` : ''}.`;
+  if ((context.unsupported ?? 'closed-world') === 'undetermined' && !stated)
     return {
       form: 'true-false',
       confidence: 0,

@@ -29,7 +29,9 @@ export interface SupportFact {
   /** Intermediate nodes of a path (a variant, a more specific disease). */
   via: number[];
   weight: number;
-  kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology' | 'definition';
+  kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology' | 'definition' | 'indirect';
+  /** Indirect evidence (`indirect-support.ts`): which neighbourhood source it comes from. */
+  source?: 'ancestor' | 'sibling' | 'similar' | 'shared-neighbours' | undefined;
   /** −log10 p of the GWAS association on the path, when there is one. */
   pvalueMlog?: number | undefined;
 }

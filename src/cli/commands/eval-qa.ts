@@ -17,6 +17,11 @@ interface EvalQaOptions {
   'per-kind': number;
   seed: number;
   unsupported: 'closed-world' | 'undetermined';
+  split: 'all' | 'dev' | 'test';
+  phrasings: 'main' | 'heldout';
+  'ablate-direct': boolean;
+  'no-indirect': boolean;
+  'indirect-true-above'?: number | undefined;
   'report-dir': string;
   device: 'cpu' | 'cuda';
   json: boolean;
@@ -40,7 +45,11 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       : generateQaSet(core.index.graph, core.index.facts, {
           seed: options.seed,
           perKind: options['per-kind'],
+          split: options.split,
+          phrasings: options.phrasings,
         });
+    const ablate = options['ablate-direct'] && !options.csv;
+    const ablation: { hidden: readonly (readonly [number, number])[] } = { hidden: [] };
     const agent = createQaAgent(
       {
         retriever: core.retriever,
@@ -48,11 +57,17 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
         linker: core.linker,
         prompts: await loadPromptLibrary(),
         facts: core.index.facts,
+        ablation: ablate ? ablation : undefined,
         logger,
       },
-      { unsupportedStatements: options.unsupported },
+      {
+        unsupportedStatements: options.unsupported,
+        indirectEvidence: !options['no-indirect'],
+        indirectTrueAbove: options['indirect-true-above'],
+      },
     );
     const answer = async (qaCase: QaCase): Promise<QaRunAnswer> => {
+      ablation.hidden = qaCase.hidden ?? [];
       const { answer: result } = await collectAnswer(
         agent.answer({ messages: [{ role: 'user', content: qaCase.text }], signal: context.signal }),
       );
@@ -65,14 +80,18 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       graph: core.index.graph,
       lookup: core.lookup,
       seed: options.seed,
+      ablate,
       source: options.csv
         ? `${options.csv} (unsupported statements: ${options.unsupported})`
-        : `generated from ${indexDirectory}, seed ${options.seed}, ${options['per-kind']} per kind (unsupported statements: ${options.unsupported})`,
+        : `generated from ${indexDirectory}, seed ${options.seed}, ${options['per-kind']} per kind, split ${options.split}, ${options.phrasings} phrasings${ablate ? ', direct facts hidden' : ''}${options['no-indirect'] ? ', no indirect evidence' : ''}${options['indirect-true-above'] === undefined ? '' : `, indirect true above ${options['indirect-true-above']}`} (unsupported statements: ${options.unsupported})`,
       onProgress: (done, total) => {
         if (done % 100 === 0 || done === total) logger.info('QA benchmark progress', { done, total });
       },
     });
-    const paths = await writeQaReport(report, options['report-dir']);
+    const prefix = [ablate ? 'ablated' : '', options.split === 'all' ? '' : options.split, options.phrasings === 'heldout' ? 'heldout' : '']
+      .filter((part) => part !== '')
+      .join('-');
+    const paths = await writeQaReport(report, options['report-dir'], prefix);
     logger.info('report written', paths);
     context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : qaReportMarkdown(report));
     return 0;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { QaResult } from '../../agents/chat-agent.js';
 import type { KgGraph } from '../../kg/graph.js';
+import { withoutEdges } from '../../kg/hidden-edges.js';
 import { createRandom } from '../../molecules/ga/random.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -54,6 +55,11 @@ export interface QaBenchmarkOptions {
   /** Failures kept in the report, for reading. */
   maxFailures?: number | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * Ablation: each case's `hidden` pairs are removed from what the plain-lookup baseline sees
+   * (the system under test hides them itself), so both must answer from indirect evidence.
+   */
+  ablate?: boolean | undefined;
 }
 
 interface Scored {
@@ -81,12 +87,16 @@ export async function runQaBenchmark(options: QaBenchmarkOptions): Promise<QaRep
     const answer = await options.answer(qaCase);
     latencies.push(performance.now() - started);
     const baselines: Record<string, boolean> = {};
+    const visible = {
+      lookup: options.lookup,
+      graph: options.ablate ? withoutEdges(options.graph, qaCase.hidden ?? []) : options.graph,
+    };
     if (qaCase.form === 'true-false') {
       baselines['always-true'] = qaCase.label === true;
-      baselines['kg-lookup'] = lookupVerdict(options, qaCase.text) === qaCase.label;
+      baselines['kg-lookup'] = lookupVerdict(visible, qaCase.text) === qaCase.label;
     } else if (qaCase.form === 'multiple-choice' && qaCase.options) {
       baselines['random-option'] = random.pick(qaCase.options) === qaCase.answer;
-      baselines['kg-lookup'] = lookupChoice(options, qaCase.text, qaCase.options) === qaCase.answer;
+      baselines['kg-lookup'] = lookupChoice(visible, qaCase.text, qaCase.options) === qaCase.answer;
     }
     scored.push({ qaCase, baselines, ...scoreAnswer(qaCase, answer) });
     options.onProgress?.(position + 1, options.cases.length);
@@ -288,9 +298,10 @@ export function qaReportMarkdown(report: QaReport): string {
 export async function writeQaReport(
   report: QaReport,
   directory: string,
+  prefix = '',
 ): Promise<{ json: string; markdown: string }> {
   const stamp = report.createdAt.replace(/[:.]/g, '-');
-  const base = join(directory, `qa-${stamp}`);
+  const base = join(directory, `qa-${prefix === '' ? '' : `${prefix}-`}${stamp}`);
   await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   await writeFileAtomic(`${base}.md`, qaReportMarkdown(report));
   return { json: `${base}.json`, markdown: `${base}.md` };

@@ -18,12 +18,38 @@ export interface QaCase {
   answer?: string | undefined;
   label?: boolean | undefined;
   items?: string[] | undefined;
+  /**
+   * Node-index pairs whose direct KG edges state the answer (generated sets): the ablation
+   * benchmark hides them from the reasoner, so the case must be decided from indirect evidence.
+   */
+  hidden?: [number, number][] | undefined;
 }
 
 export interface GenerateOptions {
   seed: number;
   /** Cases per kind (balanced true/false within each true/false kind). */
   perKind: number;
+  /**
+   * Which subjects a case may have: `dev` and `test` split the subject nodes (a gene, a disease) in
+   * two disjoint halves by a fixed hash, so a policy chosen on dev is measured on unseen entities.
+   */
+  split?: QaSplit | undefined;
+  /**
+   * `main`: the templates the question parser was written against; `heldout`: a second bank
+   * written before any parser change for it, to measure paraphrase robustness honestly.
+   */
+  phrasings?: PhrasingBank | undefined;
+}
+
+export type QaSplit = 'all' | 'dev' | 'test';
+export type PhrasingBank = 'main' | 'heldout';
+
+/** The half of the subject nodes a split keeps (an integer hash, so it is stable across runs). */
+export function inSplit(node: number, split: QaSplit): boolean {
+  if (split === 'all') return true;
+  let hash = Math.imul(node ^ 0x5bd1e995, 0x27d4eb2d) >>> 0;
+  hash = Math.imul(hash ^ (hash >>> 15), 0x85ebca6b) >>> 0;
+  return ((hash >>> 7) & 1) === (split === 'dev' ? 0 : 1);
 }
 
 const OPTIONS_PER_QUESTION = 5;
@@ -53,6 +79,8 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
     const text = name(node);
     return text.length > 1 && text.length < 80 && !AWKWARD_NAME.test(text);
   };
+  const split = options.split ?? 'all';
+  const subjectOk = (node: number) => usable(node) && inSplit(node, split);
   const cases: QaCase[] = [];
   const push = (
     kind: string,
@@ -69,15 +97,16 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
       made++;
     }
   };
-  const generators = createGenerators({ graph, facts, random, relations, name, usable });
-  push('mcq-gene-two-diseases', 'multiple-choice', generators.geneForTwoDiseases, 4);
-  push('mcq-variant-disease', 'multiple-choice', generators.variantForDisease, 3);
-  push('mcq-drug-treats', 'multiple-choice', generators.drugForDisease, 3);
-  push('tf-associated', 'true-false', generators.associatedStatement, 5);
-  push('tf-treats', 'true-false', generators.treatsStatement, 4);
-  push('tf-is-a', 'true-false', generators.isAStatement, 4);
-  push('tf-identifier', 'true-false', generators.identifierStatement, 3);
-  push('list-treats', 'list', generators.drugsList, 2);
+  const bank = options.phrasings === 'heldout' ? HELDOUT_PHRASINGS : MAIN_PHRASINGS;
+  const generators = createGenerators({ graph, facts, random, relations, name, usable, subjectOk, bank });
+  push('mcq-gene-two-diseases', 'multiple-choice', generators.geneForTwoDiseases, bank.geneForTwo.length);
+  push('mcq-variant-disease', 'multiple-choice', generators.variantForDisease, bank.variantFor.length);
+  push('mcq-drug-treats', 'multiple-choice', generators.drugForDisease, bank.drugFor.length);
+  push('tf-associated', 'true-false', generators.associatedStatement, bank.associated.length);
+  push('tf-treats', 'true-false', generators.treatsStatement, bank.treats.length);
+  push('tf-is-a', 'true-false', generators.isAStatement, bank.isA.length);
+  push('tf-identifier', 'true-false', generators.identifierStatement, bank.identifier.length);
+  push('list-treats', 'list', generators.drugsList, bank.drugsList.length);
   return cases;
 }
 
@@ -132,16 +161,154 @@ interface GeneratorContext {
   relations: Relations;
   name: (node: number) => string;
   usable: (node: number) => boolean;
+  /** A usable subject of this split. */
+  subjectOk: (node: number) => boolean;
+  bank: PhrasingTemplates;
 }
 
+/** Options as the question shows them, the options list, and the two diseases/one subject. */
+type ChoiceTemplate = (subjects: string[], options: readonly string[]) => string;
+type ListTemplate = (subject: string) => string;
+
+interface PhrasingTemplates {
+  geneForTwo: ChoiceTemplate[];
+  variantFor: ChoiceTemplate[];
+  drugFor: ChoiceTemplate[];
+  /** (disease, gene) */
+  associated: Template[];
+  associatedNegated: Template;
+  /** (disease, drug) */
+  treats: Template[];
+  treatsNegated: Template;
+  /** (disease, parent) */
+  isA: Template[];
+  isANegated: Template;
+  /** (disease, identifier) */
+  identifier: Template[];
+  identifierNegated: Template;
+  drugsList: ListTemplate[];
+}
+
+const letters = (options: readonly string[]) =>
+  options.map((option, position) => `(${String.fromCharCode(97 + position)}) ${option}`).join(' ');
+const capitals = (options: readonly string[]) =>
+  options.map((option, position) => `${String.fromCharCode(65 + position)}. ${option}`).join(' ');
+const numbered = (options: readonly string[]) =>
+  options.map((option, position) => `${position + 1}) ${option}`).join(' ');
+const orList = (options: readonly string[]) =>
+  `${options.slice(0, -1).join(', ')} or ${options.at(-1) ?? ''}`;
+
+/** The templates the question parser was developed against. */
+const MAIN_PHRASINGS: PhrasingTemplates = {
+  geneForTwo: [
+    ([a, b], o) =>
+      `Out of the given list, which Gene is associated with ${a} and ${b}. Given list is: ${o.join(', ')}`,
+    ([a, b], o) => `Which of the following genes is linked to both ${a} and ${b}? Options: ${o.join(', ')}`,
+    ([a, b], o) => `${a} and ${b} are both associated with which gene? ${letters(o)}`,
+    ([a, b], o) => `Pick the gene related to ${a} and ${b} from: ${o.join('; ')}`,
+  ],
+  variantFor: [
+    ([d], o) => `Out of the given list, which Variant is associated with ${d}. Given list is: ${o.join(', ')}`,
+    ([d], o) => `Which SNP is associated with ${d}? Choices: ${o.join(', ')}`,
+    ([d], o) => `${d} is associated with which variant? ${letters(o)}`,
+  ],
+  drugFor: [
+    ([d], o) => `Which drug treats ${d}? Options: ${o.join(', ')}`,
+    ([d], o) => `Out of the given list, which drug is indicated for ${d}. Given list is: ${o.join(', ')}`,
+    ([d], o) => `${d} can be treated with which of the following? ${letters(o)}`,
+  ],
+  associated: [
+    (d, g) => `${d} associates Gene ${g}`,
+    (d, g) => `${d} is associated with gene ${g}`,
+    (d, g) => `${g} is linked to ${d}`,
+    (d, g) => `Is ${d} associated with the gene ${g}?`,
+    (d, g) => `True or false: ${g} is a risk gene for ${d}`,
+  ],
+  associatedNegated: (d, g) => `${d} is not associated with Gene ${g}`,
+  treats: [
+    (d, x) => `${x} treats ${d}`,
+    (d, x) => `${x} is used to treat ${d}`,
+    (d, x) => `Is ${x} indicated for ${d}?`,
+    (d, x) => `${x} is a treatment for ${d}`,
+  ],
+  treatsNegated: (d, x) => `${x} does not treat ${d}`,
+  isA: [
+    (d, p) => `${d} is a ${p}`,
+    (d, p) => `${d} is a type of ${p}`,
+    (d, p) => `Is ${d} a kind of ${p}?`,
+    (d, p) => `${d} is classified as a ${p}`,
+  ],
+  isANegated: (d, p) => `${d} is not a ${p}`,
+  identifier: [
+    (d, i) => `Disease ontology identifier for ${d} is ${i}`,
+    (d, i) => `The DOID of ${d} is ${i}`,
+    (d, i) => `${d} has the identifier ${i}`,
+  ],
+  identifierNegated: (d, i) => `${i} is not the disease ontology identifier of ${d}`,
+  drugsList: [(d) => `Which drugs treat ${d}?`, (d) => `List the drugs indicated for ${d}`],
+};
+
+/**
+ * A second bank, written before the parser was changed for it and not used while developing the
+ * parser's patterns: its accuracy is the honest paraphrase-robustness number.
+ */
+const HELDOUT_PHRASINGS: PhrasingTemplates = {
+  geneForTwo: [
+    ([a, b], o) => `Identify the gene implicated in ${a} as well as ${b}. Candidates: ${o.join(' / ')}`,
+    ([a, b], o) => `Which one of these genes has been reported for both ${a} and ${b}? ${capitals(o)}`,
+    ([a, b], o) => `A gene shared by ${a} and ${b} is one of ${orList(o)}. Which one?`,
+    ([a, b], o) => `Select the gene connected with ${a} and with ${b}. Answer choices: ${numbered(o)}`,
+  ],
+  variantFor: [
+    ([d], o) => `Which of the listed SNPs shows an association with ${d}? ${o.join(', ')}`,
+    ([d], o) => `For ${d}, select the associated variant: ${orList(o)}`,
+    ([d], o) => `Which genetic variant has been linked to ${d} in GWAS? ${capitals(o)}`,
+  ],
+  drugFor: [
+    ([d], o) => `What medication would be prescribed for ${d}? Possible answers: ${o.join(', ')}`,
+    ([d], o) => `${d}: which of these is an approved therapy? ${numbered(o)}`,
+    ([d], o) => `Choose the compound indicated in ${d} among ${orList(o)}`,
+  ],
+  associated: [
+    (d, g) => `There is an association between ${g} and ${d}.`,
+    (d, g) => `${g} gene variants are implicated in ${d}`,
+    (d, g) => `Does ${g} play a role in ${d}?`,
+    (d, g) => `${d} has been genetically linked to ${g}.`,
+    (d, g) => `Is it true that ${g} is associated with ${d}?`,
+  ],
+  associatedNegated: (d, g) => `${g} has no association with ${d}`,
+  treats: [
+    (d, x) => `${d} can be managed with ${x}`,
+    (d, x) => `${x} is an effective therapy for ${d}`,
+    (d, x) => `Can ${x} be used for ${d}?`,
+    (d, x) => `Patients with ${d} are treated with ${x}.`,
+  ],
+  treatsNegated: (d, x) => `${x} is not indicated for ${d}`,
+  isA: [
+    (d, p) => `${d} belongs to the class of ${p}`,
+    (d, p) => `${d} is a form of ${p}`,
+    (d, p) => `Is ${d} considered a ${p}?`,
+    (d, p) => `${d} falls under ${p}`,
+  ],
+  isANegated: (d, p) => `${d} is not a kind of ${p}`,
+  identifier: [
+    (d, i) => `${i} is the Disease Ontology ID of ${d}`,
+    (d, i) => `${d} corresponds to the identifier ${i}`,
+    (d, i) => `The ontology code for ${d} is ${i}`,
+  ],
+  identifierNegated: (d, i) => `The DOID of ${d} is not ${i}`,
+  drugsList: [(d) => `What drugs are used to treat ${d}?`, (d) => `Name medications indicated for ${d}.`],
+};
+
 function createGenerators(context: GeneratorContext) {
-  const { graph, facts, random, relations, name, usable } = context;
+  const { graph, facts, random, relations, name, usable, subjectOk, bank } = context;
   const genes = [...relations.geneDiseases.keys()].filter(usable);
   const diseasesWithVariants = [...relations.diseaseVariants.keys()].filter(usable);
   const variants = [...new Set([...relations.diseaseVariants.values()].flat())];
   const treatedDiseases = [...relations.diseaseDrugs.keys()].filter(usable);
   const drugs = [...relations.drugDiseases.keys()].filter(usable);
   const diseases = [...graph.nodesOfType('disease')].filter(usable);
+  const diseasesWithGenes = [...relations.diseaseGenes.keys()];
   const linked = (first: number, second: number) =>
     graph.neighbours(first).some((edge) => edge.node === second);
   const casing = (text: string) =>
@@ -156,12 +323,14 @@ function createGenerators(context: GeneratorContext) {
   };
   const optionsWith = (answer: number, others: readonly number[]) =>
     shuffle(random, [answer, ...others]).map(name);
-  const letters = (options: readonly string[]) =>
-    options.map((option, position) => `(${String.fromCharCode(97 + position)}) ${option}`).join(' ');
+  /** Every direct edge between a subject and the answer (both directions): what ablation hides. */
+  const pairs = (answer: number, subjects: readonly number[]): [number, number][] =>
+    subjects.map((subject) => [subject, answer]);
 
   return {
     geneForTwoDiseases(phrasing: number) {
       const gene = random.pick(genes);
+      if (!subjectOk(gene)) return undefined;
       const own = (relations.geneDiseases.get(gene) ?? []).filter(usable);
       if (own.length < 2) return undefined;
       const [first, second] = shuffle(random, own).slice(0, 2) as [number, number];
@@ -172,96 +341,75 @@ function createGenerators(context: GeneratorContext) {
       );
       if (!others) return undefined;
       const options = optionsWith(gene, others);
-      const [a, b] = [casing(name(first)), casing(name(second))];
-      const text = [
-        `Out of the given list, which Gene is associated with ${a} and ${b}. Given list is: ${options.join(', ')}`,
-        `Which of the following genes is linked to both ${a} and ${b}? Options: ${options.join(', ')}`,
-        `${a} and ${b} are both associated with which gene? ${letters(options)}`,
-        `Pick the gene related to ${a} and ${b} from: ${options.join('; ')}`,
-      ][phrasing]!;
-      return { text, options, answer: name(gene) };
+      const text = bank.geneForTwo[phrasing]!([casing(name(first)), casing(name(second))], options);
+      return { text, options, answer: name(gene), hidden: pairs(gene, [first, second]) };
     },
     variantForDisease(phrasing: number) {
       const disease = random.pick(diseasesWithVariants);
+      if (!subjectOk(disease)) return undefined;
       const own = relations.diseaseVariants.get(disease) ?? [];
       const variant = random.pick(own);
       const others = distractors(variants, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1);
       if (!others) return undefined;
       const options = optionsWith(variant, others);
-      const d = casing(name(disease));
-      const text = [
-        `Out of the given list, which Variant is associated with ${d}. Given list is: ${options.join(', ')}`,
-        `Which SNP is associated with ${d}? Choices: ${options.join(', ')}`,
-        `${d} is associated with which variant? ${letters(options)}`,
-      ][phrasing]!;
-      return { text, options, answer: name(variant) };
+      const text = bank.variantFor[phrasing]!([casing(name(disease))], options);
+      return { text, options, answer: name(variant), hidden: pairs(variant, [disease]) };
     },
     drugForDisease(phrasing: number) {
       const disease = random.pick(treatedDiseases);
+      if (!subjectOk(disease)) return undefined;
       const drug = random.pick(relations.diseaseDrugs.get(disease) ?? []);
       if (!usable(drug)) return undefined;
       const others = distractors(drugs, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1);
       if (!others) return undefined;
       const options = optionsWith(drug, others);
-      const d = casing(name(disease));
-      const text = [
-        `Which drug treats ${d}? Options: ${options.join(', ')}`,
-        `Out of the given list, which drug is indicated for ${d}. Given list is: ${options.join(', ')}`,
-        `${d} can be treated with which of the following? ${letters(options)}`,
-      ][phrasing]!;
-      return { text, options, answer: name(drug) };
+      const text = bank.drugFor[phrasing]!([casing(name(disease))], options);
+      return { text, options, answer: name(drug), hidden: pairs(drug, [disease]) };
     },
     associatedStatement(phrasing: number) {
       const truth = random.next() < 0.5;
-      const disease = random.pick([...relations.diseaseGenes.keys()]);
-      if (!usable(disease)) return undefined;
+      const disease = random.pick(diseasesWithGenes);
+      if (!subjectOk(disease)) return undefined;
       const gene = truth
         ? random.pick(relations.diseaseGenes.get(disease) ?? [])
         : distractors(genes, (node) => linked(node, disease), 1)?.[0];
       if (gene === undefined || !usable(gene)) return undefined;
-      return statement(
-        random,
-        truth,
-        casing(name(disease)),
-        name(gene),
-        (
-          [
-            (d, g) => `${d} associates Gene ${g}`,
-            (d, g) => `${d} is associated with gene ${g}`,
-            (d, g) => `${g} is linked to ${d}`,
-            (d, g) => `Is ${d} associated with the gene ${g}?`,
-            (d, g) => `True or false: ${g} is a risk gene for ${d}`,
-          ] satisfies Template[]
-        )[phrasing]!,
-        (d, g) => `${d} is not associated with Gene ${g}`,
-      );
+      return {
+        ...statement(
+          random,
+          truth,
+          casing(name(disease)),
+          name(gene),
+          bank.associated[phrasing]!,
+          bank.associatedNegated,
+        ),
+        hidden: pairs(gene, [disease]),
+      };
     },
     treatsStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(treatedDiseases);
+      if (!subjectOk(disease)) return undefined;
       const drug = truth
         ? random.pick(relations.diseaseDrugs.get(disease) ?? [])
         : distractors(drugs, (node) => linked(node, disease), 1)?.[0];
       if (drug === undefined || !usable(drug)) return undefined;
-      return statement(
-        random,
-        truth,
-        casing(name(disease)),
-        name(drug).toLowerCase(),
-        (
-          [
-            (d, x) => `${x} treats ${d}`,
-            (d, x) => `${x} is used to treat ${d}`,
-            (d, x) => `Is ${x} indicated for ${d}?`,
-            (d, x) => `${x} is a treatment for ${d}`,
-          ] satisfies Template[]
-        )[phrasing]!,
-        (d, x) => `${x} does not treat ${d}`,
-      );
+      return {
+        ...statement(
+          random,
+          truth,
+          casing(name(disease)),
+          name(drug).toLowerCase(),
+          bank.treats[phrasing]!,
+          bank.treatsNegated,
+        ),
+        hidden: pairs(drug, [disease]),
+      };
     },
     isAStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(diseases);
+      if (!subjectOk(disease)) return undefined;
       const ancestors = [...facts.ancestors(disease)].filter(
         (node) => usable(node) && facts.parents(node).length > 0,
       );
@@ -280,20 +428,14 @@ function createGenerators(context: GeneratorContext) {
         truth,
         casing(name(disease)),
         name(parent),
-        (
-          [
-            (d, p) => `${d} is a ${p}`,
-            (d, p) => `${d} is a type of ${p}`,
-            (d, p) => `Is ${d} a kind of ${p}?`,
-            (d, p) => `${d} is classified as a ${p}`,
-          ] satisfies Template[]
-        )[phrasing]!,
-        (d, p) => `${d} is not a ${p}`,
+        bank.isA[phrasing]!,
+        bank.isANegated,
       );
     },
     identifierStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(diseases);
+      if (!subjectOk(disease)) return undefined;
       const other = random.pick(diseases);
       if (other === disease) return undefined;
       const id = graph.node(truth ? disease : other)?.id ?? '';
@@ -302,22 +444,15 @@ function createGenerators(context: GeneratorContext) {
         truth,
         casing(name(disease)),
         id,
-        (
-          [
-            (d, i) => `Disease ontology identifier for ${d} is ${i}`,
-            (d, i) => `The DOID of ${d} is ${i}`,
-            (d, i) => `${d} has the identifier ${i}`,
-          ] satisfies Template[]
-        )[phrasing]!,
-        (d, i) => `${i} is not the disease ontology identifier of ${d}`,
+        bank.identifier[phrasing]!,
+        bank.identifierNegated,
       );
     },
     drugsList(phrasing: number) {
       const disease = random.pick(treatedDiseases);
+      if (!subjectOk(disease)) return undefined;
       const items = (relations.diseaseDrugs.get(disease) ?? []).map(name);
-      const d = casing(name(disease));
-      const text = [`Which drugs treat ${d}?`, `List the drugs indicated for ${d}`][phrasing]!;
-      return { text, items };
+      return { text: bank.drugsList[phrasing]!(casing(name(disease))), items };
     },
   };
 }
