@@ -240,7 +240,12 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
       logger,
       facts: index.facts,
     },
-    { maxPromptTokens: config.llm.maxPromptTokens },
+    {
+      maxPromptTokens: config.llm.maxPromptTokens,
+      tools: config.llm.configured
+        ? { ...config.llm.tools, deadlineMs: config.llm.guard.deadlineMs }
+        : undefined,
+    },
   );
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),

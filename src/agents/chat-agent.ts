@@ -6,13 +6,39 @@ import type { AppError } from '../errors.js';
  */
 export interface ChatAgent {
   answer(input: ChatInput): AsyncIterable<ChatEvent>;
+  /**
+   * Whether a model can call the client's tools (`ChatInput.tools`); false or absent when answers
+   * are evidence-only, so `tool_choice: "required"` can be refused before any work.
+   */
+  readonly canCallClientTools?: boolean | undefined;
 }
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** On an assistant turn: the client tools the model called in it. */
+  toolCalls?: ChatToolCall[] | undefined;
+  /** On a `tool` turn: the call whose result `content` is. */
+  toolCallId?: string | undefined;
+}
+
+/** A function the client can run (OpenAI `tools`); `parameters` is its JSON Schema. */
+export interface ClientTool {
+  name: string;
+  description?: string | undefined;
+  parameters: Record<string, unknown>;
+}
+
+/** OpenAI `tool_choice` over the client's tools. */
+export type ClientToolChoice = 'none' | 'auto' | 'required' | { name: string };
+
+/** A call of a client tool, handed back to the client to run; `arguments` is JSON text. */
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  arguments: string;
 }
 
 /** Inputs for the unimodal encoders, given next to the question. */
@@ -35,6 +61,10 @@ export interface ChatInput {
   choices?: string[] | undefined;
   attachments?: ChatAttachments;
   options?: ChatOptions;
+  /** Functions the client runs itself; a model may call them, which ends the answer with `toolCalls`. */
+  tools?: ClientTool[] | undefined;
+  /** Default `auto`; `none` hides `tools` from the model. */
+  toolChoice?: ClientToolChoice | undefined;
   /** Aborted when the client disconnects or the request times out; stop upstream work. */
   signal?: AbortSignal;
 }
@@ -73,8 +103,10 @@ export interface ChatAnswer {
   /** Why the mode is `evidence-only`, for the client. */
   reason?: string;
   usage: TokenUsage;
-  /** `length` when generation stopped at the token cap. Defaults to `stop`. */
-  finishReason?: 'stop' | 'length';
+  /** `length` when generation stopped at the token cap, `tool-calls` with `toolCalls`. Defaults to `stop`. */
+  finishReason?: 'stop' | 'length' | 'tool-calls';
+  /** Client tools the model called: the client runs them and sends the results as `tool` turns. */
+  toolCalls?: ChatToolCall[] | undefined;
   /** How the answer cites the evidence; set by agents that check citations. */
   citationCheck?: CitationCheck;
   /** The decision in structured form (choice, verdict or items), for clients that score answers. */

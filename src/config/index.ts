@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { resilientLlmDefaults as llmGuard } from './llm-guard.js';
+import { llmToolDefaults } from './llm-tools.js';
 
 const optionalString = z
   .string()
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -44,6 +51,12 @@ export const envSchema = z.object({
   LLM_BREAKER_COOLDOWN_MS: integer(llmGuard.breakerCooldownMs, 100, 3_600_000),
   /** Hard cap on LLM answer text in bytes, whatever max_tokens the upstream honours. */
   LLM_MAX_OUTPUT_BYTES: integer(llmGuard.maxOutputBytes, 256, 10_000_000),
+  /** The QA agent offers the LLM its KG tools (lookup, neighbours, path, retrieve) in a bounded loop. */
+  LLM_TOOLS: flag(llmToolDefaults.enabled),
+  /** LLM calls per answer in the tool loop, the final answer included. */
+  LLM_TOOL_MAX_STEPS: integer(llmToolDefaults.maxSteps, 1, 16),
+  /** Prompt + completion tokens over all steps of one tool-loop answer. */
+  LLM_TOOL_MAX_TOKENS: integer(llmToolDefaults.maxTotalTokens, 1_000, 1_000_000),
   /** Evidence is trimmed by score until the prompt fits this many (estimated) tokens. */
   LLM_MAX_PROMPT_TOKENS: integer(6_000, 500, 200_000),
   REQUEST_TIMEOUT_MS: integer(120_000, 1_000, 3_600_000),
@@ -76,6 +89,8 @@ export interface Config {
         timeoutMs: number;
         maxRetries: number;
         maxPromptTokens: number;
+        /** The QA agent's tool-calling loop; its deadline is `guard.deadlineMs`. */
+        tools: { enabled: boolean; maxSteps: number; maxTotalTokens: number };
         guard: {
           deadlineMs: number;
           maxConcurrent: number;
@@ -135,6 +150,7 @@ export function loadConfig(
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       maxPromptTokens: e.LLM_MAX_PROMPT_TOKENS,
+      tools: { enabled: e.LLM_TOOLS, maxSteps: e.LLM_TOOL_MAX_STEPS, maxTotalTokens: e.LLM_TOOL_MAX_TOKENS },
       guard: {
         deadlineMs: e.LLM_DEADLINE_MS,
         maxConcurrent: e.LLM_CONCURRENCY,

@@ -6,6 +6,7 @@ import type {
   LlmClient,
   LlmCompletion,
   LlmFinishReason,
+  LlmMessage,
   LlmProbeResult,
   LlmRequest,
   LlmStreamEvent,
@@ -53,11 +54,17 @@ const usageSchema = z.object({
   completion_tokens: z.number().int().min(0),
 });
 
+const toolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.object({ name: z.string(), arguments: z.string().default('') }),
+});
+
 const completionSchema = z.object({
   choices: z
     .array(
       z.object({
-        message: z.object({ content: z.string().nullish() }),
+        message: z.object({ content: z.string().nullish(), tool_calls: z.array(toolCallSchema).nullish() }),
         finish_reason: z.string().nullish(),
       }),
     )
@@ -127,9 +134,10 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
 
   const requestBody = (request: LlmRequest) => ({
     model: options.model,
-    messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    messages: request.messages.map(toOpenAiMessage),
     ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    ...toOpenAiTools(request),
   });
 
   const estimateUsage = (request: LlmRequest, text: string): LlmUsage => ({
@@ -162,12 +170,18 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
       const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
       const text = choice.message.content ?? '';
       const usage = parsed.data.usage;
+      const toolCalls = (choice.message.tool_calls ?? []).map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      }));
       return {
         text,
         usage: usage
           ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
           : estimateUsage(request, text),
         finishReason: toFinishReason(choice.finish_reason),
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
       };
     },
 
@@ -293,9 +307,60 @@ function toFinishReason(reason: string | null | undefined): LlmFinishReason {
       return 'length';
     case 'content_filter':
       return 'content-filter';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool-calls';
     default:
       return 'other';
   }
+}
+
+type OpenAiMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+/** Our message as the SDK's: assistant tool calls and tool results keep their ids. */
+function toOpenAiMessage(message: LlmMessage): OpenAiMessage {
+  switch (message.role) {
+    case 'tool':
+      return { role: 'tool', content: message.content, tool_call_id: message.toolCallId ?? '' };
+    case 'assistant':
+      return message.toolCalls && message.toolCalls.length > 0
+        ? {
+            role: 'assistant',
+            content: message.content === '' ? null : message.content,
+            tool_calls: message.toolCalls.map((call) => ({
+              id: call.id,
+              type: 'function' as const,
+              function: { name: call.name, arguments: call.arguments },
+            })),
+          }
+        : { role: 'assistant', content: message.content };
+    default:
+      return { role: message.role, content: message.content };
+  }
+}
+
+/** `tools` and `tool_choice` in the SDK's shape; nothing when the request offers no tools. */
+function toOpenAiTools(request: LlmRequest) {
+  if (!request.tools || request.tools.length === 0) return {};
+  const choice = request.toolChoice;
+  return {
+    tools: request.tools.map((tool) => ({
+      type: 'function' as const,
+      function: {
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        parameters: tool.parameters,
+      },
+    })),
+    ...(choice === undefined
+      ? {}
+      : {
+          tool_choice:
+            typeof choice === 'string'
+              ? choice
+              : { type: 'function' as const, function: { name: choice.name } },
+        }),
+  };
 }
 
 function abortReason(signal: AbortSignal): unknown {

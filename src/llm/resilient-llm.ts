@@ -151,6 +151,7 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
             const text = cap.take(completion.text);
             return cap.truncated
               ? {
+                  ...completion,
                   text,
                   finishReason: 'length',
                   usage: {

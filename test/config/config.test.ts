@@ -133,6 +133,7 @@ describe('loadConfig', () => {
       timeoutMs: 60_000,
       maxRetries: 2,
       maxPromptTokens: 6_000,
+      tools: { enabled: false, maxSteps: 4, maxTotalTokens: 16_000 },
       guard: {
         deadlineMs: 30_000,
         maxConcurrent: 16,
@@ -159,6 +160,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ OPENAI_MODEL: 'm', OPENAI_API_KEY: 'sk-test' }).llm).toMatchObject({
       configured: false,
       reason: 'no LLM configured (set OPENAI_BASE_URL)',
+    });
+  });
+
+  it('reads the tool-loop switch and budgets, and names a bad switch', () => {
+    expect(
+      loadConfig({ ...llmEnv, LLM_TOOLS: 'true', LLM_TOOL_MAX_STEPS: '6', LLM_TOOL_MAX_TOKENS: '9000' }).llm,
+    ).toMatchObject({ tools: { enabled: true, maxSteps: 6, maxTotalTokens: 9_000 } });
+    expect(loadConfig({ ...llmEnv, LLM_TOOLS: '0' }).llm).toMatchObject({ tools: { enabled: false } });
+    expect(configError({ ...llmEnv, LLM_TOOLS: 'yes' }).details).toEqual({
+      issues: [{ setting: 'LLM_TOOLS', message: 'expected true or false' }],
     });
   });
 

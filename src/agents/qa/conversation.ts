@@ -35,7 +35,10 @@ export function conversationContext(
   const lastUser = messages.findLastIndex((message) => message.role === 'user');
   const turns = messages
     .slice(0, Math.max(0, lastUser))
-    .filter((message) => message.role !== 'system' && message.content.trim() !== '')
+    // Earlier tool turns are the client's function results, not conversation: they would need their calls.
+    .filter(
+      (message) => message.role !== 'system' && message.role !== 'tool' && message.content.trim() !== '',
+    )
     .slice(-maxTurns);
   let historyRoom =
     budgetTokens -

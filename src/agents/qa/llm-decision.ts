@@ -90,6 +90,18 @@ export async function reviewDecision(
       return { ok: false, reason: 'no LLM configured', usage, unconfigured: true };
     return { ok: false, reason: `LLM request failed: ${describeError(error)}`, usage };
   }
+  return acceptDecision(text, usage, input);
+}
+
+/**
+ * The model's JSON answer checked ({@link validateLlmDecision}) against `evidence` (which may hold
+ * more than the decision's facts: tool results) and merged into the computed decision.
+ */
+export function acceptDecision(
+  text: string,
+  usage: LlmUsage,
+  input: { question: ParsedQuestion; decision: QaDecision; evidence: readonly Evidence[] },
+): ReviewOutcome {
   const checked = validateLlmDecision(text, input.question, input.decision, input.evidence);
   if (!checked.ok) return { ok: false, reason: `LLM answer rejected: ${checked.reason}`, usage };
   const answer = checked.value;

@@ -35,6 +35,17 @@ import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
 import { classifyQuestion, retrievalTargets, type RetrievalTarget } from './question-intent.js';
+import { llmToolDefaults } from '../../config/llm-tools.js';
+import { resilientLlmDefaults } from '../../config/llm-guard.js';
+import { createQaTools, type QaTool } from './qa-tools.js';
+import {
+  answerFreeFormWithTools,
+  citedOf,
+  clientToolOffer,
+  pendingToolTurn,
+  reviewDecisionWithTools,
+  type ToolReviewOutcome,
+} from './tool-answer.js';
 
 export const qaAgentOptionsSchema = z.object({
   /** Bridge predictions per subject and target type, unless the request sets `topK`. */
@@ -69,6 +80,16 @@ export const qaAgentOptionsSchema = z.object({
   indirectEvidence: z.boolean().default(true),
   /** True/false: indirect support at which an unstated statement is judged true (default: the reasoner's, chosen on dev). */
   indirectTrueAbove: z.number().min(0).max(1).optional(),
+  /** The bounded tool-calling loop (tool-loop.ts); defaults in src/config/llm-tools.ts. */
+  tools: z
+    .object({
+      enabled: z.boolean().default(llmToolDefaults.enabled),
+      maxSteps: z.number().int().min(1).max(16).default(llmToolDefaults.maxSteps),
+      maxTotalTokens: z.number().int().min(1).default(llmToolDefaults.maxTotalTokens),
+      /** One deadline for the whole loop (every step and tool). */
+      deadlineMs: z.number().int().positive().default(resilientLlmDefaults.deadlineMs),
+    })
+    .prefault({}),
 });
 export type QaAgentOptions = z.input<typeof qaAgentOptionsSchema>;
 
@@ -277,6 +298,15 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     }));
   /** The unconfigured stand-in reports model `none`. */
   const llmConfigured = dependencies.llm !== undefined && dependencies.llm.model !== 'none';
+  const ownTools: ReadonlyMap<string, QaTool> = settings.tools.enabled
+    ? createQaTools({ retriever, lookup: dependencies.lookup })
+    : new Map();
+  const toolSettings = (input: ChatInput) => ({
+    budget: settings.tools,
+    maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+    temperature: input.options?.temperature ?? settings.temperature,
+    signal: input.signal,
+  });
 
   /**
    * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
@@ -305,26 +335,35 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       parsed,
     );
     if (!decision) return undefined;
-    const evidence = decisionEvidence(retriever.graph, decision);
+    let evidence = decisionEvidence(retriever.graph, decision);
     let reason = NO_LLM_REASON;
     let mode: ChatAnswer['mode'] = 'evidence-only';
     let usage = zeroUsage;
     let explanation = '';
     const reviewable = decision.form === 'multiple-choice' || decision.verdict !== undefined;
     if (dependencies.llm && decision.undetermined === undefined && reviewable) {
-      const review = await reviewDecision(dependencies.llm, {
-        question: parsed,
-        decision,
-        evidence,
-        maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
-        temperature: input.options?.temperature ?? settings.temperature,
-        signal: input.signal,
-      });
+      const review: ToolReviewOutcome =
+        settings.tools.enabled && llmConfigured
+          ? await reviewDecisionWithTools(
+              dependencies.llm,
+              ownTools,
+              { question: parsed, decision, evidence },
+              toolSettings(input),
+            )
+          : await reviewDecision(dependencies.llm, {
+              question: parsed,
+              decision,
+              evidence,
+              maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+              temperature: input.options?.temperature ?? settings.temperature,
+              signal: input.signal,
+            });
       usage = review.usage;
       if (review.ok) {
         decision = review.decision;
         explanation = review.explanation;
         mode = 'llm';
+        if (review.evidence) evidence = review.evidence;
       } else {
         reason = review.unconfigured
           ? NO_LLM_REASON
@@ -367,6 +406,15 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       throw error;
     }
     signal?.throwIfAborted();
+    let toolFallback: string | undefined;
+    if (usesToolLoop(input)) {
+      const outcome = await toolAnswer(input, prepared);
+      if (Array.isArray(outcome)) {
+        yield* outcome;
+        return;
+      }
+      toolFallback = outcome.reason;
+    }
     yield { type: 'evidence-available', evidence: prepared.evidence };
 
     if (prepared.subjects.length === 0) {
@@ -397,8 +445,8 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       };
       return;
     }
-    if (!dependencies.llm) {
-      yield* evidenceOnly(prepared, NO_LLM_REASON);
+    if (!dependencies.llm || toolFallback !== undefined) {
+      yield* evidenceOnly(prepared, toolFallback ?? NO_LLM_REASON);
       return;
     }
 
@@ -457,6 +505,59 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     };
   }
 
+  /** Free-form answers go through the tool loop when ours are on, or the client sent tools or tool results. */
+  function usesToolLoop(input: ChatInput): boolean {
+    if (!llmConfigured) return false;
+    return (
+      ownTools.size > 0 || clientToolOffer(input) !== undefined || pendingToolTurn(input.messages).length > 0
+    );
+  }
+
+  /**
+   * The free-form answer through the tool loop: the events of an answer (claims checked against
+   * the prompt's and the tools' evidence) or of client tool calls, or the reason to fall back.
+   */
+  async function toolAnswer(input: ChatInput, prepared: Prepared): Promise<ChatEvent[] | { reason: string }> {
+    const { outcome, evidence } = await answerFreeFormWithTools(
+      dependencies.llm!,
+      ownTools,
+      {
+        messages: prepared.messages,
+        evidence: prepared.evidence,
+        clientTools: clientToolOffer(input),
+        pendingTurn: pendingToolTurn(input.messages),
+      },
+      toolSettings(input),
+    );
+    if (outcome.kind === 'fallback') {
+      const reason = outcome.unconfigured ? NO_LLM_REASON : `${outcome.reason}; answered from evidence only`;
+      if (!outcome.unconfigured) logger.warn('tool loop fell back to evidence', { reason: outcome.reason });
+      return { reason };
+    }
+    const shown = [...prepared.evidence, ...citedOf(evidence, outcome.text)];
+    if (outcome.kind === 'client-tool-calls') {
+      const answer = finalAnswer(outcome.text, shown, 'llm', outcome.usage);
+      return [
+        { type: 'evidence-available', evidence: shown },
+        ...(outcome.text === '' ? [] : [{ type: 'answer-delta' as const, text: outcome.text }]),
+        { type: 'answer-end', answer: { ...answer, finishReason: 'tool-calls', toolCalls: outcome.calls } },
+      ];
+    }
+    const claims = checkClaims(outcome.text, evidence.all, { entitiesIn: entityNamesIn });
+    const text = [claims.text, claims.footer].filter((part) => part !== '').join('\n\n');
+    return [
+      { type: 'evidence-available', evidence: shown },
+      { type: 'answer-delta', text },
+      {
+        type: 'answer-end',
+        answer: {
+          ...finalAnswer(text, shown, 'llm', outcome.usage),
+          ...(outcome.finishReason === 'length' ? { finishReason: 'length' as const } : {}),
+        },
+      },
+    ];
+  }
+
   /** KG entity names a sentence mentions (exact or normalized matches, no typo tolerance). */
   function entityNamesIn(sentence: string): string[] {
     if (dependencies.linker)
@@ -469,7 +570,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       .flatMap((mention) => mention.candidates.slice(0, 1).map((candidate) => candidate.name));
   }
 
-  return { answer };
+  return { answer, canCallClientTools: llmConfigured };
 }
 
 function finalAnswer(
