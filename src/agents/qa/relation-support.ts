@@ -32,6 +32,8 @@ export interface SupportFact {
   kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology' | 'definition';
   /** −log10 p of the GWAS association on the path, when there is one. */
   pvalueMlog?: number | undefined;
+  /** PubMed id of the study behind that GWAS association, when the KG has it. */
+  pubmedId?: string | undefined;
 }
 
 export interface Support {
@@ -156,6 +158,7 @@ function addDirect(
       weight: factor * (weight + gwasBonus(gwas?.pvalueMlog, 0.05)),
       kind: via.length > 0 ? 'descendant' : 'edge',
       pvalueMlog: gwas?.pvalueMlog,
+      pubmedId: gwas?.pubmedId,
     });
   }
 }
@@ -188,7 +191,8 @@ function addGwasPaths(
     for (const { node: target, kind: secondKind } of graph.neighbours(variant)) {
       if (graph.edgeKinds[secondKind]!.tailType !== wanted) continue;
       const disease = subjectType === 'disease' ? subject : target;
-      const pvalueMlog = facts.association(variant, disease)?.pvalueMlog;
+      const association = facts.association(variant, disease);
+      const pvalueMlog = association?.pvalueMlog;
       add(target, {
         head: subject,
         tail: target,
@@ -197,6 +201,7 @@ function addGwasPaths(
         weight: GWAS_PATH_WEIGHT + gwasBonus(pvalueMlog, 0.1),
         kind: 'gwas-path',
         pvalueMlog,
+        pubmedId: association?.pubmedId,
       });
     }
   }
