@@ -12,6 +12,13 @@ import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { KgFacts } from '../kg/kg-facts.js';
 import { splitMappedGenes } from '../encoders/variant-features.js';
+import {
+  comparePaired,
+  fitFusionWeights,
+  fusedScores,
+  type PairedComparison,
+  type VariantFusionWeights,
+} from './variant-fusion.js';
 import { createRandom } from '../molecules/ga/random.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import {
@@ -29,9 +36,13 @@ import {
  * positional neighbours (diseases of the nearest training variants on the same chromosome),
  * popularity, random, and the text-encoder variant path (cosine of the variant description's text
  * vector with disease text vectors). Plus Spearman's ρ between the model's score and −log10 p.
+ * `fused` adds the baselines' signals to the learned cosine with weights fitted on the model's
+ * validation variants ({@link fitFusionWeights}); learned and fused are each compared with the
+ * best baseline by paired tests over the test variants.
  */
 export const VARIANT_METHODS = [
   'learned',
+  'fused',
   'gene_proxy',
   'positional',
   'popularity',
@@ -76,6 +87,12 @@ export interface VariantReport {
     learnedAll: CorrelationResult;
     textHeldOut?: CorrelationResult | undefined;
   };
+  /** Weights of the fused ranking and its Hits@10 / MRR on the validation variants it was fitted on. */
+  fusion?:
+    | { weights: VariantFusionWeights; validQueries: number; validHits10: number; validMrr: number }
+    | undefined;
+  /** Learned and fused vs the best baseline (by test Hits@10), paired over test variants. */
+  paired?: PairedComparison[] | undefined;
   /** (−log10 p, learned score) of the held-out associations, for the scatter plot. */
   scatter: [number, number][];
   durationMs: number;
@@ -88,6 +105,7 @@ interface Context {
   diseaseRow: Map<number, number>;
   truth: Map<number, Set<number>>;
   train: KgVariantFeatures[];
+  valid: KgVariantFeatures[];
   test: KgVariantFeatures[];
   popularity: Float32Array;
 }
@@ -126,12 +144,33 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       learned,
       context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)),
     );
+    const geneProxy = geneProxyScorer(context);
+    const positional = positionalScorer(context, neighbours);
+    const components = (rows: readonly KgVariantFeatures[], embedded: readonly Float32Array[]) =>
+      rows.map((row, position) => ({
+        learned: context.diseases.scores(embedded[position]!),
+        positional: positional(row),
+        geneProxy: geneProxy(row),
+        popularity: context.popularity,
+        positives: context.truth.get(row.nodeIndex)!,
+      }));
+    const validQueries = components(
+      context.valid,
+      await model.embed(
+        context.valid.map(kgVariantFeatureValues),
+        createVariantInputs(index.graph, index.store, model),
+      ),
+    );
+    const fit = fitFusionWeights(validQueries);
+    logger.info('fused ranking fitted on validation', { ...fit.weights, hits10: fit.hits10 });
+    const testQueries = components(context.test, learned);
     const scorers: Partial<
       Record<VariantMethod, (row: KgVariantFeatures, position: number) => Float32Array>
     > = {
-      learned: (_, position) => context.diseases.scores(learned[position]!),
-      gene_proxy: geneProxyScorer(context),
-      positional: positionalScorer(context, neighbours),
+      learned: (_, position) => testQueries[position]!.learned,
+      fused: (_, position) => fusedScores(testQueries[position]!, fit.weights),
+      gene_proxy: (row) => withPopularity(geneProxy(row), context.popularity),
+      positional: (row) => withPopularity(positional(row), context.popularity),
       popularity: () => context.popularity,
       random: randomScorer(context.diseases.rows, seed),
     };
@@ -141,6 +180,7 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
     else scorers.text = text;
 
     const results: Partial<Record<VariantMethod, RankSummary>> = {};
+    const ranksOf: Partial<Record<VariantMethod, number[][]>> = {};
     for (const method of VARIANT_METHODS) {
       const scorer = scorers[method];
       if (!scorer) continue;
@@ -149,6 +189,7 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         const scores = scorer(row, position);
         return [...positives].map((target) => filteredRank(scores, target, positives));
       });
+      ranksOf[method] = ranks;
       results[method] = summarizeRanks(ranks, resamples);
       logger.info('method', {
         method,
@@ -156,6 +197,13 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         hits10: results[method]['hits@10'].value,
       });
     }
+
+    const best = BASELINES.filter((method) => results[method]).reduce((a, b) =>
+      results[b]!['hits@10'].value > results[a]!['hits@10'].value ? b : a,
+    );
+    const paired = (['learned', 'fused'] as const).map((method) =>
+      comparePaired(method, best, ranksOf[method]!, ranksOf[best]!, resamples),
+    );
 
     const heldOut = associationScores(context.test, context, associations, pick(scorers.learned!));
     const all = associationScores(
@@ -200,6 +248,13 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
           ? { ...correlate(textHeldOut, resamples), pairs: 'held-out, text-encoder score' }
           : undefined,
       },
+      fusion: {
+        weights: fit.weights,
+        validQueries: validQueries.length,
+        validHits10: fit.hits10,
+        validMrr: fit.mrr,
+      },
+      paired,
       scatter: heldOut.map(({ mlog, score }) => [mlog, score]),
       durationMs: performance.now() - started,
     };
@@ -229,10 +284,11 @@ function buildContext(index: IndexHandle, model: VariantModel): Context {
       return row && truth.has(node) ? [row] : [];
     });
   const train = rowsOf([...model.variants.nodeIndices].filter((node) => !held.has(node)));
+  const valid = rowsOf(model.metadata.split.valid);
   const test = rowsOf(model.metadata.split.test);
   const popularity = new Float32Array(diseases.rows);
   for (const row of train) for (const disease of truth.get(row.nodeIndex)!) popularity[disease]! += 1;
-  return { index, model, diseases, diseaseRow, truth, train, test, popularity };
+  return { index, model, diseases, diseaseRow, truth, train, valid, test, popularity };
 }
 
 function edgesBetween(
@@ -245,6 +301,8 @@ function edgesBetween(
     .map((kind) => graph.edgesOfKind(kind.id));
 }
 
+const BASELINES = ['gene_proxy', 'positional', 'popularity', 'random'] as const;
+
 /** Adds popularity scaled below 1 so that ties among a baseline's hits break by popularity, not by chance. */
 function withPopularity(scores: Float32Array, popularity: Float32Array): Float32Array {
   const largest = Math.max(1, ...popularity);
@@ -252,6 +310,7 @@ function withPopularity(scores: Float32Array, popularity: Float32Array): Float32
   return scores;
 }
 
+/** Gene proxy, raw: per disease, how many mapped genes the KG links to it. */
 function geneProxyScorer(context: Context): (row: KgVariantFeatures) => Float32Array {
   const symbols = geneSymbolIndex(context.index.graph);
   const diseasesOfGene = new Map<number, number[]>();
@@ -268,10 +327,11 @@ function geneProxyScorer(context: Context): (row: KgVariantFeatures) => Float32A
       const gene = symbols.get(symbol.toUpperCase());
       for (const disease of gene === undefined ? [] : (diseasesOfGene.get(gene) ?? [])) scores[disease]! += 1;
     }
-    return withPopularity(scores, context.popularity);
+    return scores;
   };
 }
 
+/** Positional, raw: diseases of the nearest training variants on the chromosome, weighted 1/rank. */
 function positionalScorer(context: Context, neighbours: number): (row: KgVariantFeatures) => Float32Array {
   const byChromosome = new Map<string, KgVariantFeatures[]>();
   for (const row of context.train) {
@@ -288,7 +348,7 @@ function positionalScorer(context: Context, neighbours: number): (row: KgVariant
     nearest.forEach((neighbour, rank) => {
       for (const disease of context.truth.get(neighbour.nodeIndex)!) scores[disease]! += 1 / (rank + 1);
     });
-    return withPopularity(scores, context.popularity);
+    return scores;
   };
 }
 

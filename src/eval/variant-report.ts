@@ -5,6 +5,7 @@ import { VARIANT_METHODS, type VariantReport } from './variant-benchmark.js';
 
 const METHOD_LABELS: Record<(typeof VARIANT_METHODS)[number], string> = {
   learned: 'learned variant encoder (variant-learned)',
+  fused: 'fused default (learned + positional + gene proxy + popularity, weights fitted on validation)',
   gene_proxy: 'gene proxy (diseases of mapped genes)',
   positional: 'positional neighbours',
   popularity: 'popularity',
@@ -54,6 +55,23 @@ export function variantReportMarkdown(report: VariantReport, plot?: string): str
     lines.push(
       '',
       `Learned Hits@10 / best baseline (${best.method}) Hits@10 = **${(learned['hits@10'].value / best.hits).toFixed(2)}×**.`,
+    );
+  if (report.fusion)
+    lines.push(
+      '',
+      `Fused weights (learned cosine weight 1; each other signal scaled to [0, 1] per query), fitted on ${report.fusion.validQueries} validation variants: positional ${report.fusion.weights.positional}, gene proxy ${report.fusion.weights.geneProxy}, popularity ${report.fusion.weights.popularity} (validation Hits@10 ${report.fusion.validHits10.toFixed(3)}, MRR ${report.fusion.validMrr.toFixed(3)}).`,
+    );
+  if (report.paired?.length)
+    lines.push(
+      '',
+      '## Paired comparisons with the best baseline (test variants)',
+      '',
+      '| method vs baseline | Hits@10 ratio [95 % CI] | Hits@10 difference [95 % CI] | variants better / worse | Wilcoxon signed-rank p |',
+      '|---|---|---|---|---|',
+      ...report.paired.map(
+        (pair) =>
+          `| ${pair.method} vs ${pair.baseline} | ${format(pair.ratio, 2)} | ${format(pair.difference)} | ${pair.wins} / ${pair.losses} | ${pair.wilcoxon.pValue.toExponential(2)} (n = ${pair.wilcoxon.n}) |`,
+      ),
     );
   const { correlation } = report;
   lines.push(

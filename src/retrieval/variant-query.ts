@@ -249,7 +249,7 @@ async function retrieveFromVariant(
     const hits = rankTail(services, model.tail(type)!, head, known, request, type);
     results.push(...(await toResults(services, head, type, hits, options)));
   }
-  return respond(request, head, targetTypes, knownTotal, rankResults(results, targetTypes));
+  return respond(request, head, targetTypes, knownTotal, rankByStrength(results, targetTypes));
 }
 
 async function retrieveVariants(
@@ -263,7 +263,27 @@ async function retrieveVariants(
     : [];
   const hits = rankTail(services, services.variants.model.variants, head, known, request, VARIANT_TYPE);
   const results = await toResults(services, head, VARIANT_TYPE, hits, options);
-  return respond(request, head, [VARIANT_TYPE], known.length, rankResults(results, [VARIANT_TYPE]));
+  return respond(request, head, [VARIANT_TYPE], known.length, rankByStrength(results, [VARIANT_TYPE]));
+}
+
+/**
+ * KG facts first, the strongest GWAS association (−log10 p) first among them, as a geneticist reads
+ * a locus list; facts without statistics and predictions keep {@link rankResults}' order.
+ */
+function rankByStrength(
+  results: UnrankedResult[],
+  targetTypes: readonly string[],
+): RetrievalResponse['results'] {
+  const strength = (result: UnrankedResult) => (result.known ? (result.association?.pvalueMlog ?? -1) : -1);
+  const ordered = rankResults(results, targetTypes)
+    .map((result, position) => ({ result, position }))
+    .sort(
+      (left, right) =>
+        Number(right.result.known) - Number(left.result.known) ||
+        strength(right.result) - strength(left.result) ||
+        left.position - right.position,
+    );
+  return ordered.map(({ result }, position) => ({ ...result, rank: position + 1 }));
 }
 
 /**

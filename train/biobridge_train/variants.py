@@ -80,6 +80,14 @@ class VariantTrainConfig:
     # Pulls the cosine of a known variant–disease pair towards a level that rises with −log10 p, so
     # that scores are comparable across variants (the softmax alone only orders within a variant).
     strength_weight: float = 5.0
+    # Adds the (learned) disease embeddings of the `near` and `gdis` diseases to the variant's
+    # embedding, each group scaled by a learned weight: the positional and gene-proxy signals enter
+    # the space directly instead of through one learned column per disease token (rare diseases).
+    context_copy: bool = False
+    # Token groups left out of the vocabulary (the featuriser's tokens of these groups are then
+    # ignored). Position bins and gene symbols act as variant identities in training — a bin or gene
+    # with one training variant memorises its labels — while `near` and `gdis` leave the variant out.
+    dropped_groups: Tuple[str, ...] = ()
     seed: int = 0
     split_seed: int = 42
     threads: int = 1
@@ -115,14 +123,18 @@ class VariantTower(nn.Module):
         )
         nn.init.normal_(self.token_layer.weight, std=0.1)
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, features: torch.Tensor, copy: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``copy`` [tokens, embeddingDim]: what each token adds to the embedding directly (context copy)."""
         token_part = self.input_dropout(features[:, : self.tokens])
         genes = features[:, self.tokens :]
         # A variant without a mapped gene vector has zeros there; keep it at zero after centring.
         has_gene = (genes.abs().sum(dim=1, keepdim=True) > 0).to(genes.dtype)
         gene_part = ((genes - self.gene_mean) @ self.gene_basis) * has_gene
         hidden = self.token_layer(token_part) + self.gene_layer(gene_part)
-        return F.normalize(self.output(hidden), dim=1)
+        embedded = self.output(hidden)
+        if copy is not None:
+            embedded = embedded + token_part @ copy
+        return F.normalize(embedded, dim=1)
 
 
 class TailTower(nn.Module):
@@ -199,7 +211,10 @@ def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConf
         )
         for record in data.variants
     }
-    vocabulary = Vocabulary.build(tokens[node] for node in train_set)
+    vocabulary = Vocabulary.build(
+        {group: items for group, items in tokens[node].items() if group not in config.dropped_groups}
+        for node in train_set
+    )
     gene_nodes, gene_vectors, _ = vectors.by_type[GENE]
     gene_rows = vectors.lookup(GENE)
     gene_dim = gene_vectors.shape[1]
@@ -255,14 +270,46 @@ def prepare(data: VariantData, vectors: EncoderVectors, config: VariantTrainConf
     )
 
 
+#: Token groups whose tokens name a disease node (`gdis:<node>`, `near:<node>`), for the context copy.
+COPY_GROUPS = ("near", "gdis")
+
+
 class VariantModel(nn.Module):
     def __init__(self, prepared: Prepared, config: VariantTrainConfig):
         super().__init__()
-        self.variant = VariantTower(len(prepared.vocabulary.tokens), prepared.gene_mean, prepared.gene_basis, config)
+        self.tower = VariantTower(len(prepared.vocabulary.tokens), prepared.gene_mean, prepared.gene_basis, config)
         self.tails = nn.ModuleDict({TABLE_FILES[t]: TailTower(prepared.tail_inputs[t], config) for t in TAIL_TYPES})
+        self.tokens = len(prepared.vocabulary.tokens)
+        columns: List[int] = []
+        rows: List[int] = []
+        groups: List[int] = []
+        if config.context_copy:
+            disease_row = {int(node): row for row, node in enumerate(prepared.tail_nodes[DISEASE])}
+            for column, token in enumerate(prepared.vocabulary.tokens):
+                group, _, node = token.partition(":")
+                if group in COPY_GROUPS and node.isdigit() and int(node) in disease_row:
+                    columns.append(column)
+                    rows.append(disease_row[int(node)])
+                    groups.append(COPY_GROUPS.index(group))
+        self.register_buffer("copy_columns", torch.tensor(columns, dtype=torch.long))
+        self.register_buffer("copy_rows", torch.tensor(rows, dtype=torch.long))
+        self.register_buffer("copy_groups", torch.tensor(groups, dtype=torch.long))
+        self.copy_scale = nn.Parameter(torch.ones(len(COPY_GROUPS)))
 
     def tail(self, tail_type: str, rows: Optional[torch.Tensor] = None) -> torch.Tensor:
         return self.tails[TABLE_FILES[tail_type]](rows)
+
+    def copy_matrix(self, diseases: Optional[torch.Tensor] = None) -> Optional[torch.Tensor]:
+        """[tokens, embeddingDim]: scale(group) × the disease embedding for `near`/`gdis` tokens, 0 elsewhere."""
+        if len(self.copy_columns) == 0:
+            return None
+        diseases = self.tail(DISEASE) if diseases is None else diseases
+        added = self.copy_scale[self.copy_groups].unsqueeze(1) * diseases[self.copy_rows]
+        return torch.zeros(self.tokens, diseases.shape[1]).index_add(0, self.copy_columns, added)
+
+    def variant(self, features: torch.Tensor, diseases: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """Variant embeddings; ``diseases``: this step's disease table, when already computed."""
+        return self.tower(features, self.copy_matrix(diseases))
 
 
 def _target_matrix(
@@ -331,7 +378,9 @@ def train_epoch(
     for start in range(0, len(order), config.batch_size):
         batch = [int(v) for v in order[start : start + config.batch_size]]
         features = torch.from_numpy(np.stack([prepared.features[v] for v in batch]))
-        embedded = model.variant(features)
+        # The disease table is scored against in full (it is small), so the copy reuses it.
+        disease_table = model.tail(DISEASE)
+        embedded = model.variant(features, disease_table)
         loss = torch.zeros(())
         for weight, tail_type in zip(config.task_weights, TAIL_TYPES):
             columns = len(prepared.tail_nodes[tail_type])
@@ -339,7 +388,7 @@ def train_epoch(
             if not bool(has.any()):
                 continue
             kept = _candidate_columns(target, columns, config.sampled_tails, rng)
-            tails = model.tail(tail_type, kept)
+            tails = disease_table if tail_type == DISEASE and kept is None else model.tail(tail_type, kept)
             if kept is not None:
                 target = target[:, kept]
             logits = embedded @ tails.T / config.temperature
@@ -419,12 +468,17 @@ def train_variant_model(
 
 
 class ExportedTower(nn.Module):
-    def __init__(self, tower: VariantTower):
+    """The variant tower with the context copy frozen into a constant (the ONNX input stays `features`)."""
+
+    def __init__(self, model: VariantModel):
         super().__init__()
-        self.tower = tower
+        self.tower = model.tower
+        copy = model.copy_matrix()
+        self.has_copy = copy is not None
+        self.register_buffer("copy", copy.detach().clone() if copy is not None else torch.zeros(0))
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        return self.tower(features)
+        return self.tower(features, self.copy if self.has_copy else None)
 
 
 def _write_matrix(directory: Path, name: str, nodes: np.ndarray, vectors: np.ndarray) -> Dict[str, Any]:
@@ -464,7 +518,7 @@ def export_variant_model(
         if "dynamo" in inspect.signature(torch.onnx.export).parameters:
             options["dynamo"] = False
         with torch.no_grad():
-            torch.onnx.export(ExportedTower(model.variant), (sample,), str(staging / "encode.onnx"), **options)
+            torch.onnx.export(ExportedTower(model), (sample,), str(staging / "encode.onnx"), **options)
         onnx.checker.check_model(onnx.load(str(staging / "encode.onnx")))
         (staging / "vocabulary.json").write_text(json.dumps(prepared.vocabulary.tokens) + "\n")
         # The features of the KG's variants, so TypeScript can re-embed them (parity, evaluation).
@@ -504,6 +558,8 @@ def export_variant_model(
             "tokens": len(prepared.vocabulary.tokens),
             "geneDim": prepared.gene_dim,
             "tokenGroups": list(TOKEN_GROUPS),
+            "droppedGroups": list(config.dropped_groups),
+            "contextCopy": config.context_copy,
             "positionBins": list(POSITION_BINS),
             "nearVariants": NEAR_VARIANTS,
             "referenceVariants": "training variants (every KG variant not in split.valid or split.test)",
@@ -560,7 +616,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
     for name in ("learning_rate", "temperature", "dropout", "weight_cap", "input_dropout", "weight_decay"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
+    parser.add_argument(
+        "--context-copy",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.context_copy,
+        help="add the near/gdis diseases' embeddings to the variant embedding (learned weight per group)",
+    )
+    parser.add_argument(
+        "--dropped-groups",
+        default=",".join(defaults.dropped_groups),
+        help=f"comma-separated token groups to leave out of the vocabulary (of {', '.join(TOKEN_GROUPS)})",
+    )
     args = parser.parse_args(argv)
+    args.dropped_groups = tuple(group for group in args.dropped_groups.split(",") if group)
+    unknown = [group for group in args.dropped_groups if group not in TOKEN_GROUPS]
+    if unknown:
+        parser.error(f"--dropped-groups: unknown group {', '.join(unknown)} (groups: {', '.join(TOKEN_GROUPS)})")
     config = VariantTrainConfig(
         **{
             k: getattr(args, k)
@@ -578,6 +649,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "weight_cap",
                 "input_dropout",
                 "weight_decay",
+                "context_copy",
+                "dropped_groups",
             )
         }
     )

@@ -82,3 +82,43 @@ def test_training_never_sees_held_out_edges_and_export_is_complete(tmp_path: Pat
     graph = onnx.load(str(directory / "encode.onnx"))
     assert [item.name for item in graph.graph.input] == ["features"]
     assert graph.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+
+
+def test_context_copy_and_dropped_groups_are_frozen_into_the_export(tmp_path: Path):
+    import torch
+
+    from biobridge_train.variants import ExportedTower
+
+    data, vectors = synthetic()
+    config = VariantTrainConfig(
+        hidden_dim=16,
+        embedding_dim=8,
+        gene_basis_dim=4,
+        epochs=2,
+        batch_size=4,
+        learning_rate=0.05,
+        dropout=0.0,
+        context_copy=True,
+        dropped_groups=("bin1000000", "bin100000", "gene"),
+    )
+    prepared = prepare(data, vectors, config)
+    assert not [t for t in prepared.vocabulary.tokens if t.startswith(("bin", "gene:"))]
+    assert [t for t in prepared.vocabulary.tokens if t.startswith(("near:", "gdis:"))]
+    model, training = train_variant_model(prepared, config, log=lambda line: None)
+    assert len(model.copy_columns) > 0
+    rows = torch.from_numpy(np.stack([prepared.features[int(v)] for v in prepared.split.train[:6]]))
+    model.eval()
+    with torch.no_grad():
+        learned = model.variant(rows)
+        frozen = ExportedTower(model)(rows)
+        without_copy = model.tower(rows)
+    assert torch.allclose(learned, frozen, atol=1e-6)
+    assert not torch.allclose(learned, without_copy, atol=1e-3)
+    directory = export_variant_model(tmp_path, model, prepared, config, training)
+    metadata = json.loads((directory / "variant-model.json").read_text())
+    assert metadata["contextCopy"] is True
+    assert metadata["droppedGroups"] == ["bin1000000", "bin100000", "gene"]
+    exported = np.fromfile(directory / "variants.f32", dtype="<f4").reshape(-1, 8)
+    nodes = np.fromfile(directory / "variants.i32", dtype="<i4").tolist()
+    first = nodes.index(int(prepared.split.train[0]))
+    assert np.allclose(exported[first], learned[0].numpy(), atol=1e-6)

@@ -49,7 +49,8 @@ function sourceOf(fact: SupportFact): string {
 /** `psoriasis —associated with→ HLA-B`, `Crohn's disease —associated with→ rs1 —maps to→ NOD2 (−log10 p 20.5)`. */
 export function factText(graph: KgGraph, fact: SupportFact): string {
   const name = (node: number) => graph.node(node)?.name ?? String(node);
-  const gwas = fact.pvalueMlog === undefined ? '' : ` (GWAS −log10 p ${fact.pvalueMlog.toFixed(1)})`;
+  const pubmed = fact.pubmedId === undefined ? '' : `, PubMed ${fact.pubmedId}`;
+  const gwas = fact.pvalueMlog === undefined ? '' : ` (GWAS −log10 p ${fact.pvalueMlog.toFixed(1)}${pubmed})`;
   switch (fact.kind) {
     case 'edge':
     case 'ontology':

@@ -34,6 +34,8 @@ export interface SupportFact {
   source?: 'ancestor' | 'sibling' | 'similar' | 'shared-neighbours' | undefined;
   /** −log10 p of the GWAS association on the path, when there is one. */
   pvalueMlog?: number | undefined;
+  /** PubMed id of the study behind that GWAS association, when the KG has it. */
+  pubmedId?: string | undefined;
 }
 
 export interface Support {
@@ -158,6 +160,7 @@ function addDirect(
       weight: factor * (weight + gwasBonus(gwas?.pvalueMlog, 0.05)),
       kind: via.length > 0 ? 'descendant' : 'edge',
       pvalueMlog: gwas?.pvalueMlog,
+      pubmedId: gwas?.pubmedId,
     });
   }
 }
@@ -190,7 +193,8 @@ function addGwasPaths(
     for (const { node: target, kind: secondKind } of graph.neighbours(variant)) {
       if (graph.edgeKinds[secondKind]!.tailType !== wanted) continue;
       const disease = subjectType === 'disease' ? subject : target;
-      const pvalueMlog = facts.association(variant, disease)?.pvalueMlog;
+      const association = facts.association(variant, disease);
+      const pvalueMlog = association?.pvalueMlog;
       add(target, {
         head: subject,
         tail: target,
@@ -199,6 +203,7 @@ function addGwasPaths(
         weight: GWAS_PATH_WEIGHT + gwasBonus(pvalueMlog, 0.1),
         kind: 'gwas-path',
         pvalueMlog,
+        pubmedId: association?.pubmedId,
       });
     }
   }
