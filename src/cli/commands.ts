@@ -379,6 +379,21 @@ export const evalMoleculesCommand = defineCommand({
       .default('inductive')
       .describe('Split whose held-out proteins are the targets'),
     targets: count(20, 1, 10_000).describe('Held-out targets sampled (seeded)'),
+    'min-drugs': count(1, 1, 1000).describe('Only held-out proteins with at least this many known drugs'),
+    'validation-targets': count(0, 0, 10_000).describe(
+      'The first N of the seeded shuffle form the validation set; test targets come from the rest',
+    ),
+    role: z
+      .enum(['test', 'validation'])
+      .default('test')
+      .describe('Run on the test targets or on the validation set (tune weights there only)'),
+    'ablation-targets': count(0, 0, 10_000).describe(
+      'Run the ablation arms (no-*) on a seeded subset of this many targets (0: on all)',
+    ),
+    checkpoint: z
+      .string()
+      .optional()
+      .describe('JSON-lines file of finished targets: a rerun with the same settings resumes from it'),
     n: count(10, 1, 100).describe('Molecules measured per arm (and seeds retrieved)'),
     generations: count(8, 0, 100).describe('Genetic algorithm generations'),
     population: count(40, 4, 500).describe('Genetic algorithm population'),

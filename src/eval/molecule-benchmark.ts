@@ -119,6 +119,8 @@ export interface ArmMetrics {
   uniqueness: number;
   /** Mean over the molecules of 1 − max Tanimoto to the KG drugs the run could see (0 for drug arms). */
   novelty: number;
+  /** Share of the molecules whose max Tanimoto to any KG drug the run could see is below 0.4. */
+  novelShare: number;
   meanQed: number;
   /** Mean SA score (1 easy … 10 hard). */
   meanSa: number;
@@ -145,6 +147,7 @@ export interface ArmSummary {
   validity: number;
   uniqueness: number;
   novelty: number;
+  novelShare: number;
   meanQed: number;
   meanSa: number;
   alertRate: number;
@@ -192,6 +195,10 @@ export interface MoleculeReport {
     population: number;
     seed: number;
     timeBudgetMs: number;
+    /** Targets the ablation arms ran on (a seeded subset when fewer than `targets`). */
+    ablationTargets: number;
+    /** Targets' selection rule, when the CLI recorded it. */
+    selection?: { minTrueDrugs: number; validationTargets: number; role: 'test' | 'validation' } | undefined;
     /** Weights of the guided arm; ablations zero one of them. */
     weights: ScoringWeights;
     arms: MoleculeArm[];
@@ -212,6 +219,14 @@ export interface SelectTargetsOptions {
   /** How many targets to sample; all when undefined. */
   count?: number;
   seed?: number;
+  /** Only proteins with at least this many known drugs with a SMILES (default 1). */
+  minTrueDrugs?: number | undefined;
+  /**
+   * The first `validationTargets` candidates of the seeded shuffle are the validation set (weights
+   * are tuned there); `test` targets are drawn from the rest only, so the two never overlap.
+   */
+  validationTargets?: number | undefined;
+  role?: 'test' | 'validation' | undefined;
 }
 
 /**
@@ -256,17 +271,19 @@ export async function selectHeldOutTargets(
     });
   }
   const drugList = [...drugs.values()];
-  if (options.count === undefined || options.count >= candidates.length)
-    return { targets: candidates, candidates: candidates.length, drugs: drugList };
+  const eligible = candidates.filter((target) => target.trueDrugs.length >= (options.minTrueDrugs ?? 1));
   const random = createRandom(options.seed ?? 0);
-  const shuffled = [...candidates];
+  const shuffled = [...eligible];
   for (let index = shuffled.length - 1; index > 0; index -= 1) {
     const other = random.int(index + 1);
     [shuffled[index], shuffled[other]] = [shuffled[other]!, shuffled[index]!];
   }
+  const validationCount = Math.min(options.validationTargets ?? 0, shuffled.length);
+  const pool =
+    options.role === 'validation' ? shuffled.slice(0, validationCount) : shuffled.slice(validationCount);
   return {
-    targets: shuffled.slice(0, options.count).sort((left, right) => left.nodeIndex - right.nodeIndex),
-    candidates: candidates.length,
+    targets: pool.slice(0, options.count ?? pool.length).sort((left, right) => left.nodeIndex - right.nodeIndex),
+    candidates: pool.length,
     drugs: drugList,
   };
 }
@@ -286,7 +303,12 @@ export interface MoleculeBenchmarkOptions {
   /** Score weights of the guided arm (ablations zero one each); defaults otherwise. */
   weights?: ScoringWeightsInput | undefined;
   arms?: readonly MoleculeArm[] | undefined;
+  /** Ablation arms run on a seeded subset of this many targets; all when undefined or 0. */
+  ablationTargets?: number | undefined;
+  /** Finished targets from an earlier run with the same settings (skipped), and a sink for new ones. */
+  checkpoint?: BenchmarkCheckpoint | undefined;
   /** Written into the report. */
+  selection?: MoleculeReport['config']['selection'];
   index?: string | undefined;
   split?: { name: string; kind: string; seed: number } | undefined;
   candidateTargets?: number | undefined;
@@ -325,60 +347,32 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   }
   const corpus = countFragments(drugFingerprints.values());
 
+  const ablationSubset = seededSubset(options.targets, options.ablationTargets, seed);
+  const settings = { toolkit, n, seed, generations, population, timeBudgetMs, weights };
   const details: TargetResult[] = [];
+  let measuredMs = 0;
+  let measured = 0;
   for (const [position, target] of options.targets.entries()) {
     options.signal?.throwIfAborted();
-    const context = targetContext(target, corpus, drugFingerprints, {
-      toolkit,
-      n,
-      seed,
-      generations,
-      population,
-      timeBudgetMs,
-      weights,
-    });
-    const result: TargetResult = {
-      target: {
-        nodeIndex: target.nodeIndex,
-        id: target.id,
-        name: target.name,
-        trueDrugs: target.trueDrugs.length,
-        excludedDrugs: target.excludedDrugIds.length,
-      },
-      arms: {},
-      knownBinderSeeds: 0,
-    };
-    let retrieval: ProposalResponse | undefined;
-    const retrieve = async () =>
-      (retrieval ??= await options.proposer.propose(
-        { ...context.request, generations: 0 },
-        { signal: options.signal },
-      ));
-    for (const arm of arms) {
-      const armStarted = now();
-      const definition = ARM_DEFINITIONS[arm];
-      if (definition.kind === 'generate') {
-        const armWeights = definition.ablate ? { ...weights, [definition.ablate]: 0 } : weights;
-        const response = await options.proposer.propose(
-          { ...context.request, weights: armWeights },
-          { guidance: definition.guidance, signal: options.signal },
-        );
-        result.arms[arm] = candidateMetrics(response, context, toolkit, now() - armStarted);
-      } else {
-        const smiles =
-          definition.kind === 'random-drugs'
-            ? randomDrugs(drugs, context.hidden, n, seed + target.nodeIndex)
-            : definition.kind === 'seeds'
-              ? (await retrieve()).seeds.map((each) => each.smiles)
-              : (await retrieve()).referenceBinders.slice(0, n).map((each) => each.smiles);
-        result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
-      }
+    const resumed = options.checkpoint?.done.get(target.nodeIndex);
+    if (resumed) {
+      details.push(resumed);
+      continue;
     }
-    if (arms.includes('seeds') || arms.includes('binders'))
-      result.knownBinderSeeds = (await retrieve()).seeds.filter((each) => each.knownBinder).length;
+    const targetStarted = now();
+    const context = targetContext(target, corpus, drugFingerprints, settings);
+    const targetArms = arms.filter(
+      (arm) => ARM_DEFINITIONS[arm].kind !== 'generate' || !('ablate' in ARM_DEFINITIONS[arm]) || ablationSubset.has(target.nodeIndex),
+    );
+    const result = await evaluateTarget(context, targetArms, { ...options, drugs, n, seed, weights, now });
     details.push(result);
+    await options.checkpoint?.save(result);
+    measuredMs += now() - targetStarted;
+    measured += 1;
+    const left = options.targets.length - position - 1;
     logger.info('molecule benchmark target done', {
       target: `${target.name} (${position + 1}/${options.targets.length})`,
+      etaMinutes: ((left * measuredMs) / measured / 60_000).toFixed(1),
       ...Object.fromEntries(
         Object.entries(result.arms).map(([arm, metrics]) => [arm, metrics.bestTanimotoToTrue.toFixed(3)]),
       ),
@@ -411,6 +405,8 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       population,
       seed,
       timeBudgetMs,
+      ablationTargets: ablationSubset.size,
+      selection: options.selection,
       weights,
       arms,
     },
@@ -421,6 +417,81 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     details,
     durationMs: now() - started,
   };
+}
+
+/** Finished targets of an earlier run (by node index) and where new ones are recorded. */
+export interface BenchmarkCheckpoint {
+  done: ReadonlyMap<number, TargetResult>;
+  save(result: TargetResult): Promise<void>;
+}
+
+/** Node indices of a seeded sample of `count` targets; every target when `count` is 0 or undefined. */
+function seededSubset(
+  targets: readonly MoleculeBenchmarkTarget[],
+  count: number | undefined,
+  seed: number,
+): Set<number> {
+  const indices = targets.map((target) => target.nodeIndex);
+  if (!count || count >= indices.length) return new Set(indices);
+  const random = createRandom(seed + 7919);
+  for (let index = indices.length - 1; index > 0; index -= 1) {
+    const other = random.int(index + 1);
+    [indices[index], indices[other]] = [indices[other]!, indices[index]!];
+  }
+  return new Set(indices.slice(0, count));
+}
+
+/** Runs each arm on one target and measures its top N against the hidden drugs. */
+async function evaluateTarget(
+  context: TargetContext,
+  arms: readonly MoleculeArm[],
+  options: Pick<MoleculeBenchmarkOptions, 'proposer' | 'toolkit' | 'signal'> & {
+    drugs: readonly BenchmarkDrug[];
+    n: number;
+    seed: number;
+    weights: ScoringWeights;
+    now: () => number;
+  },
+): Promise<TargetResult> {
+  const { target } = context;
+  const { toolkit, now, proposer, signal } = options;
+  const result: TargetResult = {
+    target: {
+      nodeIndex: target.nodeIndex,
+      id: target.id,
+      name: target.name,
+      trueDrugs: target.trueDrugs.length,
+      excludedDrugs: target.excludedDrugIds.length,
+    },
+    arms: {},
+    knownBinderSeeds: 0,
+  };
+  let retrieval: ProposalResponse | undefined;
+  const retrieve = async () =>
+    (retrieval ??= await proposer.propose({ ...context.request, generations: 0 }, { signal }));
+  for (const arm of arms) {
+    const armStarted = now();
+    const definition = ARM_DEFINITIONS[arm];
+    if (definition.kind === 'generate') {
+      const armWeights = definition.ablate ? { ...options.weights, [definition.ablate]: 0 } : options.weights;
+      const response = await proposer.propose(
+        { ...context.request, weights: armWeights },
+        { guidance: definition.guidance, signal },
+      );
+      result.arms[arm] = candidateMetrics(response, context, toolkit, now() - armStarted);
+    } else {
+      const smiles =
+        definition.kind === 'random-drugs'
+          ? randomDrugs(options.drugs, context.hidden, options.n, options.seed + target.nodeIndex)
+          : definition.kind === 'seeds'
+            ? (await retrieve()).seeds.map((each) => each.smiles)
+            : (await retrieve()).referenceBinders.slice(0, options.n).map((each) => each.smiles);
+      result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
+    }
+  }
+  if (arms.includes('seeds') || arms.includes('binders'))
+    result.knownBinderSeeds = (await retrieve()).seeds.filter((each) => each.knownBinder).length;
+  return result;
 }
 
 function targetContext(
@@ -511,6 +582,7 @@ function candidateMetrics(
     validity: stats.generated === 0 ? 0 : stats.valid / stats.generated,
     uniqueness: stats.valid === 0 ? 0 : stats.unique / stats.valid,
     novelty: mean(valid.map((candidate) => candidate.scores.novelty)),
+    novelShare: mean(valid.map((candidate) => (candidate.scores.novelty > 1 - NOVEL_BELOW ? 1 : 0))),
     meanQed: mean(valid.map((candidate) => candidate.scores.qed)),
     meanSa: mean(valid.map((candidate) => candidate.scores.saScore)),
     alertRate: mean(valid.map((candidate) => (candidate.scores.alerts > 0 ? 1 : 0))),
@@ -537,6 +609,7 @@ function drugMetrics(
     validity: 1,
     uniqueness: 1,
     novelty: 0,
+    novelShare: 0,
     meanQed: mean(profiles.flatMap((profile) => (profile.ok ? [profile.value.qed.qed] : []))),
     meanSa: mean(smiles.map((each) => context.saOf(each))),
     alertRate: mean(
@@ -567,6 +640,7 @@ function summarizeArm(perTarget: readonly ArmMetrics[], seed: number): ArmSummar
     validity: average((m) => m.validity),
     uniqueness: average((m) => m.uniqueness),
     novelty: average((m) => m.novelty),
+    novelShare: average((m) => m.novelShare ?? 0),
     meanQed: average((m) => m.meanQed),
     meanSa: average((m) => m.meanSa),
     alertRate: average((m) => m.alertRate),
@@ -583,6 +657,9 @@ function summarizeArm(perTarget: readonly ArmMetrics[], seed: number): ArmSummar
     timeMs: average((m) => m.timeMs),
   };
 }
+
+/** A molecule is novel when its max Tanimoto to every KG drug the run could see is below this. */
+export const NOVEL_BELOW = 0.4;
 
 /** Differences below this are ties: Tanimoto values are ratios of small counts. */
 const TIE_TOLERANCE = 1e-9;

@@ -6,6 +6,12 @@ export interface DiversePickOptions<T> {
   scaffold: (item: T) => string;
   /** Ranks items best first; without it `items` are taken as already ranked. */
   score?: (item: T) => number;
+  /**
+   * A second memory (e.g. the seed a molecule descends from): the first pass also takes at most
+   * one item per series, so that every series that produced something is represented before any
+   * series gets a second slot; later passes fall back to scaffolds alone, then to rank.
+   */
+  series?: ((item: T) => string) | undefined;
 }
 
 /**
@@ -23,13 +29,23 @@ export function pickDiverse<T>(items: readonly T[], options: DiversePickOptions<
   }
   const chosen = new Set<number>();
   const usedScaffolds = new Set<string>();
-  for (const entry of ranked) {
-    if (chosen.size >= count) break;
-    const scaffold = options.scaffold(entry.item);
-    if (usedScaffolds.has(scaffold)) continue;
-    usedScaffolds.add(scaffold);
-    chosen.add(entry.index);
-  }
+  const usedSeries = new Set<string>();
+  const series = options.series;
+  const passes = series ? [true, false] : [false];
+  for (const bySeries of passes)
+    for (const entry of ranked) {
+      if (chosen.size >= count) break;
+      if (chosen.has(entry.index)) continue;
+      const scaffold = options.scaffold(entry.item);
+      if (usedScaffolds.has(scaffold)) continue;
+      if (bySeries) {
+        const key = series!(entry.item);
+        if (usedSeries.has(key)) continue;
+        usedSeries.add(key);
+      }
+      usedScaffolds.add(scaffold);
+      chosen.add(entry.index);
+    }
   for (const entry of ranked) {
     if (chosen.size >= count) break;
     chosen.add(entry.index);

@@ -40,6 +40,17 @@ export const proposeRequestSchema = z.strictObject({
   constraints: designConstraintsSchema
     .default(designConstraintsSchema.parse({}))
     .describe('Substructures to keep and avoid, a novelty bound and anti-targets; see each field'),
+  exploitGenerations: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(1)
+    .describe('Generations that first mutate every seed in turn (exploit) before selection and crossover explore'),
+  lineageMemory: z
+    .boolean()
+    .default(true)
+    .describe('Pick at most one candidate per seed lineage (and per scaffold) before any lineage gets a second'),
   referenceProteins: z
     .number()
     .int()

@@ -9,6 +9,7 @@ import {
   type MoleculeArm,
 } from '../../eval/molecule-benchmark.js';
 import { moleculeReportMarkdown, writeMoleculeReport } from '../../eval/molecule-report.js';
+import { openMoleculeCheckpoint } from '../../eval/molecule-checkpoint.js';
 import { readSplit } from '../../eval/training-data.js';
 import { AppError } from '../../errors.js';
 import { indexLayout } from '../../indexing/manifest.js';
@@ -20,6 +21,11 @@ import type { CommandContext } from '../command.js';
 interface EvalMoleculesOptions {
   split: string;
   targets: number;
+  'min-drugs': number;
+  'validation-targets': number;
+  role: 'test' | 'validation';
+  'ablation-targets': number;
+  checkpoint?: string | undefined;
   n: number;
   generations: number;
   population: number;
@@ -54,6 +60,9 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       split,
       count: options.targets,
       seed: options.seed,
+      minTrueDrugs: options['min-drugs'],
+      validationTargets: options['validation-targets'],
+      role: options.role,
     });
     if (targets.length === 0)
       throw new AppError({
@@ -69,19 +78,43 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       toolkit,
       logger,
     });
+    const selection = {
+      minTrueDrugs: options['min-drugs'],
+      validationTargets: options['validation-targets'],
+      role: options.role,
+    };
+    const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
+    const arms = parseArms(options.arms);
+    const checkpoint =
+      options.checkpoint === undefined
+        ? undefined
+        : await openMoleculeCheckpoint(options.checkpoint, {
+            index: indexDirectory,
+            split: split.name,
+            selection,
+            targets: targets.map((target) => target.nodeIndex),
+            ...pick(options, ['n', 'generations', 'population', 'seed', 'time-budget', 'ablation-targets']),
+            weights: weights ?? null,
+            arms: arms ?? null,
+          });
+    if (checkpoint && checkpoint.done.size > 0)
+      logger.info('molecule benchmark resumes', { finished: checkpoint.done.size, of: targets.length });
     const report = await runMoleculeBenchmark({
       proposer,
       toolkit,
       targets,
       drugs,
-      arms: parseArms(options.arms),
+      arms,
+      ablationTargets: options['ablation-targets'],
+      checkpoint,
+      selection,
       candidateTargets: candidates,
       n: options.n,
       generations: options.generations,
       population: options.population,
       seed: options.seed,
       timeBudgetMs: options['time-budget'],
-      ...(options.weights === undefined ? {} : { weights: parseWeights(options.weights) }),
+      weights,
       index: indexDirectory,
       split: { name: split.name, kind: split.kind, seed: split.seed },
       bridge: { id: core.index.manifest.bridge?.id, hiddenDim: core.bridge.metadata.hiddenDim },
@@ -96,6 +129,10 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
     toolkit.dispose();
     await core.close();
   }
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
 }
 
 function parseWeights(text: string): ScoringWeights {

@@ -32,6 +32,13 @@ export const geneticAlgorithmSettingsSchema = z
     /** Attempts allowed per wanted child before a generation settles for fewer. */
     maxAttemptsPerChild: z.number().int().min(1).max(1000).default(10),
     mutationWeights: z.partialRecord(z.enum(mutationKinds), z.number().min(0)).default({}),
+    /**
+     * Generations bred by exploitation first: single mutations of every population member in
+     * turn (no tournament, no crossover), so each seed gets close analogues before selection and
+     * crossover explore. Without it the fittest few seeds take every tournament and the others,
+     * possibly the ones nearest the real binders, leave no offspring.
+     */
+    exploitGenerations: z.number().int().min(0).max(1000).default(0),
   })
   .strict()
   .refine((settings) => settings.minHeavyAtoms <= settings.maxHeavyAtoms, {
@@ -254,6 +261,8 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
      * One child: a crossover of two selected parents (then, with `mutationRate`, a mutation), or
      * else a mutation of one. `undefined` when the product was invalid or no operator applied.
      */
+    let exploiting = false;
+    let turn = 0;
     const breed = ():
       | {
           smiles: string;
@@ -263,8 +272,8 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
           seedId: string;
         }
       | undefined => {
-      const first = select();
-      if (population.length >= 2 && random.next() < settings.crossoverRate) {
+      const first = exploiting ? population[turn++ % population.length]! : select();
+      if (!exploiting && population.length >= 2 && random.next() < settings.crossoverRate) {
         let second = select();
         for (let retry = 0; retry < 3 && second.smiles === first.smiles; retry += 1) second = select();
         const crossed =
@@ -300,6 +309,8 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
         break;
       }
       const offspring: Omit<GeneticCandidate, 'score'>[] = [];
+      exploiting = generation <= settings.exploitGenerations;
+      turn = 0;
       const budget = offspringPerGeneration * settings.maxAttemptsPerChild;
       for (let attempt = 0; attempt < budget && offspring.length < offspringPerGeneration; attempt += 1) {
         if (attempt % 8 === 7 && options.shouldStop?.()) {

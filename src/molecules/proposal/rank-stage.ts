@@ -41,7 +41,14 @@ export async function rankCandidates(
     }
     return key;
   };
-  const picked = pickDiverse(ranked, { count: run.request.n, scaffold: scaffoldOf });
+  // Guided runs remember lineages too (one candidate per seed first), so that each seed's best
+  // analogue is returned rather than several of the one seed the objective happens to favour.
+  const lineage = (entry: PoolEntry): string => entry.provenance.seed?.smiles ?? entry.smiles;
+  const picked = pickDiverse(ranked, {
+    count: run.request.n,
+    scaffold: scaffoldOf,
+    series: run.guidance === 'bridge' && run.request.lineageMemory ? lineage : undefined,
+  });
   run.signal?.throwIfAborted();
   return { picked, passing: passing.length };
 }

@@ -58,6 +58,7 @@ export async function searchWithGeneticAlgorithm(
     seed: request.seed,
     populationSize: request.population,
     generations: request.generations,
+    exploitGenerations: request.exploitGenerations,
     filter: (smiles) => {
       if (scorer.passesFilters(smiles)) return true;
       filterRejections += 1;
