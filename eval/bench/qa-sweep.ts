@@ -11,6 +11,7 @@ import { parseQuestion } from '../../src/agents/qa/question-form.js';
 import { decide } from '../../src/agents/qa/reasoner.js';
 import { generateQaSet, type QaSplit, type PhrasingBank } from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
+import { createLogger } from '../../src/util/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 if (values.split === 'test') throw new Error('the sweep chooses a policy: run it on dev only');
-const core = await openIndexServices(values.index!, { device: 'cpu' });
+const core = await openIndexServices(values.index!, { device: 'cpu', logger: createLogger() });
 const graph = core.index.graph;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store).catch(() => undefined);
 const cases = generateQaSet(graph, core.index.facts, {
