@@ -14,7 +14,7 @@ import type { NodePayloads } from '../kg/payloads.js';
 import { createLanceStoreWriter, type LanceStoreWriterOptions } from '../store/lancedb-store.js';
 import type { NodeRow } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
-import { createProgress, noopProgress, type Progress } from '../util/progress.js';
+import { createProgress, formatCount, noopProgress, type Progress } from '../util/progress.js';
 import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
@@ -84,10 +84,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     onError: options.onError ?? 'fail',
     includeNonCommercial: options.includeNonCommercial ?? false,
     logger,
-    ...(showProgress
-      ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) }
-      : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    progress: showProgress ? ingestProgress : undefined,
+    signal: options.signal,
   });
   const ingestDone = performance.now();
   const { graph, payloads, report } = ingested;
@@ -302,3 +300,13 @@ async function hashInputs(directory: string, files: readonly string[]): Promise<
 }
 
 export type { EncoderSet };
+
+/** Ingest progress counts bytes read (the total is known up front) and shows rows/s beside them. */
+function ingestProgress(totalBytes: number, rowsRead: () => number): Progress {
+  return createProgress({
+    label: 'ingest',
+    total: totalBytes,
+    unit: 'B',
+    detail: (seconds) => `${formatCount(rowsRead())} rows, ${formatCount(rowsRead() / seconds)} rows/s`,
+  });
+}
