@@ -33,18 +33,18 @@ export interface BuildIndexOptions {
   kgDirectory: string;
   outDirectory: string;
   /** Index name in the manifest (default: the out directory's base name). */
-  name?: string;
-  onError?: OnRowError;
-  includeNonCommercial?: boolean;
+  name?: string | undefined;
+  onError?: OnRowError | undefined;
+  includeNonCommercial?: boolean | undefined;
   /** Node type → encoder overrides over the defaults (see `DEFAULT_ENCODER_CONFIG`). */
-  encoders?: EncoderConfigInput;
+  encoders?: EncoderConfigInput | undefined;
   /** Nodes encoded per batch. */
-  batchSize?: number;
-  logger?: Logger;
+  batchSize?: number | undefined;
+  logger?: Logger | undefined;
   /** Show progress bars / lines on stderr (default true). */
-  progress?: boolean;
-  store?: LanceStoreWriterOptions;
-  signal?: AbortSignal;
+  progress?: boolean | undefined;
+  store?: LanceStoreWriterOptions | undefined;
+  signal?: AbortSignal | undefined;
   /**
    * Write the files straight into `outDirectory` (absent or empty) instead of publishing a linked
    * version beside it: for callers that build inside a staging directory of their own.
