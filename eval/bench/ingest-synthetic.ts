@@ -7,6 +7,7 @@
  *
  *   npx tsx eval/bench/ingest-synthetic.ts [--rows 8100000] [--seed 1] [--keep] [--dir DIR]
  *   npx tsx eval/bench/ingest-synthetic.ts --source ../shared/kg     # time a real KG directory
+ *   … --compare     # also ingest with every row through zod (the old path) and print the ratios
  *
  * `--dir` writes the synthetic KG there (and keeps it); `--source` skips generation.
  */
@@ -18,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ingestKg } from '../../src/kg/ingest.js';
-import { createProgress } from '../../src/util/progress.js';
+import { createProgress, formatCount } from '../../src/util/progress.js';
 
 /** PrimeKG node counts per type (129,375 in all). */
 export const PRIMEKG_NODE_TYPES = [
@@ -236,12 +237,24 @@ interface IngestMeasurement {
 }
 
 /** Runs in the child process: ingest only, so maxRSS is the ingest's. */
-async function measureIngest(directory: string, includeNonCommercial: boolean): Promise<IngestMeasurement> {
+async function measureIngest(
+  directory: string,
+  includeNonCommercial: boolean,
+  zodOnly: boolean,
+): Promise<IngestMeasurement> {
   const started = performance.now();
   const { graph, report } = await ingestKg(directory, {
     onError: 'skip',
     includeNonCommercial,
-    progress: (total) => createProgress({ label: 'ingest', total, unit: 'B', intervalMs: 10_000 }),
+    fastPathMinBytes: zodOnly ? Number.POSITIVE_INFINITY : undefined,
+    progress: (total, rowsRead) =>
+      createProgress({
+        label: zodOnly ? 'ingest (zod only)' : 'ingest',
+        total,
+        unit: 'B',
+        intervalMs: 10_000,
+        detail: (seconds) => `${formatCount(rowsRead() / seconds)} rows/s`,
+      }),
   });
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -258,7 +271,11 @@ async function measureIngest(directory: string, includeNonCommercial: boolean): 
   };
 }
 
-function ingestInChild(directory: string, includeNonCommercial: boolean): Promise<IngestMeasurement> {
+function ingestInChild(
+  directory: string,
+  includeNonCommercial: boolean,
+  zodOnly = false,
+): Promise<IngestMeasurement> {
   const script = fileURLToPath(import.meta.url);
   const loader = process.execArgv.length > 0 ? process.execArgv : ['--import', 'tsx'];
   const args = [
@@ -267,6 +284,7 @@ function ingestInChild(directory: string, includeNonCommercial: boolean): Promis
     '--ingest-only',
     directory,
     ...(includeNonCommercial ? ['--non-commercial'] : []),
+    ...(zodOnly ? ['--zod-only'] : []),
   ];
   return new Promise((resolveChild, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -282,6 +300,20 @@ function ingestInChild(directory: string, includeNonCommercial: boolean): Promis
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
+/**
+ * `--compare`: the same ingest with every row through zod (the path before the hand-written kg.csv
+ * check), right after the fast one on the same machine, and the ratios (the robust figures on a
+ * shared machine).
+ */
+async function compareWithZodOnly(directory: string, fast: IngestMeasurement) {
+  const zod = await ingestInChild(directory, false, true);
+  return {
+    ingest: zod,
+    speedup: round(zod.seconds / fast.seconds),
+    rssRatio: round(fast.peakRssKb / zod.peakRssKb),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -292,19 +324,22 @@ async function main(): Promise<void> {
       source: { type: 'string' },
       'non-commercial': { type: 'boolean', default: false },
       'ingest-only': { type: 'string' },
+      'zod-only': { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
     },
   });
   const includeNonCommercial = values['non-commercial'];
   if (values['ingest-only'] !== undefined) {
     process.stdout.write(
-      `${JSON.stringify(await measureIngest(values['ingest-only'], includeNonCommercial))}\n`,
+      `${JSON.stringify(await measureIngest(values['ingest-only'], includeNonCommercial, values['zod-only']))}\n`,
     );
     return;
   }
   if (values.source !== undefined) {
     const ingest = await ingestInChild(resolve(values.source), includeNonCommercial);
+    const zodOnly = values.compare ? await compareWithZodOnly(resolve(values.source), ingest) : undefined;
     process.stdout.write(
-      `${JSON.stringify({ benchmark: 'ingest-directory', ingest, target: targetCheck(ingest) }, null, 2)}\n`,
+      `${JSON.stringify({ benchmark: 'ingest-directory', ingest, zodOnly, target: targetCheck(ingest) }, null, 2)}\n`,
     );
     return;
   }
@@ -322,11 +357,13 @@ async function main(): Promise<void> {
       `generated ${(generated.kgBytes / 1e9).toFixed(2)} GB in ${generated.seconds.toFixed(1)} s\n`,
     );
     const ingest = await ingestInChild(directory, false);
+    const zodOnly = values.compare ? await compareWithZodOnly(directory, ingest) : undefined;
     const result = {
       benchmark: 'ingest-synthetic',
       generated: { ...generated, seconds: round(generated.seconds), kept: keep },
       ingest,
       megabytesPerSecond: round(generated.kgBytes / 1e6 / ingest.seconds),
+      zodOnly,
       target: targetCheck(ingest),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

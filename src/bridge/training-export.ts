@@ -21,10 +21,10 @@ export interface TrainingExportOptions {
   encoderHashes: Record<string, string>;
   outDirectory: string;
   /** Display relations to leave out of training (e.g. `parent-child`). */
-  excludeRelations?: readonly string[];
+  excludeRelations?: readonly string[] | undefined;
   /** Free-form provenance recorded in the manifest (not hashed). */
-  source?: Record<string, unknown>;
-  logger?: Logger;
+  source?: Record<string, unknown> | undefined;
+  logger?: Logger | undefined;
 }
 
 export interface TrainingExportSummary {

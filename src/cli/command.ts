@@ -72,8 +72,15 @@ function flagOf(name: string, field: z.ZodType): FlagSpec {
       defaultValue ??= current.def.defaultValue;
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else break;
+    else if (current instanceof z.ZodPipe) {
+      // A flag that feeds another schema's field (`numberFrom`) takes that field's help and default.
+      const out = current.out as z.ZodType;
+      for (const [key, value] of Object.entries(z.globalRegistry.get(out) ?? {})) {
+        if (!(key in meta)) meta[key] = value;
+      }
+      if (out instanceof z.ZodDefault) defaultValue ??= out.def.defaultValue;
+      current = current.in as z.ZodType;
+    } else break;
   }
   if (typeof meta.description !== 'string') throw new Error(`CLI flag --${name} has no .describe() text`);
   const type = current instanceof z.ZodBoolean ? 'boolean' : 'string';

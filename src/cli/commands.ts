@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { serviceDefaults } from '../config/index.js';
+import { proposeRequestSchema } from '../molecules/propose-request.js';
 import { defineCommand, type CommandSpec } from './command.js';
 
 // Each option is declared once, as a schema field: `.describe()` is its help, `.default()` its default.
@@ -12,12 +14,12 @@ const serviceIndex = z
   .string()
   .optional()
   .describe('Index directory (env BIOBRIDGE_INDEX)')
-  .meta({ short: 'i', defaultText: 'indexes/demo' });
+  .meta({ short: 'i', defaultText: serviceDefaults.index });
 const serviceDevice = z
   .enum(['cpu', 'cuda'])
   .optional()
   .describe('cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)')
-  .meta({ defaultText: 'cpu' });
+  .meta({ defaultText: serviceDefaults.device });
 /** `a,b,c` → validated list; `list` checks the items (and how many). */
 const commaList = <List extends z.ZodType<unknown, string[]>>(fallback: string, list: List) =>
   z
@@ -33,6 +35,14 @@ const commaList = <List extends z.ZodType<unknown, string[]>>(fallback: string, 
 
 const count = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+/** A number flag checked by a request schema's field: its bounds and default are declared there only. */
+const numberFrom = <Field extends z.ZodType<number, number | undefined>>(field: Field) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(field);
+const proposeField = proposeRequestSchema.shape;
 
 export const ingestCommand = defineCommand({
   name: 'ingest',
@@ -330,12 +340,14 @@ export const proposeCommand = defineCommand({
       .optional()
       .describe('KG node id of the gene/protein target (e.g. NCBI gene id 25)'),
     sequence: z.string().optional().describe('Amino-acid sequence of the target'),
-    n: count(10, 1, 100).describe('Candidates to return').meta({ short: 'n' }),
-    seed: count(0, 0, 2 ** 32 - 1).describe('PRNG seed (same seed, same candidates)'),
-    seeds: count(8, 1, 50).describe('Known drugs nearest to the target used as seeds'),
-    generations: count(8, 0, 100).describe('Genetic algorithm generations'),
-    population: count(40, 4, 500).describe('Genetic algorithm population'),
-    'time-budget': count(60_000, 100, 600_000).describe('Milliseconds before the search stops and answers'),
+    n: numberFrom(proposeField.n).describe('Candidates to return').meta({ short: 'n' }),
+    seed: numberFrom(proposeField.seed).describe('PRNG seed (same seed, same candidates)'),
+    seeds: numberFrom(proposeField.seedCount).describe('Known drugs nearest to the target used as seeds'),
+    generations: numberFrom(proposeField.generations).describe('Genetic algorithm generations'),
+    population: numberFrom(proposeField.population).describe('Genetic algorithm population'),
+    'time-budget': numberFrom(proposeField.timeBudgetMs).describe(
+      'Milliseconds before the search stops and answers',
+    ),
     'exclude-drug': z.array(z.string()).optional().describe('Drug id kept out of the run (repeatable)'),
     filters: z.string().optional().describe('Filter options as JSON, e.g. \'{"minQed":0.4,"maxAlerts":1}\''),
     weights: z
@@ -450,7 +462,7 @@ export const evalVariantsCommand = defineCommand({
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
-  usage: 'serve [--index indexes/<name>] [--port 8787] [--host 127.0.0.1]',
+  usage: `serve [--index indexes/<name>] [--port ${serviceDefaults.port}] [--host ${serviceDefaults.host}]`,
   positionals: [],
   schema: z.strictObject({
     index: serviceIndex,
@@ -461,8 +473,12 @@ export const serveCommand = defineCommand({
       .max(65535)
       .optional()
       .describe('Port (env PORT)')
-      .meta({ short: 'p', defaultText: '8787' }),
-    host: z.string().optional().describe('Interface to bind (env HOST)').meta({ defaultText: '127.0.0.1' }),
+      .meta({ short: 'p', defaultText: String(serviceDefaults.port) }),
+    host: z
+      .string()
+      .optional()
+      .describe('Interface to bind (env HOST)')
+      .meta({ defaultText: serviceDefaults.host }),
     device: serviceDevice,
   }),
   load: () => import('./commands/serve.js'),

@@ -18,18 +18,26 @@ const flag = (fallback: boolean) =>
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** Where the service serves from by default; the CLI's help shows these same values. */
+export const serviceDefaults = {
+  index: 'indexes/demo',
+  host: '127.0.0.1',
+  port: 8787,
+  device: 'cpu',
+} as const;
+
 /**
  * Every setting biobridge reads from the environment, validated once at start-up.
  * CLI flags override these (see `loadConfig`'s `overrides`).
  */
 export const envSchema = z.object({
-  BIOBRIDGE_INDEX: z.string().trim().min(1).default('indexes/demo'),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: integer(8787, 0, 65535),
+  BIOBRIDGE_INDEX: z.string().trim().min(1).default(serviceDefaults.index),
+  HOST: z.string().trim().min(1).default(serviceDefaults.host),
+  PORT: integer(serviceDefaults.port, 0, 65535),
   /** Bearer token required on every route except /health and the docs when set. */
   BIOBRIDGE_API_TOKEN: optionalString,
   /** ONNX execution provider for the bridge and foundation-model encoders. */
-  BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
+  BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default(serviceDefaults.device),
   /** The OpenAI client needs a scheme: `localhost:8080` would parse as a URL with scheme `localhost:`. */
   OPENAI_BASE_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),

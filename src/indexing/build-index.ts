@@ -14,7 +14,7 @@ import type { NodePayloads } from '../kg/payloads.js';
 import { createLanceStoreWriter, type LanceStoreWriterOptions } from '../store/lancedb-store.js';
 import type { NodeRow } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
-import { createProgress, noopProgress, type Progress } from '../util/progress.js';
+import { createProgress, formatCount, noopProgress, type Progress } from '../util/progress.js';
 import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
@@ -33,18 +33,18 @@ export interface BuildIndexOptions {
   kgDirectory: string;
   outDirectory: string;
   /** Index name in the manifest (default: the out directory's base name). */
-  name?: string;
-  onError?: OnRowError;
-  includeNonCommercial?: boolean;
+  name?: string | undefined;
+  onError?: OnRowError | undefined;
+  includeNonCommercial?: boolean | undefined;
   /** Node type → encoder overrides over the defaults (see `DEFAULT_ENCODER_CONFIG`). */
-  encoders?: EncoderConfigInput;
+  encoders?: EncoderConfigInput | undefined;
   /** Nodes encoded per batch. */
-  batchSize?: number;
-  logger?: Logger;
+  batchSize?: number | undefined;
+  logger?: Logger | undefined;
   /** Show progress bars / lines on stderr (default true). */
-  progress?: boolean;
-  store?: LanceStoreWriterOptions;
-  signal?: AbortSignal;
+  progress?: boolean | undefined;
+  store?: LanceStoreWriterOptions | undefined;
+  signal?: AbortSignal | undefined;
   /**
    * Write the files straight into `outDirectory` (absent or empty) instead of publishing a linked
    * version beside it: for callers that build inside a staging directory of their own.
@@ -84,10 +84,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     onError: options.onError ?? 'fail',
     includeNonCommercial: options.includeNonCommercial ?? false,
     logger,
-    ...(showProgress
-      ? { progress: (total: number) => createProgress({ label: 'ingest', total, unit: 'B' }) }
-      : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    progress: showProgress ? ingestProgress : undefined,
+    signal: options.signal,
   });
   const ingestDone = performance.now();
   const { graph, payloads, report } = ingested;
@@ -302,3 +300,13 @@ async function hashInputs(directory: string, files: readonly string[]): Promise<
 }
 
 export type { EncoderSet };
+
+/** Ingest progress counts bytes read (the total is known up front) and shows rows/s beside them. */
+function ingestProgress(totalBytes: number, rowsRead: () => number): Progress {
+  return createProgress({
+    label: 'ingest',
+    total: totalBytes,
+    unit: 'B',
+    detail: (seconds) => `${formatCount(rowsRead())} rows, ${formatCount(rowsRead() / seconds)} rows/s`,
+  });
+}

@@ -43,7 +43,7 @@ export function bridgeIncompatibility(metadata: BridgeMetadata, manifest: IndexM
 export async function carryBridgeOver(
   previousDirectory: string,
   stagingDirectory: string,
-  options: { logger?: Logger; progress?: boolean } = {},
+  options: { logger?: Logger | undefined; progress?: boolean | undefined } = {},
 ): Promise<BridgeCarryOver | undefined> {
   const logger = options.logger ?? noopLogger;
   const previousBridge = join(previousDirectory, indexLayout.bridge);
@@ -62,7 +62,7 @@ export async function carryBridgeOver(
   logger.info('keeping the trained bridge and projecting the new index with it');
   const projection = await projectIndex(stagingDirectory, {
     logger,
-    ...(options.progress === undefined ? {} : { progress: options.progress }),
+    progress: options.progress,
   });
   return { kept: true, bridgeId: projection.bridgeId };
 }

@@ -11,10 +11,10 @@ import { openIndex } from './open-index.js';
 import { indexLayout, writeManifest, type IndexManifest } from './manifest.js';
 
 export interface ProjectIndexOptions {
-  device?: Device;
-  logger?: Logger;
-  progress?: boolean;
-  batchSize?: number;
+  device?: Device | undefined;
+  logger?: Logger | undefined;
+  progress?: boolean | undefined;
+  batchSize?: number | undefined;
 }
 
 export interface ProjectIndexResult {

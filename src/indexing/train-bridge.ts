@@ -19,19 +19,19 @@ export interface TrainBridgeOptions {
   preset: string;
   split: 'inductive' | 'inductive-leakfree' | 'transductive';
   python: string;
-  device?: 'auto' | Device;
+  device?: 'auto' | Device | undefined;
   /** Extra trainer flags, e.g. `['--epochs', '2']`. */
-  trainerArguments?: readonly string[];
-  excludeRelations?: readonly string[];
+  trainerArguments?: readonly string[] | undefined;
+  excludeRelations?: readonly string[] | undefined;
   /** Reuse `<index>/export` when it matches the index (default: re-export). */
-  reuseExport?: boolean;
-  resume?: boolean;
-  logger?: Logger;
-  signal?: AbortSignal;
+  reuseExport?: boolean | undefined;
+  resume?: boolean | undefined;
+  logger?: Logger | undefined;
+  signal?: AbortSignal | undefined;
   /** Environment for the trainer process (the CLI passes its own); PYTHONPATH is added. */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /** Where the trainer's progress lines go (default: this process's stderr). */
-  onTrainerOutput?: (chunk: string) => void;
+  onTrainerOutput?: ((chunk: string) => void) | undefined;
 }
 
 export interface TrainBridgeResult {
@@ -63,7 +63,7 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
       ),
       outDirectory: exportDirectory,
       source: { index: indexDirectory, indexDataHash: index.manifest.dataHash },
-      ...(options.excludeRelations ? { excludeRelations: options.excludeRelations } : {}),
+      excludeRelations: options.excludeRelations,
       logger,
     });
   } finally {
@@ -149,7 +149,7 @@ export function runTrainerModule(
       cwd: TRAINER_DIRECTORY,
       env: { ...options.env, PYTHONPATH: TRAINER_DIRECTORY, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
+      signal: options.signal,
     });
     let tail = '';
     const collect = (chunk: Buffer) => {

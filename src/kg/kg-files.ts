@@ -11,6 +11,7 @@ import {
   textFeatureRowSchema,
   variantFeatureRowSchema,
 } from './schemas.js';
+import { kgEdgeFastCheck, type FastRowCheck } from './fast-row-check.js';
 
 /** The files of a PrimeKG-format directory, by role; each may be `<baseName>.csv` or `<baseName>.csv.gz`. */
 export const KG_FILES = {
@@ -26,6 +27,11 @@ export const KG_FILES = {
   ontologyIsA: { baseName: 'ontology_is_a', schema: ontologyIsARowSchema },
 } as const;
 export type KgFileRole = keyof typeof KG_FILES;
+
+/** The hand-written row check of a file's schema, for large files (only the edge files have one). */
+export function fastRowCheckOf(role: KgFileRole): FastRowCheck<unknown> | undefined {
+  return role === 'edges' || role === 'nonCommercialEdges' ? kgEdgeFastCheck : undefined;
+}
 
 export interface LocatedFile {
   path: string;

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const MAX_NODE_INDEX = 2 ** 31 - 1;
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/;
+export const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/;
 
 /** `'abc'`, shortened and with control characters escaped, for error messages. */
 export function describeValue(value: string, maxLength = 40): string {
@@ -67,7 +67,7 @@ export function optionalText() {
   });
 }
 
-const DIGITS = /^\d{1,10}$/;
+export const DIGITS = /^\d{1,10}$/;
 
 /** A PrimeKG `node_index`: a non-negative integer that fits an Int32. */
 export function nodeIndex() {

@@ -19,6 +19,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream | { isTTY?: boolean; write(chunk: string): boolean };
   intervalMs?: number;
   now?: () => number;
+  /** Extra text after the rate, given the seconds elapsed (e.g. rows/s while progress counts bytes). */
+  detail?: ((seconds: number) => string) | undefined;
 }
 
 export function createProgress(options: ProgressOptions): Progress {
@@ -36,7 +38,8 @@ export function createProgress(options: ProgressOptions): Progress {
     // Rates over the first few milliseconds are noise (and divide by ~0).
     const seconds = Math.max((now() - start) / 1000, 0.05);
     const rate = position / seconds;
-    const rateText = `${formatCount(rate)} ${unit}/s`;
+    const detail = options.detail === undefined ? '' : `, ${options.detail(seconds)}`;
+    const rateText = `${formatCount(rate)} ${unit}/s${detail}`;
     if (total && total > 0) {
       const fraction = Math.min(position / total, 1);
       const eta = rate > 0 ? (total - position) / rate : Infinity;

@@ -29,7 +29,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     logger: context.logger,
     signal: context.signal,
     progress: !context.quiet,
-    ...(encoders ? { encoders } : {}),
+    encoders,
   });
   const { manifest } = result;
   const summary = {

@@ -36,7 +36,7 @@ export async function run(context: CommandContext<TrainOptions>): Promise<number
     logger: context.logger,
     signal: context.signal,
     env: context.env,
-    ...(options['exclude-relation'] ? { excludeRelations: options['exclude-relation'] } : {}),
+    excludeRelations: options['exclude-relation'],
   });
   if (options.json) {
     context.print(JSON.stringify(result, null, 2) + '\n');
