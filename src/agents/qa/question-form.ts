@@ -71,7 +71,7 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
   const clean = text.replace(/\s+/g, ' ').trim();
   const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(clean);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
-  const stem = extracted?.stem ?? clean;
+  const stem = topicAsObject(extracted?.stem ?? clean);
   if (options && options.length >= 2)
     return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
 
@@ -79,9 +79,27 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
   const identifier = parseIdentifier(body);
   if (identifier) return { ...identifier, text: clean };
 
-  const isQuestion = WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body));
+  // "Is it true that X …?" and "True or false: X …?" state X: a statement, whatever the mark.
+  const prefixed = TRUE_FALSE_PREFIX.test(clean);
+  const isQuestion = !prefixed && (WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body)));
   if (isQuestion) return { ...parseRelational(body, 'list'), text: clean };
   return { ...parseRelational(statementOf(body), 'true-false'), text: clean };
+}
+
+/**
+ * "Psoriasis: which of these is an approved therapy?" → "which of these is an approved therapy
+ * for Psoriasis": a leading topic is what the question is about.
+ */
+function topicAsObject(stem: string): string {
+  const match = /^([^:?]{2,80}):\s+((?:which|what|who)\b.+?)\s*[?.]?\s*$/i.exec(stem);
+  if (!match) return stem;
+  const question = match[2]!;
+  // "… associated with it?": the pronoun is the topic.
+  const pronoun = /\b(?:it|them|this|that)\s*$/i;
+  if (pronoun.test(question)) return question.replace(pronoun, match[1]!);
+  return /\b(?:for|of|in|with|to|by|against)$/i.test(question)
+    ? `${question} ${match[1]}`
+    : `${question} for ${match[1]}`;
 }
 
 /**
@@ -326,7 +344,16 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
  */
 function topicSubjects(text: string): string[] {
   return splitSubjects(text)
-    .map((part) => cleanPhrase(part.replace(/^(?:for|in|regarding|concerning|about|with)\s+/i, '')))
+    .map((part) =>
+      cleanPhrase(
+        part
+          .replace(
+            /^(?:select|choose|pick|identify|name|find|give|which|what)\b.*?\s(?:for|of|in|with)\s+/i,
+            '',
+          )
+          .replace(/^(?:for|in|regarding|concerning|about|with)\s+/i, ''),
+      ),
+    )
     .filter(
       (part) => part !== '' && !/^(?:select|choose|pick|identify|name|find|give|which|what)\b/i.test(part),
     );
