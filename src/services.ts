@@ -112,7 +112,7 @@ async function loadIndexServices(
   }
   const entries = await readLookupEntries(indexPath);
   const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
-  const linker = createEntityLinker(entries);
+  const linker = createEntityLinker(entries, { prominence: (node) => index.graph.degree(node) });
   const fusion = await readFusionModel(indexPath);
   if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
     logger.warn('fusion.json was fitted with another bridge; refit it', {

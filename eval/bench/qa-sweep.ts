@@ -11,7 +11,7 @@ import { parseQuestion } from '../../src/agents/qa/question-form.js';
 import { decide } from '../../src/agents/qa/reasoner.js';
 import { generateQaSet, type QaSplit, type PhrasingBank } from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
-import { createLogger } from '../../src/util/logger.js';
+import { noopLogger } from '../../src/util/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 if (values.split === 'test') throw new Error('the sweep chooses a policy: run it on dev only');
-const core = await openIndexServices(values.index!, { device: 'cpu', logger: createLogger() });
+const core = await openIndexServices(values.index!, { device: 'cpu', logger: noopLogger });
 const graph = core.index.graph;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store).catch(() => undefined);
 const cases = generateQaSet(graph, core.index.facts, {
@@ -61,12 +61,26 @@ for (const qaCase of cases) {
 console.log(`threshold\t${thresholds.join('\t')}`);
 const totals = new Array<number>(thresholds.length + 1).fill(0);
 for (const [kind, row] of tf) {
-  console.log(`${kind}\t${row.slice(0, -1).map((count) => (count / row.at(-1)!).toFixed(3)).join('\t')}`);
+  console.log(
+    `${kind}\t${row
+      .slice(0, -1)
+      .map((count) => (count / row.at(-1)!).toFixed(3))
+      .join('\t')}`,
+  );
   row.forEach((count, position) => (totals[position]! += count));
 }
-console.log(`all t/f\t${totals.slice(0, -1).map((count) => (count / totals.at(-1)!).toFixed(3)).join('\t')}`);
+console.log(
+  `all t/f\t${totals
+    .slice(0, -1)
+    .map((count) => (count / totals.at(-1)!).toFixed(3))
+    .join('\t')}`,
+);
 for (const [kind, [withIndirect, without, n]] of mcq)
-  console.log(`${kind}\tindirect ${(withIndirect / n).toFixed(3)}\tdirect only ${(without / n).toFixed(3)}\tn ${n}`);
+  console.log(
+    `${kind}\tindirect ${(withIndirect / n).toFixed(3)}\tdirect only ${(without / n).toFixed(3)}\tn ${n}`,
+  );
 times.sort((left, right) => left - right);
-console.log(`mcq decide ms: p50 ${times[Math.floor(times.length / 2)]?.toFixed(1)} p95 ${times[Math.floor(times.length * 0.95)]?.toFixed(1)}`);
+console.log(
+  `mcq decide ms: p50 ${times[Math.floor(times.length / 2)]?.toFixed(1)} p95 ${times[Math.floor(times.length * 0.95)]?.toFixed(1)}`,
+);
 await core.close();

@@ -246,12 +246,15 @@ export const evalQaCommand = defineCommand({
     phrasings: z
       .enum(['main', 'heldout'])
       .default('main')
-      .describe('Generated set: the parser\'s own templates or the held-out bank'),
+      .describe("Generated set: the parser's own templates or the held-out bank"),
     'ablate-direct': z
       .boolean()
       .default(false)
       .describe('Hide the KG edges that state each answer, so it must be decided from indirect evidence'),
-    'no-indirect': z.boolean().default(false).describe('Decide from direct KG facts only (the earlier reasoner)'),
+    'no-indirect': z
+      .boolean()
+      .default(false)
+      .describe('Decide from direct KG facts only (the earlier reasoner)'),
     'indirect-true-above': z.coerce
       .number()
       .min(0)

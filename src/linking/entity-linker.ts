@@ -31,6 +31,11 @@ export interface EntityLinkerOptions {
    * (most preferred first; other types follow alphabetically). Does not hide the ambiguity.
    */
   typePriority?: readonly string[] | undefined;
+  /**
+   * How well known a node is (its KG degree): decides which of several names sharing an acronym
+   * takes it (`acronyms.ts`). Without it, shared acronyms are ambiguous or dropped.
+   */
+  prominence?: ((nodeIndex: number) => number) | undefined;
 }
 
 export const DEFAULT_TYPE_PRIORITY: readonly string[] = [
@@ -68,7 +73,7 @@ export function createEntityLinker(
   entries: readonly NameEntry[],
   options: EntityLinkerOptions = {},
 ): EntityLinker {
-  const index = buildSurfaceIndex(entries);
+  const index = buildSurfaceIndex(entries, options.prominence);
   const matcher = createSpanMatcher(index);
   const typePriority = options.typePriority ?? DEFAULT_TYPE_PRIORITY;
 

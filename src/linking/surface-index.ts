@@ -2,7 +2,8 @@ import { STOP_WORDS } from '../store/english-words.js';
 import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
 import type { LinkMatchKind } from './types.js';
-import { tokenize } from './word-forms.js';
+import { formKey, tokenize } from './word-forms.js';
+import { collectAcronyms, type AcronymSource } from './acronyms.js';
 
 /**
  * Every string a node is known by (name, id, aliases, derived synonyms), with hash maps from
@@ -10,7 +11,15 @@ import { tokenize } from './word-forms.js';
  */
 
 /** Where a surface came from; also the tie-break order between candidates that match equally. */
-export const SurfaceField = { Name: 0, Id: 1, IdAlias: 2, Alias: 3, Derived: 4, Shortened: 5 } as const;
+export const SurfaceField = {
+  Name: 0,
+  Id: 1,
+  IdAlias: 2,
+  Alias: 3,
+  Derived: 4,
+  Shortened: 5,
+  Acronym: 6,
+} as const;
 export type SurfaceField = (typeof SurfaceField)[keyof typeof SurfaceField];
 
 /** Surface ids under one key: a bare number for the common single-surface case saves memory. */
@@ -122,6 +131,8 @@ const kindOfField: Record<SurfaceField, LinkMatchKind> = {
   [SurfaceField.Alias]: 'synonym',
   [SurfaceField.Derived]: 'synonym',
   [SurfaceField.Shortened]: 'synonym',
+  // Reported as a synonym: an acronym is another name for the node.
+  [SurfaceField.Acronym]: 'synonym',
 };
 
 export function matchKindOf(field: SurfaceField): LinkMatchKind {
@@ -163,7 +174,44 @@ function addShortenedNames(
   }
 }
 
-export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
+/**
+ * Acronyms of disease and phenotype names ({@link collectAcronyms}: initials, parenthesised
+ * abbreviations), after every other surface so that an existing symbol or name always wins.
+ */
+function addAcronyms(
+  entries: readonly NameEntry[],
+  index: SurfaceIndex,
+  add: (entry: number, text: string) => void,
+  prominence: ((nodeIndex: number) => number) | undefined,
+): void {
+  const sources: AcronymSource[] = [];
+  entries.forEach((entry, position) => {
+    if (!SHORTENED_TYPES.has(entry.type)) return;
+    const shortened = withoutGenericSuffix(entry.name);
+    sources.push({
+      entry: position,
+      names: [
+        entry.name,
+        ...(shortened === undefined ? [] : [shortened]),
+        ...entry.aliases.filter((alias) => !isIdentifier(alias)),
+      ],
+      nameKey: formKey(entry.name),
+      prominence: prominence?.(entry.nodeIndex) ?? 0,
+    });
+  });
+  const taken = (text: string) => index.exact.has(text) || index.lower.has(text.toLowerCase());
+  for (const [acronym, positions] of collectAcronyms(sources, taken))
+    for (const position of positions) add(position, acronym);
+}
+
+/**
+ * `prominence` (a node's KG degree) settles acronyms several names share; without it they are
+ * kept only when at most three names share them.
+ */
+export function buildSurfaceIndex(
+  entries: readonly NameEntry[],
+  prominence?: ((nodeIndex: number) => number) | undefined,
+): SurfaceIndex {
   const count = entries.length;
   const index: SurfaceIndex = {
     entries: count,
@@ -191,6 +239,7 @@ export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
   const wordCounts = new Map<string, number>();
 
   const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>) => {
+    const acronym = field === SurfaceField.Acronym;
     const text = raw.trim();
     if (text === '' || seen.has(text)) return;
     seen.add(text);
@@ -203,7 +252,8 @@ export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
     index.surfaceText.push(text);
     surfaceEntry.push(entry);
     surfaceField.push(field);
-    surfaceExactCase.push(requiresExactCase(text) ? 1 : 0);
+    // An acronym only in its own case: "ALS", never "als" or "Als".
+    surfaceExactCase.push(acronym || requiresExactCase(text) ? 1 : 0);
     addPosting(index.exact, text, surface);
     addPosting(index.lower, text.toLowerCase(), surface);
     const tokens = tokenize(text);
@@ -212,7 +262,7 @@ export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
     surfaceKeyLength.push(Math.min(key.length, 0xffff));
     if (key !== '') addPosting(index.key, key, surface);
     const identifier = field === SurfaceField.Id || field === SurfaceField.IdAlias;
-    if (identifier) return;
+    if (identifier || acronym) return;
     index.maxTokens = Math.max(index.maxTokens, Math.min(tokens.length, MAX_SPAN_TOKENS));
     const bag = bagKey(forms);
     if (bag !== undefined) addPosting(index.bag, bag, surface);
@@ -236,6 +286,12 @@ export function buildSurfaceIndex(entries: readonly NameEntry[]): SurfaceIndex {
     entries,
     (entry, text) => addSurface(entry, text, SurfaceField.Shortened, new Set()),
     index,
+  );
+  addAcronyms(
+    entries,
+    index,
+    (entry, text) => addSurface(entry, text, SurfaceField.Acronym, new Set()),
+    prominence,
   );
 
   index.surfaceEntry = Int32Array.from(surfaceEntry);

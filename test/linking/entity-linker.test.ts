@@ -250,3 +250,18 @@ describe('createEntityLinker: spelling variants', () => {
     ]);
   });
 });
+
+describe('createEntityLinker: acronyms derived from names', () => {
+  it('links an acronym written in capitals to the name it abbreviates, as a synonym', () => {
+    expect(topId('Is metformin used for T2D?')).toBe('DOID:9352');
+    const span = linker.link('patients with T2DM').spans[0]!;
+    expect(span.candidates[0]).toMatchObject({ id: 'DOID:9352', matchedBy: 'synonym' });
+    expect(span.candidates[0]!.score).toBeLessThan(0.9);
+    // Not in lower case: "t2d" is not written as an acronym.
+    expect(linker.link('t2d').spans).toEqual([]);
+  });
+
+  it('keeps an exact gene symbol over an acronym', () => {
+    expect(topId('CAT activity')).toBe('847');
+  });
+});

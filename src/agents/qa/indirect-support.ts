@@ -53,13 +53,16 @@ export function indirectSupport(
   family: RelationFamily,
 ): IndirectSupport | undefined {
   if (family === 'is-a' || a === b) return undefined;
+  // "plays a role in" between a gene and a disease: the family has no such edge, association does.
+  if (!familyRelates(context.graph, family, a, b)) family = 'associated';
   const facts: SupportFact[] = [
     ...ontologyFacts(context, a, b, family),
     ...ontologyFacts(context, b, a, family),
   ];
   const forward = similarity(context, a, b, family);
   const backward = similarity(context, b, a, family);
-  const similar = forward && backward ? (forward.weight >= backward.weight ? forward : backward) : (forward ?? backward);
+  const similar =
+    forward && backward ? (forward.weight >= backward.weight ? forward : backward) : (forward ?? backward);
   if (similar) facts.push(similar);
   const shared = sharedNeighbours(context.graph, a, b);
   if (shared) facts.push(shared);
@@ -70,7 +73,12 @@ export function indirectSupport(
 }
 
 /** Neighbours of `node` through the family's relations (or any non-ontology relation for `associated`). */
-function relatedThrough(graph: KgGraph, node: number, family: RelationFamily, type: string | undefined): number[] {
+function relatedThrough(
+  graph: KgGraph,
+  node: number,
+  family: RelationFamily,
+  type: string | undefined,
+): number[] {
   const weights = relationFamily(family).relations;
   const result: number[] = [];
   for (const { node: other, kind } of graph.neighbours(node)) {
@@ -194,6 +202,17 @@ function sharedNeighbours(graph: KgGraph, a: number, b: number): SupportFact | u
     kind: 'indirect',
     source: 'shared-neighbours',
   };
+}
+
+function familyRelates(graph: KgGraph, family: RelationFamily, a: number, b: number): boolean {
+  const weights = relationFamily(family).relations;
+  const types = [graph.typeOf(a), graph.typeOf(b)];
+  return graph.edgeKinds.some(
+    (kind) =>
+      weights[kind.displayRelation] !== undefined &&
+      ((kind.headType === types[0] && kind.tailType === types[1]) ||
+        (kind.headType === types[1] && kind.tailType === types[0])),
+  );
 }
 
 function relationLabel(family: RelationFamily): string {

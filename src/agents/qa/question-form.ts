@@ -52,7 +52,7 @@ export function nodeTypeOfWord(word: string): string | undefined {
 
 /** Where the options of a multiple-choice question start. */
 const OPTION_MARKERS =
-  /(?:^|[\s.?:;,])(?:(?:the\s+)?given\s+list\s+is|(?:the\s+)?(?:answer\s+)?(?:options|choices|candidates|alternatives)(?:\s+are)?|(?:answer\s+)?options?|choices?|choose\s+(?:one\s+)?(?:from|between|among)|select\s+(?:one\s+)?(?:from|among)|pick\s+(?:one\s+)?(?:from|of)|from\s+(?:the\s+)?(?:following|list)(?:\s+list)?|among\s+(?:the\s+)?following|one\s+of\s+the\s+following)\s*(?::|-|is|are)?\s*/giu;
+  /(?:^|[\s.?:;,])(?:(?:the\s+)?given\s+list\s+is|(?:the\s+)?(?:answer\s+)?(?:options|choices|candidates|alternatives)(?:\s+are)?|(?:answer\s+)?options?|choices?|(?:possible\s+)?answers(?:\s+choices)?|answer\s+choices|one\s+of|among|choose\s+(?:one\s+)?(?:from|between|among)|select\s+(?:one\s+)?(?:from|among)|pick\s+(?:one\s+)?(?:from|of)|from\s+(?:the\s+)?(?:following|list)(?:\s+list)?|among\s+(?:the\s+)?following|one\s+of\s+the\s+following)\s*(?::|-|is|are)?\s*/giu;
 /** "(a) x (b) y", "a) x b) y", "A. x B. y", "1. x 2. y", "1) x 2) y". */
 const ENUMERATION = /(?:^|\s)(?:\(([a-h]|[1-9])\)|([a-h]|[1-9])[).])\s+/giu;
 const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d+|UniProt:\w+)\b/i;
@@ -71,17 +71,48 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
   const clean = text.replace(/\s+/g, ' ').trim();
   const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(clean);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
-  const stem = extracted?.stem ?? clean;
+  const stem = topicAsObject(extracted?.stem ?? clean);
   if (options && options.length >= 2)
     return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
 
-  const body = clean.replace(TRUE_FALSE_PREFIX, '');
+  const body = betweenAsStatement(clean.replace(TRUE_FALSE_PREFIX, ''));
   const identifier = parseIdentifier(body);
   if (identifier) return { ...identifier, text: clean };
 
-  const isQuestion = WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body));
+  // "Is it true that X …?" and "True or false: X …?" state X: a statement, whatever the mark.
+  const prefixed = TRUE_FALSE_PREFIX.test(clean);
+  const isQuestion = !prefixed && (WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body)));
   if (isQuestion) return { ...parseRelational(body, 'list'), text: clean };
   return { ...parseRelational(statementOf(body), 'true-false'), text: clean };
+}
+
+/**
+ * "Psoriasis: which of these is an approved therapy?" → "which of these is an approved therapy
+ * for Psoriasis": a leading topic is what the question is about.
+ */
+function topicAsObject(stem: string): string {
+  const match = /^([^:?]{2,80}):\s+((?:which|what|who)\b.+?)\s*[?.]?\s*$/i.exec(stem);
+  if (!match) return stem;
+  const question = match[2]!;
+  // "… associated with it?": the pronoun is the topic.
+  const pronoun = /\b(?:it|them|this|that)\s*$/i;
+  if (pronoun.test(question)) return question.replace(pronoun, match[1]!);
+  return /\b(?:for|of|in|with|to|by|against)$/i.test(question)
+    ? `${question} ${match[1]}`
+    : `${question} for ${match[1]}`;
+}
+
+/**
+ * "There is an association between X and Y" → "X is associated with Y"; "There is no link
+ * between X and Y" → "X is not associated with Y".
+ */
+function betweenAsStatement(body: string): string {
+  const match =
+    /^(?:is\s+there|there\s+(?:is|are|exists?))\s+(no\s+|not\s+an?\s+)?(?:an?\s+)?(?:\w+\s+)?(?:association|link|relationship|connection|correlation)\s+between\s+(.+?)\s+and\s+(.+?)[.?!]?$/i.exec(
+      body,
+    );
+  if (!match) return body;
+  return `${match[2]} is ${match[1] ? 'not ' : ''}associated with ${match[3]}`;
 }
 
 /**
@@ -122,13 +153,18 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
     tail = tail.slice(colon + 1);
   }
   const options = splitOptions(tail);
-  if (options.length < 2) return undefined;
+  if (options.length < 2 || !options.every(isShortOption)) return extractAfterColon(text);
   return { stem: text.slice(0, stemEnd).trim(), options };
+}
+
+function isShortOption(option: string): boolean {
+  return option.split(/\s+/).length <= MAX_OPTION_WORDS;
 }
 
 /** No marker: "Pick the gene related to X from: A; B; C" lists short options after the last colon. */
 function extractAfterColon(text: string): ExtractedOptions | undefined {
-  const colon = text.lastIndexOf(': ');
+  // "Which SNP …? rs1, rs2, rs3": a list after the question mark reads like one after a colon.
+  const colon = Math.max(text.lastIndexOf(': '), text.lastIndexOf('? '));
   if (colon < 0) return undefined;
   const stem = text
     .slice(0, colon)
@@ -150,13 +186,17 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
   if (labels.length < 2) return undefined;
   // Labels must run a, b, c… or 1, 2, 3…: otherwise "1." is part of a name.
   const values = labels.map((label) => (label[1] ?? label[2] ?? '').toLowerCase());
-  const first = values[0]!;
-  if (first !== 'a' && first !== '1') return undefined;
-  const start = first.charCodeAt(0);
-  const run: RegExpMatchArray[] = [];
-  for (const [position, label] of labels.entries()) {
-    if (values[position]!.charCodeAt(0) !== start + run.length) break;
-    run.push(label);
+  // The run starts at an "a" or "1" label: an earlier "B." may end a name ("hepatitis B.").
+  let run: RegExpMatchArray[] = [];
+  for (const [from, first] of values.entries()) {
+    if (first !== 'a' && first !== '1') continue;
+    const start = first.charCodeAt(0);
+    const candidate: RegExpMatchArray[] = [];
+    for (let position = from; position < labels.length; position++) {
+      if (values[position]!.charCodeAt(0) !== start + candidate.length) break;
+      candidate.push(labels[position]!);
+    }
+    if (candidate.length > run.length) run = candidate;
   }
   if (run.length < 2) return undefined;
   const options = run.map((label, position) => {
@@ -169,9 +209,17 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
   return { stem, options };
 }
 
+/**
+ * "a, b, c", "a; b", "a | b", "a / b", "a, b or c", "a or b"; a question after the list
+ * ("… or d. Which one?") is not an option.
+ */
 function splitOptions(tail: string): string[] {
-  const body = tail.replace(/[.?!]\s*$/, '');
-  const parts = /[,;|\n]/.test(body) ? body.split(/\s*[,;|\n]\s*(?:or\s+|and\s+)?/) : body.split(/\s+or\s+/);
+  const body = tail.replace(/[.?!]\s+(?:which|what)\b[^.]*$/i, '').replace(/[.?!]\s*$/, '');
+  const listed = /[,;|\n]|\s\/\s/.test(body);
+  const parts = listed ? body.split(/\s*[,;|\n]\s*(?:or\s+|and\s+)?|\s+\/\s+/) : body.split(/\s+or\s+/);
+  const last = parts.at(-1);
+  if (listed && parts.length >= 2 && last !== undefined && /\s+or\s+/.test(last))
+    parts.splice(-1, 1, ...last.split(/\s+or\s+/));
   return parts.map(cleanOption).filter((option) => option !== '');
 }
 
@@ -214,7 +262,7 @@ const IDENTIFIER_STATEMENTS: readonly RegExp[] = [
     'iu',
   ),
   new RegExp(
-    String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`,
+    String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries|corresponds\s+to|is\s+assigned|is\s+coded\s+(?:as|by))\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`,
     'iu',
   ),
   new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)\s+${ID_NOUN}\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
@@ -243,7 +291,7 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
     return {
       form: form === 'multiple-choice' ? form : 'free-form',
       negated: false,
-      subjects: form === 'multiple-choice' ? splitSubjects(stripQuestionWords(body)) : [],
+      subjects: form === 'multiple-choice' ? topicSubjects(stripQuestionWords(body)) : [],
       answerType,
     };
   }
@@ -290,6 +338,27 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
   };
 }
 
+/**
+ * Subjects of a multiple-choice stem without a relation phrase ("For migraine, select the
+ * associated variant"): the parts that are not the instruction, without a leading preposition.
+ */
+function topicSubjects(text: string): string[] {
+  return splitSubjects(text)
+    .map((part) =>
+      cleanPhrase(
+        part
+          .replace(
+            /^(?:select|choose|pick|identify|name|find|give|which|what)\b.*?\s(?:for|of|in|with)\s+/i,
+            '',
+          )
+          .replace(/^(?:for|in|regarding|concerning|about|with)\s+/i, ''),
+      ),
+    )
+    .filter(
+      (part) => part !== '' && !/^(?:select|choose|pick|identify|name|find|give|which|what)\b/i.test(part),
+    );
+}
+
 function typeOfPlaceholder(match: RegExpExecArray): string | undefined {
   const word = match.groups?.['type'] ?? match.groups?.['type2'] ?? match.groups?.['type3'];
   return word ? nodeTypeOfWord(word) : undefined;
@@ -313,6 +382,10 @@ export function cleanPhrase(text: string): string {
     .replace(/^\s*(?:that|whether)\s+/i, '')
     .trim()
     .replace(/^(?:the|a|an)\s+/i, '')
+    .replace(
+      /^(?:patients|people|persons|individuals|subjects|those|children|adults)\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)\s+/i,
+      '',
+    )
     .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
     .replace(/^["'“‘](.*)["'”’]$/, '$1')
     .trim();

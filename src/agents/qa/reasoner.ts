@@ -69,7 +69,7 @@ export interface ReasonerContext {
  * Indirect support at which a statement the KG does not state is judged true. Chosen on the dev
  * split of the ablation benchmark (README, QA section), never on test.
  */
-export const INDIRECT_TRUE_ABOVE = 0.3;
+export const INDIRECT_TRUE_ABOVE = 0.35;
 
 /** Facts cited per answer at most: the answer explains, it does not dump. */
 export const MAX_CITED_FACTS = 5;
@@ -310,7 +310,8 @@ function decideChoice(context: ReasonerContext, question: ParsedQuestion): QaDec
     form: 'multiple-choice',
     choice: best.option,
     confidence,
-    facts: question.negated || (!decisive && !byIndirect) ? [] : dedupeFacts(best.facts).slice(0, MAX_CITED_FACTS),
+    facts:
+      question.negated || (!decisive && !byIndirect) ? [] : dedupeFacts(best.facts).slice(0, MAX_CITED_FACTS),
     linked,
     headline: `Answer: ${best.option} (${how}).`,
     note: notes.length > 0 ? notes.join('; ') : undefined,
@@ -382,7 +383,8 @@ function decideStatement(context: ReasonerContext, question: ParsedQuestion): Qa
   const suggested = !stated && support !== undefined && support.score >= trueAbove;
   const holds = stated || suggested;
   const verdict = question.negated ? !holds : holds;
-  const facts = support && (holds || support.score > 0) ? dedupeFacts(support.facts).slice(0, MAX_CITED_FACTS) : [];
+  const facts =
+    support && (holds || support.score > 0) ? dedupeFacts(support.facts).slice(0, MAX_CITED_FACTS) : [];
   const covered = relationDegree(context, subject.nodeIndex, family) >= WELL_COVERED;
   const indirectScore = stated ? 0 : (support?.score ?? 0);
   const confidence = stated

@@ -103,7 +103,9 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
     },
     phrases: [
       String.raw`(?:${BE}\s+)?${ADVERB}(?:associated|linked|connected|related|correlated|implicated)\s+(?:with|to|in)`,
-      String.raw`(?:has|have|shows?)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:association|link|connection|relationship)\s+(?:with|to)`,
+      String.raw`(?:has|have|shows?)\s+(?:an?\s+|the\s+|no\s+)?(?:\w+\s+)?(?:association|link|connection|relationship)\s+(?:with|to)`,
+      String.raw`(?:${BE}\s+)?${ADVERB}(?:reported|described|found)\s+(?:for|in)`,
+      String.raw`(?:${BE}\s+)?shared\s+by`,
       String.raw`${BE}\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:risk\s+)?(?:gene|variant|locus|marker|factor)\s+(?:for|of|in)`,
       String.raw`(?:associates?|associating)(?:\s+with)?`,
       String.raw`(?:associate)(?:\s+with)?`,
@@ -116,6 +118,8 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
     phrases: [
       String.raw`${BE}\s+(?:an?\s+|the\s+)?(?:type|kind|form|subtype|sort|subclass|class|category|variety)\s+of(?:\s+an?)?`,
       String.raw`${BE}\s+(?:classified|categori[sz]ed|considered|regarded)\s+as(?:\s+an?)?`,
+      String.raw`${BE}\s+(?:considered|thought\s+of\s+as)(?:\s+to\s+be)?(?:\s+an?)?`,
+      String.raw`falls?\s+(?:under|within|into)(?:\s+the\s+(?:class|category|group)\s+of)?`,
       String.raw`(?:belongs?|belonging)\s+to(?:\s+the\s+(?:class|category|group)\s+of)?`,
       String.raw`${BE}\s+(?:an?|the)`,
       String.raw`${BE}`,
@@ -125,7 +129,7 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
 
 const NEGATION = String.raw`(?<negation>(?:is|are|was|were|does|do|did|can|could|may|has|have)\s+not\s+|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|cannot|hasn't|haven't)\s+|not\s+|never\s+)?`;
 /** Negations written inside the phrase ("is not associated", "is not a treatment for"). */
-const INNER_NEGATION = /\b(?:not|never|n't|cannot)\b/i;
+const INNER_NEGATION = /\b(?:not|never|n't|cannot|no)\b/i;
 
 // Outside `is-a` the auxiliary is optional: yes/no questions lose it ("Is X used for Y?" → "X used for Y").
 const compiled = RELATION_FAMILIES.map((spec) => ({

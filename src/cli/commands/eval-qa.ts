@@ -88,7 +88,11 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
         if (done % 100 === 0 || done === total) logger.info('QA benchmark progress', { done, total });
       },
     });
-    const prefix = [ablate ? 'ablated' : '', options.split === 'all' ? '' : options.split, options.phrasings === 'heldout' ? 'heldout' : '']
+    const prefix = [
+      ablate ? 'ablated' : '',
+      options.split === 'all' ? '' : options.split,
+      options.phrasings === 'heldout' ? 'heldout' : '',
+    ]
       .filter((part) => part !== '')
       .join('-');
     const paths = await writeQaReport(report, options['report-dir'], prefix);

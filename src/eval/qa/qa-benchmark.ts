@@ -5,6 +5,7 @@ import { withoutEdges } from '../../kg/hidden-edges.js';
 import { createRandom } from '../../molecules/ga/random.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { bootstrapMean } from '../bootstrap.js';
 import { parseAnswer } from './answer-parser.js';
 import type { QaCase } from './qa-set.js';
 
@@ -22,6 +23,8 @@ export interface Accuracy {
   accuracy: number;
   /** Wilson 95% interval. */
   ci95: [number, number];
+  /** Percentile bootstrap 95% interval over cases (1,000 resamples, seeded); absent for n = 0. */
+  bootstrap95?: [number, number] | undefined;
 }
 
 export interface QaGroupReport {
@@ -248,11 +251,13 @@ export function accuracy(outcomes: readonly boolean[]): Accuracy {
   const denominator = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  const bootstrap = bootstrapMean(outcomes.map((outcome) => (outcome ? 1 : 0)));
   return {
     n,
     correct,
     accuracy: round(p),
     ci95: [round(Math.max(0, centre - half)), round(Math.min(1, centre + half))],
+    bootstrap95: [round(bootstrap.low), round(bootstrap.high)],
   };
 }
 
@@ -267,16 +272,18 @@ function round(value: number): number {
 export function qaReportMarkdown(report: QaReport): string {
   const format = (value: Accuracy | undefined) =>
     value ? `${value.accuracy.toFixed(3)} [${value.ci95[0].toFixed(2)}, ${value.ci95[1].toFixed(2)}]` : '—';
+  const bootstrap = (value: Accuracy) =>
+    value.bootstrap95 ? `[${value.bootstrap95[0].toFixed(2)}, ${value.bootstrap95[1].toFixed(2)}]` : '—';
   const lines = [
     `# QA benchmark (${report.source})`,
     '',
-    `${report.cases} cases, ${report.createdAt}. Accuracy with Wilson 95% intervals; answers parsed from the text with \`parseAnswer\`.`,
+    `${report.cases} cases, ${report.createdAt}. Accuracy with Wilson 95% intervals (and a percentile bootstrap over cases for biobridge); answers parsed from the text with \`parseAnswer\`.`,
     '',
-    '| group | n | biobridge | undecided | always-true | random option | plain KG lookup |',
-    '|---|---|---|---|---|---|---|',
+    '| group | n | biobridge | bootstrap 95% | undecided | always-true | random option | plain KG lookup |',
+    '|---|---|---|---|---|---|---|---|',
     ...report.groups.map(
       (group) =>
-        `| ${group.group} | ${group.system.n} | ${format(group.system)}${group.listQuality ? ` (P ${group.listQuality.precision}, R ${group.listQuality.recall})` : ''} | ${group.undecided} | ${format(group.baselines['always-true'])} | ${format(group.baselines['random-option'])} | ${format(group.baselines['kg-lookup'])} |`,
+        `| ${group.group} | ${group.system.n} | ${format(group.system)}${group.listQuality ? ` (P ${group.listQuality.precision}, R ${group.listQuality.recall})` : ''} | ${bootstrap(group.system)} | ${group.undecided} | ${format(group.baselines['always-true'])} | ${format(group.baselines['random-option'])} | ${format(group.baselines['kg-lookup'])} |`,
     ),
     '',
     `Latency per question (in-process agent): median ${report.latencyMs.median} ms, p95 ${report.latencyMs.p95} ms, max ${report.latencyMs.max} ms.`,

@@ -208,7 +208,8 @@ const MAIN_PHRASINGS: PhrasingTemplates = {
     ([a, b], o) => `Pick the gene related to ${a} and ${b} from: ${o.join('; ')}`,
   ],
   variantFor: [
-    ([d], o) => `Out of the given list, which Variant is associated with ${d}. Given list is: ${o.join(', ')}`,
+    ([d], o) =>
+      `Out of the given list, which Variant is associated with ${d}. Given list is: ${o.join(', ')}`,
     ([d], o) => `Which SNP is associated with ${d}? Choices: ${o.join(', ')}`,
     ([d], o) => `${d} is associated with which variant? ${letters(o)}`,
   ],

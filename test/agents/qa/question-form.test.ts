@@ -58,6 +58,72 @@ describe('parseQuestion: multiple choice', () => {
   });
 });
 
+describe('parseQuestion: option lists and stems written other ways', () => {
+  it.each([
+    "Name the gene reported in psoriasis as well as Takayasu's arteritis. Candidates: SHTN1 / HLA-B / SLC14A2 / BTBD9 / DTNB",
+    "A gene shared by psoriasis and Takayasu's arteritis is one of SHTN1, HLA-B, SLC14A2, BTBD9 or DTNB. Which one?",
+    "Which gene has been reported for psoriasis and Takayasu's arteritis? SHTN1, HLA-B, SLC14A2, BTBD9, DTNB",
+    "Which gene is linked to psoriasis and to Takayasu's arteritis? Possible answers: A. SHTN1 B. HLA-B C. SLC14A2 D. BTBD9 E. DTNB",
+  ])('%s', (text) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', options: OPTIONS });
+    expect(parsed.subjects.map((subject) => subject.toLowerCase().replace(/^to /, ''))).toEqual([
+      'psoriasis',
+      "takayasu's arteritis",
+    ]);
+  });
+
+  it('reads a leading topic as what the question is about', () => {
+    expect(
+      parseQuestion("Crohn's disease: which of these is an approved drug? (a) Mesalazine (b) Prednisone"),
+    ).toMatchObject({
+      relation: 'treats',
+      subjects: ["Crohn's disease"],
+      options: ['Mesalazine', 'Prednisone'],
+    });
+    expect(
+      parseQuestion('In gout, choose the drug indicated: colchicine, aspirin or heparin').subjects,
+    ).toEqual(['gout']);
+  });
+
+  it('starts an enumeration at its first label, not at a letter ending a name', () => {
+    expect(parseQuestion('Which gene is linked to hepatitis B. Choices: 1) IFNA2 2) ARX').options).toEqual([
+      'IFNA2',
+      'ARX',
+    ]);
+  });
+});
+
+describe('parseQuestion: statements written other ways', () => {
+  it.each([
+    ['There is an association between SMAD4 and juvenile polyposis syndrome.', 'associated', false],
+    ['Is there a link between SMAD4 and juvenile polyposis syndrome?', 'associated', false],
+    ['SMAD4 has no association with juvenile polyposis syndrome', 'associated', true],
+    ['Is it true that SMAD4 is associated with juvenile polyposis syndrome?', 'associated', false],
+    ['SMAD4 variants have been reported in juvenile polyposis syndrome', 'associated', false],
+  ] as const)('%s', (text, relation, negated) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'true-false', relation, negated });
+    expect(`${parsed.subjects[0]} ${parsed.object}`).toMatch(/SMAD4.*juvenile polyposis syndrome/);
+  });
+
+  it('reads class membership said as "considered" or "falls under", and patients with a disease', () => {
+    expect(parseQuestion('Is cystic fibrosis considered a lung disease?')).toMatchObject({
+      relation: 'is-a',
+      subjects: ['cystic fibrosis'],
+      object: 'lung disease',
+    });
+    expect(parseQuestion('cystic fibrosis falls under lung disease')).toMatchObject({
+      relation: 'is-a',
+      object: 'lung disease',
+    });
+    expect(parseQuestion("Patients with Crohn's disease are treated with mesalazine")).toMatchObject({
+      relation: 'treats',
+      subjects: ["Crohn's disease"],
+    });
+  });
+});
+
 describe('parseQuestion: true/false and yes/no', () => {
   it.each([
     [

@@ -27,6 +27,36 @@ describe('generateQaSet', () => {
     }
     expect(cases.some((each) => each.kind === 'tf-identifier')).toBe(true);
   });
+
+  it('names the pairs whose edges state each answer, for the ablation benchmark', () => {
+    for (const each of cases.filter(
+      (qaCase) => qaCase.kind.startsWith('mcq-') || qaCase.kind === 'tf-associated',
+    )) {
+      expect(each.hidden?.length).toBeGreaterThan(0);
+      for (const [first, second] of each.hidden!)
+        expect(world.graph.hasNode(first) && world.graph.hasNode(second)).toBe(true);
+    }
+    const gene = cases.find((qaCase) => qaCase.kind === 'mcq-gene-two-diseases');
+    if (gene) expect(gene.hidden).toHaveLength(2);
+  });
+
+  it('splits subjects into disjoint dev and test halves', () => {
+    const subjectsOf = (split: 'dev' | 'test') =>
+      new Set(
+        generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, split })
+          .filter((qaCase) => qaCase.hidden !== undefined && qaCase.kind !== 'mcq-gene-two-diseases')
+          .map((qaCase) => qaCase.hidden![0]![0]),
+      );
+    const dev = subjectsOf('dev');
+    for (const subject of subjectsOf('test')) expect(dev.has(subject)).toBe(false);
+  });
+
+  it('phrases the held-out bank differently from the main one', () => {
+    const heldout = generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, phrasings: 'heldout' });
+    const main = new Set(cases.map((qaCase) => qaCase.text));
+    expect(heldout.length).toBeGreaterThan(0);
+    expect(heldout.filter((qaCase) => main.has(qaCase.text))).toEqual([]);
+  });
 });
 
 describe('parseQaCsv', () => {
