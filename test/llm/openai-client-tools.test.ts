@@ -6,7 +6,7 @@ import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
 function clientWith(reply: unknown) {
   const bodies: Record<string, unknown>[] = [];
   const fetch: typeof globalThis.fetch = async (_url, init) => {
-    bodies.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+    bodies.push(JSON.parse(init?.body as string) as Record<string, unknown>);
     return new Response(JSON.stringify(reply), {
       status: 200,
       headers: { 'content-type': 'application/json' },
