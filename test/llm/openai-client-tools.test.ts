@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
+import { createResilientLlm } from '../../src/llm/resilient-llm.js';
 
 /** OpenAI `tools` through the SDK client: what goes out, and the tool calls that come back. */
 
@@ -89,5 +90,24 @@ describe('openai client: tools', () => {
     expect(result.toolCalls).toBeUndefined();
     expect(Object.keys(bodies[0]!)).not.toContain('tools');
     expect(Object.keys(bodies[0]!)).not.toContain('tool_choice');
+  });
+});
+
+describe('resilient LLM: tools', () => {
+  it('keeps the tool calls of a completion whose text it cuts', async () => {
+    const { llm } = clientWith(
+      completion(
+        {
+          content: 'word '.repeat(200),
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+        },
+        'tool_calls',
+      ),
+    );
+    const guarded = createResilientLlm(llm, { maxRetries: 0 });
+    const result = await guarded.complete({ messages: [{ role: 'user', content: 'q' }], maxTokens: 5 });
+    expect(result.finishReason).toBe('length');
+    expect(result.text.length).toBeLessThan(100);
+    expect(result.toolCalls).toEqual([{ id: 'call_1', name: 'lookup', arguments: '{}' }]);
   });
 });
