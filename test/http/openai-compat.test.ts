@@ -102,7 +102,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
     [
       { ...completion, tools: [{ type: 'function' }] },
       400,
-      'body.tools: tool calling is not supported by this server: send no tools (or an empty list)',
+      'body.tools[0].function: expected object, received undefined',
     ],
     [{ ...completion, n: 2 }, 400, 'body.n: only n = 1 is supported'],
     [{ ...completion, frobnicate: true }, 400, 'body.frobnicate: unknown field'],

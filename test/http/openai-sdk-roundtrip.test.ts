@@ -133,7 +133,7 @@ describe('openai SDK round trip', () => {
     expect(usage?.completion_tokens).toBeLessThanOrEqual(5);
   });
 
-  it('conformance: tools: [] and tool_choice "none" are accepted; a real tool is refused with param', async () => {
+  it('conformance: tools: [] and tool_choice "none" are accepted; a forced tool call without a model is refused with param', async () => {
     script = answerEvents('ABL1 [E1].');
     const messages = [{ role: 'user' as const, content: 'imatinib?' }];
     const accepted = await client.chat.completions.create({
@@ -143,19 +143,19 @@ describe('openai SDK round trip', () => {
       tool_choice: 'none',
     });
     expect(accepted.choices[0]?.message.content).toBe('ABL1 [E1].');
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: {} } }];
+    script = answerEvents('ABL1 [E1].');
+    const ignored = await client.chat.completions.create({ model: 'biobridge', messages, tools });
+    expect(ignored.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'ABL1 [E1].' } });
     const refused = await client.chat.completions
-      .create({
-        model: 'biobridge',
-        messages,
-        tools: [{ type: 'function', function: { name: 'lookup', parameters: {} } }],
-      })
+      .create({ model: 'biobridge', messages, tools, tool_choice: 'required' })
       .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(APIError);
     // the SDK reads OpenAI's error fields: {message, type, param, code}
     expect(refused).toMatchObject({
       status: 400,
       type: 'invalid_request_error',
-      param: 'tools',
+      param: 'tool_choice',
       code: 'BAD_REQUEST',
     });
     const missing = await client.chat.completions

@@ -11,12 +11,18 @@ import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
+import { attachmentsSchema, citationCheckSchema, evidenceItemSchema } from './chat-schemas.js';
 import {
-  attachmentsSchema,
-  citationCheckSchema,
-  evidenceItemSchema,
-  lastMessageIsFromUser,
-} from './chat-schemas.js';
+  checkToolUse,
+  forcesToolCall,
+  functionToolSchema,
+  toClientToolChoice,
+  toClientTools,
+  toOpenAiToolCalls,
+  toolCallDeltas,
+  toolCallSchema,
+  toolChoiceSchema,
+} from './openai-tools.js';
 
 /**
  * The OpenAI-compatible face: any OpenAI client (SDKs, chat UIs) can talk to BioBridge. Evidence
@@ -25,73 +31,105 @@ import {
 
 const textPartSchema = z.strictObject({ type: z.literal('text'), text: z.string() });
 
-const messageSchema = z.strictObject({
-  role: z.enum(['system', 'developer', 'user', 'assistant']),
-  content: z.union([z.string(), z.array(textPartSchema).min(1)], {
-    error:
-      'expected a string or an array of {"type": "text", "text": …} parts (images, audio and files are not supported)',
-  }),
-  name: z.string().optional(),
-  refusal: z.string().nullish(),
+const contentSchema = z.union([z.string(), z.array(textPartSchema).min(1)], {
+  error:
+    'expected a string or an array of {"type": "text", "text": …} parts (images, audio and files are not supported)',
 });
+
+const messageSchema = z.discriminatedUnion('role', [
+  z.strictObject({
+    role: z.enum(['system', 'developer', 'user']),
+    content: contentSchema,
+    name: z.string().optional(),
+  }),
+  z.strictObject({
+    role: z.literal('assistant'),
+    // Null or absent on a turn that only calls tools.
+    content: contentSchema.nullish(),
+    name: z.string().optional(),
+    refusal: z.string().nullish(),
+    tool_calls: z.array(toolCallSchema).max(64).nullish(),
+  }),
+  z.strictObject({
+    role: z.literal('tool'),
+    content: contentSchema,
+    tool_call_id: z.string().min(1).max(200),
+  }),
+]);
+
+/** The conversation ends with the user's question or with the client's results of tool calls. */
+function lastMessageAsksForAnAnswer(messages: readonly { role: string }[], context: z.RefinementCtx): void {
+  const last = messages.at(-1);
+  if (last && last.role !== 'user' && last.role !== 'tool') {
+    context.addIssue({
+      code: 'custom',
+      path: [messages.length - 1, 'role'],
+      message: `the last message must have role 'user' (or 'tool' after tool calls), got '${last.role}'`,
+    });
+  }
+}
 
 const unsupported = (what: string) =>
   z.never({ error: `${what} is not supported by this server` }).optional();
 const ignored = z.unknown().optional().describe('Accepted for compatibility and ignored');
 
-export const chatCompletionRequestSchema = z.strictObject({
-  model: z.string().min(1).describe('One of the ids from GET /v1/models'),
-  messages: z.array(messageSchema).min(1).max(64).superRefine(lastMessageIsFromUser),
-  stream: z.boolean().nullish(),
-  stream_options: z
-    .strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
-    .nullish(),
-  max_tokens: z.number().int().min(1).max(8_192).nullish(),
-  max_completion_tokens: z.number().int().min(1).max(8_192).nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
-  top_p: ignored,
-  presence_penalty: ignored,
-  frequency_penalty: ignored,
-  seed: ignored,
-  stop: ignored,
-  user: ignored,
-  logit_bias: ignored,
-  metadata: ignored,
-  store: ignored,
-  service_tier: ignored,
-  parallel_tool_calls: ignored,
-  reasoning_effort: ignored,
-  logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
-  top_logprobs: unsupported('top_logprobs'),
-  response_format: z
-    .strictObject({
-      type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
-    })
-    .nullish(),
-  // No tools here: an empty list and `none`/`auto` (which then mean the same) are accepted.
-  tools: z
-    .array(z.unknown())
-    .max(0, { error: 'tool calling is not supported by this server: send no tools (or an empty list)' })
-    .nullish(),
-  tool_choice: z
-    .enum(['none', 'auto'], {
-      error: 'tool calling is not supported by this server: tool_choice must be "none" or "auto"',
-    })
-    .nullish(),
-  functions: unsupported('function calling'),
-  function_call: unsupported('function calling'),
-  attachments: attachmentsSchema
-    .optional()
-    .describe('BioBridge extension: a SMILES or protein sequence to ground on'),
-  evidence_limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('BioBridge extension: how many evidence items to retrieve'),
-});
+export const chatCompletionRequestSchema = z
+  .strictObject({
+    model: z.string().min(1).describe('One of the ids from GET /v1/models'),
+    messages: z.array(messageSchema).min(1).max(64).superRefine(lastMessageAsksForAnAnswer),
+    stream: z.boolean().nullish(),
+    stream_options: z
+      .strictObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+      .nullish(),
+    max_tokens: z.number().int().min(1).max(8_192).nullish(),
+    max_completion_tokens: z.number().int().min(1).max(8_192).nullish(),
+    temperature: z.number().min(0).max(2).nullish(),
+    n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
+    top_p: ignored,
+    presence_penalty: ignored,
+    frequency_penalty: ignored,
+    seed: ignored,
+    stop: ignored,
+    user: ignored,
+    logit_bias: ignored,
+    metadata: ignored,
+    store: ignored,
+    service_tier: ignored,
+    parallel_tool_calls: ignored,
+    reasoning_effort: ignored,
+    logprobs: z.literal(false, { error: 'logprobs are not supported' }).nullish(),
+    top_logprobs: unsupported('top_logprobs'),
+    response_format: z
+      .strictObject({
+        type: z.literal('text', { error: 'only response_format {"type": "text"} is supported' }),
+      })
+      .nullish(),
+    tools: z
+      .array(functionToolSchema)
+      .max(128)
+      .nullish()
+      .describe(
+        'Functions the client runs. With an LLM configured the model may call them: the answer then ends with `tool_calls` and `finish_reason: "tool_calls"`. Evidence-only answers ignore them.',
+      ),
+    tool_choice: toolChoiceSchema
+      .nullish()
+      .describe(
+        '`auto` (default) or `none` (the model is not shown `tools`); `required` or a named function force a call and need an LLM (400 without one)',
+      ),
+    functions: unsupported('function calling'),
+    function_call: unsupported('function calling'),
+    attachments: attachmentsSchema
+      .optional()
+      .describe('BioBridge extension: a SMILES or protein sequence to ground on'),
+    evidence_limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('BioBridge extension: how many evidence items to retrieve'),
+  })
+  .superRefine(checkToolUse);
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
 const usageSchema = z.object({
@@ -109,9 +147,17 @@ export const chatCompletionResponseSchema = z.object({
   choices: z.array(
     z.object({
       index: z.number().int(),
-      message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+      message: z.object({
+        role: z.literal('assistant'),
+        content: z.string().nullable().describe('Null when the model only called tools'),
+        refusal: z.null(),
+        tool_calls: z
+          .array(toolCallSchema)
+          .optional()
+          .describe("Calls of the client's tools, to run and answer"),
+      }),
       logprobs: z.null(),
-      finish_reason: z.enum(['stop', 'length']),
+      finish_reason: z.enum(['stop', 'length', 'tool_calls']),
     }),
   ),
   usage: usageSchema,
@@ -157,7 +203,10 @@ export const chatCompletionsRoute = defineRoute({
   description: [
     'Same answers as POST /v1/chat in the OpenAI chat.completion format, streamed as chat.completion.chunk events',
     'ending with `data: [DONE]` when `stream` is true (a usage chunk first with `stream_options.include_usage`).',
-    'Sampling parameters other than max_tokens and temperature are accepted and ignored; tools are refused.',
+    'Sampling parameters other than max_tokens and temperature are accepted and ignored.',
+    "`tools`: with an LLM configured the model may call the client's functions, returned as `tool_calls` with",
+    '`finish_reason: "tool_calls"`; send the results as `role: "tool"` messages. Without an LLM, tools are ignored',
+    '(`auto`/`none`) and `tool_choice` `required` or a named function is a 400 naming `tool_choice`.',
   ].join(' '),
   tags: ['openai-compatible'],
   request: { body: chatCompletionRequestSchema },
@@ -216,6 +265,14 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
   app.post(chatCompletionsRoute.path, jsonBody(chatCompletionRequestSchema), async (c) => {
     const body = c.req.valid('json');
     requireModel(body.model);
+    if (forcesToolCall(body.tool_choice) && dependencies.chatAgent.canCallClientTools !== true) {
+      throw new AppError({
+        code: 'BAD_REQUEST',
+        message:
+          'tool_choice "required" or a named function needs a language model, and none is configured: answers are evidence-only (send tool_choice "auto" or "none")',
+        details: { param: 'tool_choice' },
+      });
+    }
     const release = await dependencies.chatLimiter.acquire(c.var.signal);
     const id = `chatcmpl-${dependencies.generateId()}`;
     const created = Math.floor(dependencies.now() / 1000);
@@ -235,9 +292,14 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
           choices: [
             {
               index: 0,
-              message: { role: 'assistant' as const, content: answer.text, refusal: null },
+              message: {
+                role: 'assistant' as const,
+                content: answer.toolCalls && answer.text === '' ? null : answer.text,
+                refusal: null,
+                ...(answer.toolCalls ? { tool_calls: toOpenAiToolCalls(answer.toolCalls) } : {}),
+              },
               logprobs: null,
-              finish_reason: answer.finishReason ?? 'stop',
+              finish_reason: openAiFinishReason(answer),
             },
           ],
           usage: toOpenAiUsage(answer),
@@ -302,8 +364,10 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
             }
             case 'answer-end': {
               const answer = settleAnswer(event.answer, input, budget.text, budget.cut);
+              for (const delta of toolCallDeltas(answer.toolCalls ?? []))
+                await stream.writeSSE({ data: chunk(delta, null) });
               await stream.writeSSE({
-                data: chunk(role(), answer.finishReason ?? 'stop', extensions(answer)),
+                data: chunk(role(), openAiFinishReason(answer), extensions(answer)),
               });
               if (includeUsage)
                 await stream.writeSSE({
@@ -330,13 +394,9 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
 }
 
 function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInput {
-  const messages: ChatMessage[] = body.messages.map((message) => ({
-    role: message.role === 'developer' ? 'system' : message.role,
-    content:
-      typeof message.content === 'string'
-        ? message.content
-        : message.content.map((part) => part.text).join('\n'),
-  }));
+  const messages: ChatMessage[] = body.messages.map(toChatMessage);
+  const tools = toClientTools(body.tools);
+  const toolChoice = toClientToolChoice(body.tool_choice);
   const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   const temperature = body.temperature ?? undefined;
   const options = {
@@ -354,8 +414,42 @@ function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInpu
     messages,
     ...(attachments ? { attachments } : {}),
     ...(Object.keys(options).length > 0 ? { options } : {}),
+    tools,
+    toolChoice,
     signal,
   };
+}
+
+function toChatMessage(message: ChatCompletionRequest['messages'][number]): ChatMessage {
+  const content = textOf(message.content);
+  switch (message.role) {
+    case 'developer':
+      return { role: 'system', content };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content,
+        toolCalls: message.tool_calls?.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        })),
+      };
+    case 'tool':
+      return { role: 'tool', content, toolCallId: message.tool_call_id };
+    default:
+      return { role: message.role, content };
+  }
+}
+
+function textOf(content: string | { text: string }[] | null | undefined): string {
+  if (content === null || content === undefined) return '';
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('\n');
+}
+
+function openAiFinishReason(answer: ChatAnswer): 'stop' | 'length' | 'tool_calls' {
+  if (answer.toolCalls && answer.toolCalls.length > 0) return 'tool_calls';
+  return answer.finishReason === 'length' ? 'length' : 'stop';
 }
 
 /** Cuts the answer at `max_tokens` (estimated) and counts usage: a non-streaming answer. */
