@@ -5,7 +5,8 @@ import { VARIANT_METHODS, type VariantReport } from './variant-benchmark.js';
 
 const METHOD_LABELS: Record<(typeof VARIANT_METHODS)[number], string> = {
   learned: 'learned variant encoder (variant-learned)',
-  fused: 'fused default (learned + positional + gene proxy + popularity, weights fitted on validation)',
+  fused:
+    'fused (learned + positional + gene proxy + popularity, weights fitted on validation; benchmark only)',
   gene_proxy: 'gene proxy (diseases of mapped genes)',
   positional: 'positional neighbours',
   popularity: 'popularity',
