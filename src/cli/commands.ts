@@ -405,6 +405,9 @@ export const evalMoleculesCommand = defineCommand({
     'ablation-targets': count(0, 0, 10_000).describe(
       'Run the ablation arms (no-*) on a seeded subset of this many targets (0: on all)',
     ),
+    'stop-after': count(0, 0, 24 * 60).describe(
+      'Minutes after which no new target is started; the report covers the finished ones (0: no limit)',
+    ),
     checkpoint: z
       .string()
       .optional()

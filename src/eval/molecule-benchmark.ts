@@ -187,7 +187,9 @@ export interface MoleculeReport {
   index: string;
   split: { name: string; kind: string; seed: number };
   config: {
+    /** Targets measured; fewer than `requestedTargets` when the run hit `stopAfterMs`. */
     targets: number;
+    requestedTargets?: number | undefined;
     candidateTargets: number;
     n: number;
     seedCount: number;
@@ -282,7 +284,9 @@ export async function selectHeldOutTargets(
   const pool =
     options.role === 'validation' ? shuffled.slice(0, validationCount) : shuffled.slice(validationCount);
   return {
-    targets: pool.slice(0, options.count ?? pool.length).sort((left, right) => left.nodeIndex - right.nodeIndex),
+    targets: pool
+      .slice(0, options.count ?? pool.length)
+      .sort((left, right) => left.nodeIndex - right.nodeIndex),
     candidates: pool.length,
     drugs: drugList,
   };
@@ -307,6 +311,11 @@ export interface MoleculeBenchmarkOptions {
   ablationTargets?: number | undefined;
   /** Finished targets from an earlier run with the same settings (skipped), and a sink for new ones. */
   checkpoint?: BenchmarkCheckpoint | undefined;
+  /**
+   * Wall-clock milliseconds after which no new target is started; the report then covers the
+   * targets finished so far (and says so). A rerun with the checkpoint goes on from there.
+   */
+  stopAfterMs?: number | undefined;
   /** Written into the report. */
   selection?: MoleculeReport['config']['selection'];
   index?: string | undefined;
@@ -354,6 +363,13 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   let measured = 0;
   for (const [position, target] of options.targets.entries()) {
     options.signal?.throwIfAborted();
+    if (options.stopAfterMs !== undefined && now() - started > options.stopAfterMs) {
+      logger.warn('molecule benchmark stopped at its time limit', {
+        finished: details.length,
+        of: options.targets.length,
+      });
+      break;
+    }
     const resumed = options.checkpoint?.done.get(target.nodeIndex);
     if (resumed) {
       details.push(resumed);
@@ -362,7 +378,10 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     const targetStarted = now();
     const context = targetContext(target, corpus, drugFingerprints, settings);
     const targetArms = arms.filter(
-      (arm) => ARM_DEFINITIONS[arm].kind !== 'generate' || !('ablate' in ARM_DEFINITIONS[arm]) || ablationSubset.has(target.nodeIndex),
+      (arm) =>
+        ARM_DEFINITIONS[arm].kind !== 'generate' ||
+        !('ablate' in ARM_DEFINITIONS[arm]) ||
+        ablationSubset.has(target.nodeIndex),
     );
     const result = await evaluateTarget(context, targetArms, { ...options, drugs, n, seed, weights, now });
     details.push(result);
@@ -397,7 +416,8 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     index: options.index ?? '',
     split: options.split ?? { name: 'given', kind: 'given', seed: 0 },
     config: {
-      targets: options.targets.length,
+      targets: details.length,
+      requestedTargets: options.targets.length,
       candidateTargets: options.candidateTargets ?? options.targets.length,
       n,
       seedCount: n,
@@ -405,7 +425,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       population,
       seed,
       timeBudgetMs,
-      ablationTargets: ablationSubset.size,
+      ablationTargets: details.filter((detail) => ablationSubset.has(detail.target.nodeIndex)).length,
       selection: options.selection,
       weights,
       arms,

@@ -11,6 +11,7 @@ const armColumns: [keyof ArmSummary, string][] = [
   ['validity', 'validity'],
   ['uniqueness', 'uniqueness'],
   ['novelty', 'novelty'],
+  ['novelShare', 'novel share'],
   ['meanQed', 'QED'],
   ['meanSa', 'SA'],
   ['alertRate', 'alert rate'],
@@ -30,7 +31,7 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
     '',
     `- date: ${report.createdAt}`,
     `- index: \`${report.index}\`; bridge: ${report.bridge ? `${report.bridge.id ?? '?'} (hidden ${report.bridge.hiddenDim})` : 'none'}`,
-    `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with a known drug that has a SMILES`,
+    `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with ${c.selection ? `≥ ${c.selection.minTrueDrugs}` : 'a'} known drug(s) with a SMILES${c.selection ? ` (${c.selection.role} set; the first ${c.selection.validationTargets} of the seeded shuffle are the validation set)` : ''}; ablation arms on ${c.ablationTargets ?? c.targets} targets${c.requestedTargets !== undefined && c.requestedTargets > c.targets ? `; stopped at the time limit after ${c.targets} of ${c.requestedTargets} targets` : ''}`,
     `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms; guided weights ${JSON.stringify(c.weights)}`,
     ...c.arms.map((arm) => `- \`${arm}\`: ${ARM_DEFINITIONS[arm].description}`),
     `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
@@ -44,7 +45,9 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
     const summary = report.summary[arm];
     if (!summary) continue;
     const cells = armColumns.map(([key]) =>
-      key === 'timeMs' ? (summary.timeMs / 1000).toFixed(1) : (summary[key] as number).toFixed(3),
+      key === 'timeMs'
+        ? (summary.timeMs / 1000).toFixed(1)
+        : ((summary[key] as number | undefined) ?? 0).toFixed(3),
     );
     lines.push(
       `| ${arm} | ${summary.targets} | ${cells.join(' | ')} | ${summary.bestTanimotoCi[0].toFixed(3)}–${summary.bestTanimotoCi[1].toFixed(3)} |`,
@@ -52,7 +55,7 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
   }
   lines.push(
     '',
-    "Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target's hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N. SA: 1 easy … 10 hard.",
+    "Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target's hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N. Novelty: mean 1 − max Tc to the KG drugs the run could see; novel share: share with that max Tc < 0.4. SA: 1 easy … 10 hard.",
     '',
     ...(plotFile ? [`![best Tc to the hidden drugs per arm](${plotFile})`, ''] : []),
     '## Paired comparisons (best Tc to true, per target)',

@@ -46,11 +46,15 @@ export const proposeRequestSchema = z.strictObject({
     .min(0)
     .max(100)
     .default(1)
-    .describe('Generations that first mutate every seed in turn (exploit) before selection and crossover explore'),
+    .describe(
+      'Generations that first mutate every seed in turn (exploit) before selection and crossover explore',
+    ),
   lineageMemory: z
     .boolean()
     .default(true)
-    .describe('Pick at most one candidate per seed lineage (and per scaffold) before any lineage gets a second'),
+    .describe(
+      'Pick at most one candidate per seed lineage (and per scaffold) before any lineage gets a second',
+    ),
   referenceProteins: z
     .number()
     .int()

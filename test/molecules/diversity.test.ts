@@ -44,6 +44,32 @@ describe('pickDiverse', () => {
     expect(pickDiverse(candidates, { count: 100, scaffold: () => 'x' })).toHaveLength(candidates.length);
   });
 
+  it('with a series memory, gives each series a slot before any series gets a second', () => {
+    const items = [
+      { id: 'a1', series: 'a', score: 0.9 },
+      { id: 'a2', series: 'a', score: 0.8 },
+      { id: 'a3', series: 'a', score: 0.7 },
+      { id: 'b1', series: 'b', score: 0.6 },
+      { id: 'c1', series: 'c', score: 0.5 },
+      { id: 'c2', series: 'c', score: 0.4 },
+    ];
+    const pick = (count: number) =>
+      pickDiverse(items, { count, scaffold: (item) => item.id, series: (item) => item.series }).map(
+        (item) => item.id,
+      );
+    // Rank order is kept in the result; the third slot goes to the best second of a series.
+    expect(pick(3)).toEqual(['a1', 'b1', 'c1']);
+    expect(pick(4)).toEqual(['a1', 'a2', 'b1', 'c1']);
+    // Scaffolds still bind in the series pass: b1 shares a1's scaffold, so c1 comes first.
+    expect(
+      pickDiverse(items, {
+        count: 2,
+        scaffold: (item) => (item.id === 'b1' ? 'a1' : item.id),
+        series: (item) => item.series,
+      }).map((item) => item.id),
+    ).toEqual(['a1', 'c1']);
+  });
+
   it('ranks by score when asked, keeping input order on ties', () => {
     const items = [
       { id: 'a', score: 1 },

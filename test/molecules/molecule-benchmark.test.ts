@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   runMoleculeBenchmark,
@@ -11,6 +12,7 @@ import {
   moleculeReportSvg,
   writeMoleculeReport,
 } from '../../src/eval/molecule-report.js';
+import { openMoleculeCheckpoint } from '../../src/eval/molecule-checkpoint.js';
 import { bootstrapMeanCi, wilcoxonSignedRank } from '../../src/eval/paired-statistics.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { buildMoleculeWorld, type MoleculeWorld } from './molecule-world.js';
@@ -59,6 +61,35 @@ describe('selectHeldOutTargets', () => {
       seed: 7,
     });
     expect(again.targets).toEqual(sampled.targets);
+  });
+});
+
+describe('selectHeldOutTargets: validation and test targets', () => {
+  it('draws test targets only from outside the seeded validation set, and filters by drug count', async () => {
+    const split = { heldOutNodes: new Set([10, 11, 14, 17]) };
+    const select = (role: 'test' | 'validation', extra: { minTrueDrugs?: number } = {}) =>
+      selectHeldOutTargets({
+        graph: world.graph,
+        store: world.store,
+        split,
+        seed: 3,
+        validationTargets: 1,
+        role,
+        ...extra,
+      });
+    const validation = (await select('validation')).targets.map((target) => target.nodeIndex);
+    const test = (await select('test')).targets.map((target) => target.nodeIndex);
+    expect(validation).toHaveLength(1);
+    expect(test).toHaveLength(3);
+    expect(test).not.toContain(validation[0]);
+    expect([...validation, ...test].sort((a, b) => a - b)).toEqual([10, 11, 14, 17]);
+    const all = await selectHeldOutTargets({ graph: world.graph, store: world.store, split });
+    const many = (await select('test', { minTrueDrugs: 3 })).targets;
+    const expected = all.targets.filter(
+      (target) => target.trueDrugs.length >= 3 && target.nodeIndex !== validation[0],
+    );
+    expect(many.map((target) => target.nodeIndex)).toEqual(expected.map((target) => target.nodeIndex));
+    expect(many.every((target) => target.trueDrugs.length >= 3)).toBe(true);
   });
 });
 
@@ -157,6 +188,52 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
       await directory.cleanup();
     }
   });
+});
+
+describe('runMoleculeBenchmark: ablation subset and resuming', () => {
+  it('runs ablations on a seeded subset and resumes finished targets from the checkpoint', async () => {
+    const { targets, drugs } = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
+    });
+    const directory = await createTemporaryDirectory('biobridge-molecule-checkpoint-');
+    try {
+      const path = join(directory.path, 'progress.jsonl');
+      const settings = { arms: ['guided', 'no-qed', 'seeds'] };
+      const options = {
+        toolkit: world.toolkit,
+        targets,
+        drugs,
+        arms: ['guided', 'no-qed', 'seeds'] as const,
+        ablationTargets: 2,
+        n: 3,
+        generations: 1,
+        population: 8,
+        seed: 2,
+      };
+      const first = await runMoleculeBenchmark({
+        ...options,
+        proposer: world.proposer(),
+        checkpoint: await openMoleculeCheckpoint(path, settings),
+      });
+      expect(first.details.filter((detail) => detail.arms['no-qed']).length).toBe(2);
+      expect(first.details.every((detail) => detail.arms.guided && detail.arms.seeds)).toBe(true);
+      expect(first.config.ablationTargets).toBe(2);
+      expect(first.summary['no-qed']!.targets).toBe(2);
+      // Every target is in the checkpoint: a rerun proposes nothing and reports the same results.
+      const resumed = await runMoleculeBenchmark({
+        ...options,
+        proposer: { propose: () => Promise.reject(new Error('should have resumed')) },
+        checkpoint: await openMoleculeCheckpoint(path, settings),
+      });
+      expect(resumed.details).toEqual(first.details);
+      // Other settings do not resume from it.
+      expect((await openMoleculeCheckpoint(path, { ...settings, n: 4 })).done.size).toBe(0);
+    } finally {
+      await directory.cleanup();
+    }
+  }, 240_000);
 });
 
 describe('signTest', () => {

@@ -26,6 +26,7 @@ interface EvalMoleculesOptions {
   role: 'test' | 'validation';
   'ablation-targets': number;
   checkpoint?: string | undefined;
+  'stop-after': number;
   n: number;
   generations: number;
   population: number;
@@ -107,6 +108,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       arms,
       ablationTargets: options['ablation-targets'],
       checkpoint,
+      stopAfterMs: options['stop-after'] > 0 ? options['stop-after'] * 60_000 : undefined,
       selection,
       candidateTargets: candidates,
       n: options.n,

@@ -63,6 +63,30 @@ describe('runGeneticAlgorithm', () => {
     for (let i = 1; i < bests.length; i += 1) expect(bests[i]).toBeGreaterThanOrEqual(bests[i - 1]!);
   });
 
+  it('exploits first: every seed has a mutant in an exploit generation, none without it', async () => {
+    // Celecoxib's Tanimoto ranks aspirin and ibuprofen far above metformin, so tournaments
+    // rarely breed from metformin; an exploit generation mutates each seed in turn instead.
+    const settings = {
+      seeds: unrelatedSeeds,
+      score: towardsCelecoxib,
+      seed: 5,
+      populationSize: 5,
+      generations: 1,
+    };
+    const exploit = await runGeneticAlgorithm({ ...settings, exploitGenerations: 1 });
+    const parentsOf = (result: GeneticAlgorithmResult) =>
+      new Set(result.evaluated.filter((c) => c.generation === 1).flatMap((c) => c.parents));
+    expect([...parentsOf(exploit)].sort()).toEqual(unrelatedSeeds.map((seed) => `seed:${seed.id}`).sort());
+    for (const child of exploit.evaluated.filter((c) => c.generation === 1)) {
+      expect(child.operations).toHaveLength(1);
+      expect(child.operations[0]).not.toBe('crossover');
+    }
+    const explore = await runGeneticAlgorithm(settings);
+    expect(explore.evaluated.some((c) => c.generation === 1 && c.operations.includes('crossover'))).toBe(
+      true,
+    );
+  });
+
   it('keeps candidates unique, canonical and traceable to their seeds', async () => {
     const result = await runGeneticAlgorithm({
       seeds: unrelatedSeeds,
