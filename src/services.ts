@@ -34,6 +34,7 @@ import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { readFusionModel } from './retrieval/fusion.js';
+import { readLigandFingerprints } from './retrieval/ligand-fingerprints.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { createEntityLinker } from './linking/entity-linker.js';
@@ -126,6 +127,7 @@ async function loadIndexServices(
     encoderFor: (type) => encoders.get(type),
     bridge,
     fusion,
+    ligands: await readLigandFingerprints(indexPath),
     variants: variantModel
       ? {
           model: variantModel,

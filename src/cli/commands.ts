@@ -180,13 +180,13 @@ export const projectCommand = defineCommand({
   load: () => import('./commands/project.js'),
 });
 
-const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']);
+const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'ligand', 'popularity', 'untrained', 'random']);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
   summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
   usage:
-    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,popularity,untrained,random] [--json]',
+    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   schema: z.strictObject({
     split: z
@@ -198,7 +198,7 @@ export const evalRetrievalCommand = defineCommand({
       .default('inductive')
       .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
     methods: commaList(
-      'fused,bridge,nn_transfer,popularity,untrained,random',
+      'fused,bridge,nn_transfer,ligand,popularity,untrained,random',
       z.array(retrievalMethods).min(1),
     ).describe('Comma-separated methods'),
     neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
@@ -273,7 +273,7 @@ export const fitFusionCommand = defineCommand({
   summary:
     'Fit the fused ranking (bridge + NN transfer + popularity) on validation heads; writes <index>/fusion.json',
   usage:
-    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,popularity,random] [--report-dir eval/reports] [--json]',
+    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,popularity,random] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
   schema: z.strictObject({
     splits: commaList(
@@ -289,7 +289,7 @@ export const fitFusionCommand = defineCommand({
         )
         .min(1),
     ).describe('Splits whose validation heads fit the weights; later ones win per task'),
-    compare: commaList('bridge,nn_transfer,popularity,random', z.array(retrievalMethods)).describe(
+    compare: commaList('bridge,nn_transfer,ligand,popularity,random', z.array(retrievalMethods)).describe(
       'Methods also scored on the test heads, for the reports',
     ),
     'report-dir': z.string().optional().describe('Also write the benchmark reports of each split here'),

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Device } from '../runtime/onnx-session.js';
 import { readManifest } from '../indexing/manifest.js';
+import { openIndex } from '../indexing/open-index.js';
+import { buildLigandFingerprints, hasLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
 import type { Logger } from '../util/logger.js';
 import {
@@ -27,9 +29,20 @@ export interface FitIndexFusionOptions {
   logger?: Logger | undefined;
 }
 
+/** Ligand fingerprints of the index's drugs, the molecule features of the `ligand` component. */
+async function buildIndexLigands(options: FitIndexFusionOptions): Promise<void> {
+  const index = await openIndex(options.indexDirectory, options.logger ? { logger: options.logger } : {});
+  try {
+    const built = await buildLigandFingerprints(options.indexDirectory, index.store, { logger: options.logger });
+    options.logger?.info('ligand fingerprints written', built);
+  } finally {
+    await index.close();
+  }
+}
+
 /**
  * Fits the fused ranking for every benchmark task on the split's validation heads and writes
- * `<index>/fusion.json` atomically; `/v1/retrieve` uses it from the next start. The benchmark's
+ * `<index>/fusion.json` atomically (building `<index>/ligands/` first when missing); `/v1/retrieve` uses it from the next start. The benchmark's
  * test heads are scored too (the report is returned), but they never choose the weights.
  */
 export async function fitIndexFusion(
@@ -45,6 +58,7 @@ export async function fitIndexFusion(
     options.logger?.warn('no such bridge in the index; method left out of the reports', { method });
     return false;
   });
+  if (!hasLigandFingerprints(options.indexDirectory)) await buildIndexLigands(options);
   const tasks = new Map<string, FusionModel['tasks'][number]>();
   let neighbours = options.neighbours ?? 20;
   for (const split of options.splits) {

@@ -17,6 +17,8 @@ import {
   type FusionWeights,
 } from '../retrieval/fusion.js';
 import { voteTails } from '../retrieval/transfer-votes.js';
+import { voteLigands } from '../retrieval/ligand-index.js';
+import { readLigandFingerprints, type LigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import { bootstrapMean, pairedBootstrap, type Interval, type PairedComparison } from './bootstrap.js';
 import { rankQuery, summarize, type MetricSummary, type QueryRanking } from './metrics.js';
 import { normalizeRows, scoreAgainst } from './similarity.js';
@@ -62,6 +64,7 @@ export const RETRIEVAL_METHODS = [
   'fused',
   'bridge',
   'nn_transfer',
+  'ligand',
   'popularity',
   'untrained',
   'random',
@@ -106,6 +109,8 @@ export interface ValidationFit {
   bridge: FitSummary | null;
   transfer: FitSummary;
   prior: FitSummary;
+  /** Ligand similarity alone (drug heads with ligand fingerprints in the index). */
+  ligand?: FitSummary | null | undefined;
 }
 
 export interface TaskResult {
@@ -194,6 +199,13 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         logger,
         false,
       );
+    // Molecule features only; each task decides from its own training links which drugs vote.
+    const ligands =
+      methods.includes('ligand') || methods.includes('fused')
+        ? await readLigandFingerprints(options.indexDirectory)
+        : undefined;
+    if (!ligands && methods.includes('ligand'))
+      logger.warn('the index has no ligand fingerprints (biobridge fit-fusion builds them); ligand left out');
     const vectorCache = new Map<string, Promise<TypeVectors>>();
     const rawVectors = (type: string) => {
       let pending = vectorCache.get(type);
@@ -211,6 +223,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         bridges,
         methods,
         rawVectors,
+        ligands,
         frequentThreshold,
         neighbours,
         seed,
@@ -272,6 +285,8 @@ interface TaskContext {
   bridges: Partial<Record<BridgeName, Bridge | undefined>>;
   methods: RetrievalMethod[];
   rawVectors(type: string): Promise<TypeVectors>;
+  /** The index's ligand fingerprints (drug heads); undefined when it has none. */
+  ligands: LigandFingerprints | undefined;
   frequentThreshold: number;
   neighbours: number;
   seed: number;
@@ -338,6 +353,9 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
         : null,
       transfer: evaluateWeights(queries, { bridge: 0, transfer: 1, prior: 0 }),
       prior: evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 1 }),
+      ligand: validationScorers.ligand
+        ? evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 0, ligand: 1 })
+        : null,
     };
     logger.info('fusion fitted', { task: task.name, validationHeads: validationHeads.length, ...weights });
   }
@@ -458,6 +476,8 @@ interface Scorers {
   bridge: Scorer | undefined;
   untrained: Scorer | undefined;
   transfer: Scorer;
+  /** Ligand-similarity votes; drug heads with ligand fingerprints only. */
+  ligand: Scorer | undefined;
   prior: Float32Array;
   random: Scorer;
 }
@@ -491,6 +511,10 @@ async function createScorers(
     bridge: await bridgeScorer('bridge'),
     untrained: await bridgeScorer('untrained'),
     transfer: createTransferScorer(context, heads, headMatrix, links.trainLinks),
+    ligand:
+      context.ligands && task.headType === 'drug'
+        ? createLigandScorer(context.ligands, context.split.heldOutNodes, queryHeads, links.trainLinks)
+        : undefined,
     prior: priorFromDegrees(links.degrees),
     random: createRandomScorer(context.seed ^ hashString(task.name)),
   };
@@ -511,17 +535,21 @@ function methodScorer(
       return scorers.untrained;
     case 'nn_transfer':
       return scorers.transfer;
+    case 'ligand':
+      return scorers.ligand;
     case 'popularity':
       return (_row, out) => void out.set(scorers.prior);
     case 'fused': {
       const transfer = new Float32Array(candidates);
       const bridge = scorers.bridge ? new Float32Array(candidates) : undefined;
+      const ligand = scorers.ligand ? new Float32Array(candidates) : undefined;
       return (row, out) => {
         transfer.fill(0);
         scorers.transfer(row, transfer);
         if (bridge) scorers.bridge!(row, bridge);
+        if (ligand) scorers.ligand!(row, ligand);
         fuse(
-          { bridge, transfer, prior: scorers.prior },
+          { bridge, transfer, prior: scorers.prior, ligand },
           weights ?? { bridge: 0, transfer: 1, prior: 0.01 },
           out,
         );
@@ -541,7 +569,9 @@ function fitQueries(
     scorers.transfer(row, transfer);
     let bridge: Float32Array | undefined;
     if (scorers.bridge) scorers.bridge(row, (bridge = new Float32Array(candidates)));
-    return { features: { bridge, transfer, prior: scorers.prior }, positives: truth.get(node)! };
+    let ligand: Float32Array | undefined;
+    if (scorers.ligand) scorers.ligand(row, (ligand = new Float32Array(candidates)));
+    return { features: { bridge, transfer, prior: scorers.prior, ligand }, positives: truth.get(node)! };
   });
 }
 
@@ -605,6 +635,34 @@ function createTransferScorer(
     out.fill(0);
     scoreAgainst(queries, row * dimension, library, dimension, similarities);
     voteTails(similarities, (neighbour) => trainLinks.get(trainHeads[neighbour]!)!, context.neighbours, out);
+  };
+}
+
+/**
+ * Ligand similarity over the training drugs: every drug with ligand fingerprints and training links
+ * (never a held-out one) may vote, as at query time (ligand-index.ts).
+ */
+function createLigandScorer(
+  ligands: LigandFingerprints,
+  heldOut: ReadonlySet<number>,
+  queryHeads: readonly number[],
+  trainLinks: Map<number, number[]>,
+): Scorer {
+  const linksOf = Array.from(ligands.nodes, (node) => (heldOut.has(node) ? undefined : trainLinks.get(node)));
+  const queryRows = queryHeads.map((node) => ligands.rowOf(node));
+  const similarities = new Float32Array(ligands.library.size);
+  return (row, out) => {
+    out.fill(0);
+    const own = queryRows[row];
+    if (own === undefined) return;
+    ligands.library.similarities(ligands.fingerprint(own), similarities);
+    voteLigands(
+      similarities,
+      (member) => (member === own ? undefined : linksOf[member]),
+      (tail, weight) => {
+        out[tail] = out[tail]! + weight;
+      },
+    );
   };
 }
 

@@ -6,17 +6,26 @@ import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 /**
- * The fused ranking: a linear model over three per-candidate features,
- *   fused = w.bridge · bridge cosine + w.transfer · transfer / max(transfer) + w.prior · prior,
- * with `prior` = log(1 + training degree) / log(1 + max degree) for the relation, and `transfer`
- * the similarity-weighted votes of the query's nearest known heads. The weights are chosen per task
+ * The fused ranking: a linear model over per-candidate features,
+ *   fused = w.bridge · bridge cosine + w.transfer · transfer / max(transfer) + w.prior · prior
+ *           + w.ligand · ligand / max(ligand),
+ * with `prior` = log(1 + training degree) / log(1 + max degree) for the relation, `transfer`
+ * the similarity-weighted votes of the query's nearest known heads, and `ligand` (drug heads
+ * only, when the index has ligand fingerprints) the multi-fingerprint ligand-similarity votes of
+ * ligand-index.ts. The weights are chosen per task
  * (head type, relation, tail type) on validation queries by exhaustive search over a grid that
  * contains the pure baselines (transfer alone, prior alone, bridge alone), so on validation the fused
  * ranking is never worse than any of them; a weight of 0 on the bridge is a legitimate outcome.
  */
 export const FUSION_FILE = 'fusion.json';
 
-export const fusionWeightsSchema = z.object({ bridge: z.number(), transfer: z.number(), prior: z.number() });
+export const fusionWeightsSchema = z.object({
+  bridge: z.number(),
+  transfer: z.number(),
+  prior: z.number(),
+  /** Absent (0) in models fitted without ligand fingerprints. */
+  ligand: z.number().optional(),
+});
 export type FusionWeights = z.infer<typeof fusionWeightsSchema>;
 
 const fitSummarySchema = z.object({ queries: z.number(), mrr: z.number(), hitsAt10: z.number() });
@@ -40,6 +49,7 @@ export const fusionModelSchema = z.object({
         bridge: fitSummarySchema.nullable(),
         transfer: fitSummarySchema,
         prior: fitSummarySchema,
+        ligand: fitSummarySchema.nullable().optional(),
       }),
     }),
   ),
@@ -52,19 +62,29 @@ export interface CandidateFeatures {
   transfer: Float32Array;
   /** Already scaled to [0, 1]. */
   prior: Float32Array;
+  /** Ligand-similarity votes; undefined when the task's heads are not molecules. */
+  ligand?: Float32Array | undefined;
 }
 
 export function fuse(features: CandidateFeatures, weights: FusionWeights, out: Float32Array): Float32Array {
-  let maxTransfer = 0;
-  for (const value of features.transfer) if (value > maxTransfer) maxTransfer = value;
-  const transferScale = maxTransfer > 0 ? weights.transfer / maxTransfer : 0;
+  const transferScale = scaleToMax(features.transfer, weights.transfer);
   const bridgeWeight = features.bridge ? weights.bridge : 0;
+  const ligand = features.ligand;
+  const ligandScale = ligand ? scaleToMax(ligand, weights.ligand ?? 0) : 0;
   for (let index = 0; index < out.length; index++)
     out[index] =
       transferScale * features.transfer[index]! +
       weights.prior * features.prior[index]! +
-      (bridgeWeight === 0 ? 0 : bridgeWeight * features.bridge![index]!);
+      (bridgeWeight === 0 ? 0 : bridgeWeight * features.bridge![index]!) +
+      (ligandScale === 0 ? 0 : ligandScale * ligand![index]!);
   return out;
+}
+
+/** weight / max(values), or 0 when every value is 0: the feature divided by the query's top value. */
+function scaleToMax(values: Float32Array, weight: number): number {
+  let max = 0;
+  for (const value of values) if (value > max) max = value;
+  return max > 0 ? weight / max : 0;
 }
 
 /** log(1 + degree) / log(1 + max degree): the popularity prior as a [0, 1] feature. */
@@ -78,14 +98,24 @@ export function priorFromDegrees(degrees: ArrayLike<number>): Float32Array {
 const BRIDGE_GRID = [0, 0.01, 0.03, 0.1, 0.3, 1, 3];
 const PRIOR_GRID = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
-/** Every weight triple tried by {@link fitFusion}; the pure baselines are among them. */
-export function fusionGrid(withBridge: boolean): FusionWeights[] {
+/** Transfer / ligand pairs tried when the task has ligand votes (ligand alone is among them). */
+const TRANSFER_LIGAND_GRID: readonly [number, number][] = [
+  [1, 0],
+  [0, 0],
+  [0, 1],
+  [0.3, 1],
+  [1, 1],
+];
+
+/** Every weighting tried by {@link fitFusion}; the pure baselines are among them. */
+export function fusionGrid(withBridge: boolean, withLigand = false): FusionWeights[] {
   const grid: FusionWeights[] = [];
-  for (const transfer of [1, 0])
+  const pairs = withLigand ? TRANSFER_LIGAND_GRID : TRANSFER_LIGAND_GRID.slice(0, 2);
+  for (const [transfer, ligand] of pairs)
     for (const bridge of withBridge ? BRIDGE_GRID : [0])
       for (const prior of PRIOR_GRID) {
-        if (transfer === 0 && bridge === 0 && prior === 0) continue;
-        grid.push({ bridge, transfer, prior });
+        if (transfer === 0 && bridge === 0 && prior === 0 && ligand === 0) continue;
+        grid.push(withLigand ? { bridge, transfer, prior, ligand } : { bridge, transfer, prior });
       }
   return grid;
 }
@@ -121,8 +151,9 @@ export function evaluateWeights(queries: readonly FitQuery[], weights: FusionWei
 /** The grid weighting with the best validation MRR + Hits@10 (earlier grid points win ties). */
 export function fitFusion(queries: readonly FitQuery[]): { weights: FusionWeights; summary: FitSummary } {
   const withBridge = queries.some((query) => query.features.bridge !== undefined);
+  const withLigand = queries.some((query) => query.features.ligand !== undefined);
   let best: { weights: FusionWeights; summary: FitSummary } | undefined;
-  for (const weights of fusionGrid(withBridge)) {
+  for (const weights of fusionGrid(withBridge, withLigand)) {
     const summary = evaluateWeights(queries, weights);
     if (!best || summary.mrr + summary.hitsAt10 > best.summary.mrr + best.summary.hitsAt10)
       best = { weights, summary };

@@ -8,6 +8,7 @@ import type { NameLookup } from '../store/name-lookup.js';
 import type { VectorStore } from '../store/vector-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
+import type { LigandFingerprints } from './ligand-fingerprints.js';
 import type { FusionModel } from './fusion.js';
 import type { TransferVoter } from './transfer-index.js';
 
@@ -21,6 +22,8 @@ export interface RetrieverDependencies {
   bridge: Bridge | undefined;
   /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
   fusion?: FusionModel | undefined;
+  /** The index's ligand fingerprints (`<index>/ligands/`): ligand similarity for drug queries. */
+  ligands?: LigandFingerprints | undefined;
   /** Learned variant model and its inputs; rsid / variant queries are refused without it. */
   variants?: VariantModelServices | undefined;
   logger?: Logger;
@@ -45,8 +48,10 @@ export interface HitScores {
   transfer: number | null;
   /** log(1 + KG degree over the relation), scaled to [0, 1]. */
   prior: number | null;
-  /** The fitted linear fusion of the three. */
+  /** The fitted linear fusion of the components. */
   fused: number | null;
+  /** Ligand-similarity votes (drug queries, when the fusion weights them), divided by the top vote. */
+  ligand?: number | null | undefined;
 }
 
 /** Why a candidate was retrieved. */

@@ -24,6 +24,7 @@ import { createHeadResolver } from './stages/resolve-head.js';
 import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
 import { createTransferIndex } from './transfer-index.js';
+import { createLigandIndex } from './ligand-index.js';
 import { answerVariantEntityQuery, answerVariantInputQuery, isVariantInputQuery } from './variant-query.js';
 
 export {
@@ -67,6 +68,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
   const entities = createEntityResolver(graph, dependencies.lookup);
   const facts = createStoreFacts(store);
   const transfer = createTransferIndex(graph, store);
+  const ligands = dependencies.ligands ? createLigandIndex(graph, dependencies.ligands) : undefined;
   const heads = createHeadResolver({
     graph,
     entities,
@@ -98,7 +100,15 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
       const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
       const predictions = await predict(
-        { store, facts, bridge, transfer, fusion: dependencies.fusion, encoderFor: dependencies.encoderFor },
+        {
+          store,
+          facts,
+          bridge,
+          transfer,
+          ligands,
+          fusion: dependencies.fusion,
+          encoderFor: dependencies.encoderFor,
+        },
         head,
         plan.relations,
         request,

@@ -2,6 +2,7 @@ import type { Bridge } from '../../bridge/bridge.js';
 import type { Encoder } from '../../encoders/encoder.js';
 import type { VectorStore } from '../../store/vector-store.js';
 import type { FusionModel } from '../fusion.js';
+import type { LigandIndex } from '../ligand-index.js';
 import type { TransferIndex } from '../transfer-index.js';
 import type { StoreFacts } from './store-facts.js';
 
@@ -11,6 +12,8 @@ export interface PredictDependencies {
   facts: StoreFacts;
   bridge: Bridge | undefined;
   transfer: TransferIndex;
+  /** Ligand similarity for drug heads; undefined when the index has no ligand fingerprints. */
+  ligands: LigandIndex | undefined;
   fusion: FusionModel | undefined;
   encoderFor(type: string): Encoder | undefined;
 }

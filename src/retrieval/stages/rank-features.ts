@@ -1,4 +1,6 @@
 import type { FusionWeights } from '../fusion.js';
+import type { LigandVotes } from '../ligand-index.js';
+import type { TransferVoter } from '../transfer-index.js';
 import type { PlannedRelation } from '../relation-plan.js';
 import type { Candidate, Head, RetrievalMethod } from '../retrieval-types.js';
 import type { PredictDependencies } from './predict-dependencies.js';
@@ -28,8 +30,10 @@ export async function rankByFeatures(
   const transfer = await dependencies.transfer.score(head.type, entry, options.vector, {
     excludeNode: head.entity?.nodeIndex,
   });
+  const ligand = (weights.ligand ?? 0) > 0 ? await ligandVotes(dependencies, head, entry) : undefined;
   const exclude = head.entity && entry.tailType === head.type ? head.entity.nodeIndex : undefined;
   const pool = new Set<number>(transfer.votes.keys());
+  for (const tail of ligand?.keys() ?? []) pool.add(tail);
   for (const tail of transfer.topPrior(k + POOL_PER_SOURCE)) pool.add(tail);
   const bridgeScores = new Map<number, number>();
   if (transformed) {
@@ -56,18 +60,22 @@ export async function rankByFeatures(
   options.signal?.throwIfAborted();
   if (exclude !== undefined) pool.delete(exclude);
 
-  let maxVotes = 0;
-  for (const { score } of transfer.votes.values()) maxVotes = Math.max(maxVotes, score);
+  const maxVotes = maxScore(transfer.votes);
+  const maxLigand = ligand ? maxScore(ligand) : 0;
   const scored = [...pool].map((tail) => {
     const votes = transfer.votes.get(tail);
     const transferScore = votes && maxVotes > 0 ? votes.score / maxVotes : 0;
+    const ligandEntry = ligand?.get(tail);
+    const ligandScore = ligand ? (ligandEntry && maxLigand > 0 ? ligandEntry.score / maxLigand : 0) : null;
     const prior = transfer.prior(tail);
     const bridge = bridgeScores.get(tail) ?? null;
     const fused =
       weights.transfer * transferScore +
       weights.prior * prior +
-      (bridge === null ? 0 : weights.bridge * bridge);
-    return { tail, transferScore, prior, bridge, fused, voters: votes?.voters ?? [] };
+      (bridge === null ? 0 : weights.bridge * bridge) +
+      (ligandScore === null ? 0 : (weights.ligand ?? 0) * ligandScore);
+    const voters = mergeVoters(votes?.voters ?? [], ligandEntry?.voters ?? []);
+    return { tail, transferScore, ligandScore, prior, bridge, fused, voters };
   });
   const rankScore = (item: (typeof scored)[number]) =>
     options.method === 'transfer' ? item.transferScore : item.fused;
@@ -85,10 +93,45 @@ export async function rankByFeatures(
       score: rankScore(item),
       fromBridge: true,
       known: false,
-      scores: { bridge: item.bridge, transfer: item.transferScore, prior: item.prior, fused: item.fused },
-      voters: [...item.voters].sort((left, right) => right.similarity - left.similarity).slice(0, 5),
+      scores: {
+        bridge: item.bridge,
+        transfer: item.transferScore,
+        prior: item.prior,
+        fused: item.fused,
+        ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
+      },
+      voters: item.voters.slice(0, 5),
     },
   }));
+}
+
+/** Ligand-similarity votes for a SMILES or a KG drug; undefined for other heads or without fingerprints. */
+async function ligandVotes(
+  dependencies: PredictDependencies,
+  head: Head,
+  entry: PlannedRelation,
+): Promise<LigandVotes | undefined> {
+  if (!dependencies.ligands) return undefined;
+  if (head.kind === 'smiles' && head.input)
+    return dependencies.ligands.score(entry, { smiles: head.input.value, nodeIndex: head.entity?.nodeIndex });
+  if (head.entity && !head.input) return dependencies.ligands.score(entry, { nodeIndex: head.entity.nodeIndex });
+  return undefined;
+}
+
+function maxScore(votes: ReadonlyMap<number, { score: number }>): number {
+  let max = 0;
+  for (const { score } of votes.values()) max = Math.max(max, score);
+  return max;
+}
+
+/** Transfer and ligand voters, each drug once at its higher similarity, most similar first. */
+function mergeVoters(transfer: readonly TransferVoter[], ligand: readonly TransferVoter[]): TransferVoter[] {
+  const best = new Map<number, TransferVoter>();
+  for (const voter of [...transfer, ...ligand]) {
+    const seen = best.get(voter.nodeIndex);
+    if (!seen || voter.similarity > seen.similarity) best.set(voter.nodeIndex, voter);
+  }
+  return [...best.values()].sort((left, right) => right.similarity - left.similarity);
 }
 
 function cosine(left: Float32Array, right: Float32Array): number {
