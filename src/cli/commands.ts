@@ -170,6 +170,16 @@ export const projectCommand = defineCommand({
   load: () => import('./commands/project.js'),
 });
 
+export const indexStructuresCommand = defineCommand({
+  name: 'index-structures',
+  summary:
+    'Store the structure keys (canonical SMILES, sequence hashes) of an index built before ingest wrote them',
+  usage: 'index-structures <index-dir> [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index without structures/keys.json.gz' }],
+  schema: z.strictObject({ json }),
+  load: () => import('./commands/index-structures.js'),
+});
+
 const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'popularity', 'untrained', 'random']);
 
 export const evalRetrievalCommand = defineCommand({
@@ -442,6 +452,7 @@ export const commands: CommandSpec[] = [
   linkCommand,
   trainCommand,
   projectCommand,
+  indexStructuresCommand,
   evalRetrievalCommand,
   fitFusionCommand,
   evalKgeCommand,
