@@ -73,7 +73,11 @@ export interface IndexServices {
  */
 export async function openIndexServices(
   indexPath: string,
-  options: { device: Config['device']; logger: Logger },
+  options: {
+    device: Config['device'];
+    logger: Logger;
+    bridgePrecision?: Config['bridgePrecision'] | undefined;
+  },
 ): Promise<IndexServices> {
   const { device, logger } = options;
   // The manifest (a few kB) says which encoders and bridge to load; everything else loads at once.
@@ -81,7 +85,7 @@ export async function openIndexServices(
   const opened = await settleAll({
     index: openIndex(indexPath, { logger }),
     encoders: loadEncoders(indexPath, manifest, device, logger),
-    bridge: loadBridge(indexPath, manifest, device, logger),
+    bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
     entries: readLookupEntries(indexPath),
     fusion: readFusionModel(indexPath),
     structures: readStructureKeys(indexPath),
@@ -181,12 +185,13 @@ async function loadEncoders(
 async function loadBridge(
   indexPath: string,
   manifest: IndexManifest,
-  device: Config['device'],
+  runtime: { device: Config['device']; precision: Config['bridgePrecision'] | undefined },
   logger: Logger,
 ): Promise<Bridge | undefined> {
+  const { device, precision } = runtime;
   const bridgeDirectory = join(indexPath, indexLayout.bridge);
   if (existsSync(join(bridgeDirectory, 'bridge.json')) && manifest.bridge)
-    return loadOnnxBridge(bridgeDirectory, { device, logger, verifyChecksums: 'first-use' });
+    return loadOnnxBridge(bridgeDirectory, { device, precision, logger, verifyChecksums: 'first-use' });
   logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
     index: indexPath,
     fix: `biobridge train ${indexPath}`,
@@ -269,7 +274,11 @@ export async function createIndexMoleculeProposer(
 
 /** The composition root: turns a validated `Config` into the running service's parts. */
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
-  const core = await openIndexServices(config.indexPath, { device: config.device, logger });
+  const core = await openIndexServices(config.indexPath, {
+    device: config.device,
+    bridgePrecision: config.bridgePrecision,
+    logger,
+  });
   try {
     return await assembleServices(config, logger, core);
   } catch (error) {

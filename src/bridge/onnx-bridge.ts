@@ -39,11 +39,19 @@ export interface OnnxBridgeOptions {
    */
   verifyChecksums?: boolean | 'first-use' | undefined;
   sessionOptions?: SessionOptions;
+  /**
+   * `fp32` (default) or `int8`: the dynamic-quantised transform graph recorded in bridge.json as
+   * `onnx.transformInt8` (made by `python3 -m biobridge_train.quantize_onnx <bridge dir>`).
+   */
+  precision?: BridgePrecision | undefined;
   /** Test seam passed to {@link createOnnxSession}. */
   _internal?: OnnxSessionOptions['_internal'];
 }
 
 export const BRIDGE_METADATA_FILE = 'bridge.json';
+
+export const BRIDGE_PRECISIONS = ['fp32', 'int8'] as const;
+export type BridgePrecision = (typeof BRIDGE_PRECISIONS)[number];
 
 /** Reads and validates `<directory>/bridge.json`. */
 export async function readBridgeMetadata(directory: string): Promise<BridgeMetadata> {
@@ -92,7 +100,10 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       details: { field: 'batchSize', value: batchSize },
     });
   const metadata = await readBridgeMetadata(directory);
-  const graphs = { transform: metadata.onnx.transform, project: metadata.onnx.project };
+  const graphs = {
+    transform: transformGraphFor(metadata, directory, options.precision),
+    project: metadata.onnx.project,
+  };
   const verifyAll = () =>
     Promise.all(
       Object.values(graphs).map((graph) => verifyChecksum(join(directory, graph.file), graph.sha256)),
@@ -203,6 +214,20 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       await Promise.all(sessions.map((session) => session.dispose()));
     },
   };
+}
+
+function transformGraphFor(
+  metadata: BridgeMetadata,
+  directory: string,
+  precision: BridgePrecision | undefined,
+): BridgeMetadata['onnx']['transform'] {
+  if ((precision ?? 'fp32') === 'fp32') return metadata.onnx.transform;
+  if (metadata.onnx.transformInt8) return metadata.onnx.transformInt8;
+  throw new AppError({
+    code: 'INVALID_CONFIG',
+    message: `bridge precision int8 was asked for, but ${join(directory, BRIDGE_METADATA_FILE)} has no onnx.transformInt8; make it with \`python3 -m biobridge_train.quantize_onnx ${directory}\` (from train/)`,
+    details: { field: 'precision', value: precision },
+  });
 }
 
 /** Rows [start, start + count) of a [rows, dim] matrix, zero-padded to `width` columns. */

@@ -210,6 +210,10 @@ export const evalRetrievalCommand = defineCommand({
       .describe('Filtered set: tails with at least this many links'),
     'report-dir': reportDir(),
     device: deviceFlag,
+    'bridge-precision': z
+      .enum(['fp32', 'int8'])
+      .default('fp32')
+      .describe('int8: score with the dynamic-quantised transform (biobridge_train.quantize_onnx)'),
     json,
   }),
   load: () => import('./commands/eval-retrieval.js'),

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   BIOBRIDGE_API_TOKEN: optionalString,
   /** ONNX execution provider for the bridge and foundation-model encoders. */
   BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** `int8` runs the bridge's dynamic-quantised transform (biobridge_train.quantize_onnx). */
+  BIOBRIDGE_BRIDGE_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
   /** The OpenAI client needs a scheme: `localhost:8080` would parse as a URL with scheme `localhost:`. */
   OPENAI_BASE_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -67,6 +69,7 @@ export interface Config {
   port: number;
   apiToken: string | undefined;
   device: 'cpu' | 'cuda';
+  bridgePrecision: 'fp32' | 'int8';
   llm:
     | {
         configured: true;
@@ -161,6 +164,7 @@ export function loadConfig(
     port: e.PORT,
     apiToken: e.BIOBRIDGE_API_TOKEN,
     device: e.BIOBRIDGE_DEVICE,
+    bridgePrecision: e.BIOBRIDGE_BRIDGE_PRECISION,
     llm,
     limits: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
