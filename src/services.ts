@@ -25,7 +25,7 @@ import { createLookupRoutes } from './http/routes/lookup.js';
 import { createReportRoutes } from './http/routes/reports.js';
 import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
-import { indexLayout } from './indexing/manifest.js';
+import { indexLayout, readManifest, type IndexManifest } from './indexing/manifest.js';
 import { createVariantInputs, variantModelMismatch } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
@@ -35,8 +35,10 @@ import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { readFusionModel } from './retrieval/fusion.js';
 import { readLigandFingerprints } from './retrieval/ligand-fingerprints.js';
+import { readStructureKeys } from './retrieval/structure-keys.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
+import { deferNames } from './linking/deferred-names.js';
 import { createEntityLinker } from './linking/entity-linker.js';
 import type { EntityLinker } from './linking/types.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
@@ -72,54 +74,52 @@ export interface IndexServices {
  */
 export async function openIndexServices(
   indexPath: string,
-  options: { device: Config['device']; logger: Logger },
+  options: {
+    device: Config['device'];
+    logger: Logger;
+    bridgePrecision?: Config['bridgePrecision'] | undefined;
+  },
 ): Promise<IndexServices> {
   const { device, logger } = options;
-  const index = await openIndex(indexPath, { logger });
-  try {
-    return await loadIndexServices(indexPath, index, device, logger);
-  } catch (error) {
-    await index.close();
-    throw error;
+  // The manifest (a few kB) says which encoders and bridge to load; everything else loads at once.
+  const manifest = await readManifest(indexPath);
+  const opened = await settleAll({
+    index: openIndex(indexPath, { logger }),
+    encoders: loadEncoders(indexPath, manifest, device, logger),
+    bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
+    entries: readLookupEntries(indexPath),
+    fusion: readFusionModel(indexPath),
+    structures: readStructureKeys(indexPath),
+    ligands: readLigandFingerprints(indexPath),
+    variantModel: hasVariantModel(indexPath).then((has) =>
+      has ? loadVariantModel(indexPath, { device, logger }) : undefined,
+    ),
+  });
+  if (!opened.ok) {
+    // Whatever did load must not keep files and ONNX sessions open.
+    const parts = opened.fulfilled;
+    await parts.bridge?.dispose();
+    await parts.variantModel?.dispose();
+    for (const encoder of new Set(parts.encoders?.values() ?? [])) await encoder.dispose?.();
+    await parts.index?.close();
+    throw opened.error;
   }
-}
-
-async function loadIndexServices(
-  indexPath: string,
-  index: IndexHandle,
-  device: Config['device'],
-  logger: Logger,
-): Promise<IndexServices> {
-  const encoders = new Map<string, Encoder>();
-  const loaded = new Map<string, Promise<Encoder>>();
-  for (const [type, ref] of Object.entries(index.manifest.encoders)) {
-    // Node types sharing a saved encoder (the KG text encoder) share one instance.
-    let pending = loaded.get(ref.directory);
-    if (!pending) {
-      pending = loadEncoder(join(indexPath, ref.directory), { device, logger });
-      loaded.set(ref.directory, pending);
-    }
-    encoders.set(type, await pending);
-  }
-  const bridgeDirectory = join(indexPath, indexLayout.bridge);
-  let bridge: Bridge | undefined;
-  if (existsSync(join(bridgeDirectory, 'bridge.json')) && index.manifest.bridge) {
-    bridge = await loadOnnxBridge(bridgeDirectory, { device, logger });
-  } else {
-    logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
-      index: indexPath,
-      fix: `biobridge train ${indexPath}`,
+  const { index, encoders, bridge, entries, fusion, structures, ligands } = opened.value;
+  const variantModel = usableVariantModel(opened.value.variantModel, index, logger);
+  if (opened.value.variantModel && !variantModel) await opened.value.variantModel.dispose();
+  if (!structures)
+    logger.info('index has no stored structure keys: the first SMILES query computes them', {
+      fix: `biobridge index-structures ${indexPath}`,
     });
-  }
-  const entries = await readLookupEntries(indexPath);
-  const lookup = createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
-  const linker = createEntityLinker(entries, { prominence: (node) => index.graph.degree(node) });
-  const fusion = await readFusionModel(indexPath);
+  const names = deferNames({
+    lookup: () => createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] }),
+    linker: () => createEntityLinker(entries, { prominence: (node) => index.graph.degree(node) }),
+  });
+  const { lookup, linker } = names;
   if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
     logger.warn('fusion.json was fitted with another bridge; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });
-  const variantModel = await loadUsableVariantModel(indexPath, index, device, logger);
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -127,7 +127,8 @@ async function loadIndexServices(
     encoderFor: (type) => encoders.get(type),
     bridge,
     fusion,
-    ligands: await readLigandFingerprints(indexPath),
+    ligands,
+    structures,
     variants: variantModel
       ? {
           model: variantModel,
@@ -153,24 +154,88 @@ async function loadIndexServices(
   };
 }
 
-/** The index's learned variant model, unless it is absent or was trained on other encoders' vectors. */
-async function loadUsableVariantModel(
+/** The index's encoders by node type; types sharing a saved encoder (the KG text encoder) share one. */
+async function loadEncoders(
   indexPath: string,
-  index: IndexHandle,
+  manifest: IndexManifest,
   device: Config['device'],
   logger: Logger,
-): Promise<VariantModel | undefined> {
-  if (!(await hasVariantModel(indexPath))) return undefined;
-  const model = await loadVariantModel(indexPath, { device, logger });
-  const mismatch = variantModelMismatch(model, index.manifest);
-  if (mismatch) {
-    logger.warn('learned variant model not used: rsid / variant queries are unavailable', {
-      reason: mismatch,
-    });
-    await model.dispose();
-    return undefined;
+): Promise<Map<string, Encoder>> {
+  const loaded = new Map<string, Promise<Encoder>>();
+  const entries = Object.entries(manifest.encoders).map(([type, ref]) => {
+    let pending = loaded.get(ref.directory);
+    if (!pending) {
+      pending = loadEncoder(join(indexPath, ref.directory), { device, logger });
+      loaded.set(ref.directory, pending);
+    }
+    return pending.then((encoder) => [type, encoder] as const);
+  });
+  const settled = await Promise.allSettled(entries);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const result of settled) if (result.status === 'fulfilled') await result.value[1].dispose?.();
+    throw failed.reason;
   }
-  return model;
+  return new Map(
+    settled.map((result) => (result as PromiseFulfilledResult<readonly [string, Encoder]>).value),
+  );
+}
+
+/**
+ * The projected bridge, or undefined (with a warning) when the index has none. Its checksums are
+ * verified in the background while the rest of the service loads (see `verifyChecksums`).
+ */
+async function loadBridge(
+  indexPath: string,
+  manifest: IndexManifest,
+  runtime: { device: Config['device']; precision: Config['bridgePrecision'] | undefined },
+  logger: Logger,
+): Promise<Bridge | undefined> {
+  const { device, precision } = runtime;
+  const bridgeDirectory = join(indexPath, indexLayout.bridge);
+  if (existsSync(join(bridgeDirectory, 'bridge.json')) && manifest.bridge)
+    return loadOnnxBridge(bridgeDirectory, { device, precision, logger, verifyChecksums: 'first-use' });
+  logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
+    index: indexPath,
+    fix: `biobridge train ${indexPath}`,
+  });
+  return undefined;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown; fulfilled: Partial<T> };
+
+/** Awaits every promise of `parts`; on a failure, also returns what did load so it can be closed. */
+async function settleAll<T extends Record<string, unknown>>(parts: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<Settled<T>> {
+  const keys = Object.keys(parts) as (keyof T)[];
+  const results = await Promise.allSettled(keys.map((key) => parts[key]));
+  const fulfilled: Partial<T> = {};
+  let error: unknown;
+  let failed = false;
+  results.forEach((result, position) => {
+    if (result.status === 'fulfilled') fulfilled[keys[position]!] = result.value;
+    else if (!failed) {
+      failed = true;
+      error = result.reason;
+    }
+  });
+  return failed ? { ok: false, error, fulfilled } : { ok: true, value: fulfilled as T };
+}
+
+/** The index's learned variant model, unless it is absent or was trained on other encoders' vectors. */
+function usableVariantModel(
+  model: VariantModel | undefined,
+  index: IndexHandle,
+  logger: Logger,
+): VariantModel | undefined {
+  if (!model) return undefined;
+  const mismatch = variantModelMismatch(model, index.manifest);
+  if (!mismatch) return model;
+  logger.warn('learned variant model not used: rsid / variant queries are unavailable', {
+    reason: mismatch,
+  });
+  return undefined;
 }
 
 /**
@@ -212,7 +277,11 @@ export async function createIndexMoleculeProposer(
 
 /** The composition root: turns a validated `Config` into the running service's parts. */
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
-  const core = await openIndexServices(config.indexPath, { device: config.device, logger });
+  const core = await openIndexServices(config.indexPath, {
+    device: config.device,
+    bridgePrecision: config.bridgePrecision,
+    logger,
+  });
   try {
     return await assembleServices(config, logger, core);
   } catch (error) {

@@ -58,6 +58,8 @@ export const bridgeMetadataSchema = z
       opset: z.number().int(),
       transform: onnxGraphSchema,
       project: onnxGraphSchema,
+      /** The int8 dynamic-quantised transform (train/biobridge_train/quantize_onnx.py), when made. */
+      transformInt8: onnxGraphSchema.optional(),
     }),
   })
   .superRefine((value, context) => {

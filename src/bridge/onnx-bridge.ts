@@ -31,14 +31,27 @@ export interface OnnxBridgeOptions {
    * batchSize × inputDim × 4 bytes plus activations.
    */
   batchSize?: number;
-  /** Check the ONNX files against the sha256 in bridge.json (default true). */
-  verifyChecksums?: boolean;
+  /**
+   * Check the ONNX files against the sha256 in bridge.json: `true` (default) before loading;
+   * `'first-use'` in the background while the sessions open, and every `project`/`transform`
+   * waits for it (a mismatch fails them), so the service starts without hashing on its critical
+   * path yet never answers from unverified weights; `false` never.
+   */
+  verifyChecksums?: boolean | 'first-use' | undefined;
   sessionOptions?: SessionOptions;
+  /**
+   * `fp32` (default) or `int8`: the dynamic-quantised transform graph recorded in bridge.json as
+   * `onnx.transformInt8` (made by `python3 -m biobridge_train.quantize_onnx <bridge dir>`).
+   */
+  precision?: BridgePrecision | undefined;
   /** Test seam passed to {@link createOnnxSession}. */
   _internal?: OnnxSessionOptions['_internal'];
 }
 
 export const BRIDGE_METADATA_FILE = 'bridge.json';
+
+export const BRIDGE_PRECISIONS = ['fp32', 'int8'] as const;
+export type BridgePrecision = (typeof BRIDGE_PRECISIONS)[number];
 
 /** Reads and validates `<directory>/bridge.json`. */
 export async function readBridgeMetadata(directory: string): Promise<BridgeMetadata> {
@@ -87,22 +100,36 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       details: { field: 'batchSize', value: batchSize },
     });
   const metadata = await readBridgeMetadata(directory);
-  const graphs = { transform: metadata.onnx.transform, project: metadata.onnx.project };
-  if (options.verifyChecksums ?? true) {
-    for (const graph of Object.values(graphs))
-      await verifyChecksum(join(directory, graph.file), graph.sha256);
-  }
+  const graphs = {
+    transform: transformGraphFor(metadata, directory, options.precision),
+    project: metadata.onnx.project,
+  };
+  const verifyAll = () =>
+    Promise.all(
+      Object.values(graphs).map((graph) => verifyChecksum(join(directory, graph.file), graph.sha256)),
+    ).then(() => undefined);
+  const verification = options.verifyChecksums ?? true;
+  if (verification === true) await verifyAll();
+  // Started now, awaited by every run: hashing overlaps the session start instead of preceding it.
+  const verified = verification === 'first-use' ? verifyAll() : Promise.resolve();
+  verified.catch(() => undefined); // reported by the first run, not as an unhandled rejection
   const sessionOptions: OnnxSessionOptions = { logger };
   if (options.device !== undefined) sessionOptions.device = options.device;
   if (options.sessionOptions !== undefined) sessionOptions.sessionOptions = options.sessionOptions;
   if (options._internal !== undefined) sessionOptions._internal = options._internal;
 
-  const sessions: OnnxSession[] = [];
-  try {
-    for (const graph of [graphs.transform, graphs.project]) {
+  // Both sessions open at once: onnxruntime builds them off the JavaScript thread.
+  const opened = await Promise.allSettled(
+    [graphs.transform, graphs.project].map(async (graph) => {
       const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
-      sessions.push(session);
-      checkSignature(session, graph.inputs, graph.output);
+      return { session, graph };
+    }),
+  );
+  const sessions = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.session] : []));
+  try {
+    for (const result of opened) {
+      if (result.status === 'rejected') throw result.reason;
+      checkSignature(result.value.session, result.value.graph.inputs, result.value.graph.output);
     }
   } catch (error) {
     await Promise.all(sessions.map((session) => session.dispose()));
@@ -128,6 +155,7 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
     dim: number,
     feedsFor: (batch: OnnxTensor) => Record<string, OnnxTensor>,
   ): Promise<Float32Array> {
+    await verified;
     const result = new Float32Array(rows * hidden);
     for (let start = 0; start < rows; start += batchSize) {
       const count = Math.min(batchSize, rows - start);
@@ -186,6 +214,20 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       await Promise.all(sessions.map((session) => session.dispose()));
     },
   };
+}
+
+function transformGraphFor(
+  metadata: BridgeMetadata,
+  directory: string,
+  precision: BridgePrecision | undefined,
+): BridgeMetadata['onnx']['transform'] {
+  if ((precision ?? 'fp32') === 'fp32') return metadata.onnx.transform;
+  if (metadata.onnx.transformInt8) return metadata.onnx.transformInt8;
+  throw new AppError({
+    code: 'INVALID_CONFIG',
+    message: `bridge precision int8 was asked for, but ${join(directory, BRIDGE_METADATA_FILE)} has no onnx.transformInt8; make it with \`python3 -m biobridge_train.quantize_onnx ${directory}\` (from train/)`,
+    details: { field: 'precision', value: precision },
+  });
 }
 
 /** Rows [start, start + count) of a [rows, dim] matrix, zero-padded to `width` columns. */

@@ -200,9 +200,15 @@ export function createQedCalculator(rdkit: RDKitModule): QedCalculator {
       });
     return query;
   };
-  const acceptors = qedAcceptorSmarts.map(compile);
-  const alerts = qedAlertSmarts.map(compile);
-  const aliphaticRing = compile(qedAliphaticRingSmarts);
+  // Compiled on first use: about a hundred SMARTS are a CPU-second on a loaded machine, and a
+  // service that never scores a molecule should not pay it at start-up.
+  let compiled: { acceptors: RDKitMol[]; alerts: RDKitMol[]; aliphaticRing: RDKitMol } | undefined;
+  const queries = () =>
+    (compiled ??= {
+      acceptors: qedAcceptorSmarts.map(compile),
+      alerts: qedAlertSmarts.map(compile),
+      aliphaticRing: compile(qedAliphaticRingSmarts),
+    });
 
   const countMatches = (mol: RDKitMol, query: RDKitMol): number => {
     const parsed = JSON.parse(mol.get_substruct_matches(query)) as unknown;
@@ -212,7 +218,7 @@ export function createQedCalculator(rdkit: RDKitModule): QedCalculator {
 
   const aromaticRingCount = (mol: RDKitMol): number => {
     const deleted = new Set<number>();
-    const matches = JSON.parse(mol.get_substruct_matches(aliphaticRing)) as unknown;
+    const matches = JSON.parse(mol.get_substruct_matches(queries().aliphaticRing)) as unknown;
     if (Array.isArray(matches))
       for (const match of matches as { atoms: number[] }[]) for (const atom of match.atoms) deleted.add(atom);
     const json = JSON.parse(mol.get_json()) as RDKitGraphJson;
@@ -256,12 +262,12 @@ export function createQedCalculator(rdkit: RDKitModule): QedCalculator {
     return {
       molecularWeight: read('amw'),
       alogP: read('CrippenClogP'),
-      hbondAcceptors: acceptors.reduce((sum, query) => sum + countMatches(mol, query), 0),
+      hbondAcceptors: queries().acceptors.reduce((sum, query) => sum + countMatches(mol, query), 0),
       hbondDonors: read('NumHBD'),
       polarSurfaceArea: read('tpsa'),
       rotatableBonds: read('NumRotatableBonds'),
       aromaticRings: aromaticRingCount(mol),
-      alerts: alerts.reduce((sum, query) => sum + (hasMatch(mol, query) ? 1 : 0), 0),
+      alerts: queries().alerts.reduce((sum, query) => sum + (hasMatch(mol, query) ? 1 : 0), 0),
     };
   };
 
@@ -269,7 +275,9 @@ export function createQedCalculator(rdkit: RDKitModule): QedCalculator {
     properties,
     qed: (mol, weights) => qedFromProperties(properties(mol), weights),
     dispose() {
-      for (const query of [...acceptors, ...alerts, aliphaticRing]) query.delete();
+      if (!compiled) return;
+      for (const query of [...compiled.acceptors, ...compiled.alerts, compiled.aliphaticRing]) query.delete();
+      compiled = undefined;
     },
   };
 }

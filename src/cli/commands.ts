@@ -180,6 +180,16 @@ export const projectCommand = defineCommand({
   load: () => import('./commands/project.js'),
 });
 
+export const indexStructuresCommand = defineCommand({
+  name: 'index-structures',
+  summary:
+    'Store the structure keys (canonical SMILES, sequence hashes) of an index built before ingest wrote them',
+  usage: 'index-structures <index-dir> [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index without structures/keys.json.gz' }],
+  schema: z.strictObject({ json }),
+  load: () => import('./commands/index-structures.js'),
+});
+
 const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'ligand', 'popularity', 'untrained', 'random']);
 
 export const evalRetrievalCommand = defineCommand({
@@ -210,6 +220,10 @@ export const evalRetrievalCommand = defineCommand({
       .describe('Filtered set: tails with at least this many links'),
     'report-dir': reportDir(),
     device: deviceFlag,
+    'bridge-precision': z
+      .enum(['fp32', 'int8'])
+      .default('fp32')
+      .describe('int8: score with the dynamic-quantised transform (biobridge_train.quantize_onnx)'),
     json,
   }),
   load: () => import('./commands/eval-retrieval.js'),
@@ -498,6 +512,7 @@ export const commands: CommandSpec[] = [
   linkCommand,
   trainCommand,
   projectCommand,
+  indexStructuresCommand,
   evalRetrievalCommand,
   fitFusionCommand,
   evalKgeCommand,

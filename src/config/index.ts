@@ -24,6 +24,7 @@ export const serviceDefaults = {
   host: '127.0.0.1',
   port: 8787,
   device: 'cpu',
+  bridgePrecision: 'fp32',
 } as const;
 
 /**
@@ -38,6 +39,8 @@ export const envSchema = z.object({
   BIOBRIDGE_API_TOKEN: optionalString,
   /** ONNX execution provider for the bridge and foundation-model encoders. */
   BIOBRIDGE_DEVICE: z.enum(['cpu', 'cuda']).default(serviceDefaults.device),
+  /** `int8` runs the bridge's dynamic-quantised transform (biobridge_train.quantize_onnx). */
+  BIOBRIDGE_BRIDGE_PRECISION: z.enum(['fp32', 'int8']).default(serviceDefaults.bridgePrecision),
   /** The OpenAI client needs a scheme: `localhost:8080` would parse as a URL with scheme `localhost:`. */
   OPENAI_BASE_URL: optionalString.pipe(
     z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
@@ -88,6 +91,7 @@ export interface Config {
   port: number;
   apiToken: string | undefined;
   device: 'cpu' | 'cuda';
+  bridgePrecision: 'fp32' | 'int8';
   llm:
     | {
         configured: true;
@@ -185,6 +189,7 @@ export function loadConfig(
     port: e.PORT,
     apiToken: e.BIOBRIDGE_API_TOKEN,
     device: e.BIOBRIDGE_DEVICE,
+    bridgePrecision: e.BIOBRIDGE_BRIDGE_PRECISION,
     llm,
     limits: {
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,

@@ -55,6 +55,8 @@ export function sha256Hex(data: string | Uint8Array): string {
 export function computeConfigHash(
   fields: Pick<EncoderDescription, 'kind' | 'version' | 'modality' | 'dimension' | 'options'>,
   artifacts: readonly Artifact[],
+  /** Each artifact's sha256 (hex) by name, when already known. */
+  digests?: ReadonlyMap<string, string>,
 ): string {
   const hash = createHash('sha256');
   hash.update(
@@ -68,9 +70,23 @@ export function computeConfigHash(
   );
   for (const artifact of [...artifacts].sort((left, right) => (left.name < right.name ? -1 : 1))) {
     hash.update('\u0000' + artifact.name + '\u0000');
-    hash.update(sha256Hex(artifact.bytes));
+    hash.update(digests?.get(artifact.name) ?? sha256Hex(artifact.bytes));
   }
   return hash.digest('hex');
+}
+
+/**
+ * sha256 (hex) of each artifact through WebCrypto, which hashes on libuv's thread pool: at start-up
+ * the text encoder's 55 MB of components are hashed beside the other loads, not on the main thread.
+ */
+async function artifactDigests(artifacts: ReadonlyMap<string, Uint8Array>): Promise<Map<string, string>> {
+  const digests = await Promise.all(
+    [...artifacts].map(
+      async ([name, bytes]) =>
+        [name, Buffer.from(await globalThis.crypto.subtle.digest('SHA-256', bytes)).toString('hex')] as const,
+    ),
+  );
+  return new Map(digests);
 }
 
 export interface DescriptionFields {
@@ -155,23 +171,27 @@ export async function readEncoderDirectory(directory: string): Promise<SavedEnco
   }
   const { provenance, ...required } = parsed.data;
   const description: EncoderDescription = provenance ? { ...required, provenance } : required;
-  const artifacts = new Map<string, Uint8Array>();
-  for (const name of description.artifacts) {
-    const artifactPath = join(directory, name);
-    try {
-      artifacts.set(name, new Uint8Array(await readFile(artifactPath)));
-    } catch (error) {
-      throw new AppError({
-        code: 'INVALID_INDEX',
-        message: `encoder artifact ${artifactPath} listed in ${path} cannot be read`,
-        cause: error,
-        details: { file: artifactPath },
-      });
-    }
-  }
+  const artifacts = new Map<string, Uint8Array>(
+    await Promise.all(
+      description.artifacts.map(async (name) => {
+        const artifactPath = join(directory, name);
+        try {
+          return [name, new Uint8Array(await readFile(artifactPath))] as const;
+        } catch (error) {
+          throw new AppError({
+            code: 'INVALID_INDEX',
+            message: `encoder artifact ${artifactPath} listed in ${path} cannot be read`,
+            cause: error,
+            details: { file: artifactPath },
+          });
+        }
+      }),
+    ),
+  );
   const expected = computeConfigHash(
     description,
     [...artifacts].map(([name, bytes]) => ({ name, bytes })),
+    await artifactDigests(artifacts),
   );
   if (expected !== description.configHash) {
     throw new AppError({
@@ -219,10 +239,13 @@ export function float32ToBytes(values: Float32Array): Uint8Array {
 export function bytesToFloat32(bytes: Uint8Array, path: string, expectedLength?: number): Float32Array {
   if (bytes.byteLength % 4 !== 0)
     throw invalidArtifact(path, `length ${bytes.byteLength} is not a multiple of 4`);
-  const copy = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(copy.buffer).set(bytes);
-  if (expectedLength !== undefined && copy.length !== expectedLength) {
-    throw invalidArtifact(path, `expected ${expectedLength} float32 values, found ${copy.length}`);
+  // A view when the bytes are aligned (a file read fills its own buffer): no 55 MB copy at start-up.
+  const values =
+    bytes.byteOffset % 4 === 0
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+      : new Float32Array(bytes.slice().buffer);
+  if (expectedLength !== undefined && values.length !== expectedLength) {
+    throw invalidArtifact(path, `expected ${expectedLength} float32 values, found ${values.length}`);
   }
-  return copy;
+  return values;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOnnxBridge } from '../bridge/onnx-bridge.js';
+import { loadOnnxBridge, type BridgePrecision } from '../bridge/onnx-bridge.js';
 import type { Bridge } from '../bridge/bridge.js';
 import type { Device } from '../runtime/onnx-session.js';
 import { AppError } from '../errors.js';
@@ -87,6 +87,8 @@ export interface RetrievalBenchmarkOptions {
   neighbours?: number | undefined;
   seed?: number | undefined;
   device?: Device | undefined;
+  /** `int8` scores the bridge with its dynamic-quantised transform (`onnx.transformInt8`). */
+  bridgePrecision?: BridgePrecision | undefined;
   logger?: Logger | undefined;
 }
 
@@ -190,6 +192,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         options.device,
         logger,
         !methods.includes('bridge'),
+        options.bridgePrecision,
       );
     if (methods.includes('untrained'))
       bridges.untrained = await loadBridgeFor(
@@ -257,6 +260,7 @@ async function loadBridgeFor(
   device: Device | undefined,
   logger: Logger,
   optional: boolean,
+  precision?: BridgePrecision | undefined,
 ): Promise<Bridge | undefined> {
   const directory = join(indexDirectory, name);
   if (!existsSync(join(directory, 'bridge.json'))) {
@@ -266,7 +270,7 @@ async function loadBridgeFor(
       message: `${directory}/bridge.json is missing; run \`biobridge train ${indexDirectory}\` first (or leave the method out with --methods)`,
     });
   }
-  return loadOnnxBridge(directory, { device: device ?? 'cpu', logger });
+  return loadOnnxBridge(directory, { device: device ?? 'cpu', logger, precision });
 }
 
 async function readTypeVectors(index: IndexHandle, type: string): Promise<TypeVectors> {

@@ -18,6 +18,7 @@ import { createProgress, formatCount, noopProgress, type Progress } from '../uti
 import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
+import { structureKeysFromPayloads, writeStructureKeys } from '../retrieval/structure-keys.js';
 import {
   INDEX_FORMAT_VERSION,
   indexLayout,
@@ -165,6 +166,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
         await writer.close();
       }
       await writeLookupEntries(staging, graph, payloads);
+      await writeStructureKeys(staging, await structureKeysFromPayloads(payloads));
       const manifest: IndexManifest = {
         formatVersion: INDEX_FORMAT_VERSION,
         name: options.name ?? basename(resolve(options.outDirectory)),

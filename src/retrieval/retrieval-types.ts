@@ -10,6 +10,7 @@ import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
 import type { FusionModel } from './fusion.js';
+import type { StructureKeys } from './structure-keys.js';
 import type { TransferVoter } from './transfer-index.js';
 
 export interface RetrieverDependencies {
@@ -26,6 +27,8 @@ export interface RetrieverDependencies {
   ligands?: LigandFingerprints | undefined;
   /** Learned variant model and its inputs; rsid / variant queries are refused without it. */
   variants?: VariantModelServices | undefined;
+  /** The index's stored structure keys (structures/keys.json.gz); computed on first use without them. */
+  structures?: StructureKeys | undefined;
   logger?: Logger;
 }
 

@@ -72,7 +72,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
   const heads = createHeadResolver({
     graph,
     entities,
-    structures: createStructureIndex(graph, store),
+    structures: createStructureIndex(graph, store, dependencies.structures),
     encoderFor: dependencies.encoderFor,
   });
 

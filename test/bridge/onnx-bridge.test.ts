@@ -261,6 +261,25 @@ describe('bridge directory errors', () => {
     expect(error.message).toMatch(/project\.onnx: sha256 [0-9a-f]{64} does not match bridge\.json/);
   });
 
+  it("with verifyChecksums 'first-use', loads at once but refuses to run a graph that fails its checksum", async () => {
+    const directory = await fixtureCopy();
+    const path = join(directory, 'project.onnx');
+    const bytes = await readFile(path);
+    // One bit in the middle of the weights: the graph still loads, with a wrong value.
+    const middle = Math.floor(bytes.length / 2);
+    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0x01, middle);
+    await writeFile(path, bytes);
+    const bridge = await loadOnnxBridge(directory, { verifyChecksums: 'first-use' });
+    try {
+      const type = bridge.metadata.nodeTypes[0]!;
+      const error = await rejection(bridge.project(type.name, rowsOf(1, type.dim, 1), 1));
+      expect(error.code).toBe('INVALID_INDEX');
+      expect(error.message).toMatch(/project\.onnx: sha256 [0-9a-f]{64} does not match bridge\.json/);
+    } finally {
+      await bridge.dispose();
+    }
+  });
+
   it('detects graphs whose inputs differ from bridge.json', async () => {
     const directory = await fixtureCopy();
     await editMetadata(directory, (value) => {

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       port: 8787,
       apiToken: undefined,
       device: 'cpu',
+      bridgePrecision: 'fp32',
       llm: {
         configured: false,
         reason: 'no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)',

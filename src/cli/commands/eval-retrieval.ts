@@ -9,6 +9,7 @@ interface EvalOptions {
   'frequent-threshold': number;
   'report-dir': string;
   device: 'cpu' | 'cuda';
+  'bridge-precision': 'fp32' | 'int8';
   json: boolean;
 }
 
@@ -22,6 +23,7 @@ export async function run(context: CommandContext<EvalOptions>): Promise<number>
     neighbours: options.neighbours,
     frequentThreshold: options['frequent-threshold'],
     device: options.device,
+    bridgePrecision: options['bridge-precision'],
     logger: context.logger,
   });
   const paths = await writeRetrievalReport(report, options['report-dir']);

@@ -1,0 +1,144 @@
+/**
+ * Cold start: a fresh `biobridge serve` process, from spawn to its first successful `/v1/retrieve`
+ * (SMILES → gene/protein), several runs, median. Also reports when `/health/live` first answered
+ * and the CPU-seconds the process used until the first retrieve (steadier than wall time on a
+ * shared machine). `--repo` measures another checkout the same way, for side-by-side ratios.
+ *
+ *   npx tsx eval/bench/cold-start.ts [--index indexes/demo] [--runs 5] [--repo .] [--port 8797]
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export const COLD_START_QUERY = {
+  smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
+  targetTypes: ['gene/protein'],
+  k: 10,
+};
+
+export interface ColdStartRun {
+  liveMs: number;
+  firstRetrieveMs: number;
+  /** User + system CPU of the server process until its first retrieve answered. */
+  cpuMs: number;
+}
+
+export interface ColdStartResult {
+  index: string;
+  repo: string;
+  /** `dist` when the repository has a build (production), `tsx` when sources compile at start. */
+  runtime: 'dist' | 'tsx';
+  runs: ColdStartRun[];
+  median: ColdStartRun;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat; index 11 and 12 after the command name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+async function answers(url: string, init?: RequestInit): Promise<boolean> {
+  try {
+    const response = await fetch(url, init);
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** One cold start: spawn, poll liveness every 20 ms, then retrieve until it succeeds. */
+export async function coldStartOnce(
+  repo: string,
+  index: string,
+  port: number,
+  timeoutMs = 120_000,
+): Promise<ColdStartRun> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [resolve(repo, 'bin/biobridge.js'), 'serve', '--index', index, '--port', String(port)],
+    { cwd: repo, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    let liveMs: number | undefined;
+    while (performance.now() - started < timeoutMs) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+      if (liveMs === undefined) {
+        if (await answers(`${base}/health/live`)) liveMs = performance.now() - started;
+        else {
+          await sleep(20);
+          continue;
+        }
+      }
+      const ok = await answers(`${base}/v1/retrieve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(COLD_START_QUERY),
+      });
+      if (ok)
+        return { liveMs, firstRetrieveMs: performance.now() - started, cpuMs: cpuMsOf(child.pid!) };
+      await sleep(20);
+    }
+    throw new Error(`no successful retrieve within ${timeoutMs} ms`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((done) => (child.exitCode !== null ? done(undefined) : child.once('exit', done)));
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function runColdStartBench(
+  repo: string,
+  index: string,
+  runs: number,
+  port: number,
+): Promise<ColdStartResult> {
+  const results: ColdStartRun[] = [];
+  for (let run = 0; run < runs; run++) results.push(await coldStartOnce(repo, index, port));
+  let runtime: 'dist' | 'tsx' = 'tsx';
+  try {
+    readFileSync(resolve(repo, 'dist/cli/index.js'));
+    runtime = 'dist';
+  } catch {
+    // no build: bin/biobridge.js compiles the sources with tsx
+  }
+  return {
+    index,
+    repo: resolve(repo),
+    runtime,
+    runs: results,
+    median: {
+      liveMs: median(results.map((run) => run.liveMs)),
+      firstRetrieveMs: median(results.map((run) => run.firstRetrieveMs)),
+      cpuMs: median(results.map((run) => run.cpuMs)),
+    },
+  };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      index: { type: 'string', default: 'indexes/demo' },
+      runs: { type: 'string', default: '5' },
+      repo: { type: 'string', default: '.' },
+      port: { type: 'string', default: '8797' },
+    },
+  });
+  const result = await runColdStartBench(
+    values.repo,
+    resolve(values.index),
+    Number(values.runs),
+    Number(values.port),
+  );
+  console.log(JSON.stringify(result, null, 2));
+}
