@@ -11,7 +11,7 @@ const deviceFlag = z.enum(['cpu', 'cuda']).default('cpu').describe('cpu or cuda'
 const serviceIndex = z
   .string()
   .optional()
-  .describe('Index directory (env BIOBRIDGE_INDEX)')
+  .describe('Index directory, or s3://<bucket>/<prefix> to serve published versions (env BIOBRIDGE_INDEX)')
   .meta({ short: 'i', defaultText: 'indexes/demo' });
 const serviceDevice = z
   .enum(['cpu', 'cuda'])
@@ -45,7 +45,9 @@ export const ingestCommand = defineCommand({
     out: z
       .string({ error: '--out is required (e.g. --out indexes/shared)' })
       .min(1)
-      .describe('Index directory to write (replaced atomically)')
+      .describe(
+        'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
+      )
       .meta({ short: 'o' }),
     'on-error': z
       .enum(['skip', 'fail'])
@@ -434,9 +436,27 @@ export const serveCommand = defineCommand({
   load: () => import('./commands/serve.js'),
 });
 
+export const publishCommand = defineCommand({
+  name: 'publish',
+  summary: 'Upload a built index to object storage as a new version; serving replicas switch to it',
+  usage: 'publish <index-dir> --to s3://<bucket>/<prefix> [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  schema: z.strictObject({
+    to: z
+      .string({ error: '--to is required (e.g. --to s3://my-bucket/biobridge/shared)' })
+      .min(1)
+      .describe(
+        'Index store: s3://<bucket>/<prefix> (settings from BIOBRIDGE_S3_* / AWS_* env) or file:///<dir>',
+      ),
+    json,
+  }),
+  load: () => import('./commands/publish.js'),
+});
+
 export const commands: CommandSpec[] = [
   serveCommand,
   ingestCommand,
+  publishCommand,
   infoCommand,
   lookupCommand,
   linkCommand,
