@@ -44,7 +44,7 @@ async function startReplica(name: string): Promise<Replica> {
   const log: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let buffered = '';
-    child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
       buffered += text;
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
