@@ -15,7 +15,9 @@ import {
   remoteIndexLayout,
 } from '../../src/indexing/remote-index.js';
 import { createS3ObjectStore } from '../../src/storage/s3-object-store.js';
+import { cli } from '../helpers/run-cli.js';
 import { startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
+import { writeTinyEncoderConfig, writeTinyIndexKg } from './tiny-index.js';
 
 let work: string;
 beforeAll(async () => {
@@ -79,6 +81,30 @@ describe('publishIndex and fetchIndexVersion on a file:// store', () => {
     for (const name of names) await mkdir(join(cache, name), { recursive: true });
     const removed = await pruneIndexCache(cache, new Set([names[0]!]));
     expect(removed).toEqual([names[1]]);
+  });
+});
+
+describe('biobridge ingest --out <store>', () => {
+  it('builds locally and publishes the index as a new version named after the prefix', async () => {
+    const kg = join(work, 'tiny-kg');
+    await writeTinyIndexKg(kg);
+    const encoders = await writeTinyEncoderConfig(join(work, 'tiny-encoders.json'));
+    const location = pathToFileURL(join(work, 'ingested', 'tiny')).href;
+    const run = await cli(['ingest', kg, '--out', location, '--encoders', encoders, '--json', '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { published: { pointer: { version: string; name: string } } };
+    const pointer = await readIndexPointer(openIndexObjectStore(location, noStorage));
+    expect(pointer).toEqual(summary.published.pointer);
+    expect(pointer?.name).toBe('tiny');
+  });
+
+  it('checks the storage settings before any work', async () => {
+    const run = await cli(['ingest', join(work, 'no-such-kg'), '--out', 's3://bucket/x'], {
+      BIOBRIDGE_S3_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/BIOBRIDGE_S3_ALLOW_HTTP=true/);
+    expect(run.stderr).not.toMatch(/no-such-kg/);
   });
 });
 
