@@ -11,13 +11,19 @@ COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=8787 LOG_FORMAT=json BIOBRIDGE_INDEX=/data/index
+# BIOBRIDGE_INDEX may also be s3://<bucket>/<prefix> (see compose.yaml); remote versions are
+# downloaded into BIOBRIDGE_INDEX_CACHE, which the unprivileged user can write.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8787 LOG_FORMAT=json BIOBRIDGE_INDEX=/data/index \
+    BIOBRIDGE_INDEX_CACHE=/tmp/biobridge-index-cache
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node prompts ./prompts
+# Read at run time relative to dist/: structural alerts (molecule filters) and the web UI.
+COPY --chown=node:node data/chem ./data/chem
+COPY --chown=node:node web ./web
 USER node
 EXPOSE 8787
 # Liveness only: /health (readiness) answers 503 while a required check fails.

@@ -2,22 +2,29 @@ import { serve, type ServerType } from '@hono/node-server';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config/index.js';
 import { describeError } from './errors.js';
+import { isRemoteIndexLocation } from './indexing/remote-index.js';
 import { createServices, type Services } from './services.js';
+import { createVersionedServices, type VersionedServices } from './versioned-services.js';
 import { createLogger, type Logger } from './util/logger.js';
 
 export interface RunningServer {
   url: string;
-  services: Services;
+  /** The services answering now (with a versioned index: those of the current version). */
+  readonly services: Services;
+  /** Present when the index is in object storage (`s3://…`, `file://…`). */
+  versioned: VersionedServices | undefined;
   close(): Promise<void>;
 }
 
 /** loadConfig → createServices → createApp → listen. Resolves once the port is bound. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const services = await createServices(config, logger);
+  const versioned = isRemoteIndexLocation(config.indexPath)
+    ? await createVersionedServices(config, logger)
+    : undefined;
+  const fixed = versioned ? undefined : await createServices(config, logger);
+  const fetch = versioned ? versioned.fetch : fixed!.app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const instance = serve({ fetch: services.app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(instance),
-    );
+    const instance = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(instance));
     instance.once('error', reject);
   });
   const address = server.address();
@@ -25,10 +32,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   return {
     url,
-    services,
+    get services() {
+      return versioned ? versioned.current() : fixed!;
+    },
+    versioned,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
+      await (versioned ?? fixed!).close();
     },
   };
 }

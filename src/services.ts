@@ -15,7 +15,7 @@ import type { AppEnv } from './http/app-env.js';
 import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
 import { createMetricsRegistry, type MetricsRegistry } from './http/metrics.js';
-import { createLlmCircuitCheck, createLlmHealthCheck } from './http/routes/health.js';
+import { createLlmCircuitCheck, createLlmHealthCheck, type HealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
 import { createLinkRoutes } from './http/routes/link.js';
 import { createMoleculeRoutes } from './http/routes/molecules.js';
@@ -41,6 +41,7 @@ import { createRetriever, type Retriever } from './retrieval/retriever.js';
 import { deferNames } from './linking/deferred-names.js';
 import { createEntityLinker } from './linking/entity-linker.js';
 import type { EntityLinker } from './linking/types.js';
+import type { LanceStoreOptions } from './store/lancedb-store.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
 
@@ -78,13 +79,18 @@ export async function openIndexServices(
     device: Config['device'];
     logger: Logger;
     bridgePrecision?: Config['bridgePrecision'] | undefined;
+    lance?: RemoteLance | undefined;
   },
 ): Promise<IndexServices> {
   const { device, logger } = options;
   // The manifest (a few kB) says which encoders and bridge to load; everything else loads at once.
   const manifest = await readManifest(indexPath);
   const opened = await settleAll({
-    index: openIndex(indexPath, { logger }),
+    index: openIndex(indexPath, {
+      logger,
+      lanceUri: options.lance?.uri,
+      store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
+    }),
     encoders: loadEncoders(indexPath, manifest, device, logger),
     bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
     entries: readLookupEntries(indexPath),
@@ -275,6 +281,19 @@ export async function createIndexMoleculeProposer(
   });
 }
 
+/** LanceDB tables read from object storage rather than `<index>/lance` (see remote-index.ts). */
+export interface RemoteLance {
+  uri: string;
+  storageOptions: LanceStoreOptions['storageOptions'];
+  tableNames: readonly string[];
+}
+
+/** What a versioned (object-storage) index adds: its tables' location and a health check. */
+export interface ServiceOptions {
+  lance?: RemoteLance | undefined;
+  healthChecks?: readonly HealthCheck[] | undefined;
+}
+
 /** The composition root: turns a validated `Config` into the running service's parts. */
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
   const core = await openIndexServices(config.indexPath, {
@@ -283,7 +302,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     logger,
   });
   try {
-    return await assembleServices(config, logger, core);
+    return await assembleServices(config, logger, core, options);
   } catch (error) {
     // Half-built services must not keep the index, encoders and ONNX sessions open.
     await core.close();
@@ -291,7 +310,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   }
 }
 
-async function assembleServices(config: Config, logger: Logger, core: IndexServices): Promise<Services> {
+async function assembleServices(
+  config: Config,
+  logger: Logger,
+  core: IndexServices,
+  options: ServiceOptions,
+): Promise<Services> {
   const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
   const prompts = await loadPromptLibrary();
@@ -367,6 +391,7 @@ async function assembleServices(config: Config, logger: Logger, core: IndexServi
         },
         createLlmHealthCheck(llm),
         ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
+        ...(options.healthChecks ?? []),
       ],
     },
     {

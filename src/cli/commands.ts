@@ -13,7 +13,7 @@ const deviceFlag = z.enum(['cpu', 'cuda']).default('cpu').describe('cpu or cuda'
 const serviceIndex = z
   .string()
   .optional()
-  .describe('Index directory (env BIOBRIDGE_INDEX)')
+  .describe('Index directory, or s3://<bucket>/<prefix> to serve published versions (env BIOBRIDGE_INDEX)')
   .meta({ short: 'i', defaultText: serviceDefaults.index });
 const serviceDevice = z
   .enum(['cpu', 'cuda'])
@@ -55,7 +55,9 @@ export const ingestCommand = defineCommand({
     out: z
       .string({ error: '--out is required (e.g. --out indexes/shared)' })
       .min(1)
-      .describe('Index directory to write (replaced atomically)')
+      .describe(
+        'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
+      )
       .meta({ short: 'o' }),
     'on-error': z
       .enum(['skip', 'fail'])
@@ -504,9 +506,27 @@ export const serveCommand = defineCommand({
   load: () => import('./commands/serve.js'),
 });
 
+export const publishCommand = defineCommand({
+  name: 'publish',
+  summary: 'Upload a built index to object storage as a new version; serving replicas switch to it',
+  usage: 'publish <index-dir> --to s3://<bucket>/<prefix> [--json]',
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
+  schema: z.strictObject({
+    to: z
+      .string({ error: '--to is required (e.g. --to s3://my-bucket/biobridge/shared)' })
+      .min(1)
+      .describe(
+        'Index store: s3://<bucket>/<prefix> (settings from BIOBRIDGE_S3_* / AWS_* env) or file:///<dir>',
+      ),
+    json,
+  }),
+  load: () => import('./commands/publish.js'),
+});
+
 export const commands: CommandSpec[] = [
   serveCommand,
   ingestCommand,
+  publishCommand,
   infoCommand,
   lookupCommand,
   linkCommand,

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { resilientLlmDefaults as llmGuard } from './llm-guard.js';
 import { llmToolDefaults } from './llm-tools.js';
+import {
+  objectStorageEnvSchema,
+  refineObjectStorage,
+  toObjectStorageConfig,
+  type ObjectStorageConfig,
+} from './object-storage.js';
 
 const optionalString = z
   .string()
@@ -81,6 +87,8 @@ export const envSchema = z.object({
   CORS_ORIGINS: optionalString,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('pretty'),
+  /** Object storage for `BIOBRIDGE_INDEX=s3://bucket/prefix` (src/config/object-storage.ts). */
+  ...objectStorageEnvSchema.shape,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -124,6 +132,8 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   /** Empty: CORS off. */
   corsOrigins: string[];
+  /** Used when `indexPath` is an `s3://` or `file://` location of versioned indexes. */
+  storage: ObjectStorageConfig;
 }
 
 /**
@@ -138,7 +148,7 @@ export function loadConfig(
   const merged: Record<string, unknown> = {};
   for (const [key, value] of [...Object.entries(env), ...Object.entries(overrides)])
     if (value !== undefined && String(value).trim() !== '') merged[key] = String(value);
-  const parsed = envSchema.safeParse(merged);
+  const parsed = envSchema.superRefine(refineObjectStorage).safeParse(merged);
   if (!parsed.success) {
     throw new AppError({
       code: 'INVALID_CONFIG',
@@ -203,5 +213,6 @@ export function loadConfig(
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
+    storage: toObjectStorageConfig(e),
   };
 }

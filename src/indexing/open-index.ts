@@ -22,7 +22,12 @@ export interface IndexHandle {
 
 export async function openIndex(
   directory: string,
-  options: { logger?: Logger; store?: LanceStoreOptions } = {},
+  options: {
+    logger?: Logger;
+    store?: LanceStoreOptions;
+    /** Where the LanceDB tables are when not under `directory` (`s3://…`; see remote-index.ts). */
+    lanceUri?: string | undefined;
+  } = {},
 ): Promise<IndexHandle> {
   const logger = options.logger ?? noopLogger;
   const manifest = await readManifest(directory);
@@ -30,7 +35,10 @@ export async function openIndex(
     readGraph(directory),
     readKgFacts(join(directory, indexLayout.graph)),
   ]);
-  const lance = await openLanceStore(join(directory, indexLayout.lance), { logger, ...options.store });
+  const lance = await openLanceStore(options.lanceUri ?? join(directory, indexLayout.lance), {
+    logger,
+    ...options.store,
+  });
   // Searches run from memory: a LanceDB scan per query re-reads every vector from disk.
   const store = withInMemorySearch(lance, {
     logger,

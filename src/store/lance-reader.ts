@@ -52,6 +52,16 @@ export interface LanceStoreOptions {
    * 10,000): exact search over a candidate subset is cheap, and a narrow prefilter hurts HNSW recall.
    */
   exactCandidateLimit?: number;
+  /**
+   * LanceDB object-store settings for a remote `directory` (`s3://bucket/prefix/lance`):
+   * `aws_endpoint`, `aws_region`, `allow_http`, credentials. Unused for local paths.
+   */
+  storageOptions?: Record<string, string> | undefined;
+  /**
+   * The tables to open, when the caller knows them: skips LanceDB's directory listing, which some
+   * S3-compatible stores (s3rver) do not answer the way LanceDB expects, and saves a remote LIST.
+   */
+  tableNames?: readonly string[] | undefined;
 }
 
 interface OpenTable {
@@ -78,26 +88,17 @@ export async function openLanceStore(
   const ef = options.ann?.ef ?? 200;
   const refineFactor = options.ann?.refineFactor ?? 2;
 
-  const directoryStat = await stat(directory).catch((error: unknown) => {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `LanceDB directory ${directory} does not exist or cannot be read; build the index first`,
-      cause: error,
-      details: { directory },
-    });
-  });
-  if (!directoryStat.isDirectory())
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `LanceDB path ${directory} is not a directory`,
-      details: { directory },
-    });
+  const remote = /^[a-z][a-z0-9+.-]*:\/\//.test(directory);
+  if (!remote) await assertLocalDirectory(directory);
 
   let connection: Connection | undefined;
   const tables = new Map<string, OpenTable>();
   try {
-    connection = await lancedb.connect(directory);
-    for (const name of await connection.tableNames()) {
+    connection = await lancedb.connect(
+      directory,
+      options.storageOptions ? { storageOptions: options.storageOptions } : {},
+    );
+    for (const name of options.tableNames ?? (await connection.tableNames())) {
       const table = await connection.openTable(name);
       const layout = readTableLayout(await table.schema(), name, directory);
       const clash = tables.get(layout.nodeType);
@@ -413,4 +414,21 @@ function sortByNodeIndex(
     sortedVectors.set(vectors.subarray(from * dimension, (from + 1) * dimension), to * dimension);
   });
   return { nodeIndices: sortedIndices, vectors: sortedVectors };
+}
+
+async function assertLocalDirectory(directory: string): Promise<void> {
+  const directoryStat = await stat(directory).catch((error: unknown) => {
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `LanceDB directory ${directory} does not exist or cannot be read; build the index first`,
+      cause: error,
+      details: { directory },
+    });
+  });
+  if (!directoryStat.isDirectory())
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `LanceDB path ${directory} is not a directory`,
+      details: { directory },
+    });
 }

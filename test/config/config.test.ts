@@ -37,6 +37,11 @@ describe('loadConfig', () => {
       },
       log: { level: 'info', format: 'pretty' },
       corsOrigins: [],
+      storage: {
+        s3: { endpoint: undefined, region: 'us-east-1', allowHttp: false, credentials: undefined },
+        pollIntervalMs: 15_000,
+        cacheDirectory: undefined,
+      },
     } satisfies Config);
   });
 

@@ -7,13 +7,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the biobridge CLI in-process with an empty environment, capturing what it prints. */
-export async function cli(argv: string[]): Promise<CliRun> {
+/** Runs the biobridge CLI in-process with an empty environment (or `env`), capturing what it prints. */
+export async function cli(argv: string[], env: Record<string, string> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(commands, {
     argv,
-    env: {},
+    env,
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
     signal: new AbortController().signal,

@@ -1,8 +1,17 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { encoderConfigSchema } from '../../encoders/encoder-config.js';
-import { buildIndex } from '../../indexing/build-index.js';
+import { loadObjectStorageConfig } from '../../config/object-storage.js';
+import { buildIndex, type BuildIndexResult } from '../../indexing/build-index.js';
+import {
+  isRemoteIndexLocation,
+  openIndexObjectStore,
+  publishIndex,
+  type PublishResult,
+} from '../../indexing/remote-index.js';
 import { summarizeIngestReport } from '../../kg/ingest-report.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
@@ -19,18 +28,39 @@ interface IngestOptions {
 export async function run(context: CommandContext<IngestOptions>): Promise<number> {
   const [kgDirectory = ''] = context.positionals;
   const { options } = context;
+  // A bad store location or storage setting fails here, before any work.
+  const remote = isRemoteIndexLocation(options.out)
+    ? openIndexObjectStore(options.out, loadObjectStorageConfig(context.env))
+    : undefined;
   const encoders = options.encoders ? await readEncoderConfig(options.encoders) : undefined;
-  const result = await buildIndex({
-    kgDirectory,
-    outDirectory: options.out,
-    onError: options['on-error'],
-    includeNonCommercial: options['include-noncommercial'],
-    batchSize: options['batch-size'],
-    logger: context.logger,
-    signal: context.signal,
-    progress: !context.quiet,
-    encoders,
-  });
+  const build = (outDirectory: string, name?: string) =>
+    buildIndex({
+      kgDirectory,
+      outDirectory,
+      onError: options['on-error'],
+      includeNonCommercial: options['include-noncommercial'],
+      batchSize: options['batch-size'],
+      logger: context.logger,
+      signal: context.signal,
+      progress: !context.quiet,
+      encoders,
+      name,
+    });
+  let result: BuildIndexResult;
+  let published: PublishResult | undefined;
+  if (remote) {
+    // Object storage gets a new immutable version: build locally, upload, move CURRENT.
+    const staging = await mkdtemp(join(tmpdir(), 'biobridge-ingest-'));
+    try {
+      const name = options.out.replace(/\/+$/, '').split('/').pop() || 'index';
+      result = await build(join(staging, 'index'), name);
+      published = await publishIndex(remote, join(staging, 'index'), { logger: context.logger });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  } else {
+    result = await build(options.out);
+  }
   const { manifest } = result;
   const summary = {
     index: options.out,
@@ -46,6 +76,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     bridge: result.bridge ?? null,
     durationMs: result.durationMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    published: published ?? null,
   };
   if (options.json) {
     context.print(JSON.stringify(summary, null, 2) + '\n');
@@ -66,6 +97,10 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
   if (result.bridge?.kept)
     context.print(`\ntrained bridge kept and the new index projected with it (${result.bridge.bridgeId})\n`);
   else if (result.bridge) context.print(`\ntrained bridge not kept: ${result.bridge.reason}\n`);
+  if (published)
+    context.print(
+      `\npublished version ${published.pointer.version} to ${published.location} (${published.files} files, ${(published.bytes / 1e6).toFixed(1)} MB, ${(published.durationMs / 1000).toFixed(1)} s)\n`,
+    );
   context.print(
     `\nindex written to ${options.out} in ${(result.durationMs.total / 1000).toFixed(1)} s ` +
       `(ingest ${(result.durationMs.ingest / 1000).toFixed(1)} s, encoders ${(result.durationMs.encoders / 1000).toFixed(1)} s, ` +
