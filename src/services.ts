@@ -295,11 +295,16 @@ export interface ServiceOptions {
 }
 
 /** The composition root: turns a validated `Config` into the running service's parts. */
-export async function createServices(config: Config, logger: Logger): Promise<Services> {
+export async function createServices(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<Services> {
   const core = await openIndexServices(config.indexPath, {
     device: config.device,
     bridgePrecision: config.bridgePrecision,
     logger,
+    lance: options.lance,
   });
   try {
     return await assembleServices(config, logger, core, options);
