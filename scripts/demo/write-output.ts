@@ -1,4 +1,12 @@
 import { join } from 'node:path';
+import {
+  columnsOf,
+  drugSmilesRowSchema,
+  kgEdgeRowSchema,
+  nodeRowSchema,
+  proteinSequenceRowSchema,
+  textFeatureRowSchema,
+} from '../../src/kg/schemas.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import type { DemoKg } from './assemble.js';
 import { formatCsv, gzipDeterministic } from './csv.js';
@@ -12,30 +20,12 @@ export const DEMO_FILES = {
   textFeatures: 'text_features.csv.gz',
 } as const;
 
-export const KG_HEADER = [
-  'relation',
-  'display_relation',
-  'x_index',
-  'x_id',
-  'x_type',
-  'x_name',
-  'x_source',
-  'y_index',
-  'y_id',
-  'y_type',
-  'y_name',
-  'y_source',
-] as const;
-export const NODES_HEADER = ['node_index', 'node_id', 'node_type', 'node_name', 'node_source'] as const;
-export const PROTEIN_SEQUENCES_HEADER = [
-  'node_index',
-  'entrez_id',
-  'symbol',
-  'uniprot_id',
-  'sequence',
-] as const;
-export const DRUG_SMILES_HEADER = ['node_index', 'drugbank_id', 'name', 'smiles'] as const;
-export const TEXT_FEATURES_HEADER = ['node_index', 'node_type', 'node_id', 'name', 'definition'] as const;
+// The headers are the reader's schemas' columns, so the demo files always read back.
+export const KG_HEADER = columnsOf(kgEdgeRowSchema);
+export const NODES_HEADER = columnsOf(nodeRowSchema);
+export const PROTEIN_SEQUENCES_HEADER = columnsOf(proteinSequenceRowSchema);
+export const DRUG_SMILES_HEADER = columnsOf(drugSmilesRowSchema);
+export const TEXT_FEATURES_HEADER = columnsOf(textFeatureRowSchema);
 
 /** CSV text of every output file, by file name. */
 export function renderDemoKg(kg: DemoKg): Record<string, string> {

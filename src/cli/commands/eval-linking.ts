@@ -2,6 +2,7 @@ import { runLinkingBenchmark } from '../../eval/linking-benchmark.js';
 import { linkingReportMarkdown, writeLinkingReport } from '../../eval/linking-report.js';
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
 import type { CommandContext } from '../command.js';
+import { publishReport } from './publish-report.js';
 
 interface EvalLinkingOptions {
   cases: number;
@@ -21,8 +22,5 @@ export async function run(context: CommandContext<EvalLinkingOptions>): Promise<
     perPerturbation: options.cases,
     bootstrap: options.bootstrap,
   });
-  const paths = await writeLinkingReport(report, options['report-dir']);
-  context.logger.info('report written', paths);
-  context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : linkingReportMarkdown(report));
-  return 0;
+  return publishReport(context, report, { write: writeLinkingReport, markdown: linkingReportMarkdown });
 }

@@ -17,6 +17,7 @@ import { scoringWeightsSchema, type ScoringWeights } from '../../molecules/scori
 import { createMoleculeProposer } from '../../molecules/propose.js';
 import { openIndexServices } from '../../services.js';
 import type { CommandContext } from '../command.js';
+import { publishReport } from './publish-report.js';
 
 interface EvalMoleculesOptions {
   split: string;
@@ -123,10 +124,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       signal: context.signal,
       logger,
     });
-    const paths = await writeMoleculeReport(report, options['report-dir']);
-    logger.info('report written', paths);
-    context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : moleculeReportMarkdown(report));
-    return 0;
+    return publishReport(context, report, { write: writeMoleculeReport, markdown: moleculeReportMarkdown });
   } finally {
     toolkit.dispose();
     await core.close();

@@ -11,6 +11,7 @@ import { collectAnswer } from '../../http/chat-runner.js';
 import { loadPromptLibrary } from '../../llm/prompts.js';
 import { openIndexServices } from '../../services.js';
 import type { CommandContext } from '../command.js';
+import { publishReport } from './publish-report.js';
 
 interface EvalQaOptions {
   csv?: string | undefined;
@@ -95,10 +96,10 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
     ]
       .filter((part) => part !== '')
       .join('-');
-    const paths = await writeQaReport(report, options['report-dir'], prefix);
-    logger.info('report written', paths);
-    context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : qaReportMarkdown(report));
-    return 0;
+    return publishReport(context, report, {
+      write: (written, directory) => writeQaReport(written, directory, prefix),
+      markdown: qaReportMarkdown,
+    });
   } finally {
     await core.close();
   }

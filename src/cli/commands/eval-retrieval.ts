@@ -1,6 +1,7 @@
 import { runRetrievalBenchmark, type RetrievalMethod } from '../../eval/retrieval-benchmark.js';
 import { retrievalReportMarkdown, writeRetrievalReport } from '../../eval/retrieval-report.js';
 import type { CommandContext } from '../command.js';
+import { publishReport } from './publish-report.js';
 
 interface EvalOptions {
   split: string;
@@ -26,8 +27,5 @@ export async function run(context: CommandContext<EvalOptions>): Promise<number>
     bridgePrecision: options['bridge-precision'],
     logger: context.logger,
   });
-  const paths = await writeRetrievalReport(report, options['report-dir']);
-  context.logger.info('report written', paths);
-  context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : retrievalReportMarkdown(report));
-  return 0;
+  return publishReport(context, report, { write: writeRetrievalReport, markdown: retrievalReportMarkdown });
 }

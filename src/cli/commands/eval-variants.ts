@@ -1,6 +1,7 @@
 import { runVariantBenchmark } from '../../eval/variant-benchmark.js';
 import { variantReportMarkdown, writeVariantReport } from '../../eval/variant-report.js';
 import type { CommandContext } from '../command.js';
+import { publishReport } from './publish-report.js';
 
 interface EvalOptions {
   neighbours: number;
@@ -20,8 +21,5 @@ export async function run(context: CommandContext<EvalOptions>): Promise<number>
     device: options.device,
     logger: context.logger,
   });
-  const paths = await writeVariantReport(report, options['report-dir']);
-  context.logger.info('report written', paths);
-  context.print(options.json ? JSON.stringify(report, null, 2) + '\n' : variantReportMarkdown(report));
-  return 0;
+  return publishReport(context, report, { write: writeVariantReport, markdown: variantReportMarkdown });
 }
