@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 if (values.split === 'test') throw new Error('the sweep chooses a policy: run it on dev only');
-const core = await openIndexServices(values.index!, { device: 'cpu', logger: noopLogger });
+const core = await openIndexServices(values.index, { device: 'cpu', logger: noopLogger });
 const graph = core.index.graph;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store).catch(() => undefined);
 const cases = generateQaSet(graph, core.index.facts, {
