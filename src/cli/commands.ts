@@ -170,7 +170,15 @@ export const projectCommand = defineCommand({
   load: () => import('./commands/project.js'),
 });
 
-const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'ligand', 'popularity', 'untrained', 'random']);
+const retrievalMethods = z.enum([
+  'fused',
+  'bridge',
+  'nn_transfer',
+  'ligand',
+  'popularity',
+  'untrained',
+  'random',
+]);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
