@@ -76,16 +76,21 @@ export function createLigandFingerprintLibrary(packed: Uint8Array, size: number)
     throw new RangeError(
       `ligand fingerprints: ${packed.byteLength} bytes for ${size} members of ${LIGAND_FINGERPRINT_BYTES}`,
     );
-  const words = new Uint32Array(packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength));
+  const words = new Uint32Array(
+    packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength),
+  );
   const partWords = LIGAND_FINGERPRINT_PARTS.map((part) => part.bytes / 4);
   const counts = new Uint16Array(size * partWords.length);
-  for (let member = 0; member < size; member++) countBits(words, member * wordsPer, partWords, counts, member);
+  for (let member = 0; member < size; member++)
+    countBits(words, member * wordsPer, partWords, counts, member);
   const queryCounts = new Uint16Array(partWords.length);
   const parts = partWords.length;
   return {
     size,
     similarities(query, out) {
-      const queryWords = new Uint32Array(query.buffer.slice(query.byteOffset, query.byteOffset + query.byteLength));
+      const queryWords = new Uint32Array(
+        query.buffer.slice(query.byteOffset, query.byteOffset + query.byteLength),
+      );
       countBits(queryWords, 0, partWords, queryCounts, 0);
       for (let member = 0; member < size; member++) {
         let offset = member * wordsPer;
@@ -94,7 +99,8 @@ export function createLigandFingerprintLibrary(packed: Uint8Array, size: number)
         for (let part = 0; part < parts; part++) {
           let both = 0;
           const end = queryOffset + partWords[part]!;
-          for (; queryOffset < end; queryOffset++, offset++) both += popcount32(queryWords[queryOffset]! & words[offset]!);
+          for (; queryOffset < end; queryOffset++, offset++)
+            both += popcount32(queryWords[queryOffset]! & words[offset]!);
           const either = queryCounts[part]! + counts[member * parts + part]! - both;
           if (either > 0) sum += both / either;
         }

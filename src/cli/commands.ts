@@ -192,7 +192,15 @@ export const indexStructuresCommand = defineCommand({
   load: () => import('./commands/index-structures.js'),
 });
 
-const retrievalMethods = z.enum(['fused', 'bridge', 'nn_transfer', 'ligand', 'popularity', 'untrained', 'random']);
+const retrievalMethods = z.enum([
+  'fused',
+  'bridge',
+  'nn_transfer',
+  'ligand',
+  'popularity',
+  'untrained',
+  'random',
+]);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',

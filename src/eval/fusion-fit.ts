@@ -33,7 +33,9 @@ export interface FitIndexFusionOptions {
 async function buildIndexLigands(options: FitIndexFusionOptions): Promise<void> {
   const index = await openIndex(options.indexDirectory, options.logger ? { logger: options.logger } : {});
   try {
-    const built = await buildLigandFingerprints(options.indexDirectory, index.store, { logger: options.logger });
+    const built = await buildLigandFingerprints(options.indexDirectory, index.store, {
+      logger: options.logger,
+    });
     options.logger?.info('ligand fingerprints written', built);
   } finally {
     await index.close();

@@ -74,7 +74,10 @@ export async function buildLigandFingerprints(
       nodes.push(row.nodeIndex);
       packed.push(fingerprint);
     }
-    logger.info('ligand fingerprints', { done: Math.min(start + batch, nodeIndices.length), of: nodeIndices.length });
+    logger.info('ligand fingerprints', {
+      done: Math.min(start + batch, nodeIndices.length),
+      of: nodeIndices.length,
+    });
   }
   const order = nodes.map((_, position) => position).sort((left, right) => nodes[left]! - nodes[right]!);
   const bytes = new Uint8Array(order.length * LIGAND_FINGERPRINT_BYTES);
@@ -90,7 +93,10 @@ export async function buildLigandFingerprints(
     rdkit: rdkit.version(),
   };
   await buildDirectoryAtomic(join(indexDirectory, LIGANDS_DIRECTORY), async (staging) => {
-    await writeFile(join(staging, NODES_FILE), Int32Array.from(order, (position) => nodes[position]!));
+    await writeFile(
+      join(staging, NODES_FILE),
+      Int32Array.from(order, (position) => nodes[position]!),
+    );
     await writeFile(join(staging, FINGERPRINTS_FILE), bytes);
     await writeFile(join(staging, META_FILE), JSON.stringify(meta, null, 2) + '\n');
   });
@@ -98,7 +104,9 @@ export async function buildLigandFingerprints(
 }
 
 /** The index's ligand fingerprints, or undefined when none were built. */
-export async function readLigandFingerprints(indexDirectory: string): Promise<LigandFingerprints | undefined> {
+export async function readLigandFingerprints(
+  indexDirectory: string,
+): Promise<LigandFingerprints | undefined> {
   const directory = join(indexDirectory, LIGANDS_DIRECTORY);
   if (!hasLigandFingerprints(indexDirectory)) return undefined;
   const metaPath = join(directory, META_FILE);
@@ -106,7 +114,11 @@ export async function readLigandFingerprints(indexDirectory: string): Promise<Li
   try {
     meta = ligandMetaSchema.parse(JSON.parse(await readFile(metaPath, 'utf8')));
   } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `${metaPath}: not a ligand fingerprint file`, cause: error });
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${metaPath}: not a ligand fingerprint file`,
+      cause: error,
+    });
   }
   const expected = LIGAND_FINGERPRINT_PARTS.map((part) => part.name).join(',');
   if (meta.parts.join(',') !== expected || meta.bytesPerMolecule !== LIGAND_FINGERPRINT_BYTES)
@@ -115,15 +127,21 @@ export async function readLigandFingerprints(indexDirectory: string): Promise<Li
       message: `${metaPath}: fingerprints ${meta.parts.join(',')} differ from this version's ${expected}; rebuild with \`biobridge fit-fusion ${indexDirectory}\``,
     });
   const nodeBytes = await readFile(join(directory, NODES_FILE));
-  const nodes = new Int32Array(nodeBytes.buffer.slice(nodeBytes.byteOffset, nodeBytes.byteOffset + nodeBytes.byteLength));
+  const nodes = new Int32Array(
+    nodeBytes.buffer.slice(nodeBytes.byteOffset, nodeBytes.byteOffset + nodeBytes.byteLength),
+  );
   const bytes = new Uint8Array(await readFile(join(directory, FINGERPRINTS_FILE)));
   if (nodes.length !== meta.molecules || bytes.byteLength !== nodes.length * LIGAND_FINGERPRINT_BYTES)
-    throw new AppError({ code: 'INVALID_INDEX', message: `${directory}: node and fingerprint files disagree` });
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${directory}: node and fingerprint files disagree`,
+    });
   const rows = new Map(Array.from(nodes, (node, row) => [node, row]));
   return {
     nodes,
     rowOf: (nodeIndex) => rows.get(nodeIndex),
-    fingerprint: (row) => bytes.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
+    fingerprint: (row) =>
+      bytes.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
     library: createLigandFingerprintLibrary(bytes, nodes.length),
   };
 }

@@ -8,6 +8,7 @@ import {
   type FitQuery,
 } from '../../src/retrieval/fusion.js';
 import { topIndices, voteTails } from '../../src/retrieval/transfer-votes.js';
+import { voteLigands } from '../../src/retrieval/ligand-index.js';
 
 describe('fuse', () => {
   it('scales transfer by its per-query maximum and adds the weighted prior and bridge', () => {
@@ -102,5 +103,42 @@ describe('voteTails', () => {
   it('topIndices orders the k largest values, largest first', () => {
     expect(topIndices([3, 9, 1, 7, 5], 3)).toEqual([1, 3, 4]);
     expect(topIndices([2, 1], 5)).toEqual([0, 1]);
+  });
+});
+
+describe('ligand component', () => {
+  it('fuse adds the ligand votes scaled by their per-query maximum', () => {
+    const out = fuse(
+      {
+        bridge: undefined,
+        transfer: Float32Array.from([1, 0, 0]),
+        prior: new Float32Array(3),
+        ligand: Float32Array.from([0, 2, 4]),
+      },
+      { bridge: 0, transfer: 0.3, prior: 0, ligand: 1 },
+      new Float32Array(3),
+    );
+    expect(Array.from(out).map((value) => Number(value.toFixed(4)))).toEqual([0.3, 0.5, 1]);
+  });
+
+  it('the grid holds ligand alone only when the task has ligand votes', () => {
+    expect(fusionGrid(false, true)).toContainEqual({ bridge: 0, transfer: 0, prior: 0, ligand: 1 });
+    expect(fusionGrid(false, true)).toContainEqual({ bridge: 0, transfer: 1, prior: 0, ligand: 0 });
+    expect(fusionGrid(false).some((weights) => (weights.ligand ?? 0) > 0)).toBe(false);
+  });
+
+  it('voteLigands weights votes by similarity^power and skips members without links', () => {
+    const links: (number[] | undefined)[] = [[0], undefined, [0, 1], [2]];
+    const totals = new Map<number, number>();
+    const voters = voteLigands(
+      Float32Array.from([0.5, 0.9, 0.8, 0.1]),
+      (member) => links[member],
+      (tail, weight) => totals.set(tail, (totals.get(tail) ?? 0) + weight),
+      { neighbours: 2, power: 2 },
+    );
+    expect(voters.map((voter) => voter.member)).toEqual([2, 0]);
+    expect(totals.get(0)).toBeCloseTo(0.8 ** 2 + 0.5 ** 2, 6);
+    expect(totals.get(1)).toBeCloseTo(0.8 ** 2, 6);
+    expect(totals.has(2)).toBe(false);
   });
 });

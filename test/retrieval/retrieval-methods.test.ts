@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FusionModel } from '../../src/retrieval/fusion.js';
+import { buildLigandFingerprints, readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
 import { createRetriever } from '../../src/retrieval/retriever.js';
 import { buildRetrievalWorld, type RetrievalWorld } from './retrieval-world.js';
 
@@ -11,7 +15,12 @@ beforeAll(async () => {
 // Imatinib with the N-methylpiperazine swapped for morpholine: a new molecule close to Imatinib.
 const IMATINIB_ANALOGUE = 'Cc1ccc(NC(=O)c2ccc(CN3CCOCC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
 
-function fusionModel(weights: { bridge: number; transfer: number; prior: number }): FusionModel {
+function fusionModel(weights: {
+  bridge: number;
+  transfer: number;
+  prior: number;
+  ligand?: number;
+}): FusionModel {
   const summary = { queries: 10, mrr: 0.5, hitsAt10: 0.8 };
   return {
     format: 'biobridge-fusion',
@@ -33,6 +42,50 @@ function fusionModel(weights: { bridge: number; transfer: number; prior: number 
 }
 
 describe('retrieval methods', () => {
+  it('ligand similarity: fingerprints stored in the index vote in the fused ranking, with the voters named', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'biobridge-ligands-'));
+    try {
+      const built = await buildLigandFingerprints(directory, world.store);
+      expect(built.molecules).toBeGreaterThan(1);
+      const ligands = await readLigandFingerprints(directory);
+      const retriever = createRetriever({
+        graph: world.graph,
+        store: world.store,
+        lookup: world.lookup,
+        encoderFor: world.encoderFor,
+        bridge: undefined,
+        fusion: fusionModel({ bridge: 0, transfer: 0, prior: 0.003, ligand: 1 }),
+        ligands,
+      });
+      const response = await retriever.retrieve({
+        smiles: IMATINIB_ANALOGUE,
+        targetTypes: ['gene/protein'],
+        relations: ['target'],
+        k: 4,
+      });
+      expect(response.query.method).toBe('fused');
+      const top = response.results.slice(0, 2);
+      expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
+      expect(top[0]!.scores.ligand).toBe(1);
+      expect(top[0]!.scores.fused).toBeCloseTo(1 + 0.003 * top[0]!.scores.prior!, 5);
+      expect(top[0]!.explanation.kind).toBe('transfer');
+      if (top[0]!.explanation.kind === 'transfer')
+        expect(top[0]!.explanation.voters[0]).toMatchObject({ name: 'Imatinib' });
+      // a KG drug never votes for itself
+      const own = await retriever.retrieve({
+        entity: 'Imatinib',
+        targetTypes: ['gene/protein'],
+        relations: ['target'],
+        k: 4,
+      });
+      for (const result of own.results)
+        if (result.explanation.kind === 'transfer')
+          expect(result.explanation.voters.map((voter) => voter.name)).not.toContain('Imatinib');
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it('transfer: a new molecule gets the targets of the most similar KG drugs, who are named as voters', async () => {
     const response = await world.retrieverWithoutBridge.retrieve({
       smiles: IMATINIB_ANALOGUE,

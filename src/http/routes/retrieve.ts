@@ -42,6 +42,11 @@ export const retrieveResultSchema = z.object({
       transfer: z.number().nullable(),
       prior: z.number().nullable(),
       fused: z.number().nullable(),
+      ligand: z
+        .number()
+        .nullable()
+        .optional()
+        .describe('Ligand-similarity votes (drug queries whose fused ranking weights them), over the top vote'),
     })
     .describe(
       'Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)',

@@ -114,7 +114,8 @@ async function ligandVotes(
   if (!dependencies.ligands) return undefined;
   if (head.kind === 'smiles' && head.input)
     return dependencies.ligands.score(entry, { smiles: head.input.value, nodeIndex: head.entity?.nodeIndex });
-  if (head.entity && !head.input) return dependencies.ligands.score(entry, { nodeIndex: head.entity.nodeIndex });
+  if (head.entity && !head.input)
+    return dependencies.ligands.score(entry, { nodeIndex: head.entity.nodeIndex });
   return undefined;
 }
 
