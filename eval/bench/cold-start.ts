@@ -84,8 +84,7 @@ export async function coldStartOnce(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(COLD_START_QUERY),
       });
-      if (ok)
-        return { liveMs, firstRetrieveMs: performance.now() - started, cpuMs: cpuMsOf(child.pid!) };
+      if (ok) return { liveMs, firstRetrieveMs: performance.now() - started, cpuMs: cpuMsOf(child.pid!) };
       await sleep(20);
     }
     throw new Error(`no successful retrieve within ${timeoutMs} ms`);

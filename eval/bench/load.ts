@@ -1,0 +1,119 @@
+/**
+ * Load test of `/v1/retrieve` (SMILES → gene/protein, k = 10, the default ranking) over real HTTP:
+ * a `biobridge serve` process, and N concurrent clients in this process, each sending its next
+ * request when the last one answered, for a fixed time per concurrency level. Reports throughput
+ * and latency percentiles per level. The molecules are ordinary drug-like SMILES, cycled.
+ *
+ *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5]
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const SMILES = [
+  'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
+  'CC(=O)Oc1ccccc1C(=O)O',
+  'CN1CCN(Cc2ccc(cc2)C(=O)Nc2ccc(C)c(Nc3nccc(n3)-c3cccnc3)c2)CC1',
+  'CC(C)Cc1ccc(cc1)C(C)C(=O)O',
+  'CN1C(=O)N(C)c2ncn(C)c2C1=O',
+  'Clc1ccc2c(c1)C(=NCc1nncn1-2)c1ccccc1',
+  'OC(=O)CCCc1ccc(N(CCCl)CCCl)cc1',
+  'CC1=C(C(=O)Nc2ccccc2)C(c2ccccc2[N+](=O)[O-])C(C(=O)OC)=C(C)N1',
+];
+
+export interface LoadLevel {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  throughputPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const percentile = (sorted: number[], q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+
+async function runLevel(base: string, concurrency: number, seconds: number): Promise<LoadLevel> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const client = async () => {
+    while (performance.now() < deadline) {
+      const smiles = SMILES[sent++ % SMILES.length]!;
+      const begin = performance.now();
+      const response = await fetch(`${base}/v1/retrieve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ smiles, targetTypes: ['gene/protein'], k: 10 }),
+      }).catch(() => undefined);
+      await response?.arrayBuffer();
+      if (response?.status === 200) latencies.push(performance.now() - begin);
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    concurrency,
+    requests: latencies.length,
+    errors,
+    throughputPerSecond: latencies.length / elapsed,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+  };
+}
+
+export async function runLoadTest(options: {
+  index: string;
+  levels: readonly number[];
+  seconds: number;
+  port?: number | undefined;
+}): Promise<{ index: string; levels: LoadLevel[] }> {
+  const port = options.port ?? 8798;
+  const server = spawn(
+    process.execPath,
+    [resolve('bin/biobridge.js'), 'serve', '--index', options.index, '--port', String(port)],
+    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let waited = 0; ; waited += 100) {
+      if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+      const ready = await fetch(`${base}/health`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (ready) break;
+      if (waited > 180_000) throw new Error('server not ready within 180 s');
+      await sleep(100);
+    }
+    await runLevel(base, 2, Math.min(2, options.seconds)); // warm-up: first-use loads
+    const levels: LoadLevel[] = [];
+    for (const concurrency of options.levels) levels.push(await runLevel(base, concurrency, options.seconds));
+    return { index: options.index, levels };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((done) => (server.exitCode !== null ? done(undefined) : server.once('exit', done)));
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      index: { type: 'string', default: 'indexes/demo' },
+      levels: { type: 'string', default: '1,8,32' },
+      seconds: { type: 'string', default: '5' },
+    },
+  });
+  const result = await runLoadTest({
+    index: values.index,
+    levels: values.levels.split(',').map(Number),
+    seconds: Number(values.seconds),
+  });
+  console.log(JSON.stringify(result, null, 2));
+}
