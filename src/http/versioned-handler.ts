@@ -77,14 +77,12 @@ export function createVersionedHandler<App extends VersionedApp>(
     slot.closed = true;
     clearTimeout(slot.drainTimer);
     retired.delete(slot);
-    await slot.app
-      .close()
-      .catch((error: unknown) =>
-        logger.warn('closing a retired index version failed', {
-          version: slot.version,
-          error: String(error),
-        }),
-      );
+    await slot.app.close().catch((error: unknown) =>
+      logger.warn('closing a retired index version failed', {
+        version: slot.version,
+        error: String(error),
+      }),
+    );
     logger.info('index version released', { version: slot.version, drained });
     options.onChange?.({ kind: 'released', version: slot.version, drained });
   };
