@@ -72,7 +72,7 @@ describe('runCli: help and command lookup', () => {
     const help = mainHelp(commands);
     for (const command of commands) expect(help).toContain(`  ${command.name}`);
     expect(help).toContain('Usage: biobridge <command> [options]');
-    expect(help).toMatch(/^ {2}eval retrieval {2}Cross-modal retrieval benchmark/m);
+    expect(help).toMatch(/^ {2}eval retrieval {2,}Cross-modal retrieval benchmark/m);
   });
 
   it('without arguments prints the main help and exits 2', async () => {
