@@ -34,7 +34,7 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
     `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with ${c.selection ? `≥ ${c.selection.minTrueDrugs}` : 'a'} known drug(s) with a SMILES${c.selection ? ` (${c.selection.role} set; the first ${c.selection.validationTargets} of the seeded shuffle are the validation set)` : ''}; ablation arms on ${c.ablationTargets ?? c.targets} targets${c.requestedTargets !== undefined && c.requestedTargets > c.targets ? `; stopped at the time limit after ${c.targets} of ${c.requestedTargets} targets` : ''}`,
     `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms; guided weights ${JSON.stringify(c.weights)}`,
     ...c.arms.map((arm) => `- \`${arm}\`: ${ARM_DEFINITIONS[arm].description}`),
-    `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
+    `- duration: ${(report.durationMs / 1000).toFixed(1)} s${report.machine ? `; machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.platform}, Node ${report.machine.node}, load average at the end ${report.machine.loadAverage.join(' / ')}` : ''}`,
     '',
     '## Summary (means over targets)',
     '',
