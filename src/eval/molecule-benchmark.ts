@@ -1,3 +1,4 @@
+import { cpus, loadavg, platform } from 'node:os';
 import { createFingerprintLibrary, type Fingerprint } from '../chem/fingerprint.js';
 import {
   countFragments,
@@ -206,6 +207,8 @@ export interface MoleculeReport {
     arms: MoleculeArm[];
   };
   bridge: { id: string | undefined; hiddenDim: number } | null;
+  /** Where it ran; the load average matters on a shared machine, where wall times depend on it. */
+  machine?: { cpu: string; cores: number; platform: string; node: string; loadAverage: number[] } | undefined;
   summary: Partial<Record<MoleculeArm, ArmSummary>>;
   comparisons: PairedComparison[];
   /** One sentence on whether guidance beat the control, from the paired comparison. */
@@ -431,6 +434,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       arms,
     },
     bridge: options.bridge ?? null,
+    machine: describeMachine(),
     summary,
     comparisons,
     verdict: verdictOf(comparisons.find((each) => each.arm === 'guided' && each.baseline === 'control')),
@@ -737,4 +741,15 @@ function verdictOf(comparison: PairedComparison | undefined): string {
 function mean(values: readonly number[]): number {
   const finite = values.filter(Number.isFinite);
   return finite.length === 0 ? 0 : finite.reduce((sum, value) => sum + value, 0) / finite.length;
+}
+
+function describeMachine(): NonNullable<MoleculeReport['machine']> {
+  const cores = cpus();
+  return {
+    cpu: cores[0]?.model.trim() ?? 'unknown',
+    cores: cores.length,
+    platform: platform(),
+    node: process.version,
+    loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
 }

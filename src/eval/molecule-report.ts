@@ -34,7 +34,7 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
     `- split: ${report.split.name} (kind ${report.split.kind}, seed ${report.split.seed}); targets: ${c.targets} of ${c.candidateTargets} held-out proteins with ${c.selection ? `≥ ${c.selection.minTrueDrugs}` : 'a'} known drug(s) with a SMILES${c.selection ? ` (${c.selection.role} set; the first ${c.selection.validationTargets} of the seeded shuffle are the validation set)` : ''}; ablation arms on ${c.ablationTargets ?? c.targets} targets${c.requestedTargets !== undefined && c.requestedTargets > c.targets ? `; stopped at the time limit after ${c.targets} of ${c.requestedTargets} targets` : ''}`,
     `- per target: every known binder hidden; ${c.seedCount} seeds retrieved by the bridge; GA population ${c.population}, ${c.generations} generations, seed ${c.seed}; top ${c.n} measured; time budget ${c.timeBudgetMs} ms; guided weights ${JSON.stringify(c.weights)}`,
     ...c.arms.map((arm) => `- \`${arm}\`: ${ARM_DEFINITIONS[arm].description}`),
-    `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
+    `- duration: ${(report.durationMs / 1000).toFixed(1)} s${report.machine ? `; machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.platform}, Node ${report.machine.node}, load average at the end ${report.machine.loadAverage.join(' / ')}` : ''}`,
     '',
     '## Summary (means over targets)',
     '',
@@ -57,7 +57,14 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
     '',
     "Tc: Morgan (radius 2, 2048 bits) Tanimoto to the target's hidden known drugs. Validity and uniqueness are over everything generated; the other columns over the top N. Novelty: mean 1 − max Tc to the KG drugs the run could see; novel share: share with that max Tc < 0.4. SA: 1 easy … 10 hard.",
     '',
-    ...(plotFile ? [`![best Tc to the hidden drugs per arm](${plotFile})`, ''] : []),
+    ...(plotFile
+      ? [
+          `![best Tc to the hidden drugs per arm](${plotFile})`,
+          '',
+          `![novelty per arm](${plotFile.replace(/\.svg$/, '-novelty.svg')})`,
+          '',
+        ]
+      : []),
     '## Paired comparisons (best Tc to true, per target)',
     '',
     '| arm | baseline | wins | losses | ties | mean difference | 95 % CI | Wilcoxon p | sign test p | Δ hit@0.4 | 95 % CI |',
@@ -87,7 +94,21 @@ export function moleculeReportMarkdown(report: MoleculeReport, plotFile?: string
  * A small SVG: per arm, every target's best Tanimoto to the hidden drugs as a dot (jittered by
  * target, deterministic), the median as a bar and the mean as a diamond, with the 0.4 hit line.
  */
-export function moleculeReportSvg(report: MoleculeReport): string {
+/** Per-target metrics that the SVG can show per arm, with the plot title and a reference line. */
+const plottedMetrics = {
+  bestTanimotoToTrue: {
+    title: 'Best Tanimoto to the hidden true drugs',
+    line: 0.4,
+    note: 'hit threshold 0.4',
+  },
+  novelty: { title: 'Novelty (1 − max Tc to visible KG drugs)', line: 0.6, note: 'goal 0.6' },
+} as const;
+
+export function moleculeReportSvg(
+  report: MoleculeReport,
+  metric: keyof typeof plottedMetrics = 'bestTanimotoToTrue',
+): string {
+  const plotted = plottedMetrics[metric];
   const arms = MOLECULE_ARMS.filter((arm) => report.summary[arm]);
   const width = 120 + arms.length * 80;
   const height = 320;
@@ -97,11 +118,11 @@ export function moleculeReportSvg(report: MoleculeReport): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">Best Tanimoto to the hidden true drugs, per target (n = ${report.details.length})</text>`,
+    `<text x="${width / 2}" y="16" text-anchor="middle" font-size="13">${plotted.title}, per target (n = ${report.details.length})</text>`,
   ];
   for (const tick of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
     parts.push(
-      `<line x1="60" x2="${width - 20}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === 0.4 ? '#c33' : '#ddd'}" stroke-dasharray="${tick === 0.4 ? '4 3' : ''}"/>`,
+      `<line x1="60" x2="${width - 20}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === plotted.line ? '#c33' : '#ddd'}" stroke-dasharray="${tick === plotted.line ? '4 3' : ''}"/>`,
       `<text x="52" y="${y(tick) + 4}" text-anchor="end">${tick.toFixed(1)}</text>`,
     );
   }
@@ -109,7 +130,7 @@ export function moleculeReportSvg(report: MoleculeReport): string {
     const centre = 100 + column * 80;
     const values = report.details.flatMap((detail) => {
       const metrics = detail.arms[arm];
-      return metrics ? [metrics.bestTanimotoToTrue] : [];
+      return metrics ? [metrics[metric]] : [];
     });
     values.forEach((value, index) => {
       const jitter = (((index * 2654435761) >>> 0) % 1000) / 1000 - 0.5;
@@ -119,7 +140,7 @@ export function moleculeReportSvg(report: MoleculeReport): string {
     });
     const sorted = [...values].sort((left, right) => left - right);
     const median = sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
-    const average = report.summary[arm]!.bestTanimotoToTrue;
+    const average = report.summary[arm]![metric];
     parts.push(
       `<line x1="${centre - 25}" x2="${centre + 25}" y1="${y(median)}" y2="${y(median)}" stroke="black" stroke-width="2"/>`,
       `<path d="M ${centre} ${y(average) - 5} l 5 5 l -5 5 l -5 -5 z" fill="#e08a00"/>`,
@@ -128,7 +149,7 @@ export function moleculeReportSvg(report: MoleculeReport): string {
     );
   });
   parts.push(
-    `<text x="60" y="${height - 8}" fill="#555">dots: targets; bar: median; diamond: mean (value below the arm); dashed: hit threshold 0.4</text>`,
+    `<text x="60" y="${height - 8}" fill="#555">dots: targets; bar: median; diamond: mean (value below the arm); dashed: ${plotted.note}</text>`,
     '</svg>',
   );
   return parts.join('\n') + '\n';
@@ -138,12 +159,14 @@ export function moleculeReportSvg(report: MoleculeReport): string {
 export async function writeMoleculeReport(
   report: MoleculeReport,
   directory: string,
-): Promise<{ json: string; markdown: string; svg: string }> {
+): Promise<{ json: string; markdown: string; svg: string; noveltySvg: string }> {
   const stamp = report.createdAt.replace(/[:.]/g, '-');
   const base = join(directory, `molecules-${report.split.name}-${stamp}`);
   const svgName = `molecules-${report.split.name}-${stamp}.svg`;
   await writeFileAtomic(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
   await writeFileAtomic(join(directory, svgName), moleculeReportSvg(report));
+  const noveltySvg = join(directory, `molecules-${report.split.name}-${stamp}-novelty.svg`);
+  await writeFileAtomic(noveltySvg, moleculeReportSvg(report, 'novelty'));
   await writeFileAtomic(`${base}.md`, moleculeReportMarkdown(report, svgName));
-  return { json: `${base}.json`, markdown: `${base}.md`, svg: join(directory, svgName) };
+  return { json: `${base}.json`, markdown: `${base}.md`, svg: join(directory, svgName), noveltySvg };
 }

@@ -83,12 +83,16 @@ describe('selectHeldOutTargets: validation and test targets', () => {
     expect(test).toHaveLength(3);
     expect(test).not.toContain(validation[0]);
     expect([...validation, ...test].sort((a, b) => a - b)).toEqual([10, 11, 14, 17]);
+    // The drug-count rule applies before the partition: both sets are drawn from the eligible ones.
     const all = await selectHeldOutTargets({ graph: world.graph, store: world.store, split });
+    const eligible = all.targets.filter((target) => target.trueDrugs.length >= 3).map((t) => t.nodeIndex);
     const many = (await select('test', { minTrueDrugs: 3 })).targets;
-    const expected = all.targets.filter(
-      (target) => target.trueDrugs.length >= 3 && target.nodeIndex !== validation[0],
+    const fewValidation = (await select('validation', { minTrueDrugs: 3 })).targets;
+    expect(fewValidation).toHaveLength(1);
+    expect([...fewValidation, ...many].map((target) => target.nodeIndex).sort((a, b) => a - b)).toEqual(
+      eligible,
     );
-    expect(many.map((target) => target.nodeIndex)).toEqual(expected.map((target) => target.nodeIndex));
+    expect(eligible.length).toBeLessThan(all.targets.length);
     expect(many.every((target) => target.trueDrugs.length >= 3)).toBe(true);
   });
 });
@@ -184,6 +188,10 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
         moleculeReportMarkdown(report, paths.svg.split('/').at(-1)),
       );
       expect(await readFile(paths.svg, 'utf8')).toBe(svg);
+      const novelty = await readFile(paths.noveltySvg, 'utf8');
+      expect(novelty).toBe(moleculeReportSvg(report, 'novelty'));
+      expect(novelty).toContain('Novelty (1 − max Tc to visible KG drugs)');
+      expect(novelty.match(/<circle /g)).toHaveLength(4 * 4);
     } finally {
       await directory.cleanup();
     }
