@@ -16,30 +16,35 @@ export interface LigandFingerprintPart {
   compute(mol: RDKitMol): Uint8Array;
 }
 
+// MinimalLib's typings leave these `any`; they are byte arrays (bit i in byte i >> 3).
+const bytes = (value: unknown): Uint8Array => value as Uint8Array;
+
 export const LIGAND_FINGERPRINT_PARTS: readonly LigandFingerprintPart[] = [
   {
     // ECFP4 with RDKit's count simulation: 4 bits per folded slot, set at counts 1, 2, 4, 8.
     name: 'morgan2-count',
     bytes: 512,
     compute: (mol) =>
-      mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: 2, nBits: 4096, useCountSimulation: true })),
+      bytes(
+        mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: 2, nBits: 4096, useCountSimulation: true })),
+      ),
   },
   {
     name: 'atom-pair',
     bytes: 256,
-    compute: (mol) => mol.get_atom_pair_fp_as_uint8array(JSON.stringify({ nBits: 2048 })),
+    compute: (mol) => bytes(mol.get_atom_pair_fp_as_uint8array(JSON.stringify({ nBits: 2048 }))),
   },
   {
     name: 'topological-torsion',
     bytes: 256,
-    compute: (mol) => mol.get_topological_torsion_fp_as_uint8array(JSON.stringify({ nBits: 2048 })),
+    compute: (mol) => bytes(mol.get_topological_torsion_fp_as_uint8array(JSON.stringify({ nBits: 2048 }))),
   },
   // 167 MACCS keys, zero-padded to 24 bytes.
-  { name: 'maccs', bytes: 24, compute: (mol) => mol.get_maccs_fp_as_uint8array() },
+  { name: 'maccs', bytes: 24, compute: (mol) => bytes(mol.get_maccs_fp_as_uint8array()) },
   {
     name: 'rdkit-path5',
     bytes: 256,
-    compute: (mol) => mol.get_rdkit_fp_as_uint8array(JSON.stringify({ nBits: 2048, maxPath: 5 })),
+    compute: (mol) => bytes(mol.get_rdkit_fp_as_uint8array(JSON.stringify({ nBits: 2048, maxPath: 5 }))),
   },
 ];
 

@@ -46,7 +46,9 @@ export const retrieveResultSchema = z.object({
         .number()
         .nullable()
         .optional()
-        .describe('Ligand-similarity votes (drug queries whose fused ranking weights them), over the top vote'),
+        .describe(
+          'Ligand-similarity votes (drug queries whose fused ranking weights them), over the top vote',
+        ),
     })
     .describe(
       'Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)',
