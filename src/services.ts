@@ -115,7 +115,7 @@ export async function openIndexServices(
   if (opened.value.variantModel && !variantModel) await opened.value.variantModel.dispose();
   if (!structures)
     logger.info('index has no stored structure keys: the first SMILES query computes them', {
-      fix: `biobridge index-structures ${indexPath}`,
+      fix: `biobridge structure-keys ${indexPath}`,
     });
   const names = deferNames({
     lookup: () => createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] }),

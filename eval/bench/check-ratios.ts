@@ -20,12 +20,12 @@ const checks: { name: string; value: number; atLeast: number }[] = [
   ...Object.entries(anchors.bridgeRatio).map(([batch, value]) => ({
     name: `bridge: torch eager / onnxruntime at batch ${batch}`,
     value,
-    atLeast: 1,
+    atLeast: 0.5,
   })),
   ...Object.entries(anchors.bridgeRatioInt8 ?? {}).map(([batch, value]) => ({
     name: `bridge int8: torch eager / onnxruntime at batch ${batch}`,
     value,
-    atLeast: 1,
+    atLeast: 0.5,
   })),
   { name: 'top-k: torch brute force / in-memory search', value: anchors.topkRatioTorch, atLeast: 0.02 },
   {

@@ -182,14 +182,14 @@ export const projectCommand = defineCommand({
   load: () => import('./commands/project.js'),
 });
 
-export const indexStructuresCommand = defineCommand({
-  name: 'index-structures',
+export const structureKeysCommand = defineCommand({
+  name: 'structure-keys',
   summary:
     'Store the structure keys (canonical SMILES, sequence hashes) of an index built before ingest wrote them',
-  usage: 'index-structures <index-dir> [--json]',
+  usage: 'structure-keys <index-dir> [--json]',
   positionals: [{ name: 'index-dir', description: 'An index without structures/keys.json.gz' }],
   schema: z.strictObject({ json }),
-  load: () => import('./commands/index-structures.js'),
+  load: () => import('./commands/structure-keys.js'),
 });
 
 const retrievalMethods = z.enum([
@@ -540,7 +540,7 @@ export const commands: CommandSpec[] = [
   linkCommand,
   trainCommand,
   projectCommand,
-  indexStructuresCommand,
+  structureKeysCommand,
   evalRetrievalCommand,
   fitFusionCommand,
   evalKgeCommand,

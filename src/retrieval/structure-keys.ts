@@ -135,7 +135,7 @@ export async function readStructureKeys(indexDirectory: string): Promise<Structu
 function unreadable(path: string, cause: unknown): AppError {
   return new AppError({
     code: 'INVALID_INDEX',
-    message: `${path} is unreadable; rebuild it with \`biobridge index-structures <index>\``,
+    message: `${path} is unreadable; rebuild it with \`biobridge structure-keys <index>\``,
     cause,
     details: { file: path },
   });
