@@ -4,6 +4,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The onnxruntime-web stub and the postinstall that prunes other platforms' binaries (README, Install footprint).
+COPY stubs ./stubs
+COPY scripts/prune-platform-binaries.mjs ./scripts/
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -17,6 +20,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8787 LOG_FORMAT=json BIOBRIDGE_INDEX=/
     BIOBRIDGE_INDEX_CACHE=/tmp/biobridge-index-cache
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/stubs ./stubs
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin

@@ -15,7 +15,7 @@ import { Registry } from '../../src/kg/registry.js';
 import { createNameLookup } from '../../src/store/name-lookup.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
-import { TINY_EDGES, TINY_FILES } from '../kg/tiny-kg.js';
+import { TINY_EDGES, TINY_FILES, TINY_NODE_COUNTS } from '../kg/tiny-kg.js';
 import {
   buildTinyIndex,
   TINY_DIMENSIONS,
@@ -74,14 +74,7 @@ describe('buildIndex: manifest', () => {
     expect(manifest).toEqual(built.manifest);
     expect(manifest.formatVersion).toBe(1);
     expect(manifest.name).toBe('index');
-    expect(manifest.nodes).toEqual({
-      biological_process: 2,
-      'gene/protein': 2,
-      disease: 1,
-      'effect/phenotype': 1,
-      drug: 2,
-      variant: 1,
-    });
+    expect(manifest.nodes).toEqual(TINY_NODE_COUNTS);
     expect(manifest.edges.total).toBe(14);
     expect(manifest.edges.byRelation).toMatchObject({
       'drug -target-> gene/protein (drug_protein)': 1,
@@ -375,14 +368,7 @@ describe('biobridge info and lookup on the index', () => {
       encoders: manifest.encoders,
       bridge: null,
     });
-    expect(report.nodes).toEqual({
-      biological_process: 2,
-      'gene/protein': 2,
-      disease: 1,
-      'effect/phenotype': 1,
-      drug: 2,
-      variant: 1,
-    });
+    expect(report.nodes).toEqual(TINY_NODE_COUNTS);
   });
 
   it('info prints a table with coverage per type', async () => {

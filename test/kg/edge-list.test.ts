@@ -51,29 +51,26 @@ describe('NodeTable', () => {
     expect(dense.positionOf(-1)).toBe(-1);
     expect(dense.sourceAt(0)).toBe('S2');
 
-    const sparse = new NodeTable({
-      indices: Int32Array.of(3, 2_000_000_000),
-      ids: ['x', 'y'],
-      names: ['X', 'Y'],
-      types: Uint16Array.of(0, 1),
-      sources: Uint16Array.of(0, 0),
-      sourceNames: ['S'],
-    });
+    const sparse = twoNodes(Int32Array.of(3, 2_000_000_000), Uint16Array.of(0, 1));
     expect(sparse.positionOf(2_000_000_000)).toBe(1);
     expect(sparse.positionOf(4)).toBe(-1);
   });
 
   it('rejects unsorted or repeated indices', () => {
-    expect(
-      () =>
-        new NodeTable({
-          indices: Int32Array.of(5, 5),
-          ids: ['x', 'y'],
-          names: ['X', 'Y'],
-          types: Uint16Array.of(0, 0),
-          sources: Uint16Array.of(0, 0),
-          sourceNames: ['S'],
-        }),
-    ).toThrow('node indices must be unique and ascending; 5 follows 5');
+    expect(() => twoNodes(Int32Array.of(5, 5), Uint16Array.of(0, 0))).toThrow(
+      'node indices must be unique and ascending; 5 follows 5',
+    );
   });
 });
+
+/** Nodes x and y (names X, Y, source S) at the given indices and type ids. */
+function twoNodes(indices: Int32Array, types: Uint16Array): NodeTable {
+  return new NodeTable({
+    indices,
+    ids: ['x', 'y'],
+    names: ['X', 'Y'],
+    types,
+    sources: Uint16Array.of(0, 0),
+    sourceNames: ['S'],
+  });
+}

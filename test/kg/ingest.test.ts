@@ -8,7 +8,7 @@ import { Registry } from '../../src/kg/registry.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import type { Progress } from '../../src/util/progress.js';
 import { createTemporaryDirectory } from './csv-test-helpers.js';
-import { edgeRow, TINY_EDGES, TINY_FILES, writeTinyKg } from './tiny-kg.js';
+import { edgeRow, TINY_EDGES, TINY_FILES, TINY_NODE_COUNTS, writeTinyKg } from './tiny-kg.js';
 
 let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let counter = 0;
@@ -35,14 +35,7 @@ describe('ingestKg on a well-formed KG', () => {
 
     expect(report.nodes).toEqual({
       total: 9,
-      byType: {
-        biological_process: 2,
-        'gene/protein': 2,
-        disease: 1,
-        'effect/phenotype': 1,
-        drug: 2,
-        variant: 1,
-      },
+      byType: TINY_NODE_COUNTS,
       derivedFromEdges: false,
     });
     expect(report.edges).toMatchObject({ rowsRead: 14, kept: 14, duplicatesRemoved: 0 });

@@ -18,6 +18,16 @@ export const TINY_NODES = [
   [50, 'HP:0000010', 'effect/phenotype', 'Recurrent urinary tract infections', 'HPO'],
 ] as const;
 
+/** Nodes per type in TINY_NODES, as an ingest must count them (written out, not computed). */
+export const TINY_NODE_COUNTS = {
+  biological_process: 2,
+  'gene/protein': 2,
+  disease: 1,
+  'effect/phenotype': 1,
+  drug: 2,
+  variant: 1,
+};
+
 const EDGE_HEADER =
   'relation,display_relation,x_index,x_id,x_type,x_name,x_source,y_index,y_id,y_type,y_name,y_source';
 
