@@ -34,6 +34,12 @@ import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
 import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
 import { readFusionModel } from './retrieval/fusion.js';
+import {
+  readVariantFusion,
+  usableVariantFusion,
+  type VariantFusion,
+} from './retrieval/variant-fusion-file.js';
+import { variantFusedRanking } from './retrieval/variant-signals.js';
 import { readLigandFingerprints } from './retrieval/ligand-fingerprints.js';
 import { readStructureKeys } from './retrieval/structure-keys.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
@@ -44,6 +50,8 @@ import type { EntityLinker } from './linking/types.js';
 import type { LanceStoreOptions } from './store/lancedb-store.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
+import type { VariantModelServices } from './retrieval/retrieval-types.js';
+import { geneSymbolIndex } from './indexing/gene-vectors.js';
 
 export interface Services {
   config: Config;
@@ -95,6 +103,7 @@ export async function openIndexServices(
     bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
     entries: readLookupEntries(indexPath),
     fusion: readFusionModel(indexPath),
+    variantFusion: readVariantFusion(indexPath),
     structures: readStructureKeys(indexPath),
     ligands: readLigandFingerprints(indexPath),
     variantModel: hasVariantModel(indexPath).then((has) =>
@@ -135,13 +144,8 @@ export async function openIndexServices(
     fusion,
     ligands,
     structures,
-    variants: variantModel
-      ? {
-          model: variantModel,
-          inputs: createVariantInputs(index.graph, index.store, variantModel),
-          facts: index.facts,
-        }
-      : undefined,
+    variants:
+      variantModel && variantServices(index, variantModel, opened.value.variantFusion, logger, indexPath),
     logger,
   });
   return {
@@ -459,4 +463,23 @@ function addServiceMetrics(
     type: 'gauge',
     samples: () => [{ value: CIRCUIT_STATE_VALUE[llm.stats().circuit.state] }],
   });
+}
+
+/** The learned variant model's query-time services, with the variant fusion when it was fitted for this model. */
+function variantServices(
+  index: IndexHandle,
+  model: VariantModel,
+  fusion: VariantFusion | undefined,
+  logger: Logger,
+  indexPath: string,
+): VariantModelServices {
+  const usable = usableVariantFusion(fusion, model.metadata, logger, indexPath);
+  if (usable)
+    logger.info('variant → disease queries rank by the fused variant ranking', { ...usable.weights });
+  return {
+    model,
+    inputs: createVariantInputs(index.graph, index.store, model),
+    facts: index.facts,
+    fusion: usable && variantFusedRanking(index.graph, geneSymbolIndex(index.graph), model, usable),
+  };
 }

@@ -475,13 +475,16 @@ export const evalVariantsCommand = defineCommand({
   name: 'eval variants',
   summary:
     'Variant → disease benchmark on unseen variants: learned variant encoder vs gene proxy, positional, popularity, text, random',
-  usage: 'eval variants <index-dir> [--neighbours 10] [--json]',
+  usage: 'eval variants <index-dir> [--neighbours 10] [--write-fusion] [--json]',
   positionals: [
     { name: 'index-dir', description: 'An index with a learned variant model in <index>/variants' },
   ],
   schema: z.strictObject({
     neighbours: count(10, 1, 1000).describe('Training variants used by the positional baseline'),
     resamples: count(1000, 10, 100_000).describe('Bootstrap draws for the 95 % intervals'),
+    'write-fusion': booleanFlag.describe(
+      "Write the fused ranking's weights (fitted on validation variants) to <index>/variant-fusion.json, atomically; the service ranks variant → disease with them",
+    ),
     'report-dir': reportDir('JSON, Markdown and SVG'),
     device: deviceFlag,
     json,

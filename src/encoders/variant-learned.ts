@@ -114,6 +114,15 @@ export type GeneVectorSource = (symbols: readonly string[]) => Promise<Float32Ar
 export interface VariantInputs {
   genes: GeneVectorSource;
   kgGroups(features: VariantFeatureValues): ReadonlyMap<string, number>[];
+  /**
+   * What of the index the model reads for `features` (reported as a query's `knownFeatures`): the
+   * mapped genes with an encoder vector, how many of their KG diseases it knows, and the nearby
+   * reference variants whose diseases it knows (`exclude`: the query's own KG node).
+   */
+  describe?(
+    features: VariantFeatureValues,
+    exclude?: number,
+  ): Promise<{ genes: string[]; geneDiseases: number; nearVariants: string[] }>;
 }
 
 export interface VariantModel {

@@ -7,6 +7,8 @@ import {
   type VariantModel,
 } from '../encoders/variant-learned.js';
 import { geneSymbolIndex } from '../indexing/gene-vectors.js';
+import { createVariantSignals } from '../retrieval/variant-signals.js';
+import { variantModelId } from '../retrieval/variant-fusion-file.js';
 import { createVariantInputs, variantModelMismatch } from '../indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from '../indexing/open-index.js';
 import type { KgGraph } from '../kg/graph.js';
@@ -71,6 +73,8 @@ export interface VariantReport {
   createdAt: string;
   index: string;
   model: {
+    /** {@link variantModelId}: what a written variant-fusion.json is versioned with. */
+    id: string;
     createdAt: string | undefined;
     splitSeed: number;
     counts: Record<string, number>;
@@ -144,8 +148,15 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       learned,
       context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)),
     );
-    const geneProxy = geneProxyScorer(context);
-    const positional = positionalScorer(context, neighbours);
+    const signals = createVariantSignals(
+      index.graph,
+      geneSymbolIndex(index.graph),
+      context.diseases,
+      context.train,
+      neighbours,
+    );
+    const geneProxy = (row: KgVariantFeatures) => signals.geneProxy(splitMappedGenes(row.mappedGene));
+    const positional = (row: KgVariantFeatures) => signals.positional(row);
     const components = (rows: readonly KgVariantFeatures[], embedded: readonly Float32Array[]) =>
       rows.map((row, position) => ({
         learned: context.diseases.scores(embedded[position]!),
@@ -228,6 +239,7 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
       createdAt: new Date().toISOString(),
       index: options.indexDirectory,
       model: {
+        id: variantModelId(model.metadata),
         createdAt: model.metadata.createdAt,
         splitSeed: model.metadata.split.seed,
         counts: model.metadata.split.counts,
@@ -308,48 +320,6 @@ function withPopularity(scores: Float32Array, popularity: Float32Array): Float32
   const largest = Math.max(1, ...popularity);
   for (let i = 0; i < scores.length; i++) scores[i]! += (0.5 * popularity[i]!) / largest;
   return scores;
-}
-
-/** Gene proxy, raw: per disease, how many mapped genes the KG links to it. */
-function geneProxyScorer(context: Context): (row: KgVariantFeatures) => Float32Array {
-  const symbols = geneSymbolIndex(context.index.graph);
-  const diseasesOfGene = new Map<number, number[]>();
-  for (const { heads, tails } of edgesBetween(context.index.graph, 'gene/protein', 'disease'))
-    heads.forEach((gene, edge) => {
-      const row = context.diseaseRow.get(tails[edge]!);
-      if (row === undefined) return;
-      if (!diseasesOfGene.has(gene)) diseasesOfGene.set(gene, []);
-      diseasesOfGene.get(gene)!.push(row);
-    });
-  return (row) => {
-    const scores = new Float32Array(context.diseases.rows);
-    for (const symbol of splitMappedGenes(row.mappedGene)) {
-      const gene = symbols.get(symbol.toUpperCase());
-      for (const disease of gene === undefined ? [] : (diseasesOfGene.get(gene) ?? [])) scores[disease]! += 1;
-    }
-    return scores;
-  };
-}
-
-/** Positional, raw: diseases of the nearest training variants on the chromosome, weighted 1/rank. */
-function positionalScorer(context: Context, neighbours: number): (row: KgVariantFeatures) => Float32Array {
-  const byChromosome = new Map<string, KgVariantFeatures[]>();
-  for (const row of context.train) {
-    if (row.pos === null || !row.chrom) continue;
-    if (!byChromosome.has(row.chrom)) byChromosome.set(row.chrom, []);
-    byChromosome.get(row.chrom)!.push(row);
-  }
-  return (row) => {
-    const scores = new Float32Array(context.diseases.rows);
-    const candidates = row.pos === null ? [] : (byChromosome.get(row.chrom) ?? []);
-    const nearest = [...candidates]
-      .sort((a, b) => Math.abs(a.pos! - row.pos!) - Math.abs(b.pos! - row.pos!))
-      .slice(0, neighbours);
-    nearest.forEach((neighbour, rank) => {
-      for (const disease of context.truth.get(neighbour.nodeIndex)!) scores[disease]! += 1 / (rank + 1);
-    });
-    return scores;
-  };
 }
 
 function randomScorer(candidates: number, seed: number): () => Float32Array {

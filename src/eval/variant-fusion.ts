@@ -8,18 +8,16 @@ import { clusterBootstrap, filteredRank, percentileInterval, type Interval } fro
  * variants (never on the test split), and paired comparisons of two rankings over the same
  * queries.
  */
-export interface VariantFusionWeights {
-  positional: number;
-  geneProxy: number;
-  popularity: number;
-}
+import {
+  fusedScores,
+  type VariantComponents,
+  type VariantFusionWeights,
+} from '../retrieval/variant-signals.js';
+
+export { fusedScores, type VariantFusionWeights } from '../retrieval/variant-signals.js';
 
 /** One query's component scores over every candidate disease, and its true diseases. */
-export interface FusionQuery {
-  learned: Float32Array;
-  positional: Float32Array;
-  geneProxy: Float32Array;
-  popularity: Float32Array;
+export interface FusionQuery extends VariantComponents {
   positives: ReadonlySet<number>;
 }
 
@@ -29,28 +27,6 @@ export const FUSION_GRID = {
   geneProxy: [0, 0.05, 0.1, 0.2, 0.3, 0.5],
   popularity: [0, 0.05, 0.1, 0.2, 0.4],
 } as const;
-
-export function fusedScores(
-  query: Omit<FusionQuery, 'positives'>,
-  weights: VariantFusionWeights,
-): Float32Array {
-  const scale = (scores: Float32Array) => {
-    let largest = 0;
-    for (const value of scores) largest = Math.max(largest, value);
-    return largest > 0 ? 1 / largest : 0;
-  };
-  const positional = weights.positional * scale(query.positional);
-  const geneProxy = weights.geneProxy * scale(query.geneProxy);
-  const popularity = weights.popularity * scale(query.popularity);
-  const fused = new Float32Array(query.learned.length);
-  for (let i = 0; i < fused.length; i++)
-    fused[i] =
-      query.learned[i]! +
-      positional * query.positional[i]! +
-      geneProxy * query.geneProxy[i]! +
-      popularity * query.popularity[i]!;
-  return fused;
-}
 
 /** Filtered ranks of each query's true diseases under `scores`. */
 export function ranksOf(

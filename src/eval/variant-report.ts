@@ -6,7 +6,7 @@ import { VARIANT_METHODS, type VariantReport } from './variant-benchmark.js';
 const METHOD_LABELS: Record<(typeof VARIANT_METHODS)[number], string> = {
   learned: 'learned variant encoder (variant-learned)',
   fused:
-    'fused (learned + positional + gene proxy + popularity, weights fitted on validation; benchmark only)',
+    'fused (learned + positional + gene proxy + popularity, weights fitted on validation variants; the service default with variant-fusion.json)',
   gene_proxy: 'gene proxy (diseases of mapped genes)',
   positional: 'positional neighbours',
   popularity: 'popularity',

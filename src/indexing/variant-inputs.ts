@@ -59,13 +59,17 @@ export function createVariantInputs(graph: KgGraph, store: VectorStore, model: V
     }
     return new Map([...diseases].sort((a, b) => a - b).map((disease) => [`gdis:${disease}`, 1]));
   };
-  const nearGroup = (features: VariantFeatureValues): Map<string, number> => {
-    const weights = new Map<string, number>();
+  const nearestOf = (features: VariantFeatureValues, exclude?: number): KgVariantFeatures[] => {
     const pos = features.pos;
-    if (pos === undefined) return weights;
-    const nearest = [...(byChromosome.get(normalChromosome(features.chrom ?? '')) ?? [])]
+    if (pos === undefined) return [];
+    return (byChromosome.get(normalChromosome(features.chrom ?? '')) ?? [])
+      .filter((row) => row.nodeIndex !== exclude)
       .sort((a, b) => Math.abs(a.pos! - pos) - Math.abs(b.pos! - pos) || a.nodeIndex - b.nodeIndex)
       .slice(0, NEAR_VARIANTS);
+  };
+  const nearGroup = (features: VariantFeatureValues): Map<string, number> => {
+    const weights = new Map<string, number>();
+    const nearest = nearestOf(features);
     nearest.forEach((neighbour, rank) => {
       for (const disease of [...(variantDiseases.get(neighbour.nodeIndex) ?? [])].sort((a, b) => a - b)) {
         const token = `near:${disease}`;
@@ -74,8 +78,23 @@ export function createVariantInputs(graph: KgGraph, store: VectorStore, model: V
     });
     return weights;
   };
+  const genes = createGeneVectorSource(graph, store);
+  const inVocabulary = (tokens: Iterable<string>) => [...tokens].some((token) => model.vocabulary.has(token));
   return {
-    genes: createGeneVectorSource(graph, store),
+    genes,
     kgGroups: (features) => [geneGroup(features), nearGroup(features)],
+    async describe(features, exclude) {
+      const used: string[] = [];
+      for (const symbol of features.mappedGenes ?? [])
+        if ((await genes([symbol])) !== undefined) used.push(symbol.trim());
+      const nearVariants = nearestOf(features, exclude).filter((row) =>
+        inVocabulary([...(variantDiseases.get(row.nodeIndex) ?? [])].map((disease) => `near:${disease}`)),
+      );
+      return {
+        genes: used,
+        geneDiseases: [...geneGroup(features).keys()].filter((token) => model.vocabulary.has(token)).length,
+        nearVariants: nearVariants.map((row) => row.rsid),
+      };
+    },
   };
 }

@@ -77,10 +77,10 @@ export const retrievalRequestSchema = z
       .optional()
       .describe('Relations (PrimeKG display relations) to use; default every KG relation between the types'),
     method: z
-      .enum(['fused', 'bridge', 'transfer'])
+      .enum(['fused', 'bridge', 'transfer', 'learned'])
       .optional()
       .describe(
-        'How predictions are ranked: `fused` (bridge + nearest-neighbour transfer + KG popularity, fitted on validation; the default when the index has fusion.json), `bridge` (the default otherwise) or `transfer` (targets of the most similar KG entities; needs no bridge)',
+        'How predictions are ranked: `fused` (bridge + nearest-neighbour transfer + KG popularity, fitted on validation; the default when the index has fusion.json), `bridge` (the default otherwise) or `transfer` (targets of the most similar KG entities; needs no bridge). Variant queries (`rsid` / `variant`, a variant entity): `fused` (learned variant model + positional neighbours + gene proxy + popularity for variant → disease, fitted on validation variants; the default when the index has variant-fusion.json for its variant model) or `learned` (the learned cosine alone)',
       ),
     k: z.number().int().min(1).max(200).default(10).describe('Predictions per target type'),
     maxKnown: z.number().int().min(0).max(2_000).default(50).describe('KG facts per target type'),

@@ -1,3 +1,4 @@
+import type { VariantFusionWeights, VariantSignals } from './variant-signals.js';
 import type { Bridge } from '../bridge/bridge.js';
 import type { Encoder } from '../encoders/encoder.js';
 import type { VariantInputs, VariantModel } from '../encoders/variant-learned.js';
@@ -38,6 +39,14 @@ export interface VariantModelServices {
   inputs: VariantInputs;
   /** The KG's GWAS statistics per variant–disease association. */
   facts: KgFacts;
+  /** The fused variant → disease ranking (variant-fusion.json, fitted for this model); undefined: learned only. */
+  fusion?: VariantFusedRanking | undefined;
+}
+
+/** Weights fitted on validation variants and the signals they weigh (reference: every KG variant). */
+export interface VariantFusedRanking {
+  weights: VariantFusionWeights;
+  signals: VariantSignals;
 }
 
 /** How predictions are ranked: the fitted fusion, the bridge alone, or nearest-neighbour transfer. */
@@ -53,6 +62,12 @@ export interface HitScores {
   prior: number | null;
   /** The fitted linear fusion of the components. */
   fused: number | null;
+  /** Variant queries: the learned variant model's cosine. */
+  learned?: number | null | undefined;
+  /** Variant → disease: diseases of the nearest other KG variants on the chromosome (1/rank), over the query's top. */
+  positional?: number | null | undefined;
+  /** Variant → disease: mapped genes the KG links to the disease, over the query's top. */
+  geneProxy?: number | null | undefined;
   /** Ligand-similarity votes (drug queries, when the fusion weights them), divided by the top vote. */
   ligand?: number | null | undefined;
 }
@@ -118,6 +133,8 @@ export interface ResolvedQuery {
     { available: true; model?: 'variant-learned' | undefined } | { available: false; reason: string };
   /** How predictions were ranked; `variant-model` when the learned variant model answered. */
   method: RetrievalMethod | 'variant-model';
+  /** Variant queries: `fused` (learned + positional + gene proxy + popularity, variant → disease) or `learned`. */
+  variantRanking?: 'fused' | 'learned' | undefined;
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }

@@ -97,6 +97,12 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
         previewCharacters,
       });
       if (variantAnswer) return variantAnswer;
+      if (request.method === 'learned')
+        throw new AppError({
+          code: 'BAD_REQUEST',
+          message: `${prefix}method: "learned" ranks variant queries (rsid, variant, or a variant entity with the learned variant model loaded); use fused, bridge or transfer`,
+          details: { field: `${prefix}method`, value: request.method },
+        });
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
       const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
       const predictions = await predict(

@@ -4,12 +4,14 @@ import { AppError } from '../errors.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { GwasAssociation } from '../kg/kg-facts.js';
 import type { EntityResolver, ResolvedEntity } from './entity-resolver.js';
+import { fusedScores, unitScale } from './variant-signals.js';
 import type { RetrievalRequest } from './retrieval-request.js';
 import {
   preview,
   type AssociationFacts,
   type Explanation,
   type Head,
+  type HitScores,
   type ResolvedQuery,
   type RetrievalResponse,
   type VariantModelServices,
@@ -62,12 +64,17 @@ interface VariantHead {
   type: string;
   entity?: (ResolvedEntity & { matched?: string | undefined }) | undefined;
   variant?: ResolvedQuery['variant'];
+  /** The variant's features (variant heads), for the fused ranking's positional and gene signals. */
+  features?: VariantFeatureValues | undefined;
   vector: Float32Array;
 }
+
+export type VariantRanking = 'fused' | 'learned';
 
 interface Hit {
   nodeIndex: number;
   score: number | null;
+  scores: HitScores;
   known: boolean;
   relation: string;
   predicted: boolean;
@@ -93,15 +100,10 @@ export async function answerVariantInputQuery(
       message: `${field}: this index has no learned variant model (train one with \`python3 -m biobridge_train.variants --index <index>\`); a KG variant can still be queried as an entity`,
       details: { field },
     });
-  if (request.method !== undefined)
-    throw new AppError({
-      code: 'BAD_REQUEST',
-      message: `${prefix}method: rsid / variant queries are ranked by the learned variant model; leave method out`,
-      details: { field: `${prefix}method`, value: request.method },
-    });
   const services: Services = { ...context, variants: context.variants };
+  const ranking = variantRanking(services, request, prefix);
   const head = await variantRequestHead(services, request, prefix);
-  return retrieveFromVariant(services, request, options, head);
+  return retrieveFromVariant(services, request, options, head, ranking);
 }
 
 /**
@@ -117,13 +119,16 @@ export async function answerVariantEntityQuery(
 ): Promise<RetrievalResponse | undefined> {
   const { variants } = context;
   const entity = head.entity;
-  if (!variants || request.method !== undefined || head.kind !== 'entity' || !entity) return undefined;
+  const method = request.method;
+  if (!variants || (method !== undefined && method !== 'learned') || head.kind !== 'entity' || !entity)
+    return undefined;
   const { model } = variants;
   const services: Services = { ...context, variants };
+  const ranking = variantRanking(services, request, options.prefix);
   const targets = (request.targetTypes ?? []).map((type) => normalType(context, type));
   if (entity.type === VARIANT_TYPE && targets.every((type) => model.tailTypes.includes(type))) {
     const variantHead = await variantEntityHead(services, entity, 'entity');
-    return variantHead && retrieveFromVariant(services, request, options, variantHead);
+    return variantHead && retrieveFromVariant(services, request, options, variantHead, ranking);
   }
   const vector = model.tail(entity.type)?.vectorOf(entity.nodeIndex);
   if (targets.length > 0 && targets.every((type) => type === VARIANT_TYPE) && vector)
@@ -134,6 +139,24 @@ export async function answerVariantEntityQuery(
       vector,
     });
   return undefined;
+}
+
+/**
+ * `fused` (the default when variant-fusion.json was fitted for this model) or `learned`; the
+ * bridge's methods do not apply to a variant head.
+ */
+function variantRanking(services: Services, request: RetrievalRequest, prefix: string): VariantRanking {
+  const method = request.method ?? (services.variants.fusion ? 'fused' : 'learned');
+  if (method === 'learned') return 'learned';
+  if (method === 'fused' && services.variants.fusion) return 'fused';
+  throw new AppError({
+    code: 'BAD_REQUEST',
+    message:
+      method === 'fused'
+        ? `${prefix}method: this index has no variant fusion fitted for its variant model (write one with \`biobridge eval variants <index> --write-fusion\`); use "learned"`
+        : `${prefix}method: rsid / variant queries are ranked by the learned variant model ("fused" or "learned"), not "${method}"`,
+    details: { field: `${prefix}method`, value: method },
+  });
 }
 
 function normalType(context: VariantQueryContext, type: string): string {
@@ -159,8 +182,9 @@ async function variantEntityHead(
       rsid: features.rsid,
       inKg: true,
       embeddedFrom: 'kg-features',
-      knownFeatures: knownTokens(values, model.vocabulary),
+      knownFeatures: await usedFeatures(services, values, entity.nodeIndex),
     },
+    features: values,
     vector,
   };
 }
@@ -214,9 +238,38 @@ async function variantRequestHead(
     kind: 'variant',
     type: VARIANT_TYPE,
     entity: kgEntity,
-    variant: { rsid, inKg: kg !== undefined, embeddedFrom: 'request-features', knownFeatures: known },
+    variant: {
+      rsid,
+      inKg: kg !== undefined,
+      embeddedFrom: 'request-features',
+      knownFeatures: await usedFeatures(services, features),
+    },
+    features,
     vector: vector!,
   };
+}
+
+/**
+ * The features the model read: its known tokens (chromosome, position bin, context), then
+ * `gene:<symbol>` for each mapped gene with an encoder vector, `gene-diseases:<n>` for the mapped
+ * genes' KG diseases it knows, and `near:<rsid>` for each nearby reference variant whose diseases
+ * it knows (`exclude`: the query's own KG node).
+ */
+async function usedFeatures(
+  services: Services,
+  features: VariantFeatureValues,
+  exclude?: number,
+): Promise<string[]> {
+  const { model, inputs } = services.variants;
+  const tokens = knownTokens(features, model.vocabulary);
+  const used = await inputs.describe?.(features, exclude);
+  if (!used) return tokens;
+  return [
+    ...tokens,
+    ...used.genes.map((gene) => `gene:${gene}`),
+    ...(used.geneDiseases > 0 ? [`gene-diseases:${used.geneDiseases}`] : []),
+    ...used.nearVariants.map((rsid) => `near:${rsid}`),
+  ];
 }
 
 async function retrieveFromVariant(
@@ -224,6 +277,7 @@ async function retrieveFromVariant(
   request: RetrievalRequest,
   options: VariantQueryOptions,
   head: VariantHead,
+  ranking: VariantRanking,
 ): Promise<RetrievalResponse> {
   const { model } = services.variants;
   const targetTypes = [
@@ -246,10 +300,15 @@ async function retrieveFromVariant(
     const known =
       head.entity && request.includeKnown ? kgNeighbours(services.graph, head.entity.nodeIndex, type) : [];
     knownTotal += known.length;
-    const hits = rankTail(services, model.tail(type)!, head, known, request, type);
+    const table = model.tail(type)!;
+    const scored = scoreTail(services, table, head, type, ranking);
+    const hits = rankTail(services, table, scored, head, known, request, type);
     results.push(...(await toResults(services, head, type, hits, options)));
   }
-  return respond(request, head, targetTypes, knownTotal, rankByStrength(results, targetTypes));
+  const fused = ranking === 'fused' && targetTypes.includes('disease');
+  return respond(request, head, targetTypes, knownTotal, rankByStrength(results, targetTypes), {
+    ranking: fused ? 'fused' : 'learned',
+  });
 }
 
 async function retrieveVariants(
@@ -261,9 +320,13 @@ async function retrieveVariants(
   const known = request.includeKnown
     ? kgNeighbours(services.graph, head.entity!.nodeIndex, VARIANT_TYPE)
     : [];
-  const hits = rankTail(services, services.variants.model.variants, head, known, request, VARIANT_TYPE);
+  const table = services.variants.model.variants;
+  const scored = scoreTail(services, table, head, VARIANT_TYPE, 'learned');
+  const hits = rankTail(services, table, scored, head, known, request, VARIANT_TYPE);
   const results = await toResults(services, head, VARIANT_TYPE, hits, options);
-  return respond(request, head, [VARIANT_TYPE], known.length, rankByStrength(results, [VARIANT_TYPE]));
+  return respond(request, head, [VARIANT_TYPE], known.length, rankByStrength(results, [VARIANT_TYPE]), {
+    ranking: 'learned',
+  });
 }
 
 /**
@@ -300,17 +363,65 @@ function kgNeighbours(graph: KgGraph, node: number, type: string): { node: numbe
     .filter((item, position, all) => all.findIndex((other) => other.node === item.node) === position);
 }
 
-/** The model's top k of `table`, then the strongest `maxKnown` KG facts (every KG fact is marked known). */
+/** A tail table's ranking score per row, and each row's component scores. */
+interface ScoredTail {
+  ranking: Float32Array;
+  components(row: number): HitScores;
+}
+
+/**
+ * The learned cosine per row, fused (variant → disease, `fused`) with the positional neighbours
+ * (other KG variants only), gene proxy and popularity signals, each scaled to [0, 1] per query.
+ */
+function scoreTail(
+  services: Services,
+  table: EmbeddingTable,
+  head: VariantHead,
+  type: string,
+  ranking: VariantRanking,
+): ScoredTail {
+  const learned = table.scores(head.vector);
+  const fusion = services.variants.fusion;
+  if (ranking !== 'fused' || !fusion || type !== 'disease' || head.type !== VARIANT_TYPE || !head.features)
+    return { ranking: learned, components: (row) => ({ ...NO_SCORES, learned: learned[row]! }) };
+  const { signals, weights } = fusion;
+  const components = {
+    learned,
+    positional: signals.positional(head.features, head.entity?.nodeIndex),
+    geneProxy: signals.geneProxy(head.features.mappedGenes ?? []),
+    popularity: signals.popularity,
+  };
+  const fused = fusedScores(components, weights);
+  const scale = {
+    positional: unitScale(components.positional),
+    geneProxy: unitScale(components.geneProxy),
+    prior: unitScale(components.popularity),
+  };
+  return {
+    ranking: fused,
+    components: (row) => ({
+      ...NO_SCORES,
+      learned: learned[row]!,
+      positional: components.positional[row]! * scale.positional,
+      geneProxy: components.geneProxy[row]! * scale.geneProxy,
+      prior: components.popularity[row]! * scale.prior,
+      fused: fused[row]!,
+    }),
+  };
+}
+
+/** The top k of `table` by `scored`, then the strongest `maxKnown` KG facts (every KG fact is marked known). */
 function rankTail(
   services: Services,
   table: EmbeddingTable,
+  scored: ScoredTail,
   head: VariantHead,
   known: readonly { node: number; relation: string }[],
   request: RetrievalRequest,
   type: string,
 ): Hit[] {
   const headNode = head.entity?.nodeIndex;
-  const scores = table.scores(head.vector);
+  const scores = scored.ranking;
   const rowOf = new Map(Array.from(table.nodeIndices, (node, row) => [node, row]));
   const predicted: number[] = [];
   if (request.includePredicted) {
@@ -336,6 +447,7 @@ function rankTail(
     return {
       nodeIndex: node,
       score: row === undefined ? null : scores[row]!,
+      scores: row === undefined ? { ...NO_SCORES } : scored.components(row),
       known: knownRelation.has(node),
       relation,
       predicted: predictedSet.has(node),
@@ -371,7 +483,7 @@ async function toResults(
       relation: hit.relation,
       knownRelations: hit.known ? [hit.relation] : [],
       source: hit.predicted ? 'variant-model' : 'kg',
-      scores: { ...NO_SCORES },
+      scores: hit.scores,
       explanation: explain(head, { nodeIndex: hit.nodeIndex, id, name, type }, hit),
       association: hit.association,
       payloadKind: row?.payloadKind ?? null,
@@ -404,9 +516,14 @@ function explain(
     };
   }
   const other = head.type === VARIANT_TYPE ? tail.type : head.type;
+  const { learned, fused, positional, geneProxy, prior } = hit.scores;
+  const cosine = `learned variant model score ${learned == null ? 'n/a' : learned.toFixed(3)} (cosine in the model's shared variant–${other} space)`;
+  if (fused === null || fused === undefined) return { kind: 'variant-model', text: cosine };
+  const part = (label: string, value: number | null | undefined) =>
+    `${label} ${value == null ? 'n/a' : value.toFixed(2)}`;
   return {
     kind: 'variant-model',
-    text: `learned variant model score ${hit.score === null ? 'n/a' : hit.score.toFixed(3)} (cosine in the model's shared variant–${other} space)`,
+    text: `fused score ${fused.toFixed(3)}: ${cosine}, ${part('positional neighbours', positional)}, ${part('gene proxy', geneProxy)}, ${part('popularity', prior)} (each over the query's top)`,
   };
 }
 
@@ -436,6 +553,7 @@ function respond(
   targetTypes: string[],
   knownTotal: number,
   results: RetrievalResponse['results'],
+  used: { ranking: VariantRanking },
 ): RetrievalResponse {
   return {
     query: {
@@ -459,6 +577,7 @@ function respond(
         : { available: false, reason: 'not requested' },
       knownTotal,
       method: 'variant-model',
+      variantRanking: used.ranking,
     },
     results,
   };

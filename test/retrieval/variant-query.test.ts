@@ -47,11 +47,15 @@ describe('variant retrieval with the learned variant model', () => {
     expect(response.query.method).toBe('variant-model');
   });
 
-  it("fills the staged retriever's result fields: null component scores, a KG or model explanation, KG facts first", async () => {
+  it("fills the staged retriever's result fields: the learned component score only, a KG or model explanation, KG facts first", async () => {
     const response = await retriever.retrieve({ rsid: 'rs1004', targetTypes: ['disease'], k: 3 });
-    expect(
-      response.results.every((result) => Object.values(result.scores).every((score) => score === null)),
-    ).toBe(true);
+    // Without variant-fusion.json the learned cosine ranks alone: it is the only component set.
+    expect(response.query.variantRanking).toBe('learned');
+    for (const result of response.results) {
+      const { learned, ...others } = result.scores;
+      expect(learned).toBeTypeOf('number');
+      expect(Object.values(others).every((score) => score === null || score === undefined)).toBe(true);
+    }
     const diabetes = response.results.find((result) => result.nodeIndex === 30)!;
     expect(diabetes.explanation).toMatchObject({
       kind: 'kg',

@@ -8,6 +8,9 @@ import { KgFacts } from '../../src/kg/kg-facts.js';
 import { NodeTableBuilder } from '../../src/kg/node-table.js';
 import { Registry } from '../../src/kg/registry.js';
 import type { EdgeKind } from '../../src/kg/types.js';
+import { geneSymbolIndex } from '../../src/indexing/gene-vectors.js';
+import type { VariantFusion } from '../../src/retrieval/variant-fusion-file.js';
+import { variantFusedRanking } from '../../src/retrieval/variant-signals.js';
 import { createRetriever, type Retriever } from '../../src/retrieval/retriever.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createNameLookup } from '../../src/store/name-lookup.js';
@@ -99,11 +102,15 @@ function row(
 /** Retrievers over the synthetic KG with the tiny learned variant model, and one without it. */
 export interface VariantWorld {
   model: VariantModel;
+  graph: KgGraph;
   retriever: Retriever;
   withoutModel: Retriever;
 }
 
-export async function buildVariantWorld(): Promise<VariantWorld> {
+/** `fusion`: a fitted variant fusion, as the service loads variant-fusion.json (the retriever ranks variant → disease with it). */
+export async function buildVariantWorld(
+  options: { fusion?: VariantFusion | undefined } = {},
+): Promise<VariantWorld> {
   const model = await loadVariantModel(FIXTURE);
   const graph = buildGraph();
   const store = createMemoryStore({
@@ -142,8 +149,13 @@ export async function buildVariantWorld(): Promise<VariantWorld> {
   const base = { graph, store, lookup, encoderFor: () => undefined, bridge: undefined };
   const retriever = createRetriever({
     ...base,
-    variants: { model, inputs: createVariantInputs(graph, store, model), facts },
+    variants: {
+      model,
+      inputs: createVariantInputs(graph, store, model),
+      facts,
+      fusion: options.fusion && variantFusedRanking(graph, geneSymbolIndex(graph), model, options.fusion),
+    },
   });
   const withoutModel = createRetriever(base);
-  return { model, retriever, withoutModel };
+  return { model, graph, retriever, withoutModel };
 }

@@ -42,6 +42,23 @@ export const retrieveResultSchema = z.object({
       transfer: z.number().nullable(),
       prior: z.number().nullable(),
       fused: z.number().nullable(),
+      learned: z
+        .number()
+        .nullable()
+        .optional()
+        .describe("Variant queries: the learned variant model's cosine"),
+      positional: z
+        .number()
+        .nullable()
+        .optional()
+        .describe(
+          "Variant → disease: diseases of the nearest other KG variants (1/rank), over the query's top",
+        ),
+      geneProxy: z
+        .number()
+        .nullable()
+        .optional()
+        .describe("Variant → disease: mapped genes the KG links to the disease, over the query's top"),
       ligand: z
         .number()
         .nullable()
@@ -51,7 +68,7 @@ export const retrieveResultSchema = z.object({
         ),
     })
     .describe(
-      'Every ranking component; null where not computed (all null for variant-model hits: their score is `score`)',
+      'Every ranking component; null where not computed (variant-model hits: `learned`, and for fused variant → disease also `positional`, `geneProxy`, `prior` (popularity) and `fused`)',
     ),
   explanation: z
     .object({
@@ -124,6 +141,10 @@ export const retrieveResponseSchema = z.object({
       .describe(
         'How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval',
       ),
+    variantRanking: z
+      .enum(['fused', 'learned'])
+      .optional()
+      .describe('Variant queries: `fused` (variant → disease with the fitted variant fusion) or `learned`'),
   }),
   results: z.array(retrieveResultSchema),
 });
