@@ -9,7 +9,7 @@ import type { VectorStore } from '../store/vector-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
-import type { FusionModel } from './fusion.js';
+import type { FusionModel, FusionWeightsUsed } from './fusion.js';
 import type { StructureKeys } from './structure-keys.js';
 import type { TransferVoter } from './transfer-index.js';
 
@@ -21,7 +21,7 @@ export interface RetrieverDependencies {
   encoderFor(type: string): Encoder | undefined;
   /** Undefined until a bridge is trained: KG facts still work, predictions are `UNAVAILABLE`. */
   bridge: Bridge | undefined;
-  /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
+  /** The index's fitted fusion (fusion.json); tasks it does not cover use DEFAULT_FUSION_WEIGHTS. */
   fusion?: FusionModel | undefined;
   /** The index's ligand fingerprints (`<index>/ligands/`): ligand similarity for drug queries. */
   ligands?: LigandFingerprints | undefined;
@@ -118,6 +118,11 @@ export interface ResolvedQuery {
     { available: true; model?: 'variant-learned' | undefined } | { available: false; reason: string };
   /** How predictions were ranked; `variant-model` when the learned variant model answered. */
   method: RetrievalMethod | 'variant-model';
+  /**
+   * The fused ranking's weights per relation: `fitted` from the index's fusion.json, or `default`
+   * (DEFAULT_FUSION_WEIGHTS in fusion.ts) where none covers the task. Absent for other methods.
+   */
+  fusion?: FusionWeightsUsed[] | undefined;
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }

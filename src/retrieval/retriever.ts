@@ -98,7 +98,8 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       });
       if (variantAnswer) return variantAnswer;
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
-      const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
+      // Fused by default, with fitted weights where fusion.json covers the task and the documented defaults elsewhere.
+      const method = request.method ?? 'fused';
       const predictions = await predict(
         {
           store,
@@ -152,6 +153,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
           unavailable: predictions.unavailable,
           knownTotal: known.total,
           method,
+          fusion: predictions.fusion,
         }),
         results: rankResults(results, plan.targetTypes),
       };

@@ -122,7 +122,25 @@ export const retrieveResponseSchema = z.object({
     method: z
       .enum(['fused', 'bridge', 'transfer', 'variant-model'])
       .describe(
-        'How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval',
+        'How predictions were ranked (`fused` unless asked); `variant-model` for rsid / variant queries and variant retrieval',
+      ),
+    fusion: z
+      .array(
+        z.object({
+          relation: z.string(),
+          tailType: z.string(),
+          source: z.enum(['fitted', 'default']),
+          weights: z.object({
+            bridge: z.number(),
+            transfer: z.number(),
+            prior: z.number(),
+            ligand: z.number().optional(),
+          }),
+        }),
+      )
+      .optional()
+      .describe(
+        "The fused ranking's weights per relation: `fitted` from the index's fusion.json (biobridge fit-fusion), `default` where none covers the task",
       ),
   }),
   results: z.array(retrieveResultSchema),
