@@ -169,6 +169,12 @@ export interface RetrieveOptions {
    * `query.predictions` (the QA agent degrades this way).
    */
   unavailablePredictions?: 'throw' | 'skip' | undefined;
+  /**
+   * Method for a request that names none on an index without fusion.json: `fused` (default, with
+   * DEFAULT_FUSION_WEIGHTS). The QA agent asks for `bridge`, whose cosine its evidence threshold
+   * (`minPredictionScore`) was set for.
+   */
+  methodWithoutFusion?: RetrievalMethod | undefined;
   /** Length of `payloadPreview` in characters; default {@link PAYLOAD_PREVIEW_CHARACTERS}. */
   previewCharacters?: number | undefined;
 }

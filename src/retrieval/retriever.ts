@@ -99,7 +99,8 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       if (variantAnswer) return variantAnswer;
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
       // Fused by default, with fitted weights where fusion.json covers the task and the documented defaults elsewhere.
-      const method = request.method ?? 'fused';
+      const method =
+        request.method ?? (dependencies.fusion ? 'fused' : (options.methodWithoutFusion ?? 'fused'));
       const predictions = await predict(
         {
           store,
