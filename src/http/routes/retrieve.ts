@@ -156,6 +156,7 @@ export const retrieveRoute = defineRoute({
     'diseases, phenotypes and genes; a disease or gene with `targetTypes: ["variant"]` retrieves variants. KG variant–disease',
     'facts carry their GWAS statistics in `association`.',
     'New inputs are encoded on the fly; a KG entity uses its stored vector and adds its KG neighbours as known results.',
+    'Predictions are ranked by `method`: `fused` (default; fitted weights from fusion.json, else the defaults, listed in `query.fusion`), `bridge` or `transfer`.',
     "The bridge maps the query into each target type's space over the KG relations between the types; results are",
     'sorted by score and marked `known` when the KG already has the edge.',
   ].join(' '),
@@ -174,7 +175,8 @@ export const retrieveRoute = defineRoute({
       schema: errorBodySchema,
     },
     503: {
-      description: 'No trained bridge (use `includePredicted: false`), or server busy',
+      description:
+        '`method: "bridge"` without a trained bridge (the default `fused` ranking needs none), or server busy',
       schema: errorBodySchema,
     },
   },
