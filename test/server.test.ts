@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
+import { DEFAULT_FUSION_WEIGHTS } from '../src/retrieval/fusion.js';
 import { startServer, welcomeText, type RunningServer } from '../src/server.js';
 import { createMemoryLogger } from '../src/util/logger.js';
 import { buildTinyIndex } from './indexing/tiny-index.js';
@@ -148,10 +149,31 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
     ]);
   });
 
-  it('POST /v1/retrieve asking for predictions without a bridge is a 503 that says why', async () => {
+  it('POST /v1/retrieve ranks with the default fused weights (ingest built ligands/, no fusion.json)', async () => {
+    const { status, body } = await post('/v1/retrieve', {
+      smiles: 'CC(=O)Oc1ccccc1C(=O)O',
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.query.method).toBe('fused');
+    expect(body.query.fusion, JSON.stringify(body.query)).toEqual([
+      {
+        relation: 'target',
+        tailType: 'gene/protein',
+        source: 'default',
+        weights: { ...DEFAULT_FUSION_WEIGHTS.drugToProteinWithLigands, bridge: 0 },
+      },
+    ]);
+    expect(body.results.length).toBeGreaterThan(0);
+    expect(body.results[0].scores.ligand, JSON.stringify(body.results[0])).not.toBeNull();
+  });
+
+  it('POST /v1/retrieve asking for bridge predictions without a bridge is a 503 that says why', async () => {
     const { status, body } = await post('/v1/retrieve', {
       entity: 'Lepirudin',
       targetTypes: ['gene/protein'],
+      method: 'bridge',
     });
     expect(status, JSON.stringify(body)).toBe(503);
     expect(body.error).toMatchObject({

@@ -33,6 +33,21 @@ const commaList = <List extends z.ZodType<unknown, string[]>>(fallback: string, 
     )
     .pipe(list);
 
+/** Splits whose validation heads fit the fused ranking: `fit-fusion --splits` and `train --fusion-splits`. */
+const fusionSplits = commaList(
+  'inductive,unseen-drug',
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
+          'expected split names such as inductive or unseen-drug',
+        ),
+    )
+    .min(1),
+).describe('Splits whose validation heads fit the weights; later ones win per task');
+
 const count = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 /** A number flag checked by a request schema's field: its bounds and default are declared there only. */
@@ -127,9 +142,9 @@ export const linkCommand = defineCommand({
 export const trainCommand = defineCommand({
   name: 'train',
   summary:
-    'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project',
+    'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project, fit the fused ranking',
   usage:
-    'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--json]',
+    'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--no-fit-fusion] [--fusion-splits inductive,unseen-drug] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   schema: z.strictObject({
     // The trainer's presets (train/biobridge_train/model.py PRESETS): checked here, before any export.
@@ -168,6 +183,10 @@ export const trainCommand = defineCommand({
       .array(z.string())
       .optional()
       .describe('Extra flag passed to the trainer verbatim (repeatable)'),
+    'no-fit-fusion': booleanFlag.describe(
+      'Skip fitting the fused ranking after training (then run `biobridge fit-fusion` yourself)',
+    ),
+    'fusion-splits': fusionSplits,
     json,
   }),
   load: () => import('./commands/train.js'),
@@ -300,19 +319,7 @@ export const fitFusionCommand = defineCommand({
     'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,popularity,random] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
   schema: z.strictObject({
-    splits: commaList(
-      'inductive,unseen-drug',
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
-              'expected split names such as inductive or unseen-drug',
-            ),
-        )
-        .min(1),
-    ).describe('Splits whose validation heads fit the weights; later ones win per task'),
+    splits: fusionSplits,
     compare: commaList('bridge,nn_transfer,ligand,popularity,random', z.array(retrievalMethods)).describe(
       'Methods also scored on the test heads, for the reports',
     ),

@@ -208,7 +208,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         ? await readLigandFingerprints(options.indexDirectory)
         : undefined;
     if (!ligands && methods.includes('ligand'))
-      logger.warn('the index has no ligand fingerprints (biobridge fit-fusion builds them); ligand left out');
+      logger.warn('the index has no ligand fingerprints (ingest and fit-fusion build them); ligand left out');
     const vectorCache = new Map<string, Promise<TypeVectors>>();
     const rawVectors = (type: string) => {
       let pending = vectorCache.get(type);

@@ -19,6 +19,7 @@ import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
 import { structureKeysFromPayloads, writeStructureKeys } from '../retrieval/structure-keys.js';
+import { writeLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import {
   INDEX_FORMAT_VERSION,
   indexLayout,
@@ -59,7 +60,10 @@ export interface BuildIndexResult {
   encodeFailures: { type: string; nodeId: string; message: string }[];
   /** What became of the replaced index's trained bridge; absent when it had none. */
   bridge?: BridgeCarryOver | undefined;
-  durationMs: { ingest: number; encoders: number; tables: number; total: number };
+  /** Drugs fingerprinted into `<index>/ligands/` (ligand similarity), and those RDKit could not parse. */
+  ligands: { molecules: number; skipped: number };
+  /** `tables` includes `ligands`, the time spent fingerprinting the drugs. */
+  durationMs: { ingest: number; encoders: number; tables: number; ligands: number; total: number };
 }
 
 /** Failures kept verbatim in the result; every failure is counted in the coverage. */
@@ -113,6 +117,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       report.files.filter((f) => f.status === 'read').map((f) => f.file),
     );
     let bridge: BridgeCarryOver | undefined;
+    let ligands = { molecules: 0, skipped: 0 };
+    let ligandsMs = 0;
     const publish = options.inPlace ? buildInPlace : publishIndexVersion;
     const manifest = await publish(options.outDirectory, output, async (staging) => {
       await writeGraph(staging, graph);
@@ -167,6 +173,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       }
       await writeLookupEntries(staging, graph, payloads);
       await writeStructureKeys(staging, await structureKeysFromPayloads(payloads));
+      const ligandsStarted = performance.now();
+      ligands = await writeLigandFingerprints(
+        staging,
+        [...payloads.molecules].map(([nodeIndex, molecule]) => [nodeIndex, molecule.smiles] as const),
+        { logger },
+      );
+      ligandsMs = performance.now() - ligandsStarted;
+      logger.info('ligand fingerprints written', { ...ligands, seconds: Math.round(ligandsMs / 100) / 10 });
       const manifest: IndexManifest = {
         formatVersion: INDEX_FORMAT_VERSION,
         name: options.name ?? basename(resolve(options.outDirectory)),
@@ -205,10 +219,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       ingest: report,
       encodeFailures,
       bridge,
+      ligands,
       durationMs: {
         ingest: ingestDone - started,
         encoders: encodersDone - ingestDone,
         tables: finished - encodersDone,
+        ligands: ligandsMs,
         total: finished - started,
       },
     };

@@ -28,6 +28,55 @@ export const fusionWeightsSchema = z.object({
 });
 export type FusionWeights = z.infer<typeof fusionWeightsSchema>;
 
+/**
+ * Weights used where no fusion.json covers a task (an index that was ingested, maybe trained, but
+ * never fitted), declared once here. Drug heads of an index with ligand fingerprints get the
+ * weights `fit-fusion` chose on the **validation** drugs of the unseen-drug split of
+ * `../shared/kg` (2026-12-07, cpu-preset bridge, 1 epoch; README "Ligand similarity"): drug →
+ * protein 0.3 / 0 / 0.003 / 1, drug → disease (and any other drug tail) 0.03 / 0.3 / 0 / 1.
+ * Every other task ranks by NN transfer with popularity breaking ties. The bridge weight is 0
+ * when the index has no trained bridge.
+ */
+export const DEFAULT_FUSION_WEIGHTS = {
+  drugToProteinWithLigands: { bridge: 0.3, transfer: 0, prior: 0.003, ligand: 1 },
+  drugWithLigands: { bridge: 0.03, transfer: 0.3, prior: 0, ligand: 1 },
+  transfer: { bridge: 0, transfer: 1, prior: 0.03 },
+} as const satisfies Record<string, FusionWeights>;
+
+/** Where a task's weights came from: the index's fusion.json, or {@link DEFAULT_FUSION_WEIGHTS}. */
+export type FusionWeightsSource = 'fitted' | 'default';
+
+/** Which weights ranked one relation of a query (reported in the response). */
+export interface FusionWeightsUsed {
+  relation: string;
+  tailType: string;
+  source: FusionWeightsSource;
+  weights: FusionWeights;
+}
+
+/** The weights of one task: fitted when fusion.json covers it, else the documented defaults. */
+export function fusionWeightsFor(
+  fusion: FusionModel | undefined,
+  task: { headType: string; relation: string; tailType: string },
+  available: { bridge: boolean; ligands: boolean },
+): { weights: FusionWeights; source: FusionWeightsSource } {
+  const key = fusionKey(task.headType, task.relation, task.tailType);
+  const fitted = fusion?.tasks.find(
+    (entry) => fusionKey(entry.headType, entry.relation, entry.tailType) === key,
+  );
+  if (fitted) return { weights: fitted.weights, source: 'fitted' };
+  const defaults =
+    task.headType === 'drug' && available.ligands
+      ? task.tailType === 'gene/protein'
+        ? DEFAULT_FUSION_WEIGHTS.drugToProteinWithLigands
+        : DEFAULT_FUSION_WEIGHTS.drugWithLigands
+      : DEFAULT_FUSION_WEIGHTS.transfer;
+  return {
+    weights: { ...defaults, bridge: available.bridge ? defaults.bridge : 0 },
+    source: 'default',
+  };
+}
+
 const fitSummarySchema = z.object({ queries: z.number(), mrr: z.number(), hitsAt10: z.number() });
 
 export const fusionModelSchema = z.object({

@@ -17,7 +17,8 @@ import { noopLogger, type Logger } from '../util/logger.js';
 
 /**
  * The index's ligand fingerprints (`<index>/ligands/`): the packed multi-fingerprint of every drug
- * whose SMILES RDKit parses, written once by `biobridge fit-fusion` and read by the service and the
+ * whose SMILES RDKit parses, written by `biobridge ingest` (or `biobridge fit-fusion` for older
+ * indexes) and read by the service and the
  * benchmark. They are molecule features only: which drugs may vote (and for what) is decided by
  * whoever scores, from its own training links, so a held-out drug never votes.
  */
@@ -57,27 +58,42 @@ export async function buildLigandFingerprints(
 ): Promise<{ molecules: number; skipped: number }> {
   const logger = options.logger ?? noopLogger;
   const type = options.type ?? 'drug';
-  const rdkit = await loadRDKit();
   const { nodeIndices } = await store.readVectors(type, 'vector');
-  const nodes: number[] = [];
-  const packed: Uint8Array[] = [];
-  let skipped = 0;
+  const molecules: [number, string][] = [];
+  let withoutPayload = 0;
   const batch = 500;
   for (let start = 0; start < nodeIndices.length; start += batch) {
     const rows = await store.getRows(type, Array.from(nodeIndices.subarray(start, start + batch)));
-    for (const row of rows) {
-      const fingerprint = row.payload ? ligandFingerprint(rdkit, row.payload) : undefined;
-      if (!fingerprint) {
-        skipped++;
-        continue;
-      }
-      nodes.push(row.nodeIndex);
+    for (const row of rows)
+      if (row.payload) molecules.push([row.nodeIndex, row.payload]);
+      else withoutPayload++;
+  }
+  const built = await writeLigandFingerprints(indexDirectory, molecules, { logger });
+  return { molecules: built.molecules, skipped: built.skipped + withoutPayload };
+}
+
+/**
+ * Fingerprints the given (node index, SMILES) pairs and swaps `<index>/ligands/` in; SMILES RDKit
+ * cannot parse are counted as skipped. `biobridge ingest` calls it with the KG's drugs.
+ */
+export async function writeLigandFingerprints(
+  indexDirectory: string,
+  molecules: Iterable<readonly [number, string]>,
+  options: { logger?: Logger | undefined } = {},
+): Promise<{ molecules: number; skipped: number }> {
+  const logger = options.logger ?? noopLogger;
+  const rdkit = await loadRDKit();
+  const nodes: number[] = [];
+  const packed: Uint8Array[] = [];
+  let skipped = 0;
+  let done = 0;
+  for (const [nodeIndex, smiles] of molecules) {
+    const fingerprint = ligandFingerprint(rdkit, smiles);
+    if (fingerprint) {
+      nodes.push(nodeIndex);
       packed.push(fingerprint);
-    }
-    logger.info('ligand fingerprints', {
-      done: Math.min(start + batch, nodeIndices.length),
-      of: nodeIndices.length,
-    });
+    } else skipped++;
+    if (++done % 1000 === 0) logger.info('ligand fingerprints', { done });
   }
   const order = nodes.map((_, position) => position).sort((left, right) => nodes[left]! - nodes[right]!);
   const bytes = new Uint8Array(order.length * LIGAND_FINGERPRINT_BYTES);

@@ -10,7 +10,7 @@ import type { VectorStore } from '../store/vector-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
-import type { FusionModel } from './fusion.js';
+import type { FusionModel, FusionWeightsUsed } from './fusion.js';
 import type { StructureKeys } from './structure-keys.js';
 import type { TransferVoter } from './transfer-index.js';
 
@@ -22,7 +22,7 @@ export interface RetrieverDependencies {
   encoderFor(type: string): Encoder | undefined;
   /** Undefined until a bridge is trained: KG facts still work, predictions are `UNAVAILABLE`. */
   bridge: Bridge | undefined;
-  /** The index's fitted fusion (fusion.json); with it, `fused` is the default method. */
+  /** The index's fitted fusion (fusion.json); tasks it does not cover use DEFAULT_FUSION_WEIGHTS. */
   fusion?: FusionModel | undefined;
   /** The index's ligand fingerprints (`<index>/ligands/`): ligand similarity for drug queries. */
   ligands?: LigandFingerprints | undefined;
@@ -135,6 +135,11 @@ export interface ResolvedQuery {
   method: RetrievalMethod | 'variant-model';
   /** Variant queries: `fused` (learned + positional + gene proxy + popularity, variant → disease) or `learned`. */
   variantRanking?: 'fused' | 'learned' | undefined;
+  /**
+   * The fused ranking's weights per relation: `fitted` from the index's fusion.json, or `default`
+   * (DEFAULT_FUSION_WEIGHTS in fusion.ts) where none covers the task. Absent for other methods.
+   */
+  fusion?: FusionWeightsUsed[] | undefined;
   /** KG facts found for the entity over the planned relations, before `maxKnown`. */
   knownTotal: number;
 }
@@ -181,6 +186,12 @@ export interface RetrieveOptions {
    * `query.predictions` (the QA agent degrades this way).
    */
   unavailablePredictions?: 'throw' | 'skip' | undefined;
+  /**
+   * Method for a request that names none on an index without fusion.json: `fused` (default, with
+   * DEFAULT_FUSION_WEIGHTS). The QA agent asks for `bridge`, whose cosine its evidence threshold
+   * (`minPredictionScore`) was set for.
+   */
+  methodWithoutFusion?: RetrievalMethod | undefined;
   /** Length of `payloadPreview` in characters; default {@link PAYLOAD_PREVIEW_CHARACTERS}. */
   previewCharacters?: number | undefined;
 }

@@ -104,7 +104,9 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
           details: { field: `${prefix}method`, value: request.method },
         });
       const plan = planRetrieval(graph, head, request, { prefix, requireType: heads.requireType });
-      const method = request.method ?? (dependencies.fusion ? 'fused' : 'bridge');
+      // Fused by default, with fitted weights where fusion.json covers the task and the documented defaults elsewhere.
+      const method =
+        request.method ?? (dependencies.fusion ? 'fused' : (options.methodWithoutFusion ?? 'fused'));
       const predictions = await predict(
         {
           store,
@@ -158,6 +160,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
           unavailable: predictions.unavailable,
           knownTotal: known.total,
           method,
+          fusion: predictions.fusion,
         }),
         results: rankResults(results, plan.targetTypes),
       };

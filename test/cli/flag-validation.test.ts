@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fitFusionCommand, trainCommand } from '../../src/cli/commands.js';
 import { cli } from '../helpers/run-cli.js';
 
 describe('CLI flags are validated before any work, with messages that name the flag', () => {
@@ -31,6 +32,17 @@ describe('CLI flags are validated before any work, with messages that name the f
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Invalid option: expected one of "tiny"|"cpu"|"paper"\n  → at preset');
     // nothing was exported into the index
+    expect(existsSync('indexes/demo/export')).toBe(false);
+  });
+
+  it('train fits the fusion by default, with the splits fit-fusion defaults to; --no-fit-fusion skips it', async () => {
+    const defaults = trainCommand.schema.parse({});
+    expect(defaults['no-fit-fusion']).toBe(false);
+    expect(defaults['fusion-splits']).toEqual(fitFusionCommand.schema.parse({}).splits);
+    expect(trainCommand.schema.parse({ 'no-fit-fusion': true })['no-fit-fusion']).toBe(true);
+    const run = await cli(['train', 'indexes/demo', '--fusion-splits', 'nonsense']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected split names such as inductive or unseen-drug');
     expect(existsSync('indexes/demo/export')).toBe(false);
   });
 });

@@ -34,6 +34,7 @@ describe('POST /v1/retrieve', () => {
     const response = await postJson(appWith(), '/v1/retrieve', {
       entity: { type: 'drug', name: 'imatinib' },
       targetTypes: ['gene/protein'],
+      method: 'bridge',
       k: 3,
     });
     const body = await jsonOf(response);
@@ -54,7 +55,7 @@ describe('POST /v1/retrieve', () => {
     ]);
   });
 
-  it('includePredicted: false answers without a bridge; with it, 503 says why', async () => {
+  it('includePredicted: false answers without a bridge; method bridge without one is a 503 that says why', async () => {
     const app = appWith(world.retrieverWithoutBridge);
     const facts = await postJson(app, '/v1/retrieve', {
       entity: 'Aspirin',
@@ -69,6 +70,7 @@ describe('POST /v1/retrieve', () => {
     const predicted = await postJson(app, '/v1/retrieve', {
       entity: 'Aspirin',
       targetTypes: ['gene/protein'],
+      method: 'bridge',
     });
     expect(predicted.status).toBe(503);
     expect((await jsonOf(predicted)).error).toMatchObject({

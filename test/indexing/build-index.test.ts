@@ -7,6 +7,7 @@ import { describeVariant } from '../../src/encoders/variant-text.js';
 import { AppError } from '../../src/errors.js';
 import { buildIndex, type BuildIndexResult } from '../../src/indexing/build-index.js';
 import { lookupEntries, readLookupEntries } from '../../src/indexing/lookup-entries.js';
+import { buildLigandFingerprints, readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
 import { readManifest, type IndexManifest } from '../../src/indexing/manifest.js';
 import { payloadKindOf, payloadOf } from '../../src/indexing/node-payload.js';
 import { openIndex, type IndexHandle } from '../../src/indexing/open-index.js';
@@ -248,6 +249,32 @@ describe('buildIndex: tables', () => {
       source: 'dbSNP',
     });
     expect(index.registry.toJSON()).toEqual(manifest.registry);
+  });
+});
+
+describe('buildIndex: ligand fingerprints', () => {
+  it("fingerprints every KG drug with a SMILES into <index>/ligands/, the same as fit-fusion's rebuild", async () => {
+    const drugs = index.graph.nodesOfType('drug');
+    const withSmiles = (await index.store.getRows('drug', Array.from(drugs))).filter((row) => row.payload);
+    expect(built.ligands.molecules + built.ligands.skipped).toBe(withSmiles.length);
+    expect(built.ligands.molecules).toBeGreaterThan(0);
+    expect(built.durationMs.ligands).toBeGreaterThan(0);
+    const stored = await readLigandFingerprints(indexDirectory);
+    expect(stored && Array.from(stored.nodes)).toEqual(
+      withSmiles
+        .map((row) => row.nodeIndex)
+        .filter((node) => stored?.rowOf(node) !== undefined)
+        .sort((left, right) => left - right),
+    );
+    const rebuilt = await createTemporaryDirectory('biobridge-ligands-');
+    try {
+      await buildLigandFingerprints(rebuilt.path, index.store);
+      const again = (await readLigandFingerprints(rebuilt.path))!;
+      expect(Array.from(again.nodes)).toEqual(Array.from(stored!.nodes));
+      expect(again.fingerprint(0)).toEqual(stored!.fingerprint(0));
+    } finally {
+      await rebuilt.cleanup();
+    }
   });
 });
 

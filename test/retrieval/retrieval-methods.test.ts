@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FusionModel } from '../../src/retrieval/fusion.js';
+import { DEFAULT_FUSION_WEIGHTS, type FusionModel } from '../../src/retrieval/fusion.js';
 import { buildLigandFingerprints, readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
 import { createRetriever } from '../../src/retrieval/retriever.js';
 import { buildRetrievalWorld, type RetrievalWorld } from './retrieval-world.js';
@@ -164,15 +164,83 @@ describe('retrieval methods', () => {
     expect(response.results.map((result) => result.score)).toEqual(
       [...response.results.map((result) => result.score)].sort((left, right) => right! - left!),
     );
-    // without a fusion model the bridge stays the default
+    expect(response.query.fusion).toEqual([
+      {
+        relation: 'target',
+        tailType: 'gene/protein',
+        source: 'fitted',
+        weights: { bridge: 0.1, transfer: 1, prior: 0.03 },
+      },
+    ]);
+    // `method: bridge` still gives the bridge alone
     const plain = await world.retriever.retrieve({
       smiles: IMATINIB_ANALOGUE,
       targetTypes: ['gene/protein'],
+      method: 'bridge',
       k: 2,
     });
     expect(plain.query.method).toBe('bridge');
+    expect(plain.query.fusion).toBeUndefined();
     expect(plain.results[0]!.explanation.kind).toBe('bridge');
     expect(plain.results[0]!.scores.bridge).toBe(plain.results[0]!.score);
+  });
+
+  it('without fusion.json, fused is still the default, with the documented default weights', async () => {
+    const response = await world.retriever.retrieve({
+      smiles: IMATINIB_ANALOGUE,
+      targetTypes: ['gene/protein'],
+      relations: ['target'],
+      k: 2,
+    });
+    expect(response.query.method).toBe('fused');
+    expect(response.query.fusion).toEqual([
+      {
+        relation: 'target',
+        tailType: 'gene/protein',
+        source: 'default',
+        weights: DEFAULT_FUSION_WEIGHTS.transfer,
+      },
+    ]);
+    expect(response.results[0]!.source).toBe('fused');
+    expect(['ABL1', 'KIT']).toContain(response.results[0]!.name);
+  });
+
+  it('an index with ligand fingerprints but no fusion.json answers a SMILES by ligand similarity', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'biobridge-ligands-'));
+    try {
+      await buildLigandFingerprints(directory, world.store);
+      const withoutFit = createRetriever({
+        graph: world.graph,
+        store: world.store,
+        lookup: world.lookup,
+        encoderFor: world.encoderFor,
+        bridge: undefined,
+        fusion: undefined,
+        ligands: await readLigandFingerprints(directory),
+      });
+      const response = await withoutFit.retrieve({
+        smiles: IMATINIB_ANALOGUE,
+        targetTypes: ['gene/protein'],
+        relations: ['target'],
+        k: 4,
+      });
+      expect(response.query.method).toBe('fused');
+      // no trained bridge: the default's bridge weight is 0
+      expect(response.query.fusion).toEqual([
+        {
+          relation: 'target',
+          tailType: 'gene/protein',
+          source: 'default',
+          weights: { ...DEFAULT_FUSION_WEIGHTS.drugToProteinWithLigands, bridge: 0 },
+        },
+      ]);
+      const top = response.results.slice(0, 2);
+      expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
+      expect(top[0]!.scores.ligand).toBe(1);
+      expect(top[0]!.scores.bridge).toBeNull();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('fused without a bridge ranks by transfer and prior instead of failing', async () => {

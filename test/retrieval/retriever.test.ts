@@ -51,6 +51,7 @@ const summary = (response: RetrievalResponse) =>
 describe('retrieve: entity queries', () => {
   it('ranks with the bridge, marks KG targets known and adds the ones the bridge missed', async () => {
     const response = await world.retriever.retrieve({
+      method: 'bridge',
       entity: { type: 'drug', name: 'imatinib' },
       targetTypes: ['gene/protein'],
       k: 3,
@@ -109,6 +110,7 @@ describe('retrieve: entity queries', () => {
 
   it('includeKnown: false returns the bridge top k only, still marking known ones', async () => {
     const response = await world.retriever.retrieve({
+      method: 'bridge',
       entity: 'Gleevec',
       targetTypes: ['gene/protein'],
       k: 3,
@@ -161,6 +163,7 @@ describe('retrieve: entity queries', () => {
     ]);
     const error = await rejection(
       world.retrieverWithoutBridge.retrieve({
+        method: 'bridge',
         entity: { type: 'drug', id: 'DB00619' },
         targetTypes: ['gene/protein'],
       }),
@@ -179,18 +182,25 @@ describe('retrieve: entity queries', () => {
       encoderFor: world.encoderFor,
       bridge: createFakeBridge({ types: { 'gene/protein': 444, drug: 64 }, hiddenDim: 8 }),
     });
-    const error = await rejection(partial.retrieve({ entity: 'Imatinib', targetTypes: ['disease'] }));
+    const error = await rejection(
+      partial.retrieve({ method: 'bridge', entity: 'Imatinib', targetTypes: ['disease'] }),
+    );
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toBe(
       'bridge predictions are unavailable: the bridge has no projection for disease (it projects gene/protein, drug)',
     );
-    const proteins = await partial.retrieve({ entity: 'Imatinib', targetTypes: ['gene/protein'], k: 1 });
+    const proteins = await partial.retrieve({
+      method: 'bridge',
+      entity: 'Imatinib',
+      targetTypes: ['gene/protein'],
+      k: 1,
+    });
     expect(proteins.query.predictions).toEqual({ available: true });
   });
 
   it('skip mode returns KG facts with the reason instead of failing', async () => {
     const response = await world.retrieverWithoutBridge.retrieve(
-      { entity: { type: 'drug', id: 'DB00619' }, targetTypes: ['gene/protein'] },
+      { method: 'bridge', entity: { type: 'drug', id: 'DB00619' }, targetTypes: ['gene/protein'] },
       { unavailablePredictions: 'skip' },
     );
     expect(response.query.predictions).toEqual({ available: false, reason: NO_BRIDGE_MESSAGE });
@@ -286,6 +296,7 @@ describe('retrieve: entity queries', () => {
 describe('retrieve: new inputs', () => {
   it('encodes a SMILES on the fly; nothing is known for a molecule outside the KG', async () => {
     const response = await world.retriever.retrieve({
+      method: 'bridge',
       smiles: 'CC(=O)Nc1ccc(O)cc1',
       targetTypes: ['gene/protein'],
       k: 2,

@@ -215,6 +215,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
         ...(input.signal ? { signal: input.signal } : {}),
         fieldPrefix: subject.fieldPrefix,
         unavailablePredictions: 'skip',
+        methodWithoutFusion: 'bridge',
         previewCharacters: settings.definitionCharacters,
       });
       if (!response.query.predictions.available) predictionNotes.push(response.query.predictions.reason);

@@ -232,7 +232,7 @@ export function createQaTools(
             includePredicted: true,
             ...(input.method === undefined ? {} : { method: input.method }),
           },
-          { signal: context.signal, unavailablePredictions: 'skip' },
+          { signal: context.signal, unavailablePredictions: 'skip', methodWithoutFusion: 'bridge' },
         );
         const drafts = orderEvidence([{ subject: entityOf(head), response }]).slice(0, k);
         return {

@@ -74,6 +74,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     unknownRelations: result.ingest.unknownRelations,
     encodeFailures: result.encodeFailures,
     bridge: result.bridge ?? null,
+    ligands: result.ligands,
     durationMs: result.durationMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     published: published ?? null,
@@ -104,7 +105,8 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
   context.print(
     `\nindex written to ${options.out} in ${(result.durationMs.total / 1000).toFixed(1)} s ` +
       `(ingest ${(result.durationMs.ingest / 1000).toFixed(1)} s, encoders ${(result.durationMs.encoders / 1000).toFixed(1)} s, ` +
-      `tables ${(result.durationMs.tables / 1000).toFixed(1)} s), peak RSS ${summary.peakRssMb} MB\n`,
+      `tables ${(result.durationMs.tables / 1000).toFixed(1)} s, of which ligand fingerprints ${(result.durationMs.ligands / 1000).toFixed(1)} s ` +
+      `for ${result.ligands.molecules} drugs, ${result.ligands.skipped} unparsable), peak RSS ${summary.peakRssMb} MB\n`,
   );
   return 0;
 }

@@ -1,3 +1,4 @@
+import { fitIndexFusion } from '../../eval/fusion-fit.js';
 import { trainBridge } from '../../indexing/train-bridge.js';
 import type { CommandContext } from '../command.js';
 
@@ -12,6 +13,8 @@ interface TrainOptions {
   resume: boolean;
   'exclude-relation'?: string[] | undefined;
   'trainer-arg'?: string[] | undefined;
+  'no-fit-fusion': boolean;
+  'fusion-splits': string[];
   json: boolean;
 }
 
@@ -38,8 +41,9 @@ export async function run(context: CommandContext<TrainOptions>): Promise<number
     env: context.env,
     excludeRelations: options['exclude-relation'],
   });
+  const fusion = options['no-fit-fusion'] ? undefined : await fitFusionAfterTraining(context);
   if (options.json) {
-    context.print(JSON.stringify(result, null, 2) + '\n');
+    context.print(JSON.stringify({ ...result, fusion: fusion ?? null }, null, 2) + '\n');
     return 0;
   }
   const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -48,7 +52,30 @@ export async function run(context: CommandContext<TrainOptions>): Promise<number
       `bridge ${result.projection.bridgeId} written to ${indexDirectory}/bridge, run in ${result.runDirectory}\n` +
       `time: export ${seconds(result.durationMs.export)} s, train ${seconds(result.durationMs.train)} s, ` +
       `project ${seconds(result.durationMs.project)} s, total ${seconds(result.durationMs.total)} s\n` +
+      (fusion
+        ? `fused ranking fitted on ${fusion.splits.join(',')} (${fusion.tasks} tasks) in ${seconds(fusion.durationMs)} s: ${fusion.path}\n`
+        : `fused ranking not fitted (--no-fit-fusion): /v1/retrieve uses the default weights; run biobridge fit-fusion ${indexDirectory}\n`) +
       `next: biobridge eval retrieval ${indexDirectory} --split ${options.split}\n`,
   );
   return 0;
+}
+
+/**
+ * The last stage of `train`: fit the fused ranking on the validation heads of `--fusion-splits`
+ * with the new bridge, so a trained index answers with fitted weights (fusion.json names the bridge).
+ */
+async function fitFusionAfterTraining(context: CommandContext<TrainOptions>) {
+  const [indexDirectory = ''] = context.positionals;
+  const splits = context.options['fusion-splits'];
+  context.logger.info('fitting the fused ranking', { splits: splits.join(',') });
+  const started = performance.now();
+  const fitted = await fitIndexFusion({
+    indexDirectory,
+    splits,
+    device: context.options.device === 'cuda' ? 'cuda' : 'cpu',
+    logger: context.logger,
+  });
+  const durationMs = performance.now() - started;
+  context.logger.info('fused ranking fitted', { path: fitted.path, seconds: Math.round(durationMs / 1000) });
+  return { path: fitted.path, splits, tasks: fitted.model.tasks.length, durationMs };
 }

@@ -139,7 +139,25 @@ export const retrieveResponseSchema = z.object({
     method: z
       .enum(['fused', 'bridge', 'transfer', 'variant-model'])
       .describe(
-        'How predictions were ranked; `variant-model` for rsid / variant queries and variant retrieval',
+        'How predictions were ranked (`fused` unless asked); `variant-model` for rsid / variant queries and variant retrieval',
+      ),
+    fusion: z
+      .array(
+        z.object({
+          relation: z.string(),
+          tailType: z.string(),
+          source: z.enum(['fitted', 'default']),
+          weights: z.object({
+            bridge: z.number(),
+            transfer: z.number(),
+            prior: z.number(),
+            ligand: z.number().optional(),
+          }),
+        }),
+      )
+      .optional()
+      .describe(
+        "The fused ranking's weights per relation: `fitted` from the index's fusion.json (biobridge fit-fusion), `default` where none covers the task",
       ),
     variantRanking: z
       .enum(['fused', 'learned'])
@@ -159,6 +177,7 @@ export const retrieveRoute = defineRoute({
     'diseases, phenotypes and genes; a disease or gene with `targetTypes: ["variant"]` retrieves variants. KG variant–disease',
     'facts carry their GWAS statistics in `association`.',
     'New inputs are encoded on the fly; a KG entity uses its stored vector and adds its KG neighbours as known results.',
+    'Predictions are ranked by `method`: `fused` (default; fitted weights from fusion.json, else the defaults, listed in `query.fusion`), `bridge` or `transfer`.',
     "The bridge maps the query into each target type's space over the KG relations between the types; results are",
     'sorted by score and marked `known` when the KG already has the edge.',
   ].join(' '),
@@ -177,7 +196,8 @@ export const retrieveRoute = defineRoute({
       schema: errorBodySchema,
     },
     503: {
-      description: 'No trained bridge (use `includePredicted: false`), or server busy',
+      description:
+        '`method: "bridge"` without a trained bridge (the default `fused` ranking needs none), or server busy',
       schema: errorBodySchema,
     },
   },

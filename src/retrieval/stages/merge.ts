@@ -1,5 +1,6 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { NodeRow } from '../../store/vector-store.js';
+import type { FusionWeightsUsed } from '../fusion.js';
 import type { PlannedRelation } from '../relation-plan.js';
 import type { RetrievalRequest } from '../retrieval-request.js';
 import {
@@ -107,7 +108,12 @@ export function describeQuery(
   head: Head,
   request: RetrievalRequest,
   plan: { targetTypes: string[]; relations: readonly PlannedRelation[] },
-  outcome: { unavailable: string | undefined; knownTotal: number; method: RetrievalMethod },
+  outcome: {
+    unavailable: string | undefined;
+    knownTotal: number;
+    method: RetrievalMethod;
+    fusion?: readonly FusionWeightsUsed[] | undefined;
+  },
 ): ResolvedQuery {
   const { unavailable } = outcome;
   return {
@@ -132,6 +138,7 @@ export function describeQuery(
         : { available: false, reason: request.includePredicted ? unavailable! : 'not requested' },
     knownTotal: outcome.knownTotal,
     method: outcome.method,
+    ...(outcome.fusion && outcome.fusion.length > 0 ? { fusion: [...outcome.fusion] } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import { encodeQueryInput } from '../query-encoding.js';
 import type { PlannedRelation } from '../relation-plan.js';
-import { fusionKey, type FusionWeights } from '../fusion.js';
+import { fusionWeightsFor, type FusionWeightsUsed } from '../fusion.js';
 import type { RetrievalRequest } from '../retrieval-request.js';
 import {
   candidatesOf,
@@ -12,9 +12,6 @@ import {
 } from '../retrieval-types.js';
 import type { PredictDependencies } from './predict-dependencies.js';
 import { rankByFeatures } from './rank-features.js';
-
-/** Weights for a task the fusion model does not cover: transfer, ties broken by popularity. */
-export const FALLBACK_FUSION_WEIGHTS: FusionWeights = { bridge: 0, transfer: 1, prior: 0.03 };
 
 export type { PredictDependencies };
 
@@ -27,6 +24,8 @@ export interface Predictions {
   candidates: CandidatesByTail;
   /** Why the bridge could not score (transfer and fusion go on without it). */
   bridgeUnavailable: string | undefined;
+  /** The fused ranking's weights per planned relation; empty for other methods. */
+  fusion: FusionWeightsUsed[];
 }
 
 /**
@@ -79,27 +78,32 @@ export async function predict(
     }
 
   const candidates: CandidatesByTail = new Map();
+  const fusion: FusionWeightsUsed[] = [];
   if (request.includePredicted && method !== 'bridge' && vector instanceof Float32Array) {
     for (const entry of plan) {
-      const weights =
+      const chosen =
         method === 'transfer'
-          ? { bridge: 0, transfer: 1, prior: 0 }
-          : (dependencies.fusion?.tasks.find(
-              (task) =>
-                fusionKey(task.headType, task.relation, task.tailType) ===
-                fusionKey(head.type, entry.relation, entry.tailType),
-            )?.weights ?? FALLBACK_FUSION_WEIGHTS);
+          ? undefined
+          : fusionWeightsFor(
+              dependencies.fusion,
+              { headType: head.type, relation: entry.relation, tailType: entry.tailType },
+              {
+                bridge: transformed.has(entry),
+                ligands: dependencies.ligands !== undefined,
+              },
+            );
+      if (chosen) fusion.push({ relation: entry.relation, tailType: entry.tailType, ...chosen });
       const ranked = await rankByFeatures(dependencies, head, entry, {
         vector,
         transformed: transformed.get(entry),
-        weights,
+        weights: chosen?.weights ?? { bridge: 0, transfer: 1, prior: 0 },
         method,
         k: request.k,
         signal,
       });
       for (const hit of ranked) candidatesOf(candidates, entry.tailType, hit.nodeIndex).push(hit.candidate);
     }
-    return { unavailable: undefined, transformed, candidates, bridgeUnavailable: unavailable };
+    return { unavailable: undefined, transformed, candidates, bridgeUnavailable: unavailable, fusion };
   }
   if (request.includePredicted)
     for (const [entry, query] of transformed) {
@@ -120,7 +124,7 @@ export async function predict(
         });
       signal?.throwIfAborted();
     }
-  return { unavailable, transformed, candidates, bridgeUnavailable: unavailable };
+  return { unavailable, transformed, candidates, bridgeUnavailable: unavailable, fusion };
 }
 
 /** The head's raw vector, or why it has none. */
