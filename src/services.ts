@@ -374,30 +374,7 @@ async function assembleServices(
       metrics,
       features,
       healthChecks: [
-        {
-          name: 'index',
-          required: true,
-          check: async () => ({
-            ok: true,
-            detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges`,
-          }),
-        },
-        {
-          name: 'bridge',
-          required: false,
-          check: async () =>
-            bridge
-              ? {
-                  ok: true,
-                  state: 'loaded',
-                  detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})`,
-                }
-              : {
-                  ok: false,
-                  state: 'missing',
-                  detail: `no trained bridge; run \`biobridge train ${config.indexPath}\``,
-                },
-        },
+        ...indexHealthChecks(core, config.indexPath),
         createLlmHealthCheck(llm),
         ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
         ...(options.healthChecks ?? []),
@@ -422,6 +399,37 @@ async function assembleServices(
     app,
     close: () => core.close(),
   };
+}
+
+/** The index must be readable to serve; a missing bridge only degrades bridge-backed answers. */
+function indexHealthChecks(core: IndexServices, indexPath: string): HealthCheck[] {
+  const { index, bridge } = core;
+  return [
+    {
+      name: 'index',
+      required: true,
+      check: async () => ({
+        ok: true,
+        detail: `${index.manifest.name}: ${index.graph.nodeCount} nodes, ${index.graph.edgeCount} edges`,
+      }),
+    },
+    {
+      name: 'bridge',
+      required: false,
+      check: async () =>
+        bridge
+          ? {
+              ok: true,
+              state: 'loaded',
+              detail: `bridge ${index.manifest.bridge?.id ?? ''} (hidden ${bridge.metadata.hiddenDim})`,
+            }
+          : {
+              ok: false,
+              state: 'missing',
+              detail: `no trained bridge; run \`biobridge train ${indexPath}\``,
+            },
+    },
+  ];
 }
 
 const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;

@@ -330,39 +330,13 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
     return undefined;
   }
   const validationHeads = [...links.validationTruth.keys()].sort((a, b) => a - b);
-  const frequent = new Uint8Array(tails.nodeIndices.length);
-  tails.nodeIndices.forEach((node, position) => {
-    if ((links.occurrences.get(node) ?? 0) >= context.frequentThreshold) frequent[position] = 1;
-  });
+  const frequent = frequentTailMask(tails, links, context.frequentThreshold);
   const frequentCount = frequent.reduce((sum, flag) => sum + flag, 0);
   const data = { heads, tails, links };
   const testScorers = await createScorers(task, context, data, testHeads);
-
-  let weights: FusionWeights | null = null;
-  let fit: ValidationFit | null = null;
-  if (context.methods.includes('fused')) {
-    const validationScorers = await createScorers(task, context, data, validationHeads);
-    const queries = fitQueries(
-      validationScorers,
-      validationHeads,
-      links.validationTruth,
-      tails.nodeIndices.length,
-    );
-    const fitted = fitFusion(queries);
-    weights = fitted.weights;
-    fit = {
-      fused: fitted.summary,
-      bridge: validationScorers.bridge
-        ? evaluateWeights(queries, { bridge: 1, transfer: 0, prior: 0 })
-        : null,
-      transfer: evaluateWeights(queries, { bridge: 0, transfer: 1, prior: 0 }),
-      prior: evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 1 }),
-      ligand: validationScorers.ligand
-        ? evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 0, ligand: 1 })
-        : null,
-    };
-    logger.info('fusion fitted', { task: task.name, validationHeads: validationHeads.length, ...weights });
-  }
+  const { weights, fit } = context.methods.includes('fused')
+    ? await fitTaskFusion(task, context, data, validationHeads)
+    : { weights: null, fit: null };
 
   const full: TaskResult['full'] = {};
   const filtered: TaskResult['filtered'] = {};
@@ -411,6 +385,52 @@ async function runTask(task: RetrievalTask, context: TaskContext): Promise<TaskR
     paired: pairedTests(ranks, context.seed),
     ranks,
   };
+}
+
+/** Tail positions frequent enough (over all triples of the relation) to count in the filtered metrics. */
+function frequentTailMask(tails: TypeVectors, links: TaskLinks, threshold: number): Uint8Array {
+  const frequent = new Uint8Array(tails.nodeIndices.length);
+  tails.nodeIndices.forEach((node, position) => {
+    if ((links.occurrences.get(node) ?? 0) >= threshold) frequent[position] = 1;
+  });
+  return frequent;
+}
+
+/**
+ * Fits the fusion weights on the validation heads (never the test heads) and scores each single
+ * signal there too, so the report can show what fusion adds over its parts.
+ */
+async function fitTaskFusion(
+  task: RetrievalTask,
+  context: TaskContext,
+  data: { heads: TypeVectors; tails: TypeVectors; links: TaskLinks },
+  validationHeads: readonly number[],
+): Promise<{ weights: FusionWeights; fit: ValidationFit }> {
+  const { tails, links } = data;
+  const validationScorers = await createScorers(task, context, data, validationHeads);
+  const queries = fitQueries(
+    validationScorers,
+    validationHeads,
+    links.validationTruth,
+    tails.nodeIndices.length,
+  );
+  const fitted = fitFusion(queries);
+  const weights = fitted.weights;
+  const fit: ValidationFit = {
+    fused: fitted.summary,
+    bridge: validationScorers.bridge ? evaluateWeights(queries, { bridge: 1, transfer: 0, prior: 0 }) : null,
+    transfer: evaluateWeights(queries, { bridge: 0, transfer: 1, prior: 0 }),
+    prior: evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 1 }),
+    ligand: validationScorers.ligand
+      ? evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 0, ligand: 1 })
+      : null,
+  };
+  context.logger.info('fusion fitted', {
+    task: task.name,
+    validationHeads: validationHeads.length,
+    ...weights,
+  });
+  return { weights, fit };
 }
 
 function collectLinks(

@@ -64,41 +64,12 @@ export function createVersionedHandler<App extends VersionedApp>(
   options: VersionedHandlerOptions<App>,
 ): VersionedHandler<App> {
   const logger = options.logger ?? noopLogger;
-  const drainTimeoutMs = options.drainTimeoutMs ?? 600_000;
   let current: Slot<App> = { ...options.initial, inFlight: 0, retired: false, closed: false };
-  const retired = new Set<Slot<App>>();
+  const { retired, release, retire, requestEnded } = createRetirement(options, logger);
   const failedAt = new Map<string, number>();
   let loading: Promise<void> | undefined;
   let stopped = false;
   const stopPolling = new AbortController();
-
-  const release = async (slot: Slot<App>, drained: boolean) => {
-    if (slot.closed) return;
-    slot.closed = true;
-    clearTimeout(slot.drainTimer);
-    retired.delete(slot);
-    await slot.app.close().catch((error: unknown) =>
-      logger.warn('closing a retired index version failed', {
-        version: slot.version,
-        error: String(error),
-      }),
-    );
-    logger.info('index version released', { version: slot.version, drained });
-    options.onChange?.({ kind: 'released', version: slot.version, drained });
-  };
-
-  const retire = (slot: Slot<App>) => {
-    slot.retired = true;
-    if (slot.inFlight === 0) return void release(slot, true);
-    retired.add(slot);
-    slot.drainTimer = setTimeout(() => void release(slot, false), drainTimeoutMs);
-    slot.drainTimer.unref();
-  };
-
-  const requestEnded = (slot: Slot<App>) => {
-    slot.inFlight--;
-    if (slot.retired && slot.inFlight === 0) void release(slot, true);
-  };
 
   async function switchTo(version: string): Promise<void> {
     const started = performance.now();
@@ -189,6 +160,49 @@ export function createVersionedHandler<App extends VersionedApp>(
       await release(current, true);
     },
   };
+}
+
+/**
+ * The retired versions and their lifecycle: a retired version closes when its last pinned
+ * request ends, or after `drainTimeoutMs` whatever is still running, so a stuck client cannot
+ * keep an old index and its models open for ever.
+ */
+function createRetirement<App extends VersionedApp>(
+  options: Pick<VersionedHandlerOptions<App>, 'drainTimeoutMs' | 'onChange'>,
+  logger: Logger,
+) {
+  const drainTimeoutMs = options.drainTimeoutMs ?? 600_000;
+  const retired = new Set<Slot<App>>();
+
+  const release = async (slot: Slot<App>, drained: boolean) => {
+    if (slot.closed) return;
+    slot.closed = true;
+    clearTimeout(slot.drainTimer);
+    retired.delete(slot);
+    await slot.app.close().catch((error: unknown) =>
+      logger.warn('closing a retired index version failed', {
+        version: slot.version,
+        error: String(error),
+      }),
+    );
+    logger.info('index version released', { version: slot.version, drained });
+    options.onChange?.({ kind: 'released', version: slot.version, drained });
+  };
+
+  const retire = (slot: Slot<App>) => {
+    slot.retired = true;
+    if (slot.inFlight === 0) return void release(slot, true);
+    retired.add(slot);
+    slot.drainTimer = setTimeout(() => void release(slot, false), drainTimeoutMs);
+    slot.drainTimer.unref();
+  };
+
+  const requestEnded = (slot: Slot<App>) => {
+    slot.inFlight--;
+    if (slot.retired && slot.inFlight === 0) void release(slot, true);
+  };
+
+  return { retired, release, retire, requestEnded };
 }
 
 /**

@@ -39,25 +39,81 @@ export function createS3ObjectStore(
   options: S3ObjectStoreOptions = {},
 ): ObjectStore {
   const { bucket, prefix } = parseS3Location(uri);
+  const location = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+  const send = createS3Sender(bucket, settings, options);
+  const check = (response: Response, what: string) => checkResponse(response, what, location);
+
+  return {
+    location,
+    async get(key, getOptions) {
+      const full = joinKey(prefix, key);
+      const response = await send('GET', full, {}, undefined, getOptions?.signal);
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      await check(response, `GET s3://${bucket}/${full}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async put(key, body) {
+      const full = joinKey(prefix, key);
+      const response = await check(await send('PUT', full, {}, body), `PUT s3://${bucket}/${full}`);
+      await response.body?.cancel();
+    },
+    async list(under) {
+      const listPrefix = joinKey(prefix, under);
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const query: Record<string, string> = {
+          'list-type': '2',
+          prefix: listPrefix ? `${listPrefix}/` : '',
+        };
+        if (token) query['continuation-token'] = token;
+        const response = await check(await send('GET', undefined, query), `LIST ${location}/${under}`);
+        const page = parseListPage(await response.text());
+        for (const key of page.keys) keys.push(prefix ? key.slice(prefix.length + 1) : key);
+        token = page.nextToken;
+      } while (token);
+      return keys;
+    },
+  };
+}
+
+type S3Send = (
+  method: 'GET' | 'PUT',
+  key: string | undefined,
+  query?: Record<string, string>,
+  body?: Uint8Array,
+  signal?: AbortSignal,
+) => Promise<Response>;
+
+/** The endpoint's base URL; plain http only where configured, since credentials would travel in clear. */
+function resolveEndpoint(settings: ObjectStorageConfig['s3']): string {
   const endpoint = new URL(settings.endpoint ?? `https://s3.${settings.region}.amazonaws.com`);
   if (endpoint.protocol === 'http:' && !settings.allowHttp)
     throw new AppError({
       code: 'INVALID_CONFIG',
       message: `S3 endpoint ${endpoint.origin} is plain http: set BIOBRIDGE_S3_ALLOW_HTTP=true to allow it`,
     });
-  const base = endpoint.href.replace(/\/$/, '');
+  return endpoint.href.replace(/\/$/, '');
+}
+
+/**
+ * One signed request with retries: throttling, 5xx and network errors are tried again with doubling
+ * backoff; any other answer (404 included) goes back to the caller to judge.
+ */
+function createS3Sender(
+  bucket: string,
+  settings: ObjectStorageConfig['s3'],
+  options: S3ObjectStoreOptions,
+): S3Send {
+  const base = resolveEndpoint(settings);
   const maxAttempts = options.maxAttempts ?? 3;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const fetchImpl = options.fetch ?? fetch;
-  const location = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
 
-  async function send(
-    method: 'GET' | 'PUT',
-    key: string | undefined,
-    query: Record<string, string> = {},
-    body?: Uint8Array,
-    signal?: AbortSignal,
-  ): Promise<Response> {
+  return async function send(method, key, query = {}, body, signal) {
     const path = `/${bucket}${key === undefined ? '' : `/${encodeRfc3986(key, true)}`}`;
     const url = new URL(base + path);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
@@ -95,53 +151,18 @@ export function createS3ObjectStore(
       await response?.body?.cancel();
       await sleep(200 * 2 ** (attempt - 1));
     }
-  }
-
-  async function check(response: Response, what: string): Promise<Response> {
-    if (response.ok) return response;
-    const status = response.status;
-    throw new AppError({
-      code: status === 401 || status === 403 ? 'UNAVAILABLE' : 'UPSTREAM',
-      message: `object storage: ${what} answered ${status} ${await errorCode(response)}`,
-      details: { location, status },
-    });
-  }
-
-  return {
-    location,
-    async get(key, getOptions) {
-      const full = joinKey(prefix, key);
-      const response = await send('GET', full, {}, undefined, getOptions?.signal);
-      if (response.status === 404) {
-        await response.body?.cancel();
-        return undefined;
-      }
-      await check(response, `GET s3://${bucket}/${full}`);
-      return new Uint8Array(await response.arrayBuffer());
-    },
-    async put(key, body) {
-      const full = joinKey(prefix, key);
-      const response = await check(await send('PUT', full, {}, body), `PUT s3://${bucket}/${full}`);
-      await response.body?.cancel();
-    },
-    async list(under) {
-      const listPrefix = joinKey(prefix, under);
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const query: Record<string, string> = {
-          'list-type': '2',
-          prefix: listPrefix ? `${listPrefix}/` : '',
-        };
-        if (token) query['continuation-token'] = token;
-        const response = await check(await send('GET', undefined, query), `LIST ${location}/${under}`);
-        const page = parseListPage(await response.text());
-        for (const key of page.keys) keys.push(prefix ? key.slice(prefix.length + 1) : key);
-        token = page.nextToken;
-      } while (token);
-      return keys;
-    },
   };
+}
+
+/** A non-2xx answer as a typed error: refused credentials read as UNAVAILABLE, the rest as UPSTREAM. */
+async function checkResponse(response: Response, what: string, location: string): Promise<Response> {
+  if (response.ok) return response;
+  const status = response.status;
+  throw new AppError({
+    code: status === 401 || status === 403 ? 'UNAVAILABLE' : 'UPSTREAM',
+    message: `object storage: ${what} answered ${status} ${await errorCode(response)}`,
+    details: { location, status },
+  });
 }
 
 const xmlEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

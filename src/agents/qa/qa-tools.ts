@@ -128,12 +128,9 @@ export function createQaTools(
   dependencies: QaToolDependencies,
   limits: QaToolLimits = llmToolDefaults,
 ): Map<string, QaTool> {
-  const { retriever, lookup } = dependencies;
-  const graph = retriever.graph;
-  const resolve = (reference: string, type: string | undefined): ResolvedEntity =>
-    retriever.entities.byName(reference, type === undefined ? undefined : [type]);
-  const cap = (requested: number | undefined, fallback: number) =>
-    Math.min(requested ?? fallback, limits.maxResultItems);
+  const { lookup } = dependencies;
+  const scope = toolScope(dependencies, limits);
+  const { cap } = scope;
 
   const tools: [string, string, z.ZodType, (input: never, context: QaToolContext) => Promise<unknown>][] = [
     [
@@ -159,95 +156,19 @@ export function createQaTools(
       'neighbours',
       "A node's knowledge-graph edges (KG facts), optionally of one relation. Each edge has an evidence id to cite.",
       neighboursArgumentsSchema,
-      async (input: z.infer<typeof neighboursArgumentsSchema>, context) => {
-        const node = resolve(input.node, input.type);
-        const limit = cap(input.limit, limits.maxResultItems);
-        const edges = graph
-          .neighbours(node.nodeIndex)
-          .filter((edge) => input.relation === undefined || relationMatches(graph, edge.kind, input.relation))
-          .sort((left, right) => left.kind - right.kind || left.node - right.node);
-        return {
-          node: entityOf(node),
-          total: edges.length,
-          edges: edges.slice(0, limit).map((edge) => {
-            const tail = entityAt(graph, edge.node);
-            const relation = graph.edgeKinds[edge.kind]!.displayRelation;
-            return {
-              evidence: context.evidence.add(edgeDraft(graph, entityOf(node), tail, edge.kind)),
-              relation,
-              ...tail,
-            };
-          }),
-        };
-      },
+      (input: z.infer<typeof neighboursArgumentsSchema>, context) => runNeighbours(scope, input, context),
     ],
     [
       'path',
       'Knowledge-graph paths between two nodes, shortest first (at most maxHops edges). Each path has an evidence id to cite.',
       pathArgumentsSchema,
-      async (input: z.infer<typeof pathArgumentsSchema>, context) => {
-        const from = resolve(input.from, input.fromType);
-        const to = resolve(input.to, input.toType);
-        const found = findPaths(graph, from.nodeIndex, to.nodeIndex, {
-          maxHops: Math.min(input.maxHops ?? 2, limits.maxPathHops),
-          maxPaths: limits.maxResultItems,
-          maxExpansions: limits.maxPathExpansions,
-        });
-        return {
-          from: entityOf(from),
-          to: entityOf(to),
-          ...(found.truncated ? { truncated: 'the search stopped at its expansion budget' } : {}),
-          paths: found.paths.map((path) => {
-            const text = pathText(graph, path);
-            return {
-              evidence: context.evidence.add({
-                subject: entityOf(from),
-                entity: entityOf(to),
-                relation: path.kinds.map((kind) => graph.edgeKinds[kind]!.displayRelation).join(' → '),
-                score: 1,
-                kind: 'kg-fact',
-                source: path.kinds.length === 1 ? 'KG fact' : `KG path (${path.kinds.length} hops)`,
-                text,
-              }),
-              path: text,
-            };
-          }),
-        };
-      },
+      (input: z.infer<typeof pathArgumentsSchema>, context) => runPath(scope, input, context),
     ],
     [
       'retrieve',
       'Rank nodes of one type for a head node: KG facts first, then bridge/transfer predictions with scores. Each hit has an evidence id to cite.',
       retrieveArgumentsSchema,
-      async (input: z.infer<typeof retrieveArgumentsSchema>, context) => {
-        const head = resolve(input.head, input.headType);
-        const k = cap(input.k, limits.maxResultItems);
-        const response = await retriever.retrieve(
-          {
-            entity: { type: head.type, id: head.id },
-            targetTypes: [input.tailType],
-            k,
-            maxKnown: k,
-            includeKnown: true,
-            includePredicted: true,
-            ...(input.method === undefined ? {} : { method: input.method }),
-          },
-          { signal: context.signal, unavailablePredictions: 'skip', methodWithoutFusion: 'bridge' },
-        );
-        const drafts = orderEvidence([{ subject: entityOf(head), response }]).slice(0, k);
-        return {
-          head: entityOf(head),
-          ...(response.query.predictions.available ? {} : { note: response.query.predictions.reason }),
-          results: drafts.map((draft) => ({
-            evidence: context.evidence.add(draft),
-            ...draft.entity,
-            relation: draft.relation,
-            kind: draft.kind,
-            score: draft.score,
-            statement: draft.text,
-          })),
-        };
-      },
+      (input: z.infer<typeof retrieveArgumentsSchema>, context) => runRetrieve(scope, input, context),
     ],
   ];
   return new Map(
@@ -259,6 +180,123 @@ export function createQaTools(
       },
     ]),
   );
+}
+
+/** What every tool reads: the graph, the retriever and the caps on one call's result. */
+interface ToolScope {
+  retriever: Retriever;
+  graph: KgGraph;
+  limits: QaToolLimits;
+  resolve(reference: string, type: string | undefined): ResolvedEntity;
+  cap(requested: number | undefined, fallback: number): number;
+}
+
+function toolScope(dependencies: QaToolDependencies, limits: QaToolLimits): ToolScope {
+  const { retriever } = dependencies;
+  return {
+    retriever,
+    graph: retriever.graph,
+    limits,
+    resolve: (reference, type) =>
+      retriever.entities.byName(reference, type === undefined ? undefined : [type]),
+    cap: (requested, fallback) => Math.min(requested ?? fallback, limits.maxResultItems),
+  };
+}
+
+/** `neighbours`: a node's edges, in a stable order so the same call cites the same evidence ids. */
+async function runNeighbours(
+  scope: ToolScope,
+  input: z.infer<typeof neighboursArgumentsSchema>,
+  context: QaToolContext,
+) {
+  const { graph, limits, resolve, cap } = scope;
+  const node = resolve(input.node, input.type);
+  const limit = cap(input.limit, limits.maxResultItems);
+  const edges = graph
+    .neighbours(node.nodeIndex)
+    .filter((edge) => input.relation === undefined || relationMatches(graph, edge.kind, input.relation))
+    .sort((left, right) => left.kind - right.kind || left.node - right.node);
+  return {
+    node: entityOf(node),
+    total: edges.length,
+    edges: edges.slice(0, limit).map((edge) => {
+      const tail = entityAt(graph, edge.node);
+      const relation = graph.edgeKinds[edge.kind]!.displayRelation;
+      return {
+        evidence: context.evidence.add(edgeDraft(graph, entityOf(node), tail, edge.kind)),
+        relation,
+        ...tail,
+      };
+    }),
+  };
+}
+
+/** `path`: paths between two nodes, bounded by hops, count and expansions so one call cannot stall the loop. */
+async function runPath(scope: ToolScope, input: z.infer<typeof pathArgumentsSchema>, context: QaToolContext) {
+  const { graph, limits, resolve } = scope;
+  const from = resolve(input.from, input.fromType);
+  const to = resolve(input.to, input.toType);
+  const found = findPaths(graph, from.nodeIndex, to.nodeIndex, {
+    maxHops: Math.min(input.maxHops ?? 2, limits.maxPathHops),
+    maxPaths: limits.maxResultItems,
+    maxExpansions: limits.maxPathExpansions,
+  });
+  return {
+    from: entityOf(from),
+    to: entityOf(to),
+    ...(found.truncated ? { truncated: 'the search stopped at its expansion budget' } : {}),
+    paths: found.paths.map((path) => {
+      const text = pathText(graph, path);
+      return {
+        evidence: context.evidence.add({
+          subject: entityOf(from),
+          entity: entityOf(to),
+          relation: path.kinds.map((kind) => graph.edgeKinds[kind]!.displayRelation).join(' → '),
+          score: 1,
+          kind: 'kg-fact',
+          source: path.kinds.length === 1 ? 'KG fact' : `KG path (${path.kinds.length} hops)`,
+          text,
+        }),
+        path: text,
+      };
+    }),
+  };
+}
+
+/** `retrieve`: known facts first, then predictions; predictions that cannot be made are skipped, with a note. */
+async function runRetrieve(
+  scope: ToolScope,
+  input: z.infer<typeof retrieveArgumentsSchema>,
+  context: QaToolContext,
+) {
+  const { retriever, limits, resolve, cap } = scope;
+  const head = resolve(input.head, input.headType);
+  const k = cap(input.k, limits.maxResultItems);
+  const response = await retriever.retrieve(
+    {
+      entity: { type: head.type, id: head.id },
+      targetTypes: [input.tailType],
+      k,
+      maxKnown: k,
+      includeKnown: true,
+      includePredicted: true,
+      ...(input.method === undefined ? {} : { method: input.method }),
+    },
+    { signal: context.signal, unavailablePredictions: 'skip', methodWithoutFusion: 'bridge' },
+  );
+  const drafts = orderEvidence([{ subject: entityOf(head), response }]).slice(0, k);
+  return {
+    head: entityOf(head),
+    ...(response.query.predictions.available ? {} : { note: response.query.predictions.reason }),
+    results: drafts.map((draft) => ({
+      evidence: context.evidence.add(draft),
+      ...draft.entity,
+      relation: draft.relation,
+      kind: draft.kind,
+      score: draft.score,
+      statement: draft.text,
+    })),
+  };
 }
 
 /**
