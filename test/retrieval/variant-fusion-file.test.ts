@@ -27,7 +27,9 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-function recordingLogger(): Logger & { warnings: { message: string; fields?: Record<string, unknown> | undefined }[] } {
+function recordingLogger(): Logger & {
+  warnings: { message: string; fields?: Record<string, unknown> | undefined }[];
+} {
   const warnings: { message: string; fields?: Record<string, unknown> | undefined }[] = [];
   const ignore = () => undefined;
   return {
