@@ -50,9 +50,7 @@ def quantize_model(model):  # type: ignore[no-untyped-def]
     rewritten = 0
     nodes = []
     for node in graph.node:
-        weight_name = (
-            node.input[1] if node.op_type == "MatMul" and len(node.input) == 2 else None
-        )
+        weight_name = node.input[1] if node.op_type == "MatMul" and len(node.input) == 2 else None
         weight = initializers.get(weight_name) if weight_name else None
         if weight is None or len(weight.dims) != 2 or weight.data_type != 1:
             nodes.append(node)
@@ -107,9 +105,7 @@ def quantize_bridge(directory: Path, log=sys.stderr) -> dict:  # type: ignore[no
     model = onnx.load(str(directory / transform["file"]))
     rewritten = quantize_model(model)
     if rewritten == 0:
-        raise ValueError(
-            f"{directory / transform['file']}: no MatMul with a constant weight to quantise"
-        )
+        raise ValueError(f"{directory / transform['file']}: no MatMul with a constant weight to quantise")
     data = model.SerializeToString()
     _write_atomic(directory / INT8_FILE, data)
     metadata["onnx"]["transformInt8"] = {
@@ -119,9 +115,7 @@ def quantize_bridge(directory: Path, log=sys.stderr) -> dict:  # type: ignore[no
         "output": transform["output"],
         "quantizedMatMuls": rewritten,
     }
-    _write_atomic(
-        metadata_path, (json.dumps(metadata, indent=2) + "\n").encode("utf-8")
-    )
+    _write_atomic(metadata_path, (json.dumps(metadata, indent=2) + "\n").encode("utf-8"))
     print(
         f"wrote {directory / INT8_FILE}: {rewritten} MatMuls int8, {len(data) / 1e6:.1f} MB",
         file=log,
@@ -131,9 +125,7 @@ def quantize_bridge(directory: Path, log=sys.stderr) -> dict:  # type: ignore[no
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "bridge", type=Path, help="a bridge directory (bridge.json, transform.onnx)"
-    )
+    parser.add_argument("bridge", type=Path, help="a bridge directory (bridge.json, transform.onnx)")
     arguments = parser.parse_args(argv)
     quantize_bridge(arguments.bridge)
     return 0
