@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { readOptionalIndexJson, writeIndexJson } from '../util/index-json.js';
 
 /**
  * The fused ranking: a linear model over per-candidate features,
@@ -230,26 +227,9 @@ export function fusionKey(headType: string, relation: string, tailType: string):
 
 /** The index's fusion model, or undefined when none was fitted. */
 export async function readFusionModel(indexDirectory: string): Promise<FusionModel | undefined> {
-  const path = join(indexDirectory, FUSION_FILE);
-  if (!existsSync(path)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `${path}: not JSON`, cause: error });
-  }
-  const parsed = fusionModelSchema.safeParse(json);
-  if (!parsed.success)
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `${path}: ${z.prettifyError(parsed.error)}`,
-      cause: parsed.error,
-    });
-  return parsed.data;
+  return readOptionalIndexJson(join(indexDirectory, FUSION_FILE), fusionModelSchema);
 }
 
 export async function writeFusionModel(indexDirectory: string, model: FusionModel): Promise<string> {
-  const path = join(indexDirectory, FUSION_FILE);
-  await writeFileAtomic(path, JSON.stringify(model, null, 2) + '\n');
-  return path;
+  return writeIndexJson(join(indexDirectory, FUSION_FILE), model);
 }

@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { VariantModelMetadata } from '../encoders/variant-learned.js';
-import { AppError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { readOptionalIndexJson, writeIndexJson } from '../util/index-json.js';
 import type { Logger } from '../util/logger.js';
 import { DEFAULT_FUSION_NEIGHBOURS, type VariantFusionWeights } from './variant-signals.js';
 
@@ -52,28 +49,11 @@ export function variantFusionOf(
 
 /** The index's variant fusion, or undefined when none was fitted; a malformed file is INVALID_INDEX. */
 export async function readVariantFusion(indexDirectory: string): Promise<VariantFusion | undefined> {
-  const path = join(indexDirectory, VARIANT_FUSION_FILE);
-  if (!existsSync(path)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `${path}: not JSON`, cause: error });
-  }
-  const parsed = variantFusionSchema.safeParse(json);
-  if (!parsed.success)
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `${path}: ${z.prettifyError(parsed.error)}`,
-      cause: parsed.error,
-    });
-  return parsed.data;
+  return readOptionalIndexJson(join(indexDirectory, VARIANT_FUSION_FILE), variantFusionSchema);
 }
 
 export async function writeVariantFusion(indexDirectory: string, fusion: VariantFusion): Promise<string> {
-  const path = join(indexDirectory, VARIANT_FUSION_FILE);
-  await writeFileAtomic(path, JSON.stringify(fusion, null, 2) + '\n');
-  return path;
+  return writeIndexJson(join(indexDirectory, VARIANT_FUSION_FILE), fusion);
 }
 
 /** The fusion when it was fitted with `metadata`'s model; else undefined, with a warning that says how to refit. */
