@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConcurrencyLimiter } from '../../src/http/concurrency.js';
-import { createRetrieveRoutes, retrieveResponseSchema } from '../../src/http/routes/retrieve.js';
+import { retrieveResponseSchema } from '../../src/http/routes/retrieve.js';
 import { variantFusionOf } from '../../src/retrieval/variant-fusion-file.js';
 import { buildVariantWorld, type VariantWorld } from '../retrieval/variant-world.js';
-import { buildTestApp, jsonOf, postJson } from './test-app.js';
+import { jsonOf, postJson, retrieveTestApp } from './test-app.js';
 
 /**
  * `POST /v1/retrieve` with an rsID when the index has a variant fusion fitted for its model: the
@@ -23,16 +22,7 @@ afterAll(async () => {
 });
 
 function app() {
-  return buildTestApp({
-    dependencies: {
-      features: [
-        createRetrieveRoutes({
-          retriever: world.retriever,
-          inferenceLimiter: createConcurrencyLimiter({ maxConcurrent: 2, maxQueued: 4 }),
-        }),
-      ],
-    },
-  }).app;
+  return retrieveTestApp(world.retriever);
 }
 
 interface Result {

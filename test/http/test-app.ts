@@ -1,7 +1,10 @@
 import type { Hono } from 'hono';
 import type { ChatAgent } from '../../src/agents/chat-agent.js';
 import type { AppEnv } from '../../src/http/app-env.js';
+import { createConcurrencyLimiter } from '../../src/http/concurrency.js';
 import { createApp, type AppDependencies, type HttpOptions } from '../../src/http/create-app.js';
+import { createRetrieveRoutes } from '../../src/http/routes/retrieve.js';
+import type { Retriever } from '../../src/retrieval/retriever.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 
@@ -18,6 +21,20 @@ export function buildTestApp(
     now: () => fixedNow,
   });
   return { app, agent, logger };
+}
+
+/** An app serving only `POST /v1/retrieve` over `retriever`, with a small inference limiter. */
+export function retrieveTestApp(retriever: Retriever): Hono<AppEnv> {
+  return buildTestApp({
+    dependencies: {
+      features: [
+        createRetrieveRoutes({
+          retriever,
+          inferenceLimiter: createConcurrencyLimiter({ maxConcurrent: 2, maxQueued: 4 }),
+        }),
+      ],
+    },
+  }).app;
 }
 
 export function postJson(
