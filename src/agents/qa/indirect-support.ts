@@ -1,7 +1,7 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
-import type { SupportFact } from './relation-support.js';
+import { ONTOLOGY_RELATION, SUPPORT_THRESHOLD, type SupportFact } from './relation-support.js';
 
 /**
  * Evidence for "a —family→ b" when the KG states no such edge: what the neighbourhood of the pair
@@ -22,8 +22,8 @@ export interface IndirectSupport {
   facts: SupportFact[];
 }
 
-/** Indirect evidence stays below a KG fact's threshold (0.5), however many sources agree. */
-export const MAX_INDIRECT = 0.49;
+/** Indirect evidence stays below a KG fact's threshold, however many sources agree. */
+export const MAX_INDIRECT = SUPPORT_THRESHOLD - 0.01;
 const PARENT_WEIGHT = 0.35;
 const GRANDPARENT_WEIGHT = 0.25;
 const SIBLING_WEIGHT = 0.12;
@@ -38,7 +38,6 @@ const MAX_RELATED = 150;
 const SHARED_WEIGHT = 0.3;
 /** Adamic–Adar sum at which `shared-neighbours` reaches 63% of its weight. */
 const SHARED_SCALE = 1;
-const ONTOLOGY_RELATION = 'parent-child';
 
 export interface IndirectContext {
   graph: KgGraph;

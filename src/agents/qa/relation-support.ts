@@ -57,7 +57,8 @@ const DEFINITION_RELATION = 'associated with';
 const MAX_DESCENDANTS = 200;
 /** −log10 p at which GWAS strength saturates. */
 const STRONG_GWAS_MLOG = 30;
-const ONTOLOGY_RELATION = 'parent-child';
+/** The PrimeKG relation of ontology is_a edges. */
+export const ONTOLOGY_RELATION = 'parent-child';
 
 export interface SupportContext {
   graph: KgGraph;
