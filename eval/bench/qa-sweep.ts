@@ -35,7 +35,7 @@ const cases = generateQaSet(graph, core.index.facts, {
 const base = { graph, facts: core.index.facts, lookup: core.lookup, linker: core.linker, definitions };
 const thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 const tf = new Map<string, number[]>();
-const mcq = new Map<string, [number, number, number]>();
+const mcq = new Map<string, [number, number, number, number]>();
 const times: number[] = [];
 for (const qaCase of cases) {
   const parsed = parseQuestion(qaCase.text);
@@ -49,11 +49,12 @@ for (const qaCase of cases) {
     row[thresholds.length]!++;
     tf.set(qaCase.kind, row);
   } else {
-    const row = mcq.get(qaCase.kind) ?? [0, 0, 0];
+    const row = mcq.get(qaCase.kind) ?? [0, 0, 0, 0];
     const started = performance.now();
     if (decide(context, parsed)?.choice === qaCase.answer) row[0]++;
     times.push(performance.now() - started);
     if (decide({ ...context, indirect: false }, parsed)?.choice === qaCase.answer) row[1]++;
+    if (decide({ ...context, evidenceModel: false }, parsed)?.choice === qaCase.answer) row[3]++;
     row[2]++;
     mcq.set(qaCase.kind, row);
   }
@@ -75,9 +76,9 @@ console.log(
     .map((count) => (count / totals.at(-1)!).toFixed(3))
     .join('\t')}`,
 );
-for (const [kind, [withIndirect, without, n]] of mcq)
+for (const [kind, [withIndirect, without, n, noModel]] of mcq)
   console.log(
-    `${kind}\tindirect ${(withIndirect / n).toFixed(3)}\tdirect only ${(without / n).toFixed(3)}\tn ${n}`,
+    `${kind}\tindirect ${(withIndirect / n).toFixed(3)}\tdirect only ${(without / n).toFixed(3)}\tno evidence model ${(noModel / n).toFixed(3)}\tn ${n}`,
   );
 times.sort((left, right) => left - right);
 console.log(

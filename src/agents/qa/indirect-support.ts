@@ -1,5 +1,7 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import { EVIDENCE_MODELS, scorePair, type ModelFeature } from './evidence-model.js';
+import { pairEvidence, type PairKind } from './pair-evidence.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
 import { ONTOLOGY_RELATION, SUPPORT_THRESHOLD, type SupportFact } from './relation-support.js';
 
@@ -15,7 +17,12 @@ import { ONTOLOGY_RELATION, SUPPORT_THRESHOLD, type SupportFact } from './relati
  *   disease sharing targets with drug b; variants of the disease mapped to b's gene);
  * - `shared-neighbours`: 2-hop paths a–c–b through shared neighbours, Adamic–Adar weighted
  *   (hubs count less).
- * The sources combine by noisy-or (1 − ∏(1 − w)), capped at {@link MAX_INDIRECT}.
+ * The sources combine by noisy-or (1 − ∏(1 − w)), capped at {@link MAX_INDIRECT}, except for
+ * disease–gene, disease–variant and disease–drug pairs ("associated with", "treats"), which the
+ * calibrated evidence model (`evidence-model.ts`) scores from more neighbourhood features
+ * (interactors, GO/pathway overlap, the entity's other diseases, the variant's locus, the drug's
+ * targets): its log-odds, shifted so that the true/false decision point chosen on dev lands on
+ * {@link INDIRECT_TRUE_ABOVE}, squashed below {@link MAX_INDIRECT}.
  */
 export interface IndirectSupport {
   score: number;
@@ -24,6 +31,13 @@ export interface IndirectSupport {
 
 /** Indirect evidence stays below a KG fact's threshold, however many sources agree. */
 export const MAX_INDIRECT = SUPPORT_THRESHOLD - 0.01;
+/**
+ * Indirect support at which a statement the KG does not state is judged true. Chosen on the dev
+ * split of the ablation benchmark (README, QA section), never on test.
+ */
+export const INDIRECT_TRUE_ABOVE = 0.35;
+/** Facts the evidence model cites at most per pair (its largest contributions). */
+const MODEL_FACTS = 3;
 const PARENT_WEIGHT = 0.35;
 const GRANDPARENT_WEIGHT = 0.25;
 const SIBLING_WEIGHT = 0.12;
@@ -42,6 +56,8 @@ const SHARED_SCALE = 1;
 export interface IndirectContext {
   graph: KgGraph;
   facts: KgFacts;
+  /** Score disease–gene/variant/drug pairs with the calibrated evidence model (default true). */
+  evidenceModel?: boolean | undefined;
 }
 
 /** Indirect support for the pair, from both sides; undefined when no source says anything. */
@@ -65,10 +81,101 @@ export function indirectSupport(
   if (similar) facts.push(similar);
   const shared = sharedNeighbours(context.graph, a, b);
   if (shared) facts.push(shared);
+  const modelled = context.evidenceModel === false ? undefined : modelSupport(context, a, b, family, facts);
+  if (modelled) return modelled;
   if (facts.length === 0) return undefined;
   facts.sort((left, right) => right.weight - left.weight);
   const missing = facts.reduce((product, fact) => product * (1 - fact.weight), 1);
   return { score: Math.min(MAX_INDIRECT, 1 - missing), facts };
+}
+
+/**
+ * The evidence model's support for a disease–gene/variant/drug pair under "associated"/"treats"
+ * (undefined for other pairs): `sources` are the pair's neighbourhood facts found above, whose
+ * `similar` and `shared-neighbours` weights are model inputs; the model's largest contributions
+ * are cited after the ontology facts.
+ */
+function modelSupport(
+  context: IndirectContext,
+  a: number,
+  b: number,
+  family: RelationFamily,
+  sources: readonly SupportFact[],
+): IndirectSupport | undefined {
+  if (family !== 'associated' && family !== 'treats') return undefined;
+  const evidence = pairEvidence(context, a, b);
+  if (!evidence) return undefined;
+  const extra = (source: 'similar' | 'shared-neighbours') => {
+    const fact = sources.find((each) => each.source === source);
+    return fact ? { weight: fact.weight, via: fact.via[0] } : undefined;
+  };
+  const model = scorePair(evidence, { similar: extra('similar'), 'shared-neighbours': extra('shared-neighbours') });
+  const score = MAX_INDIRECT / (1 + Math.exp(-(model.logOdds + modelShift(evidence.kind))));
+  const cited: SupportFact[] = [];
+  for (const contribution of model.contributions) {
+    if (cited.length >= MODEL_FACTS) break;
+    const source = modelSource(contribution.feature);
+    const found = sources.find((fact) => fact.source === source);
+    const fact = found ?? modelFact(evidence.disease, evidence.entity, family, source, contribution.via);
+    // Cited in the order of their contribution, all below the pair's score.
+    if (fact) cited.push({ ...fact, weight: score * (1 - 0.01 * cited.length) });
+  }
+  return { score, facts: cited };
+}
+
+/** Log-odds offset that puts the model's dev-chosen true/false point at {@link INDIRECT_TRUE_ABOVE}. */
+function modelShift(kind: PairKind): number {
+  const anchor = INDIRECT_TRUE_ABOVE / MAX_INDIRECT;
+  return Math.log(anchor / (1 - anchor)) - EVIDENCE_MODELS[kind].trueAt;
+}
+
+type IndirectSource = NonNullable<SupportFact['source']>;
+
+const MODEL_SOURCES: Record<ModelFeature, IndirectSource> = {
+  parent: 'ancestor',
+  grandparent: 'ancestor',
+  child: 'related-disease',
+  siblings: 'sibling',
+  ontologyNear: 'related-disease',
+  phenotypeNear: 'related-disease',
+  geneNear: 'related-disease',
+  degree: 'related-disease',
+  ppi: 'interactors',
+  ppiShare: 'interactors',
+  annotationNear: 'annotations',
+  drugBridge: 'drug-bridge',
+  studied: 'interactors',
+  geneOfDisease: 'locus',
+  locusVariants: 'locus',
+  targets: 'targets',
+  targetPpi: 'targets',
+  similarDrugs: 'targets',
+  similar: 'similar',
+  'shared-neighbours': 'shared-neighbours',
+};
+
+function modelSource(feature: ModelFeature): IndirectSource {
+  return MODEL_SOURCES[feature];
+}
+
+/** A cited fact for a model feature: the disease, the entity and the node behind the feature. */
+function modelFact(
+  disease: number,
+  entity: number,
+  family: RelationFamily,
+  source: IndirectSource,
+  via: number | undefined,
+): SupportFact | undefined {
+  if (via === undefined) return undefined;
+  return {
+    head: disease,
+    tail: entity,
+    relations: [relationLabel(family)],
+    via: [via],
+    weight: 0,
+    kind: 'indirect',
+    source,
+  };
 }
 
 /** Neighbours of `node` through the family's relations (or any non-ontology relation for `associated`). */

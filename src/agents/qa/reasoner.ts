@@ -5,7 +5,7 @@ import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
 import type { DefinitionMentions } from './definition-mentions.js';
-import { indirectSupport, MAX_INDIRECT } from './indirect-support.js';
+import { INDIRECT_TRUE_ABOVE, indirectSupport, MAX_INDIRECT } from './indirect-support.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
 import type { RelationFamily } from './relation-phrases.js';
@@ -59,17 +59,18 @@ export interface ReasonerContext {
   /** Weigh indirect evidence where the KG states no direct fact (default true). */
   indirect?: boolean | undefined;
   /**
+   * Score disease–gene/variant/drug pairs with the calibrated evidence model (`evidence-model.ts`;
+   * default true); false keeps the earlier noisy-or of neighbourhood sources.
+   */
+  evidenceModel?: boolean | undefined;
+  /**
    * True/false: indirect support at or above which an unstated statement is judged true
    * (default {@link INDIRECT_TRUE_ABOVE}; above {@link MAX_INDIRECT} turns it off).
    */
   indirectTrueAbove?: number | undefined;
 }
 
-/**
- * Indirect support at which a statement the KG does not state is judged true. Chosen on the dev
- * split of the ablation benchmark (README, QA section), never on test.
- */
-export const INDIRECT_TRUE_ABOVE = 0.35;
+export { INDIRECT_TRUE_ABOVE };
 
 /** Facts cited per answer at most: the answer explains, it does not dump. */
 export const MAX_CITED_FACTS = 5;

@@ -31,7 +31,18 @@ export interface SupportFact {
   weight: number;
   kind: 'edge' | 'gwas-path' | 'descendant' | 'ontology' | 'definition' | 'indirect';
   /** Indirect evidence (`indirect-support.ts`): which neighbourhood source it comes from. */
-  source?: 'ancestor' | 'sibling' | 'similar' | 'shared-neighbours' | undefined;
+  source?:
+    | 'ancestor'
+    | 'sibling'
+    | 'similar'
+    | 'shared-neighbours'
+    | 'related-disease'
+    | 'interactors'
+    | 'annotations'
+    | 'drug-bridge'
+    | 'locus'
+    | 'targets'
+    | undefined;
   /** −log10 p of the GWAS association on the path, when there is one. */
   pvalueMlog?: number | undefined;
   /** PubMed id of the study behind that GWAS association, when the KG has it. */
