@@ -26,6 +26,7 @@ import { createReportRoutes } from './http/routes/reports.js';
 import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout, readManifest, type IndexManifest } from './indexing/manifest.js';
+import { variantLociOf, type VariantLoci } from './agents/qa/variant-loci.js';
 import { createVariantInputs, variantModelMismatch } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
@@ -74,6 +75,8 @@ export interface IndexServices {
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   retriever: Retriever;
+  /** Variant positions (from the learned variant model's features): QA's locus evidence. */
+  variantLoci?: VariantLoci | undefined;
   close(): Promise<void>;
 }
 
@@ -155,6 +158,7 @@ export async function openIndexServices(
     encoders,
     bridge,
     retriever,
+    variantLoci: variantModel && variantLociOf(variantModel),
     async close() {
       await bridge?.dispose();
       await variantModel?.dispose();
@@ -343,6 +347,7 @@ async function assembleServices(
       llm,
       logger,
       facts: index.facts,
+      variantLoci: core.variantLoci,
     },
     {
       maxPromptTokens: config.llm.maxPromptTokens,

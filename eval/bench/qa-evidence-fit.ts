@@ -35,6 +35,7 @@ const core = await openIndexServices(values.index, { device: 'cpu', logger: noop
 const { graph } = core.index;
 const facts = core.index.facts;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store);
+const loci = core.variantLoci;
 
 interface Row {
   kind: PairKind;
@@ -61,7 +62,8 @@ function rowsOf(cases: readonly QaCase[]): Row[] {
     const hidden = qaCase.hidden ?? [];
     if (hidden.length === 0) continue;
     const view = withoutEdges(graph, hidden);
-    const context = { graph: view, facts, definitions };
+    // The model's own inputs: the noisy-or sources, not the model's output.
+    const context = { graph: view, facts, definitions, loci, evidenceModel: false };
     const answer = hidden[0]![1];
     const subjects = hidden.map(([subject]) => subject);
     const type = TYPES[qaCase.kind];

@@ -32,7 +32,14 @@ const cases = generateQaSet(graph, core.index.facts, {
   split: values.split as QaSplit,
   phrasings: values.phrasings as PhrasingBank,
 }).filter((qaCase) => qaCase.form !== 'list');
-const base = { graph, facts: core.index.facts, lookup: core.lookup, linker: core.linker, definitions };
+const base = {
+  graph,
+  facts: core.index.facts,
+  lookup: core.lookup,
+  linker: core.linker,
+  definitions,
+  loci: core.variantLoci,
+};
 const thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 const tf = new Map<string, number[]>();
 const mcq = new Map<string, [number, number, number, number]>();

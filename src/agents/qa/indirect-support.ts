@@ -3,6 +3,7 @@ import type { KgFacts } from '../../kg/kg-facts.js';
 import { EVIDENCE_MODELS, scorePair, type ModelFeature } from './evidence-model.js';
 import { pairEvidence, type PairKind } from './pair-evidence.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
+import type { VariantLoci } from './variant-loci.js';
 import { ONTOLOGY_RELATION, SUPPORT_THRESHOLD, type SupportFact } from './relation-support.js';
 
 /**
@@ -56,6 +57,8 @@ const SHARED_SCALE = 1;
 export interface IndirectContext {
   graph: KgGraph;
   facts: KgFacts;
+  /** Variant positions for the model's locus feature. */
+  loci?: VariantLoci | undefined;
   /** Score disease–gene/variant/drug pairs with the calibrated evidence model (default true). */
   evidenceModel?: boolean | undefined;
 }
@@ -82,7 +85,7 @@ export function indirectSupport(
   const shared = sharedNeighbours(context.graph, a, b);
   if (shared) facts.push(shared);
   const modelled = context.evidenceModel === false ? undefined : modelSupport(context, a, b, family, facts);
-  if (modelled) return modelled;
+  if (modelled) return modelled.support;
   if (facts.length === 0) return undefined;
   facts.sort((left, right) => right.weight - left.weight);
   const missing = facts.reduce((product, fact) => product * (1 - fact.weight), 1);
@@ -91,7 +94,7 @@ export function indirectSupport(
 
 /**
  * The evidence model's support for a disease–gene/variant/drug pair under "associated"/"treats"
- * (undefined for other pairs): `sources` are the pair's neighbourhood facts found above, whose
+ * (`support` undefined when no feature speaks for the pair; undefined for pairs it does not model): `sources` are the pair's neighbourhood facts found above, whose
  * `similar` and `shared-neighbours` weights are model inputs; the model's largest contributions
  * are cited after the ontology facts.
  */
@@ -101,7 +104,7 @@ function modelSupport(
   b: number,
   family: RelationFamily,
   sources: readonly SupportFact[],
-): IndirectSupport | undefined {
+): { support: IndirectSupport | undefined } | undefined {
   if (family !== 'associated' && family !== 'treats') return undefined;
   const evidence = pairEvidence(context, a, b);
   if (!evidence) return undefined;
@@ -110,6 +113,8 @@ function modelSupport(
     return fact ? { weight: fact.weight, via: fact.via[0] } : undefined;
   };
   const model = scorePair(evidence, { similar: extra('similar'), 'shared-neighbours': extra('shared-neighbours') });
+  // The bias alone is a base rate, not evidence about this pair.
+  if (model.contributions.length === 0) return { support: undefined };
   const score = MAX_INDIRECT / (1 + Math.exp(-(model.logOdds + modelShift(evidence.kind))));
   const cited: SupportFact[] = [];
   for (const contribution of model.contributions) {
@@ -120,7 +125,7 @@ function modelSupport(
     // Cited in the order of their contribution, all below the pair's score.
     if (fact) cited.push({ ...fact, weight: score * (1 - 0.01 * cited.length) });
   }
-  return { score, facts: cited };
+  return { support: { score, facts: cited } };
 }
 
 /** Log-odds offset that puts the model's dev-chosen true/false point at {@link INDIRECT_TRUE_ABOVE}. */
@@ -147,6 +152,7 @@ const MODEL_SOURCES: Record<ModelFeature, IndirectSource> = {
   studied: 'interactors',
   geneOfDisease: 'locus',
   locusVariants: 'locus',
+  nearbyVariants: 'locus',
   targets: 'targets',
   targetPpi: 'targets',
   similarDrugs: 'targets',

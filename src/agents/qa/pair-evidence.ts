@@ -1,5 +1,6 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import type { VariantLoci } from './variant-loci.js';
 
 /**
  * Named, non-learned features of a disease–entity pair the KG may not link directly, read from
@@ -15,7 +16,8 @@ import type { KgFacts } from '../../kg/kg-facts.js';
  *   GO/pathway overlap with a disease gene (`annotationNear`), drugs acting on the gene that treat
  *   the disease (`drugBridge`), interaction degree (`studied`);
  * - variant–disease: the variant's mapped gene is a gene of the disease (`geneOfDisease`), or has
- *   other variants of the disease (`locusVariants`);
+ *   other variants of the disease (`locusVariants`); the disease's variants near it on the genome
+ *   (`nearbyVariants`: exp(−distance / 100 kb) of the nearest, with variant positions);
  * - drug–disease: the drug's targets among the disease's genes (`targets`) or interacting with them
  *   (`targetPpi`), drugs sharing its targets that treat the disease (`similarDrugs`).
  * Each positive feature also names the node behind it (`via`), so an answer can cite it.
@@ -49,6 +51,7 @@ export const PAIR_FEATURES = {
     'degree',
     'geneOfDisease',
     'locusVariants',
+    'nearbyVariants',
   ],
   'drug-disease': [
     'parent',
@@ -79,6 +82,8 @@ export interface PairEvidence {
 export interface PairEvidenceContext {
   graph: KgGraph;
   facts: KgFacts;
+  /** Variant positions; without them `nearbyVariants` is absent. */
+  loci?: VariantLoci | undefined;
 }
 
 const DISEASE = 'disease';
@@ -115,7 +120,7 @@ export function pairKindOf(graph: KgGraph, a: number, b: number): PairKind | und
  * diseases' genes and phenotypes for every option.
  */
 class Neighbourhood {
-  private readonly memo = new Map<string, Set<number>>();
+  readonly memo = new Map<string, Set<number>>();
 
   constructor(readonly graph: KgGraph) {}
 
@@ -138,11 +143,11 @@ class Neighbourhood {
 
 const neighbourhoods = new WeakMap<KgGraph, Neighbourhood>();
 /** Cached sets per graph at most, so a long-running service's cache stays bounded. */
-const MAX_CACHED_GRAPHS_ENTRIES = 50_000;
+const MAX_CACHED_SETS = 50_000;
 
 function neighbourhoodOf(graph: KgGraph): Neighbourhood {
   let found = neighbourhoods.get(graph);
-  if (!found || (found as unknown as { memo: Map<string, unknown> }).memo.size > MAX_CACHED_GRAPHS_ENTRIES) {
+  if (!found || found.memo.size > MAX_CACHED_SETS) {
     found = new Neighbourhood(graph);
     neighbourhoods.set(graph, found);
   }
@@ -166,7 +171,10 @@ export function pairEvidence(context: PairEvidenceContext, a: number, b: number)
   diseaseSideFeatures(context.facts, hood, disease, diseasesOfEntity, set);
   set('degree', Math.log1p(diseasesOfEntity.size));
   if (kind === 'gene-disease') geneFeatures(hood, disease, entity, set);
-  else if (kind === 'variant-disease') variantFeatures(hood, disease, entity, set);
+  else if (kind === 'variant-disease') {
+    variantFeatures(hood, disease, entity, set);
+    if (context.loci) nearbyFeature(context.loci, hood, disease, entity, set);
+  }
   else drugFeatures(hood, disease, entity, set);
   return evidence;
 }
@@ -269,6 +277,22 @@ function variantFeatures(hood: Neighbourhood, disease: number, variant: number, 
   }
   set('geneOfDisease', Math.log1p(genesOfDisease), geneVia);
   set('locusVariants', Math.log1p(locusVariants), variantVia);
+}
+
+/** Distance at which a neighbouring GWAS hit counts 1/e (linkage decays over ~100 kb). */
+const LOCUS_SCALE = 100_000;
+
+function nearbyFeature(loci: VariantLoci, hood: Neighbourhood, disease: number, variant: number, set: Setter): void {
+  const locus = loci.locusOf(variant);
+  if (!locus) return;
+  let best: { node: number; value: number } | undefined;
+  for (const other of hood.of(disease, ASSOCIATED, VARIANT)) {
+    const near = other === variant ? undefined : loci.locusOf(other);
+    if (!near || near.chrom !== locus.chrom) continue;
+    const value = Math.exp(-Math.abs(near.pos - locus.pos) / LOCUS_SCALE);
+    if (!best || value > best.value) best = { node: other, value };
+  }
+  if (best) set('nearbyVariants', best.value, best.node);
 }
 
 function drugFeatures(hood: Neighbourhood, disease: number, drug: number, set: Setter): void {

@@ -31,6 +31,7 @@ import { decisionEvidence, decisionResult, decisionText } from './decision-answe
 import { parseQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
+import type { VariantLoci } from './variant-loci.js';
 import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
@@ -103,6 +104,8 @@ export interface QaAgentDependencies {
   llm?: LlmClient | undefined;
   /** GWAS statistics and is_a directions of the index; without them ontology reasoning is undirected. */
   facts?: KgFacts | undefined;
+  /** Variant positions: locus evidence for variant–disease questions the KG does not answer. */
+  variantLoci?: VariantLoci | undefined;
   /**
    * Evaluation only: node pairs whose direct edges the reasoner must not see, set per question by
    * the ablation benchmark (`biobridge eval qa --ablate-direct`).
@@ -329,6 +332,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
         linker: dependencies.linker,
         unsupported,
         definitions: await definitionMentions(),
+        loci: dependencies.variantLoci,
         hidden: dependencies.ablation?.hidden,
         indirect: settings.indirectEvidence,
         indirectTrueAbove: settings.indirectTrueAbove,

@@ -5,6 +5,7 @@ import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
 import { normalizeKey } from '../../store/text-normalize.js';
 import type { DefinitionMentions } from './definition-mentions.js';
+import type { VariantLoci } from './variant-loci.js';
 import { INDIRECT_TRUE_ABOVE, indirectSupport, MAX_INDIRECT } from './indirect-support.js';
 import { linkCandidates, linkPhrase, type LinkedPhrase } from './phrase-linking.js';
 import type { ParsedQuestion, QuestionForm } from './question-form.js';
@@ -49,6 +50,8 @@ export interface ReasonerContext {
   unsupported?: UnsupportedPolicy | undefined;
   /** Genes named in disease definitions: weaker gene–disease evidence where the KG has no edge. */
   definitions?: DefinitionMentions | undefined;
+  /** Variant positions: locus evidence for variant–disease pairs (`pair-evidence.ts`). */
+  loci?: VariantLoci | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
   /**

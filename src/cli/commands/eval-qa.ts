@@ -58,6 +58,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
         linker: core.linker,
         prompts: await loadPromptLibrary(),
         facts: core.index.facts,
+        variantLoci: core.variantLoci,
         ablation: ablate ? ablation : undefined,
         logger,
       },
