@@ -152,12 +152,16 @@ function fitRanking(rows: readonly Row[], l2: number): number[] {
     options.set(row.option, entry);
     groups.set(row.group, options);
   }
-  const cases = [...groups.values()].map((options) => [...options.values()]).filter((options) => options.some((o) => o.positive));
+  const cases = [...groups.values()]
+    .map((options) => [...options.values()])
+    .filter((options) => options.some((o) => o.positive));
   const w = new Array<number>(width).fill(0);
   for (let step = 0; step < 2000; step++) {
     const gw = new Array<number>(width).fill(0);
     for (const options of cases) {
-      const scores = options.map((option) => option.x.reduce((sum, value, column) => sum + value * w[column]!, 0));
+      const scores = options.map((option) =>
+        option.x.reduce((sum, value, column) => sum + value * w[column]!, 0),
+      );
       const top = Math.max(...scores);
       const exp = scores.map((score) => Math.exp(score - top));
       const total = exp.reduce((a, b) => a + b, 0);
@@ -178,7 +182,10 @@ function calibrate(rows: readonly Row[], weights: readonly number[]): { bias: nu
     ...row,
     x: [row.x.reduce((sum, value, column) => sum + value * weights[column]!, 0)],
   }));
-  const { bias, weights: [scale] } = fit(projected, 0);
+  const {
+    bias,
+    weights: [scale],
+  } = fit(projected, 0);
   return { bias, weights: weights.map((weight) => weight * scale!) };
 }
 
@@ -186,10 +193,18 @@ const logit = (model: { bias: number; weights: number[] }, x: readonly number[])
   model.bias + x.reduce((sum, value, column) => sum + value * model.weights[column]!, 0);
 
 function mcqAccuracy(rows: readonly Row[], model: { bias: number; weights: number[] }): number {
-  const groups = new Map<string, Map<number, { score: number; positive: boolean; direct: number; prior: number }>>();
+  const groups = new Map<
+    string,
+    Map<number, { score: number; positive: boolean; direct: number; prior: number }>
+  >();
   for (const row of rows) {
     const options = groups.get(row.group) ?? new Map();
-    const entry = options.get(row.option) ?? { score: 0, positive: row.positive, direct: 0, prior: row.prior };
+    const entry = options.get(row.option) ?? {
+      score: 0,
+      positive: row.positive,
+      direct: 0,
+      prior: row.prior,
+    };
     entry.score += logit(model, row.x);
     if (row.direct) entry.direct++;
     options.set(row.option, entry);
@@ -198,7 +213,8 @@ function mcqAccuracy(rows: readonly Row[], model: { bias: number; weights: numbe
   let right = 0;
   for (const options of groups.values()) {
     const ranked = [...options.entries()].sort(
-      (l, r) => r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
+      (l, r) =>
+        r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
     );
     if (ranked[0]?.[1].positive) right++;
   }
@@ -212,7 +228,12 @@ function evaluate(rows: readonly Row[], models: Map<PairKind, { bias: number; we
   >();
   for (const row of rows) {
     const options = groups.get(row.group) ?? new Map();
-    const entry = options.get(row.option) ?? { score: 0, positive: row.positive, direct: 0, prior: row.prior };
+    const entry = options.get(row.option) ?? {
+      score: 0,
+      positive: row.positive,
+      direct: 0,
+      prior: row.prior,
+    };
     entry.score += logit(models.get(row.kind)!, row.x);
     if (row.direct) entry.direct++;
     options.set(row.option, entry);
@@ -224,7 +245,8 @@ function evaluate(rows: readonly Row[], models: Map<PairKind, { bias: number; we
     const kind = group.replace(/-\d+$/, '');
     if (kind.startsWith('mcq')) {
       const ranked = [...options.entries()].sort(
-        (l, r) => r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
+        (l, r) =>
+          r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
       );
       const tally = mcq.get(kind) ?? [0, 0];
       if (ranked[0]?.[1].positive) tally[0]++;
@@ -259,7 +281,10 @@ for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
   const rows = train.filter((row) => row.kind === kind);
   if (rows.length === 0) continue;
   const pointwise = fit(rows, Number(values.l2));
-  const ranking = fitRanking(rows.filter((row) => row.group.startsWith('mcq')), Number(values.l2));
+  const ranking = fitRanking(
+    rows.filter((row) => row.group.startsWith('mcq')),
+    Number(values.l2),
+  );
   // The ranking weights order the options; the pointwise bias and a scale fitted on all pairs
   // calibrate them into a probability (for true/false).
   const model = values.pointwise ? pointwise : calibrate(rows, ranking);
@@ -267,21 +292,25 @@ for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
   console.log(`\n'${kind}': { bias: ${model.bias.toFixed(3)}, weights: {`);
   [...PAIR_FEATURES[kind], ...EXTRA].forEach((feature, column) => {
     const present = rows.filter((row) => row.x[column]! > 0).length;
-    console.log(`  ${feature}: ${model.weights[column]!.toFixed(3)}, // present in ${present}/${rows.length}`);
+    console.log(
+      `  ${feature}: ${model.weights[column]!.toFixed(3)}, // present in ${present}/${rows.length}`,
+    );
   });
   console.log('} },');
 }
 function univariate(set: readonly Row[]) {
-console.log('\nunivariate MCQ accuracy (direct, feature, prior):');
-for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
-  const rows = set.filter((row) => row.kind === kind && row.group.startsWith('mcq'));
-  const names = [...PAIR_FEATURES[kind], ...EXTRA];
-  const line = names.map((feature, column) => {
-    const one = { bias: 0, weights: names.map((_, other) => (other === column ? 1 : 0)) };
-    return `${feature} ${mcqAccuracy(rows, one).toFixed(2)}`;
-  });
-  console.log(`${kind}: none ${mcqAccuracy(rows, { bias: 0, weights: names.map(() => 0) }).toFixed(2)} | ${line.join(' | ')}`);
-}
+  console.log('\nunivariate MCQ accuracy (direct, feature, prior):');
+  for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
+    const rows = set.filter((row) => row.kind === kind && row.group.startsWith('mcq'));
+    const names = [...PAIR_FEATURES[kind], ...EXTRA];
+    const line = names.map((feature, column) => {
+      const one = { bias: 0, weights: names.map((_, other) => (other === column ? 1 : 0)) };
+      return `${feature} ${mcqAccuracy(rows, one).toFixed(2)}`;
+    });
+    console.log(
+      `${kind}: none ${mcqAccuracy(rows, { bias: 0, weights: names.map(() => 0) }).toFixed(2)} | ${line.join(' | ')}`,
+    );
+  }
 }
 univariate(train);
 console.log('\ntrain (in-sample):');

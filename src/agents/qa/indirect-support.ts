@@ -112,7 +112,10 @@ function modelSupport(
     const fact = sources.find((each) => each.source === source);
     return fact ? { weight: fact.weight, via: fact.via[0] } : undefined;
   };
-  const model = scorePair(evidence, { similar: extra('similar'), 'shared-neighbours': extra('shared-neighbours') });
+  const model = scorePair(evidence, {
+    similar: extra('similar'),
+    'shared-neighbours': extra('shared-neighbours'),
+  });
   // The bias alone is a base rate, not evidence about this pair.
   if (model.contributions.length === 0) return { support: undefined };
   const score = MAX_INDIRECT / (1 + Math.exp(-(model.logOdds + modelShift(evidence.kind))));

@@ -174,8 +174,7 @@ export function pairEvidence(context: PairEvidenceContext, a: number, b: number)
   else if (kind === 'variant-disease') {
     variantFeatures(hood, disease, entity, set);
     if (context.loci) nearbyFeature(context.loci, hood, disease, entity, set);
-  }
-  else drugFeatures(hood, disease, entity, set);
+  } else drugFeatures(hood, disease, entity, set);
   return evidence;
 }
 
@@ -220,7 +219,9 @@ function diseaseSideFeatures(
   }
   const phenotypes = hood.of(disease, PHENOTYPE_PRESENT, PHENOTYPE);
   if (phenotypes.size > 0) {
-    const best = bestOver(others, (other) => cosine(phenotypes, hood.of(other, PHENOTYPE_PRESENT, PHENOTYPE)));
+    const best = bestOver(others, (other) =>
+      cosine(phenotypes, hood.of(other, PHENOTYPE_PRESENT, PHENOTYPE)),
+    );
     if (best) set('phenotypeNear', best.value, best.node);
   }
   const genes = hood.of(disease, ASSOCIATED, GENE);
@@ -282,7 +283,13 @@ function variantFeatures(hood: Neighbourhood, disease: number, variant: number, 
 /** Distance at which a neighbouring GWAS hit counts 1/e (linkage decays over ~100 kb). */
 const LOCUS_SCALE = 100_000;
 
-function nearbyFeature(loci: VariantLoci, hood: Neighbourhood, disease: number, variant: number, set: Setter): void {
+function nearbyFeature(
+  loci: VariantLoci,
+  hood: Neighbourhood,
+  disease: number,
+  variant: number,
+  set: Setter,
+): void {
   const locus = loci.locusOf(variant);
   if (!locus) return;
   let best: { node: number; value: number } | undefined;
