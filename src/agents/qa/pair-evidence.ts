@@ -143,7 +143,7 @@ class Neighbourhood {
 
 const neighbourhoods = new WeakMap<KgGraph, Neighbourhood>();
 /** Cached sets per graph at most, so a long-running service's cache stays bounded. */
-const MAX_CACHED_SETS = 50_000;
+const MAX_CACHED_SETS = 20_000;
 
 function neighbourhoodOf(graph: KgGraph): Neighbourhood {
   let found = neighbourhoods.get(graph);
