@@ -216,6 +216,7 @@ const retrievalMethods = z.enum([
   'bridge',
   'nn_transfer',
   'ligand',
+  'ligand_model',
   'popularity',
   'untrained',
   'random',
@@ -225,7 +226,7 @@ export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
   summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
   usage:
-    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,popularity,untrained,random] [--json]',
+    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   schema: z.strictObject({
     split: z
@@ -237,7 +238,7 @@ export const evalRetrievalCommand = defineCommand({
       .default('inductive')
       .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
     methods: commaList(
-      'fused,bridge,nn_transfer,ligand,popularity,untrained,random',
+      'fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random',
       z.array(retrievalMethods).min(1),
     ).describe('Comma-separated methods'),
     neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
@@ -316,12 +317,15 @@ export const fitFusionCommand = defineCommand({
   summary:
     'Fit the fused ranking (bridge + NN transfer + popularity) on validation heads; writes <index>/fusion.json',
   usage:
-    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,popularity,random] [--report-dir eval/reports] [--json]',
+    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,ligand_model,popularity,random] [--no-ligand-model] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
   schema: z.strictObject({
     splits: fusionSplits,
-    compare: commaList('bridge,nn_transfer,ligand,popularity,random', z.array(retrievalMethods)).describe(
+    compare: commaList('bridge,nn_transfer,ligand,ligand_model,popularity,random', z.array(retrievalMethods)).describe(
       'Methods also scored on the test heads, for the reports',
+    ),
+    'no-ligand-model': booleanFlag.describe(
+      'Do not train the ligand-target model when the index has none (the fusion is fitted without it)',
     ),
     'report-dir': z.string().optional().describe('Also write the benchmark reports of each split here'),
     device: deviceFlag,

@@ -114,6 +114,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
           bridge,
           transfer,
           ligands,
+          ligandModel: dependencies.ligands ? dependencies.ligandModel : undefined,
           fusion: dependencies.fusion,
           encoderFor: dependencies.encoderFor,
         },
