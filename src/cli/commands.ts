@@ -321,9 +321,10 @@ export const fitFusionCommand = defineCommand({
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
   schema: z.strictObject({
     splits: fusionSplits,
-    compare: commaList('bridge,nn_transfer,ligand,ligand_model,popularity,random', z.array(retrievalMethods)).describe(
-      'Methods also scored on the test heads, for the reports',
-    ),
+    compare: commaList(
+      'bridge,nn_transfer,ligand,ligand_model,popularity,random',
+      z.array(retrievalMethods),
+    ).describe('Methods also scored on the test heads, for the reports'),
     'no-ligand-model': booleanFlag.describe(
       'Do not train the ligand-target model when the index has none (the fusion is fitted without it)',
     ),
@@ -332,6 +333,39 @@ export const fitFusionCommand = defineCommand({
     json,
   }),
   load: () => import('./commands/fit-fusion.js'),
+});
+
+export const trainLigandModelCommand = defineCommand({
+  name: 'train-ligand-model',
+  summary:
+    "Train the ligand-target model (multi-label MLP over ligand fingerprints, PyTorch → ONNX) on a split's training drugs; writes <index>/ligand-model/",
+  usage:
+    'train-ligand-model <index-dir> [--split unseen-drug] [--epochs 40] [--python /usr/bin/python3] [--json]',
+  positionals: [
+    { name: 'index-dir', description: 'An index with a training export and ligand fingerprints' },
+  ],
+  schema: z.strictObject({
+    split: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'expected a split name such as unseen-drug')
+      .default('unseen-drug')
+      .describe('Split whose training drugs are learned from (its held-out and validation drugs never are)'),
+    epochs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Training epochs (the trainer default: 40)'),
+    'hidden-dim': z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Hidden units (trainer default: 512)'),
+    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
+    json,
+  }),
+  load: () => import('./commands/train-ligand-model.js'),
 });
 
 export const evalKgeCommand = defineCommand({
@@ -557,6 +591,7 @@ export const commands: CommandSpec[] = [
   structureKeysCommand,
   evalRetrievalCommand,
   fitFusionCommand,
+  trainLigandModelCommand,
   evalKgeCommand,
   proposeCommand,
   evalMoleculesCommand,

@@ -5,7 +5,7 @@ import { readManifest } from '../indexing/manifest.js';
 import { openIndex } from '../indexing/open-index.js';
 import { buildLigandFingerprints, hasLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import { hasLigandModel } from '../retrieval/ligand-model.js';
-import { trainLigandModel, type TrainLigandModelOptions } from '../indexing/train-ligand-model.js';
+import { trainLigandModel, type TrainLigandModelOptions } from './ligand-model-training.js';
 import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
 import type { Logger } from '../util/logger.js';
 import {

@@ -777,7 +777,9 @@ async function createLigandModelScorer(
   const rows = queryHeads.map((node) => ligands.rowOf(node));
   const present = rows.flatMap((row, query) => (row === undefined ? [] : [[query, row] as const]));
   const packed = new Uint8Array(present.length * ligands.fingerprint(0).length);
-  present.forEach(([, row], position) => packed.set(ligands.fingerprint(row), position * ligands.fingerprint(row).length));
+  present.forEach(([, row], position) =>
+    packed.set(ligands.fingerprint(row), position * ligands.fingerprint(row).length),
+  );
   const batch = 256;
   const width = model.tails.length;
   const probabilities = new Float32Array(present.length * width);

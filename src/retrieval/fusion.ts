@@ -170,7 +170,11 @@ const TRANSFER_LIGAND_GRID: readonly [number, number][] = [
 const LIGAND_MODEL_GRID = [0, 0.3, 1, 3];
 
 /** Every weighting tried by {@link fitFusion}; the pure baselines are among them. */
-export function fusionGrid(withBridge: boolean, withLigand = false, withLigandModel = false): FusionWeights[] {
+export function fusionGrid(
+  withBridge: boolean,
+  withLigand = false,
+  withLigandModel = false,
+): FusionWeights[] {
   const grid: FusionWeights[] = [];
   const pairs = withLigand ? TRANSFER_LIGAND_GRID : TRANSFER_LIGAND_GRID.slice(0, 2);
   for (const ligandModel of withLigandModel ? LIGAND_MODEL_GRID : [0])

@@ -55,7 +55,10 @@ export function hasLigandModel(indexDirectory: string): boolean {
 }
 
 /** Packed fingerprint bytes → one float per bit, least significant bit of each byte first (as NumPy's `bitorder="little"`). */
-export function unpackFingerprintBits(packed: Uint8Array, out = new Float32Array(packed.length * 8)): Float32Array {
+export function unpackFingerprintBits(
+  packed: Uint8Array,
+  out = new Float32Array(packed.length * 8),
+): Float32Array {
   for (let byte = 0; byte < packed.length; byte++) {
     const value = packed[byte]!;
     for (let bit = 0; bit < 8; bit++) out[byte * 8 + bit] = (value >> bit) & 1;
@@ -79,9 +82,7 @@ export async function loadLigandModel(
       message: `${metaPath}: trained on fingerprints ${meta.fingerprint.parts.join(',')} (${meta.inputBits} bits), this version makes ${expected} (${LIGAND_FINGERPRINT_BYTES * 8}); retrain with \`biobridge train-ligand-model ${indexDirectory}\``,
     });
   const [onnxBytes, tailBytes, drugBytes] = await Promise.all(
-    [meta.files.onnx, meta.files.tails, meta.files.drugs].map((entry) =>
-      verifiedFile(directory, entry),
-    ),
+    [meta.files.onnx, meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
   );
   const tails = int32View(tailBytes!);
   const drugs = int32View(drugBytes!);

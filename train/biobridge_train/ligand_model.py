@@ -184,7 +184,9 @@ def load_ligand_data(
     return LigandData(drugs, bits, labels, tails, int(ligand_meta["bytesPerMolecule"]), list(ligand_meta["parts"]))
 
 
-def train_ligand_model(data: LigandData, config: LigandModelConfig, log=print) -> Tuple[LigandTargetModel, List[Dict[str, float]]]:
+def train_ligand_model(
+    data: LigandData, config: LigandModelConfig, log=print
+) -> Tuple[LigandTargetModel, List[Dict[str, float]]]:
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     labels = torch.from_numpy(data.labels)
@@ -208,7 +210,9 @@ def train_ligand_model(data: LigandData, config: LigandModelConfig, log=print) -
             optimiser.step()
             total += float(loss) * len(batch)
         history.append({"epoch": epoch, "loss": total / max(len(labels), 1), "seconds": time.time() - started})
-        log(f"ligand model epoch {epoch}/{config.epochs} loss {history[-1]['loss']:.4f} ({history[-1]['seconds']:.1f} s)")
+        log(
+            f"ligand model epoch {epoch}/{config.epochs} loss {history[-1]['loss']:.4f} ({history[-1]['seconds']:.1f} s)"
+        )
     model.eval()
     return model, history
 
@@ -285,7 +289,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if len(data.drugs) == 0 or len(data.tails) == 0:
         print(f"no {args.head_type} with {args.relation} links and fingerprints in {args.split}.train", file=sys.stderr)
         return 2
-    print(f"ligand model: {len(data.drugs)} training drugs, {len(data.tails)} tails, {data.bits.shape[1]} input bits", flush=True)
+    print(
+        f"ligand model: {len(data.drugs)} training drugs, {len(data.tails)} tails, {data.bits.shape[1]} input bits",
+        flush=True,
+    )
     model, history = train_ligand_model(data, config)
     target = export_ligand_model(
         model,

@@ -19,7 +19,7 @@ export async function run(context: CommandContext<FitFusionOptions>): Promise<nu
     splits: context.options.splits,
     compare: context.options.compare,
     device: context.options.device,
-    ligandModel: !context.options['no-ligand-model'],
+    ligandModel: !context.options['no-ligand-model'] && { env: context.env, signal: context.signal },
     logger: context.logger,
   });
   const reportDirectory = context.options['report-dir'];

@@ -86,7 +86,18 @@ export async function rankByFeatures(
     const voters = mergeVoters(votes?.voters ?? [], ligandEntry?.voters ?? []);
     // The model explains the hit when it adds more than the similar drugs' votes.
     const explainedByModel = modelPart > 0 && modelPart >= votePart;
-    return { tail, transferScore, ligandScore, modelScore, probability, explainedByModel, prior, bridge, fused, voters };
+    return {
+      tail,
+      transferScore,
+      ligandScore,
+      modelScore,
+      probability,
+      explainedByModel,
+      prior,
+      bridge,
+      fused,
+      voters,
+    };
   });
   const rankScore = (item: (typeof scored)[number]) =>
     options.method === 'transfer' ? item.transferScore : item.fused;
@@ -99,25 +110,45 @@ export async function rankByFeatures(
     .slice(0, k);
   return ranked.map((item) => ({
     nodeIndex: item.tail,
-    candidate: {
-      relation: entry.relation,
-      score: rankScore(item),
-      fromBridge: true,
-      known: false,
-      scores: {
-        bridge: item.bridge,
-        transfer: item.transferScore,
-        prior: item.prior,
-        fused: item.fused,
-        ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
-        ...(item.modelScore === null ? {} : { ligandModel: item.modelScore }),
-      },
-      voters: item.voters.slice(0, 5),
-      ...(options.method === 'fused' && item.explainedByModel
-        ? { ligandModelProbability: item.probability }
-        : {}),
-    },
+    candidate: candidateOf(entry.relation, item, rankScore(item), options.method),
   }));
+}
+
+interface ScoredTail {
+  transferScore: number;
+  ligandScore: number | null;
+  modelScore: number | null;
+  probability: number;
+  explainedByModel: boolean;
+  prior: number;
+  bridge: number | null;
+  fused: number;
+  voters: TransferVoter[];
+}
+
+/** A ranked tail as the merge stage reads it: every component score, its voters, and the model's say. */
+function candidateOf(
+  relation: string,
+  item: ScoredTail,
+  score: number,
+  method: Exclude<RetrievalMethod, 'bridge'>,
+): Candidate {
+  return {
+    relation,
+    score,
+    fromBridge: true,
+    known: false,
+    scores: {
+      bridge: item.bridge,
+      transfer: item.transferScore,
+      prior: item.prior,
+      fused: item.fused,
+      ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
+      ...(item.modelScore === null ? {} : { ligandModel: item.modelScore }),
+    },
+    voters: item.voters.slice(0, 5),
+    ...(method === 'fused' && item.explainedByModel ? { ligandModelProbability: item.probability } : {}),
+  };
 }
 
 /**

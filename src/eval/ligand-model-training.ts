@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors.js';
-import { ensureUnseenSplit, isUnseenSplit } from '../eval/unseen-split.js';
+import { ensureUnseenSplit, isUnseenSplit } from './unseen-split.js';
 import { hasLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import { LIGAND_MODEL_DIRECTORY } from '../retrieval/ligand-model.js';
 import { noopLogger, type Logger } from '../util/logger.js';
-import { indexLayout } from './manifest.js';
-import { runTrainerModule, type TrainerProcessOptions } from './train-bridge.js';
+import { indexLayout } from '../indexing/manifest.js';
+import { runTrainerModule, type TrainerProcessOptions } from '../indexing/train-bridge.js';
 
 /** The split whose training drugs the default ligand-target model learns from (what a new SMILES is). */
 export const DEFAULT_LIGAND_MODEL_SPLIT = 'unseen-drug';
@@ -26,7 +26,9 @@ export interface TrainLigandModelOptions extends Partial<TrainerProcessOptions> 
  * drugs: held-out and validation drugs lost every edge there, so the fusion fitted on validation
  * drugs and the test drugs stay unseen.
  */
-export async function trainLigandModel(options: TrainLigandModelOptions): Promise<{ directory: string; durationMs: number }> {
+export async function trainLigandModel(
+  options: TrainLigandModelOptions,
+): Promise<{ directory: string; durationMs: number }> {
   const logger = options.logger ?? noopLogger;
   const started = performance.now();
   const indexDirectory = resolve(options.indexDirectory);
@@ -53,5 +55,9 @@ export async function trainLigandModel(options: TrainLigandModelOptions): Promis
 }
 
 function trainerProcess(options: TrainLigandModelOptions): Omit<TrainerProcessOptions, 'python'> {
-  return { signal: options.signal, env: options.env ?? process.env, onTrainerOutput: options.onTrainerOutput };
+  return {
+    signal: options.signal,
+    env: options.env,
+    onTrainerOutput: options.onTrainerOutput,
+  };
 }
