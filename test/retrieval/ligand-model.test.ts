@@ -11,6 +11,10 @@ import {
   unpackFingerprintBits,
   type LigandModel,
 } from '../../src/retrieval/ligand-model.js';
+import { ligandFingerprint } from '../../src/chem/ligand-fingerprint.js';
+import { loadRDKit } from '../../src/chem/rdkit.js';
+import { rankByFeatures } from '../../src/retrieval/stages/rank-features.js';
+import type { PredictDependencies } from '../../src/retrieval/stages/predict-dependencies.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -199,6 +203,37 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
       );
       expect(probabilities[best]).toBeGreaterThan(0.5);
     }
+  });
+
+  it('ranks a new SMILES by the model in the fused ranking, with its score and its say in the explanation', async () => {
+    const rdkit = await loadRDKit();
+    const penicillin = drugs.find((drug) => drug.heldOut && drug.target === 102)!;
+    // Only the model is weighted and no bridge vector is given, so the store is never read.
+    const dependencies = {
+      transfer: { score: async () => ({ votes: new Map(), prior: () => 0, topPrior: () => [] }) },
+      ligands: {
+        fingerprint: async (query: { smiles?: string | undefined }) =>
+          ligandFingerprint(rdkit, query.smiles!),
+        score: async () => new Map(),
+      },
+      ligandModel: model,
+    } as unknown as PredictDependencies;
+    const ranked = await rankByFeatures(
+      dependencies,
+      { kind: 'smiles', type: 'drug', input: { value: penicillin.smiles, field: 'smiles' } },
+      { headType: 'drug', relation: 'target', tailType: 'gene/protein', kindIds: [], kgRelations: [] },
+      {
+        vector: new Float32Array(1),
+        transformed: undefined,
+        weights: { bridge: 0, transfer: 0, prior: 0, ligand: 0, ligandModel: 1 },
+        method: 'fused',
+        k: 2,
+        signal: undefined,
+      },
+    );
+    expect(ranked.map((hit) => hit.nodeIndex)[0]).toBe(102);
+    expect(ranked[0]!.candidate.scores?.ligandModel).toBe(1);
+    expect(ranked[0]!.candidate.ligandModelProbability).toBeGreaterThan(0.5);
   });
 
   it('refuses a model file that differs from the sha256 its metadata recorded', async () => {
