@@ -42,6 +42,7 @@ import {
 } from './retrieval/variant-fusion-file.js';
 import { variantFusedRanking } from './retrieval/variant-signals.js';
 import { readLigandFingerprints } from './retrieval/ligand-fingerprints.js';
+import { loadLigandModel } from './retrieval/ligand-model.js';
 import { readStructureKeys } from './retrieval/structure-keys.js';
 import { withInferenceSlots } from './retrieval/limited-retriever.js';
 import { createRetriever, type Retriever } from './retrieval/retriever.js';
@@ -109,6 +110,7 @@ export async function openIndexServices(
     variantFusion: readVariantFusion(indexPath),
     structures: readStructureKeys(indexPath),
     ligands: readLigandFingerprints(indexPath),
+    ligandModel: loadLigandModel(indexPath, { device, logger }),
     variantModel: hasVariantModel(indexPath).then((has) =>
       has ? loadVariantModel(indexPath, { device, logger }) : undefined,
     ),
@@ -118,11 +120,12 @@ export async function openIndexServices(
     const parts = opened.fulfilled;
     await parts.bridge?.dispose();
     await parts.variantModel?.dispose();
+    await parts.ligandModel?.dispose();
     for (const encoder of new Set(parts.encoders?.values() ?? [])) await encoder.dispose?.();
     await parts.index?.close();
     throw opened.error;
   }
-  const { index, encoders, bridge, entries, fusion, structures, ligands } = opened.value;
+  const { index, encoders, bridge, entries, fusion, structures, ligands, ligandModel } = opened.value;
   const variantModel = usableVariantModel(opened.value.variantModel, index, logger);
   if (opened.value.variantModel && !variantModel) await opened.value.variantModel.dispose();
   if (!structures)
@@ -138,6 +141,10 @@ export async function openIndexServices(
     logger.warn('fusion.json was fitted with another bridge; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });
+  if (fusion?.ligandModelId && fusion.ligandModelId !== ligandModel?.id)
+    logger.warn('fusion.json was fitted with another ligand-target model; refit it', {
+      fix: `biobridge fit-fusion ${indexPath}`,
+    });
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -146,6 +153,7 @@ export async function openIndexServices(
     bridge,
     fusion,
     ligands,
+    ligandModel,
     structures,
     variants:
       variantModel && variantServices(index, variantModel, opened.value.variantFusion, logger, indexPath),
@@ -162,6 +170,7 @@ export async function openIndexServices(
     async close() {
       await bridge?.dispose();
       await variantModel?.dispose();
+      await ligandModel?.dispose();
       for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
       await index.close();
     },

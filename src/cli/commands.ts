@@ -216,6 +216,7 @@ const retrievalMethods = z.enum([
   'bridge',
   'nn_transfer',
   'ligand',
+  'ligand_model',
   'popularity',
   'untrained',
   'random',
@@ -225,7 +226,7 @@ export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
   summary: 'Cross-modal retrieval benchmark on held-out heads: bridge vs NN transfer, untrained and random',
   usage:
-    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,popularity,untrained,random] [--json]',
+    'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
   schema: z.strictObject({
     split: z
@@ -237,7 +238,7 @@ export const evalRetrievalCommand = defineCommand({
       .default('inductive')
       .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
     methods: commaList(
-      'fused,bridge,nn_transfer,ligand,popularity,untrained,random',
+      'fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random',
       z.array(retrievalMethods).min(1),
     ).describe('Comma-separated methods'),
     neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
@@ -316,18 +317,55 @@ export const fitFusionCommand = defineCommand({
   summary:
     'Fit the fused ranking (bridge + NN transfer + popularity) on validation heads; writes <index>/fusion.json',
   usage:
-    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,popularity,random] [--report-dir eval/reports] [--json]',
+    'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,ligand_model,popularity,random] [--no-ligand-model] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
   schema: z.strictObject({
     splits: fusionSplits,
-    compare: commaList('bridge,nn_transfer,ligand,popularity,random', z.array(retrievalMethods)).describe(
-      'Methods also scored on the test heads, for the reports',
+    compare: commaList(
+      'bridge,nn_transfer,ligand,ligand_model,popularity,random',
+      z.array(retrievalMethods),
+    ).describe('Methods also scored on the test heads, for the reports'),
+    'no-ligand-model': booleanFlag.describe(
+      'Do not train the ligand-target model when the index has none (the fusion is fitted without it)',
     ),
     'report-dir': z.string().optional().describe('Also write the benchmark reports of each split here'),
     device: deviceFlag,
     json,
   }),
   load: () => import('./commands/fit-fusion.js'),
+});
+
+export const trainLigandModelCommand = defineCommand({
+  name: 'train-ligand-model',
+  summary:
+    "Train the ligand-target model (multi-label MLP over ligand fingerprints, PyTorch → ONNX) on a split's training drugs; writes <index>/ligand-model/",
+  usage:
+    'train-ligand-model <index-dir> [--split unseen-drug] [--epochs 40] [--python /usr/bin/python3] [--json]',
+  positionals: [
+    { name: 'index-dir', description: 'An index with a training export and ligand fingerprints' },
+  ],
+  schema: z.strictObject({
+    split: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'expected a split name such as unseen-drug')
+      .default('unseen-drug')
+      .describe('Split whose training drugs are learned from (its held-out and validation drugs never are)'),
+    epochs: z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Training epochs (the trainer default: 40)'),
+    'hidden-dim': z.coerce
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Hidden units (trainer default: 512)'),
+    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
+    json,
+  }),
+  load: () => import('./commands/train-ligand-model.js'),
 });
 
 export const evalKgeCommand = defineCommand({
@@ -553,6 +591,7 @@ export const commands: CommandSpec[] = [
   structureKeysCommand,
   evalRetrievalCommand,
   fitFusionCommand,
+  trainLigandModelCommand,
   evalKgeCommand,
   proposeCommand,
   evalMoleculesCommand,

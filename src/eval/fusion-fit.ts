@@ -4,6 +4,8 @@ import type { Device } from '../runtime/onnx-session.js';
 import { readManifest } from '../indexing/manifest.js';
 import { openIndex } from '../indexing/open-index.js';
 import { buildLigandFingerprints, hasLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
+import { hasLigandModel } from '../retrieval/ligand-model.js';
+import { trainLigandModel, type TrainLigandModelOptions } from './ligand-model-training.js';
 import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
 import type { Logger } from '../util/logger.js';
 import {
@@ -26,6 +28,11 @@ export interface FitIndexFusionOptions {
   /** Methods reported beside `fused` on the test heads (the weights never see them). */
   compare?: readonly RetrievalMethod[] | undefined;
   device?: Device | undefined;
+  /**
+   * Train the ligand-target model first when the index has none (default true; `false` fits the
+   * fusion without it, or with the one already there). Options are passed to the trainer.
+   */
+  ligandModel?: boolean | Omit<TrainLigandModelOptions, 'indexDirectory' | 'logger'> | undefined;
   logger?: Logger | undefined;
 }
 
@@ -61,6 +68,13 @@ export async function fitIndexFusion(
     return false;
   });
   if (!hasLigandFingerprints(options.indexDirectory)) await buildIndexLigands(options);
+  if (options.ligandModel !== false && !hasLigandModel(options.indexDirectory))
+    await trainLigandModel({
+      ...(typeof options.ligandModel === 'object' ? options.ligandModel : {}),
+      indexDirectory: options.indexDirectory,
+      logger: options.logger,
+    });
+  let ligandModelId: string | null = null;
   const tasks = new Map<string, FusionModel['tasks'][number]>();
   let neighbours = options.neighbours ?? 20;
   for (const split of options.splits) {
@@ -75,6 +89,7 @@ export async function fitIndexFusion(
     });
     reports.push(report);
     neighbours = report.config.neighbours;
+    ligandModelId = report.ligandModel?.id ?? ligandModelId;
     for (const detail of report.details) {
       const { weights, fit } = detail.validation;
       if (!weights || !fit || fit.fused.queries === 0) continue;
@@ -94,6 +109,7 @@ export async function fitIndexFusion(
     createdAt: new Date().toISOString(),
     split: options.splits.join(','),
     bridgeId: manifest.bridge?.id ?? null,
+    ligandModelId,
     neighbours,
     tasks: [...tasks.values()],
   };

@@ -19,6 +19,7 @@ import {
 import { voteTails } from '../retrieval/transfer-votes.js';
 import { voteLigands } from '../retrieval/ligand-index.js';
 import { readLigandFingerprints, type LigandFingerprints } from '../retrieval/ligand-fingerprints.js';
+import { loadLigandModel, type LigandModel } from '../retrieval/ligand-model.js';
 import { bootstrapMean, pairedBootstrap, type Interval, type PairedComparison } from './bootstrap.js';
 import { rankQuery, summarize, type MetricSummary, type QueryRanking } from './metrics.js';
 import { normalizeRows, scoreAgainst } from './similarity.js';
@@ -65,6 +66,7 @@ export const RETRIEVAL_METHODS = [
   'bridge',
   'nn_transfer',
   'ligand',
+  'ligand_model',
   'popularity',
   'untrained',
   'random',
@@ -113,6 +115,8 @@ export interface ValidationFit {
   prior: FitSummary;
   /** Ligand similarity alone (drug heads with ligand fingerprints in the index). */
   ligand?: FitSummary | null | undefined;
+  /** The ligand-target model alone (tasks it covers, when the split lets it be used). */
+  ligandModel?: FitSummary | null | undefined;
 }
 
 export interface TaskResult {
@@ -148,6 +152,8 @@ export interface RetrievalReport {
   split: { name: string; kind: string; seed: number };
   config: { frequentThreshold: number; neighbours: number; seed: number; methods: RetrievalMethod[] };
   bridge: { id: string | undefined; metadata: unknown } | null;
+  /** The ligand-target model scored (id, training split), or null when none was used. */
+  ligandModel: { id: string; split: string } | null;
   /** `tasks[name][method]` = metrics on the full candidate set (the `--json` shape). */
   tasks: Record<string, Partial<Record<RetrievalMethod, MetricSummary>>>;
   tasksFiltered: Record<string, Partial<Record<RetrievalMethod, MetricSummary>>>;
@@ -180,6 +186,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
   const seed = options.seed ?? 42;
   const index = await openIndex(options.indexDirectory, { logger });
   const bridges: Partial<Record<BridgeName, Bridge | undefined>> = {};
+  let ligandModel: LigandModel | undefined;
   try {
     const exportDirectory = join(options.indexDirectory, indexLayout.trainingExport);
     if (isUnseenSplit(options.split))
@@ -209,6 +216,12 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         : undefined;
     if (!ligands && methods.includes('ligand'))
       logger.warn('the index has no ligand fingerprints (ingest and fit-fusion build them); ligand left out');
+    if (ligands && (methods.includes('ligand_model') || methods.includes('fused')))
+      ligandModel = usableLigandModel(
+        await loadLigandModel(options.indexDirectory, { device: options.device, logger }),
+        split,
+        logger,
+      );
     const vectorCache = new Map<string, Promise<TypeVectors>>();
     const rawVectors = (type: string) => {
       let pending = vectorCache.get(type);
@@ -227,6 +240,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
         methods,
         rawVectors,
         ligands,
+        ligandModel,
         frequentThreshold,
         neighbours,
         seed,
@@ -243,6 +257,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
       split: { name: split.name, kind: split.kind, seed: split.seed },
       config: { frequentThreshold, neighbours, seed, methods },
       bridge: bridges.bridge ? { id: index.manifest.bridge?.id, metadata: bridges.bridge.metadata } : null,
+      ligandModel: ligandModel ? { id: ligandModel.id, split: ligandModel.meta.split } : null,
       tasks: Object.fromEntries(details.map((detail) => [detail.task.name, detail.full])),
       tasksFiltered: Object.fromEntries(details.map((detail) => [detail.task.name, detail.filtered])),
       details,
@@ -251,7 +266,41 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
   } finally {
     await index.close();
     for (const bridge of Object.values(bridges)) await bridge?.dispose();
+    await ligandModel?.dispose();
   }
+}
+
+/**
+ * The ligand-target model when this split may use it: a model that was trained on a drug the split
+ * holds out (or validates on), or that predicts a held-out node, has seen what the benchmark hides,
+ * so it is left out (with the command that trains one on this split).
+ */
+function usableLigandModel(
+  model: LigandModel | undefined,
+  split: SplitData,
+  logger: Logger,
+): LigandModel | undefined {
+  if (!model) return undefined;
+  const validationNodes = split.valid ? nodesOfRows(split.triples, split.valid) : new Set<number>();
+  const seen = [...model.drugs, ...model.tails].filter(
+    (node) => split.heldOutNodes.has(node) || (validationNodes.has(node) && model.drugs.has(node)),
+  );
+  if (seen.length === 0) return model;
+  logger.warn('the ligand-target model was trained on nodes this split holds out; it is left out', {
+    split: split.name,
+    trainedOn: model.meta.split,
+    heldOutNodesSeen: seen.length,
+    fix: `biobridge train-ligand-model <index> --split ${split.name}`,
+  });
+  void model.dispose();
+  return undefined;
+}
+
+/** Heads of the given triple rows (validation drugs, for the leakage check). */
+function nodesOfRows(triples: Int32Array, rows: Int32Array): Set<number> {
+  const nodes = new Set<number>();
+  for (const row of rows) nodes.add(triples[row * 3]!);
+  return nodes;
 }
 
 async function loadBridgeFor(
@@ -291,6 +340,8 @@ interface TaskContext {
   rawVectors(type: string): Promise<TypeVectors>;
   /** The index's ligand fingerprints (drug heads); undefined when it has none. */
   ligands: LigandFingerprints | undefined;
+  /** The ligand-target model, when the split may use it. */
+  ligandModel: LigandModel | undefined;
   frequentThreshold: number;
   neighbours: number;
   seed: number;
@@ -424,6 +475,9 @@ async function fitTaskFusion(
     ligand: validationScorers.ligand
       ? evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 0, ligand: 1 })
       : null,
+    ligandModel: validationScorers.ligandModel
+      ? evaluateWeights(queries, { bridge: 0, transfer: 0, prior: 0, ligand: 0, ligandModel: 1 })
+      : null,
   };
   context.logger.info('fusion fitted', {
     task: task.name,
@@ -502,6 +556,8 @@ interface Scorers {
   transfer: Scorer;
   /** Ligand-similarity votes; drug heads with ligand fingerprints only. */
   ligand: Scorer | undefined;
+  /** Ligand-target model probabilities; tasks the model covers only. */
+  ligandModel: Scorer | undefined;
   prior: Float32Array;
   random: Scorer;
 }
@@ -539,6 +595,10 @@ async function createScorers(
       context.ligands && task.headType === 'drug'
         ? createLigandScorer(context.ligands, context.split.heldOutNodes, queryHeads, links.trainLinks)
         : undefined,
+    ligandModel:
+      context.ligands && context.ligandModel && ligandModelCovers(context.ligandModel, task)
+        ? await createLigandModelScorer(context.ligandModel, context.ligands, queryHeads, tails)
+        : undefined,
     prior: priorFromDegrees(links.degrees),
     random: createRandomScorer(context.seed ^ hashString(task.name)),
   };
@@ -561,19 +621,23 @@ function methodScorer(
       return scorers.transfer;
     case 'ligand':
       return scorers.ligand;
+    case 'ligand_model':
+      return scorers.ligandModel;
     case 'popularity':
       return (_row, out) => void out.set(scorers.prior);
     case 'fused': {
       const transfer = new Float32Array(candidates);
       const bridge = scorers.bridge ? new Float32Array(candidates) : undefined;
       const ligand = scorers.ligand ? new Float32Array(candidates) : undefined;
+      const ligandModel = scorers.ligandModel ? new Float32Array(candidates) : undefined;
       return (row, out) => {
         transfer.fill(0);
         scorers.transfer(row, transfer);
         if (bridge) scorers.bridge!(row, bridge);
         if (ligand) scorers.ligand!(row, ligand);
+        if (ligandModel) scorers.ligandModel!(row, ligandModel);
         fuse(
-          { bridge, transfer, prior: scorers.prior, ligand },
+          { bridge, transfer, prior: scorers.prior, ligand, ligandModel },
           weights ?? { bridge: 0, transfer: 1, prior: 0.01 },
           out,
         );
@@ -595,7 +659,12 @@ function fitQueries(
     if (scorers.bridge) scorers.bridge(row, (bridge = new Float32Array(candidates)));
     let ligand: Float32Array | undefined;
     if (scorers.ligand) scorers.ligand(row, (ligand = new Float32Array(candidates)));
-    return { features: { bridge, transfer, prior: scorers.prior, ligand }, positives: truth.get(node)! };
+    let ligandModel: Float32Array | undefined;
+    if (scorers.ligandModel) scorers.ligandModel(row, (ligandModel = new Float32Array(candidates)));
+    return {
+      features: { bridge, transfer, prior: scorers.prior, ligand, ligandModel },
+      positives: truth.get(node)!,
+    };
   });
 }
 
@@ -687,6 +756,51 @@ function createLigandScorer(
         out[tail] = out[tail]! + weight;
       },
     );
+  };
+}
+
+function ligandModelCovers(model: LigandModel, task: RetrievalTask): boolean {
+  return (
+    model.meta.headType === task.headType &&
+    model.meta.relation === task.relation &&
+    model.meta.tailType === task.tailType
+  );
+}
+
+/** The model's probabilities for every query drug, computed once; drugs without fingerprints score 0. */
+async function createLigandModelScorer(
+  model: LigandModel,
+  ligands: LigandFingerprints,
+  queryHeads: readonly number[],
+  tails: TypeVectors,
+): Promise<Scorer> {
+  const rows = queryHeads.map((node) => ligands.rowOf(node));
+  const present = rows.flatMap((row, query) => (row === undefined ? [] : [[query, row] as const]));
+  const packed = new Uint8Array(present.length * ligands.fingerprint(0).length);
+  present.forEach(([, row], position) =>
+    packed.set(ligands.fingerprint(row), position * ligands.fingerprint(row).length),
+  );
+  const batch = 256;
+  const width = model.tails.length;
+  const probabilities = new Float32Array(present.length * width);
+  const bytes = packed.length / Math.max(1, present.length);
+  for (let start = 0; start < present.length; start += batch) {
+    const count = Math.min(batch, present.length - start);
+    probabilities.set(
+      await model.predict(packed.subarray(start * bytes, (start + count) * bytes), count),
+      start * width,
+    );
+  }
+  const positionOfQuery = new Map(present.map(([query], position) => [query, position]));
+  const columns = Array.from(model.tails, (node) => tails.positionOf.get(node) ?? -1);
+  return (row, out) => {
+    out.fill(0);
+    const position = positionOfQuery.get(row);
+    if (position === undefined) return;
+    const offset = position * width;
+    columns.forEach((column, index) => {
+      if (column >= 0) out[column] = probabilities[offset + index]!;
+    });
   };
 }
 

@@ -93,14 +93,14 @@ function statisticsMarkdown(report: RetrievalReport): string[] {
     '',
     '## Fusion weights (fitted on validation heads, never on the reported ones)',
     '',
-    '| task | validation heads | source | bridge | transfer | prior | ligand |',
-    '|---|---:|---|---:|---:|---:|---:|',
+    '| task | validation heads | source | bridge | transfer | prior | ligand | ligand model |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
   );
   for (const detail of report.details) {
     const weights = detail.validation?.weights;
     if (weights)
       lines.push(
-        `| ${detail.task.name} | ${detail.validation.heads} | ${detail.validation.source} | ${weights.bridge} | ${weights.transfer} | ${weights.prior} | ${weights.ligand ?? 0} |`,
+        `| ${detail.task.name} | ${detail.validation.heads} | ${detail.validation.source} | ${weights.bridge} | ${weights.transfer} | ${weights.prior} | ${weights.ligand ?? 0} | ${weights.ligandModel ?? 0} |`,
       );
   }
   lines.push('', '## Hits@k curves', '');

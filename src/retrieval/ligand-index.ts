@@ -44,12 +44,18 @@ export function voteLigands(
 /** Ligand-similarity votes of one query: tail node index → summed weight and the drugs behind it. */
 export type LigandVotes = Map<number, { score: number; voters: TransferVoter[] }>;
 
+/** A SMILES or a KG drug; `fingerprint`, when given, is its packed fingerprint already computed. */
+export interface LigandQuery {
+  smiles?: string | undefined;
+  nodeIndex?: number | undefined;
+  fingerprint?: Uint8Array | undefined;
+}
+
 export interface LigandIndex {
+  /** The packed fingerprint of a SMILES or a KG drug; undefined when unparsable or unknown. */
+  fingerprint(query: LigandQuery): Promise<Uint8Array | undefined>;
   /** Votes for a SMILES or a KG drug (which never votes for itself); undefined when unparsable. */
-  score(
-    relation: PlannedRelation,
-    query: { smiles?: string | undefined; nodeIndex?: number | undefined },
-  ): Promise<LigandVotes | undefined>;
+  score(relation: PlannedRelation, query: LigandQuery): Promise<LigandVotes | undefined>;
 }
 
 export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprints): LigandIndex {
@@ -72,12 +78,18 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
   };
   const similarities = new Float32Array(fingerprints.library.size);
 
+  const fingerprintOf = async (query: LigandQuery): Promise<Uint8Array | undefined> => {
+    if (query.fingerprint) return query.fingerprint;
+    if (query.smiles !== undefined) return ligandFingerprint(await loadRDKit(), query.smiles);
+    const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
+    return ownRow === undefined ? undefined : fingerprints.fingerprint(ownRow);
+  };
+
   return {
+    fingerprint: fingerprintOf,
     async score(relation, query) {
       const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
-      let fingerprint: Uint8Array | undefined;
-      if (query.smiles !== undefined) fingerprint = ligandFingerprint(await loadRDKit(), query.smiles);
-      else if (ownRow !== undefined) fingerprint = fingerprints.fingerprint(ownRow);
+      const fingerprint = await fingerprintOf(query);
       if (!fingerprint) return undefined;
       fingerprints.library.similarities(fingerprint, similarities);
       const links = linksFor(relation);

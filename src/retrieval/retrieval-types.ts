@@ -10,6 +10,7 @@ import type { VectorStore } from '../store/vector-store.js';
 import type { Logger } from '../util/logger.js';
 import type { ResolvedEntity } from './entity-resolver.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
+import type { LigandModel } from './ligand-model.js';
 import type { FusionModel, FusionWeightsUsed } from './fusion.js';
 import type { StructureKeys } from './structure-keys.js';
 import type { TransferVoter } from './transfer-index.js';
@@ -26,6 +27,8 @@ export interface RetrieverDependencies {
   fusion?: FusionModel | undefined;
   /** The index's ligand fingerprints (`<index>/ligands/`): ligand similarity for drug queries. */
   ligands?: LigandFingerprints | undefined;
+  /** The ligand-target model (`<index>/ligand-model/`): a fused component for drug → target queries. */
+  ligandModel?: LigandModel | undefined;
   /** Learned variant model and its inputs; rsid / variant queries are refused without it. */
   variants?: VariantModelServices | undefined;
   /** The index's stored structure keys (structures/keys.json.gz); computed on first use without them. */
@@ -70,6 +73,8 @@ export interface HitScores {
   geneProxy?: number | null | undefined;
   /** Ligand-similarity votes (drug queries, when the fusion weights them), divided by the top vote. */
   ligand?: number | null | undefined;
+  /** The ligand-target model's probability (drug queries whose fused ranking weights it), over the query's top probability. */
+  ligandModel?: number | null | undefined;
 }
 
 /** Why a candidate was retrieved. */
@@ -87,6 +92,13 @@ export type Explanation =
     }
   | { kind: 'bridge'; text: string }
   | { kind: 'prior'; text: string }
+  /** The ligand-target model contributed most to the fused score; `voters`: similar known drugs that agree. */
+  | {
+      kind: 'ligand-model';
+      text: string;
+      probability: number;
+      voters: { nodeIndex: number; id: string; name: string; similarity: number }[];
+    }
   /** Ranked by the learned variant model (its cosine is the hit's `score`). */
   | { kind: 'variant-model'; text: string };
 
@@ -217,6 +229,8 @@ export interface Candidate {
   known: boolean;
   scores?: HitScores | undefined;
   voters?: readonly TransferVoter[] | undefined;
+  /** Set when the ligand-target model contributed most to the fused score: its probability. */
+  ligandModelProbability?: number | undefined;
 }
 
 /** Per tail type, per tail node index: its candidates. */

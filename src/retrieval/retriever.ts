@@ -63,7 +63,7 @@ export interface Retriever {
  * (variant-query.ts) when the index has one.
  */
 export function createRetriever(dependencies: RetrieverDependencies): Retriever {
-  const { graph, store, bridge } = dependencies;
+  const { graph, store, bridge, fusion, encoderFor, ligandModel } = dependencies;
   const logger = dependencies.logger ?? noopLogger;
   const entities = createEntityResolver(graph, dependencies.lookup);
   const facts = createStoreFacts(store);
@@ -108,15 +108,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       const method =
         request.method ?? (dependencies.fusion ? 'fused' : (options.methodWithoutFusion ?? 'fused'));
       const predictions = await predict(
-        {
-          store,
-          facts,
-          bridge,
-          transfer,
-          ligands,
-          fusion: dependencies.fusion,
-          encoderFor: dependencies.encoderFor,
-        },
+        { store, facts, bridge, transfer, ligands, ligandModel, fusion, encoderFor },
         head,
         plan.relations,
         request,

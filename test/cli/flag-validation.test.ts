@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitFusionCommand, trainCommand } from '../../src/cli/commands.js';
+import { fitFusionCommand, trainCommand, trainLigandModelCommand } from '../../src/cli/commands.js';
 import { cli } from '../helpers/run-cli.js';
 
 describe('CLI flags are validated before any work, with messages that name the flag', () => {
@@ -44,5 +44,19 @@ describe('CLI flags are validated before any work, with messages that name the f
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('expected split names such as inductive or unseen-drug');
     expect(existsSync('indexes/demo/export')).toBe(false);
+  });
+
+  it('fit-fusion trains the ligand-target model unless --no-ligand-model; train-ligand-model learns from unseen drugs', async () => {
+    expect(fitFusionCommand.schema.parse({})['no-ligand-model']).toBe(false);
+    expect(fitFusionCommand.schema.parse({}).compare).toContain('ligand_model');
+    expect(trainLigandModelCommand.schema.parse({}).split).toBe('unseen-drug');
+    const run = await cli(['train-ligand-model', 'indexes/demo', '--epochs', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('→ at epochs');
+    // The demo index has no training export: the trainer is never started and nothing is written.
+    const missing = await cli(['train-ligand-model', 'indexes/demo']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('export/manifest.json is missing');
+    expect(existsSync('indexes/demo/ligand-model')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import type { CommandContext } from '../command.js';
 interface FitFusionOptions {
   splits: string[];
   compare: RetrievalMethod[];
+  'no-ligand-model': boolean;
   'report-dir'?: string | undefined;
   device: 'cpu' | 'cuda';
   json: boolean;
@@ -18,6 +19,7 @@ export async function run(context: CommandContext<FitFusionOptions>): Promise<nu
     splits: context.options.splits,
     compare: context.options.compare,
     device: context.options.device,
+    ligandModel: !context.options['no-ligand-model'] && { env: context.env, signal: context.signal },
     logger: context.logger,
   });
   const reportDirectory = context.options['report-dir'];
@@ -31,7 +33,7 @@ export async function run(context: CommandContext<FitFusionOptions>): Promise<nu
   const lines = model.tasks.map(({ headType, relation, tailType, weights, validation }) => {
     const show = (summary: { mrr: number; hitsAt10: number } | null) =>
       summary ? `${summary.mrr.toFixed(3)}/${summary.hitsAt10.toFixed(3)}` : 'n/a';
-    return `${headType} -${relation}-> ${tailType}: weights bridge ${weights.bridge} transfer ${weights.transfer} prior ${weights.prior} ligand ${weights.ligand ?? 0}; validation MRR/Hits@10 fused ${show(validation.fused)}, transfer ${show(validation.transfer)}, prior ${show(validation.prior)}, bridge ${show(validation.bridge)}, ligand ${show(validation.ligand ?? null)} (${validation.fused.queries} heads)`;
+    return `${headType} -${relation}-> ${tailType}: weights bridge ${weights.bridge} transfer ${weights.transfer} prior ${weights.prior} ligand ${weights.ligand ?? 0} ligand model ${weights.ligandModel ?? 0}; validation MRR/Hits@10 fused ${show(validation.fused)}, transfer ${show(validation.transfer)}, prior ${show(validation.prior)}, bridge ${show(validation.bridge)}, ligand ${show(validation.ligand ?? null)}, ligand model ${show(validation.ligandModel ?? null)} (${validation.fused.queries} heads)`;
   });
   context.print(`fusion written to ${path}\n${lines.join('\n')}\n`);
   return 0;

@@ -73,6 +73,8 @@ async function fitFusionAfterTraining(context: CommandContext<TrainOptions>) {
     indexDirectory,
     splits,
     device: context.options.device === 'cuda' ? 'cuda' : 'cpu',
+    // The ligand-target model is trained here too when the index has none (fusion-fit.ts).
+    ligandModel: { python: context.options.python, env: context.env, signal: context.signal },
     logger: context.logger,
   });
   const durationMs = performance.now() - started;

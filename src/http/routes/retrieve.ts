@@ -66,13 +66,20 @@ export const retrieveResultSchema = z.object({
         .describe(
           'Ligand-similarity votes (drug queries whose fused ranking weights them), over the top vote',
         ),
+      ligandModel: z
+        .number()
+        .nullable()
+        .optional()
+        .describe(
+          "The ligand-target model's probability (drug → target queries whose fused ranking weights it), over the query's top probability",
+        ),
     })
     .describe(
       'Every ranking component; null where not computed (variant-model hits: `learned`, and for fused variant → disease also `positional`, `geneProxy`, `prior` (popularity) and `fused`)',
     ),
   explanation: z
     .object({
-      kind: z.enum(['kg', 'transfer', 'bridge', 'prior', 'variant-model']),
+      kind: z.enum(['kg', 'transfer', 'bridge', 'prior', 'variant-model', 'ligand-model']),
       text: z.string(),
       relation: z.string().optional(),
       path: z
@@ -83,9 +90,13 @@ export const retrieveResultSchema = z.object({
           z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }),
         )
         .optional(),
+      probability: z
+        .number()
+        .optional()
+        .describe("`ligand-model`: the ligand-target model's probability for this tail"),
     })
     .describe(
-      'Why it was retrieved: its KG edge, the similar known entities that vote for it, the bridge score, the prior or the learned variant model score',
+      'Why it was retrieved: its KG edge, the similar known entities that vote for it, the ligand-target model, the bridge score, the prior or the learned variant model score',
     ),
   association: z
     .object({
@@ -152,6 +163,7 @@ export const retrieveResponseSchema = z.object({
             transfer: z.number(),
             prior: z.number(),
             ligand: z.number().optional(),
+            ligandModel: z.number().optional(),
           }),
         }),
       )

@@ -24,6 +24,8 @@ interface MergedResult {
   predicted: boolean;
   scores: HitScores;
   voters: readonly { nodeIndex: number; similarity: number }[];
+  /** Set when the ligand-target model contributed most to the fused score. */
+  ligandModelProbability: number | undefined;
 }
 
 /** Scores of a hit no ranking component computed. */
@@ -168,16 +170,28 @@ function explain(graph: KgGraph, head: Head, tailType: string, result: MergedRes
       ],
     };
   }
-  if (result.voters.length > 0) {
-    const voters = result.voters.map((voter) => {
-      const node = graph.node(voter.nodeIndex);
-      return {
-        nodeIndex: voter.nodeIndex,
-        id: node?.id ?? String(voter.nodeIndex),
-        name: node?.name ?? String(voter.nodeIndex),
-        similarity: voter.similarity,
-      };
-    });
+  const voters = result.voters.map((voter) => {
+    const node = graph.node(voter.nodeIndex);
+    return {
+      nodeIndex: voter.nodeIndex,
+      id: node?.id ?? String(voter.nodeIndex),
+      name: node?.name ?? String(voter.nodeIndex),
+      similarity: voter.similarity,
+    };
+  });
+  if (result.ligandModelProbability !== undefined) {
+    const agreeing = voters
+      .slice(0, 3)
+      .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
+      .join(', ');
+    return {
+      kind: 'ligand-model',
+      text: `predicted by the ligand-target model (probability ${result.ligandModelProbability.toFixed(2)} for ${result.relation}, learned from the fingerprints of known drugs)${agreeing ? `; similar known drugs with this ${result.relation}: ${agreeing}` : ''}`,
+      probability: result.ligandModelProbability,
+      voters,
+    };
+  }
+  if (voters.length > 0) {
     const listed = voters
       .slice(0, 3)
       .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
@@ -232,6 +246,7 @@ function mergeCandidates(
     source: candidates.some((candidate) => candidate.fromBridge) ? 'bridge' : 'kg',
     scores: best.scores ?? (best.score === null ? NO_SCORES : { ...NO_SCORES, bridge: best.score }),
     voters: best.voters ?? [],
+    ligandModelProbability: best.ligandModelProbability,
   };
 }
 

@@ -90,6 +90,7 @@ export async function predict(
               {
                 bridge: transformed.has(entry),
                 ligands: dependencies.ligands !== undefined,
+                ligandModel: dependencies.ligandModel !== undefined,
               },
             );
       if (chosen) fusion.push({ relation: entry.relation, tailType: entry.tailType, ...chosen });

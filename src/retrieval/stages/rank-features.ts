@@ -1,5 +1,5 @@
 import type { FusionWeights } from '../fusion.js';
-import type { LigandVotes } from '../ligand-index.js';
+import type { LigandQuery } from '../ligand-index.js';
 import type { TransferVoter } from '../transfer-index.js';
 import type { PlannedRelation } from '../relation-plan.js';
 import type { Candidate, Head, RetrievalMethod } from '../retrieval-types.js';
@@ -30,10 +30,17 @@ export async function rankByFeatures(
   const transfer = await dependencies.transfer.score(head.type, entry, options.vector, {
     excludeNode: head.entity?.nodeIndex,
   });
-  const ligand = (weights.ligand ?? 0) > 0 ? await ligandVotes(dependencies, head, entry) : undefined;
+  const molecule = await ligandQuery(dependencies, head, weights);
+  const ligand =
+    molecule && (weights.ligand ?? 0) > 0 ? await dependencies.ligands!.score(entry, molecule) : undefined;
+  const model =
+    molecule && (weights.ligandModel ?? 0) > 0
+      ? await ligandModelScores(dependencies, head, entry, molecule)
+      : undefined;
   const exclude = head.entity && entry.tailType === head.type ? head.entity.nodeIndex : undefined;
   const pool = new Set<number>(transfer.votes.keys());
   for (const tail of ligand?.keys() ?? []) pool.add(tail);
+  for (const tail of model?.top(k + POOL_PER_SOURCE) ?? []) pool.add(tail);
   for (const tail of transfer.topPrior(k + POOL_PER_SOURCE)) pool.add(tail);
   const bridgeScores = new Map<number, number>();
   if (transformed) {
@@ -67,15 +74,30 @@ export async function rankByFeatures(
     const transferScore = votes && maxVotes > 0 ? votes.score / maxVotes : 0;
     const ligandEntry = ligand?.get(tail);
     const ligandScore = ligand ? (ligandEntry && maxLigand > 0 ? ligandEntry.score / maxLigand : 0) : null;
+    const probability = model?.probabilities.get(tail) ?? 0;
+    const modelScore = model ? (model.max > 0 ? probability / model.max : 0) : null;
     const prior = transfer.prior(tail);
     const bridge = bridgeScores.get(tail) ?? null;
+    const modelPart = modelScore === null ? 0 : (weights.ligandModel ?? 0) * modelScore;
+    const votePart =
+      weights.transfer * transferScore + (ligandScore === null ? 0 : (weights.ligand ?? 0) * ligandScore);
     const fused =
-      weights.transfer * transferScore +
-      weights.prior * prior +
-      (bridge === null ? 0 : weights.bridge * bridge) +
-      (ligandScore === null ? 0 : (weights.ligand ?? 0) * ligandScore);
+      votePart + weights.prior * prior + (bridge === null ? 0 : weights.bridge * bridge) + modelPart;
     const voters = mergeVoters(votes?.voters ?? [], ligandEntry?.voters ?? []);
-    return { tail, transferScore, ligandScore, prior, bridge, fused, voters };
+    // The model explains the hit when it adds more than the similar drugs' votes.
+    const explainedByModel = modelPart > 0 && modelPart >= votePart;
+    return {
+      tail,
+      transferScore,
+      ligandScore,
+      modelScore,
+      probability,
+      explainedByModel,
+      prior,
+      bridge,
+      fused,
+      voters,
+    };
   });
   const rankScore = (item: (typeof scored)[number]) =>
     options.method === 'transfer' ? item.transferScore : item.fused;
@@ -88,35 +110,96 @@ export async function rankByFeatures(
     .slice(0, k);
   return ranked.map((item) => ({
     nodeIndex: item.tail,
-    candidate: {
-      relation: entry.relation,
-      score: rankScore(item),
-      fromBridge: true,
-      known: false,
-      scores: {
-        bridge: item.bridge,
-        transfer: item.transferScore,
-        prior: item.prior,
-        fused: item.fused,
-        ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
-      },
-      voters: item.voters.slice(0, 5),
-    },
+    candidate: candidateOf(entry.relation, item, rankScore(item), options.method),
   }));
 }
 
-/** Ligand-similarity votes for a SMILES or a KG drug; undefined for other heads or without fingerprints. */
-async function ligandVotes(
+interface ScoredTail {
+  transferScore: number;
+  ligandScore: number | null;
+  modelScore: number | null;
+  probability: number;
+  explainedByModel: boolean;
+  prior: number;
+  bridge: number | null;
+  fused: number;
+  voters: TransferVoter[];
+}
+
+/** A ranked tail as the merge stage reads it: every component score, its voters, and the model's say. */
+function candidateOf(
+  relation: string,
+  item: ScoredTail,
+  score: number,
+  method: Exclude<RetrievalMethod, 'bridge'>,
+): Candidate {
+  return {
+    relation,
+    score,
+    fromBridge: true,
+    known: false,
+    scores: {
+      bridge: item.bridge,
+      transfer: item.transferScore,
+      prior: item.prior,
+      fused: item.fused,
+      ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
+      ...(item.modelScore === null ? {} : { ligandModel: item.modelScore }),
+    },
+    voters: item.voters.slice(0, 5),
+    ...(method === 'fused' && item.explainedByModel ? { ligandModelProbability: item.probability } : {}),
+  };
+}
+
+/**
+ * The molecule behind a SMILES or KG-drug head, with its fingerprint computed once for ligand
+ * similarity and the ligand-target model; undefined for other heads, without fingerprints, or when
+ * neither component is weighted.
+ */
+async function ligandQuery(
+  dependencies: PredictDependencies,
+  head: Head,
+  weights: FusionWeights,
+): Promise<LigandQuery | undefined> {
+  const ligands = dependencies.ligands;
+  if (!ligands || ((weights.ligand ?? 0) <= 0 && (weights.ligandModel ?? 0) <= 0)) return undefined;
+  let query: LigandQuery | undefined;
+  if (head.kind === 'smiles' && head.input)
+    query = { smiles: head.input.value, nodeIndex: head.entity?.nodeIndex };
+  else if (head.entity && !head.input) query = { nodeIndex: head.entity.nodeIndex };
+  if (!query) return undefined;
+  const fingerprint = await ligands.fingerprint(query);
+  return fingerprint ? { ...query, fingerprint } : undefined;
+}
+
+/** The ligand-target model's probability per tail, when the model covers this head type and relation. */
+async function ligandModelScores(
   dependencies: PredictDependencies,
   head: Head,
   entry: PlannedRelation,
-): Promise<LigandVotes | undefined> {
-  if (!dependencies.ligands) return undefined;
-  if (head.kind === 'smiles' && head.input)
-    return dependencies.ligands.score(entry, { smiles: head.input.value, nodeIndex: head.entity?.nodeIndex });
-  if (head.entity && !head.input)
-    return dependencies.ligands.score(entry, { nodeIndex: head.entity.nodeIndex });
-  return undefined;
+  molecule: LigandQuery,
+): Promise<{ probabilities: Map<number, number>; max: number; top(count: number): number[] } | undefined> {
+  const model = dependencies.ligandModel;
+  const { meta } = model ?? {};
+  if (!model || !meta || !molecule.fingerprint) return undefined;
+  if (meta.headType !== head.type || meta.relation !== entry.relation || meta.tailType !== entry.tailType)
+    return undefined;
+  const output = await model.predict(molecule.fingerprint, 1);
+  const probabilities = new Map<number, number>();
+  let max = 0;
+  model.tails.forEach((tail, column) => {
+    probabilities.set(tail, output[column]!);
+    max = Math.max(max, output[column]!);
+  });
+  return {
+    probabilities,
+    max,
+    top: (count) =>
+      [...probabilities.entries()]
+        .sort((left, right) => right[1] - left[1])
+        .slice(0, count)
+        .map(([tail]) => tail),
+  };
 }
 
 function maxScore(votes: ReadonlyMap<number, { score: number }>): number {
