@@ -449,6 +449,12 @@ export const evalMoleculesCommand = defineCommand({
     seed: count(0, 0, 2 ** 32 - 1).describe('Seed of the target sample and of every run'),
     'time-budget': count(120_000, 100, 600_000).describe('Milliseconds per run'),
     weights: z.string().optional().describe('Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\''),
+    request: z
+      .string()
+      .optional()
+      .describe(
+        'More propose-request fields for every generating arm as JSON, e.g. \'{"seedRanking":"bridge","anchorDecay":0}\'',
+      ),
     arms: z
       .string()
       .optional()

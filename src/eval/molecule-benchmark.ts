@@ -10,7 +10,7 @@ import type { ChemToolkit } from '../chem/toolkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createRandom } from '../molecules/ga/random.js';
 import type { MoleculeProposer } from '../molecules/propose.js';
-import type { ProposeRequestInput } from '../molecules/propose-request.js';
+import { proposeRequestSchema, type ProposeRequestInput } from '../molecules/propose-request.js';
 import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import {
   scoringWeightsSchema,
@@ -93,6 +93,27 @@ export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
     description: 'N KG drugs drawn at random (seeded), hidden ones aside',
   },
 };
+
+/**
+ * Search settings a benchmark may set for every generating arm (decided on validation targets):
+ * seed ranking, anchor weights, the exploit schedule, lineage memory, near proteins, seed count.
+ */
+export const benchmarkRequestSchema = proposeRequestSchema
+  .pick({
+    seedRanking: true,
+    anchorDecay: true,
+    exploitGenerations: true,
+    lineageMemory: true,
+    referenceProteins: true,
+    seedCount: true,
+  })
+  .partial();
+export type BenchmarkRequest = Partial<
+  Pick<
+    ProposeRequestInput,
+    'seedRanking' | 'anchorDecay' | 'exploitGenerations' | 'lineageMemory' | 'referenceProteins' | 'seedCount'
+  >
+>;
 
 export interface BenchmarkDrug {
   nodeIndex: number;
@@ -204,6 +225,8 @@ export interface MoleculeReport {
     selection?: { minTrueDrugs: number; validationTargets: number; role: 'test' | 'validation' } | undefined;
     /** Weights of the guided arm; ablations zero one of them. */
     weights: ScoringWeights;
+    /** Propose-request settings of every run, as given (defaults otherwise). */
+    request?: BenchmarkRequest | undefined;
     arms: MoleculeArm[];
   };
   bridge: { id: string | undefined; hiddenDim: number } | null;
@@ -309,6 +332,8 @@ export interface MoleculeBenchmarkOptions {
   timeBudgetMs?: number | undefined;
   /** Score weights of the guided arm (ablations zero one each); defaults otherwise. */
   weights?: ScoringWeightsInput | undefined;
+  /** Propose-request settings of every run (`seedCount` defaults to `n`). */
+  request?: BenchmarkRequest | undefined;
   arms?: readonly MoleculeArm[] | undefined;
   /** Ablation arms run on a seeded subset of this many targets; all when undefined or 0. */
   ablationTargets?: number | undefined;
@@ -360,7 +385,8 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   const corpus = countFragments(drugFingerprints.values());
 
   const ablationSubset = seededSubset(options.targets, options.ablationTargets, seed);
-  const settings = { toolkit, n, seed, generations, population, timeBudgetMs, weights };
+  const request = options.request ?? {};
+  const settings = { toolkit, n, seed, generations, population, timeBudgetMs, weights, request };
   const details: TargetResult[] = [];
   let measuredMs = 0;
   let measured = 0;
@@ -431,6 +457,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       ablationTargets: details.filter((detail) => ablationSubset.has(detail.target.nodeIndex)).length,
       selection: options.selection,
       weights,
+      request,
       arms,
     },
     bridge: options.bridge ?? null,
@@ -508,7 +535,7 @@ async function evaluateTarget(
         definition.kind === 'random-drugs'
           ? randomDrugs(options.drugs, context.hidden, options.n, options.seed + target.nodeIndex)
           : definition.kind === 'seeds'
-            ? (await retrieve()).seeds.map((each) => each.smiles)
+            ? (await retrieve()).seeds.slice(0, options.n).map((each) => each.smiles)
             : (await retrieve()).referenceBinders.slice(0, options.n).map((each) => each.smiles);
       result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
     }
@@ -530,6 +557,7 @@ function targetContext(
     population: number;
     timeBudgetMs: number;
     weights: ScoringWeights;
+    request: BenchmarkRequest;
   },
 ): TargetContext {
   const { toolkit } = settings;
@@ -555,6 +583,7 @@ function targetContext(
       n: settings.n,
       seed: settings.seed,
       seedCount: settings.n,
+      ...settings.request,
       generations: settings.generations,
       population: settings.population,
       useLlm: false,

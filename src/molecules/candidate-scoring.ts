@@ -73,8 +73,11 @@ export interface CandidateScorerOptions {
   filters: FilterOptions;
   weights: ScoringWeights;
   constraints: DesignConstraints;
-  /** SMILES whose Tanimoto anchors the search: the target's binders, the seeds, near-protein binders. */
-  referenceBinders: readonly string[];
+  /**
+   * Molecules whose Tanimoto anchors the search (the target's binders, the seeds, near-protein
+   * binders), each with a weight in (0, 1]: `binderSimilarity` is the highest weight × Tanimoto.
+   */
+  referenceBinders: readonly { smiles: string; weight: number }[];
   /** Anti-targets bridged into the drug space, in request order. */
   antiQueries: readonly Float32Array[];
   /** Fragment statistics of the SA score (the index's drugs, hidden ones removed). */
@@ -110,12 +113,21 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
   });
   const usableSeeds = options.seeds.filter((_, index) => seedFingerprints[index] !== undefined);
   const seedLibrary = createFingerprintLibrary(seedFingerprints.filter((value) => value !== undefined));
-  const referenceLibrary = createFingerprintLibrary(
-    options.referenceBinders.flatMap((smiles) => {
-      const fingerprint = toolkit.fingerprint(smiles);
-      return fingerprint.ok ? [fingerprint.value] : [];
-    }),
-  );
+  const usableAnchors = options.referenceBinders.flatMap((anchor) => {
+    const fingerprint = toolkit.fingerprint(anchor.smiles);
+    return fingerprint.ok ? [{ fingerprint: fingerprint.value, weight: anchor.weight }] : [];
+  });
+  const referenceLibrary = createFingerprintLibrary(usableAnchors.map((anchor) => anchor.fingerprint));
+  const anchorWeights = usableAnchors.map((anchor) => anchor.weight);
+  const binderSimilarity = (fingerprint: Fingerprint): number => {
+    if (referenceLibrary.size === 0) return 0;
+    const similarities = referenceLibrary.similarities(fingerprint);
+    let best = 0;
+    similarities.forEach((similarity, index) => {
+      best = Math.max(best, similarity * anchorWeights[index]!);
+    });
+    return best;
+  };
   const antiQueries = options.antiQueries.map(normalized);
   const profiles = new Map<string, Result<CandidateProfile, ChemError>>();
   /** Per SMILES: cosine to the target, then to each anti-target. */
@@ -203,7 +215,7 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       const [bridgeValue = Number.NaN, ...antiTargetCosines] = cosines[index]!;
       const parts = {
         bridge: bridgeValue,
-        binderSimilarity: referenceLibrary.size > 0 ? referenceLibrary.nearest(fingerprint).similarity : 0,
+        binderSimilarity: binderSimilarity(fingerprint),
         qed: described.value.qed,
         synthesizability: synthesizability(described.value.saScore),
         novelty: 1 - maxSimilarityToKnownDrugs,
