@@ -434,7 +434,7 @@ export const evalMoleculesCommand = defineCommand({
       .default('test')
       .describe('Run on the test targets or on the validation set (tune weights there only)'),
     'ablation-targets': count(0, 0, 10_000).describe(
-      'Run the ablation arms (no-*) on a seeded subset of this many targets (0: on all)',
+      'Run the ablation arms (no-*) and the novelty-capped arms (*-novel) on a seeded subset of this many targets (0: on all)',
     ),
     'stop-after': count(0, 0, 24 * 60).describe(
       'Minutes after which no new target is started; the report covers the finished ones (0: no limit)',
@@ -459,7 +459,7 @@ export const evalMoleculesCommand = defineCommand({
       .string()
       .optional()
       .describe(
-        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, control, seeds, binders, random-drugs',
+        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, binders, random-drugs',
       ),
     'report-dir': reportDir(),
     device: deviceFlag,

@@ -9,6 +9,7 @@ import type { Encoder } from '../encoders/encoder.js';
 import { err, ok, type Result } from '../errors.js';
 import { synthesizability, syntheticAccessibility, type FragmentCorpus } from '../chem/sa-score.js';
 import { structuralChecks, type ConstraintCheck, type DesignConstraints } from './constraints.js';
+import { createAnchorSimilarity } from './anchor-similarity.js';
 import type { KnownDrugLibrary, NearestKnownDrug } from './known-drugs.js';
 import { combinedScore, type ScoringWeights } from './scoring-weights.js';
 import type { SeedDrug } from './seeds.js';
@@ -113,21 +114,12 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
   });
   const usableSeeds = options.seeds.filter((_, index) => seedFingerprints[index] !== undefined);
   const seedLibrary = createFingerprintLibrary(seedFingerprints.filter((value) => value !== undefined));
-  const usableAnchors = options.referenceBinders.flatMap((anchor) => {
-    const fingerprint = toolkit.fingerprint(anchor.smiles);
-    return fingerprint.ok ? [{ fingerprint: fingerprint.value, weight: anchor.weight }] : [];
-  });
-  const referenceLibrary = createFingerprintLibrary(usableAnchors.map((anchor) => anchor.fingerprint));
-  const anchorWeights = usableAnchors.map((anchor) => anchor.weight);
-  const binderSimilarity = (fingerprint: Fingerprint): number => {
-    if (referenceLibrary.size === 0) return 0;
-    const similarities = referenceLibrary.similarities(fingerprint);
-    let best = 0;
-    similarities.forEach((similarity, index) => {
-      best = Math.max(best, similarity * anchorWeights[index]!);
-    });
-    return best;
-  };
+  const binderSimilarity = createAnchorSimilarity(
+    options.referenceBinders.flatMap((anchor) => {
+      const fingerprint = toolkit.fingerprint(anchor.smiles);
+      return fingerprint.ok ? [{ fingerprint: fingerprint.value, weight: anchor.weight }] : [];
+    }),
+  );
   const antiQueries = options.antiQueries.map(normalized);
   const profiles = new Map<string, Result<CandidateProfile, ChemError>>();
   /** Per SMILES: cosine to the target, then to each anti-target. */

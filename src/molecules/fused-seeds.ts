@@ -11,6 +11,8 @@ export interface FusedSeedOptions {
   /** The protein to retrieve for: its KG node, or a sequence the index does not hold. */
   head: { entity: { type: string; id: string } } | { protein: string };
   count: number;
+  /** The bridged target: each seed reports its cosine with it, as bridge-ranked seeds do. */
+  query: Float32Array;
   /** Drug node indices never returned (hidden drugs). */
   exclude: ReadonlySet<number>;
   knownBinders: ReadonlySet<number>;
@@ -35,7 +37,9 @@ export async function findFusedSeedDrugs(
     relations: [TARGET_RELATION],
     method: 'fused',
     includeKnown: false,
-    k: Math.min(MAX_RETRIEVED, options.count + options.exclude.size),
+    // Always the most it returns: the fused ranking scores a candidate set that grows with k, so a
+    // smaller k would rank the same drugs differently.
+    k: MAX_RETRIEVED,
   };
   const response = await dependencies.retriever.retrieve(request, { signal: options.signal });
   const hits = response.results
@@ -58,7 +62,7 @@ export async function findFusedSeedDrugs(
         id: hit.id,
         name: hit.name,
         smiles: row.payload,
-        similarity: hit.scores.bridge ?? 0,
+        similarity: row.projected ? cosine(options.query, row.projected) : (hit.scores.bridge ?? 0),
         retrievalScore: hit.scores.fused ?? hit.score ?? 0,
         knownBinder: options.knownBinders.has(hit.nodeIndex),
       },
@@ -73,4 +77,16 @@ export function retrievalHead(
 ): FusedSeedOptions['head'] | undefined {
   if (entity) return { entity: { type: entity.type || PROTEIN_TYPE, id: entity.id } };
   return sequence === undefined ? undefined : { protein: sequence };
+}
+
+function cosine(left: Float32Array, right: Float32Array): number {
+  let dot = 0;
+  let leftNorm = 0;
+  let rightNorm = 0;
+  for (let index = 0; index < left.length; index++) {
+    dot += left[index]! * (right[index] ?? 0);
+    leftNorm += left[index]! * left[index]!;
+    rightNorm += (right[index] ?? 0) * (right[index] ?? 0);
+  }
+  return leftNorm === 0 || rightNorm === 0 ? 0 : dot / Math.sqrt(leftNorm * rightNorm);
 }

@@ -1,10 +1,10 @@
 import type { Bridge } from '../../bridge/bridge.js';
-import { createFingerprintLibrary, type Fingerprint } from '../../chem/fingerprint.js';
 import type { ChemToolkit } from '../../chem/toolkit.js';
 import type { KgGraph } from '../../kg/graph.js';
 import type { Encoder } from '../../encoders/encoder.js';
 import type { EntityResolver } from '../../retrieval/entity-resolver.js';
 import type { VectorStore } from '../../store/vector-store.js';
+import { consensusWeights, type WeightedAnchor } from '../anchor-similarity.js';
 import { findReferenceBinders, type ReferenceBinder } from '../reference-binders.js';
 import type { SeedDrug } from '../seeds.js';
 import { DRUG_TYPE, PROTEIN_TYPE, resolveTarget, TARGET_RELATION, type ResolvedTarget } from '../target.js';
@@ -16,46 +16,6 @@ export interface AnchorStageResult {
   /** What `binderSimilarity` measures against: target binders, seeds, reference binders, each weighted. */
   anchors: WeightedAnchor[];
   antiTargets: { label: string; query: Float32Array }[];
-}
-
-/** A molecule `binderSimilarity` measures against, and how much its evidence counts (0..1]. */
-export interface WeightedAnchor {
-  smiles: string;
-  weight: number;
-}
-
-/**
- * Weights of the retrieved anchors by consensus: each anchor's mean Tanimoto to the other anchors
- * ranks it, and its weight falls linearly from 1 (most central) to 1 − `decay` (least). Why
- * consensus: a chemotype that several retrieved drugs and several near proteins' binders share is
- * more likely the target's; on the 40 validation targets an anchor's mean Tanimoto to the others
- * correlated with its Tanimoto to the hidden drugs (Spearman 0.40 within a target), while the
- * retrieval rank did not (0.06). Anchors RDKit cannot fingerprint get the lowest weight.
- */
-export function consensusWeights(
-  fingerprints: readonly (Fingerprint | undefined)[],
-  decay: number,
-): number[] {
-  const count = fingerprints.length;
-  if (count <= 1 || decay === 0) return fingerprints.map(() => 1);
-  const usable = fingerprints.flatMap((fingerprint) => (fingerprint ? [fingerprint] : []));
-  const library = createFingerprintLibrary(usable);
-  const consensus = fingerprints.map((fingerprint) => {
-    if (!fingerprint || usable.length < 2) return -1;
-    const similarities = library.similarities(fingerprint);
-    let sum = 0;
-    for (const similarity of similarities) sum += similarity;
-    // Its similarity to itself (1) is in the sum.
-    return (sum - 1) / (usable.length - 1);
-  });
-  const order = consensus
-    .map((_, index) => index)
-    .sort((left, right) => consensus[right]! - consensus[left]! || left - right);
-  const weights = new Array<number>(count).fill(1);
-  order.forEach((anchor, rank) => {
-    weights[anchor] = 1 - (decay * rank) / (count - 1);
-  });
-  return weights;
 }
 
 export interface AnchorDependencies {

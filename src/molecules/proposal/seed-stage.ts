@@ -68,6 +68,7 @@ async function rankedSeeds(
       ? await findFusedSeedDrugs(dependencies, {
           head,
           count: request.seedCount,
+          query: input.query,
           exclude: excluded,
           knownBinders: target.knownBinders,
           signal: run.signal,
