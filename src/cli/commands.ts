@@ -472,7 +472,7 @@ export const evalMoleculesCommand = defineCommand({
       .default('test')
       .describe('Run on the test targets or on the validation set (tune weights there only)'),
     'ablation-targets': count(0, 0, 10_000).describe(
-      'Run the ablation arms (no-*) on a seeded subset of this many targets (0: on all)',
+      'Run the ablation arms (no-*) and the novelty-capped arms (*-novel) on a seeded subset of this many targets (0: on all)',
     ),
     'stop-after': count(0, 0, 24 * 60).describe(
       'Minutes after which no new target is started; the report covers the finished ones (0: no limit)',
@@ -487,11 +487,17 @@ export const evalMoleculesCommand = defineCommand({
     seed: count(0, 0, 2 ** 32 - 1).describe('Seed of the target sample and of every run'),
     'time-budget': count(120_000, 100, 600_000).describe('Milliseconds per run'),
     weights: z.string().optional().describe('Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\''),
+    request: z
+      .string()
+      .optional()
+      .describe(
+        'More propose-request fields for every generating arm as JSON, e.g. \'{"seedRanking":"bridge","anchorDecay":0}\'',
+      ),
     arms: z
       .string()
       .optional()
       .describe(
-        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, control, seeds, binders, random-drugs',
+        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, binders, random-drugs',
       ),
     'report-dir': reportDir(),
     device: deviceFlag,

@@ -10,7 +10,7 @@ import type { ChemToolkit } from '../chem/toolkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createRandom } from '../molecules/ga/random.js';
 import type { MoleculeProposer } from '../molecules/propose.js';
-import type { ProposeRequestInput } from '../molecules/propose-request.js';
+import { proposeRequestSchema, type ProposeRequestInput } from '../molecules/propose-request.js';
 import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import {
   scoringWeightsSchema,
@@ -42,6 +42,8 @@ export const MOLECULE_ARMS = [
   'no-qed',
   'no-sa',
   'no-alerts',
+  'guided-novel',
+  'control-novel',
   'control',
   'seeds',
   'binders',
@@ -50,8 +52,32 @@ export const MOLECULE_ARMS = [
 export type MoleculeArm = (typeof MOLECULE_ARMS)[number];
 
 type ArmDefinition =
-  | { kind: 'generate'; guidance: 'bridge' | 'random'; ablate?: keyof ScoringWeights; description: string }
+  | {
+      kind: 'generate';
+      guidance: 'bridge' | 'random';
+      ablate?: keyof ScoringWeights;
+      /** A hard cap on Tanimoto to every KG drug the run can see (`constraints.maxSimilarityToKnownDrugs`). */
+      noveltyCap?: number;
+      description: string;
+    }
   | { kind: 'seeds' | 'binders' | 'random-drugs'; description: string };
+
+/**
+ * The novelty cap of the `*-novel` arms: every molecule they return has Tanimoto ≤ 0.4 to every
+ * KG drug the run could see, i.e. novelty ≥ 0.6 (the issue's bar), enforced during the search.
+ */
+export const NOVEL_ARM_CAP = 0.4;
+
+/**
+ * Arms run on the seeded subset of `ablationTargets` only: the ablations and the novelty-capped
+ * pair, which answer secondary questions at a fraction of the CPU time.
+ */
+export function isSubsetArm(arm: MoleculeArm): boolean {
+  const definition = ARM_DEFINITIONS[arm];
+  return (
+    definition.kind === 'generate' && (definition.ablate !== undefined || definition.noveltyCap !== undefined)
+  );
+}
 
 /** What each arm is; ablations set one weight of the guided objective to 0. */
 export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
@@ -81,6 +107,18 @@ export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
     ablate: 'alertPenalty',
     description: 'guided without the alert penalty',
   },
+  'guided-novel': {
+    kind: 'generate',
+    guidance: 'bridge',
+    noveltyCap: NOVEL_ARM_CAP,
+    description: 'guided, with Tanimoto ≤ 0.4 to every visible KG drug as a hard constraint',
+  },
+  'control-novel': {
+    kind: 'generate',
+    guidance: 'random',
+    noveltyCap: NOVEL_ARM_CAP,
+    description: 'the unguided control under the same novelty constraint',
+  },
   control: {
     kind: 'generate',
     guidance: 'random',
@@ -93,6 +131,27 @@ export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
     description: 'N KG drugs drawn at random (seeded), hidden ones aside',
   },
 };
+
+/**
+ * Search settings a benchmark may set for every generating arm (decided on validation targets):
+ * seed ranking, anchor weights, the exploit schedule, lineage memory, near proteins, seed count.
+ */
+export const benchmarkRequestSchema = proposeRequestSchema
+  .pick({
+    seedRanking: true,
+    anchorDecay: true,
+    exploitGenerations: true,
+    lineageMemory: true,
+    referenceProteins: true,
+    seedCount: true,
+  })
+  .partial();
+export type BenchmarkRequest = Partial<
+  Pick<
+    ProposeRequestInput,
+    'seedRanking' | 'anchorDecay' | 'exploitGenerations' | 'lineageMemory' | 'referenceProteins' | 'seedCount'
+  >
+>;
 
 export interface BenchmarkDrug {
   nodeIndex: number;
@@ -204,6 +263,8 @@ export interface MoleculeReport {
     selection?: { minTrueDrugs: number; validationTargets: number; role: 'test' | 'validation' } | undefined;
     /** Weights of the guided arm; ablations zero one of them. */
     weights: ScoringWeights;
+    /** Propose-request settings of every run, as given (defaults otherwise). */
+    request?: BenchmarkRequest | undefined;
     arms: MoleculeArm[];
   };
   bridge: { id: string | undefined; hiddenDim: number } | null;
@@ -309,6 +370,8 @@ export interface MoleculeBenchmarkOptions {
   timeBudgetMs?: number | undefined;
   /** Score weights of the guided arm (ablations zero one each); defaults otherwise. */
   weights?: ScoringWeightsInput | undefined;
+  /** Propose-request settings of every run (`seedCount` defaults to `n`). */
+  request?: BenchmarkRequest | undefined;
   arms?: readonly MoleculeArm[] | undefined;
   /** Ablation arms run on a seeded subset of this many targets; all when undefined or 0. */
   ablationTargets?: number | undefined;
@@ -360,7 +423,8 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
   const corpus = countFragments(drugFingerprints.values());
 
   const ablationSubset = seededSubset(options.targets, options.ablationTargets, seed);
-  const settings = { toolkit, n, seed, generations, population, timeBudgetMs, weights };
+  const request = options.request ?? {};
+  const settings = { toolkit, n, seed, generations, population, timeBudgetMs, weights, request };
   const details: TargetResult[] = [];
   let measuredMs = 0;
   let measured = 0;
@@ -380,12 +444,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     }
     const targetStarted = now();
     const context = targetContext(target, corpus, drugFingerprints, settings);
-    const targetArms = arms.filter(
-      (arm) =>
-        ARM_DEFINITIONS[arm].kind !== 'generate' ||
-        !('ablate' in ARM_DEFINITIONS[arm]) ||
-        ablationSubset.has(target.nodeIndex),
-    );
+    const targetArms = arms.filter((arm) => !isSubsetArm(arm) || ablationSubset.has(target.nodeIndex));
     const result = await evaluateTarget(context, targetArms, { ...options, drugs, n, seed, weights, now });
     details.push(result);
     await options.checkpoint?.save(result);
@@ -412,6 +471,8 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       comparisons.push(compare(details, 'guided', baseline, seed));
   if (arms.includes('control') && arms.includes('seeds'))
     comparisons.push(compare(details, 'control', 'seeds', seed));
+  if (arms.includes('guided-novel') && arms.includes('control-novel'))
+    comparisons.push(compare(details, 'guided-novel', 'control-novel', seed));
 
   return {
     benchmark: 'molecules',
@@ -431,6 +492,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
       ablationTargets: details.filter((detail) => ablationSubset.has(detail.target.nodeIndex)).length,
       selection: options.selection,
       weights,
+      request,
       arms,
     },
     bridge: options.bridge ?? null,
@@ -498,8 +560,12 @@ async function evaluateTarget(
     const definition = ARM_DEFINITIONS[arm];
     if (definition.kind === 'generate') {
       const armWeights = definition.ablate ? { ...options.weights, [definition.ablate]: 0 } : options.weights;
+      const constraints =
+        definition.noveltyCap === undefined
+          ? undefined
+          : { maxSimilarityToKnownDrugs: definition.noveltyCap };
       const response = await proposer.propose(
-        { ...context.request, weights: armWeights },
+        { ...context.request, weights: armWeights, constraints },
         { guidance: definition.guidance, signal },
       );
       result.arms[arm] = candidateMetrics(response, context, toolkit, now() - armStarted);
@@ -508,7 +574,7 @@ async function evaluateTarget(
         definition.kind === 'random-drugs'
           ? randomDrugs(options.drugs, context.hidden, options.n, options.seed + target.nodeIndex)
           : definition.kind === 'seeds'
-            ? (await retrieve()).seeds.map((each) => each.smiles)
+            ? (await retrieve()).seeds.slice(0, options.n).map((each) => each.smiles)
             : (await retrieve()).referenceBinders.slice(0, options.n).map((each) => each.smiles);
       result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
     }
@@ -530,6 +596,7 @@ function targetContext(
     population: number;
     timeBudgetMs: number;
     weights: ScoringWeights;
+    request: BenchmarkRequest;
   },
 ): TargetContext {
   const { toolkit } = settings;
@@ -555,6 +622,7 @@ function targetContext(
       n: settings.n,
       seed: settings.seed,
       seedCount: settings.n,
+      ...settings.request,
       generations: settings.generations,
       population: settings.population,
       useLlm: false,

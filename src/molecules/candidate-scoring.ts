@@ -9,6 +9,7 @@ import type { Encoder } from '../encoders/encoder.js';
 import { err, ok, type Result } from '../errors.js';
 import { synthesizability, syntheticAccessibility, type FragmentCorpus } from '../chem/sa-score.js';
 import { structuralChecks, type ConstraintCheck, type DesignConstraints } from './constraints.js';
+import { createAnchorSimilarity } from './anchor-similarity.js';
 import type { KnownDrugLibrary, NearestKnownDrug } from './known-drugs.js';
 import { combinedScore, type ScoringWeights } from './scoring-weights.js';
 import type { SeedDrug } from './seeds.js';
@@ -73,8 +74,11 @@ export interface CandidateScorerOptions {
   filters: FilterOptions;
   weights: ScoringWeights;
   constraints: DesignConstraints;
-  /** SMILES whose Tanimoto anchors the search: the target's binders, the seeds, near-protein binders. */
-  referenceBinders: readonly string[];
+  /**
+   * Molecules whose Tanimoto anchors the search (the target's binders, the seeds, near-protein
+   * binders), each with a weight in (0, 1]: `binderSimilarity` is the highest weight × Tanimoto.
+   */
+  referenceBinders: readonly { smiles: string; weight: number }[];
   /** Anti-targets bridged into the drug space, in request order. */
   antiQueries: readonly Float32Array[];
   /** Fragment statistics of the SA score (the index's drugs, hidden ones removed). */
@@ -110,10 +114,10 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
   });
   const usableSeeds = options.seeds.filter((_, index) => seedFingerprints[index] !== undefined);
   const seedLibrary = createFingerprintLibrary(seedFingerprints.filter((value) => value !== undefined));
-  const referenceLibrary = createFingerprintLibrary(
-    options.referenceBinders.flatMap((smiles) => {
-      const fingerprint = toolkit.fingerprint(smiles);
-      return fingerprint.ok ? [fingerprint.value] : [];
+  const binderSimilarity = createAnchorSimilarity(
+    options.referenceBinders.flatMap((anchor) => {
+      const fingerprint = toolkit.fingerprint(anchor.smiles);
+      return fingerprint.ok ? [{ fingerprint: fingerprint.value, weight: anchor.weight }] : [];
     }),
   );
   const antiQueries = options.antiQueries.map(normalized);
@@ -203,7 +207,7 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       const [bridgeValue = Number.NaN, ...antiTargetCosines] = cosines[index]!;
       const parts = {
         bridge: bridgeValue,
-        binderSimilarity: referenceLibrary.size > 0 ? referenceLibrary.nearest(fingerprint).similarity : 0,
+        binderSimilarity: binderSimilarity(fingerprint),
         qed: described.value.qed,
         synthesizability: synthesizability(described.value.saScore),
         novelty: 1 - maxSimilarityToKnownDrugs,

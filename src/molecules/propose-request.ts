@@ -27,6 +27,12 @@ export const proposeRequestSchema = z.strictObject({
     .max(50)
     .default(8)
     .describe('Known drugs nearest to the bridged target that seed the search'),
+  seedRanking: z
+    .enum(['fused', 'bridge'])
+    .default('fused')
+    .describe(
+      "How seeds are ranked: `fused` (the service's protein → drug retrieval: bridge + nearest-protein transfer + popularity) or `bridge` (bridge cosine alone)",
+    ),
   generations: z.number().int().min(0).max(100).default(8).describe('Genetic algorithm generations'),
   population: z.number().int().min(4).max(500).default(40).describe('Genetic algorithm population size'),
   filters: filterOptionsSchema
@@ -54,6 +60,14 @@ export const proposeRequestSchema = z.strictObject({
     .default(true)
     .describe(
       'Pick at most one candidate per seed lineage (and per scaffold) before any lineage gets a second',
+    ),
+  anchorDecay: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe(
+      'Seeds and near-protein binders are ranked by consensus (mean Tanimoto to the others); the least central one counts 1 − anchorDecay in binderSimilarity, the most central 1 (0: all equal)',
     ),
   referenceProteins: z
     .number()

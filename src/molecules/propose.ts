@@ -43,7 +43,7 @@ export type ProposerSettings = z.input<typeof proposerSettingsSchema>;
 
 export interface MoleculeProposerDependencies {
   /** Entity resolution, the KG (known binders) and the store (seeds, known drugs). */
-  retriever: Pick<Retriever, 'entities' | 'graph' | 'store'>;
+  retriever: Pick<Retriever, 'entities' | 'graph' | 'store' | 'retrieve'>;
   encoderFor(type: string): Encoder | undefined;
   /** Undefined until a bridge is trained: proposals are then `UNAVAILABLE` (503). */
   bridge: Bridge | undefined;
@@ -114,10 +114,10 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       const target = await timed('target', () => resolveRunTarget(run));
       const { bridge, drugEncoder } = await resources.requireModels();
       const { query, seeds, excluded } = await timed('seeds', () =>
-        retrieveSeeds({ store, entities, bridge }, run, target),
+        retrieveSeeds({ store, entities, bridge, retriever }, run, target),
       );
       const anchors = await timed('seeds', () =>
-        gatherAnchors({ graph, store, entities, bridge, encoderFor: dependencies.encoderFor }, run, {
+        gatherAnchors({ toolkit, graph, store, entities, bridge, encoderFor: dependencies.encoderFor }, run, {
           target,
           seeds,
           excluded,

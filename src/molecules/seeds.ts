@@ -8,6 +8,8 @@ export interface SeedDrug {
   smiles: string;
   /** Cosine between the drug's projected vector and the bridged target query. */
   similarity: number;
+  /** The score the seed was ranked by: the fused retrieval score, or the bridge cosine. */
+  retrievalScore: number;
   /** The KG has a `target` edge between this drug and the target. */
   knownBinder: boolean;
 }
@@ -51,6 +53,7 @@ export async function findSeedDrugs(
       name: hit.name,
       smiles,
       similarity: hit.score,
+      retrievalScore: hit.score,
       knownBinder: options.knownBinders.has(hit.nodeIndex),
     });
   }

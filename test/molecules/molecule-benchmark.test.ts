@@ -244,6 +244,41 @@ describe('runMoleculeBenchmark: ablation subset and resuming', () => {
   }, 240_000);
 });
 
+describe('runMoleculeBenchmark: novelty-capped arms', () => {
+  it('returns only molecules with Tanimoto ≤ 0.4 to every visible KG drug, on the subset, with their comparison', async () => {
+    const { targets, drugs } = await selectHeldOutTargets({
+      graph: world.graph,
+      store: world.store,
+      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
+    });
+    const report = await runMoleculeBenchmark({
+      proposer: world.proposer(),
+      toolkit: world.toolkit,
+      targets,
+      drugs,
+      arms: ['guided', 'guided-novel', 'control-novel'],
+      ablationTargets: 2,
+      n: 3,
+      generations: 3,
+      population: 8,
+      seed: 3,
+    });
+    expect(report.details.filter((detail) => detail.arms['guided-novel']).length).toBe(2);
+    expect(report.details.filter((detail) => detail.arms['control-novel']).length).toBe(2);
+    expect(report.details.every((detail) => detail.arms.guided)).toBe(true);
+    expect(report.details.some((detail) => (detail.arms['guided-novel']?.molecules ?? 0) > 0)).toBe(true);
+    for (const detail of report.details)
+      for (const arm of ['guided-novel', 'control-novel'] as const) {
+        const metrics = detail.arms[arm];
+        // Novelty is 1 − max Tanimoto to the visible KG drugs: at least 0.6 for every molecule.
+        if (metrics && metrics.molecules > 0) expect(metrics.novelty).toBeGreaterThanOrEqual(0.6 - 1e-9);
+      }
+    expect(
+      report.comparisons.some((each) => each.arm === 'guided-novel' && each.baseline === 'control-novel'),
+    ).toBe(true);
+  }, 240_000);
+});
+
 describe('signTest', () => {
   it('is the two-sided exact binomial test', () => {
     expect(signTest(0, 0)).toBe(1);

@@ -112,7 +112,12 @@ describe('target resolution', () => {
 
 describe('seeds', () => {
   it('are the drugs nearest to the bridged target, best first, with known KG binders marked', async () => {
-    const response = await proposer.propose({ target: { gene: 'ABL1' }, generations: 0, seedCount: 50 });
+    const response = await proposer.propose({
+      target: { gene: 'ABL1' },
+      generations: 0,
+      seedCount: 50,
+      seedRanking: 'bridge',
+    });
     const withSmiles = DRUGS.filter((drug) => drug[3] !== null).length;
     expect(response.seeds).toHaveLength(withSmiles);
     const similarities = response.seeds.map((seed) => seed.similarity);
@@ -124,9 +129,48 @@ describe('seeds', () => {
         .sort(),
     ).toEqual(['Dasatinib', 'Imatinib', 'Nilotinib']);
     // The store's similarity is the bridge's cosine between the query and the drug's projection.
-    const check = await world.proposer().propose({ target: { gene: 'ABL1' }, generations: 0, seedCount: 1 });
+    const check = await world.proposer().propose({
+      target: { gene: 'ABL1' },
+      generations: 0,
+      seedCount: 1,
+      seedRanking: 'bridge',
+    });
     expect(check.seeds[0]).toEqual(response.seeds[0]);
     expect(response.candidates).toEqual([]);
+  });
+
+  it("are by default the service's fused protein → drug ranking, excluded drugs removed after ranking", async () => {
+    const hidden = ['DB00619', 'DB04868'];
+    const response = await proposer.propose({
+      target: { gene: 'ABL1' },
+      generations: 0,
+      seedCount: 4,
+      excludeDrugs: hidden,
+    });
+    const fused = await world.retriever.retrieve({
+      entity: { type: 'gene/protein', id: '25' },
+      targetTypes: ['drug'],
+      relations: ['target'],
+      method: 'fused',
+      includeKnown: false,
+      k: 200,
+    });
+    const expected = fused.results
+      .filter((hit) => !hidden.includes(hit.id) && DRUGS.some((drug) => drug[1] === hit.id && drug[3] !== null))
+      .slice(0, 4);
+    expect(response.seeds.map((seed) => seed.id)).toEqual(expected.map((hit) => hit.id));
+    expect(response.seeds.some((seed) => hidden.includes(seed.id))).toBe(false);
+    for (const seed of response.seeds)
+      expect(seed.knownBinder).toBe(['DB00619', 'DB04868', 'DB01254'].includes(seed.id));
+    // The response still reports each seed's bridge cosine.
+    const bridged = await proposer.propose({
+      target: { gene: 'ABL1' },
+      generations: 0,
+      seedCount: 50,
+      seedRanking: 'bridge',
+    });
+    for (const seed of response.seeds)
+      expect(seed.similarity).toBeCloseTo(bridged.seeds.find((each) => each.id === seed.id)!.similarity, 5);
   });
 
   it('leave out excluded drugs everywhere: seeds, nearest known drugs and counts', async () => {

@@ -15,6 +15,7 @@ import { AppError } from '../../errors.js';
 import { indexLayout } from '../../indexing/manifest.js';
 import { scoringWeightsSchema, type ScoringWeights } from '../../molecules/scoring-weights.js';
 import { createMoleculeProposer } from '../../molecules/propose.js';
+import { benchmarkRequestSchema, type BenchmarkRequest } from '../../eval/molecule-benchmark.js';
 import { openIndexServices } from '../../services.js';
 import type { CommandContext } from '../command.js';
 import { publishReport } from './publish-report.js';
@@ -34,6 +35,7 @@ interface EvalMoleculesOptions {
   seed: number;
   'time-budget': number;
   weights?: string | undefined;
+  request?: string | undefined;
   arms?: string | undefined;
   'report-dir': string;
   device: 'cpu' | 'cuda';
@@ -86,6 +88,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       role: options.role,
     };
     const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
+    const request = options.request === undefined ? undefined : parseRequest(options.request);
     const arms = parseArms(options.arms);
     const checkpoint =
       options.checkpoint === undefined
@@ -97,6 +100,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
             targets: targets.map((target) => target.nodeIndex),
             ...pick(options, ['n', 'generations', 'population', 'seed', 'time-budget', 'ablation-targets']),
             weights: weights ?? null,
+            request: request ?? null,
             arms: arms ?? null,
           });
     if (checkpoint && checkpoint.done.size > 0)
@@ -118,6 +122,7 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       seed: options.seed,
       timeBudgetMs: options['time-budget'],
       weights,
+      request,
       index: indexDirectory,
       split: { name: split.name, kind: split.kind, seed: split.seed },
       bridge: { id: core.index.manifest.bridge?.id, hiddenDim: core.bridge.metadata.hiddenDim },
@@ -145,6 +150,19 @@ function parseWeights(text: string): ScoringWeights {
   const parsed = scoringWeightsSchema.safeParse(value);
   if (!parsed.success)
     throw new AppError({ code: 'BAD_REQUEST', message: `--weights: ${z.prettifyError(parsed.error)}` });
+  return parsed.data;
+}
+
+function parseRequest(text: string): BenchmarkRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new AppError({ code: 'BAD_REQUEST', message: '--request must be a JSON object', cause: error });
+  }
+  const parsed = benchmarkRequestSchema.safeParse(value);
+  if (!parsed.success)
+    throw new AppError({ code: 'BAD_REQUEST', message: `--request: ${z.prettifyError(parsed.error)}` });
   return parsed.data;
 }
 

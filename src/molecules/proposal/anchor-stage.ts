@@ -1,8 +1,10 @@
 import type { Bridge } from '../../bridge/bridge.js';
+import type { ChemToolkit } from '../../chem/toolkit.js';
 import type { KgGraph } from '../../kg/graph.js';
 import type { Encoder } from '../../encoders/encoder.js';
 import type { EntityResolver } from '../../retrieval/entity-resolver.js';
 import type { VectorStore } from '../../store/vector-store.js';
+import { consensusWeights, type WeightedAnchor } from '../anchor-similarity.js';
 import { findReferenceBinders, type ReferenceBinder } from '../reference-binders.js';
 import type { SeedDrug } from '../seeds.js';
 import { DRUG_TYPE, PROTEIN_TYPE, resolveTarget, TARGET_RELATION, type ResolvedTarget } from '../target.js';
@@ -11,12 +13,13 @@ import type { ProposalRun } from './run-context.js';
 export interface AnchorStageResult {
   /** Known binders of the proteins nearest to the target. */
   referenceBinders: ReferenceBinder[];
-  /** SMILES that `binderSimilarity` measures against: target binders, seeds, reference binders. */
-  anchors: string[];
+  /** What `binderSimilarity` measures against: target binders, seeds, reference binders, each weighted. */
+  anchors: WeightedAnchor[];
   antiTargets: { label: string; query: Float32Array }[];
 }
 
 export interface AnchorDependencies {
+  toolkit: Pick<ChemToolkit, 'fingerprint'>;
   graph: KgGraph;
   store: VectorStore;
   entities: EntityResolver;
@@ -44,10 +47,22 @@ export async function gatherAnchors(
   });
   const ownBinders = [...target.knownBinders].filter((drug) => !excluded.has(drug));
   const ownRows = ownBinders.length === 0 ? [] : await dependencies.store.getRows(DRUG_TYPE, ownBinders);
-  const anchors = [
-    ...ownRows.flatMap((row) => (row.payload !== null && row.payloadKind === 'smiles' ? [row.payload] : [])),
+  const retrieved = [
     ...input.seeds.map((seed) => seed.smiles),
     ...referenceBinders.map((binder) => binder.smiles),
+  ];
+  const weights = consensusWeights(
+    retrieved.map((smiles) => {
+      const fingerprint = dependencies.toolkit.fingerprint(smiles);
+      return fingerprint.ok ? fingerprint.value : undefined;
+    }),
+    request.anchorDecay,
+  );
+  const anchors: WeightedAnchor[] = [
+    ...ownRows.flatMap((row) =>
+      row.payload !== null && row.payloadKind === 'smiles' ? [{ smiles: row.payload, weight: 1 }] : [],
+    ),
+    ...retrieved.map((smiles, index) => ({ smiles, weight: weights[index]! })),
   ];
   const antiTargets: AnchorStageResult['antiTargets'] = [];
   for (const [position, reference] of request.constraints.antiTargets.entries()) {

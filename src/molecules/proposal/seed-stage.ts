@@ -1,7 +1,9 @@
 import type { Bridge } from '../../bridge/bridge.js';
 import { AppError } from '../../errors.js';
 import type { EntityResolver } from '../../retrieval/entity-resolver.js';
+import type { Retriever } from '../../retrieval/retriever.js';
 import type { VectorStore } from '../../store/vector-store.js';
+import { findFusedSeedDrugs, retrievalHead } from '../fused-seeds.js';
 import { findSeedDrugs, type SeedDrug } from '../seeds.js';
 import { DRUG_TYPE, PROTEIN_TYPE, TARGET_RELATION, type ResolvedTarget } from '../target.js';
 import type { ProposalRun } from './run-context.js';
@@ -15,11 +17,18 @@ export interface SeedStageResult {
 }
 
 /**
- * Bridges the target into the drug space and takes the nearest known drugs (excluded ones
- * aside) as seeds; 422 naming `excludeDrugs` when every candidate seed is excluded.
+ * Bridges the target into the drug space (the query the bridge term scores against) and takes
+ * the seeds: the top drugs of the fused protein → drug retrieval (`seedRanking: fused`, topped up
+ * from the bridge's nearest drugs if exclusions leave too few) or the bridge's nearest drugs
+ * alone; excluded drugs never. 422 naming `excludeDrugs` when every candidate seed is excluded.
  */
 export async function retrieveSeeds(
-  dependencies: { store: VectorStore; entities: EntityResolver; bridge: Bridge },
+  dependencies: {
+    store: VectorStore;
+    entities: EntityResolver;
+    bridge: Bridge;
+    retriever: Pick<Retriever, 'retrieve'>;
+  },
   run: ProposalRun,
   target: ResolvedTarget,
 ): Promise<SeedStageResult> {
@@ -35,11 +44,7 @@ export async function retrieveSeeds(
     vectors: target.vector,
     rows: 1,
   });
-  const seeds = await findSeedDrugs(dependencies.store, query, {
-    count: request.seedCount,
-    exclude: excluded,
-    knownBinders: target.knownBinders,
-  });
+  const seeds = await rankedSeeds(dependencies, run, { target, query, excluded });
   run.signal?.throwIfAborted();
   if (seeds.length === 0)
     throw new AppError({
@@ -48,4 +53,32 @@ export async function retrieveSeeds(
       details: { field: `${prefix}excludeDrugs` },
     });
   return { query, seeds, excluded };
+}
+
+async function rankedSeeds(
+  dependencies: { store: VectorStore; retriever: Pick<Retriever, 'retrieve'> },
+  run: ProposalRun,
+  input: { target: ResolvedTarget; query: Float32Array; excluded: ReadonlySet<number> },
+): Promise<SeedDrug[]> {
+  const { request } = run;
+  const { target, excluded } = input;
+  const head = retrievalHead(target.entity, request.target.sequence);
+  const fused =
+    request.seedRanking === 'fused' && head !== undefined
+      ? await findFusedSeedDrugs(dependencies, {
+          head,
+          count: request.seedCount,
+          query: input.query,
+          exclude: excluded,
+          knownBinders: target.knownBinders,
+          signal: run.signal,
+        })
+      : [];
+  if (fused.length >= request.seedCount) return fused;
+  const bridged = await findSeedDrugs(dependencies.store, input.query, {
+    count: request.seedCount,
+    exclude: new Set([...excluded, ...fused.map((seed) => seed.nodeIndex)]),
+    knownBinders: target.knownBinders,
+  });
+  return [...fused, ...bridged].slice(0, request.seedCount);
 }
