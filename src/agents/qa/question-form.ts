@@ -22,6 +22,8 @@ export interface ParsedQuestion {
   subjectType?: string | undefined;
   /** Multiple choice: the options as written. */
   options?: string[] | undefined;
+  /** The options' labels as the question wrote them ("A", "b", "3"), when it labelled them. */
+  optionLabels?: string[] | undefined;
   /** True/false: the object phrase of the statement ("SMAD4" in "X associates Gene SMAD4"). */
   object?: string | undefined;
   /** Identifier forms: the identifier stated, or undefined when the question asks for it. */
@@ -57,7 +59,7 @@ const OPTION_MARKERS =
 const ENUMERATION = /(?:^|\s)(?:\(([a-h]|[1-9])\)|([a-h]|[1-9])[).])\s+/giu;
 const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d+|UniProt:\w+)\b/i;
 const IDENTIFIER_WORDS =
-  /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?|identified\s+(?:as|by))\b/i;
+  /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?|(?:identified|coded)\s+(?:as|by|under))\b/i;
 const WH_START = /^\s*(?:which|what|who|list|name|give|find|show|tell|identify|enumerate|select|out\s+of)\b/i;
 const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
 const TRUE_FALSE_PREFIX =
@@ -79,7 +81,12 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
   const stem = commonAsAssociation(topicAsObject((extracted?.stem ?? clean).replace(/\s+/g, ' ').trim()));
   if (options && options.length >= 2)
-    return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
+    return {
+      ...parseRelational(stem, 'multiple-choice'),
+      text: clean,
+      options,
+      optionLabels: requestOptions && requestOptions.length > 0 ? undefined : extracted?.labels,
+    };
 
   const body = commonAsAssociation(
     betweenAsStatement(withoutSourcePrefix(clean.replace(TRUE_FALSE_PREFIX, ''))),
@@ -99,6 +106,17 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
  * for Psoriasis": a leading topic is what the question is about.
  */
 function topicAsObject(stem: string): string {
+  // "For psoriasis, which drug is indicated" → "which drug is indicated for psoriasis".
+  const lead =
+    /^(?:for|in|regarding|concerning|about|with)\s+([^,?:]{2,80}),\s+((?:which|what)\b.+?)\s*[?.]?\s*$/i.exec(
+      stem,
+    );
+  if (lead) {
+    const question = lead[2]!;
+    return /\b(?:for|of|in|with|to|by|against)$/i.test(question)
+      ? `${question} ${lead[1]}`
+      : `${question} for ${lead[1]}`;
+  }
   const match = /^([^:?]{2,80}?)(?::|\s[-–—]+)\s+((?:which|what|who)\b.+?)\s*[?.]?\s*$/i.exec(stem);
   if (!match) return stem;
   const question = match[2]!;
@@ -170,6 +188,8 @@ function statementOf(body: string): string {
 interface ExtractedOptions {
   stem: string;
   options: string[];
+  /** "A", "b", "1"… when the options were labelled. */
+  labels?: string[] | undefined;
 }
 
 /** Options listed in the text after a marker ("Given list is: a, b, c") or as an enumeration. */
@@ -193,12 +213,13 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
     tail = tail.slice(colon + 1);
   }
   const options = splitOptions(tail);
-  if (options.length < 2 || !options.every(isShortOption)) return extractAfterColon(text);
+  if (options.length < 2 || !options.every(isShortOption) || options.some(isQuestionPart))
+    return extractAfterColon(text);
   return { stem: text.slice(0, stemEnd).trim(), options };
 }
 
 /** "- x", "* x", "• x", "A) x", "a. x", "(1) x": a bullet or label before an option on its own line. */
-const LINE_LABEL = /^(?:[-*•·–]\s*|\(?(?:[a-h]|[1-9])[).:]\s+|\((?:[a-h]|[1-9])\)\s*)/i;
+const LINE_LABEL = /^(?:[-*•·–]\s*|\(?([a-h]|[1-9])[).:]\s+|\(([a-h]|[1-9])\)\s*)/i;
 
 /**
  * One option per line after the question: "Which SNP …?\n- rs1\n- rs2", "Options:\nA) x\nB) y",
@@ -216,6 +237,10 @@ function extractLines(text: string): ExtractedOptions | undefined {
   }
   const options = lines.slice(first).map((line) => cleanOption(line.replace(LINE_LABEL, '')));
   if (options.length < 2 || options.some((option) => option === '')) return undefined;
+  const labels = lines.slice(first).map((line) => {
+    const label = LINE_LABEL.exec(line);
+    return label?.[1] ?? label?.[2];
+  });
   const stem = lines
     .slice(0, first)
     .join(' ')
@@ -224,7 +249,10 @@ function extractLines(text: string): ExtractedOptions | undefined {
       '',
     )
     .trim();
-  return stem === '' ? undefined : { stem, options };
+  if (stem === '') return undefined;
+  return labels.every((label) => label !== undefined)
+    ? { stem, options, labels: labels as string[] }
+    : { stem, options };
 }
 
 /**
@@ -234,7 +262,7 @@ function extractLines(text: string): ExtractedOptions | undefined {
  */
 function extractLeadingList(text: string): ExtractedOptions | undefined {
   const match = new RegExp(
-    String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*,?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*)$`,
+    String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*[,:]?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*)$`,
     'iu',
   ).exec(text);
   if (!match?.groups) return undefined;
@@ -249,6 +277,11 @@ function extractLeadingList(text: string): ExtractedOptions | undefined {
     '',
   );
   return { stem: `which ${type} ${rest}`.replace(/\s+/g, ' ').trim(), options };
+}
+
+/** "which drug is used" is the question, never one of its options. */
+function isQuestionPart(option: string): boolean {
+  return /^(?:which|what|who|how|whose)\b/i.test(option);
 }
 
 function isShortOption(option: string): boolean {
@@ -266,7 +299,10 @@ function extractAfterColon(text: string): ExtractedOptions | undefined {
     .replace(/\s+(?:from|among|between|of)$/i, '');
   if (TRUE_FALSE_PREFIX.test(`${stem}:`)) return undefined;
   const tail = text.slice(colon + 2);
-  if (!/[,;|]/.test(tail)) return undefined;
+  // "…: IL13 or TP53?": a short "or" list counts after a question.
+  const orList =
+    WH_START.test(stem) && /^\s*\S+(?:\s+\S+){0,2}\s+or\s+\S+(?:\s+\S+){0,2}\s*[?.]?\s*$/i.test(tail);
+  if (!/[,;|]/.test(tail) && !orList) return undefined;
   const options = splitOptions(tail);
   const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
   return options.length >= 2 && short ? { stem, options } : undefined;
@@ -300,7 +336,7 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
   });
   if (options.some((option) => option === '')) return undefined;
   const stem = text.slice(0, run[0]!.index).replace(OPTION_MARKERS, ' ').trim();
-  return { stem, options };
+  return { stem, options, labels: run.map((label) => label[1] ?? label[2] ?? '') };
 }
 
 /**
@@ -314,6 +350,15 @@ function splitOptions(tail: string): string[] {
   const last = parts.at(-1);
   if (listed && parts.length >= 2 && last !== undefined && /\s+or\s+/.test(last))
     parts.splice(-1, 1, ...last.split(/\s+or\s+/));
+  // "A, B and C": a final "and" joins one-word options (symbols, rsIDs), never inside a long name.
+  const final = parts.at(-1);
+  if (
+    listed &&
+    parts.slice(0, -1).every((part) => !/\s/.test(part.trim())) &&
+    final &&
+    /^\S+\s+and\s+\S+$/.test(final.trim())
+  )
+    parts.splice(-1, 1, ...final.trim().split(/\s+and\s+/));
   return parts.map(cleanOption).filter((option) => option !== '');
 }
 
@@ -403,9 +448,11 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
   if (form === 'true-false') {
     const subject = cleanPhrase(left);
     const object = cleanPhrase(right);
+    // "Mutations in CFTR cause cystic fibrosis": a gene causing a disease is a gene–disease association.
+    const geneCause = relation.family === 'phenotype' && typedPhrase(subject).type === 'gene/protein';
     return {
       form,
-      relation: relation.family,
+      relation: geneCause ? 'associated' : relation.family,
       negated: relation.negated,
       subjects: subject ? [subject] : [],
       subjectType: typedPhrase(subject).type,

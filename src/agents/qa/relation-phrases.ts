@@ -128,15 +128,15 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
   },
 ];
 
-const NEGATION = String.raw`(?<negation>(?:is|are|was|were|does|do|did|can|could|may|has|have)\s+not\s+|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|cannot|hasn't|haven't)\s+|not\s+|never\s+)?`;
+const NEGATION = String.raw`(?<negation>(?:is|are|was|were|does|do|did|can|could|may|has|have)\s+not\s+|(?:isn['’]t|aren['’]t|wasn['’]t|weren['’]t|doesn['’]t|don['’]t|didn['’]t|can['’]t|cannot|hasn['’]t|haven['’]t)\s+|not\s+|never\s+)?`;
 /** Negations written inside the phrase ("is not associated", "is not a treatment for"). */
-const INNER_NEGATION = /\b(?:not|never|cannot|no)\b|n't\b/i;
+const INNER_NEGATION = /\b(?:not|never|cannot|no)\b|n['’]t\b/i;
 
 /**
  * A verb is never followed by an auxiliary: "atrioventricular block does not belong to …" has
  * "block" as a noun inside the name, not the verb "blocks".
  */
-const NOT_BEFORE_AUXILIARY = String.raw`(?!\s+(?:is|are|was|were|does|do|did|has|have|can|cannot|isn't|aren't|doesn't|don't)\b)`;
+const NOT_BEFORE_AUXILIARY = String.raw`(?!\s+(?:is|are|was|were|does|do|did|has|have|can|cannot|isn['’]t|aren['’]t|doesn['’]t|don['’]t)\b)`;
 
 // Outside `is-a` the auxiliary is optional: yes/no questions lose it ("Is X used for Y?" → "X used for Y").
 // "isn't a" and "aren't a" are the contracted negative of the bare "is a".
@@ -145,7 +145,7 @@ const compiled = RELATION_FAMILIES.map((spec) => ({
   patterns: spec.phrases.map((phrase) => {
     const body =
       spec.family === 'is-a'
-        ? phrase.replaceAll(BE, String.raw`(?:${BE}(?:\s+not)?|isn't|aren't|wasn't|weren't)`)
+        ? phrase.replaceAll(BE, String.raw`(?:${BE}(?:\s+not)?|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)`)
         : phrase.replaceAll(String.raw`${BE}\s+`, String.raw`(?:${BE}(?:\s+not)?\s+)?`);
     const guard = spec.family === 'is-a' ? '' : NOT_BEFORE_AUXILIARY;
     return new RegExp(String.raw`(?:^|\s)${NEGATION}(?<phrase>${body})${guard}(?=\s|$|[,.;:?!])`, 'iu');
