@@ -250,9 +250,8 @@ function extractLines(text: string): ExtractedOptions | undefined {
     )
     .trim();
   if (stem === '') return undefined;
-  return labels.every((label) => label !== undefined)
-    ? { stem, options, labels: labels as string[] }
-    : { stem, options };
+  const given = labels.filter((label): label is string => label !== undefined);
+  return given.length === options.length ? { stem, options, labels: given } : { stem, options };
 }
 
 /**

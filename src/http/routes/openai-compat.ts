@@ -89,10 +89,10 @@ function lastMessageAsksForAnAnswer(
 function textLength(content: unknown): number {
   if (typeof content === 'string') return content.length;
   if (!Array.isArray(content)) return 0;
-  return content.reduce(
-    (sum: number, part: { text?: unknown }) => sum + (typeof part.text === 'string' ? part.text.length : 0),
-    0,
-  );
+  let length = 0;
+  for (const part of content as { text?: unknown }[])
+    length += typeof part.text === 'string' ? part.text.length : 0;
+  return length;
 }
 
 const unsupported = (what: string) =>
