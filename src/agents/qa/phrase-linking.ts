@@ -17,6 +17,8 @@ export interface LinkedPhrase {
 
 /** Lowest edit similarity for a fuzzy phrase match: typos yes, other names no. */
 const MIN_FUZZY_SIMILARITY = 0.84;
+/** A number left outside a mention ("2", "type II", "IV"): "neurofibromatosis type II" is not "neurofibromatosis". */
+const NUMBERED = /\d|\b(?:type|class|grade|stage)\s+[ivx]+\b|\b[IVX]{2,4}\b/i;
 /** A mention must cover this share of the phrase to stand for it. */
 const MIN_MENTION_COVERAGE = 0.5;
 
@@ -96,6 +98,28 @@ export function linkCandidates(
   expectedType?: string | undefined,
   linker?: EntityLinker | undefined,
 ): LinkedPhrase[] {
+  // "amyotrophic lateral sclerosis (ALS)": the name without its aside is a reading too (a pathway
+  // may carry the whole text as its name), and the one a reader means first.
+  const aside = /^(.*?\S)\s*\([^()]{1,40}\)$/.exec(phrase.trim());
+  if (aside) {
+    const readings = [
+      ...linkStages(lookup, aside[1]!, expectedType, linker),
+      ...linkStages(lookup, phrase, expectedType, linker),
+    ].map((candidate) => ({ ...candidate, phrase }));
+    const seen = new Set<number>();
+    return readings
+      .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+      .slice(0, MAX_CANDIDATES);
+  }
+  return linkStages(lookup, phrase, expectedType, linker);
+}
+
+function linkStages(
+  lookup: NameLookup,
+  phrase: string,
+  expectedType: string | undefined,
+  linker: EntityLinker | undefined,
+): LinkedPhrase[] {
   const typed = typedPhrase(phrase);
   const typeHint = typed.type ?? expectedType;
   const types = typeHint ? [typeHint] : undefined;
@@ -144,7 +168,9 @@ export function linkCandidates(
   const mentions = lookup
     .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
     .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
-    .filter((mention) => !/\d/.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)))
+    .filter(
+      (mention) => !NUMBERED.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)),
+    )
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];
   return mention
@@ -164,8 +190,11 @@ function ordered(candidates: readonly LookupCandidate[], typeHint: string | unde
     .slice(0, MAX_CANDIDATES);
 }
 
+/** The numbers a name carries, roman numerals ("type II", "IV") read as digits. */
 function digitsOf(text: string): string {
-  return (text.match(/\d+/g) ?? []).join(' ');
+  return (text.match(/\d+|\b(?:[IVX]{1,4}|ii|iii|iv|vi|vii|viii|ix)\b/g) ?? [])
+    .map((number) => ROMAN[number.toLowerCase()] ?? number)
+    .join(' ');
 }
 
 function toLinked(
