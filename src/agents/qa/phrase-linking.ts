@@ -51,6 +51,15 @@ export function phraseVariants(phrase: string): string[] {
   add(phrase.replace(/\bsyndrome\b/gi, 'disease'));
   add(phrase.replace(/['’]s\b/g, ''));
   add(phrase.replace(/\s+(?:gene|protein|variant|snp)$/i, ''));
+  // "type I diabetes mellitus" ↔ "type 1 diabetes mellitus": a numbered type inside the name.
+  const typeNumber = (to: 'arabic' | 'roman') =>
+    phrase.replace(/\btype\s+(\d+|[ivx]+)\b/gi, (whole, number: string) => {
+      const arabic = ROMAN[number.toLowerCase()] ?? number;
+      const written = to === 'arabic' ? arabic : ARABIC[arabic]?.toUpperCase();
+      return written === undefined ? whole : `type ${written}`;
+    });
+  add(typeNumber('arabic'));
+  add(typeNumber('roman'));
   const numbered = /^(.*?)\s+(?:type\s+)?(\d+|[ivx]+)([a-z]?)$/i.exec(phrase);
   if (numbered) {
     const [, base, number, suffix] = numbered as unknown as [string, string, string, string];
@@ -132,13 +141,24 @@ function linkStages(
     ]),
   ];
   for (const typeFilter of types ? [types, undefined] : [undefined]) {
-    for (const [text, matchedBy] of attempts) {
-      if (text === '') continue;
-      const found = ordered(
+    const find = (text: string) =>
+      ordered(
         lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }),
         typeHint,
       );
-      if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
+    for (const [position, [text, matchedBy]] of attempts.entries()) {
+      if (text === '') continue;
+      const found = find(text);
+      if (found.length === 0) continue;
+      // "type I diabetes mellitus" is an HPO name and, as "type 1 …", the DO disease: both are readings.
+      const renumbered = attempts
+        .slice(position + 1)
+        .filter(([other]) => other !== '' && numeralsOnly(text, other))
+        .flatMap(([other]) => find(other).map((candidate) => toLinked(phrase, candidate, 'variant')));
+      const seen = new Set<number>();
+      return [...found.map((candidate) => toLinked(phrase, candidate, matchedBy)), ...renumbered]
+        .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+        .slice(0, MAX_CANDIDATES);
     }
   }
   // The entity linker folds roman numerals, "type N", plurals, word order and synonyms.
@@ -188,6 +208,18 @@ function ordered(candidates: readonly LookupCandidate[], typeHint: string | unde
     )
     .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
     .slice(0, MAX_CANDIDATES);
+}
+
+/** Whether two phrases differ only in how they write a number ("type I" / "type 1" / "1"). */
+function numeralsOnly(left: string, right: string): boolean {
+  const key = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/\btype\s+/g, '')
+      .replace(/\b(?:ii|iii|iv|vi|vii|viii|ix|i|v|x)\b/g, (roman) => ROMAN[roman] ?? roman)
+      .replace(/\s+/g, ' ')
+      .trim();
+  return left.toLowerCase() !== right.toLowerCase() && key(left) === key(right);
 }
 
 /** The numbers a name carries, roman numerals ("type II", "IV") read as digits. */

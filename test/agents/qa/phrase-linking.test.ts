@@ -16,6 +16,8 @@ const ENTRIES: NameEntry[] = [
   [9, 'DOID:2508', 'disease', "Takayasu's arteritis"],
   [10, 'DOID:9352', 'disease', 'type 2 diabetes mellitus'],
   [11, '4771', 'gene/protein', 'NF2'],
+  [12, 'DOID:9744', 'disease', 'type 1 diabetes mellitus'],
+  [13, 'HP:0100651', 'effect/phenotype', 'Type I diabetes mellitus'],
 ].map(([nodeIndex, id, type, name]) => ({
   nodeIndex: nodeIndex as number,
   id: id as string,
@@ -55,6 +57,14 @@ describe('linkCandidates: names as outside sets write them', () => {
   ])('British spellings, -ological, possessives and numerals: %s', (phrase, name) => {
     expect(names(phrase)[0]).toBe(name);
   });
+
+  it.each(['type I diabetes mellitus', 'Type 1 diabetes mellitus', 'type 1 diabetes'])(
+    'offers both readings when the numeral is written two ways by two sources: %s',
+    (phrase) => {
+      expect(names(phrase)).toEqual(expect.arrayContaining(['type 1 diabetes mellitus']));
+      expect(names(phrase, 'disease')[0]).toBe('type 1 diabetes mellitus');
+    },
+  );
 
   it.each([
     'neurofibromatosis 2',
