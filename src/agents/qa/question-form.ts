@@ -429,7 +429,7 @@ function subjectOfIdentifier(body: string): string[] {
 
 /** Splits on the relation phrase: one side holds the subjects, the other the answer or object. */
 function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion, 'text'> {
-  const relation = findRelationPhrase(body);
+  const relation = findRelationPhrase(body, { needsObject: form === 'true-false' });
   if (!relation) {
     const placeholder = ANSWER_PLACEHOLDER.exec(body);
     const answerType = placeholder ? typeOfPlaceholder(placeholder) : undefined;
@@ -522,20 +522,27 @@ function stripQuestionWords(text: string): string {
     .trim();
 }
 
-/** Trims punctuation, "that"/"whether" and a leading article. */
+const EVIDENCE_QUALIFIER =
+  /\s+(?:in|by|from|according\s+to)\s+(?:an?\s+|the\s+)?(?:GWAS|genome[\s-]wide\s+association\s+stud(?:y|ies)|association\s+studies|humans?|patients|adults|children|clinical\s+(?:trials?|practice)|(?:the\s+)?literature|(?:recent\s+)?studies)$/i;
+
+/** Trims punctuation, "that"/"whether", a leading article and a trailing evidence qualifier. */
 export function cleanPhrase(text: string): string {
-  return text
-    .replace(/[?!.;:,]+\s*$/, '')
-    .replace(/^\s*(?:that|whether)\s+/i, '')
-    .trim()
-    .replace(/^(?:the|a|an)\s+/i, '')
-    .replace(
-      /^(?:patients|people|persons|individuals|subjects|those|children|adults)\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)\s+/i,
-      '',
-    )
-    .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
-    .replace(/^["'“‘](.*)["'”’]$/, '$1')
-    .trim();
+  return (
+    text
+      .replace(/[?!.;:,]+\s*$/, '')
+      .replace(/^\s*(?:that|whether)\s+/i, '')
+      .trim()
+      .replace(/^(?:the|a|an)\s+/i, '')
+      .replace(
+        /^(?:patients|people|persons|individuals|subjects|those|children|adults)\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)\s+/i,
+        '',
+      )
+      .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
+      // "… linked to ALS in GWAS": where the evidence comes from is not part of the name.
+      .replace(EVIDENCE_QUALIFIER, '')
+      .replace(/^["'“‘](.*)["'”’]$/, '$1')
+      .trim()
+  );
 }
 
 /** "psoriasis and Takayasu's arteritis" → both; "both X and Y", "X, Y, and Z" likewise. */

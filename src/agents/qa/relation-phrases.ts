@@ -164,9 +164,13 @@ export interface RelationMatch {
 /**
  * The relation phrase of a question or statement: the family whose pattern matches, in table
  * order (specific families before `associated`, the bare "is a" of `is-a` last), at its first
- * position. Undefined when the text names no relation.
+ * position. Undefined when the text names no relation. `needsObject` (statements) skips a match
+ * with nothing after it.
  */
-export function findRelationPhrase(text: string): RelationMatch | undefined {
+export function findRelationPhrase(
+  text: string,
+  options: { needsObject?: boolean } = {},
+): RelationMatch | undefined {
   for (const { spec, patterns } of compiled) {
     let best: RelationMatch | undefined;
     for (const pattern of patterns) {
@@ -175,6 +179,8 @@ export function findRelationPhrase(text: string): RelationMatch | undefined {
       const leading = match[0].length - match[0].trimStart().length;
       const start = match.index + leading;
       const end = match.index + match[0].length;
+      // A statement's verb has an object after it: a final "… atrioventricular block" is a noun.
+      if (options.needsObject && !/[\p{L}\p{N}]/u.test(text.slice(end))) continue;
       const negated =
         match.groups?.['negation'] !== undefined || INNER_NEGATION.test(match.groups?.['phrase'] ?? '');
       if (!best || start < best.start || (start === best.start && end > best.end))

@@ -391,3 +391,34 @@ describe('parseQuestion: gene, class and identifier statements of outside sets',
     });
   });
 });
+
+describe('parseQuestion: a relation verb inside a name', () => {
+  it.each([
+    [
+      'Lip disease is a type of second-degree atrioventricular block',
+      'is-a',
+      'second-degree atrioventricular block',
+    ],
+    ['Cheilitis is not a kind of heart block', 'is-a', 'heart block'],
+    ['Atrioventricular block is associated with SCN5A', 'associated', 'SCN5A'],
+    ['heart block does not associate with SCN5A', 'associated', 'SCN5A'],
+  ] as const)('%s', (text, relation, object) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'true-false', relation, object });
+  });
+});
+
+describe('parseQuestion: where the evidence comes from is not part of a name', () => {
+  it.each([
+    'Which variant has been linked to asthma in GWAS? A. rs1 B. rs2',
+    'Which variant is associated with asthma in genome-wide association studies? A. rs1 B. rs2',
+    'Which variant is associated with asthma according to the literature? A. rs1 B. rs2',
+  ])('%s', (text) => {
+    expect(parseQuestion(text).subjects).toEqual(['asthma']);
+  });
+
+  it('keeps "in" inside a name', () => {
+    expect(
+      parseQuestion('Which variant is associated with carcinoma in situ? A. rs1 B. rs2').subjects,
+    ).toEqual(['carcinoma in situ']);
+  });
+});
