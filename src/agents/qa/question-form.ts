@@ -192,11 +192,14 @@ interface ExtractedOptions {
   labels?: string[] | undefined;
 }
 
-/** Options listed in the text after a marker ("Given list is: a, b, c") or as an enumeration. */
-export function extractOptions(text: string): ExtractedOptions | undefined {
-  const lined = extractLines(text);
+/**
+ * Options listed in the text: one per line, as an enumeration, before the question, or after a
+ * marker ("Given list is: a, b, c"). Line breaks in `linedText` are kept for the first.
+ */
+export function extractOptions(linedText: string): ExtractedOptions | undefined {
+  const lined = extractLines(linedText);
   if (lined) return lined;
-  text = text.replace(/\s+/g, ' ');
+  const text = linedText.replace(/\s+/g, ' ');
   const enumerated = extractEnumeration(text);
   if (enumerated) return enumerated;
   const leading = extractLeadingList(text);
