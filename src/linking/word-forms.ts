@@ -75,7 +75,14 @@ export function americanSpelling(form: string): string {
   if (spelled.includes('ae')) spelled = spelled.replace(/(?<=.)ae(?=m|st)|(?<=^p|^f|^c|gyn)ae(?=c|d)/g, 'e');
   if (spelled.startsWith('oe')) spelled = spelled.slice(1);
   if (spelled.endsWith('our')) spelled = `${spelled.slice(0, -3)}or`;
+  // "oe" inside a word only where British keeps the Greek/Latin digraph: coeliac, foetal, diarrhoea, dyspnoea.
+  if (spelled.includes('oe')) spelled = spelled.replace(/^(c|f)oe(?=l|t)|(?<=rrh|pn)oe(?=a)/, '$1e');
   return spelled;
+}
+
+/** "haematological" and "hematologic", "neurological" and "neurologic": one form. */
+export function adjectiveStem(form: string): string {
+  return form.length > 8 && form.endsWith('logical') ? form.slice(0, -2) : form;
 }
 
 /** Accents, case and Greek letters folded: `Sjögren` → `sjogren`, `TNF-α` → `tnf-alpha`. */
@@ -141,7 +148,7 @@ function canonicalize(tokens: Token[]): void {
     else if (ROMAN_AFTER_CLASSIFIER.has(form) && previous !== undefined && CLASSIFIERS.has(previous))
       canonical = ROMAN_AFTER_CLASSIFIER.get(form)!;
     else if (form === 'type' && isNumeral(raw[index + 1])) canonical = '';
-    else canonical = americanSpelling(singular(form));
+    else canonical = adjectiveStem(americanSpelling(singular(form)));
     if (canonical !== '') tokens[owner[index]!]!.forms.push(canonical);
   }
 }

@@ -84,13 +84,32 @@ function indirectText(name: (node: number) => string, fact: SupportFact): string
   }
 }
 
-/** The answer text: the decision in one sentence, then the few cited facts, then any caveat. */
-export function decisionText(decision: QaDecision, evidence: readonly Evidence[]): string {
-  const lines = [decision.headline];
+/**
+ * The answer text: the decision in one sentence, then the few cited facts, then any caveat. A
+ * choice leads its line as the question wrote it, after its label when the options had labels
+ * ("B) HLA-B (the knowledge graph links it to psoriasis)."), so that a scorer reading the first
+ * token or the first line finds it.
+ */
+export function decisionText(
+  decision: QaDecision,
+  evidence: readonly Evidence[],
+  choiceLabel?: string | undefined,
+): string {
+  const lines = [leadingLine(decision, choiceLabel)];
   if (evidence.length > 0)
     lines.push(`Evidence: ${evidence.map((item) => `${item.text} [${item.id}]`).join('; ')}.`);
   if (decision.note) lines.push(`(Note: ${decision.note}.)`);
   return lines.join('\n');
+}
+
+function leadingLine(decision: QaDecision, choiceLabel: string | undefined): string {
+  const choice = decision.choice;
+  if (decision.form !== 'multiple-choice' || choice === undefined) return decision.headline;
+  const lead = `${choiceLabel === undefined ? '' : `${choiceLabel}) `}${choice}`;
+  const stated = `Answer: ${choice}`;
+  if (!decision.headline.startsWith(stated)) return `${lead}. ${decision.headline}`;
+  const rest = decision.headline.slice(stated.length);
+  return /^[\s.]*$/.test(rest) ? `${lead}.` : `${lead}${rest}`;
 }
 
 export function decisionResult(decision: QaDecision, evidence: readonly Evidence[]): QaResult {

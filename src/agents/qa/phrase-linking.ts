@@ -17,6 +17,8 @@ export interface LinkedPhrase {
 
 /** Lowest edit similarity for a fuzzy phrase match: typos yes, other names no. */
 const MIN_FUZZY_SIMILARITY = 0.84;
+/** A number left outside a mention ("2", "type II", "IV"): "neurofibromatosis type II" is not "neurofibromatosis". */
+const NUMBERED = /\d|\b(?:type|class|grade|stage)\s+[ivx]+\b|\b[IVX]{2,4}\b/i;
 /** A mention must cover this share of the phrase to stand for it. */
 const MIN_MENTION_COVERAGE = 0.5;
 
@@ -49,6 +51,15 @@ export function phraseVariants(phrase: string): string[] {
   add(phrase.replace(/\bsyndrome\b/gi, 'disease'));
   add(phrase.replace(/['’]s\b/g, ''));
   add(phrase.replace(/\s+(?:gene|protein|variant|snp)$/i, ''));
+  // "type I diabetes mellitus" ↔ "type 1 diabetes mellitus": a numbered type inside the name.
+  const typeNumber = (to: 'arabic' | 'roman') =>
+    phrase.replace(/\btype\s+(\d+|[ivx]+)\b/gi, (whole, number: string) => {
+      const arabic = ROMAN[number.toLowerCase()] ?? number;
+      const written = to === 'arabic' ? arabic : ARABIC[arabic]?.toUpperCase();
+      return written === undefined ? whole : `type ${written}`;
+    });
+  add(typeNumber('arabic'));
+  add(typeNumber('roman'));
   const numbered = /^(.*?)\s+(?:type\s+)?(\d+|[ivx]+)([a-z]?)$/i.exec(phrase);
   if (numbered) {
     const [, base, number, suffix] = numbered as unknown as [string, string, string, string];
@@ -96,6 +107,28 @@ export function linkCandidates(
   expectedType?: string | undefined,
   linker?: EntityLinker | undefined,
 ): LinkedPhrase[] {
+  // "amyotrophic lateral sclerosis (ALS)": the name without its aside is a reading too (a pathway
+  // may carry the whole text as its name), and the one a reader means first.
+  const aside = /^(.*?\S)\s*\([^()]{1,40}\)$/.exec(phrase.trim());
+  if (aside) {
+    const readings = [
+      ...linkStages(lookup, aside[1]!, expectedType, linker),
+      ...linkStages(lookup, phrase, expectedType, linker),
+    ].map((candidate) => ({ ...candidate, phrase }));
+    const seen = new Set<number>();
+    return readings
+      .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+      .slice(0, MAX_CANDIDATES);
+  }
+  return linkStages(lookup, phrase, expectedType, linker);
+}
+
+function linkStages(
+  lookup: NameLookup,
+  phrase: string,
+  expectedType: string | undefined,
+  linker: EntityLinker | undefined,
+): LinkedPhrase[] {
   const typed = typedPhrase(phrase);
   const typeHint = typed.type ?? expectedType;
   const types = typeHint ? [typeHint] : undefined;
@@ -108,13 +141,24 @@ export function linkCandidates(
     ]),
   ];
   for (const typeFilter of types ? [types, undefined] : [undefined]) {
-    for (const [text, matchedBy] of attempts) {
-      if (text === '') continue;
-      const found = ordered(
+    const find = (text: string) =>
+      ordered(
         lookup.lookup(text, { ...(typeFilter ? { types: typeFilter } : {}), limit: 5, fuzzy: 'never' }),
         typeHint,
       );
-      if (found.length > 0) return found.map((candidate) => toLinked(phrase, candidate, matchedBy));
+    for (const [position, [text, matchedBy]] of attempts.entries()) {
+      if (text === '') continue;
+      const found = find(text);
+      if (found.length === 0) continue;
+      // "type I diabetes mellitus" is an HPO name and, as "type 1 …", the DO disease: both are readings.
+      const renumbered = attempts
+        .slice(position + 1)
+        .filter(([other]) => other !== '' && numeralsOnly(text, other))
+        .flatMap(([other]) => find(other).map((candidate) => toLinked(phrase, candidate, 'variant')));
+      const seen = new Set<number>();
+      return [...found.map((candidate) => toLinked(phrase, candidate, matchedBy)), ...renumbered]
+        .filter((candidate) => !seen.has(candidate.nodeIndex) && seen.add(candidate.nodeIndex))
+        .slice(0, MAX_CANDIDATES);
     }
   }
   // The entity linker folds roman numerals, "type N", plurals, word order and synonyms.
@@ -144,7 +188,9 @@ export function linkCandidates(
   const mentions = lookup
     .findMentions(typed.phrase, { ...(types ? { types } : {}), candidatesPerMention: 3 })
     .filter((mention) => mention.text.length >= typed.phrase.length * MIN_MENTION_COVERAGE)
-    .filter((mention) => !/\d/.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)))
+    .filter(
+      (mention) => !NUMBERED.test(typed.phrase.slice(0, mention.start) + typed.phrase.slice(mention.end)),
+    )
     .sort((left, right) => right.text.length - left.text.length);
   const mention = mentions[0];
   return mention
@@ -164,8 +210,23 @@ function ordered(candidates: readonly LookupCandidate[], typeHint: string | unde
     .slice(0, MAX_CANDIDATES);
 }
 
+/** Whether two phrases differ only in how they write a number ("type I" / "type 1" / "1"). */
+function numeralsOnly(left: string, right: string): boolean {
+  const key = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/\btype\s+/g, '')
+      .replace(/\b(?:ii|iii|iv|vi|vii|viii|ix|i|v|x)\b/g, (roman) => ROMAN[roman] ?? roman)
+      .replace(/\s+/g, ' ')
+      .trim();
+  return left.toLowerCase() !== right.toLowerCase() && key(left) === key(right);
+}
+
+/** The numbers a name carries, roman numerals ("type II", "IV") read as digits. */
 function digitsOf(text: string): string {
-  return (text.match(/\d+/g) ?? []).join(' ');
+  return (text.match(/\d+|\b(?:[IVX]{1,4}|ii|iii|iv|vi|vii|viii|ix)\b/g) ?? [])
+    .map((number) => ROMAN[number.toLowerCase()] ?? number)
+    .join(' ');
 }
 
 function toLinked(

@@ -28,7 +28,7 @@ import { checkCitations } from './citations.js';
 import { checkClaims } from './claim-check.js';
 import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
-import { parseQuestion } from './question-form.js';
+import { parseQuestion, type ParsedQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
 import type { VariantLoci } from './variant-loci.js';
@@ -379,6 +379,7 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     const text = decisionText(
       mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision,
       evidence,
+      labelOf(parsed, decision.choice),
     );
     return [
       { type: 'evidence-available', evidence },
@@ -598,6 +599,12 @@ function finalAnswer(
     citationCheck,
     result: { form: 'free-form', confidence: 0, evidence: citationCheck.valid },
   };
+}
+
+/** The label the question gave the chosen option ("B"), if it labelled its options. */
+function labelOf(parsed: ParsedQuestion, choice: string | undefined): string | undefined {
+  const position = choice === undefined ? -1 : (parsed.options ?? []).indexOf(choice);
+  return position < 0 ? undefined : parsed.optionLabels?.[position];
 }
 
 /** The LLM's decision in the answer's first sentence, then its explanation. */

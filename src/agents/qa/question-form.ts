@@ -22,6 +22,8 @@ export interface ParsedQuestion {
   subjectType?: string | undefined;
   /** Multiple choice: the options as written. */
   options?: string[] | undefined;
+  /** The options' labels as the question wrote them ("A", "b", "3"), when it labelled them. */
+  optionLabels?: string[] | undefined;
   /** True/false: the object phrase of the statement ("SMAD4" in "X associates Gene SMAD4"). */
   object?: string | undefined;
   /** Identifier forms: the identifier stated, or undefined when the question asks for it. */
@@ -56,7 +58,8 @@ const OPTION_MARKERS =
 /** "(a) x (b) y", "a) x b) y", "A. x B. y", "1. x 2. y", "1) x 2) y". */
 const ENUMERATION = /(?:^|\s)(?:\(([a-h]|[1-9])\)|([a-h]|[1-9])[).])\s+/giu;
 const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d+|UniProt:\w+)\b/i;
-const IDENTIFIER_WORDS = /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?)\b/i;
+const IDENTIFIER_WORDS =
+  /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?|(?:identified|coded)\s+(?:as|by|under))\b/i;
 const WH_START = /^\s*(?:which|what|who|list|name|give|find|show|tell|identify|enumerate|select|out\s+of)\b/i;
 const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
 const TRUE_FALSE_PREFIX =
@@ -69,13 +72,25 @@ const ANSWER_PLACEHOLDER = new RegExp(
 /** Parses a question or statement; `options` from the request override options in the text. */
 export function parseQuestion(text: string, requestOptions?: readonly string[] | undefined): ParsedQuestion {
   const clean = text.replace(/\s+/g, ' ').trim();
-  const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(clean);
+  // Options may stand one per line: lines are kept until the options are taken out.
+  const lined = text
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n[\s]*/g, '\n')
+    .trim();
+  const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(lined);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
-  const stem = topicAsObject(extracted?.stem ?? clean);
+  const stem = commonAsAssociation(topicAsObject((extracted?.stem ?? clean).replace(/\s+/g, ' ').trim()));
   if (options && options.length >= 2)
-    return { ...parseRelational(stem, 'multiple-choice'), text: clean, options };
+    return {
+      ...parseRelational(stem, 'multiple-choice'),
+      text: clean,
+      options,
+      optionLabels: requestOptions && requestOptions.length > 0 ? undefined : extracted?.labels,
+    };
 
-  const body = betweenAsStatement(clean.replace(TRUE_FALSE_PREFIX, ''));
+  const body = commonAsAssociation(
+    betweenAsStatement(withoutSourcePrefix(clean.replace(TRUE_FALSE_PREFIX, ''))),
+  );
   const identifier = parseIdentifier(body);
   if (identifier) return { ...identifier, text: clean };
 
@@ -91,15 +106,53 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
  * for Psoriasis": a leading topic is what the question is about.
  */
 function topicAsObject(stem: string): string {
-  const match = /^([^:?]{2,80}):\s+((?:which|what|who)\b.+?)\s*[?.]?\s*$/i.exec(stem);
+  // "For psoriasis, which drug is indicated" → "which drug is indicated for psoriasis".
+  const lead =
+    /^(?:for|in|regarding|concerning|about|with)\s+([^,?:]{2,80}),\s+((?:which|what)\b.+?)\s*[?.]?\s*$/i.exec(
+      stem,
+    );
+  if (lead) {
+    const question = lead[2]!;
+    return /\b(?:for|of|in|with|to|by|against)$/i.test(question)
+      ? `${question} ${lead[1]}`
+      : `${question} for ${lead[1]}`;
+  }
+  const match = /^([^:?]{2,80}?)(?::|\s[-–—]+)\s+((?:which|what|who)\b.+?)\s*[?.]?\s*$/i.exec(stem);
   if (!match) return stem;
   const question = match[2]!;
+  // "X and Y: which gene do they have in common?"
+  const common = new RegExp(
+    String.raw`^(?:which|what)\s+(?<type>${TYPE_WORD_SOURCE})\s+(?:do|does)\s+(?:they|both|these|the\s+two)\s+(?:both\s+)?(?:have\s+in\s+common|share)$`,
+    'iu',
+  ).exec(question);
+  if (common) return `which ${common.groups!['type']} is associated with ${match[1]}`;
   // "… associated with it?": the pronoun is the topic.
   const pronoun = /\b(?:it|them|this|that)\s*$/i;
   if (pronoun.test(question)) return question.replace(pronoun, match[1]!);
   return /\b(?:for|of|in|with|to|by|against)$/i.test(question)
     ? `${question} ${match[1]}`
     : `${question} for ${match[1]}`;
+}
+
+/**
+ * "Which gene do X and Y have in common?", "Which gene do X and Y share?" → "which gene is
+ * associated with X and Y": a shared entity is one associated with each.
+ */
+function commonAsAssociation(text: string): string {
+  const match = new RegExp(
+    String.raw`^(?<lead>.*?\b(?:which|what)\s+(?:${TYPE_WORD_SOURCE}))\s+(?:do|does)\s+(?<subjects>.+?)\s+(?:both\s+)?(?:have\s+in\s+common|share|both\s+have)\s*(?<end>[?.]?)\s*$`,
+    'iu',
+  ).exec(text);
+  if (!match?.groups) return text;
+  return `${match.groups['lead']} is associated with ${match.groups['subjects']}${match.groups['end']}`;
+}
+
+/** "In the Disease Ontology, X is …", "According to the KG, X …": the source named is not a subject. */
+function withoutSourcePrefix(text: string): string {
+  return text.replace(
+    /^(?:in|according\s+to|per|based\s+on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:ontology|database|knowledge\s+graph|KG|literature|DO)\s*,\s*/i,
+    '',
+  );
 }
 
 /**
@@ -135,12 +188,22 @@ function statementOf(body: string): string {
 interface ExtractedOptions {
   stem: string;
   options: string[];
+  /** "A", "b", "1"… when the options were labelled. */
+  labels?: string[] | undefined;
 }
 
-/** Options listed in the text after a marker ("Given list is: a, b, c") or as an enumeration. */
-export function extractOptions(text: string): ExtractedOptions | undefined {
+/**
+ * Options listed in the text: one per line, as an enumeration, before the question, or after a
+ * marker ("Given list is: a, b, c"). Line breaks in `linedText` are kept for the first.
+ */
+export function extractOptions(linedText: string): ExtractedOptions | undefined {
+  const lined = extractLines(linedText);
+  if (lined) return lined;
+  const text = linedText.replace(/\s+/g, ' ');
   const enumerated = extractEnumeration(text);
   if (enumerated) return enumerated;
+  const leading = extractLeadingList(text);
+  if (leading) return leading;
   let marker: RegExpExecArray | undefined;
   for (const match of text.matchAll(OPTION_MARKERS)) marker = match;
   if (!marker || marker.index === undefined) return extractAfterColon(text);
@@ -153,8 +216,74 @@ export function extractOptions(text: string): ExtractedOptions | undefined {
     tail = tail.slice(colon + 1);
   }
   const options = splitOptions(tail);
-  if (options.length < 2 || !options.every(isShortOption)) return extractAfterColon(text);
+  if (options.length < 2 || !options.every(isShortOption) || options.some(isQuestionPart))
+    return extractAfterColon(text);
   return { stem: text.slice(0, stemEnd).trim(), options };
+}
+
+/** "- x", "* x", "• x", "A) x", "a. x", "(1) x": a bullet or label before an option on its own line. */
+const LINE_LABEL = /^(?:[-*•·–]\s*|\(?([a-h]|[1-9])[).:]\s+|\(([a-h]|[1-9])\)\s*)/i;
+
+/**
+ * One option per line after the question: "Which SNP …?\n- rs1\n- rs2", "Options:\nA) x\nB) y",
+ * or bare lines. The run of short last lines are the options; a marker line ("Options:") before
+ * them is dropped from the stem.
+ */
+function extractLines(text: string): ExtractedOptions | undefined {
+  const lines = text.split('\n').map((line) => line.trim());
+  if (lines.length < 3) return undefined;
+  let first = lines.length;
+  while (first > 1) {
+    const line = lines[first - 1]!;
+    if (line === '' || /[?:]$/.test(line) || !isShortOption(line.replace(LINE_LABEL, ''))) break;
+    first--;
+  }
+  const options = lines.slice(first).map((line) => cleanOption(line.replace(LINE_LABEL, '')));
+  if (options.length < 2 || options.some((option) => option === '')) return undefined;
+  const labels = lines.slice(first).map((line) => {
+    const label = LINE_LABEL.exec(line);
+    return label?.[1] ?? label?.[2];
+  });
+  const stem = lines
+    .slice(0, first)
+    .join(' ')
+    .replace(
+      /(?:^|\s)(?:(?:the\s+)?(?:answer\s+)?(?:options|choices|candidates)|choose\s+from|select\s+from)\s*:?\s*$/i,
+      '',
+    )
+    .trim();
+  if (stem === '') return undefined;
+  const given = labels.filter((label): label is string => label !== undefined);
+  return given.length === options.length ? { stem, options, labels: given } : { stem, options };
+}
+
+/**
+ * Options before the question: "Given the genes A, B, C, which one is associated with X?",
+ * "Which gene out of A, B, C is related to X?", "Of the drugs listed (A, B, C), which one treats
+ * X?", "Among the variants A, B and C, which one …?" → stem "which gene is associated with X".
+ */
+function extractLeadingList(text: string): ExtractedOptions | undefined {
+  const match = new RegExp(
+    String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*[,:]?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*)$`,
+    'iu',
+  ).exec(text);
+  if (!match?.groups) return undefined;
+  const list = match.groups['list']!;
+  // A list after a later "choices:" is the one to take.
+  if (!/[,;|]/.test(list) || match.groups['rest']!.includes(':')) return undefined;
+  const options = splitOptions(list);
+  if (options.length < 2 || !options.every(isShortOption)) return undefined;
+  const type = match.groups['type1'] ?? match.groups['type2'] ?? '';
+  const rest = match.groups['rest']!.replace(
+    /^(?:which|what)(?:\s+one|\s+of\s+(?:them|these|those))?\b\s*/i,
+    '',
+  );
+  return { stem: `which ${type} ${rest}`.replace(/\s+/g, ' ').trim(), options };
+}
+
+/** "which drug is used" is the question, never one of its options. */
+function isQuestionPart(option: string): boolean {
+  return /^(?:which|what|who|how|whose)\b/i.test(option);
 }
 
 function isShortOption(option: string): boolean {
@@ -172,7 +301,10 @@ function extractAfterColon(text: string): ExtractedOptions | undefined {
     .replace(/\s+(?:from|among|between|of)$/i, '');
   if (TRUE_FALSE_PREFIX.test(`${stem}:`)) return undefined;
   const tail = text.slice(colon + 2);
-  if (!/[,;|]/.test(tail)) return undefined;
+  // "…: IL13 or TP53?": a short "or" list counts after a question.
+  const orList =
+    WH_START.test(stem) && /^\s*\S+(?:\s+\S+){0,2}\s+or\s+\S+(?:\s+\S+){0,2}\s*[?.]?\s*$/i.test(tail);
+  if (!/[,;|]/.test(tail) && !orList) return undefined;
   const options = splitOptions(tail);
   const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
   return options.length >= 2 && short ? { stem, options } : undefined;
@@ -206,7 +338,7 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
   });
   if (options.some((option) => option === '')) return undefined;
   const stem = text.slice(0, run[0]!.index).replace(OPTION_MARKERS, ' ').trim();
-  return { stem, options };
+  return { stem, options, labels: run.map((label) => label[1] ?? label[2] ?? '') };
 }
 
 /**
@@ -220,6 +352,15 @@ function splitOptions(tail: string): string[] {
   const last = parts.at(-1);
   if (listed && parts.length >= 2 && last !== undefined && /\s+or\s+/.test(last))
     parts.splice(-1, 1, ...last.split(/\s+or\s+/));
+  // "A, B and C": a final "and" joins one-word options (symbols, rsIDs), never inside a long name.
+  const final = parts.at(-1);
+  if (
+    listed &&
+    parts.slice(0, -1).every((part) => !/\s/.test(part.trim())) &&
+    final &&
+    /^\S+\s+and\s+\S+$/.test(final.trim())
+  )
+    parts.splice(-1, 1, ...final.trim().split(/\s+and\s+/));
   return parts.map(cleanOption).filter((option) => option !== '');
 }
 
@@ -236,7 +377,10 @@ function cleanOption(option: string): string {
  * "Disease ontology identifier for X is DOID:1", "X has the identifier DOID:1", "DOID:1 is the id
  * of X", and the question "What is the DOID of X?".
  */
-function parseIdentifier(body: string): Omit<ParsedQuestion, 'text'> | undefined {
+function parseIdentifier(question: string): Omit<ParsedQuestion, 'text'> | undefined {
+  // "Is DOID:1 the DOID for X?" states "DOID:1 is the DOID for X".
+  const yesNo = /^(is|are)\s+(\S+)\s+(.+?)\??$/i.exec(question);
+  const body = yesNo && IDENTIFIER.test(yesNo[2]!) ? `${yesNo[2]} ${yesNo[1]} ${yesNo[3]}` : question;
   const id = IDENTIFIER.exec(body);
   const mentionsIdentifier = IDENTIFIER_WORDS.test(body) || /\bDOID\b/i.test(body.replace(IDENTIFIER, ''));
   if (!mentionsIdentifier) return undefined;
@@ -262,7 +406,11 @@ const IDENTIFIER_STATEMENTS: readonly RegExp[] = [
     'iu',
   ),
   new RegExp(
-    String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries|corresponds\s+to|is\s+assigned|is\s+coded\s+(?:as|by))\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`,
+    String.raw`^(?<subject>.+?)(?:'s|’s)?\s+(?:has|have|is\s+identified\s+by|carries|corresponds\s+to|is\s+assigned|is\s+coded\s+(?:as|by)|does\s+not\s+have|doesn't\s+have)\s+(?:not\s+)?(?:the\s+)?${ID_NOUN}\s*(?:of\s+)?@ID@`,
+    'iu',
+  ),
+  new RegExp(
+    String.raw`^(?<subject>.+?)\s+(?:is|are)\s+(?:not\s+)?(?:identified|coded|listed|registered|catalogued)\s+(?:in\s+(?:the\s+)?[\p{L}\s]*?\s+)?(?:as|by|under)\s+@ID@`,
     'iu',
   ),
   new RegExp(String.raw`^(?<subject>.+?)(?:'s|’s)\s+${ID_NOUN}\s+(?:is|=)\s+(?:not\s+)?@ID@`, 'iu'),
@@ -284,7 +432,7 @@ function subjectOfIdentifier(body: string): string[] {
 
 /** Splits on the relation phrase: one side holds the subjects, the other the answer or object. */
 function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion, 'text'> {
-  const relation = findRelationPhrase(body);
+  const relation = findRelationPhrase(body, { needsObject: form === 'true-false' });
   if (!relation) {
     const placeholder = ANSWER_PLACEHOLDER.exec(body);
     const answerType = placeholder ? typeOfPlaceholder(placeholder) : undefined;
@@ -302,9 +450,11 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
   if (form === 'true-false') {
     const subject = cleanPhrase(left);
     const object = cleanPhrase(right);
+    // "Mutations in CFTR cause cystic fibrosis": a gene causing a disease is a gene–disease association.
+    const geneCause = relation.family === 'phenotype' && typedPhrase(subject).type === 'gene/protein';
     return {
       form,
-      relation: relation.family,
+      relation: geneCause ? 'associated' : relation.family,
       negated: relation.negated,
       subjects: subject ? [subject] : [],
       subjectType: typedPhrase(subject).type,
@@ -375,34 +525,60 @@ function stripQuestionWords(text: string): string {
     .trim();
 }
 
-/** Trims punctuation, "that"/"whether" and a leading article. */
+const EVIDENCE_QUALIFIER =
+  /\s+(?:in|by|from|according\s+to)\s+(?:an?\s+|the\s+)?(?:GWAS|genome[\s-]wide\s+association\s+stud(?:y|ies)|association\s+studies|humans?|patients|adults|children|clinical\s+(?:trials?|practice)|(?:the\s+)?literature|(?:recent\s+)?studies)$/i;
+
+/** Trims punctuation, "that"/"whether", a leading article and a trailing evidence qualifier. */
 export function cleanPhrase(text: string): string {
-  return text
-    .replace(/[?!.;:,]+\s*$/, '')
-    .replace(/^\s*(?:that|whether)\s+/i, '')
-    .trim()
-    .replace(/^(?:the|a|an)\s+/i, '')
-    .replace(
-      /^(?:patients|people|persons|individuals|subjects|those|children|adults)\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)\s+/i,
-      '',
-    )
-    .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
-    .replace(/^["'“‘](.*)["'”’]$/, '$1')
-    .trim();
+  return (
+    text
+      .replace(/[?!.;:,]+\s*$/, '')
+      .replace(/^\s*(?:that|whether)\s+/i, '')
+      .trim()
+      .replace(/^(?:the|a|an)\s+/i, '')
+      .replace(
+        /^(?:patients|people|persons|individuals|subjects|those|children|adults)\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)\s+/i,
+        '',
+      )
+      .replace(/\s+(?:can|may|could|might|should|will|would|does|do|did|is|are|was|were|be|been)$/i, '')
+      // "… linked to ALS in GWAS": where the evidence comes from is not part of the name.
+      .replace(EVIDENCE_QUALIFIER, '')
+      .replace(/^["'“‘](.*)["'”’]$/, '$1')
+      .trim()
+  );
 }
 
 /** "psoriasis and Takayasu's arteritis" → both; "both X and Y", "X, Y, and Z" likewise. */
 export function splitSubjects(text: string): string[] {
   const body = text.replace(/^\s*(?:both|all\s+of|each\s+of|either)\s+/i, '').replace(/[.]+$/, '');
+  // "in X and in Y", "to X as well as to Y": the repeated preposition belongs to the verb.
   return body
     .split(/\s*,\s*(?:and\s+|or\s+)?|\s+and\s+also\s+|\s+as\s+well\s+as\s+|\s+and\s+|\s*&\s*/i)
-    .map((part) => part.trim())
+    .map((part, position) =>
+      (position === 0 ? part : part.replace(/^(?:to|with|in|for|of|by)\s+/i, '')).trim(),
+    )
     .filter((part) => part !== '');
 }
 
+/** "Variants in the X gene", "mutations of X", "polymorphisms in X": the gene is the entity. */
+const GENE_CARRIER =
+  /^(?:(?:genetic|common|rare|germline|somatic|inherited|pathogenic)\s+)?(?:variants?|variations?|mutations?|polymorphisms?|alterations?|SNPs?|defects?|alleles?)\s+(?:in|of|within|at|affecting)\s+(?:the\s+)?(?=\S)/i;
+
 /** "Gene SMAD4" → { type: gene/protein, phrase: SMAD4 }; "the drug metformin", "SMAD4 gene" likewise. */
 export function typedPhrase(text: string): { phrase: string; type?: string | undefined } {
+  const carrier = GENE_CARRIER.exec(cleanPhrase(text));
+  if (carrier) {
+    const inner = typedPhrase(cleanPhrase(text).slice(carrier[0].length));
+    return { phrase: inner.phrase, type: inner.type ?? 'gene/protein' };
+  }
   const phrase = cleanPhrase(text);
+  // "SMAD4 (gene)", "SMAD4 is a gene", "SMAD4, a gene": the type word stands after the name.
+  const stated = new RegExp(
+    String.raw`^(.+?)(?:\s*\((${TYPE_WORD_SOURCE})\)|\s*,?\s+(?:is|are|being)\s+(?:an?\s+|the\s+)?(${TYPE_WORD_SOURCE})(?:\s+that\s+is)?|,\s+an?\s+(${TYPE_WORD_SOURCE}))$`,
+    'iu',
+  ).exec(phrase);
+  if (stated)
+    return { phrase: stated[1]!.trim(), type: nodeTypeOfWord(stated[2] ?? stated[3] ?? stated[4]!) };
   const leading = new RegExp(
     String.raw`^(?:the\s+)?(${TYPE_WORD_SOURCE})\s+(?:called\s+|named\s+)?(?=\S)`,
     'i',

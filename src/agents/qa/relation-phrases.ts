@@ -118,6 +118,7 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
     phrases: [
       String.raw`${BE}\s+(?:an?\s+|the\s+)?(?:type|kind|form|subtype|sort|subclass|class|category|variety)\s+of(?:\s+an?)?`,
       String.raw`${BE}\s+(?:classified|categori[sz]ed|considered|regarded)\s+as(?:\s+an?)?`,
+      String.raw`${BE}\s+(?:classified|categori[sz]ed|grouped|listed)\s+(?:under|among|with(?:in)?)(?:\s+the\s+(?:class|category|group)\s+of)?`,
       String.raw`${BE}\s+(?:considered|thought\s+of\s+as)(?:\s+to\s+be)?(?:\s+an?)?`,
       String.raw`falls?\s+(?:under|within|into)(?:\s+the\s+(?:class|category|group)\s+of)?`,
       String.raw`(?:belongs?|belonging)\s+to(?:\s+the\s+(?:class|category|group)\s+of)?`,
@@ -127,19 +128,27 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
   },
 ];
 
-const NEGATION = String.raw`(?<negation>(?:is|are|was|were|does|do|did|can|could|may|has|have)\s+not\s+|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|cannot|hasn't|haven't)\s+|not\s+|never\s+)?`;
+const NEGATION = String.raw`(?<negation>(?:is|are|was|were|does|do|did|can|could|may|has|have)\s+not\s+|(?:isn['’]t|aren['’]t|wasn['’]t|weren['’]t|doesn['’]t|don['’]t|didn['’]t|can['’]t|cannot|hasn['’]t|haven['’]t)\s+|not\s+|never\s+)?`;
 /** Negations written inside the phrase ("is not associated", "is not a treatment for"). */
-const INNER_NEGATION = /\b(?:not|never|n't|cannot|no)\b/i;
+const INNER_NEGATION = /\b(?:not|never|cannot|no)\b|n['’]t\b/i;
+
+/**
+ * A verb is never followed by an auxiliary: "atrioventricular block does not belong to …" has
+ * "block" as a noun inside the name, not the verb "blocks".
+ */
+const NOT_BEFORE_AUXILIARY = String.raw`(?!\s+(?:is|are|was|were|does|do|did|has|have|can|cannot|isn['’]t|aren['’]t|doesn['’]t|don['’]t)\b)`;
 
 // Outside `is-a` the auxiliary is optional: yes/no questions lose it ("Is X used for Y?" → "X used for Y").
+// "isn't a" and "aren't a" are the contracted negative of the bare "is a".
 const compiled = RELATION_FAMILIES.map((spec) => ({
   spec,
   patterns: spec.phrases.map((phrase) => {
     const body =
       spec.family === 'is-a'
-        ? phrase.replaceAll(BE, String.raw`${BE}(?:\s+not)?`)
+        ? phrase.replaceAll(BE, String.raw`(?:${BE}(?:\s+not)?|isn['’]t|aren['’]t|wasn['’]t|weren['’]t)`)
         : phrase.replaceAll(String.raw`${BE}\s+`, String.raw`(?:${BE}(?:\s+not)?\s+)?`);
-    return new RegExp(String.raw`(?:^|\s)${NEGATION}(?<phrase>${body})(?=\s|$|[,.;:?!])`, 'iu');
+    const guard = spec.family === 'is-a' ? '' : NOT_BEFORE_AUXILIARY;
+    return new RegExp(String.raw`(?:^|\s)${NEGATION}(?<phrase>${body})${guard}(?=\s|$|[,.;:?!])`, 'iu');
   }),
 }));
 
@@ -155,9 +164,13 @@ export interface RelationMatch {
 /**
  * The relation phrase of a question or statement: the family whose pattern matches, in table
  * order (specific families before `associated`, the bare "is a" of `is-a` last), at its first
- * position. Undefined when the text names no relation.
+ * position. Undefined when the text names no relation. `needsObject` (statements) skips a match
+ * with nothing after it.
  */
-export function findRelationPhrase(text: string): RelationMatch | undefined {
+export function findRelationPhrase(
+  text: string,
+  options: { needsObject?: boolean } = {},
+): RelationMatch | undefined {
   for (const { spec, patterns } of compiled) {
     let best: RelationMatch | undefined;
     for (const pattern of patterns) {
@@ -166,6 +179,8 @@ export function findRelationPhrase(text: string): RelationMatch | undefined {
       const leading = match[0].length - match[0].trimStart().length;
       const start = match.index + leading;
       const end = match.index + match[0].length;
+      // A statement's verb has an object after it: a final "… atrioventricular block" is a noun.
+      if (options.needsObject && !/[\p{L}\p{N}]/u.test(text.slice(end))) continue;
       const negated =
         match.groups?.['negation'] !== undefined || INNER_NEGATION.test(match.groups?.['phrase'] ?? '');
       if (!best || start < best.start || (start === best.start && end > best.end))

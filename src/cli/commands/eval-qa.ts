@@ -6,7 +6,7 @@ import {
   writeQaReport,
   type QaRunAnswer,
 } from '../../eval/qa/qa-benchmark.js';
-import { generateQaSet, readQaCsv, type QaCase } from '../../eval/qa/qa-set.js';
+import { generateQaSet, readQaCsv, type PhrasingBank, type QaCase } from '../../eval/qa/qa-set.js';
 import { collectAnswer } from '../../http/chat-runner.js';
 import { loadPromptLibrary } from '../../llm/prompts.js';
 import { openIndexServices } from '../../services.js';
@@ -19,7 +19,7 @@ interface EvalQaOptions {
   seed: number;
   unsupported: 'closed-world' | 'undetermined';
   split: 'all' | 'dev' | 'test';
-  phrasings: 'main' | 'heldout';
+  phrasings: PhrasingBank;
   'ablate-direct': boolean;
   'no-indirect': boolean;
   'indirect-true-above'?: number | undefined;
@@ -93,7 +93,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
     const prefix = [
       ablate ? 'ablated' : '',
       options.split === 'all' ? '' : options.split,
-      options.phrasings === 'heldout' ? 'heldout' : '',
+      options.phrasings === 'main' ? '' : options.phrasings,
     ]
       .filter((part) => part !== '')
       .join('-');

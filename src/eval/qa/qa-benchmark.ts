@@ -189,7 +189,10 @@ export function lookupChoice(
 function summarise(options: QaBenchmarkOptions, scored: readonly Scored[], latencies: number[]): QaReport {
   const groups = new Map<string, Scored[]>();
   for (const item of scored) {
-    for (const key of [item.qaCase.form, `${item.qaCase.form} / ${item.qaCase.kind}`]) {
+    const variant = item.qaCase.nameVariant;
+    const keys = [item.qaCase.form, `${item.qaCase.form} / ${item.qaCase.kind}`];
+    if (variant !== undefined) keys.push(`${item.qaCase.form} / names: ${variant}`);
+    for (const key of keys) {
       const list = groups.get(key) ?? [];
       list.push(item);
       groups.set(key, list);

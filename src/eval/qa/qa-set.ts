@@ -3,6 +3,8 @@ import { AppError } from '../../errors.js';
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import { createRandom, type Random } from '../../molecules/ga/random.js';
+import { varyName } from './name-variants.js';
+import { ROBUST_PHRASINGS } from './robust-phrasings.js';
 
 /** One benchmark question with its gold answer: `answer` (an option), `label` (true/false) or `items`. */
 export interface QaCase {
@@ -23,6 +25,8 @@ export interface QaCase {
    * benchmark hides them from the reasoner, so the case must be decided from indirect evidence.
    */
   hidden?: [number, number][] | undefined;
+  /** `robust-names` phrasings: how the subject's KG name was rewritten ("possessive", "british"…). */
+  nameVariant?: string | undefined;
 }
 
 export interface GenerateOptions {
@@ -36,13 +40,16 @@ export interface GenerateOptions {
   split?: QaSplit | undefined;
   /**
    * `main`: the templates the question parser was written against; `heldout`: a second bank
-   * written before any parser change for it, to measure paraphrase robustness honestly.
+   * written before any parser change for it, to measure paraphrase robustness honestly;
+   * `robust`: a third bank written apart from both (`robust-phrasings.ts`); `robust-names`: that
+   * bank with the subjects' KG names rewritten as outside sets write them (`name-variants.ts`).
    */
   phrasings?: PhrasingBank | undefined;
 }
 
 export type QaSplit = 'all' | 'dev' | 'test';
-export type PhrasingBank = 'main' | 'heldout';
+export const PHRASING_BANKS = ['main', 'heldout', 'robust', 'robust-names'] as const;
+export type PhrasingBank = (typeof PHRASING_BANKS)[number];
 
 /** The half of the subject nodes a split keeps (an integer hash, so it is stable across runs). */
 export function inSplit(node: number, split: QaSplit): boolean {
@@ -91,14 +98,34 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
     let made = 0;
     for (let attempt = 0; made < options.perKind && attempt < options.perKind * 50; attempt++) {
       const phrasing = made % phrasings;
+      renamed.kind = undefined;
       const built = build(phrasing);
       if (!built) continue;
-      cases.push({ id: `${kind}-${made + 1}`, kind, form, phrasing, ...built });
+      const nameVariant = renamed.kind;
+      cases.push({ id: `${kind}-${made + 1}`, kind, form, phrasing, ...built, nameVariant });
       made++;
     }
   };
-  const bank = options.phrasings === 'heldout' ? HELDOUT_PHRASINGS : MAIN_PHRASINGS;
-  const generators = createGenerators({ graph, facts, random, relations, name, usable, subjectOk, bank });
+  const bank = BANKS[options.phrasings ?? 'main'];
+  const renamed: { kind?: string | undefined } = {};
+  const generators = createGenerators({
+    graph,
+    facts,
+    random,
+    relations,
+    name,
+    usable,
+    subjectOk,
+    bank,
+    rename:
+      options.phrasings === 'robust-names'
+        ? (text) => {
+            const variant = varyName(text, random);
+            renamed.kind = variant.kind;
+            return variant.text;
+          }
+        : undefined,
+  });
   push('mcq-gene-two-diseases', 'multiple-choice', generators.geneForTwoDiseases, bank.geneForTwo.length);
   push('mcq-variant-disease', 'multiple-choice', generators.variantForDisease, bank.variantFor.length);
   push('mcq-drug-treats', 'multiple-choice', generators.drugForDisease, bank.drugFor.length);
@@ -164,28 +191,30 @@ interface GeneratorContext {
   /** A usable subject of this split. */
   subjectOk: (node: number) => boolean;
   bank: PhrasingTemplates;
+  /** Rewrites a subject's name as an outside set might (`robust-names`); undefined keeps it. */
+  rename?: ((name: string) => string) | undefined;
 }
 
 /** Options as the question shows them, the options list, and the two diseases/one subject. */
 type ChoiceTemplate = (subjects: string[], options: readonly string[]) => string;
 type ListTemplate = (subject: string) => string;
 
-interface PhrasingTemplates {
+export interface PhrasingTemplates {
   geneForTwo: ChoiceTemplate[];
   variantFor: ChoiceTemplate[];
   drugFor: ChoiceTemplate[];
   /** (disease, gene) */
   associated: Template[];
-  associatedNegated: Template;
+  associatedNegated: Template | readonly Template[];
   /** (disease, drug) */
   treats: Template[];
-  treatsNegated: Template;
+  treatsNegated: Template | readonly Template[];
   /** (disease, parent) */
   isA: Template[];
-  isANegated: Template;
+  isANegated: Template | readonly Template[];
   /** (disease, identifier) */
   identifier: Template[];
-  identifierNegated: Template;
+  identifierNegated: Template | readonly Template[];
   drugsList: ListTemplate[];
 }
 
@@ -301,8 +330,15 @@ const HELDOUT_PHRASINGS: PhrasingTemplates = {
   drugsList: [(d) => `What drugs are used to treat ${d}?`, (d) => `Name medications indicated for ${d}.`],
 };
 
+const BANKS: Readonly<Record<PhrasingBank, PhrasingTemplates>> = {
+  main: MAIN_PHRASINGS,
+  heldout: HELDOUT_PHRASINGS,
+  robust: ROBUST_PHRASINGS,
+  'robust-names': ROBUST_PHRASINGS,
+};
+
 function createGenerators(context: GeneratorContext) {
-  const { graph, facts, random, relations, name, usable, subjectOk, bank } = context;
+  const { graph, facts, random, relations, name, usable, subjectOk, bank, rename } = context;
   const genes = [...relations.geneDiseases.keys()].filter(usable);
   const diseasesWithVariants = [...relations.diseaseVariants.keys()].filter(usable);
   const variants = [...new Set([...relations.diseaseVariants.values()].flat())];
@@ -312,8 +348,10 @@ function createGenerators(context: GeneratorContext) {
   const diseasesWithGenes = [...relations.diseaseGenes.keys()];
   const linked = (first: number, second: number) =>
     graph.neighbours(first).some((edge) => edge.node === second);
-  const casing = (text: string) =>
-    random.next() < 0.5 ? text : text.charAt(0).toUpperCase() + text.slice(1);
+  const casing = (text: string) => {
+    const shown = rename ? rename(text) : text;
+    return random.next() < 0.5 ? shown : shown.charAt(0).toUpperCase() + shown.slice(1);
+  };
   const distractors = (pool: readonly number[], avoid: (node: number) => boolean, count: number) => {
     const chosen = new Set<number>();
     for (let attempt = 0; chosen.size < count && attempt < count * 40; attempt++) {
@@ -460,16 +498,19 @@ function createGenerators(context: GeneratorContext) {
 
 type Template = (subject: string, object: string) => string;
 
-/** A statement, negated a quarter of the time (the label flips). */
+/** A statement, negated a quarter of the time (the label flips; one of several negations when the bank has them). */
 function statement(
   random: Random,
   truth: boolean,
   subject: string,
   object: string,
-  phrase: (subject: string, object: string) => string,
-  negated: (subject: string, object: string) => string,
+  phrase: Template,
+  negated: Template | readonly Template[],
 ): { text: string; label: boolean } {
-  if (random.next() < 0.25) return { text: negated(subject, object), label: !truth };
+  if (random.next() < 0.25) {
+    const negation = typeof negated === 'function' ? negated : random.pick(negated);
+    return { text: negation(subject, object), label: !truth };
+  }
   return { text: phrase(subject, object), label: truth };
 }
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 /** Schemas shared by `/v1/chat` and the OpenAI-compatible face. */
 
+/** Longest user message either face accepts: a question, not a document. */
+export const MAX_QUESTION_CHARACTERS = 20_000;
+
 export const attachmentsSchema = z
   .strictObject({
     smiles: z

@@ -18,6 +18,7 @@ import {
   lastMessageIsFromUser,
   qaResultSchema,
   usageSchema,
+  MAX_QUESTION_CHARACTERS,
 } from './chat-schemas.js';
 
 const choicesSchema = z
@@ -31,7 +32,7 @@ export const chatRequestSchema = z.strictObject({
     .array(
       z.strictObject({
         role: z.enum(['system', 'user', 'assistant']),
-        content: z.string().min(1).max(20_000),
+        content: z.string().min(1).max(MAX_QUESTION_CHARACTERS),
       }),
     )
     .min(1)

@@ -11,7 +11,12 @@ import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
-import { attachmentsSchema, citationCheckSchema, evidenceItemSchema } from './chat-schemas.js';
+import {
+  attachmentsSchema,
+  citationCheckSchema,
+  evidenceItemSchema,
+  MAX_QUESTION_CHARACTERS,
+} from './chat-schemas.js';
 import {
   checkToolUse,
   forcesToolCall,
@@ -58,7 +63,19 @@ const messageSchema = z.discriminatedUnion('role', [
 ]);
 
 /** The conversation ends with the user's question or with the client's results of tool calls. */
-function lastMessageAsksForAnAnswer(messages: readonly { role: string }[], context: z.RefinementCtx): void {
+function lastMessageAsksForAnAnswer(
+  messages: readonly { role: string; content?: unknown }[],
+  context: z.RefinementCtx,
+): void {
+  for (const [position, message] of messages.entries()) {
+    const length = message.role === 'user' ? textLength(message.content) : 0;
+    if (length > MAX_QUESTION_CHARACTERS)
+      context.addIssue({
+        code: 'custom',
+        path: [position, 'content'],
+        message: `a user message may have at most ${MAX_QUESTION_CHARACTERS} characters, got ${length}`,
+      });
+  }
   const last = messages.at(-1);
   if (last && last.role !== 'user' && last.role !== 'tool') {
     context.addIssue({
@@ -67,6 +84,15 @@ function lastMessageAsksForAnAnswer(messages: readonly { role: string }[], conte
       message: `the last message must have role 'user' (or 'tool' after tool calls), got '${last.role}'`,
     });
   }
+}
+
+function textLength(content: unknown): number {
+  if (typeof content === 'string') return content.length;
+  if (!Array.isArray(content)) return 0;
+  let length = 0;
+  for (const part of content as { text?: unknown }[])
+    length += typeof part.text === 'string' ? part.text.length : 0;
+  return length;
 }
 
 const unsupported = (what: string) =>

@@ -40,7 +40,7 @@ describe('QA agent: the LLM path for decided questions', () => {
     expect(prompt).toContain('"imatinib" = Imatinib (drug, DB00619)');
     expect(prompt).toMatch(/\[E1\] Imatinib —target→ ABL1/);
     expect(result).toMatchObject({ mode: 'llm', result: { form: 'multiple-choice', choice: 'ABL1' } });
-    expect(result.text).toMatch(/^Answer: ABL1\. Imatinib targets ABL1 \[E1\]\./);
+    expect(result.text).toMatch(/^ABL1\. Imatinib targets ABL1 \[E1\]\./);
     expect(result.usage).toEqual({ promptTokens: 10, completionTokens: 5 });
   });
 
@@ -59,7 +59,7 @@ describe('QA agent: the LLM path for decided questions', () => {
     expect(result.reason).toMatch(reason);
     expect(result.reason).toMatch(/answered from knowledge-graph evidence only/);
     expect(result.result).toMatchObject({ choice: 'ABL1' });
-    expect(result.text).toMatch(/^Answer: ABL1 /);
+    expect(result.text).toMatch(/^ABL1 \(/);
   });
 
   it('needs a boolean verdict for a statement, and lowers the confidence when the LLM overrides the KG', async () => {

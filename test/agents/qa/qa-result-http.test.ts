@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createQaAgent } from '../../../src/agents/qa/qa-agent.js';
+import { parseAnswer } from '../../../src/eval/qa/answer-parser.js';
 import { loadPromptLibrary } from '../../../src/llm/prompts.js';
 import { allSseFrames } from '../../http/read-sse.js';
 import { buildTestApp, jsonOf, postJson } from '../../http/test-app.js';
@@ -25,7 +26,7 @@ describe('/v1/chat structured result (happy)', () => {
     const response = await ask('Which protein does imatinib target? Options: TP53, ABL1, PTGS1');
     const body = await jsonOf(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
-    expect(body.answer).toMatch(/^Answer: ABL1 /);
+    expect(body.answer).toMatch(/^ABL1 \(the knowledge graph/);
     expect(body.result).toMatchObject({ form: 'multiple-choice', choice: 'ABL1', evidence: ['E1'] });
     expect(body.result.confidence).toBeGreaterThan(0.5);
     expect(body.evidence).toHaveLength(1);
@@ -67,7 +68,43 @@ describe('/v1/chat structured result (happy)', () => {
     });
     const body = await jsonOf(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
-    expect(body.choices[0].message.content.split('\n')[0]).toMatch(/^Answer: ABL1/);
+    expect(body.choices[0].message.content.split('\n')[0]).toMatch(/^ABL1 /);
+  });
+
+  it.each([
+    ['Which protein does imatinib target? (A) TP53 (B) ABL1 (C) PTGS1', 'B) ABL1 '],
+    ['Which protein does imatinib target?\na) TP53\nb) ABL1\nc) PTGS1', 'b) ABL1 '],
+    ['Which protein does imatinib target? 1. TP53 2. ABL1 3. PTGS1', '2) ABL1 '],
+    ['Which protein does imatinib target?\n- TP53\n- ABL1\n- PTGS1', 'ABL1 '],
+  ])('leads both faces with the label and the option as given: %j', async (content, lead) => {
+    const chat = await jsonOf(await ask(content));
+    expect(chat.answer.startsWith(lead), chat.answer).toBe(true);
+    expect(parseAnswer(chat.answer, { options: ['TP53', 'ABL1', 'PTGS1'] }).choice).toBe('ABL1');
+    const completion = await jsonOf(
+      await postJson(app, '/v1/chat/completions', {
+        model: 'biobridge',
+        messages: [{ role: 'user', content }],
+      }),
+    );
+    const firstLine = completion.choices[0].message.content.split('\n')[0];
+    expect(firstLine.startsWith(lead), firstLine).toBe(true);
+  });
+
+  it('leads a verdict with True or False on both faces', async () => {
+    for (const [content, verdict] of [
+      ['Imatinib targets ABL1', 'True'],
+      ['Is it true that imatinib does not target ABL1?', 'False'],
+    ] as const) {
+      const chat = await jsonOf(await ask(content));
+      expect(chat.answer.split(/[\s:(]/)[0]).toBe(verdict);
+      const completion = await jsonOf(
+        await postJson(app, '/v1/chat/completions', {
+          model: 'biobridge',
+          messages: [{ role: 'user', content }],
+        }),
+      );
+      expect(completion.choices[0].message.content.split(/[\s:(]/)[0]).toBe(verdict);
+    }
   });
 
   it('marks free-form answers as such', async () => {
@@ -90,6 +127,22 @@ describe('/v1/chat structured result (bad input)', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect((await jsonOf(response)).error.message).toBeTruthy();
+  });
+
+  it('rejects a 100 kB user message on /v1/chat/completions with a 400 naming it', async () => {
+    for (const content of [
+      'a'.repeat(100_000),
+      [{ type: 'text', text: 'Is imatinib a drug? '.repeat(5_000) }],
+    ]) {
+      const response = await postJson(app, '/v1/chat/completions', {
+        model: 'biobridge',
+        messages: [{ role: 'user', content }],
+      });
+      expect(response.status).toBe(400);
+      const body = await jsonOf(response);
+      expect(body.error.message).toMatch(/messages\.0\.content|at most 20000 characters/);
+      expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+    }
   });
 
   it('says what could not be determined when no option is in the KG', async () => {

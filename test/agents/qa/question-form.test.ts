@@ -265,3 +265,160 @@ describe('parseQuestion: identifiers, lists, free form', () => {
     expect(splitSubjects('asthma & eczema')).toEqual(['asthma', 'eczema']);
   });
 });
+
+describe('parseQuestion: option layouts of outside sets', () => {
+  const GENES = ['IL23R', 'NOD2', 'ATG16L1'];
+  it.each([
+    "Which gene is linked to Crohn's disease?\n- IL23R\n- NOD2\n- ATG16L1",
+    "Which gene is linked to Crohn's disease?\n* IL23R\n* NOD2\n* ATG16L1",
+    "Which gene is linked to Crohn's disease?\nIL23R\nNOD2\nATG16L1",
+    "Which gene is linked to Crohn's disease?\nOptions:\nIL23R\nNOD2\nATG16L1.",
+    "Select the gene linked to Crohn's disease.\nChoices:\n1) IL23R\n2) NOD2\n3) ATG16L1",
+    "Which gene is linked to Crohn's disease?\n  a. IL23R\n  b. NOD2\n  c. ATG16L1",
+  ])('one option per line: %j', (text) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', options: GENES });
+    expect(parsed.subjects).toEqual(["Crohn's disease"]);
+  });
+
+  it.each([
+    "Given the genes IL23R, NOD2, ATG16L1, which one is associated with Crohn's disease?",
+    "Which gene out of IL23R, NOD2 and ATG16L1 is related to Crohn's disease?",
+    "Among the genes IL23R, NOD2 or ATG16L1, which one has been linked to Crohn's disease?",
+    "Of the genes listed (IL23R, NOD2, ATG16L1), which is associated with Crohn's disease?",
+    "From IL23R, NOD2, ATG16L1: which gene is associated with Crohn's disease?",
+  ])('options before the question: %s', (text) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', options: GENES });
+    expect(parsed.subjects).toEqual(["Crohn's disease"]);
+  });
+
+  it.each([
+    ['Which gene do asthma and eczema have in common? Options: IL13, TP53', ['asthma', 'eczema']],
+    ['Asthma and eczema: which gene do they share?\n- IL13\n- TP53', ['Asthma', 'eczema']],
+    ['asthma & eczema - which gene do they have in common? (A) IL13 (B) TP53', ['asthma', 'eczema']],
+    ['Which gene is implicated in asthma and in eczema: IL13 or TP53?', ['asthma', 'eczema']],
+    ['Which gene is related to asthma as well as to eczema? IL13, TP53', ['asthma', 'eczema']],
+  ])('a gene two diseases share: %s', (text, subjects) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({
+      form: 'multiple-choice',
+      relation: 'associated',
+      options: ['IL13', 'TP53'],
+    });
+    expect(parsed.subjects).toEqual(subjects);
+  });
+
+  it.each([
+    ['Psoriasis - which of these drugs is approved for it?\nMethotrexate\nAspirin', 'Psoriasis'],
+    ['For psoriasis, which drug is indicated: "Methotrexate", "Aspirin"?', 'psoriasis'],
+    ['Which of the following treats psoriasis: Methotrexate, or Aspirin?', 'psoriasis'],
+  ])('a drug for a disease: %j', (text, subject) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({
+      form: 'multiple-choice',
+      relation: 'treats',
+      options: ['Methotrexate', 'Aspirin'],
+    });
+    expect(parsed.subjects).toEqual([subject]);
+  });
+
+  it('keeps the labels the question gave its options', () => {
+    expect(parseQuestion('Which gene is linked to asthma? (A) IL13 (B) TP53').optionLabels).toEqual([
+      'A',
+      'B',
+    ]);
+    expect(parseQuestion('Which gene is linked to asthma?\nb) IL13\nc) TP53\na) BRCA1').optionLabels).toEqual(
+      ['b', 'c', 'a'],
+    );
+    expect(parseQuestion('Which gene is linked to asthma? Options: IL13, TP53').optionLabels).toBeUndefined();
+    expect(parseQuestion('Which gene is linked to asthma?', ['IL13', 'TP53']).optionLabels).toBeUndefined();
+  });
+
+  it('does not take the lines of a question without a list for options', () => {
+    expect(parseQuestion('Which gene is linked to asthma?\nPlease answer briefly.').form).not.toBe(
+      'multiple-choice',
+    );
+    expect(parseQuestion('Among patients with asthma, which drug is used?').options).toBeUndefined();
+  });
+});
+
+describe('parseQuestion: gene, class and identifier statements of outside sets', () => {
+  it.each([
+    'SMAD4 (gene) is associated with juvenile polyposis syndrome',
+    'The SMAD4 gene is associated with juvenile polyposis syndrome',
+    'SMAD4 is a gene associated with juvenile polyposis syndrome',
+    'Variants in the SMAD4 gene are associated with juvenile polyposis syndrome.',
+    'Mutations in SMAD4 are linked to juvenile polyposis syndrome',
+    'Germline mutations of SMAD4 cause juvenile polyposis syndrome',
+  ])('the gene written around its symbol: %s', (text) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({ form: 'true-false', relation: 'associated', negated: false });
+    expect(typedPhrase(parsed.subjects[0]!)).toEqual({ phrase: 'SMAD4', type: 'gene/protein' });
+    expect(parsed.object).toBe('juvenile polyposis syndrome');
+  });
+
+  it.each([
+    ['pulmonary hypertension isn’t a vascular disease.', true],
+    ["pulmonary hypertension isn't a vascular disease.", true],
+    ['pulmonary hypertension is classified under vascular disease', false],
+    ['pulmonary hypertension is not classified under vascular disease', true],
+    ['pulmonary hypertension does not belong to vascular disease', true],
+    ['atrioventricular block does not belong to vascular disease', true],
+  ] as const)('class membership: %s', (text, negated) => {
+    const parsed = parseQuestion(text);
+    expect(parsed).toMatchObject({
+      form: 'true-false',
+      relation: 'is-a',
+      negated,
+      object: 'vascular disease',
+    });
+    expect(parsed.subjects[0]).toMatch(/^(?:pulmonary hypertension|atrioventricular block)$/);
+  });
+
+  it.each([
+    ['In the Disease Ontology, Marfan syndrome is identified as DOID:14323.', false],
+    ['Is DOID:14323 the DOID for Marfan syndrome?', false],
+    ['According to the Disease Ontology, Marfan syndrome is coded as DOID:14323', false],
+    ['Marfan syndrome is not identified as DOID:14323', true],
+    ['Marfan syndrome does not have the identifier DOID:14323.', true],
+  ] as const)('identifiers: %s', (text, negated) => {
+    expect(parseQuestion(text)).toMatchObject({
+      form: 'identifier',
+      subjects: ['Marfan syndrome'],
+      identifier: 'DOID:14323',
+      negated,
+    });
+  });
+});
+
+describe('parseQuestion: a relation verb inside a name', () => {
+  it.each([
+    [
+      'Lip disease is a type of second-degree atrioventricular block',
+      'is-a',
+      'second-degree atrioventricular block',
+    ],
+    ['Cheilitis is not a kind of heart block', 'is-a', 'heart block'],
+    ['Atrioventricular block is associated with SCN5A', 'associated', 'SCN5A'],
+    ['heart block does not associate with SCN5A', 'associated', 'SCN5A'],
+  ] as const)('%s', (text, relation, object) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'true-false', relation, object });
+  });
+});
+
+describe('parseQuestion: where the evidence comes from is not part of a name', () => {
+  it.each([
+    'Which variant has been linked to asthma in GWAS? A. rs1 B. rs2',
+    'Which variant is associated with asthma in genome-wide association studies? A. rs1 B. rs2',
+    'Which variant is associated with asthma according to the literature? A. rs1 B. rs2',
+  ])('%s', (text) => {
+    expect(parseQuestion(text).subjects).toEqual(['asthma']);
+  });
+
+  it('keeps "in" inside a name', () => {
+    expect(
+      parseQuestion('Which variant is associated with carcinoma in situ? A. rs1 B. rs2').subjects,
+    ).toEqual(['carcinoma in situ']);
+  });
+});

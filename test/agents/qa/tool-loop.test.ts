@@ -301,7 +301,7 @@ describe('QA tool loop: decided questions', () => {
     expect(answer.reason).toBeUndefined();
     expect(answer).toMatchObject({ mode: 'llm', result: { form: 'multiple-choice', choice: 'ABL1' } });
     expect(answer.result?.evidence).toContain(pathId);
-    expect(answer.text).toMatch(/^Answer: ABL1\./);
+    expect(answer.text).toMatch(/^ABL1\./);
   });
 
   it('still rejects a choice outside the options', async () => {

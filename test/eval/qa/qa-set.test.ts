@@ -105,3 +105,33 @@ describe('accuracy', () => {
     expect(parseAnswer('Answer: SHTN1.', { options: ['SHTN1', 'HLA-B'] }).choice).toBe('SHTN1');
   });
 });
+
+describe('generateQaSet: the third (robust) bank and rewritten names', () => {
+  const world = buildQaWorld();
+  const main = new Set(
+    generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6 }).map((each) => each.text),
+  );
+  const heldout = new Set(
+    generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, phrasings: 'heldout' }).map(
+      (each) => each.text,
+    ),
+  );
+
+  it('phrases every case differently from both other banks and keeps the options in the text', () => {
+    const robust = generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, phrasings: 'robust' });
+    expect(robust.length).toBeGreaterThan(0);
+    expect(robust.filter((each) => main.has(each.text) || heldout.has(each.text))).toEqual([]);
+    for (const each of robust.filter((qaCase) => qaCase.form === 'multiple-choice'))
+      for (const option of each.options!) expect(each.text).toContain(option);
+  });
+
+  it('records how each subject name was rewritten', () => {
+    const renamed = generateQaSet(world.graph, world.facts, {
+      seed: 3,
+      perKind: 6,
+      phrasings: 'robust-names',
+    });
+    expect(renamed.every((each) => each.nameVariant !== undefined)).toBe(true);
+    expect(new Set(renamed.map((each) => each.nameVariant)).size).toBeGreaterThan(1);
+  });
+});
