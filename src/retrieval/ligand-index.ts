@@ -1,7 +1,9 @@
 import { ligandFingerprint } from '../chem/ligand-fingerprint.js';
 import { loadRDKit } from '../chem/rdkit.js';
 import type { KgGraph } from '../kg/graph.js';
+import { createLruCache } from '../util/lru-cache.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
+import { QUERY_CACHE_ENTRIES } from './query-cache.js';
 import type { PlannedRelation } from './relation-plan.js';
 import type { TransferVoter } from './transfer-index.js';
 import { topIndices } from './transfer-votes.js';
@@ -71,13 +73,17 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
     return links;
   };
   const similarities = new Float32Array(fingerprints.library.size);
+  const queryFingerprints = createLruCache<string, Uint8Array | undefined>(QUERY_CACHE_ENTRIES);
 
   return {
     async score(relation, query) {
       const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
       let fingerprint: Uint8Array | undefined;
-      if (query.smiles !== undefined) fingerprint = ligandFingerprint(await loadRDKit(), query.smiles);
-      else if (ownRow !== undefined) fingerprint = fingerprints.fingerprint(ownRow);
+      if (query.smiles !== undefined) {
+        const { smiles } = query;
+        const rdkit = await loadRDKit();
+        fingerprint = queryFingerprints.getOrCompute(smiles, () => ligandFingerprint(rdkit, smiles));
+      } else if (ownRow !== undefined) fingerprint = fingerprints.fingerprint(ownRow);
       if (!fingerprint) return undefined;
       fingerprints.library.similarities(fingerprint, similarities);
       const links = linksFor(relation);
