@@ -18,7 +18,7 @@ function startServe(): { child: ChildProcess; url: Promise<string>; exit: Promis
   );
   let stderr = '';
   const url = new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(stderr);
       if (match) resolve(match[1]!);
