@@ -37,13 +37,21 @@ export interface LoadLevel {
   serverCpuMsPerRequest?: number | undefined;
 }
 
-/** CPU seconds used so far by process `pid` (Linux /proc), or undefined elsewhere. */
+/**
+ * CPU seconds used so far by process `pid` and its child processes (HTTP workers), from Linux
+ * /proc; undefined elsewhere.
+ */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return (children === '' ? [] : children.split(' ').map(Number)).reduce(
+      (sum, child) => sum + (cpuSecondsOf(child) ?? 0),
+      own,
+    );
   } catch {
     return undefined;
   }
