@@ -129,7 +129,9 @@ export async function runLoadTest(options: {
       if (waited > 180_000) throw new Error('server not ready within 180 s');
       await sleep(100);
     }
-    await runLevel(base, 2, Math.min(2, options.seconds)); // warm-up: first-use loads
+    // Warm-up: first-use loads (vector columns, transfer libraries), in every HTTP worker: the
+    // connections of the highest level are spread over the workers, so warm with as many.
+    await runLevel(base, Math.max(2, ...options.levels), Math.max(2, options.seconds));
     const levels: LoadLevel[] = [];
     for (const concurrency of options.levels)
       levels.push(await runLevel(base, concurrency, options.seconds, server.pid));
