@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SMILES = [
+export const LOAD_TEST_SMILES = [
   'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
   'CC(=O)Oc1ccccc1C(=O)O',
   'CN1CCN(Cc2ccc(cc2)C(=O)Nc2ccc(C)c(Nc3nccc(n3)-c3cccnc3)c2)CC1',
@@ -75,7 +75,7 @@ async function runLevel(
   const started = performance.now();
   const client = async () => {
     while (performance.now() < deadline) {
-      const smiles = SMILES[sent++ % SMILES.length]!;
+      const smiles = LOAD_TEST_SMILES[sent++ % LOAD_TEST_SMILES.length]!;
       const begin = performance.now();
       const response = await fetch(`${base}/v1/retrieve`, {
         method: 'POST',
