@@ -7,11 +7,12 @@
  *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SMILES = [
+export const LOAD_TEST_SMILES = [
   'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
   'CC(=O)Oc1ccccc1C(=O)O',
   'CN1CCN(Cc2ccc(cc2)C(=O)Nc2ccc(C)c(Nc3nccc(n3)-c3cccnc3)c2)CC1',
@@ -29,21 +30,52 @@ export interface LoadLevel {
   throughputPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /**
+   * CPU time of the server process per answered request (user + system, all its threads), where
+   * /proc is readable: unlike wall time it barely moves when other jobs share the machine.
+   */
+  serverCpuMsPerRequest?: number | undefined;
+}
+
+/**
+ * CPU seconds used so far by process `pid` and its child processes (HTTP workers), from Linux
+ * /proc; undefined elsewhere.
+ */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return (children === '' ? [] : children.split(' ').map(Number)).reduce(
+      (sum, child) => sum + (cpuSecondsOf(child) ?? 0),
+      own,
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const percentile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
-async function runLevel(base: string, concurrency: number, seconds: number): Promise<LoadLevel> {
+async function runLevel(
+  base: string,
+  concurrency: number,
+  seconds: number,
+  serverPid?: number | undefined,
+): Promise<LoadLevel> {
   const latencies: number[] = [];
+  const cpuBefore = cpuSecondsOf(serverPid);
   let errors = 0;
   let sent = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   const client = async () => {
     while (performance.now() < deadline) {
-      const smiles = SMILES[sent++ % SMILES.length]!;
+      const smiles = LOAD_TEST_SMILES[sent++ % LOAD_TEST_SMILES.length]!;
       const begin = performance.now();
       const response = await fetch(`${base}/v1/retrieve`, {
         method: 'POST',
@@ -57,6 +89,7 @@ async function runLevel(base: string, concurrency: number, seconds: number): Pro
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsOf(serverPid);
   const sorted = latencies.sort((a, b) => a - b);
   return {
     concurrency,
@@ -65,6 +98,10 @@ async function runLevel(base: string, concurrency: number, seconds: number): Pro
     throughputPerSecond: latencies.length / elapsed,
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
+    serverCpuMsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || latencies.length === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1000) / latencies.length,
   };
 }
 
@@ -92,9 +129,12 @@ export async function runLoadTest(options: {
       if (waited > 180_000) throw new Error('server not ready within 180 s');
       await sleep(100);
     }
-    await runLevel(base, 2, Math.min(2, options.seconds)); // warm-up: first-use loads
+    // Warm-up: first-use loads (vector columns, transfer libraries), in every HTTP worker: the
+    // connections of the highest level are spread over the workers, so warm with as many.
+    await runLevel(base, Math.max(2, ...options.levels), Math.max(2, options.seconds));
     const levels: LoadLevel[] = [];
-    for (const concurrency of options.levels) levels.push(await runLevel(base, concurrency, options.seconds));
+    for (const concurrency of options.levels)
+      levels.push(await runLevel(base, concurrency, options.seconds, server.pid));
     return { index: options.index, levels };
   } finally {
     server.kill('SIGTERM');

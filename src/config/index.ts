@@ -31,6 +31,8 @@ export const serviceDefaults = {
   port: 8787,
   device: 'cpu',
   bridgePrecision: 'fp32',
+  /** One process: each HTTP worker holds its own copy of the index (≈ 0.7 GB on the shared KG). */
+  httpWorkers: 1,
 } as const;
 
 /**
@@ -81,6 +83,8 @@ export const envSchema = z.object({
   /** Concurrent model inferences (encoders + bridge); more requests queue. */
   INFERENCE_CONCURRENCY: integer(2, 1, 256),
   INFERENCE_QUEUE_LIMIT: integer(32, 0, 100_000),
+  /** `serve` processes sharing the port (node:cluster); the request path is single-threaded JS, so one per core. */
+  BIOBRIDGE_HTTP_WORKERS: integer(serviceDefaults.httpWorkers, 1, 64),
   /** Longest protein sequence accepted in requests (residues). */
   MAX_PROTEIN_LENGTH: integer(40_000, 10, 1_000_000),
   /** Comma-separated origins allowed by CORS (`*` for any); unset: no CORS headers. */
@@ -97,6 +101,8 @@ export interface Config {
   indexPath: string;
   host: string;
   port: number;
+  /** Processes `serve` runs, sharing the port; each loads the index. */
+  httpWorkers: number;
   apiToken: string | undefined;
   device: 'cpu' | 'cuda';
   bridgePrecision: 'fp32' | 'int8';
@@ -197,6 +203,7 @@ export function loadConfig(
     indexPath: e.BIOBRIDGE_INDEX,
     host: e.HOST,
     port: e.PORT,
+    httpWorkers: e.BIOBRIDGE_HTTP_WORKERS,
     apiToken: e.BIOBRIDGE_API_TOKEN,
     device: e.BIOBRIDGE_DEVICE,
     bridgePrecision: e.BIOBRIDGE_BRIDGE_PRECISION,

@@ -1,7 +1,9 @@
 import { ligandFingerprint } from '../chem/ligand-fingerprint.js';
 import { loadRDKit } from '../chem/rdkit.js';
 import type { KgGraph } from '../kg/graph.js';
+import { createLruCache } from '../util/lru-cache.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
+import { QUERY_CACHE_ENTRIES } from './query-cache.js';
 import type { PlannedRelation } from './relation-plan.js';
 import type { TransferVoter } from './transfer-index.js';
 import { topIndices } from './transfer-votes.js';
@@ -77,10 +79,15 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
     return links;
   };
   const similarities = new Float32Array(fingerprints.library.size);
+  const queryFingerprints = createLruCache<string, Uint8Array | undefined>(QUERY_CACHE_ENTRIES);
 
   const fingerprintOf = async (query: LigandQuery): Promise<Uint8Array | undefined> => {
     if (query.fingerprint) return query.fingerprint;
-    if (query.smiles !== undefined) return ligandFingerprint(await loadRDKit(), query.smiles);
+    if (query.smiles !== undefined) {
+      const { smiles } = query;
+      const rdkit = await loadRDKit();
+      return queryFingerprints.getOrCompute(smiles, () => ligandFingerprint(rdkit, smiles));
+    }
     const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
     return ownRow === undefined ? undefined : fingerprints.fingerprint(ownRow);
   };

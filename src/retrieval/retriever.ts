@@ -25,6 +25,7 @@ import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
 import { createTransferIndex } from './transfer-index.js';
 import { createLigandIndex } from './ligand-index.js';
+import { withQueryEncodingCache } from './query-cache.js';
 import { answerVariantEntityQuery, answerVariantInputQuery, isVariantInputQuery } from './variant-query.js';
 
 export {
@@ -63,18 +64,15 @@ export interface Retriever {
  * (variant-query.ts) when the index has one.
  */
 export function createRetriever(dependencies: RetrieverDependencies): Retriever {
-  const { graph, store, bridge, fusion, encoderFor, ligandModel } = dependencies;
+  const { graph, store, bridge, fusion, ligandModel } = dependencies;
   const logger = dependencies.logger ?? noopLogger;
+  const encoderFor = withQueryEncodingCache(dependencies.encoderFor);
   const entities = createEntityResolver(graph, dependencies.lookup);
   const facts = createStoreFacts(store);
   const transfer = createTransferIndex(graph, store);
   const ligands = dependencies.ligands ? createLigandIndex(graph, dependencies.ligands) : undefined;
-  const heads = createHeadResolver({
-    graph,
-    entities,
-    structures: createStructureIndex(graph, store, dependencies.structures),
-    encoderFor: dependencies.encoderFor,
-  });
+  const structures = createStructureIndex(graph, store, dependencies.structures);
+  const heads = createHeadResolver({ graph, entities, structures, encoderFor });
 
   return {
     entities,

@@ -1,5 +1,7 @@
 import type { KgGraph } from '../kg/graph.js';
 import type { VectorStore } from '../store/vector-store.js';
+import { createLruCache } from '../util/lru-cache.js';
+import { cachedPromise, QUERY_CACHE_ENTRIES } from './query-cache.js';
 import type { ResolvedEntity } from './entity-resolver.js';
 import {
   structureKey,
@@ -28,6 +30,8 @@ export function createStructureIndex(
 ): StructureIndex {
   const tables = new Map<string, Promise<ReadonlyMap<string, number>>>();
   for (const [type, table] of stored ?? []) tables.set(type, Promise.resolve(table));
+  // A SMILES key is an RDKit canonicalisation (about a millisecond); repeated queries reuse it.
+  const queryKeys = createLruCache<string, Promise<string | undefined>>(QUERY_CACHE_ENTRIES);
 
   const tableFor = (type: StructureType): Promise<ReadonlyMap<string, number>> => {
     let table = tables.get(type);
@@ -40,7 +44,7 @@ export function createStructureIndex(
 
   return {
     async find(type, input) {
-      const key = await structureKey(type, input);
+      const key = await cachedPromise(queryKeys, `${type}\u0000${input}`, () => structureKey(type, input));
       if (key === undefined) return undefined;
       const nodeIndex = (await tableFor(type)).get(key);
       const node = nodeIndex === undefined ? undefined : graph.node(nodeIndex);

@@ -1,5 +1,6 @@
 import type { KgGraph } from '../kg/graph.js';
 import type { VectorStore } from '../store/vector-store.js';
+import { dotAllRows, toColumnMajor, type ColumnMajorMatrix } from './column-dot.js';
 import type { PlannedRelation } from './relation-plan.js';
 import { topIndices } from './transfer-votes.js';
 
@@ -38,8 +39,8 @@ export interface TransferIndex {
 
 interface Library {
   nodes: Int32Array;
-  vectors: Float32Array;
-  dimension: number;
+  /** The voters' unit vectors, column-major: a sparse query (Morgan counts) reads only its non-zero columns. */
+  vectors: ColumnMajorMatrix;
   links: number[][];
   degree: Map<number, number>;
   maxDegree: number;
@@ -93,7 +94,14 @@ export function createTransferIndex(graph: KgGraph, store: VectorStore): Transfe
     const byPrior = [...degree.keys()].sort(
       (left, right) => degree.get(right)! - degree.get(left)! || left - right,
     );
-    return { nodes: Int32Array.from(nodes), vectors: library, dimension, links, degree, maxDegree, byPrior };
+    return {
+      nodes: Int32Array.from(nodes),
+      vectors: toColumnMajor(library, rows.length, dimension),
+      links,
+      degree,
+      maxDegree,
+      byPrior,
+    };
   };
 
   const libraryFor = (headType: string, relation: PlannedRelation) => {
@@ -112,14 +120,11 @@ export function createTransferIndex(graph: KgGraph, store: VectorStore): Transfe
       const library = await libraryFor(headType, relation);
       const count = library.nodes.length;
       const similarities = new Float32Array(count);
-      if (query.length === library.dimension) {
-        const normalized = normalizeRows(Float32Array.from(query), library.dimension);
-        for (let row = 0; row < count; row++) {
-          let sum = 0;
-          const offset = row * library.dimension;
-          for (let j = 0; j < library.dimension; j++) sum += normalized[j]! * library.vectors[offset + j]!;
-          similarities[row] = library.nodes[row] === options.excludeNode ? -Infinity : sum;
-        }
+      if (query.length === library.vectors.dimension) {
+        const normalized = normalizeRows(Float32Array.from(query), library.vectors.dimension);
+        const dots = dotAllRows(library.vectors, normalized, new Float64Array(count));
+        for (let row = 0; row < count; row++)
+          similarities[row] = library.nodes[row] === options.excludeNode ? -Infinity : dots[row]!;
       }
       const neighbours = options.neighbours ?? TRANSFER_NEIGHBOURS;
       // Votes are summed per tail by position in a sparse map (tails are node indices, not positions).

@@ -1,4 +1,5 @@
 import { noopLogger, type Logger } from '../util/logger.js';
+import { createSimdKernels, type SimdKernels } from '../util/simd-kernels.js';
 import { assertSearchable, compareHits } from './vector-checks.js';
 import type {
   NodeRow,
@@ -23,12 +24,19 @@ export interface InMemorySearchOptions {
   logger?: Logger | undefined;
 }
 
-/** A column loaded once: unit-length rows, so a dot product is the cosine similarity. */
+/**
+ * A column loaded once: unit-length rows, so a dot product is the cosine similarity. The rows live
+ * in the memory of the column's own SIMD kernels (with room for a query and one score per row).
+ */
 interface LoadedColumn {
   nodeIndices: Int32Array;
-  vectors: Float32Array;
   dimension: number;
   positions: Map<number, number>;
+  kernels: SimdKernels;
+  /** Offsets in the kernels' memory: the row-major matrix, the query, the scores (float64). */
+  matrixAt: number;
+  queryAt: number;
+  scoresAt: number;
 }
 
 /**
@@ -143,6 +151,11 @@ async function loadColumn(
     positions.set(nodeIndices[row]!, row);
     normalizeRow(vectors, row * dimension, dimension);
   }
+  const kernels = createSimdKernels();
+  const matrixAt = kernels.allocate(vectors.byteLength);
+  const queryAt = kernels.allocate(dimension * 4);
+  const scoresAt = kernels.allocate(nodeIndices.length * 8);
+  kernels.f32(matrixAt, vectors.length).set(vectors);
   logger.debug('vector column loaded into memory', {
     type,
     column,
@@ -150,7 +163,7 @@ async function loadColumn(
     dimension,
     ms: Math.round(performance.now() - started),
   });
-  return { nodeIndices, vectors, dimension, positions };
+  return { nodeIndices, dimension, positions, kernels, matrixAt, queryAt, scoresAt };
 }
 
 function normalizeRow(vectors: Float32Array, offset: number, dimension: number): void {
@@ -166,40 +179,30 @@ function topK(
   query: Float32Array,
   options: SearchOptions,
 ): { score: number; nodeIndex: number }[] {
-  const { dimension, vectors, nodeIndices, positions } = loaded;
-  const unit = Float32Array.from(query);
+  const { dimension, nodeIndices, positions, kernels, matrixAt, queryAt, scoresAt } = loaded;
+  const unit = kernels.f32(queryAt, dimension);
+  unit.set(query);
   normalizeRow(unit, 0, dimension);
   const selection = new TopKSelection(options.k);
   const exclude = options.excludeIndices;
-  const consider = (row: number) => {
-    const nodeIndex = nodeIndices[row]!;
-    if (exclude?.has(nodeIndex)) return;
-    selection.offer(dotAt(vectors, row * dimension, unit, dimension), nodeIndex);
-  };
+  const rowBytes = dimension * 4;
   if (options.allowIndices) {
+    const scores = kernels.f64(scoresAt, nodeIndices.length);
     for (const nodeIndex of options.allowIndices) {
       const row = positions.get(nodeIndex);
-      if (row !== undefined) consider(row);
+      if (row === undefined || exclude?.has(nodeIndex)) continue;
+      kernels.dotRows(matrixAt + row * rowBytes, 1, dimension, queryAt, scoresAt + row * 8);
+      selection.offer(scores[row]!, nodeIndex);
     }
-  } else for (let row = 0; row < nodeIndices.length; row++) consider(row);
-  return selection.sorted();
-}
-
-/** Dot product of one matrix row with `query`, four lanes at a time. */
-function dotAt(matrix: Float32Array, offset: number, query: Float32Array, dimension: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let index = 0;
-  for (; index + 3 < dimension; index += 4) {
-    s0 += matrix[offset + index]! * query[index]!;
-    s1 += matrix[offset + index + 1]! * query[index + 1]!;
-    s2 += matrix[offset + index + 2]! * query[index + 2]!;
-    s3 += matrix[offset + index + 3]! * query[index + 3]!;
+    return selection.sorted();
   }
-  for (; index < dimension; index++) s0 += matrix[offset + index]! * query[index]!;
-  return s0 + s1 + s2 + s3;
+  kernels.dotRows(matrixAt, nodeIndices.length, dimension, queryAt, scoresAt);
+  const scores = kernels.f64(scoresAt, nodeIndices.length);
+  for (let row = 0; row < nodeIndices.length; row++) {
+    const nodeIndex = nodeIndices[row]!;
+    if (!exclude?.has(nodeIndex)) selection.offer(scores[row]!, nodeIndex);
+  }
+  return selection.sorted();
 }
 
 /**

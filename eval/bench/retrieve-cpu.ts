@@ -1,0 +1,95 @@
+/**
+ * CPU time per `/v1/retrieve` request, in-process (`app.request`, no network), for the load test's
+ * query (SMILES → gene/protein, k = 10): sequential requests after a warm-up, with the process's
+ * CPU time (user + system, all threads) divided by the requests. CPU time moves far less than
+ * wall time when other jobs share the machine. `--unique` sends a new molecule every request, so
+ * the query caches never hit; `--profile FILE` writes a V8 CPU profile of the measured requests.
+ *
+ *   npx tsx eval/bench/retrieve-cpu.ts [--index indexes/demo] [--requests 200] [--unique] [--profile p.cpuprofile]
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../src/config/index.js';
+import { createServices } from '../../src/services.js';
+import { noopLogger } from '../../src/util/logger.js';
+import { LOAD_TEST_SMILES } from './load.js';
+
+/** A distinct drug-like molecule for every `n` (an alkoxy benzamide with chains of varying length). */
+const uniqueSmiles = (n: number) =>
+  `${'C'.repeat(1 + (n % 20))}Oc1ccc(cc1)C(=O)N${'C'.repeat(1 + Math.floor(n / 20))}`;
+
+export async function measureRetrieveCpu(options: {
+  index: string;
+  requests: number;
+  unique: boolean;
+  profile?: string | undefined;
+}) {
+  const services = await createServices(loadConfig({ BIOBRIDGE_INDEX: options.index }), noopLogger);
+  const smilesOf = (n: number) =>
+    options.unique ? uniqueSmiles(n) : LOAD_TEST_SMILES[n % LOAD_TEST_SMILES.length]!;
+  const retrieve = async (smiles: string) => {
+    const response = await services.app.request('/v1/retrieve', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ smiles, targetTypes: ['gene/protein'], k: 10 }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`HTTP ${response.status} for ${smiles}`);
+  };
+  try {
+    // Warm-up (first-use loads, JIT) on the load test's molecules, which no unique one repeats.
+    for (let n = 0; n < 16; n++) await retrieve(LOAD_TEST_SMILES[n % LOAD_TEST_SMILES.length]!);
+    const session = options.profile ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let n = 0; n < options.requests; n++) await retrieve(smilesOf(n));
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(options.profile!, JSON.stringify(profile));
+      session.disconnect();
+    }
+    return {
+      index: options.index,
+      requests: options.requests,
+      unique: options.unique,
+      cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / options.requests,
+      wallMsPerRequest: wallMs / options.requests,
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    };
+  } finally {
+    await services.close();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      index: { type: 'string', default: 'indexes/demo' },
+      requests: { type: 'string', default: '200' },
+      unique: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+    },
+  });
+  console.log(
+    JSON.stringify(
+      await measureRetrieveCpu({
+        index: values.index,
+        requests: Number(values.requests),
+        unique: values.unique,
+        profile: values.profile,
+      }),
+      null,
+      2,
+    ),
+  );
+}
