@@ -75,7 +75,6 @@ const LONG_FUNCTIONS_TO_SPLIT = [
   'src/indexing/build-index.ts',
   'src/kg/csv-framer.ts',
   'src/kg/csv-reader.ts',
-  'src/llm/prompts.ts',
   'src/molecules/candidate-scoring.ts',
   'src/molecules/ga/genetic-algorithm.ts',
   'src/molecules/ga/molecule-editor.ts',
