@@ -88,15 +88,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
   const transformers = await import('@huggingface/transformers');
   configureTransformersEnvironment(transformers.env);
 
-  const config = (await readJson(join(modelPath, 'config.json'))) as ModelConfig;
-  const hiddenSize = config.hidden_size;
-  if (typeof hiddenSize !== 'number' || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `${join(modelPath, 'config.json')} has no positive integer hidden_size`,
-      details: { file: join(modelPath, 'config.json') },
-    });
-  }
+  const { config, hiddenSize } = await readModelConfig(modelPath);
   const tokenizer = await loadTokenizer(transformers, modelPath, options.modality, config);
   const maxLength =
     options.maxLength ?? Math.min(tokenizer.modelMaxLength, config.max_position_embeddings ?? Infinity, 1024);
@@ -104,22 +96,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
   const subfolder = (await isDirectory(join(modelPath, 'onnx'))) ? 'onnx' : '';
   const fingerprint = await fingerprintModel(modelPath, subfolder, options.dtype);
 
-  let model: Awaited<ReturnType<typeof transformers.AutoModel.from_pretrained>>;
-  try {
-    model = await transformers.AutoModel.from_pretrained(modelPath, {
-      local_files_only: true,
-      subfolder,
-      device: options.device,
-      dtype: options.dtype,
-    });
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `cannot load the ONNX model in ${modelPath} (device ${options.device}, dtype ${options.dtype})`,
-      cause: error,
-      details: { directory: modelPath },
-    });
-  }
+  const model = await loadModel(transformers, modelPath, subfolder, options);
 
   const hashed = Object.fromEntries(
     Object.entries({ ...options, maxLength }).filter(
@@ -135,25 +112,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
     provenance: { modelPath, device: options.device, batchSize: String(options.batchSize) },
   });
 
-  const tokenize = (text: string): Result<number[], EncodeFailure> => {
-    let prepared: string;
-    if (options.modality === 'protein') {
-      const sequence = normalizeProteinSequence(text, options.maxResidues);
-      if (!sequence.ok) return sequence;
-      prepared = sequence.value;
-    } else {
-      prepared = text.trim();
-      if (prepared.length === 0) return err({ code: 'EMPTY', message: `empty ${options.modality} input` });
-    }
-    const ids = tokenizer.encode(prepared);
-    if (ids.length <= maxLength) return ok(ids);
-    const last = ids[ids.length - 1]!;
-    return ok(
-      tokenizer.lastSpecialId !== undefined && last === tokenizer.lastSpecialId
-        ? [...ids.slice(0, maxLength - 1), last]
-        : ids.slice(0, maxLength),
-    );
-  };
+  const tokenize = (text: string) => tokenizeInput(text, options, tokenizer, maxLength);
 
   const runBatch = async (batch: number[][]): Promise<Float32Array[]> => {
     const length = Math.max(...batch.map((ids) => ids.length));
@@ -222,6 +181,70 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
       await model.dispose();
     },
   };
+}
+
+/** Token ids for one input: validated (protein residues, non-empty text), then cut to `maxLength` keeping the closing special token. */
+function tokenizeInput(
+  text: string,
+  options: HfOnnxOptions,
+  tokenizer: TokenizerLike,
+  maxLength: number,
+): Result<number[], EncodeFailure> {
+  let prepared: string;
+  if (options.modality === 'protein') {
+    const sequence = normalizeProteinSequence(text, options.maxResidues);
+    if (!sequence.ok) return sequence;
+    prepared = sequence.value;
+  } else {
+    prepared = text.trim();
+    if (prepared.length === 0) return err({ code: 'EMPTY', message: `empty ${options.modality} input` });
+  }
+  const ids = tokenizer.encode(prepared);
+  if (ids.length <= maxLength) return ok(ids);
+  const last = ids[ids.length - 1]!;
+  return ok(
+    tokenizer.lastSpecialId !== undefined && last === tokenizer.lastSpecialId
+      ? [...ids.slice(0, maxLength - 1), last]
+      : ids.slice(0, maxLength),
+  );
+}
+
+/** `config.json` of the model directory, which must give a positive integer `hidden_size`. */
+async function readModelConfig(modelPath: string): Promise<{ config: ModelConfig; hiddenSize: number }> {
+  const file = join(modelPath, 'config.json');
+  const config = (await readJson(file)) as ModelConfig;
+  const hiddenSize = config.hidden_size;
+  if (typeof hiddenSize !== 'number' || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `${file} has no positive integer hidden_size`,
+      details: { file },
+    });
+  }
+  return { config, hiddenSize };
+}
+
+async function loadModel(
+  transformers: TransformersModule,
+  modelPath: string,
+  subfolder: string,
+  options: HfOnnxOptions,
+) {
+  try {
+    return await transformers.AutoModel.from_pretrained(modelPath, {
+      local_files_only: true,
+      subfolder,
+      device: options.device,
+      dtype: options.dtype,
+    });
+  } catch (error) {
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `cannot load the ONNX model in ${modelPath} (device ${options.device}, dtype ${options.dtype})`,
+      cause: error,
+      details: { directory: modelPath },
+    });
+  }
 }
 
 /** Pools one row of `last_hidden_state` (batch × length × hidden, row-major). */
