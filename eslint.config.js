@@ -65,7 +65,6 @@ const OUTERMOST = ['http', 'cli', 'services', 'server'];
 const LONG_FUNCTIONS_TO_SPLIT = [
   'src/agents/qa/qa-agent.ts',
   'src/bridge/onnx-bridge.ts',
-  'src/encoders/text-tfidf.ts',
   'src/eval/molecule-benchmark.ts',
   'src/eval/qa/qa-set.ts',
   'src/eval/variant-benchmark.ts',
