@@ -67,7 +67,6 @@ const LONG_FUNCTIONS_TO_SPLIT = [
   'src/bridge/onnx-bridge.ts',
   'src/eval/molecule-benchmark.ts',
   'src/eval/qa/qa-set.ts',
-  'src/eval/variant-benchmark.ts',
   'src/molecules/candidate-scoring.ts',
   'src/molecules/ga/genetic-algorithm.ts',
   'src/molecules/ga/molecule-editor.ts',
