@@ -55,7 +55,7 @@ export interface DepictionOptions {
   /** Pixels; default 220. */
   height?: number;
   /** Highlights every match of this SMARTS. */
-  highlightSmarts?: string;
+  highlightSmarts?: string | undefined;
 }
 
 /**

@@ -95,7 +95,7 @@ export interface DescriptionFields {
   modality: Modality;
   dimension: number;
   options: Record<string, unknown>;
-  provenance?: Record<string, string>;
+  provenance?: Record<string, string> | undefined;
 }
 
 export function describeEncoder(
@@ -112,7 +112,7 @@ export function describeEncoder(
     options,
     artifacts: artifacts.map((artifact) => artifact.name).sort(),
     configHash: computeConfigHash({ ...fields, options }, artifacts),
-    ...(fields.provenance ? { provenance: fields.provenance } : {}),
+    provenance: fields.provenance,
   };
 }
 
@@ -211,7 +211,7 @@ export function invalidArtifact(path: string, message: string, cause?: unknown):
     code: 'INVALID_INDEX',
     message: `${path}: ${message}`,
     details: { file: path },
-    ...(cause === undefined ? {} : { cause }),
+    cause,
   });
 }
 
