@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { EncoderDescription, Modality } from './encoder.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /** Name of the description file inside a saved encoder directory. */
 export const DESCRIPTION_FILE = 'encoder.json';
@@ -139,28 +140,10 @@ export interface SavedEncoder {
  */
 export async function readEncoderDirectory(directory: string): Promise<SavedEncoder> {
   const path = join(directory, DESCRIPTION_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `no saved encoder at ${directory}: cannot read ${path}`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `${path} is not valid JSON`,
-      cause: error,
-      details: { file: path },
-    });
-  }
+  const json = await readJsonFile(path, {
+    code: 'INVALID_INDEX',
+    unreadable: `no saved encoder at ${directory}: cannot read ${path}`,
+  });
   const parsed = encoderDescriptionSchema.safeParse(json);
   if (!parsed.success) {
     throw new AppError({

@@ -8,6 +8,7 @@ import type { EncodeFailure, EncodeOutcome, Encoder, EncoderDescription, Modalit
 import { describeEncoder, writeEncoderDirectory } from './encoder-description.js';
 import { DEFAULT_MAX_RESIDUES, normalizeProteinSequence } from './protein-sequence.js';
 import { normalizeInPlace } from './vector-math.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export const HF_ONNX_KIND = 'hf-onnx';
 const VERSION = 1;
@@ -432,28 +433,11 @@ export async function fingerprintModel(modelPath: string, subfolder: string, dty
   return hash.digest('hex');
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `cannot read ${path}: an hf-onnx modelPath must be a local model directory`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `${path} is not valid JSON`,
-      cause: error,
-      details: { file: path },
-    });
-  }
+function readJson(path: string): Promise<unknown> {
+  return readJsonFile(path, {
+    code: 'INVALID_CONFIG',
+    unreadable: `cannot read ${path}: an hf-onnx modelPath must be a local model directory`,
+  });
 }
 
 async function isFile(path: string): Promise<boolean> {
