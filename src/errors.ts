@@ -51,8 +51,8 @@ export interface AppErrorOptions {
   message: string;
   cause?: unknown;
   /** Structured facts for the caller (field, file, line…); safe to show to clients. */
-  details?: Record<string, unknown>;
-  retryable?: boolean;
+  details?: Record<string, unknown> | undefined;
+  retryable?: boolean | undefined;
 }
 
 export class AppError extends Error {

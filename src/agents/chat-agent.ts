@@ -43,24 +43,24 @@ export interface ChatToolCall {
 
 /** Inputs for the unimodal encoders, given next to the question. */
 export interface ChatAttachments {
-  smiles?: string;
-  protein?: string;
+  smiles?: string | undefined;
+  protein?: string | undefined;
 }
 
 export interface ChatOptions {
   /** Cap on generated tokens; the agent's default when absent. */
-  maxTokens?: number;
-  temperature?: number;
+  maxTokens?: number | undefined;
+  temperature?: number | undefined;
   /** How many evidence items to retrieve. */
-  topK?: number;
+  topK?: number | undefined;
 }
 
 export interface ChatInput {
   messages: ChatMessage[];
   /** Options of a multiple-choice question, when the client lists them apart from the text. */
   choices?: string[] | undefined;
-  attachments?: ChatAttachments;
-  options?: ChatOptions;
+  attachments?: ChatAttachments | undefined;
+  options?: ChatOptions | undefined;
   /** Functions the client runs itself; a model may call them, which ends the answer with `toolCalls`. */
   tools?: ClientTool[] | undefined;
   /** Default `auto`; `none` hides `tools` from the model. */
@@ -101,14 +101,14 @@ export interface ChatAnswer {
   /** `evidence-only` when no LLM was used (unconfigured, failed, or nothing to ground on). */
   mode: 'llm' | 'evidence-only';
   /** Why the mode is `evidence-only`, for the client. */
-  reason?: string;
+  reason?: string | undefined;
   usage: TokenUsage;
   /** `length` when generation stopped at the token cap, `tool-calls` with `toolCalls`. Defaults to `stop`. */
-  finishReason?: 'stop' | 'length' | 'tool-calls';
+  finishReason?: 'stop' | 'length' | 'tool-calls' | undefined;
   /** Client tools the model called: the client runs them and sends the results as `tool` turns. */
   toolCalls?: ChatToolCall[] | undefined;
   /** How the answer cites the evidence; set by agents that check citations. */
-  citationCheck?: CitationCheck;
+  citationCheck?: CitationCheck | undefined;
   /** The decision in structured form (choice, verdict or items), for clients that score answers. */
   result?: QaResult | undefined;
 }

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError, err, ok, type Result } from '../errors.js';
 import { rdkitErrorLog, summarizeRDKitLog } from './rdkit-log.js';
 import type { RDKitModule, RDKitMol } from './rdkit.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /** PAINS classes A–C (Baell & Holloway 2010, by hit frequency) and Brenk's unwanted groups. */
 export const alertFamilySchema = z.enum(['PAINS_A', 'PAINS_B', 'PAINS_C', 'BRENK']);
@@ -94,28 +94,11 @@ export function parseStructuralAlertFile(
 export async function loadStructuralAlerts(
   path: string = defaultStructuralAlertsPath,
 ): Promise<StructuralAlert[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new AppError({
-      code: 'INVALID_INPUT_FILE',
-      message: `cannot read structural alert file ${path}`,
-      cause,
-      details: { file: path },
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new AppError({
-      code: 'INVALID_INPUT_FILE',
-      message: `structural alert file ${path} is not valid JSON`,
-      cause,
-      details: { file: path },
-    });
-  }
+  const json = await readJsonFile(path, {
+    code: 'INVALID_INPUT_FILE',
+    unreadable: `cannot read structural alert file ${path}`,
+    notJson: `structural alert file ${path} is not valid JSON`,
+  });
   const parsed = parseStructuralAlertFile(json, path);
   if (!parsed.ok) throw parsed.error;
   return parsed.value;

@@ -11,7 +11,7 @@ export interface ChemError {
   /** The rejected input, as given. */
   input: string;
   /** 0-based character position RDKit pointed at, when it did. */
-  position?: number;
+  position?: number | undefined;
 }
 
 /**
@@ -27,8 +27,9 @@ export function chemErrorToAppError(error: ChemError, field?: string): AppError 
     details: {
       reason: error.code,
       input: error.input,
-      ...(field === undefined ? {} : { field }),
-      ...(error.position === undefined ? {} : { position: error.position }),
+      // Undefined values leave their keys out of the JSON error body.
+      field,
+      position: error.position,
     },
   });
 }

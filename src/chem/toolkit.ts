@@ -55,7 +55,7 @@ export interface DepictionOptions {
   /** Pixels; default 220. */
   height?: number;
   /** Highlights every match of this SMARTS. */
-  highlightSmarts?: string;
+  highlightSmarts?: string | undefined;
 }
 
 /**
@@ -115,93 +115,11 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
     }
   };
 
-  const largestFragmentOf = (canonical: string): { smiles: string; count: number } => {
-    const fragments = canonical.split('.');
-    if (fragments.length === 1) return { smiles: canonical, count: 1 };
-    let best: { smiles: string; heavy: number } | undefined;
-    for (const fragment of fragments) {
-      const mol = rdkit.get_mol(fragment);
-      if (!mol) continue;
-      const candidate = { smiles: mol.get_smiles(), heavy: mol.get_num_atoms(true) };
-      mol.delete();
-      // Most heavy atoms first, then the longer and finally the lexically smaller SMILES, so
-      // that the choice never depends on the input's fragment order.
-      if (
-        !best ||
-        candidate.heavy > best.heavy ||
-        (candidate.heavy === best.heavy &&
-          (candidate.smiles.length > best.smiles.length ||
-            (candidate.smiles.length === best.smiles.length && candidate.smiles < best.smiles)))
-      ) {
-        best = candidate;
-      }
-    }
-    return { smiles: best?.smiles ?? canonical, count: fragments.length };
-  };
-
-  const scaffoldOf = (mol: RDKitMol, input: string): Result<string, ChemError> => {
-    // The scaffold is cut out of a V2000 molblock, whose counts line holds at most 999 atoms.
-    if (mol.get_num_atoms() > 999) {
-      return err({
-        code: 'UNSUPPORTED_MOLECULE',
-        message: 'scaffolds are limited to molecules of at most 999 atoms',
-        input,
-      });
-    }
-    const molblock = parseMolblockV2000(mol.get_v2Kmolblock());
-    if (!molblock.ok) {
-      return err({
-        code: 'UNSUPPORTED_MOLECULE',
-        message: `cannot derive a scaffold: ${molblock.error}`,
-        input,
-      });
-    }
-    const framework = murckoScaffoldMolblock(molblock.value);
-    if (framework === undefined) return ok('');
-    const scaffold = rdkit.get_mol(framework);
-    if (!scaffold)
-      return err({ code: 'INVALID_SMILES', message: 'RDKit rejected the derived scaffold', input });
-    try {
-      return ok(scaffold.get_smiles());
-    } finally {
-      scaffold.delete();
-    }
-  };
-
-  const compileSmarts = (smarts: string): Result<RDKitMol, ChemError> => {
-    if (smarts.length > maxSmartsLength) {
-      return err({
-        code: 'INVALID_SMARTS',
-        message: `SMARTS longer than ${maxSmartsLength} characters`,
-        input: smarts,
-      });
-    }
-    log.clear();
-    const query = smarts.trim() === '' ? null : rdkit.get_qmol(smarts);
-    if (!query || !query.is_valid()) {
-      query?.delete();
-      const failure = summarizeRDKitLog(log.read(), smarts);
-      return err({
-        code: 'INVALID_SMARTS',
-        message:
-          failure?.message ?? (smarts.trim() === '' ? 'empty SMARTS' : 'RDKit could not parse the SMARTS'),
-        input: smarts,
-        ...(failure?.position === undefined ? {} : { position: failure.position }),
-      });
-    }
-    return ok(query);
-  };
-
-  const matchesOf = (mol: RDKitMol, query: RDKitMol): SubstructureMatch[] => {
-    const parsed = JSON.parse(mol.get_substruct_matches(query)) as unknown;
-    return Array.isArray(parsed) ? (parsed as SubstructureMatch[]) : [];
-  };
-
   const toolkit: ChemToolkit = {
     parse: (smiles) =>
       withMolecule(smiles, (mol) => {
         const canonical = mol.get_smiles();
-        const largest = largestFragmentOf(canonical);
+        const largest = largestFragmentOf(rdkit, canonical);
         return ok({
           input: smiles,
           canonical,
@@ -224,7 +142,7 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
       withMolecule(smiles, (mol) =>
         ok(Uint8Array.from(mol.get_morgan_fp_as_uint8array(fingerprintDetails) as Uint8Array)),
       ),
-    scaffold: (smiles) => withMolecule(smiles, (mol) => scaffoldOf(mol, smiles)),
+    scaffold: (smiles) => withMolecule(smiles, (mol) => scaffoldOf(rdkit, mol, smiles)),
     qed: (smiles) => withMolecule(smiles, (mol) => ok(qed.qed(mol))),
     alerts: (smiles) => withMolecule(smiles, (mol) => ok(matcher.match(mol))),
     profile(smiles) {
@@ -232,7 +150,7 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
       if (!parsed.ok) return parsed;
       const subject = parsed.value.largestFragment;
       return withMolecule(subject, (mol) => {
-        const scaffold = scaffoldOf(mol, subject);
+        const scaffold = scaffoldOf(rdkit, mol, subject);
         if (!scaffold.ok) return scaffold;
         return ok({
           smiles: subject,
@@ -244,7 +162,7 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
       });
     },
     matchSubstructure(smiles, smarts) {
-      const query = compileSmarts(smarts);
+      const query = compileSmarts(rdkit, log, smarts);
       if (!query.ok) return query;
       try {
         return withMolecule(smiles, (mol) => ok(matchesOf(mol, query.value)));
@@ -257,7 +175,7 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
       const height = options.height ?? 220;
       if (options.highlightSmarts === undefined)
         return withMolecule(smiles, (mol) => ok(mol.get_svg(width, height)));
-      const query = compileSmarts(options.highlightSmarts);
+      const query = compileSmarts(rdkit, log, options.highlightSmarts);
       if (!query.ok) return query;
       try {
         return withMolecule(smiles, (mol) => {
@@ -276,6 +194,90 @@ function rdkitToolkit(rdkit: RDKitModule, matcher: AlertMatcher, qed: QedCalcula
     },
   };
   return toolkit;
+}
+
+/** The fragment with the most heavy atoms, and how many fragments there are. */
+function largestFragmentOf(rdkit: RDKitModule, canonical: string): { smiles: string; count: number } {
+  const fragments = canonical.split('.');
+  if (fragments.length === 1) return { smiles: canonical, count: 1 };
+  let best: { smiles: string; heavy: number } | undefined;
+  for (const fragment of fragments) {
+    const mol = rdkit.get_mol(fragment);
+    if (!mol) continue;
+    const candidate = { smiles: mol.get_smiles(), heavy: mol.get_num_atoms(true) };
+    mol.delete();
+    // Most heavy atoms first, then the longer and finally the lexically smaller SMILES, so
+    // that the choice never depends on the input's fragment order.
+    if (
+      !best ||
+      candidate.heavy > best.heavy ||
+      (candidate.heavy === best.heavy &&
+        (candidate.smiles.length > best.smiles.length ||
+          (candidate.smiles.length === best.smiles.length && candidate.smiles < best.smiles)))
+    ) {
+      best = candidate;
+    }
+  }
+  return { smiles: best?.smiles ?? canonical, count: fragments.length };
+}
+
+function scaffoldOf(rdkit: RDKitModule, mol: RDKitMol, input: string): Result<string, ChemError> {
+  // The scaffold is cut out of a V2000 molblock, whose counts line holds at most 999 atoms.
+  if (mol.get_num_atoms() > 999) {
+    return err({
+      code: 'UNSUPPORTED_MOLECULE',
+      message: 'scaffolds are limited to molecules of at most 999 atoms',
+      input,
+    });
+  }
+  const molblock = parseMolblockV2000(mol.get_v2Kmolblock());
+  if (!molblock.ok) {
+    return err({
+      code: 'UNSUPPORTED_MOLECULE',
+      message: `cannot derive a scaffold: ${molblock.error}`,
+      input,
+    });
+  }
+  const framework = murckoScaffoldMolblock(molblock.value);
+  if (framework === undefined) return ok('');
+  const scaffold = rdkit.get_mol(framework);
+  if (!scaffold)
+    return err({ code: 'INVALID_SMILES', message: 'RDKit rejected the derived scaffold', input });
+  try {
+    return ok(scaffold.get_smiles());
+  } finally {
+    scaffold.delete();
+  }
+}
+
+/** A compiled SMARTS query; the caller deletes it. */
+function compileSmarts(rdkit: RDKitModule, log: RDKitErrorLog, smarts: string): Result<RDKitMol, ChemError> {
+  if (smarts.length > maxSmartsLength) {
+    return err({
+      code: 'INVALID_SMARTS',
+      message: `SMARTS longer than ${maxSmartsLength} characters`,
+      input: smarts,
+    });
+  }
+  log.clear();
+  const query = smarts.trim() === '' ? null : rdkit.get_qmol(smarts);
+  if (!query || !query.is_valid()) {
+    query?.delete();
+    const failure = summarizeRDKitLog(log.read(), smarts);
+    return err({
+      code: 'INVALID_SMARTS',
+      message:
+        failure?.message ?? (smarts.trim() === '' ? 'empty SMARTS' : 'RDKit could not parse the SMARTS'),
+      input: smarts,
+      position: failure?.position,
+    });
+  }
+  return ok(query);
+}
+
+function matchesOf(mol: RDKitMol, query: RDKitMol): SubstructureMatch[] {
+  const parsed = JSON.parse(mol.get_substruct_matches(query)) as unknown;
+  return Array.isArray(parsed) ? (parsed as SubstructureMatch[]) : [];
 }
 
 /**
@@ -317,7 +319,7 @@ export function parseSmiles(
       code: 'INVALID_SMILES',
       message: failure?.message ?? 'RDKit could not parse the SMILES',
       input: smiles,
-      ...(failure?.position === undefined ? {} : { position: failure.position }),
+      position: failure?.position,
     });
   }
   if (mol.get_num_atoms() === 0) {

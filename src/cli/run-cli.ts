@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, describeError, isAppError } from '../errors.js';
 import { createLogger, type LogLevel } from '../util/logger.js';
 import type { CommandSpec } from './command.js';
+import { definedFields } from '../util/defined-fields.js';
 
 export interface CliIo {
   argv: string[];
@@ -97,11 +98,8 @@ export async function runCli(commands: CommandSpec[], io: CliIo): Promise<number
 function toParseArgsOptions(command: CommandSpec) {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, flag] of Object.entries(command.flags)) {
-    options[name] = {
-      type: flag.type,
-      ...(flag.short ? { short: flag.short } : {}),
-      ...(flag.multiple ? { multiple: true } : {}),
-    };
+    // node's parseArgs types `short?:` and `multiple?:` without `undefined`.
+    options[name] = { type: flag.type, ...definedFields({ short: flag.short, multiple: flag.multiple }) };
   }
   return options;
 }
@@ -151,7 +149,7 @@ export function commandHelp(command: CommandSpec): string {
 }
 
 export function usageError(message: string, details?: Record<string, unknown>): AppError {
-  return new AppError({ code: 'BAD_REQUEST', message, ...(details ? { details } : {}) });
+  return new AppError({ code: 'BAD_REQUEST', message, details });
 }
 
 /**

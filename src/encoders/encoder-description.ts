@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { EncoderDescription, Modality } from './encoder.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /** Name of the description file inside a saved encoder directory. */
 export const DESCRIPTION_FILE = 'encoder.json';
@@ -95,7 +96,7 @@ export interface DescriptionFields {
   modality: Modality;
   dimension: number;
   options: Record<string, unknown>;
-  provenance?: Record<string, string>;
+  provenance?: Record<string, string> | undefined;
 }
 
 export function describeEncoder(
@@ -112,7 +113,7 @@ export function describeEncoder(
     options,
     artifacts: artifacts.map((artifact) => artifact.name).sort(),
     configHash: computeConfigHash({ ...fields, options }, artifacts),
-    ...(fields.provenance ? { provenance: fields.provenance } : {}),
+    provenance: fields.provenance,
   };
 }
 
@@ -139,28 +140,10 @@ export interface SavedEncoder {
  */
 export async function readEncoderDirectory(directory: string): Promise<SavedEncoder> {
   const path = join(directory, DESCRIPTION_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `no saved encoder at ${directory}: cannot read ${path}`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `${path} is not valid JSON`,
-      cause: error,
-      details: { file: path },
-    });
-  }
+  const json = await readJsonFile(path, {
+    code: 'INVALID_INDEX',
+    unreadable: `no saved encoder at ${directory}: cannot read ${path}`,
+  });
   const parsed = encoderDescriptionSchema.safeParse(json);
   if (!parsed.success) {
     throw new AppError({
@@ -211,7 +194,7 @@ export function invalidArtifact(path: string, message: string, cause?: unknown):
     code: 'INVALID_INDEX',
     message: `${path}: ${message}`,
     details: { file: path },
-    ...(cause === undefined ? {} : { cause }),
+    cause,
   });
 }
 

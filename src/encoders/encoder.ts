@@ -28,7 +28,7 @@ export interface EncoderDescription {
   /** sha256 over kind, version, options and artifact contents. */
   configHash: string;
   /** Facts for people, not hashed (e.g. the RDKit build that computed the vectors). */
-  provenance?: Record<string, string>;
+  provenance?: Record<string, string> | undefined;
 }
 
 export interface Encoder {
@@ -39,5 +39,5 @@ export interface Encoder {
   describe(): EncoderDescription;
   /** Writes `describe()` plus artifacts into `directory` (created if missing). */
   save(directory: string): Promise<void>;
-  dispose?(): Promise<void>;
+  dispose?: (() => Promise<void>) | undefined;
 }

@@ -8,6 +8,7 @@ import type { EncodeFailure, EncodeOutcome, Encoder, EncoderDescription, Modalit
 import { describeEncoder, writeEncoderDirectory } from './encoder-description.js';
 import { DEFAULT_MAX_RESIDUES, normalizeProteinSequence } from './protein-sequence.js';
 import { normalizeInPlace } from './vector-math.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export const HF_ONNX_KIND = 'hf-onnx';
 const VERSION = 1;
@@ -88,15 +89,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
   const transformers = await import('@huggingface/transformers');
   configureTransformersEnvironment(transformers.env);
 
-  const config = (await readJson(join(modelPath, 'config.json'))) as ModelConfig;
-  const hiddenSize = config.hidden_size;
-  if (typeof hiddenSize !== 'number' || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `${join(modelPath, 'config.json')} has no positive integer hidden_size`,
-      details: { file: join(modelPath, 'config.json') },
-    });
-  }
+  const { config, hiddenSize } = await readModelConfig(modelPath);
   const tokenizer = await loadTokenizer(transformers, modelPath, options.modality, config);
   const maxLength =
     options.maxLength ?? Math.min(tokenizer.modelMaxLength, config.max_position_embeddings ?? Infinity, 1024);
@@ -104,22 +97,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
   const subfolder = (await isDirectory(join(modelPath, 'onnx'))) ? 'onnx' : '';
   const fingerprint = await fingerprintModel(modelPath, subfolder, options.dtype);
 
-  let model: Awaited<ReturnType<typeof transformers.AutoModel.from_pretrained>>;
-  try {
-    model = await transformers.AutoModel.from_pretrained(modelPath, {
-      local_files_only: true,
-      subfolder,
-      device: options.device,
-      dtype: options.dtype,
-    });
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `cannot load the ONNX model in ${modelPath} (device ${options.device}, dtype ${options.dtype})`,
-      cause: error,
-      details: { directory: modelPath },
-    });
-  }
+  const model = await loadModel(transformers, modelPath, subfolder, options);
 
   const hashed = Object.fromEntries(
     Object.entries({ ...options, maxLength }).filter(
@@ -135,25 +113,7 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
     provenance: { modelPath, device: options.device, batchSize: String(options.batchSize) },
   });
 
-  const tokenize = (text: string): Result<number[], EncodeFailure> => {
-    let prepared: string;
-    if (options.modality === 'protein') {
-      const sequence = normalizeProteinSequence(text, options.maxResidues);
-      if (!sequence.ok) return sequence;
-      prepared = sequence.value;
-    } else {
-      prepared = text.trim();
-      if (prepared.length === 0) return err({ code: 'EMPTY', message: `empty ${options.modality} input` });
-    }
-    const ids = tokenizer.encode(prepared);
-    if (ids.length <= maxLength) return ok(ids);
-    const last = ids[ids.length - 1]!;
-    return ok(
-      tokenizer.lastSpecialId !== undefined && last === tokenizer.lastSpecialId
-        ? [...ids.slice(0, maxLength - 1), last]
-        : ids.slice(0, maxLength),
-    );
-  };
+  const tokenize = (text: string) => tokenizeInput(text, options, tokenizer, maxLength);
 
   const runBatch = async (batch: number[][]): Promise<Float32Array[]> => {
     const length = Math.max(...batch.map((ids) => ids.length));
@@ -222,6 +182,70 @@ export async function createHfOnnxEncoder(input: HfOnnxOptionsInput): Promise<Hf
       await model.dispose();
     },
   };
+}
+
+/** Token ids for one input: validated (protein residues, non-empty text), then cut to `maxLength` keeping the closing special token. */
+function tokenizeInput(
+  text: string,
+  options: HfOnnxOptions,
+  tokenizer: TokenizerLike,
+  maxLength: number,
+): Result<number[], EncodeFailure> {
+  let prepared: string;
+  if (options.modality === 'protein') {
+    const sequence = normalizeProteinSequence(text, options.maxResidues);
+    if (!sequence.ok) return sequence;
+    prepared = sequence.value;
+  } else {
+    prepared = text.trim();
+    if (prepared.length === 0) return err({ code: 'EMPTY', message: `empty ${options.modality} input` });
+  }
+  const ids = tokenizer.encode(prepared);
+  if (ids.length <= maxLength) return ok(ids);
+  const last = ids[ids.length - 1]!;
+  return ok(
+    tokenizer.lastSpecialId !== undefined && last === tokenizer.lastSpecialId
+      ? [...ids.slice(0, maxLength - 1), last]
+      : ids.slice(0, maxLength),
+  );
+}
+
+/** `config.json` of the model directory, which must give a positive integer `hidden_size`. */
+async function readModelConfig(modelPath: string): Promise<{ config: ModelConfig; hiddenSize: number }> {
+  const file = join(modelPath, 'config.json');
+  const config = (await readJson(file)) as ModelConfig;
+  const hiddenSize = config.hidden_size;
+  if (typeof hiddenSize !== 'number' || !Number.isInteger(hiddenSize) || hiddenSize < 1) {
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `${file} has no positive integer hidden_size`,
+      details: { file },
+    });
+  }
+  return { config, hiddenSize };
+}
+
+async function loadModel(
+  transformers: TransformersModule,
+  modelPath: string,
+  subfolder: string,
+  options: HfOnnxOptions,
+) {
+  try {
+    return await transformers.AutoModel.from_pretrained(modelPath, {
+      local_files_only: true,
+      subfolder,
+      device: options.device,
+      dtype: options.dtype,
+    });
+  } catch (error) {
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `cannot load the ONNX model in ${modelPath} (device ${options.device}, dtype ${options.dtype})`,
+      cause: error,
+      details: { directory: modelPath },
+    });
+  }
 }
 
 /** Pools one row of `last_hidden_state` (batch × length × hidden, row-major). */
@@ -409,28 +433,11 @@ export async function fingerprintModel(modelPath: string, subfolder: string, dty
   return hash.digest('hex');
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `cannot read ${path}: an hf-onnx modelPath must be a local model directory`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `${path} is not valid JSON`,
-      cause: error,
-      details: { file: path },
-    });
-  }
+function readJson(path: string): Promise<unknown> {
+  return readJsonFile(path, {
+    code: 'INVALID_CONFIG',
+    unreadable: `cannot read ${path}: an hf-onnx modelPath must be a local model directory`,
+  });
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -104,6 +104,68 @@ export function fitTextEncoder(
   const now = dependencies.now ?? (() => performance.now());
   const started = now();
 
+  const { documentTerms, documentWords, vocabulary, termIndex, idf } = fitVocabulary(corpus, options);
+  const documents = corpus.length;
+  const buckets = options.trigramBuckets;
+  const vocabularyDone = now();
+
+  // Columns of the SVD: the `svdTerms` most frequent terms. Everything else (rarer terms, then
+  // trigram buckets) is folded in afterwards.
+  const svdTerms = Math.min(options.svdTerms, vocabulary.length);
+  const foldedTerms = vocabulary.length - svdTerms;
+  const coreRows = new CsrBuilder(svdTerms);
+  // Folded columns: the rarer terms, then the trigram buckets.
+  const foldRows = new CsrBuilder(Math.max(foldedTerms + buckets, 1));
+  for (let document = 0; document < documents; document++) {
+    const words = weightedTerms(documentTerms[document]!, termIndex, idf, 0);
+    const split = words.indices.findIndex((index) => index >= svdTerms);
+    const boundary = split === -1 ? words.indices.length : split;
+    coreRows.addRow(words.indices.slice(0, boundary), words.values.slice(0, boundary));
+    const trigrams = weightedBuckets(documentWords[document]!, buckets, idf, vocabulary.length);
+    foldRows.addRow(
+      [
+        ...words.indices.slice(boundary).map((index) => index - svdTerms),
+        ...trigrams.indices.map((bucket) => foldedTerms + bucket),
+      ],
+      [...words.values.slice(boundary), ...trigrams.values],
+    );
+  }
+  const coreMatrix = coreRows.build();
+  const rank = options.dimension;
+  const svd = truncatedSvd(coreMatrix, {
+    rank,
+    oversample: options.oversample,
+    powerIterations: options.powerIterations,
+    seed: options.seed,
+  });
+  const svdDone = now();
+
+  const components = componentsOf(svd, coreMatrix, foldRows.build(), rank, svdTerms, foldedTerms + buckets);
+  const finished = now();
+  logger.info('fitted text encoder', {
+    documents,
+    vocabulary: vocabulary.length,
+    svdTerms,
+    nonZeros: coreMatrix.values.length,
+    dimension: rank,
+    vocabularyMs: Math.round(vocabularyDone - started),
+    svdMs: Math.round(svdDone - vocabularyDone),
+    totalMs: Math.round(finished - started),
+  });
+  return buildEncoder({
+    options,
+    vocabulary,
+    idf,
+    components,
+    provenance: {
+      documents: String(documents),
+      topSingularValue: (svd.singularValues[0] ?? 0).toPrecision(6),
+    },
+  });
+}
+
+/** Each document's terms and words, the vocabulary (by document frequency) and the IDF of terms then trigram buckets. */
+function fitVocabulary(corpus: readonly string[], options: TextTfidfOptions) {
   const documentTerms: string[][] = [];
   const documentWords: string[][] = [];
   const documentFrequency = new Map<string, number>();
@@ -144,76 +206,38 @@ export function fitTextEncoder(
       idf[vocabulary.length + bucket] = smoothIdf(documents, bucketFrequency[bucket]!);
     }
   }
-  const vocabularyDone = now();
+  return { documentTerms, documentWords, vocabulary, termIndex, idf };
+}
 
-  // Columns of the SVD: the `svdTerms` most frequent terms. Everything else (rarer terms, then
-  // trigram buckets) is folded in afterwards.
-  const svdTerms = Math.min(options.svdTerms, vocabulary.length);
-  const foldedTerms = vocabulary.length - svdTerms;
-  const coreRows = new CsrBuilder(svdTerms);
-  // Folded columns: the rarer terms, then the trigram buckets.
-  const foldRows = new CsrBuilder(Math.max(foldedTerms + buckets, 1));
-  for (let document = 0; document < documents; document++) {
-    const words = weightedTerms(documentTerms[document]!, termIndex, idf, 0);
-    const split = words.indices.findIndex((index) => index >= svdTerms);
-    const boundary = split === -1 ? words.indices.length : split;
-    coreRows.addRow(words.indices.slice(0, boundary), words.values.slice(0, boundary));
-    const trigrams = weightedBuckets(documentWords[document]!, buckets, idf, vocabulary.length);
-    foldRows.addRow(
-      [
-        ...words.indices.slice(boundary).map((index) => index - svdTerms),
-        ...trigrams.indices.map((bucket) => foldedTerms + bucket),
-      ],
-      [...words.values.slice(boundary), ...trigrams.values],
-    );
-  }
-  const coreMatrix = coreRows.build();
-  const rank = options.dimension;
-  const svd = truncatedSvd(coreMatrix, {
-    rank,
-    oversample: options.oversample,
-    powerIterations: options.powerIterations,
-    seed: options.seed,
-  });
-  const svdDone = now();
-
-  const components = new Float32Array((vocabulary.length + buckets) * rank);
+/**
+ * The projection of every column: the SVD's components for the core terms, then the LSA fold-in
+ * of the `folded` other columns (rarer terms, trigram buckets).
+ */
+function componentsOf(
+  svd: ReturnType<typeof truncatedSvd>,
+  coreMatrix: ReturnType<CsrBuilder['build']>,
+  foldMatrix: ReturnType<CsrBuilder['build']>,
+  rank: number,
+  svdTerms: number,
+  folded: number,
+): Float32Array {
+  const components = new Float32Array((svdTerms + folded) * rank);
   const coreComponents = expandFactors(svd.columnFactors, svd.columnMixing, svd.width, rank);
   components.set(coreComponents);
-  if (foldedTerms + buckets > 0) {
+  if (folded > 0) {
     // LSA fold-in of a column c: v = Σᵢ X[i, c] zᵢ / σ², where zᵢ = Xᵢ V is document i's projection
     // on the kept components (computed from its frequent terms, as `encode` would).
     const latent = multiplyDense(coreMatrix, coreComponents, rank);
-    const folded = multiplyTransposedDense(foldRows.build(), latent, rank);
-    for (let column = 0; column < foldedTerms + buckets; column++) {
+    const foldedProjection = multiplyTransposedDense(foldMatrix, latent, rank);
+    for (let column = 0; column < folded; column++) {
       for (let component = 0; component < rank; component++) {
         const singular = svd.singularValues[component]!;
         components[(svdTerms + column) * rank + component] =
-          singular > 0 ? folded[column * rank + component]! / (singular * singular) : 0;
+          singular > 0 ? foldedProjection[column * rank + component]! / (singular * singular) : 0;
       }
     }
   }
-  const finished = now();
-  logger.info('fitted text encoder', {
-    documents,
-    vocabulary: vocabulary.length,
-    svdTerms,
-    nonZeros: coreMatrix.values.length,
-    dimension: rank,
-    vocabularyMs: Math.round(vocabularyDone - started),
-    svdMs: Math.round(svdDone - vocabularyDone),
-    totalMs: Math.round(finished - started),
-  });
-  return buildEncoder({
-    options,
-    vocabulary,
-    idf,
-    components,
-    provenance: {
-      documents: String(documents),
-      topSingularValue: (svd.singularValues[0] ?? 0).toPrecision(6),
-    },
-  });
+  return components;
 }
 
 /** Restores a saved `text-tfidf` encoder; outputs are bit-identical to the encoder that was saved. */

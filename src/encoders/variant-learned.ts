@@ -10,6 +10,7 @@ import {
 import { AppError } from '../errors.js';
 import { exists } from '../util/atomic.js';
 import { featurizeVariant, splitMappedGenes, type VariantFeatureValues } from './variant-features.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /**
  * The learned variant encoder (`variant-learned`, GENEREL-style): an ONNX tower that embeds a SNP
@@ -238,18 +239,8 @@ async function readTable(directory: string, table: z.infer<typeof tableSchema>):
 }
 
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `cannot read ${path}`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  const parsed = schema.safeParse(JSON.parse(text));
+  const json = await readJsonFile(path, { code: 'INVALID_INDEX' });
+  const parsed = schema.safeParse(json);
   if (!parsed.success)
     throw new AppError({
       code: 'INVALID_INDEX',

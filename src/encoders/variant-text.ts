@@ -192,6 +192,6 @@ export function createVariantTextEncoder(
       await textEncoder.save(join(directory, VARIANT_TEXT_ENCODER_DIRECTORY));
       await writeEncoderDirectory(directory, description);
     },
-    ...(ownership.ownsTextEncoder && textEncoder.dispose ? { dispose: () => textEncoder.dispose!() } : {}),
+    dispose: ownership.ownsTextEncoder && textEncoder.dispose ? () => textEncoder.dispose!() : undefined,
   };
 }

@@ -117,123 +117,31 @@ interface Context {
 export async function runVariantBenchmark(options: VariantBenchmarkOptions): Promise<VariantReport> {
   const logger = options.logger ?? noopLogger;
   const started = performance.now();
-  const neighbours = options.neighbours ?? 10;
-  const resamples = options.resamples ?? 1000;
-  const seed = options.seed ?? 42;
+  const settings = {
+    neighbours: options.neighbours ?? 10,
+    resamples: options.resamples ?? 1000,
+    seed: options.seed ?? 42,
+  };
   const index = await openIndex(options.indexDirectory, { logger });
   let model: VariantModel | undefined;
   try {
     model = await loadVariantModel(options.indexDirectory, { device: options.device ?? 'cpu', logger });
-    const mismatch = variantModelMismatch(model, index.manifest);
-    if (mismatch)
-      throw new AppError({ code: 'INVALID_INDEX', message: `${options.indexDirectory}: ${mismatch}` });
-    const associations = index.facts;
-    if (associations.associationList.length === 0)
-      throw new AppError({
-        code: 'INVALID_INDEX',
-        message: `${options.indexDirectory} keeps no GWAS statistics (built before graph/facts.json.gz); rebuild it with \`biobridge ingest\``,
-      });
+    checkBenchmarkable(options.indexDirectory, index, model);
     const context = buildContext(index, model);
     logger.info('variant benchmark', {
       test: context.test.length,
       train: context.train.length,
       diseases: context.diseases.rows,
     });
-
-    const learned = await model.embed(
-      context.test.map(kgVariantFeatureValues),
-      createVariantInputs(index.graph, index.store, model),
-    );
-    const parityMaxAbsDiff = maxAbsDiff(
-      learned,
-      context.test.map((row) => model!.variants.vectorOf(row.nodeIndex)),
-    );
-    const signals = createVariantSignals(
-      index.graph,
-      geneSymbolIndex(index.graph),
-      context.diseases,
-      context.train,
-      neighbours,
-    );
-    const geneProxy = (row: KgVariantFeatures) => signals.geneProxy(splitMappedGenes(row.mappedGene));
-    const positional = (row: KgVariantFeatures) => signals.positional(row);
-    const components = (rows: readonly KgVariantFeatures[], embedded: readonly Float32Array[]) =>
-      rows.map((row, position) => ({
-        learned: context.diseases.scores(embedded[position]!),
-        positional: positional(row),
-        geneProxy: geneProxy(row),
-        popularity: context.popularity,
-        positives: context.truth.get(row.nodeIndex)!,
-      }));
-    const validQueries = components(
-      context.valid,
-      await model.embed(
-        context.valid.map(kgVariantFeatureValues),
-        createVariantInputs(index.graph, index.store, model),
-      ),
-    );
-    const fit = fitFusionWeights(validQueries);
-    logger.info('fused ranking fitted on validation', { ...fit.weights, hits10: fit.hits10 });
-    const testQueries = components(context.test, learned);
-    const scorers: Partial<
-      Record<VariantMethod, (row: KgVariantFeatures, position: number) => Float32Array>
-    > = {
-      learned: (_, position) => testQueries[position]!.learned,
-      fused: (_, position) => fusedScores(testQueries[position]!, fit.weights),
-      gene_proxy: (row) => withPopularity(geneProxy(row), context.popularity),
-      positional: (row) => withPopularity(positional(row), context.popularity),
-      popularity: () => context.popularity,
-      random: randomScorer(context.diseases.rows, seed),
-    };
-    const skipped: Partial<Record<VariantMethod, string>> = {};
-    const text = await textScorer(context);
-    if (typeof text === 'string') skipped.text = text;
-    else scorers.text = text;
-
-    const results: Partial<Record<VariantMethod, RankSummary>> = {};
-    const ranksOf: Partial<Record<VariantMethod, number[][]>> = {};
-    for (const method of VARIANT_METHODS) {
-      const scorer = scorers[method];
-      if (!scorer) continue;
-      const ranks = context.test.map((row, position) => {
-        const positives = context.truth.get(row.nodeIndex)!;
-        const scores = scorer(row, position);
-        return [...positives].map((target) => filteredRank(scores, target, positives));
-      });
-      ranksOf[method] = ranks;
-      results[method] = summarizeRanks(ranks, resamples);
-      logger.info('method', {
-        method,
-        mrr: results[method].mrr.value,
-        hits10: results[method]['hits@10'].value,
-      });
-    }
-
+    const scoring = await buildScorers(context, model, settings, logger);
+    const { results, ranksOf } = rankMethods(context, scoring.scorers, settings.resamples, logger);
     const best = BASELINES.filter((method) => results[method]).reduce((a, b) =>
       results[b]!['hits@10'].value > results[a]!['hits@10'].value ? b : a,
     );
     const paired = (['learned', 'fused'] as const).map((method) =>
-      comparePaired(method, best, ranksOf[method]!, ranksOf[best]!, resamples),
+      comparePaired(method, best, ranksOf[method]!, ranksOf[best]!, settings.resamples),
     );
-
-    const heldOut = associationScores(context.test, context, associations, pick(scorers.learned!));
-    const all = associationScores(
-      [...model.variants.nodeIndices].flatMap((node) => {
-        const row = model!.featuresOfNode(node);
-        return row && context.truth.has(node) ? [row] : [];
-      }),
-      context,
-      associations,
-      (row, _, diseaseRows) => {
-        const variant = model!.variants.vectorOf(row.nodeIndex)!;
-        return diseaseRows.map((diseaseRow) =>
-          dot(variant, context.diseases.vectorOf(context.diseases.nodeIndices[diseaseRow]!)!),
-        );
-      },
-    );
-    const textHeldOut = scorers.text
-      ? associationScores(context.test, context, associations, pick(scorers.text))
-      : undefined;
+    const { heldOut, correlation } = correlations(context, model, scoring.scorers, settings.resamples);
     return {
       benchmark: 'variants',
       createdAt: new Date().toISOString(),
@@ -245,26 +153,17 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
         counts: model.metadata.split.counts,
         training: summarizeTraining(model.metadata.training),
       },
-      config: { neighbours, resamples, seed },
+      config: settings,
       candidates: context.diseases.rows,
-      parityMaxAbsDiff,
+      parityMaxAbsDiff: scoring.parityMaxAbsDiff,
       results,
-      skipped,
-      correlation: {
-        learnedHeldOut: { ...correlate(heldOut, resamples), pairs: 'held-out variants × their KG diseases' },
-        learnedAll: {
-          ...correlate(all, resamples),
-          pairs: 'every KG variant–disease association (training ones included)',
-        },
-        textHeldOut: textHeldOut
-          ? { ...correlate(textHeldOut, resamples), pairs: 'held-out, text-encoder score' }
-          : undefined,
-      },
+      skipped: scoring.skipped,
+      correlation,
       fusion: {
-        weights: fit.weights,
-        validQueries: validQueries.length,
-        validHits10: fit.hits10,
-        validMrr: fit.mrr,
+        weights: scoring.fit.weights,
+        validQueries: scoring.validQueries,
+        validHits10: scoring.fit.hits10,
+        validMrr: scoring.fit.mrr,
       },
       paired,
       scatter: heldOut.map(({ mlog, score }) => [mlog, score]),
@@ -274,6 +173,149 @@ export async function runVariantBenchmark(options: VariantBenchmarkOptions): Pro
     await model?.dispose();
     await index.close();
   }
+}
+
+type Scorer = (row: KgVariantFeatures, position: number) => Float32Array;
+
+/** The variant model must match the index, and the index must keep the GWAS statistics. */
+function checkBenchmarkable(indexDirectory: string, index: IndexHandle, model: VariantModel): void {
+  const mismatch = variantModelMismatch(model, index.manifest);
+  if (mismatch) throw new AppError({ code: 'INVALID_INDEX', message: `${indexDirectory}: ${mismatch}` });
+  if (index.facts.associationList.length === 0)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${indexDirectory} keeps no GWAS statistics (built before graph/facts.json.gz); rebuild it with \`biobridge ingest\``,
+    });
+}
+
+/**
+ * One scorer a method over the test variants: the learned embeddings, the baselines, and the fused
+ * ranking whose weights are fitted on the validation variants; text when the index has encoders for it.
+ */
+async function buildScorers(
+  context: Context,
+  model: VariantModel,
+  settings: { neighbours: number; seed: number },
+  logger: Logger,
+) {
+  const { index } = context;
+  const learned = await model.embed(
+    context.test.map(kgVariantFeatureValues),
+    createVariantInputs(index.graph, index.store, model),
+  );
+  const parityMaxAbsDiff = maxAbsDiff(
+    learned,
+    context.test.map((row) => model.variants.vectorOf(row.nodeIndex)),
+  );
+  const signals = createVariantSignals(
+    index.graph,
+    geneSymbolIndex(index.graph),
+    context.diseases,
+    context.train,
+    settings.neighbours,
+  );
+  const geneProxy = (row: KgVariantFeatures) => signals.geneProxy(splitMappedGenes(row.mappedGene));
+  const positional = (row: KgVariantFeatures) => signals.positional(row);
+  const components = (rows: readonly KgVariantFeatures[], embedded: readonly Float32Array[]) =>
+    rows.map((row, position) => ({
+      learned: context.diseases.scores(embedded[position]!),
+      positional: positional(row),
+      geneProxy: geneProxy(row),
+      popularity: context.popularity,
+      positives: context.truth.get(row.nodeIndex)!,
+    }));
+  const validQueries = components(
+    context.valid,
+    await model.embed(
+      context.valid.map(kgVariantFeatureValues),
+      createVariantInputs(index.graph, index.store, model),
+    ),
+  );
+  const fit = fitFusionWeights(validQueries);
+  logger.info('fused ranking fitted on validation', { ...fit.weights, hits10: fit.hits10 });
+  const testQueries = components(context.test, learned);
+  const scorers: Partial<Record<VariantMethod, Scorer>> = {
+    learned: (_, position) => testQueries[position]!.learned,
+    fused: (_, position) => fusedScores(testQueries[position]!, fit.weights),
+    gene_proxy: (row) => withPopularity(geneProxy(row), context.popularity),
+    positional: (row) => withPopularity(positional(row), context.popularity),
+    popularity: () => context.popularity,
+    random: randomScorer(context.diseases.rows, settings.seed),
+  };
+  const skipped: Partial<Record<VariantMethod, string>> = {};
+  const text = await textScorer(context);
+  if (typeof text === 'string') skipped.text = text;
+  else scorers.text = text;
+  return { scorers, skipped, fit, validQueries: validQueries.length, parityMaxAbsDiff };
+}
+
+/** Filtered ranks of every held-out association under each method, and their summaries. */
+function rankMethods(
+  context: Context,
+  scorers: Partial<Record<VariantMethod, Scorer>>,
+  resamples: number,
+  logger: Logger,
+) {
+  const results: Partial<Record<VariantMethod, RankSummary>> = {};
+  const ranksOf: Partial<Record<VariantMethod, number[][]>> = {};
+  for (const method of VARIANT_METHODS) {
+    const scorer = scorers[method];
+    if (!scorer) continue;
+    const ranks = context.test.map((row, position) => {
+      const positives = context.truth.get(row.nodeIndex)!;
+      const scores = scorer(row, position);
+      return [...positives].map((target) => filteredRank(scores, target, positives));
+    });
+    ranksOf[method] = ranks;
+    results[method] = summarizeRanks(ranks, resamples);
+    logger.info('method', {
+      method,
+      mrr: results[method].mrr.value,
+      hits10: results[method]['hits@10'].value,
+    });
+  }
+  return { results, ranksOf };
+}
+
+/** Spearman correlation of scores with the GWAS −log10 p: held out, all KG associations, and text. */
+function correlations(
+  context: Context,
+  model: VariantModel,
+  scorers: Partial<Record<VariantMethod, Scorer>>,
+  resamples: number,
+) {
+  const associations = context.index.facts;
+  const heldOut = associationScores(context.test, context, associations, pick(scorers.learned!));
+  const all = associationScores(
+    [...model.variants.nodeIndices].flatMap((node) => {
+      const row = model.featuresOfNode(node);
+      return row && context.truth.has(node) ? [row] : [];
+    }),
+    context,
+    associations,
+    (row, _, diseaseRows) => {
+      const variant = model.variants.vectorOf(row.nodeIndex)!;
+      return diseaseRows.map((diseaseRow) =>
+        dot(variant, context.diseases.vectorOf(context.diseases.nodeIndices[diseaseRow]!)!),
+      );
+    },
+  );
+  const textHeldOut = scorers.text
+    ? associationScores(context.test, context, associations, pick(scorers.text))
+    : undefined;
+  return {
+    heldOut,
+    correlation: {
+      learnedHeldOut: { ...correlate(heldOut, resamples), pairs: 'held-out variants × their KG diseases' },
+      learnedAll: {
+        ...correlate(all, resamples),
+        pairs: 'every KG variant–disease association (training ones included)',
+      },
+      textHeldOut: textHeldOut
+        ? { ...correlate(textHeldOut, resamples), pairs: 'held-out, text-encoder score' }
+        : undefined,
+    },
+  };
 }
 
 function buildContext(index: IndexHandle, model: VariantModel): Context {

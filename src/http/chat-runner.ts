@@ -22,7 +22,46 @@ export async function collectAnswer(events: AsyncIterable<ChatEvent>): Promise<C
         throw event.error;
     }
   }
-  throw new AppError({
+  throw missingAnswerEnd();
+}
+
+/** What a stream does with each of an agent's events. */
+export interface ChatEventHandlers {
+  evidence(evidence: EvidenceItem[]): Promise<void>;
+  delta(text: string): Promise<void>;
+  end(answer: ChatAnswer): Promise<void>;
+}
+
+/**
+ * Relays an agent's events to a stream's handlers until `answer-end`. Stops quietly when `signal`
+ * aborts (client gone); an `error` event is thrown, and so is an agent that ends without either.
+ */
+export async function relayChatEvents(
+  events: AsyncIterable<ChatEvent>,
+  signal: AbortSignal,
+  handlers: ChatEventHandlers,
+): Promise<void> {
+  for await (const event of events) {
+    if (signal.aborted) return;
+    switch (event.type) {
+      case 'evidence-available':
+        await handlers.evidence(event.evidence);
+        break;
+      case 'answer-delta':
+        await handlers.delta(event.text);
+        break;
+      case 'answer-end':
+        await handlers.end(event.answer);
+        return;
+      case 'error':
+        throw event.error;
+    }
+  }
+  if (!signal.aborted) throw missingAnswerEnd();
+}
+
+function missingAnswerEnd(): AppError {
+  return new AppError({
     code: 'INTERNAL',
     message: 'the chat agent finished without an answer-end or error event',
   });

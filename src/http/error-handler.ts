@@ -48,7 +48,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
         error: {
           code: error.code,
           message: error.message,
-          ...(error.details ? { details: error.details } : {}),
+          // Undefined leaves `details` out of the JSON body.
+          details: error.details,
           requestId,
         },
       },

@@ -81,17 +81,15 @@ export function buildOpenApiDocument(
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {
         description: response.description,
-        ...(response.schema
+        content: response.schema
           ? {
-              content: {
-                [response.contentType ?? 'application/json']: {
-                  schema: toJsonSchema(response.schema, 'output'),
-                },
+              [response.contentType ?? 'application/json']: {
+                schema: toJsonSchema(response.schema, 'output'),
               },
             }
           : response.contentType
-            ? { content: { [response.contentType]: {} } }
-            : {}),
+            ? { [response.contentType]: {} }
+            : undefined,
       };
     }
     if (route.request?.body || route.request?.query)
@@ -102,22 +100,21 @@ export function buildOpenApiDocument(
     responses['500'] ??= errorResponse('Internal error; quote the request id');
 
     paths[path] ??= {};
+    // The document is served and written as JSON, where `undefined` leaves a key out.
     paths[path][route.method] = {
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
-      ...(route.tags ? { tags: route.tags } : {}),
+      description: route.description || undefined,
+      tags: route.tags,
       operationId: operationId(route),
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.request?.body
+      parameters: parameters.length > 0 ? parameters : undefined,
+      requestBody: route.request?.body
         ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: toJsonSchema(route.request.body, 'input') } },
-            },
+            required: true,
+            content: { 'application/json': { schema: toJsonSchema(route.request.body, 'input') } },
           }
-        : {}),
+        : undefined,
       responses,
-      ...(options.bearerAuth && route.public ? { security: [] } : {}),
+      security: options.bearerAuth && route.public ? [] : undefined,
     };
   }
   return {
@@ -126,9 +123,9 @@ export function buildOpenApiDocument(
     paths,
     components: {
       schemas: { ErrorResponse: toJsonSchema(errorBodySchema, 'output') },
-      ...(options.bearerAuth ? { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } } : {}),
+      securitySchemes: options.bearerAuth ? { bearerAuth: { type: 'http', scheme: 'bearer' } } : undefined,
     },
-    ...(options.bearerAuth ? { security: [{ bearerAuth: [] }] } : {}),
+    security: options.bearerAuth ? [{ bearerAuth: [] }] : undefined,
   };
 }
 

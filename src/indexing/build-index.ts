@@ -77,7 +77,6 @@ const MAX_FAILURES_KEPT = 50;
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const logger = options.logger ?? noopLogger;
   const showProgress = options.progress ?? true;
-  const batchSize = options.batchSize ?? 256;
   const started = performance.now();
 
   // Before any work: refuse an --out that is not ours, and clear what killed builds left there.
@@ -93,25 +92,12 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     signal: options.signal,
   });
   const ingestDone = performance.now();
-  const { graph, payloads, report } = ingested;
-
-  // Only node types the KG has: an encoder cannot be fitted on a type without nodes.
-  const encoderConfig = Object.fromEntries(
-    Object.entries(resolveEncoderConfig(options.encoders ?? {})).filter(
-      ([type]) => graph.nodesOfType(type).length > 0,
-    ),
-  );
-  logger.info('preparing encoders', { types: Object.keys(encoderConfig).length });
-  const rdkit = await loadRDKit();
-  const encoderSet = await createEncoders(encoderConfig, {
-    rdkit,
-    logger,
-    textCorpus: (spec) => textCorpus(graph, payloads, textCorpusNodeTypes(encoderConfig, spec)),
-  });
+  const encoderSet = await prepareEncoders(ingested, options.encoders, logger);
   const encodersDone = performance.now();
 
   const encodeFailures: BuildIndexResult['encodeFailures'] = [];
   try {
+    const { report } = ingested;
     const dataHash = await hashInputs(
       options.kgDirectory,
       report.files.filter((f) => f.status === 'read').map((f) => f.file),
@@ -121,56 +107,14 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     let ligandsMs = 0;
     const publish = options.inPlace ? buildInPlace : publishIndexVersion;
     const manifest = await publish(options.outDirectory, output, async (staging) => {
+      const { graph, payloads } = ingested;
       await writeGraph(staging, graph);
       await writeKgFacts(
         join(staging, indexLayout.graph),
         new KgFacts(ingested.edgeAttributes, ingested.isALinks),
       );
       await encoderSet.save(join(staging, indexLayout.encoders));
-      const writer = await createLanceStoreWriter(join(staging, indexLayout.lance), {
-        logger,
-        ...options.store,
-      });
-      const coverage: Record<string, Coverage> = {};
-      const encoders: Record<string, EncoderRef> = {};
-      try {
-        for (const type of graph.registry.nodeTypes) {
-          const nodeIndices = graph.nodesOfType(type);
-          if (nodeIndices.length === 0) continue;
-          const entry = encoderSet.byType.get(type);
-          const progress = showProgress
-            ? createProgress({ label: `encode ${type}`, total: nodeIndices.length, unit: 'nodes' })
-            : noopProgress;
-          const counts = { withPayload: 0, encoded: 0, failed: 0 };
-          const batches = encodeBatches(
-            graph,
-            payloads,
-            type,
-            nodeIndices,
-            entry?.encoder,
-            batchSize,
-            counts,
-            encodeFailures,
-            progress,
-            options.signal,
-          );
-          await writer.writeNodeTable(type, batches, { dimension: entry?.encoder.dimension ?? 0 });
-          progress.done(`${counts.encoded}/${nodeIndices.length} encoded, ${counts.failed} failed`);
-          coverage[type] = { total: nodeIndices.length, ...counts, payloadKind: payloadKindOf(type) };
-          if (entry) {
-            const description = entry.encoder.describe();
-            encoders[type] = {
-              directory: `${indexLayout.encoders}/${entry.directoryName}`,
-              kind: description.kind,
-              modality: description.modality,
-              dimension: description.dimension,
-              configHash: description.configHash,
-            };
-          }
-        }
-      } finally {
-        await writer.close();
-      }
+      const tables = await writeNodeTables(staging, ingested, encoderSet, encodeFailures, options);
       await writeLookupEntries(staging, graph, payloads);
       await writeStructureKeys(staging, await structureKeysFromPayloads(payloads));
       const ligandsStarted = performance.now();
@@ -181,33 +125,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       );
       ligandsMs = performance.now() - ligandsStarted;
       logger.info('ligand fingerprints written', { ...ligands, seconds: Math.round(ligandsMs / 100) / 10 });
-      const manifest: IndexManifest = {
-        formatVersion: INDEX_FORMAT_VERSION,
-        name: options.name ?? basename(resolve(options.outDirectory)),
-        createdAt: new Date().toISOString(),
-        source: {
-          directory: options.kgDirectory,
-          files: report.files
-            .filter((f) => f.status === 'read')
-            .map((f) => ({ name: f.file, bytes: f.bytesRead })),
-          includeNonCommercial: report.includeNonCommercial,
-        },
-        dataHash,
-        registry: graph.registry.toJSON(),
-        nodes: report.nodes.byType,
-        edges: {
-          total: graph.edgeCount,
-          byRelation: Object.fromEntries(
-            report.edges.byKind.map((kind) => [
-              `${kind.headType} -${kind.displayRelation}-> ${kind.tailType} (${kind.relation})`,
-              kind.edges,
-            ]),
-          ),
-        },
-        coverage,
-        encoders,
-        ingest: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
-      };
+      const manifest = manifestOf(options, ingested, dataHash, tables);
       await writeManifest(staging, manifest);
       if (output.kind !== 'index') return manifest;
       bridge = await carryBridgeOver(output.directory, staging, { logger, progress: showProgress });
@@ -231,6 +149,122 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
   } finally {
     await encoderSet.dispose();
   }
+}
+
+/** Fits or loads one encoder a node type the KG has: an encoder cannot be fitted on a type without nodes. */
+async function prepareEncoders(
+  ingested: IngestResult,
+  overrides: EncoderConfigInput | undefined,
+  logger: Logger,
+): Promise<EncoderSet> {
+  const { graph, payloads } = ingested;
+  const encoderConfig = Object.fromEntries(
+    Object.entries(resolveEncoderConfig(overrides ?? {})).filter(
+      ([type]) => graph.nodesOfType(type).length > 0,
+    ),
+  );
+  logger.info('preparing encoders', { types: Object.keys(encoderConfig).length });
+  const rdkit = await loadRDKit();
+  return createEncoders(encoderConfig, {
+    rdkit,
+    logger,
+    textCorpus: (spec) => textCorpus(graph, payloads, textCorpusNodeTypes(encoderConfig, spec)),
+  });
+}
+
+interface NodeTables {
+  coverage: Record<string, Coverage>;
+  encoders: Record<string, EncoderRef>;
+}
+
+/** Encodes every node type into its LanceDB table; failures are counted and the first ones kept. */
+async function writeNodeTables(
+  staging: string,
+  ingested: IngestResult,
+  encoderSet: EncoderSet,
+  encodeFailures: BuildIndexResult['encodeFailures'],
+  options: BuildIndexOptions,
+): Promise<NodeTables> {
+  const { graph, payloads } = ingested;
+  const logger = options.logger ?? noopLogger;
+  const showProgress = options.progress ?? true;
+  const writer = await createLanceStoreWriter(join(staging, indexLayout.lance), { logger, ...options.store });
+  const tables: NodeTables = { coverage: {}, encoders: {} };
+  try {
+    for (const type of graph.registry.nodeTypes) {
+      const nodeIndices = graph.nodesOfType(type);
+      if (nodeIndices.length === 0) continue;
+      const entry = encoderSet.byType.get(type);
+      const progress = showProgress
+        ? createProgress({ label: `encode ${type}`, total: nodeIndices.length, unit: 'nodes' })
+        : noopProgress;
+      const counts = { withPayload: 0, encoded: 0, failed: 0 };
+      const batches = encodeBatches(
+        graph,
+        payloads,
+        type,
+        nodeIndices,
+        entry?.encoder,
+        options.batchSize ?? 256,
+        counts,
+        encodeFailures,
+        progress,
+        options.signal,
+      );
+      await writer.writeNodeTable(type, batches, { dimension: entry?.encoder.dimension ?? 0 });
+      progress.done(`${counts.encoded}/${nodeIndices.length} encoded, ${counts.failed} failed`);
+      tables.coverage[type] = { total: nodeIndices.length, ...counts, payloadKind: payloadKindOf(type) };
+      if (entry) {
+        const description = entry.encoder.describe();
+        tables.encoders[type] = {
+          directory: `${indexLayout.encoders}/${entry.directoryName}`,
+          kind: description.kind,
+          modality: description.modality,
+          dimension: description.dimension,
+          configHash: description.configHash,
+        };
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  return tables;
+}
+
+function manifestOf(
+  options: BuildIndexOptions,
+  ingested: IngestResult,
+  dataHash: string,
+  tables: NodeTables,
+): IndexManifest {
+  const { graph, report } = ingested;
+  return {
+    formatVersion: INDEX_FORMAT_VERSION,
+    name: options.name ?? basename(resolve(options.outDirectory)),
+    createdAt: new Date().toISOString(),
+    source: {
+      directory: options.kgDirectory,
+      files: report.files
+        .filter((f) => f.status === 'read')
+        .map((f) => ({ name: f.file, bytes: f.bytesRead })),
+      includeNonCommercial: report.includeNonCommercial,
+    },
+    dataHash,
+    registry: graph.registry.toJSON(),
+    nodes: report.nodes.byType,
+    edges: {
+      total: graph.edgeCount,
+      byRelation: Object.fromEntries(
+        report.edges.byKind.map((kind) => [
+          `${kind.headType} -${kind.displayRelation}-> ${kind.tailType} (${kind.relation})`,
+          kind.edges,
+        ]),
+      ),
+    },
+    coverage: tables.coverage,
+    encoders: tables.encoders,
+    ingest: JSON.parse(JSON.stringify(report)) as Record<string, unknown>,
+  };
 }
 
 async function* encodeBatches(

@@ -73,7 +73,7 @@ function refuse(path: string, why: string, cause?: unknown): AppError {
     code: 'BAD_REQUEST',
     message: `--out ${path}: refusing to replace it: ${why}. Give a path that is absent, an empty directory, or an index written by \`biobridge ingest\``,
     details: { field: 'out', path },
-    ...(cause === undefined ? {} : { cause }),
+    cause,
   });
 }
 

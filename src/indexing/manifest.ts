@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { registrySchema } from '../kg/registry.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/json-file.js';
 
 export const INDEX_FORMAT_VERSION = 1;
 
@@ -73,23 +73,10 @@ export type IndexManifest = z.infer<typeof indexManifestSchema>;
 
 export async function readManifest(indexDirectory: string): Promise<IndexManifest> {
   const path = join(indexDirectory, indexLayout.manifest);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AppError({
-      code: 'INVALID_INDEX',
-      message: `no index at ${indexDirectory}: cannot read ${path} (build one with \`biobridge ingest <kg dir> --out ${indexDirectory}\`)`,
-      cause: error,
-      details: { file: path },
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `${path} is not valid JSON`, cause: error });
-  }
+  const json = await readJsonFile(path, {
+    code: 'INVALID_INDEX',
+    unreadable: `no index at ${indexDirectory}: cannot read ${path} (build one with \`biobridge ingest <kg dir> --out ${indexDirectory}\`)`,
+  });
   const parsed = indexManifestSchema.safeParse(json);
   if (!parsed.success) {
     throw new AppError({

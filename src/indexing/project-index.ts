@@ -96,8 +96,8 @@ export async function projectIndex(
         id: bridgeId,
         hiddenDim: bridge.metadata.hiddenDim,
         projectedAt: new Date().toISOString(),
-        ...(typeof training?.preset === 'string' ? { preset: training.preset } : {}),
-        ...(typeof split?.name === 'string' ? { split: split.name } : {}),
+        preset: typeof training?.preset === 'string' ? training.preset : undefined,
+        split: typeof split?.name === 'string' ? split.name : undefined,
       },
     };
     await writeManifest(indexDirectory, manifest);

@@ -108,7 +108,7 @@ export async function trainBridge(options: TrainBridgeOptions): Promise<TrainBri
 
   const projection = await projectIndex(indexDirectory, {
     logger,
-    ...(options.device && options.device !== 'auto' ? { device: options.device } : {}),
+    device: options.device === 'auto' ? undefined : options.device,
   });
   const finished = performance.now();
   return {

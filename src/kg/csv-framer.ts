@@ -34,7 +34,7 @@ export interface RecordProblem {
   /** Bytes in the record, terminator included. */
   bytes: number;
   /** For `text-after-closing-quote`: the character after the quote. */
-  after?: string;
+  after?: string | undefined;
 }
 
 export interface CsvRecordFramerOptions {
@@ -96,18 +96,8 @@ export class CsvRecordFramer extends Transform {
   }
 
   private scan(input: Buffer): void {
-    let chunk = input;
-    if (!this.started) {
-      if (chunk.length === 0) return;
-      this.started = true;
-      if (
-        chunk.length >= 2 &&
-        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
-      )
-        throw new Error('the file starts with a UTF-16 byte-order mark; only UTF-8 is supported');
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-        chunk = chunk.subarray(3);
-    }
+    if (!this.started && input.length === 0) return;
+    const chunk = this.started ? input : this.startStream(input);
     const length = chunk.length;
     let recordStart = 0;
     let runStart = -1;
@@ -205,19 +195,35 @@ export class CsvRecordFramer extends Transform {
       this.previousByte = byte;
     }
     flushRun();
-    const tail = length - recordStart;
-    if (tail > 0) {
-      this.recordBytes += tail;
-      if (!this.discarding) {
-        if (this.recordBytes > this.options.maxRecordBytes) {
-          this.discarding = true;
-          this.held = [];
-        } else {
-          this.held.push(chunk.subarray(recordStart));
-        }
-      }
-    }
+    this.holdTail(chunk, recordStart);
     for (const part of output) this.push(part);
+  }
+
+  /** The first chunk without its UTF-8 byte-order mark; a UTF-16 one is refused. */
+  private startStream(chunk: Buffer): Buffer {
+    this.started = true;
+    if (
+      chunk.length >= 2 &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    )
+      throw new Error('the file starts with a UTF-16 byte-order mark; only UTF-8 is supported');
+    if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+      return chunk.subarray(3);
+    return chunk;
+  }
+
+  /** Keeps the unfinished record at the end of a chunk for the next one, or stops keeping it once oversized. */
+  private holdTail(chunk: Buffer, recordStart: number): void {
+    const tail = chunk.length - recordStart;
+    if (tail <= 0) return;
+    this.recordBytes += tail;
+    if (this.discarding) return;
+    if (this.recordBytes > this.options.maxRecordBytes) {
+      this.discarding = true;
+      this.held = [];
+    } else {
+      this.held.push(chunk.subarray(recordStart));
+    }
   }
 
   /** Handles a quote that ended the previous chunk inside a quoted field; returns where to resume. */
@@ -290,7 +296,7 @@ export class CsvRecordFramer extends Transform {
       lastLine: this.line,
       fieldIndex: this.fieldIndex,
       bytes: 0,
-      ...(after === undefined ? {} : { after }),
+      after,
     };
   }
 

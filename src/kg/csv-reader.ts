@@ -103,8 +103,6 @@ export function openCsvFile<Schema extends z.ZodObject>(
   const file = options.name ?? basename(path);
   const expected = columnsOf(schema);
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
-  const maxRecordBytes = options.maxRecordBytes ?? maxFieldBytes * expected.length + 64 * 1024;
-  const maxErrorsKept = options.maxErrorsKept ?? DEFAULT_MAX_ERRORS_KEPT;
   const report: CsvFileReport = {
     file,
     path,
@@ -118,193 +116,251 @@ export function openCsvFile<Schema extends z.ZodObject>(
     errorsOmitted: 0,
     bytesRead: 0,
   };
-  let header: string[] | undefined;
+  const reading: Reading<Schema> = {
+    path,
+    file,
+    schema,
+    expected,
+    options,
+    report,
+    maxFieldBytes,
+    maxRecordBytes: options.maxRecordBytes ?? maxFieldBytes * expected.length + 64 * 1024,
+    reject: createRejecter(report, options.onError, options.maxErrorsKept ?? DEFAULT_MAX_ERRORS_KEPT),
+  };
   let started = false;
+  async function* rows(): AsyncGenerator<CsvRow<z.output<Schema>>, void, undefined> {
+    if (started) throw new Error(`${file} is already being read`);
+    started = true;
+    yield* readRows(reading);
+  }
+  return { report, rows, reject: reading.reject };
+}
 
-  const reject = (line: number, column: string | undefined, message: string): void => {
+/** One file being read: what {@link openCsvFile} was given, with its limits resolved. */
+interface Reading<Schema extends z.ZodObject> {
+  path: string;
+  file: string;
+  schema: Schema;
+  /** The columns `schema` needs, in its order. */
+  expected: string[];
+  options: CsvReadOptions;
+  report: CsvFileReport;
+  maxFieldBytes: number;
+  maxRecordBytes: number;
+  reject: CsvFileReader<unknown>['reject'];
+}
+
+function createRejecter(
+  report: CsvFileReport,
+  onError: OnRowError,
+  maxErrorsKept: number,
+): CsvFileReader<unknown>['reject'] {
+  return (line, column, message) => {
     const error: CsvRowError =
-      column === undefined ? { file, line, message } : { file, line, column, message };
+      column === undefined
+        ? { file: report.file, line, message }
+        : { file: report.file, line, column, message };
     report.rowsSkipped++;
     if (report.skippedLines.length < MAX_SKIPPED_LINES_KEPT) report.skippedLines.push(line);
     if (report.errors.length < maxErrorsKept) report.errors.push(error);
     else report.errorsOmitted++;
-    if (options.onError === 'fail')
+    if (onError === 'fail')
       throw new AppError({
         code: 'INVALID_INPUT_FILE',
         message: formatRowError(error),
         details: { ...error },
       });
   };
+}
 
-  const fatal = (message: string, cause?: unknown, line?: number): AppError =>
-    new AppError({
-      code: 'INVALID_INPUT_FILE',
-      message: `${file}${line === undefined ? '' : ` line ${line}`}: ${message}`,
-      ...(cause === undefined ? {} : { cause }),
-      details: line === undefined ? { file } : { file, line },
-    });
+function fatal(file: string, message: string, cause?: unknown, line?: number): AppError {
+  return new AppError({
+    code: 'INVALID_INPUT_FILE',
+    message: `${file}${line === undefined ? '' : ` line ${line}`}: ${message}`,
+    cause,
+    details: line === undefined ? { file } : { file, line },
+  });
+}
 
-  const columnAt = (fieldIndex: number): string | undefined =>
-    fieldIndex < 0 ? undefined : header?.[fieldIndex];
-
-  const problemMessage = (problem: RecordProblem): string => {
-    switch (problem.kind) {
-      case 'oversized-record':
-        return problem.lastLine > problem.line
-          ? `record spanning lines ${problem.line}-${problem.lastLine} has ${problem.bytes} bytes, over the limit of ${maxRecordBytes} (an unbalanced quote can cause this); skipped`
-          : `record has ${problem.bytes} bytes, over the limit of ${maxRecordBytes}; skipped`;
-      case 'quote-inside-unquoted-field':
-        return `quote inside an unquoted field${atLine(problem)}; quote the whole field and double the inner quote${spanned(problem)}`;
-      case 'text-after-closing-quote':
-        return `closing quote followed by ${describeValue(problem.after ?? '')} instead of a comma or line end${atLine(problem)}${spanned(problem)}`;
-      case 'unclosed-quote':
-        return problem.lastLine > problem.line
-          ? `quoted field opened on line ${problem.problemLine} is never closed; lines ${problem.line}-${problem.lastLine} skipped`
-          : `quoted field opened on line ${problem.problemLine} is never closed; the line is skipped and reading resumes on the next line`;
+/** Header → rows: each record checked for shape, size and schema; problems reported in line order. */
+async function* readRows<Schema extends z.ZodObject>(
+  reading: Reading<Schema>,
+): AsyncGenerator<CsvRow<z.output<Schema>>, void, undefined> {
+  const { file, expected, report, reject } = reading;
+  const records = openRecords(reading);
+  let header: string[] | undefined;
+  const positions: number[] = [];
+  let problemsHead = 0;
+  const { problems } = records;
+  const drainProblems = (beforeLine: number): void => {
+    while (problemsHead < problems.length && problems[problemsHead]!.line < beforeLine) {
+      const problem = problems[problemsHead++]!;
+      const message = problemMessage(problem, reading.maxRecordBytes);
+      if (header === undefined)
+        throw fatal(file, `cannot read the header: ${message}`, undefined, problem.line);
+      report.rowsRead++;
+      reject(problem.line, problem.fieldIndex < 0 ? undefined : header[problem.fieldIndex], message);
+    }
+    if (problemsHead > 1024) {
+      problems.splice(0, problemsHead);
+      problemsHead = 0;
     }
   };
 
-  const readHeader = (fields: string[], line: number): void => {
-    const names = fields.map((name) => name.trim());
-    const missing = expected.filter((column) => !names.includes(column));
-    if (missing.length > 0)
-      throw fatal(
-        `header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`,
-        undefined,
-        line,
-      );
-    const repeated = expected.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
-    if (repeated.length > 0) throw fatal(`header lists column ${repeated[0]} twice`, undefined, line);
-    report.columns = names;
-    report.extraColumns = names.filter((name) => !expected.includes(name));
-    header = names;
-  };
-
-  async function* rows(): AsyncGenerator<CsvRow<z.output<Schema>>, void, undefined> {
-    if (started) throw new Error(`${file} is already being read`);
-    started = true;
-    const positions: number[] = [];
-    const starts = new RecordQueue();
-    const problems: RecordProblem[] = [];
-    let problemsHead = 0;
-
-    const source = createReadStream(path);
-    source.on('data', (chunk) => {
-      report.bytesRead += chunk.length;
-      options.onBytes?.(chunk.length);
-    });
-    if (options.signal) addAbortSignal(options.signal, source);
-    const framer = createCsvRecordFramer({
-      maxRecordBytes,
-      onRecord: (line, fieldCount) => starts.push(line, fieldCount),
-      onProblem: (problem) => problems.push(problem),
-      onBlankLine: () => report.blankLines++,
-    });
-    const parser = parse({
-      delimiter: ',',
-      quote: '"',
-      escape: '"',
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      skip_empty_lines: false,
-      max_record_size: maxRecordBytes,
-    });
-    let pipelineError: unknown;
-    const onDone = (error: NodeJS.ErrnoException | null) => {
-      if (error) pipelineError = error;
-    };
-    const output: Readable = isGzipPath(path)
-      ? pipeline(source, createGunzip(), framer, parser, onDone)
-      : pipeline(source, framer, parser, onDone);
-
-    const drainProblems = (beforeLine: number): void => {
-      while (problemsHead < problems.length && problems[problemsHead]!.line < beforeLine) {
-        const problem = problems[problemsHead++]!;
-        if (header === undefined)
-          throw fatal(`cannot read the header: ${problemMessage(problem)}`, undefined, problem.line);
-        report.rowsRead++;
-        reject(problem.line, columnAt(problem.fieldIndex), problemMessage(problem));
+  try {
+    for await (const fields of records.output as AsyncIterable<string[]>) {
+      const line = records.nextLine(fields.length);
+      drainProblems(line);
+      if (header === undefined) {
+        header = readHeader(reading, fields, line);
+        for (const column of expected) positions.push(header.indexOf(column));
+        continue;
       }
-      if (problemsHead > 1024) {
-        problems.splice(0, problemsHead);
-        problemsHead = 0;
-      }
-    };
-
-    try {
-      for await (const fields of output as AsyncIterable<string[]>) {
-        const line = starts.peekLine();
-        const fieldCount = starts.peekFieldCount();
-        starts.shift();
-        if (line === undefined || fieldCount !== fields.length)
-          throw fatal(
-            `internal error: the CSV framer and parser disagree near line ${line ?? '?'} (${fieldCount ?? '?'} vs ${fields.length} fields)`,
-          );
-        drainProblems(line);
-        if (header === undefined) {
-          readHeader(fields, line);
-          for (const column of expected) positions.push(header!.indexOf(column));
-          continue;
-        }
-        report.rowsRead++;
-        if (fields.length !== header.length) {
-          reject(line, undefined, `expected ${header.length} fields, got ${fields.length}`);
-          continue;
-        }
-        let oversized = -1;
-        for (let index = 0; index < fields.length; index++) {
-          const field = fields[index]!;
-          if (field.length * 3 > maxFieldBytes && Buffer.byteLength(field) > maxFieldBytes) {
-            oversized = index;
-            break;
-          }
-        }
-        if (oversized >= 0) {
-          reject(
-            line,
-            header[oversized],
-            `field has ${Buffer.byteLength(fields[oversized]!)} bytes, over the limit of ${maxFieldBytes}`,
-          );
-          continue;
-        }
-        const checked = options.fastCheck?.(fields, positions) as z.output<Schema> | undefined;
-        if (checked !== undefined) {
-          yield { line, record: checked };
-          continue;
-        }
-        const raw: Record<string, string> = {};
-        for (let index = 0; index < expected.length; index++)
-          raw[expected[index]!] = fields[positions[index]!]!;
-        const result = schema.safeParse(raw);
-        if (!result.success) {
-          const issue = result.error.issues[0];
-          const column = issue?.path[0];
-          reject(line, column === undefined ? undefined : String(column), issue?.message ?? 'invalid row');
-          continue;
-        }
-        yield { line, record: result.data };
-      }
-      drainProblems(Number.POSITIVE_INFINITY);
-      if (header === undefined) throw fatal(`file is empty; expected a header with ${expected.join(', ')}`);
-    } catch (error) {
-      throw describeFailure(error);
+      report.rowsRead++;
+      const record = checkRow(reading, header, positions, fields, line);
+      if (record !== undefined) yield { line, record };
     }
-    if (pipelineError !== undefined) throw describeFailure(pipelineError);
+    drainProblems(Number.POSITIVE_INFINITY);
+    if (header === undefined)
+      throw fatal(file, `file is empty; expected a header with ${expected.join(', ')}`);
+  } catch (error) {
+    throw describeFailure(file, error);
   }
+  if (records.pipelineError() !== undefined) throw describeFailure(file, records.pipelineError());
+}
 
-  const describeFailure = (error: unknown): unknown => {
-    if (error instanceof AppError) return error;
-    if (error instanceof Error && error.name === 'AbortError') return error;
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('Z_'))
-      return fatal('is not valid gzip data (truncated or corrupt)', error);
-    if (typeof code === 'string' && code.startsWith('CSV_'))
-      return fatal('the CSV parser stopped (this is a bug in the record framer)', error);
-    if (typeof code === 'string' && code.startsWith('E')) return fatal(`cannot be read (${code})`, error);
-    return fatal('cannot be read', error);
+/** The file's records as csv-parse gives them, with the framer's line numbers and problems beside. */
+function openRecords(reading: Reading<z.ZodObject>) {
+  const { path, options, report } = reading;
+  const starts = new RecordQueue();
+  const problems: RecordProblem[] = [];
+  const source = createReadStream(path);
+  source.on('data', (chunk) => {
+    report.bytesRead += chunk.length;
+    options.onBytes?.(chunk.length);
+  });
+  if (options.signal) addAbortSignal(options.signal, source);
+  const framer = createCsvRecordFramer({
+    maxRecordBytes: reading.maxRecordBytes,
+    onRecord: (line, fieldCount) => starts.push(line, fieldCount),
+    onProblem: (problem) => problems.push(problem),
+    onBlankLine: () => report.blankLines++,
+  });
+  const parser = parse({
+    delimiter: ',',
+    quote: '"',
+    escape: '"',
+    record_delimiter: ['\r\n', '\n'],
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: reading.maxRecordBytes,
+  });
+  let pipelineError: unknown;
+  const onDone = (error: NodeJS.ErrnoException | null) => {
+    if (error) pipelineError = error;
   };
+  const output: Readable = isGzipPath(path)
+    ? pipeline(source, createGunzip(), framer, parser, onDone)
+    : pipeline(source, framer, parser, onDone);
+  /** The line the next parsed record starts on; the framer and the parser must agree on its fields. */
+  const nextLine = (fieldsParsed: number): number => {
+    const line = starts.peekLine();
+    const fieldCount = starts.peekFieldCount();
+    starts.shift();
+    if (line === undefined || fieldCount !== fieldsParsed)
+      throw fatal(
+        reading.file,
+        `internal error: the CSV framer and parser disagree near line ${line ?? '?'} (${fieldCount ?? '?'} vs ${fieldsParsed} fields)`,
+      );
+    return line;
+  };
+  return { output, problems, nextLine, pipelineError: () => pipelineError };
+}
 
-  return { report, rows, reject };
+function readHeader(reading: Reading<z.ZodObject>, fields: string[], line: number): string[] {
+  const { expected, report } = reading;
+  const names = fields.map((name) => name.trim());
+  const missing = expected.filter((column) => !names.includes(column));
+  if (missing.length > 0)
+    throw fatal(
+      reading.file,
+      `header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`,
+      undefined,
+      line,
+    );
+  const repeated = expected.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
+  if (repeated.length > 0)
+    throw fatal(reading.file, `header lists column ${repeated[0]} twice`, undefined, line);
+  report.columns = names;
+  report.extraColumns = names.filter((name) => !expected.includes(name));
+  return names;
+}
+
+/** The row's record, or undefined once the row is rejected (field count, field size, schema). */
+function checkRow<Schema extends z.ZodObject>(
+  reading: Reading<Schema>,
+  header: string[],
+  positions: number[],
+  fields: string[],
+  line: number,
+): z.output<Schema> | undefined {
+  const { maxFieldBytes, reject, expected } = reading;
+  if (fields.length !== header.length) {
+    reject(line, undefined, `expected ${header.length} fields, got ${fields.length}`);
+    return undefined;
+  }
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    if (field.length * 3 > maxFieldBytes && Buffer.byteLength(field) > maxFieldBytes) {
+      reject(
+        line,
+        header[index],
+        `field has ${Buffer.byteLength(field)} bytes, over the limit of ${maxFieldBytes}`,
+      );
+      return undefined;
+    }
+  }
+  const checked = reading.options.fastCheck?.(fields, positions) as z.output<Schema> | undefined;
+  if (checked !== undefined) return checked;
+  const raw: Record<string, string> = {};
+  for (let index = 0; index < expected.length; index++) raw[expected[index]!] = fields[positions[index]!]!;
+  const result = reading.schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const column = issue?.path[0];
+    reject(line, column === undefined ? undefined : String(column), issue?.message ?? 'invalid row');
+    return undefined;
+  }
+  return result.data;
+}
+
+function problemMessage(problem: RecordProblem, maxRecordBytes: number): string {
+  switch (problem.kind) {
+    case 'oversized-record':
+      return problem.lastLine > problem.line
+        ? `record spanning lines ${problem.line}-${problem.lastLine} has ${problem.bytes} bytes, over the limit of ${maxRecordBytes} (an unbalanced quote can cause this); skipped`
+        : `record has ${problem.bytes} bytes, over the limit of ${maxRecordBytes}; skipped`;
+    case 'quote-inside-unquoted-field':
+      return `quote inside an unquoted field${atLine(problem)}; quote the whole field and double the inner quote${spanned(problem)}`;
+    case 'text-after-closing-quote':
+      return `closing quote followed by ${describeValue(problem.after ?? '')} instead of a comma or line end${atLine(problem)}${spanned(problem)}`;
+    case 'unclosed-quote':
+      return problem.lastLine > problem.line
+        ? `quoted field opened on line ${problem.problemLine} is never closed; lines ${problem.line}-${problem.lastLine} skipped`
+        : `quoted field opened on line ${problem.problemLine} is never closed; the line is skipped and reading resumes on the next line`;
+  }
+}
+
+function describeFailure(file: string, error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return fatal(file, 'is not valid gzip data (truncated or corrupt)', error);
+  if (typeof code === 'string' && code.startsWith('CSV_'))
+    return fatal(file, 'the CSV parser stopped (this is a bug in the record framer)', error);
+  if (typeof code === 'string' && code.startsWith('E')) return fatal(file, `cannot be read (${code})`, error);
+  return fatal(file, 'cannot be read', error);
 }
 
 /** Quote errors can merge following lines into the bad record; say which lines were lost. */

@@ -348,7 +348,7 @@ export async function readGraph(directory: string): Promise<KgGraph> {
     new AppError({
       code: 'INVALID_INDEX',
       message: `${graphDirectory}: ${message}`,
-      ...(cause === undefined ? {} : { cause }),
+      cause,
       details: { directory: graphDirectory },
     });
 

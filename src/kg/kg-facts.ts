@@ -183,9 +183,9 @@ export async function readKgFacts(graphDirectory: string): Promise<KgFacts> {
       head,
       tail,
       relation: 'variant_disease',
-      ...(pvalueMlog === null ? {} : { pvalueMlog }),
-      ...(orBeta === null ? {} : { orBeta }),
-      ...(pubmedId === null ? {} : { pubmedId }),
+      pvalueMlog: pvalueMlog ?? undefined,
+      orBeta: orBeta ?? undefined,
+      pubmedId: pubmedId ?? undefined,
     })),
     parsed.isA.map(([child, parent]) => ({ child, parent })),
   );

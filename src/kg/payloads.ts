@@ -36,9 +36,9 @@ export interface EdgeAttribute {
   head: number;
   tail: number;
   relation: string;
-  pvalueMlog?: number;
-  orBeta?: number;
-  pubmedId?: string;
+  pvalueMlog?: number | undefined;
+  orBeta?: number | undefined;
+  pubmedId?: string | undefined;
 }
 
 export class NodePayloads {

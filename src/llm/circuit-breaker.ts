@@ -9,7 +9,7 @@ export interface CircuitSnapshot {
   state: CircuitState;
   consecutiveFailures: number;
   /** Milliseconds until a trial call is allowed (open only). */
-  retryInMs?: number;
+  retryInMs?: number | undefined;
   /** Times the circuit has opened since start. */
   opened: number;
 }
@@ -28,7 +28,7 @@ export interface CircuitBreakerOptions {
   /** Failures in a row that open the circuit. */
   threshold: number;
   cooldownMs: number;
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
@@ -73,9 +73,10 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
       return {
         state: current,
         consecutiveFailures: failures,
-        ...(current === 'open' && openedAt !== undefined
-          ? { retryInMs: Math.max(0, options.cooldownMs - (now() - openedAt)) }
-          : {}),
+        retryInMs:
+          current === 'open' && openedAt !== undefined
+            ? Math.max(0, options.cooldownMs - (now() - openedAt))
+            : undefined,
         opened,
       };
     },

@@ -1,6 +1,7 @@
 import OpenAI, { APIError } from 'openai';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { definedFields } from '../util/defined-fields.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import type {
   LlmClient,
@@ -84,18 +85,28 @@ const chunkSchema = z.object({
 
 /** {@link LlmClient} over the `openai` SDK, for OpenAI and compatible servers (vLLM, llama.cpp, Ollama…). */
 export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
+  const connection = openConnection(options);
+  return {
+    model: options.model,
+    complete: (request) => complete(connection, request),
+    stream: (request) => stream(connection, request),
+    probe: (signal) => probe(connection, signal),
+  };
+}
+
+/** What every call needs: the options with their defaults, and the SDK client made on first use. */
+interface Connection {
+  readonly options: OpenAiLlmOptions;
+  readonly timeoutMs: number;
+  readonly client: () => OpenAI;
+  readonly context: (phase: LlmErrorContext['phase']) => LlmErrorContext;
+}
+
+function openConnection(options: OpenAiLlmOptions): Connection {
   const settings = { ...defaultLlmSettingNames, ...options.settings };
   const timeoutMs = options.timeoutMs ?? defaultLlmTimeoutMs;
   const maxRetries = options.maxRetries ?? defaultLlmMaxRetries;
   const logger = options.logger ?? noopLogger;
-  const context = (phase: LlmErrorContext['phase']): LlmErrorContext => ({
-    baseUrl: options.baseUrl,
-    model: options.model,
-    timeoutMs,
-    phase,
-    settings,
-  });
-
   let client: OpenAI | undefined;
   const getClient = (): OpenAI => {
     if (client) return client;
@@ -121,180 +132,204 @@ export function createOpenAiLlmClient(options: OpenAiLlmOptions): LlmClient {
     });
     return client;
   };
-
-  /** A caller's abort wins over whatever error the SDK raised for it. */
-  const failure = (
-    error: unknown,
-    signal: AbortSignal | undefined,
-    phase: LlmErrorContext['phase'],
-  ): unknown => {
-    if (signal?.aborted) return abortReason(signal);
-    return toLlmError(error, context(phase));
+  return {
+    options,
+    timeoutMs,
+    client: getClient,
+    context: (phase) => ({ baseUrl: options.baseUrl, model: options.model, timeoutMs, phase, settings }),
   };
+}
 
-  const requestBody = (request: LlmRequest) => ({
-    model: options.model,
+/** A caller's abort wins over whatever error the SDK raised for it. */
+function failure(
+  connection: Connection,
+  error: unknown,
+  signal: AbortSignal | undefined,
+  phase: LlmErrorContext['phase'],
+): unknown {
+  if (signal?.aborted) return abortReason(signal);
+  return toLlmError(error, connection.context(phase));
+}
+
+function requestBody(connection: Connection, request: LlmRequest) {
+  return {
+    model: connection.options.model,
     messages: request.messages.map(toOpenAiMessage),
-    ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
-    ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+    // The SDK types these `?: number | null`: absent when the request leaves them unset.
+    ...definedFields({ max_tokens: request.maxTokens, temperature: request.temperature }),
     ...toOpenAiTools(request),
-  });
+  };
+}
 
-  const estimateUsage = (request: LlmRequest, text: string): LlmUsage => ({
+function estimateUsage(request: LlmRequest, text: string): LlmUsage {
+  return {
     promptTokens: estimateMessageTokens(request.messages),
     completionTokens: estimateTokens(text),
-  });
-
-  return {
-    model: options.model,
-
-    async complete(request: LlmRequest): Promise<LlmCompletion> {
-      if (request.signal?.aborted) throw abortReason(request.signal);
-      let response: unknown;
-      try {
-        response = await getClient().chat.completions.create(
-          { ...requestBody(request), stream: false },
-          request.signal ? { signal: request.signal } : {},
-        );
-      } catch (error) {
-        throw failure(error, request.signal, 'request');
-      }
-      const parsed = completionSchema.safeParse(response);
-      if (!parsed.success) {
-        throw new AppError({
-          code: 'UPSTREAM',
-          message: `LLM at ${options.baseUrl} returned an unexpected completion: ${z.prettifyError(parsed.error)}`,
-          cause: parsed.error,
-        });
-      }
-      const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
-      const text = choice.message.content ?? '';
-      const usage = parsed.data.usage;
-      const toolCalls = (choice.message.tool_calls ?? []).map((call) => ({
-        id: call.id,
-        name: call.function.name,
-        arguments: call.function.arguments,
-      }));
-      return {
-        text,
-        usage: usage
-          ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
-          : estimateUsage(request, text),
-        finishReason: toFinishReason(choice.finish_reason),
-        ...(toolCalls.length > 0 ? { toolCalls } : {}),
-      };
-    },
-
-    async *stream(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
-      if (request.signal?.aborted) throw abortReason(request.signal);
-      // The SDK's timeout stops once headers arrive; this one catches a stream that goes silent.
-      const idle = new AbortController();
-      const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
-      let upstream: AsyncIterable<unknown>;
-      try {
-        upstream = await getClient().chat.completions.create(
-          { ...requestBody(request), stream: true, stream_options: { include_usage: true } },
-          { signal },
-        );
-      } catch (error) {
-        throw failure(error, request.signal, 'request');
-      }
-
-      let timer: NodeJS.Timeout | undefined;
-      const resetIdleTimer = () => {
-        clearTimeout(timer);
-        timer = setTimeout(
-          () =>
-            idle.abort(
-              new AppError({
-                code: 'TIMEOUT',
-                message: `LLM at ${options.baseUrl} sent nothing for ${timeoutMs} ms mid-stream`,
-                retryable: true,
-              }),
-            ),
-          timeoutMs,
-        );
-      };
-
-      let text = '';
-      let finishReason: LlmFinishReason | undefined;
-      let usage: LlmUsage | undefined;
-      resetIdleTimer();
-      try {
-        for await (const chunk of upstream) {
-          resetIdleTimer();
-          const parsed = chunkSchema.safeParse(chunk);
-          if (!parsed.success) {
-            throw new AppError({
-              code: 'UPSTREAM',
-              message: `LLM at ${options.baseUrl} sent a malformed stream chunk: ${z.prettifyError(parsed.error)}`,
-              cause: parsed.error,
-              retryable: true,
-            });
-          }
-          if (parsed.data.usage) {
-            usage = {
-              promptTokens: parsed.data.usage.prompt_tokens,
-              completionTokens: parsed.data.usage.completion_tokens,
-            };
-          }
-          const choice = parsed.data.choices[0];
-          if (!choice) continue;
-          if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
-          const delta = choice.delta?.content;
-          if (delta) {
-            text += delta;
-            yield { type: 'text-delta', text: delta };
-          }
-        }
-      } catch (error) {
-        if (idle.signal.aborted && !request.signal?.aborted) throw abortReason(idle.signal);
-        throw failure(error, request.signal, 'stream');
-      } finally {
-        clearTimeout(timer);
-      }
-      // The SDK ends iteration quietly when its signal aborts, so check both signals here.
-      if (request.signal?.aborted) throw abortReason(request.signal);
-      if (idle.signal.aborted) throw abortReason(idle.signal);
-      if (finishReason === undefined) {
-        throw new AppError({
-          code: 'UPSTREAM',
-          message: `LLM stream from ${options.baseUrl} ended before a finish_reason (connection closed early?)`,
-          retryable: true,
-        });
-      }
-      yield { type: 'finish', usage: usage ?? estimateUsage(request, text), finishReason };
-    },
-
-    async probe(signal?: AbortSignal): Promise<LlmProbeResult> {
-      try {
-        const page = await getClient().models.list({
-          timeout: options.probeTimeoutMs ?? 3_000,
-          maxRetries: 0,
-          ...(signal ? { signal } : {}),
-        });
-        const listed = page.data.some((model) => model.id === options.model);
-        return {
-          state: 'reachable',
-          detail: listed
-            ? `model ${options.model} is available`
-            : `reachable, but model ${options.model} is not listed`,
-        };
-      } catch (error) {
-        if (
-          error instanceof APIError &&
-          error.status !== undefined &&
-          error.status !== 401 &&
-          error.status !== 403
-        ) {
-          // The server answered; a missing /models route says nothing about chat completions.
-          return { state: 'reachable', detail: `reachable (GET /models answered HTTP ${error.status})` };
-        }
-        const mapped = toLlmError(error, context('request'));
-        return { state: 'unreachable', detail: mapped.message };
-      }
-    },
   };
+}
+
+async function complete(connection: Connection, request: LlmRequest): Promise<LlmCompletion> {
+  if (request.signal?.aborted) throw abortReason(request.signal);
+  let response: unknown;
+  try {
+    response = await connection
+      .client()
+      .chat.completions.create(
+        { ...requestBody(connection, request), stream: false },
+        { signal: request.signal },
+      );
+  } catch (error) {
+    throw failure(connection, error, request.signal, 'request');
+  }
+  const parsed = completionSchema.safeParse(response);
+  if (!parsed.success) {
+    throw new AppError({
+      code: 'UPSTREAM',
+      message: `LLM at ${connection.options.baseUrl} returned an unexpected completion: ${z.prettifyError(parsed.error)}`,
+      cause: parsed.error,
+    });
+  }
+  const choice = parsed.data.choices[0] as (typeof parsed.data.choices)[number];
+  const text = choice.message.content ?? '';
+  const usage = parsed.data.usage;
+  const toolCalls = (choice.message.tool_calls ?? []).map((call) => ({
+    id: call.id,
+    name: call.function.name,
+    arguments: call.function.arguments,
+  }));
+  return {
+    text,
+    usage: usage
+      ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+      : estimateUsage(request, text),
+    finishReason: toFinishReason(choice.finish_reason),
+    toolCalls: toolCalls.length > 0 ? toolCalls : undefined,
+  };
+}
+
+async function* stream(connection: Connection, request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
+  if (request.signal?.aborted) throw abortReason(request.signal);
+  const { baseUrl } = connection.options;
+  // The SDK's timeout stops once headers arrive; this one catches a stream that goes silent.
+  const idle = idleTimer(connection);
+  const signal = request.signal ? AbortSignal.any([request.signal, idle.signal]) : idle.signal;
+  let upstream: AsyncIterable<unknown>;
+  try {
+    upstream = await connection
+      .client()
+      .chat.completions.create(
+        { ...requestBody(connection, request), stream: true, stream_options: { include_usage: true } },
+        { signal },
+      );
+  } catch (error) {
+    throw failure(connection, error, request.signal, 'request');
+  }
+
+  let text = '';
+  let finishReason: LlmFinishReason | undefined;
+  let usage: LlmUsage | undefined;
+  idle.reset();
+  try {
+    for await (const chunk of upstream) {
+      idle.reset();
+      const parsed = parseChunk(baseUrl, chunk);
+      if (parsed.usage) usage = parsed.usage;
+      if (parsed.finishReason) finishReason = parsed.finishReason;
+      if (parsed.delta) {
+        text += parsed.delta;
+        yield { type: 'text-delta', text: parsed.delta };
+      }
+    }
+  } catch (error) {
+    if (idle.signal.aborted && !request.signal?.aborted) throw abortReason(idle.signal);
+    throw failure(connection, error, request.signal, 'stream');
+  } finally {
+    idle.stop();
+  }
+  // The SDK ends iteration quietly when its signal aborts, so check both signals here.
+  if (request.signal?.aborted) throw abortReason(request.signal);
+  if (idle.signal.aborted) throw abortReason(idle.signal);
+  if (finishReason === undefined) {
+    throw new AppError({
+      code: 'UPSTREAM',
+      message: `LLM stream from ${baseUrl} ended before a finish_reason (connection closed early?)`,
+      retryable: true,
+    });
+  }
+  yield { type: 'finish', usage: usage ?? estimateUsage(request, text), finishReason };
+}
+
+/** Aborts its signal when `reset()` is not called again within the connection's timeout. */
+function idleTimer(connection: Connection) {
+  const idle = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearTimeout(timer);
+  const reset = () => {
+    stop();
+    timer = setTimeout(
+      () =>
+        idle.abort(
+          new AppError({
+            code: 'TIMEOUT',
+            message: `LLM at ${connection.options.baseUrl} sent nothing for ${connection.timeoutMs} ms mid-stream`,
+            retryable: true,
+          }),
+        ),
+      connection.timeoutMs,
+    );
+  };
+  return { signal: idle.signal, reset, stop };
+}
+
+/** One stream chunk's usage, finish reason and text delta; a malformed chunk is a retryable upstream error. */
+function parseChunk(
+  baseUrl: string,
+  chunk: unknown,
+): { usage?: LlmUsage | undefined; finishReason?: LlmFinishReason | undefined; delta?: string | undefined } {
+  const parsed = chunkSchema.safeParse(chunk);
+  if (!parsed.success) {
+    throw new AppError({
+      code: 'UPSTREAM',
+      message: `LLM at ${baseUrl} sent a malformed stream chunk: ${z.prettifyError(parsed.error)}`,
+      cause: parsed.error,
+      retryable: true,
+    });
+  }
+  const { usage } = parsed.data;
+  const choice = parsed.data.choices[0];
+  return {
+    usage: usage
+      ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+      : undefined,
+    finishReason: choice?.finish_reason ? toFinishReason(choice.finish_reason) : undefined,
+    delta: choice?.delta?.content ?? undefined,
+  };
+}
+
+async function probe(connection: Connection, signal?: AbortSignal): Promise<LlmProbeResult> {
+  const { model } = connection.options;
+  try {
+    const page = await connection
+      .client()
+      .models.list({ timeout: connection.options.probeTimeoutMs ?? 3_000, maxRetries: 0, signal });
+    const listed = page.data.some((each) => each.id === model);
+    return {
+      state: 'reachable',
+      detail: listed ? `model ${model} is available` : `reachable, but model ${model} is not listed`,
+    };
+  } catch (error) {
+    if (
+      error instanceof APIError &&
+      error.status !== undefined &&
+      error.status !== 401 &&
+      error.status !== 403
+    ) {
+      // The server answered; a missing /models route says nothing about chat completions.
+      return { state: 'reachable', detail: `reachable (GET /models answered HTTP ${error.status})` };
+    }
+    const mapped = toLlmError(error, connection.context('request'));
+    return { state: 'unreachable', detail: mapped.message };
+  }
 }
 
 function toFinishReason(reason: string | null | undefined): LlmFinishReason {
@@ -346,20 +381,20 @@ function toOpenAiTools(request: LlmRequest) {
   return {
     tools: request.tools.map((tool) => ({
       type: 'function' as const,
+      // `description?: string` in the SDK's types: absent when the tool has none.
       function: {
         name: tool.name,
-        ...(tool.description === undefined ? {} : { description: tool.description }),
         parameters: tool.parameters,
+        ...definedFields({ description: tool.description }),
       },
     })),
-    ...(choice === undefined
-      ? {}
-      : {
-          tool_choice:
-            typeof choice === 'string'
-              ? choice
-              : { type: 'function' as const, function: { name: choice.name } },
-        }),
+    // The SDK types `tool_choice?:` without `| undefined`: absent when the request leaves it unset.
+    ...definedFields({
+      tool_choice:
+        choice === undefined || typeof choice === 'string'
+          ? choice
+          : { type: 'function' as const, function: { name: choice.name } },
+    }),
   };
 }
 

@@ -131,52 +131,91 @@ export function createPromptLibrary(templates: readonly PromptTemplate[]): Promp
 
 /** Parses and validates one template file. Problems name the file, line and column. */
 export function parsePromptTemplate(text: string, file: string): Result<PromptTemplate, AppError> {
-  const fail = (message: string, line?: number, column?: number) =>
-    err(
+  try {
+    const { name, version } = parseFileName(file);
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    const { fields, closing } = readFrontMatter(lines);
+    const { role, placeholders, quoted } = readDeclarations(fields);
+    const body = readBody(lines, closing, placeholders);
+    return ok({
+      name,
+      version,
+      role,
+      description: fields.get('description') ?? '',
+      placeholders,
+      quoted,
+      body,
+      file,
+    });
+  } catch (error) {
+    if (!(error instanceof TemplateProblem)) throw error;
+    const { line, column } = error;
+    return err(
       new AppError({
         code: 'INVALID_INPUT_FILE',
-        message: `${file}${line === undefined ? '' : `:${line}${column === undefined ? '' : `:${column}`}`}: ${message}`,
-        details: {
-          file,
-          ...(line === undefined ? {} : { line }),
-          ...(column === undefined ? {} : { column }),
-        },
+        message: `${file}${line === undefined ? '' : `:${line}${column === undefined ? '' : `:${column}`}`}: ${error.message}`,
+        details: { file, line, column },
       }),
     );
+  }
+}
 
+/** One problem in a template, at a line and column when it has one; {@link parsePromptTemplate} names the file. */
+class TemplateProblem extends Error {
+  constructor(
+    message: string,
+    readonly line?: number | undefined,
+    readonly column?: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function parseFileName(file: string): { name: string; version: number } {
   const fileName = path.basename(file);
   const nameMatch = fileNamePattern.exec(fileName);
   if (!nameMatch)
-    return fail(`file name must look like <name>.v<version>.md (e.g. qa-user.v1.md), got '${fileName}'`);
-  const name = nameMatch[1] as string;
-  const version = Number(nameMatch[2]);
+    throw new TemplateProblem(
+      `file name must look like <name>.v<version>.md (e.g. qa-user.v1.md), got '${fileName}'`,
+    );
+  return { name: nameMatch[1] as string, version: Number(nameMatch[2]) };
+}
 
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  if (lines[0] !== '---') return fail("expected front matter starting with '---'", 1, 1);
+/** The front matter's `key: value` lines, and the index of its closing `---`. */
+function readFrontMatter(lines: readonly string[]): { fields: Map<string, string>; closing: number } {
+  if (lines[0] !== '---') throw new TemplateProblem("expected front matter starting with '---'", 1, 1);
   const closing = lines.indexOf('---', 1);
-  if (closing === -1) return fail("front matter is not closed with '---'", 1, 1);
-
+  if (closing === -1) throw new TemplateProblem("front matter is not closed with '---'", 1, 1);
   const fields = new Map<string, string>();
   for (let index = 1; index < closing; index += 1) {
     const line = lines[index] as string;
     if (line.trim() === '') continue;
     const match = /^([a-z]+):\s*(.*)$/.exec(line);
-    if (!match) return fail(`expected 'key: value' in front matter, got '${line}'`, index + 1, 1);
+    if (!match)
+      throw new TemplateProblem(`expected 'key: value' in front matter, got '${line}'`, index + 1, 1);
     const key = match[1] as string;
     if (!frontMatterKeys.has(key)) {
-      return fail(
+      throw new TemplateProblem(
         `unknown front matter key '${key}' (allowed: ${[...frontMatterKeys].join(', ')})`,
         index + 1,
         1,
       );
     }
-    if (fields.has(key)) return fail(`front matter key '${key}' appears twice`, index + 1, 1);
+    if (fields.has(key)) throw new TemplateProblem(`front matter key '${key}' appears twice`, index + 1, 1);
     fields.set(key, (match[2] as string).trim());
   }
+  return { fields, closing };
+}
 
+/** The role and the declared placeholders, checked against each other. */
+function readDeclarations(fields: ReadonlyMap<string, string>): {
+  role: PromptRole;
+  placeholders: string[];
+  quoted: string[];
+} {
   const role = fields.get('role');
   if (role !== 'system' && role !== 'user') {
-    return fail(`front matter 'role' must be 'system' or 'user', got '${role ?? ''}'`, 1);
+    throw new TemplateProblem(`front matter 'role' must be 'system' or 'user', got '${role ?? ''}'`, 1);
   }
   const list = (key: string) =>
     (fields.get(key) ?? '')
@@ -187,64 +226,55 @@ export function parsePromptTemplate(text: string, file: string): Result<PromptTe
   const quoted = list('quoted');
   for (const placeholder of placeholders) {
     if (!identifierPattern.test(placeholder)) {
-      return fail(`placeholder name '${placeholder}' must be lower_snake_case`, 1);
+      throw new TemplateProblem(`placeholder name '${placeholder}' must be lower_snake_case`, 1);
     }
   }
-  if (new Set(placeholders).size !== placeholders.length) return fail('a placeholder is declared twice', 1);
+  if (new Set(placeholders).size !== placeholders.length)
+    throw new TemplateProblem('a placeholder is declared twice', 1);
   for (const each of quoted) {
     if (!placeholders.includes(each))
-      return fail(`quoted placeholder '${each}' is not declared in 'placeholders'`, 1);
+      throw new TemplateProblem(`quoted placeholder '${each}' is not declared in 'placeholders'`, 1);
   }
   if (role === 'system' && placeholders.length > 0) {
-    return fail('system templates take no placeholders: put untrusted text in the user template', 1);
+    throw new TemplateProblem(
+      'system templates take no placeholders: put untrusted text in the user template',
+      1,
+    );
   }
+  return { role, placeholders, quoted };
+}
 
+/** The body after the front matter, trimmed, using exactly the declared placeholders. */
+function readBody(lines: readonly string[], closing: number, placeholders: readonly string[]): string {
   const bodyStartLine = closing + 2;
   const afterFrontMatter = lines.slice(closing + 1).join('\n');
   const leading = afterFrontMatter.length - afterFrontMatter.trimStart().length;
   const body = afterFrontMatter.trim();
-  const used = new Set<string>();
-  const positionOf = (offset: number) => {
+  const problemAt = (offset: number, message: string) => {
     const before = afterFrontMatter.slice(0, leading + offset).split('\n');
-    return { line: bodyStartLine + before.length - 1, column: (before.at(-1)?.length ?? 0) + 1 };
+    return new TemplateProblem(message, bodyStartLine + before.length - 1, (before.at(-1)?.length ?? 0) + 1);
   };
+  const used = new Set<string>();
   for (const match of body.matchAll(placeholderPattern)) {
     const placeholder = match[1] as string;
-    if (!identifierPattern.test(placeholder)) {
-      const at = positionOf(match.index);
-      return fail(`malformed placeholder '${match[0]}'`, at.line, at.column);
-    }
+    if (!identifierPattern.test(placeholder))
+      throw problemAt(match.index, `malformed placeholder '${match[0]}'`);
     if (!placeholders.includes(placeholder)) {
-      const at = positionOf(match.index);
-      return fail(
+      throw problemAt(
+        match.index,
         `placeholder '{{${placeholder}}}' is not declared in front matter 'placeholders'`,
-        at.line,
-        at.column,
       );
     }
     used.add(placeholder);
   }
   const stray = /\{\{|\}\}/.exec(body.replace(placeholderPattern, (whole) => ' '.repeat(whole.length)));
-  if (stray) {
-    const at = positionOf(stray.index);
-    return fail(`unmatched '${stray[0]}'`, at.line, at.column);
-  }
+  if (stray) throw problemAt(stray.index, `unmatched '${stray[0]}'`);
   for (const placeholder of placeholders) {
     if (!used.has(placeholder))
-      return fail(`declared placeholder '${placeholder}' is not used in the body`, 1);
+      throw new TemplateProblem(`declared placeholder '${placeholder}' is not used in the body`, 1);
   }
-  if (body.length === 0) return fail('template body is empty', bodyStartLine);
-
-  return ok({
-    name,
-    version,
-    role,
-    description: fields.get('description') ?? '',
-    placeholders,
-    quoted,
-    body,
-    file,
-  });
+  if (body.length === 0) throw new TemplateProblem('template body is empty', bodyStartLine);
+  return body;
 }
 
 /** Fills every placeholder; refuses unknown and missing values. */
@@ -297,14 +327,15 @@ function quoteAttribute(value: string): string {
 const tagPattern = /^[a-z][a-z0-9-]*$/;
 const attributeNamePattern = /^[a-z][a-z0-9_-]*$/;
 
-/** `<tag a="1">\ntext\n</tag>` with the text escaped by {@link quoteUntrusted}. */
+/** `<tag a="1">\ntext\n</tag>` with the text escaped by {@link quoteUntrusted}; `undefined` attributes are left out. */
 export function formatBlock(
   tag: string,
   text: string,
-  attributes: Readonly<Record<string, string | number>> = {},
+  attributes: Readonly<Record<string, string | number | undefined>> = {},
 ): string {
   if (!tagPattern.test(tag)) throw new AppError({ code: 'INTERNAL', message: `invalid block tag '${tag}'` });
   const rendered = Object.entries(attributes)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([name, value]) => {
       if (!attributeNamePattern.test(name)) {
         throw new AppError({ code: 'INTERNAL', message: `invalid attribute name '${name}' on <${tag}>` });
@@ -415,9 +446,9 @@ export function buildMoleculeProposalMessages(
           .map((seed, index) =>
             formatBlock('seed', seed.smiles, {
               n: index + 1,
-              ...(seed.name ? { name: seed.name } : {}),
-              ...(seed.similarity === undefined ? {} : { similarity: seed.similarity.toFixed(3) }),
-              ...(seed.knownBinder === undefined ? {} : { 'known-binder': seed.knownBinder ? 'yes' : 'no' }),
+              name: seed.name || undefined,
+              similarity: seed.similarity?.toFixed(3),
+              'known-binder': seed.knownBinder === undefined ? undefined : seed.knownBinder ? 'yes' : 'no',
             }),
           )
           .join('\n');

@@ -44,6 +44,27 @@ export interface ResilientLlmClient extends LlmClient {
  * Errors carry our own messages; upstream detail (URLs, raw bodies) goes to the log only.
  */
 export function createResilientLlm(inner: LlmClient, options: ResilientLlmOptions = {}): ResilientLlmClient {
+  const guard = createGuard(options);
+  return {
+    model: inner.model,
+    complete: (request) => guardedComplete(inner, guard, request),
+    stream: (request) => guardedStream(inner, guard, request),
+    probe: (signal) => guardedProbe(inner, guard.logger, signal),
+    stats: () => guard.stats(),
+  };
+}
+
+type Settings = { -readonly [K in keyof typeof resilientLlmDefaults]: number };
+
+/** One guarded call in flight: the signal the upstream sees, our deadline, and the pool slot. */
+interface GuardedCall {
+  signal: AbortSignal;
+  deadline: AbortSignal;
+  release: () => void;
+}
+
+/** The state every call shares: settings, pool, circuit and failure counts. */
+function createGuard(options: ResilientLlmOptions) {
   const settings = resolveSettings(options);
   const logger = options.logger ?? noopLogger;
   const pool = createConcurrencyLimiter({
@@ -54,12 +75,12 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
   const breaker = createCircuitBreaker({
     threshold: settings.breakerThreshold,
     cooldownMs: settings.breakerCooldownMs,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   const failures: Record<string, number> = {};
 
   /** Starts one guarded call: circuit check, deadline, pool slot. */
-  const begin = async (request: LlmRequest) => {
+  const begin = async (request: LlmRequest): Promise<GuardedCall> => {
     if (!breaker.allow()) {
       const circuit = breaker.snapshot();
       throw new AppError({
@@ -78,22 +99,9 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
       breaker.cancelTrial();
       // A full pool's own message (`server busy: … language-model requests …`) says it best.
       if (!signal.aborted) throw error;
-      throw settle(error, request, deadline, 0);
+      throw settle(settings, error, request, deadline, 0);
     }
     return { signal, deadline, release };
-  };
-
-  /** The error a call ends with: the caller's abort, our deadline, or our message for the upstream's. */
-  const settle = (error: unknown, request: LlmRequest, deadline: AbortSignal, tries: number): unknown => {
-    if (request.signal?.aborted) return request.signal.reason;
-    if (deadline.aborted)
-      return new AppError({
-        code: 'TIMEOUT',
-        message: `the language model gave no complete answer within ${settings.deadlineMs / 1000} s`,
-        retryable: true,
-      });
-    if (!(error instanceof AppError) || isLlmNotConfigured(error) || error.details?.['setting']) return error;
-    return publicError(error, tries);
   };
 
   /**
@@ -103,12 +111,12 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
   const afterFailure = async (
     error: unknown,
     request: LlmRequest,
-    call: { signal: AbortSignal; deadline: AbortSignal },
+    call: GuardedCall,
     attempt: number,
     started: number,
     textSent: boolean,
   ): Promise<void> => {
-    const final = settle(error, request, call.deadline, attempt + 1);
+    const final = settle(settings, error, request, call.deadline, attempt + 1);
     if (request.signal?.aborted) throw final;
     if (error instanceof AppError && (isLlmNotConfigured(error) || error.details?.['setting'])) throw final;
     const code = error instanceof AppError ? error.code : 'UNKNOWN';
@@ -132,96 +140,124 @@ export function createResilientLlm(inner: LlmClient, options: ResilientLlmOption
       performance.now() - started + wait < settings.deadlineMs;
     if (!retry) throw final;
     await sleep(wait, call.signal).catch(() => {
-      throw settle(error, request, call.deadline, attempt + 1);
+      throw settle(settings, error, request, call.deadline, attempt + 1);
     });
   };
 
   return {
-    model: inner.model,
-
-    async complete(request: LlmRequest): Promise<LlmCompletion> {
-      const call = await begin(request);
-      const started = performance.now();
-      try {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const completion = await inner.complete({ ...request, signal: call.signal });
-            breaker.success();
-            const cap = createOutputCap(request.maxTokens, settings.maxOutputBytes);
-            const text = cap.take(completion.text);
-            return cap.truncated
-              ? {
-                  ...completion,
-                  text,
-                  finishReason: 'length',
-                  usage: {
-                    ...completion.usage,
-                    completionTokens: Math.min(completion.usage.completionTokens, estimateTokens(text)),
-                  },
-                }
-              : completion;
-          } catch (error) {
-            await afterFailure(error, request, call, attempt, started, false);
-          }
-        }
-      } finally {
-        call.release();
-      }
-    },
-
-    async *stream(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
-      const call = await begin(request);
-      const started = performance.now();
-      try {
-        for (let attempt = 0; ; attempt++) {
-          const cap = createOutputCap(request.maxTokens, settings.maxOutputBytes);
-          let sent = '';
-          try {
-            for await (const event of inner.stream({ ...request, signal: call.signal })) {
-              if (event.type === 'finish') {
-                breaker.success();
-                yield cap.truncated ? { ...event, finishReason: 'length' } : event;
-                return;
-              }
-              const piece = cap.take(event.text);
-              if (piece !== '') {
-                sent += piece;
-                yield { type: 'text-delta', text: piece };
-              }
-              if (cap.truncated) {
-                // Leaving the loop closes the upstream stream; the rest is never read.
-                breaker.success();
-                yield { type: 'finish', finishReason: 'length', usage: estimateUsage(request, sent) };
-                return;
-              }
-            }
-            return;
-          } catch (error) {
-            await afterFailure(error, request, call, attempt, started, sent !== '');
-          }
-        }
-      } finally {
-        call.release();
-      }
-    },
-
-    async probe(signal?: AbortSignal): Promise<LlmProbeResult> {
-      if (!inner.probe) return { state: 'reachable', detail: 'this LLM client cannot be probed' };
-      const result = await inner.probe(signal);
-      if (result.state !== 'unreachable') return result;
-      logger.warn('language-model probe failed', { detail: result.detail });
-      return {
-        state: 'unreachable',
-        detail: 'the language model cannot be reached (details in the server log)',
-      };
-    },
-
-    stats: () => ({
+    settings,
+    logger,
+    breaker,
+    begin,
+    afterFailure,
+    stats: (): ResilientLlmStats => ({
       active: pool.active,
       queued: pool.queued,
       circuit: breaker.snapshot(),
       failures: { ...failures },
     }),
+  };
+}
+
+type Guard = ReturnType<typeof createGuard>;
+
+/** The error a call ends with: the caller's abort, our deadline, or our message for the upstream's. */
+function settle(
+  settings: Settings,
+  error: unknown,
+  request: LlmRequest,
+  deadline: AbortSignal,
+  tries: number,
+): unknown {
+  if (request.signal?.aborted) return request.signal.reason;
+  if (deadline.aborted)
+    return new AppError({
+      code: 'TIMEOUT',
+      message: `the language model gave no complete answer within ${settings.deadlineMs / 1000} s`,
+      retryable: true,
+    });
+  if (!(error instanceof AppError) || isLlmNotConfigured(error) || error.details?.['setting']) return error;
+  return publicError(error, tries);
+}
+
+async function guardedComplete(inner: LlmClient, guard: Guard, request: LlmRequest): Promise<LlmCompletion> {
+  const call = await guard.begin(request);
+  const started = performance.now();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const completion = await inner.complete({ ...request, signal: call.signal });
+        guard.breaker.success();
+        const cap = createOutputCap(request.maxTokens, guard.settings.maxOutputBytes);
+        const text = cap.take(completion.text);
+        return cap.truncated
+          ? {
+              ...completion,
+              text,
+              finishReason: 'length',
+              usage: {
+                ...completion.usage,
+                completionTokens: Math.min(completion.usage.completionTokens, estimateTokens(text)),
+              },
+            }
+          : completion;
+      } catch (error) {
+        await guard.afterFailure(error, request, call, attempt, started, false);
+      }
+    }
+  } finally {
+    call.release();
+  }
+}
+
+async function* guardedStream(
+  inner: LlmClient,
+  guard: Guard,
+  request: LlmRequest,
+): AsyncGenerator<LlmStreamEvent> {
+  const call = await guard.begin(request);
+  const started = performance.now();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const cap = createOutputCap(request.maxTokens, guard.settings.maxOutputBytes);
+      let sent = '';
+      try {
+        for await (const event of inner.stream({ ...request, signal: call.signal })) {
+          if (event.type === 'finish') {
+            guard.breaker.success();
+            yield cap.truncated ? { ...event, finishReason: 'length' } : event;
+            return;
+          }
+          const piece = cap.take(event.text);
+          if (piece !== '') {
+            sent += piece;
+            yield { type: 'text-delta', text: piece };
+          }
+          if (cap.truncated) {
+            // Leaving the loop closes the upstream stream; the rest is never read.
+            guard.breaker.success();
+            yield { type: 'finish', finishReason: 'length', usage: estimateUsage(request, sent) };
+            return;
+          }
+        }
+        return;
+      } catch (error) {
+        await guard.afterFailure(error, request, call, attempt, started, sent !== '');
+      }
+    }
+  } finally {
+    call.release();
+  }
+}
+
+async function guardedProbe(inner: LlmClient, logger: Logger, signal?: AbortSignal): Promise<LlmProbeResult> {
+  if (!inner.probe) return { state: 'reachable', detail: 'this LLM client cannot be probed' };
+  const result = await inner.probe(signal);
+  if (result.state !== 'unreachable') return result;
+  logger.warn('language-model probe failed', { detail: result.detail });
+  return {
+    state: 'unreachable',
+    detail: 'the language model cannot be reached (details in the server log)',
   };
 }
 
@@ -329,12 +365,8 @@ function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function resolveSettings(options: ResilientLlmOptions): {
-  -readonly [K in keyof typeof resilientLlmDefaults]: number;
-} {
-  const settings: { -readonly [K in keyof typeof resilientLlmDefaults]: number } = {
-    ...resilientLlmDefaults,
-  };
+function resolveSettings(options: ResilientLlmOptions): Settings {
+  const settings: Settings = { ...resilientLlmDefaults };
   for (const key of Object.keys(resilientLlmDefaults) as (keyof typeof resilientLlmDefaults)[]) {
     const value = options[key];
     if (value !== undefined) settings[key] = value;

@@ -129,7 +129,7 @@ function createS3Sender(
         response = await fetchImpl(url, {
           method,
           headers,
-          ...(body ? { body } : {}),
+          body: body ?? null,
           signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         });
       } catch (error) {
@@ -145,7 +145,7 @@ function createS3Sender(
           code: 'UPSTREAM',
           message: `object storage: ${what} failed after ${attempt} tries: ${detail}`,
           retryable: true,
-          ...(failure === undefined ? {} : { cause: failure }),
+          cause: failure,
         });
       }
       await response?.body?.cancel();

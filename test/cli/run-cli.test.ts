@@ -6,31 +6,13 @@ import { z } from 'zod';
 import { defineCommand, type CommandContext, type CommandSpec } from '../../src/cli/command.js';
 import { commands } from '../../src/cli/commands.js';
 import { formatTable } from '../../src/cli/format-table.js';
-import { commandHelp, mainHelp, runCli } from '../../src/cli/run-cli.js';
+import { commandHelp, mainHelp } from '../../src/cli/run-cli.js';
 import { AppError } from '../../src/errors.js';
+import { cli as runCliInProcess } from '../helpers/run-cli.js';
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(
-  argv: string[],
-  specs: CommandSpec[] = commands,
-  env: Record<string, string> = {},
-): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(specs, {
-    argv,
-    env,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+/** The shared helper with the command list second: most cases here run a fake command. */
+const cli = (argv: string[], specs: CommandSpec[] = commands, env: Record<string, string> = {}) =>
+  runCliInProcess(argv, env, specs);
 
 /** A command whose handler is a test function, recording what it was given. */
 function fakeCommand(

@@ -13,6 +13,19 @@ import {
   type FakeChatRun,
 } from '../fakes/fake-chat-agent.js';
 
+/** A streamed completion's text, last finish reason and usage, read chunk by chunk. */
+async function readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
+  let text = '';
+  let finishReason: string | null | undefined;
+  let usage: OpenAI.CompletionUsage | null | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
+    usage = chunk.usage ?? usage;
+  }
+  return { text, finishReason, usage };
+}
+
 /** The `openai` SDK against a real @hono/node-server instance of the app on 127.0.0.1. */
 
 let script: ChatEvent[] | FakeChatRun = answerEvents('ABL1 is a target of imatinib [E1].');
@@ -68,14 +81,7 @@ describe('openai SDK round trip', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let finishReason: string | null | undefined;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
-      usage = chunk.usage ?? usage;
-    }
+    const { text, finishReason, usage } = await readChunks(stream);
     expect(text).toBe('ABL1 and KIT [E1][E2].');
     expect(finishReason).toBe('stop');
     expect(usage).toEqual({ prompt_tokens: 120, completion_tokens: 4, total_tokens: 124 });
@@ -120,14 +126,7 @@ describe('openai SDK round trip', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let finishReason: string | null | undefined;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
-      usage = chunk.usage ?? usage;
-    }
+    const { text, finishReason, usage } = await readChunks(stream);
     expect(finishReason).toBe('length');
     expect(text).toBe(cut.choices[0]?.message.content);
     expect(usage?.completion_tokens).toBeLessThanOrEqual(5);

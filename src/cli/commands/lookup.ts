@@ -2,6 +2,7 @@ import { createNameLookup } from '../../store/name-lookup.js';
 import { AppError } from '../../errors.js';
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
 import { readManifest } from '../../indexing/manifest.js';
+import { definedFields } from '../../util/defined-fields.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
@@ -21,7 +22,8 @@ export async function run(
   const candidates = lookup.lookup(query, {
     limit: context.options.limit,
     fuzzy: 'fallback',
-    ...(context.options.type ? { types: context.options.type } : {}),
+    // The lookup's `types?:` takes no `undefined`: absent when no --type was given.
+    ...definedFields({ types: context.options.type }),
   });
   if (context.options.json) {
     context.print(JSON.stringify({ query, candidates }, null, 2) + '\n');

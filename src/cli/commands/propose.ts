@@ -89,10 +89,11 @@ export function proposeRequestFromOptions(options: ProposeOptions): ProposeReque
     generations: options.generations,
     population: options.population,
     timeBudgetMs: options['time-budget'],
-    ...(options['exclude-drug'] ? { excludeDrugs: options['exclude-drug'] } : {}),
-    ...(options.filters === undefined ? {} : { filters: parseJsonFlag('--filters', options.filters) }),
-    ...(options.weights === undefined ? {} : { weights: parseJsonFlag('--weights', options.weights) }),
-    ...(options.llm ? { useLlm: true } : options['no-llm'] ? { useLlm: false } : {}),
+    // The schema reads undefined as absent (its default, or the option left out).
+    excludeDrugs: options['exclude-drug'],
+    filters: options.filters === undefined ? undefined : parseJsonFlag('--filters', options.filters),
+    weights: options.weights === undefined ? undefined : parseJsonFlag('--weights', options.weights),
+    useLlm: options.llm ? true : options['no-llm'] ? false : undefined,
     constraints: {
       keepSubstructure: options.keep,
       avoidSubstructures: options.avoid ?? [],

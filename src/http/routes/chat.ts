@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ChatAgent, ChatAnswer, ChatInput } from '../../agents/chat-agent.js';
-import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app-env.js';
-import { collectAnswer } from '../chat-runner.js';
+import { collectAnswer, relayChatEvents } from '../chat-runner.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
 import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
@@ -126,38 +125,20 @@ export function createChatRoutes(dependencies: ChatRoutesDependencies): Feature 
     return streamEvents(c, {
       release,
       writeError: (stream, error) => stream.writeSSE({ event: 'error', data: JSON.stringify(error) }),
-      async run(stream, signal) {
-        for await (const event of dependencies.chatAgent.answer(toChatInput(body, signal))) {
-          if (signal.aborted) return;
-          switch (event.type) {
-            case 'evidence-available':
+      run: (stream, signal) =>
+        relayChatEvents(dependencies.chatAgent.answer(toChatInput(body, signal)), signal, {
+          evidence: (evidence) =>
+            stream.writeSSE({ event: 'evidence-available', data: JSON.stringify({ evidence }) }),
+          delta: (text) => stream.writeSSE({ event: 'answer-delta', data: JSON.stringify({ text }) }),
+          async end(answer) {
+            if (answer.result)
               await stream.writeSSE({
-                event: 'evidence-available',
-                data: JSON.stringify({ evidence: event.evidence }),
+                event: 'result-available',
+                data: JSON.stringify({ result: answer.result }),
               });
-              break;
-            case 'answer-delta':
-              await stream.writeSSE({ event: 'answer-delta', data: JSON.stringify({ text: event.text }) });
-              break;
-            case 'answer-end':
-              if (event.answer.result)
-                await stream.writeSSE({
-                  event: 'result-available',
-                  data: JSON.stringify({ result: event.answer.result }),
-                });
-              await stream.writeSSE({ event: 'answer-end', data: JSON.stringify(answerBody(event.answer)) });
-              return;
-            case 'error':
-              throw event.error;
-          }
-        }
-        if (!signal.aborted) {
-          throw new AppError({
-            code: 'INTERNAL',
-            message: 'the chat agent finished without an answer-end or error event',
-          });
-        }
-      },
+            await stream.writeSSE({ event: 'answer-end', data: JSON.stringify(answerBody(answer)) });
+          },
+        }),
     });
   });
 
@@ -168,13 +149,11 @@ function toChatInput(body: ChatRequest, signal: AbortSignal): ChatInput {
   const settings = body.options === undefined || Array.isArray(body.options) ? undefined : body.options;
   const choices = Array.isArray(body.options) ? body.options : settings?.choices;
   const { choices: _choices, ...generation } = settings ?? {};
-  const options = settings ? withoutUndefined(generation) : undefined;
-  const attachments = body.attachments ? withoutUndefined(body.attachments) : undefined;
   return {
     messages: body.messages,
-    ...(choices ? { choices } : {}),
-    ...(attachments ? { attachments } : {}),
-    ...(options ? { options } : {}),
+    choices,
+    attachments: body.attachments,
+    options: settings && generation,
     signal,
   };
 }
@@ -184,16 +163,10 @@ function answerBody(answer: ChatAnswer) {
     answer: answer.text,
     citations: answer.citations,
     mode: answer.mode,
-    ...(answer.reason === undefined ? {} : { reason: answer.reason }),
-    ...(answer.citationCheck === undefined ? {} : { citationCheck: answer.citationCheck }),
-    ...(answer.result === undefined ? {} : { result: answer.result }),
+    // Undefined values leave their keys out of the JSON.
+    reason: answer.reason,
+    citationCheck: answer.citationCheck,
+    result: answer.result,
     usage: answer.usage,
-  };
-}
-
-/** Drops `undefined` values so optional fields stay absent (`exactOptionalPropertyTypes`). */
-export function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, each]) => each !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
   };
 }

@@ -102,7 +102,7 @@ export function createDepictRoutes(dependencies: DepictRoutesDependencies): Feat
     const svg = dependencies.toolkit.depict(body.smiles, {
       width: body.width,
       height: body.height,
-      ...(body.highlightSmarts === undefined ? {} : { highlightSmarts: body.highlightSmarts }),
+      highlightSmarts: body.highlightSmarts,
     });
     if (!svg.ok)
       throw chemErrorToAppError(svg.error, body.highlightSmarts ? 'body.highlightSmarts' : 'body.smiles');

@@ -157,7 +157,9 @@ export function createLlmHealthCheck(
 
 /** The part of a guarded LLM client the circuit check reads (structural, as above). */
 export interface CircuitReportingLlm {
-  stats(): { circuit: { state: string; consecutiveFailures: number; retryInMs?: number; opened: number } };
+  stats(): {
+    circuit: { state: string; consecutiveFailures: number; retryInMs?: number | undefined; opened: number };
+  };
 }
 
 /**

@@ -1,10 +1,18 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ChatAgent, ChatAnswer, ChatInput, ChatMessage, EvidenceItem } from '../../agents/chat-agent.js';
+import { type SSEStreamingApi } from 'hono/streaming';
+import type {
+  ChatAgent,
+  ChatAnswer,
+  ChatInput,
+  ChatMessage,
+  ChatOptions,
+  EvidenceItem,
+} from '../../agents/chat-agent.js';
 import { AppError, statusForCode } from '../../errors.js';
 import { estimateMessageTokens, estimateTokens } from '../../llm/prompt-budget.js';
 import type { AppEnv } from '../app-env.js';
-import { collectAnswer } from '../chat-runner.js';
+import { collectAnswer, relayChatEvents } from '../chat-runner.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
 import { errorBodySchema, withOpenAiErrorFields } from '../error-handler.js';
 import type { Feature } from '../feature.js';
@@ -266,6 +274,7 @@ export interface OpenAiCompatDependencies {
 
 export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies): Feature {
   const app = new Hono<AppEnv>();
+  const { chatAgent } = dependencies;
   const startedAt = Math.floor(dependencies.now() / 1000);
   const model = (id: string) => ({ id, object: 'model' as const, created: startedAt, owned_by: 'biobridge' });
   const requireModel = (id: string) => {
@@ -291,72 +300,20 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
   app.post(chatCompletionsRoute.path, jsonBody(chatCompletionRequestSchema), async (c) => {
     const body = c.req.valid('json');
     requireModel(body.model);
-    if (forcesToolCall(body.tool_choice) && dependencies.chatAgent.canCallClientTools !== true) {
-      throw new AppError({
-        code: 'BAD_REQUEST',
-        message:
-          'tool_choice "required" or a named function needs a language model, and none is configured: answers are evidence-only (send tool_choice "auto" or "none")',
-        details: { param: 'tool_choice' },
-      });
-    }
+    refuseForcedToolCallWithoutLlm(body, chatAgent);
     const release = await dependencies.chatLimiter.acquire(c.var.signal);
-    const id = `chatcmpl-${dependencies.generateId()}`;
-    const created = Math.floor(dependencies.now() / 1000);
-
+    const head: CompletionHead = {
+      id: `chatcmpl-${dependencies.generateId()}`,
+      created: Math.floor(dependencies.now() / 1000),
+      model: body.model,
+    };
     if (body.stream !== true) {
       try {
-        const input = toChatInput(body, c.var.signal);
-        const collected = await collectAnswer(dependencies.chatAgent.answer(input));
-        const evidence = collected.evidence;
-        const answer = fitAnswer(collected.answer, input);
-        return c.json({
-          id,
-          object: 'chat.completion' as const,
-          created,
-          model: body.model,
-          system_fingerprint: null,
-          choices: [
-            {
-              index: 0,
-              message: {
-                role: 'assistant' as const,
-                content: answer.toolCalls && answer.text === '' ? null : answer.text,
-                refusal: null,
-                ...(answer.toolCalls ? { tool_calls: toOpenAiToolCalls(answer.toolCalls) } : {}),
-              },
-              logprobs: null,
-              finish_reason: openAiFinishReason(answer),
-            },
-          ],
-          usage: toOpenAiUsage(answer),
-          ...extensions(answer),
-          evidence,
-        });
+        return c.json(await completeChat(chatAgent, body, head, c.var.signal));
       } finally {
         release();
       }
     }
-
-    const includeUsage = body.stream_options?.include_usage === true;
-    const base = {
-      id,
-      object: 'chat.completion.chunk' as const,
-      created,
-      model: body.model,
-      system_fingerprint: null,
-    };
-    const chunk = (
-      delta: Record<string, unknown>,
-      finishReason: string | null,
-      extra: Record<string, unknown> = {},
-    ) =>
-      JSON.stringify({
-        ...base,
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-        ...(includeUsage ? { usage: null } : {}),
-        ...extra,
-      });
-
     return streamEvents(c, {
       release,
       // OpenAI sends errors as a data frame with an `error` object; the SDKs throw on it.
@@ -364,84 +321,140 @@ export function createOpenAiCompatRoutes(dependencies: OpenAiCompatDependencies)
         stream.writeSSE({
           data: JSON.stringify(withOpenAiErrorFields(error, statusForCode(error.error.code), undefined)),
         }),
-      async run(stream, signal) {
-        let roleSent = false;
-        const role = () => {
-          const delta = roleSent ? {} : { role: 'assistant', content: '' };
-          roleSent = true;
-          return delta;
-        };
-        const input = toChatInput(body, signal);
-        const budget = createTokenBudget(input.options?.maxTokens);
-        for await (const event of dependencies.chatAgent.answer(input)) {
-          if (signal.aborted) return;
-          switch (event.type) {
-            case 'evidence-available':
-              await stream.writeSSE({
-                data: chunk(role(), null, { evidence: event.evidence satisfies EvidenceItem[] }),
-              });
-              break;
-            case 'answer-delta': {
-              const piece = budget.take(event.text);
-              if (piece === '') break;
-              if (!roleSent) await stream.writeSSE({ data: chunk(role(), null) });
-              await stream.writeSSE({ data: chunk({ content: piece }, null) });
-              break;
-            }
-            case 'answer-end': {
-              const answer = settleAnswer(event.answer, input, budget.text, budget.cut);
-              for (const delta of toolCallDeltas(answer.toolCalls ?? []))
-                await stream.writeSSE({ data: chunk(delta, null) });
-              await stream.writeSSE({
-                data: chunk(role(), openAiFinishReason(answer), extensions(answer)),
-              });
-              if (includeUsage)
-                await stream.writeSSE({
-                  data: JSON.stringify({ ...base, choices: [], usage: toOpenAiUsage(answer) }),
-                });
-              await stream.writeSSE({ data: '[DONE]' });
-              return;
-            }
-            case 'error':
-              throw event.error;
-          }
-        }
-        if (!signal.aborted) {
-          throw new AppError({
-            code: 'INTERNAL',
-            message: 'the chat agent finished without an answer-end or error event',
-          });
-        }
-      },
+      run: (stream, signal) => streamChat(chatAgent, body, head, stream, signal),
     });
   });
 
   return { app, routes: [listModelsRoute, retrieveModelRoute, chatCompletionsRoute] };
 }
 
-function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInput {
-  const messages: ChatMessage[] = body.messages.map(toChatMessage);
-  const tools = toClientTools(body.tools);
-  const toolChoice = toClientToolChoice(body.tool_choice);
-  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  const temperature = body.temperature ?? undefined;
-  const options = {
-    ...(maxTokens === undefined ? {} : { maxTokens }),
-    ...(temperature === undefined ? {} : { temperature }),
-    ...(body.evidence_limit === undefined ? {} : { topK: body.evidence_limit }),
-  };
-  const attachments = body.attachments
-    ? {
-        ...(body.attachments.smiles === undefined ? {} : { smiles: body.attachments.smiles }),
-        ...(body.attachments.protein === undefined ? {} : { protein: body.attachments.protein }),
-      }
-    : undefined;
+/** The fields every completion and chunk of one request share. */
+interface CompletionHead {
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** The leading fields of a `chat.completion` or `chat.completion.chunk`, in OpenAI's order. */
+function envelope<Kind extends 'chat.completion' | 'chat.completion.chunk'>(
+  head: CompletionHead,
+  object: Kind,
+) {
+  return { id: head.id, object, created: head.created, model: head.model, system_fingerprint: null };
+}
+
+function refuseForcedToolCallWithoutLlm(body: ChatCompletionRequest, chatAgent: ChatAgent): void {
+  if (forcesToolCall(body.tool_choice) && chatAgent.canCallClientTools !== true) {
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message:
+        'tool_choice "required" or a named function needs a language model, and none is configured: answers are evidence-only (send tool_choice "auto" or "none")',
+      details: { param: 'tool_choice' },
+    });
+  }
+}
+
+/** A whole `chat.completion`: the non-streaming answer. */
+async function completeChat(
+  chatAgent: ChatAgent,
+  body: ChatCompletionRequest,
+  head: CompletionHead,
+  signal: AbortSignal,
+) {
+  const input = toChatInput(body, signal);
+  const collected = await collectAnswer(chatAgent.answer(input));
+  const answer = fitAnswer(collected.answer, input);
   return {
-    messages,
-    ...(attachments ? { attachments } : {}),
-    ...(Object.keys(options).length > 0 ? { options } : {}),
-    tools,
-    toolChoice,
+    ...envelope(head, 'chat.completion'),
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant' as const,
+          content: answer.toolCalls && answer.text === '' ? null : answer.text,
+          refusal: null,
+          // Undefined leaves the key out of the JSON: OpenAI omits `tool_calls` when there are none.
+          tool_calls: answer.toolCalls ? toOpenAiToolCalls(answer.toolCalls) : undefined,
+        },
+        logprobs: null,
+        finish_reason: openAiFinishReason(answer),
+      },
+    ],
+    usage: toOpenAiUsage(answer),
+    ...extensions(answer),
+    evidence: collected.evidence,
+  };
+}
+
+/** `chat.completion.chunk` events: role first, then text, tool calls, finish (and usage), `[DONE]`. */
+async function streamChat(
+  chatAgent: ChatAgent,
+  body: ChatCompletionRequest,
+  head: CompletionHead,
+  stream: SSEStreamingApi,
+  signal: AbortSignal,
+): Promise<void> {
+  const includeUsage = body.stream_options?.include_usage === true;
+  const chunk = (
+    delta: Record<string, unknown>,
+    finishReason: string | null,
+    extra: Record<string, unknown> = {},
+  ) =>
+    stream.writeSSE({
+      data: JSON.stringify({
+        ...envelope(head, 'chat.completion.chunk'),
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+        // Undefined leaves the key out: chunks carry `usage: null` only when usage was asked for.
+        usage: includeUsage ? null : undefined,
+        ...extra,
+      }),
+    });
+  let roleSent = false;
+  const role = () => {
+    const delta = roleSent ? {} : { role: 'assistant', content: '' };
+    roleSent = true;
+    return delta;
+  };
+  const input = toChatInput(body, signal);
+  const budget = createTokenBudget(input.options?.maxTokens);
+  await relayChatEvents(chatAgent.answer(input), signal, {
+    evidence: (evidence) => chunk(role(), null, { evidence: evidence satisfies EvidenceItem[] }),
+    async delta(text) {
+      const piece = budget.take(text);
+      if (piece === '') return;
+      if (!roleSent) await chunk(role(), null);
+      await chunk({ content: piece }, null);
+    },
+    async end(ended) {
+      const answer = settleAnswer(ended, input, budget.text, budget.cut);
+      for (const delta of toolCallDeltas(answer.toolCalls ?? [])) await chunk(delta, null);
+      await chunk(role(), openAiFinishReason(answer), extensions(answer));
+      if (includeUsage)
+        await stream.writeSSE({
+          data: JSON.stringify({
+            ...envelope(head, 'chat.completion.chunk'),
+            choices: [],
+            usage: toOpenAiUsage(answer),
+          }),
+        });
+      await stream.writeSSE({ data: '[DONE]' });
+    },
+  });
+}
+
+function toChatInput(body: ChatCompletionRequest, signal: AbortSignal): ChatInput {
+  const options: ChatOptions = {
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    topK: body.evidence_limit,
+  };
+  return {
+    messages: body.messages.map(toChatMessage),
+    attachments: body.attachments,
+    // Absent rather than all-undefined, as the agent has always been handed it.
+    options: Object.values(options).some((value) => value !== undefined) ? options : undefined,
+    tools: toClientTools(body.tools),
+    toolChoice: toClientToolChoice(body.tool_choice),
     signal,
   };
 }
@@ -503,7 +516,7 @@ function settleAnswer(answer: ChatAnswer, input: ChatInput, text: string, cut: b
             : answer.usage.completionTokens,
         }
       : { promptTokens: estimateMessageTokens(input.messages), completionTokens },
-    ...(cut ? { finishReason: 'length' as const } : {}),
+    finishReason: cut ? 'length' : answer.finishReason,
   };
 }
 
@@ -554,7 +567,8 @@ function extensions(answer: ChatAnswer) {
   return {
     citations: answer.citations,
     mode: answer.mode,
-    ...(answer.reason === undefined ? {} : { reason: answer.reason }),
-    ...(answer.citationCheck === undefined ? {} : { citationCheck: answer.citationCheck }),
+    // Undefined values leave their keys out of the JSON.
+    reason: answer.reason,
+    citationCheck: answer.citationCheck,
   };
 }
