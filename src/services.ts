@@ -50,6 +50,7 @@ import type { EntityLinker } from './linking/types.js';
 import type { LanceStoreOptions } from './store/lancedb-store.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
+import { timed } from './util/timed.js';
 import type { VariantModelServices } from './retrieval/retrieval-types.js';
 import { geneSymbolIndex } from './indexing/gene-vectors.js';
 
@@ -93,21 +94,31 @@ export async function openIndexServices(
   const { device, logger } = options;
   // The manifest (a few kB) says which encoders and bridge to load; everything else loads at once.
   const manifest = await readManifest(indexPath);
+  const stage = <T>(name: string, work: Promise<T>) => timed(logger, name, work);
   const opened = await settleAll({
-    index: openIndex(indexPath, {
-      logger,
-      lanceUri: options.lance?.uri,
-      store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
-    }),
-    encoders: loadEncoders(indexPath, manifest, device, logger),
-    bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
-    entries: readLookupEntries(indexPath),
-    fusion: readFusionModel(indexPath),
-    variantFusion: readVariantFusion(indexPath),
-    structures: readStructureKeys(indexPath),
-    ligands: readLigandFingerprints(indexPath),
-    variantModel: hasVariantModel(indexPath).then((has) =>
-      has ? loadVariantModel(indexPath, { device, logger }) : undefined,
+    index: stage(
+      'index',
+      openIndex(indexPath, {
+        logger,
+        lanceUri: options.lance?.uri,
+        store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
+      }),
+    ),
+    encoders: stage('encoders', loadEncoders(indexPath, manifest, device, logger)),
+    bridge: stage(
+      'bridge',
+      loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
+    ),
+    entries: stage('lookup entries', readLookupEntries(indexPath)),
+    fusion: stage('fusion', readFusionModel(indexPath)),
+    variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
+    structures: stage('structure keys', readStructureKeys(indexPath)),
+    ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
+    variantModel: stage(
+      'variant model',
+      hasVariantModel(indexPath).then((has) =>
+        has ? loadVariantModel(indexPath, { device, logger }) : undefined,
+      ),
     ),
   });
   if (!opened.ok) {
@@ -175,7 +186,11 @@ async function loadEncoders(
   const entries = Object.entries(manifest.encoders).map(([type, ref]) => {
     let pending = loaded.get(ref.directory);
     if (!pending) {
-      pending = loadEncoder(join(indexPath, ref.directory), { device, logger });
+      pending = timed(
+        logger,
+        `encoder ${ref.directory}`,
+        loadEncoder(join(indexPath, ref.directory), { device, logger }),
+      );
       loaded.set(ref.directory, pending);
     }
     return pending.then((encoder) => [type, encoder] as const);
@@ -327,7 +342,7 @@ async function assembleServices(
 ): Promise<Services> {
   const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
-  const prompts = await loadPromptLibrary();
+  const prompts = await timed(logger, 'prompts', loadPromptLibrary());
   const inferenceLimiter = createConcurrencyLimiter({
     maxConcurrent: config.limits.inferenceConcurrency,
     maxQueued: config.limits.inferenceQueueLimit,
@@ -356,12 +371,19 @@ async function assembleServices(
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
     createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
-      proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
+      proposer: await timed(
+        logger,
+        'molecule proposer',
+        createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
+      ),
       inferenceLimiter,
     }),
     // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
     createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
-    createDepictRoutes({ toolkit: await createRdkitToolkit(), rdkit: await loadRDKit() }),
+    createDepictRoutes({
+      toolkit: await timed(logger, 'rdkit toolkit', createRdkitToolkit()),
+      rdkit: await loadRDKit(),
+    }),
     createReportRoutes(),
     createUiRoutes({ authRequired: config.apiToken !== undefined }),
   ];
