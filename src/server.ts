@@ -22,7 +22,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const versioned = isRemoteIndexLocation(config.indexPath)
     ? await createVersionedServices(config, logger)
     : undefined;
-  const fixed = versioned ? undefined : await timed(logger, 'services', createServices(config, logger));
+  const fixed = versioned
+    ? undefined
+    : await timed(logger, 'services', createServices(config, logger, { deferLoading: true }));
   const fetch = versioned ? versioned.fetch : fixed!.app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(instance));
