@@ -5,7 +5,7 @@ import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
 import { loadRDKit } from './chem/rdkit.js';
-import { createRdkitToolkit } from './chem/toolkit.js';
+import { createRdkitToolkit, type ChemToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
 import { hasVariantModel, loadVariantModel, type VariantModel } from './encoders/variant-learned.js';
@@ -296,13 +296,20 @@ export function createConfiguredLlm(config: Config, logger: Logger): LlmClient |
  */
 export async function createIndexMoleculeProposer(
   core: IndexServices,
-  options: { config: Config; llm: LlmClient; logger: Logger; prompts?: PromptLibrary },
+  options: {
+    config: Config;
+    llm: LlmClient;
+    logger: Logger;
+    prompts?: PromptLibrary;
+    /** One the caller also uses; a new one by default. */
+    toolkit?: ChemToolkit | undefined;
+  },
 ): Promise<MoleculeProposer> {
   return createMoleculeProposer({
     retriever: core.retriever,
     encoderFor: (type) => core.encoders.get(type),
     bridge: core.bridge,
-    toolkit: await createRdkitToolkit(),
+    toolkit: options.toolkit ?? (await createRdkitToolkit()),
     ...(options.config.llm.configured
       ? { llm: options.llm, prompts: options.prompts ?? (await loadPromptLibrary()) }
       : {}),
@@ -391,6 +398,8 @@ async function assembleServices(
         : undefined,
     },
   );
+  // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
+  const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
@@ -399,14 +408,14 @@ async function assembleServices(
       proposer: await timed(
         logger,
         'molecule proposer',
-        createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
+        createIndexMoleculeProposer(core, { config, llm, logger, prompts, toolkit }),
       ),
       inferenceLimiter,
     }),
     // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
     createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
     createDepictRoutes({
-      toolkit: await timed(logger, 'rdkit toolkit', createRdkitToolkit()),
+      toolkit,
       rdkit: await loadRDKit(),
     }),
     createReportRoutes(),
