@@ -11,8 +11,9 @@ import type { LoadQueue } from './util/load-queue.js';
 /**
  * Start-up in two steps (README, Speed): the service listens once the index, bridge and retrieval
  * files are open; the encoders, the name entries and the learned variant model load after, in the
- * background (`LoadQueue`). Nothing fails for being early: an encoder loads on its first use, and a
- * request that may need another deferred part waits until every part has loaded.
+ * background (`LoadQueue`). Nothing fails for being early: an encoder loads on its first use, an
+ * entity or variant retrieval waits for the name entries and the variant model, and the other
+ * routes (chat, linking, lookup, molecules, UI) wait until every part has loaded.
  */
 
 /** Background order: the encoders SMILES and sequence queries need first. */
@@ -52,7 +53,7 @@ export function deferEncoders(
 /**
  * A SMILES, sequence or text query needs only encoders, which wait for themselves; an entity
  * (resolved by name lookup), an rsid or variant features may need the name entries or the
- * learned variant model, so those wait for every deferred part.
+ * learned variant model, so those wait for both.
  */
 export function mayNeedDeferredParts(request: unknown): boolean {
   if (typeof request !== 'object' || request === null) return true;
@@ -60,8 +61,8 @@ export function mayNeedDeferredParts(request: unknown): boolean {
   return fields.entity !== undefined || fields.rsid !== undefined || fields.variant !== undefined;
 }
 
-/** `retriever`, whose requests wait for the deferred parts they may need. */
-export function waitForDeferredParts(retriever: Retriever, loading: LoadQueue): Retriever {
+/** `retriever`, whose requests wait for the deferred parts they may need (`needed`). */
+export function waitForDeferredParts(retriever: Retriever, needed: () => Promise<unknown>): Retriever {
   return {
     get entities() {
       return retriever.entities;
@@ -74,7 +75,7 @@ export function waitForDeferredParts(retriever: Retriever, loading: LoadQueue): 
     },
     predictionsUnavailableReason: () => retriever.predictionsUnavailableReason(),
     async retrieve(request, options) {
-      if (mayNeedDeferredParts(request)) await loading.all();
+      if (mayNeedDeferredParts(request)) await needed();
       return retriever.retrieve(request, options);
     },
   };

@@ -192,7 +192,7 @@ export async function openIndexServices(
     linker,
     encoders,
     bridge,
-    retriever: waitForDeferredParts(retriever, loading),
+    retriever: waitForDeferredParts(retriever, () => Promise.all([entries.get(), variants.get()])),
     loading,
     close,
   };
