@@ -31,7 +31,7 @@ export interface LoadQueueOptions {
   logger?: Logger | undefined;
   /** Whether no request is being served; default always. */
   idle?: (() => boolean) | undefined;
-  /** Longest wait for idleness before the next part loads anyway; default 1 000 ms. */
+  /** Longest wait for idleness before the next part loads anyway; default 3 000 ms. */
   maxIdleWaitMs?: number | undefined;
 }
 
@@ -52,7 +52,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 export function createLoadQueue(options: LoadQueueOptions = {}): LoadQueue {
   const logger = options.logger ?? noopLogger;
   const idle = options.idle ?? (() => true);
-  const maxIdleWaitMs = options.maxIdleWaitMs ?? 1_000;
+  const maxIdleWaitMs = options.maxIdleWaitMs ?? 3_000;
   const parts: QueuedPart[] = [];
   let started = false;
   let stopped = false;
