@@ -42,10 +42,7 @@ export function deferEncoders(
       dimension: ref.dimension,
       directory: ref.directory,
     };
-    byDirectory.set(
-      ref.directory,
-      lazyEncoder(declared, () => part.get()),
-    );
+    byDirectory.set(ref.directory, lazyEncoder(declared, part));
   }
   return new Map(refs.map(([type, ref]) => [type, byDirectory.get(ref.directory)!]));
 }
