@@ -145,7 +145,12 @@ export async function openIndexServices(
     logger.warn('fusion.json was fitted with another bridge; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });
-  const loading = createLoadQueue({ logger, idle: options.deferred?.idle });
+  // Deferred: the first second after listening belongs to the first requests, not the warm-up.
+  const loading = createLoadQueue({
+    logger,
+    idle: options.deferred?.idle,
+    startDelayMs: options.deferred ? 1_000 : 0,
+  });
   const encoders = deferEncoders(loading, manifest, (directory) =>
     loadEncoder(join(indexPath, directory), { device, logger }),
   );

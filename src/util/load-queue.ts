@@ -33,6 +33,11 @@ export interface LoadQueueOptions {
   idle?: (() => boolean) | undefined;
   /** Longest wait for idleness before the next part loads anyway; default 3 000 ms. */
   maxIdleWaitMs?: number | undefined;
+  /**
+   * Pause between `start()` and the first background part (default 0): the first requests after
+   * start-up come before the warm-up. A request that needs a part loads it at once regardless.
+   */
+  startDelayMs?: number | undefined;
 }
 
 interface QueuedPart {
@@ -106,6 +111,7 @@ export function createLoadQueue(options: LoadQueueOptions = {}): LoadQueue {
       if (started) return;
       started = true;
       void (async () => {
+        if (options.startDelayMs) await sleep(options.startDelayMs);
         for (const part of parts) {
           if (part.state !== 'waiting') continue;
           await whenIdle();

@@ -93,6 +93,25 @@ describe('createLoadQueue', () => {
     late.finish(1);
   });
 
+  it('starts the background loading startDelayMs after start(), while get() loads at once', async () => {
+    const began: string[] = [];
+    const queue = createLoadQueue({ startDelayMs: 80 });
+    const first = controlled<number>('first', began);
+    const second = controlled<number>('second', began);
+    queue.add('first', first.load);
+    const needed = queue.add('second', second.load);
+    queue.start();
+    await tick();
+    expect(began).toEqual([]);
+    void needed.get();
+    expect(began).toEqual(['second']);
+    await new Promise((done) => setTimeout(done, 120));
+    expect(began).toEqual(['second', 'first']);
+    first.finish(1);
+    second.finish(2);
+    await queue.all();
+  });
+
   it('keeps a failure: the part is failed, every caller gets the error, the queue goes on', async () => {
     const began: string[] = [];
     const queue = createLoadQueue();
