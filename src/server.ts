@@ -6,6 +6,7 @@ import { isRemoteIndexLocation } from './indexing/remote-index.js';
 import { createServices, type Services } from './services.js';
 import { createVersionedServices, type VersionedServices } from './versioned-services.js';
 import { createLogger, type Logger } from './util/logger.js';
+import { timed } from './util/timed.js';
 
 export interface RunningServer {
   url: string;
@@ -21,12 +22,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const versioned = isRemoteIndexLocation(config.indexPath)
     ? await createVersionedServices(config, logger)
     : undefined;
-  const fixed = versioned ? undefined : await createServices(config, logger);
+  const fixed = versioned
+    ? undefined
+    : await timed(logger, 'services', createServices(config, logger, { deferLoading: true }));
   const fetch = versioned ? versioned.fetch : fixed!.app.fetch;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(instance));
     instance.once('error', reject);
   });
+  logger.debug('start-up stage', { stage: 'listening', atMs: Math.round(performance.now()) });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

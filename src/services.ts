@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
 import { loadRDKit } from './chem/rdkit.js';
-import { createRdkitToolkit } from './chem/toolkit.js';
+import { createRdkitToolkit, type ChemToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
 import { hasVariantModel, loadVariantModel, type VariantModel } from './encoders/variant-learned.js';
@@ -52,6 +52,14 @@ import type { EntityLinker } from './linking/types.js';
 import type { LanceStoreOptions } from './store/lancedb-store.js';
 import { createNameLookup, type NameLookup } from './store/name-lookup.js';
 import type { Logger } from './util/logger.js';
+import { timed } from './util/timed.js';
+import { createLoadQueue, type DeferredPart, type LoadQueue } from './util/load-queue.js';
+import {
+  admitWhenLoaded,
+  deferEncoders,
+  loadingHealthCheck,
+  waitForDeferredParts,
+} from './deferred-parts.js';
 import type { VariantModelServices } from './retrieval/retrieval-types.js';
 import { geneSymbolIndex } from './indexing/gene-vectors.js';
 
@@ -64,6 +72,8 @@ export interface Services {
   bridge: Bridge | undefined;
   llm: LlmClient;
   retriever: Retriever;
+  /** The parts loaded after start-up (`ServiceOptions.deferLoading`); all loaded otherwise. */
+  loading: LoadQueue;
   app: Hono<AppEnv>;
   close(): Promise<void>;
 }
@@ -76,8 +86,10 @@ export interface IndexServices {
   encoders: Map<string, Encoder>;
   bridge: Bridge | undefined;
   retriever: Retriever;
-  /** Variant positions (from the learned variant model's features): QA's locus evidence. */
-  variantLoci?: VariantLoci | undefined;
+  /** Variant positions (from the learned variant model's features): QA's locus evidence; undefined until the model has loaded. */
+  readonly variantLoci?: VariantLoci | undefined;
+  /** Encoders, name entries and the variant model (see `deferred`); all loaded unless deferred. */
+  loading: LoadQueue;
   close(): Promise<void>;
 }
 
@@ -92,51 +104,49 @@ export async function openIndexServices(
     logger: Logger;
     bridgePrecision?: Config['bridgePrecision'] | undefined;
     lance?: RemoteLance | undefined;
+    /**
+     * Return once what a SMILES, sequence or text retrieval needs is open, and load the encoders,
+     * the name entries and the learned variant model after (`loading`); by default everything is
+     * loaded before this resolves. `idle` says when no request is running (see createLoadQueue).
+     */
+    deferred?: { idle: () => boolean } | undefined;
   },
 ): Promise<IndexServices> {
   const { device, logger } = options;
-  // The manifest (a few kB) says which encoders and bridge to load; everything else loads at once.
+  // The manifest (a few kB) says which encoders and bridge to load; the rest of the core loads at once.
   const manifest = await readManifest(indexPath);
+  const stage = <T>(name: string, work: Promise<T>) => timed(logger, name, work);
   const opened = await settleAll({
-    index: openIndex(indexPath, {
-      logger,
-      lanceUri: options.lance?.uri,
-      store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
-    }),
-    encoders: loadEncoders(indexPath, manifest, device, logger),
-    bridge: loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
-    entries: readLookupEntries(indexPath),
-    fusion: readFusionModel(indexPath),
-    variantFusion: readVariantFusion(indexPath),
-    structures: readStructureKeys(indexPath),
-    ligands: readLigandFingerprints(indexPath),
-    ligandModel: loadLigandModel(indexPath, { device, logger }),
-    variantModel: hasVariantModel(indexPath).then((has) =>
-      has ? loadVariantModel(indexPath, { device, logger }) : undefined,
+    index: stage(
+      'index',
+      openIndex(indexPath, {
+        logger,
+        lanceUri: options.lance?.uri,
+        store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
+      }),
     ),
+    bridge: stage(
+      'bridge',
+      loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
+    ),
+    fusion: stage('fusion', readFusionModel(indexPath)),
+    variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
+    structures: stage('structure keys', readStructureKeys(indexPath)),
+    ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
+    ligandModel: stage('ligand model', loadLigandModel(indexPath, { device, logger })),
   });
   if (!opened.ok) {
     // Whatever did load must not keep files and ONNX sessions open.
-    const parts = opened.fulfilled;
-    await parts.bridge?.dispose();
-    await parts.variantModel?.dispose();
-    await parts.ligandModel?.dispose();
-    for (const encoder of new Set(parts.encoders?.values() ?? [])) await encoder.dispose?.();
-    await parts.index?.close();
+    await opened.fulfilled.bridge?.dispose();
+    await opened.fulfilled.ligandModel?.dispose();
+    await opened.fulfilled.index?.close();
     throw opened.error;
   }
-  const { index, encoders, bridge, entries, fusion, structures, ligands, ligandModel } = opened.value;
-  const variantModel = usableVariantModel(opened.value.variantModel, index, logger);
-  if (opened.value.variantModel && !variantModel) await opened.value.variantModel.dispose();
+  const { index, bridge, fusion, structures, ligands, ligandModel } = opened.value;
   if (!structures)
     logger.info('index has no stored structure keys: the first SMILES query computes them', {
       fix: `biobridge structure-keys ${indexPath}`,
     });
-  const names = deferNames({
-    lookup: () => createNameLookup(entries, { typePriority: ['drug', 'gene/protein', 'disease'] }),
-    linker: () => createEntityLinker(entries, { prominence: (node) => index.graph.degree(node) }),
-  });
-  const { lookup, linker } = names;
   if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
     logger.warn('fusion.json was fitted with another bridge; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
@@ -145,6 +155,22 @@ export async function openIndexServices(
     logger.warn('fusion.json was fitted with another ligand-target model; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });
+  // Deferred: the first second after listening belongs to the first requests, not the warm-up.
+  const loading = createLoadQueue({
+    logger,
+    idle: options.deferred?.idle,
+    startDelayMs: options.deferred ? 1_000 : 0,
+  });
+  const encoders = deferEncoders(loading, manifest, (directory) =>
+    loadEncoder(join(indexPath, directory), { device, logger }),
+  );
+  const entries = loading.add('lookup entries', () => readLookupEntries(indexPath));
+  const variants = deferVariantModel(loading, index, opened.value.variantFusion, { device, logger });
+  const names = deferNames({
+    lookup: () => createNameLookup(entries.value(), { typePriority: ['drug', 'gene/protein', 'disease'] }),
+    linker: () => createEntityLinker(entries.value(), { prominence: (node) => index.graph.degree(node) }),
+  });
+  const { lookup, linker } = names;
   const retriever = createRetriever({
     graph: index.graph,
     store: index.store,
@@ -155,53 +181,66 @@ export async function openIndexServices(
     ligands,
     ligandModel,
     structures,
-    variants:
-      variantModel && variantServices(index, variantModel, opened.value.variantFusion, logger, indexPath),
+    // Read per request: until the model has loaded, only requests that cannot use it get here.
+    get variants() {
+      return variants.state === 'loaded' ? variants.value() : undefined;
+    },
     logger,
   });
+  // Built once the variant model has loaded (QA runs after every deferred part has).
+  let loci: VariantLoci | undefined;
+  const variantLoci = () => {
+    const model = variants.state === 'loaded' ? variants.value()?.model : undefined;
+    if (model && !loci) loci = variantLociOf(model);
+    return loci;
+  };
+  const close = async () => {
+    await loading.stop();
+    await bridge?.dispose();
+    await ligandModel?.dispose();
+    if (variants.state === 'loaded') await variants.value()?.model.dispose();
+    for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
+    await index.close();
+  };
+  if (!options.deferred) {
+    try {
+      await loading.all();
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
   return {
     index,
     lookup,
     linker,
     encoders,
     bridge,
-    retriever,
-    variantLoci: variantModel && variantLociOf(variantModel),
-    async close() {
-      await bridge?.dispose();
-      await variantModel?.dispose();
-      await ligandModel?.dispose();
-      for (const encoder of new Set(encoders.values())) await encoder.dispose?.();
-      await index.close();
+    retriever: waitForDeferredParts(retriever, () => Promise.all([entries.get(), variants.get()])),
+    get variantLoci() {
+      return variantLoci();
     },
+    loading,
+    close,
   };
 }
 
-/** The index's encoders by node type; types sharing a saved encoder (the KG text encoder) share one. */
-async function loadEncoders(
-  indexPath: string,
-  manifest: IndexManifest,
-  device: Config['device'],
-  logger: Logger,
-): Promise<Map<string, Encoder>> {
-  const loaded = new Map<string, Promise<Encoder>>();
-  const entries = Object.entries(manifest.encoders).map(([type, ref]) => {
-    let pending = loaded.get(ref.directory);
-    if (!pending) {
-      pending = loadEncoder(join(indexPath, ref.directory), { device, logger });
-      loaded.set(ref.directory, pending);
-    }
-    return pending.then((encoder) => [type, encoder] as const);
+/** The learned variant model's query-time services (undefined without a usable model), loaded through `loading`. */
+function deferVariantModel(
+  loading: LoadQueue,
+  index: IndexHandle,
+  fusion: VariantFusion | undefined,
+  runtime: { device: Config['device']; logger: Logger },
+): DeferredPart<VariantModelServices | undefined> {
+  const { device, logger } = runtime;
+  return loading.add('variant model', async () => {
+    const loaded = (await hasVariantModel(index.directory))
+      ? await loadVariantModel(index.directory, { device, logger })
+      : undefined;
+    const model = usableVariantModel(loaded, index, logger);
+    if (loaded && !model) await loaded.dispose();
+    return model && variantServices(index, model, fusion, logger, index.directory);
   });
-  const settled = await Promise.allSettled(entries);
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed) {
-    for (const result of settled) if (result.status === 'fulfilled') await result.value[1].dispose?.();
-    throw failed.reason;
-  }
-  return new Map(
-    settled.map((result) => (result as PromiseFulfilledResult<readonly [string, Encoder]>).value),
-  );
 }
 
 /**
@@ -284,13 +323,20 @@ export function createConfiguredLlm(config: Config, logger: Logger): LlmClient |
  */
 export async function createIndexMoleculeProposer(
   core: IndexServices,
-  options: { config: Config; llm: LlmClient; logger: Logger; prompts?: PromptLibrary },
+  options: {
+    config: Config;
+    llm: LlmClient;
+    logger: Logger;
+    prompts?: PromptLibrary;
+    /** One the caller also uses; a new one by default. */
+    toolkit?: ChemToolkit | undefined;
+  },
 ): Promise<MoleculeProposer> {
   return createMoleculeProposer({
     retriever: core.retriever,
     encoderFor: (type) => core.encoders.get(type),
     bridge: core.bridge,
-    toolkit: await createRdkitToolkit(),
+    toolkit: options.toolkit ?? (await createRdkitToolkit()),
     ...(options.config.llm.configured
       ? { llm: options.llm, prompts: options.prompts ?? (await loadPromptLibrary()) }
       : {}),
@@ -309,6 +355,11 @@ export interface RemoteLance {
 export interface ServiceOptions {
   lance?: RemoteLance | undefined;
   healthChecks?: readonly HealthCheck[] | undefined;
+  /**
+   * Listen before the encoders, name entries and variant model have loaded (`biobridge serve`):
+   * they load in the background, requests that need them wait (deferred-parts.ts).
+   */
+  deferLoading?: boolean | undefined;
 }
 
 /** The composition root: turns a validated `Config` into the running service's parts. */
@@ -317,14 +368,24 @@ export async function createServices(
   logger: Logger,
   options: ServiceOptions = {},
 ): Promise<Services> {
+  // Requests are admitted once the core is open; until then nothing listens.
+  const opened: { loading?: LoadQueue } = {};
+  const admission = options.deferLoading ? admitWhenLoaded(() => opened.loading) : undefined;
   const core = await openIndexServices(config.indexPath, {
     device: config.device,
     bridgePrecision: config.bridgePrecision,
     logger,
     lance: options.lance,
+    deferred: admission && { idle: admission.idle },
   });
+  opened.loading = core.loading;
   try {
-    return await assembleServices(config, logger, core, options);
+    const services = await assembleServices(config, logger, core, {
+      ...options,
+      admit: admission?.middleware,
+    });
+    core.loading.start();
+    return services;
   } catch (error) {
     // Half-built services must not keep the index, encoders and ONNX sessions open.
     await core.close();
@@ -336,11 +397,11 @@ async function assembleServices(
   config: Config,
   logger: Logger,
   core: IndexServices,
-  options: ServiceOptions,
+  options: ServiceOptions & { admit?: MiddlewareHandler<AppEnv> | undefined },
 ): Promise<Services> {
   const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
-  const prompts = await loadPromptLibrary();
+  const prompts = await timed(logger, 'prompts', loadPromptLibrary());
   const inferenceLimiter = createConcurrencyLimiter({
     maxConcurrent: config.limits.inferenceConcurrency,
     maxQueued: config.limits.inferenceQueueLimit,
@@ -356,7 +417,10 @@ async function assembleServices(
       llm,
       logger,
       facts: index.facts,
-      variantLoci: core.variantLoci,
+      // Read per question: under deferred loading the variant model arrives after start-up.
+      get variantLoci() {
+        return core.variantLoci;
+      },
     },
     {
       maxPromptTokens: config.llm.maxPromptTokens,
@@ -365,17 +429,26 @@ async function assembleServices(
         : undefined,
     },
   );
+  // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
+  const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
     createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
-      proposer: await createIndexMoleculeProposer(core, { config, llm, logger, prompts }),
+      proposer: await timed(
+        logger,
+        'molecule proposer',
+        createIndexMoleculeProposer(core, { config, llm, logger, prompts, toolkit }),
+      ),
       inferenceLimiter,
     }),
     // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
     createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
-    createDepictRoutes({ toolkit: await createRdkitToolkit(), rdkit: await loadRDKit() }),
+    createDepictRoutes({
+      toolkit,
+      rdkit: await loadRDKit(),
+    }),
     createReportRoutes(),
     createUiRoutes({ authRequired: config.apiToken !== undefined }),
   ];
@@ -387,8 +460,10 @@ async function assembleServices(
       logger,
       metrics,
       features,
+      admit: options.admit,
       healthChecks: [
         ...indexHealthChecks(core, config.indexPath),
+        ...(options.deferLoading ? [loadingHealthCheck(core.loading)] : []),
         createLlmHealthCheck(llm),
         ...('stats' in llm ? [createLlmCircuitCheck(llm)] : []),
         ...(options.healthChecks ?? []),
@@ -410,6 +485,7 @@ async function assembleServices(
     bridge,
     llm,
     retriever,
+    loading: core.loading,
     app,
     close: () => core.close(),
   };

@@ -74,6 +74,8 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
   });
 
   it('GET /health is ready, with the bridge missing and the LLM not configured', async () => {
+    // The encoders, name entries and variant model load after listening (deferred-parts.ts).
+    await server!.services.loading.all();
     const response = await fetch(`${server!.url}/health`);
     const body = await jsonOf(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
@@ -93,6 +95,7 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
           state: 'not-configured',
           detail: 'no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)',
         },
+        loading: { ok: true, required: true, state: 'loaded', detail: '6 parts loaded' },
       },
     });
   });

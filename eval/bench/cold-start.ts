@@ -3,8 +3,10 @@
  * (SMILES → gene/protein), several runs, median. Also reports when `/health/live` first answered
  * and the CPU-seconds the process used until the first retrieve (steadier than wall time on a
  * shared machine). `--repo` measures another checkout the same way, for side-by-side ratios.
+ * `--query name` asks by entity name instead (`imatinib` → gene/protein), which needs the name
+ * index rather than RDKit.
  *
- *   npx tsx eval/bench/cold-start.ts [--index indexes/demo] [--runs 5] [--repo .] [--port 8797]
+ *   npx tsx eval/bench/cold-start.ts [--index indexes/demo] [--runs 5] [--repo .] [--port 8797] [--query smiles|name]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,11 @@ export const COLD_START_QUERY = {
   targetTypes: ['gene/protein'],
   k: 10,
 };
+
+/** A first request that needs the name entries and lookup instead of the SMILES path. */
+export const COLD_START_NAME_QUERY = { entity: 'imatinib', targetTypes: ['gene/protein'], k: 10 };
+
+const QUERIES = { smiles: COLD_START_QUERY, name: COLD_START_NAME_QUERY } as const;
 
 export interface ColdStartRun {
   liveMs: number;
@@ -60,6 +67,7 @@ export async function coldStartOnce(
   index: string,
   port: number,
   timeoutMs = 120_000,
+  query: object = COLD_START_QUERY,
 ): Promise<ColdStartRun> {
   const started = performance.now();
   const child = spawn(
@@ -82,7 +90,7 @@ export async function coldStartOnce(
       const ok = await answers(`${base}/v1/retrieve`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(COLD_START_QUERY),
+        body: JSON.stringify(query),
       });
       if (ok) return { liveMs, firstRetrieveMs: performance.now() - started, cpuMs: cpuMsOf(child.pid!) };
       await sleep(20);
@@ -101,9 +109,10 @@ export async function runColdStartBench(
   index: string,
   runs: number,
   port: number,
+  query: object = COLD_START_QUERY,
 ): Promise<ColdStartResult> {
   const results: ColdStartRun[] = [];
-  for (let run = 0; run < runs; run++) results.push(await coldStartOnce(repo, index, port));
+  for (let run = 0; run < runs; run++) results.push(await coldStartOnce(repo, index, port, 120_000, query));
   let runtime: 'dist' | 'tsx' = 'tsx';
   try {
     readFileSync(resolve(repo, 'dist/cli/index.js'));
@@ -131,13 +140,17 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       runs: { type: 'string', default: '5' },
       repo: { type: 'string', default: '.' },
       port: { type: 'string', default: '8797' },
+      query: { type: 'string', default: 'smiles' },
     },
   });
+  const query = QUERIES[values.query as keyof typeof QUERIES];
+  if (!query) throw new Error(`--query must be one of ${Object.keys(QUERIES).join(', ')}`);
   const result = await runColdStartBench(
     values.repo,
     resolve(values.index),
     Number(values.runs),
     Number(values.port),
+    query,
   );
   console.log(JSON.stringify(result, null, 2));
 }

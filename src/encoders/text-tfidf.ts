@@ -72,6 +72,11 @@ interface Model {
   /** `(vocabulary + buckets) × dimension`, row-major: each term's direction in the reduced space. */
   components: Float32Array;
   provenance: Record<string, string>;
+  /**
+   * The description and artifact bytes read back from disk, already checked against their
+   * `configHash`: a restored encoder keeps them instead of serialising and hashing its 55 MB again.
+   */
+  saved?: { description: EncoderDescription; artifacts: Artifact[] } | undefined;
 }
 
 export interface FitTextEncoderDependencies {
@@ -271,6 +276,10 @@ export function restoreTextTfidfEncoder(saved: SavedEncoder): TextTfidfEncoder {
     idf,
     components,
     provenance: saved.description.provenance ?? {},
+    saved: {
+      description: saved.description,
+      artifacts: [...saved.artifacts].map(([name, bytes]) => ({ name, bytes })),
+    },
   });
 }
 
@@ -278,22 +287,24 @@ function buildEncoder(model: Model): TextTfidfEncoder {
   const { options, vocabulary, idf, components } = model;
   const dimension = options.dimension;
   const termIndex = new Map(vocabulary.map((term, index) => [term, index]));
-  const artifacts: Artifact[] = [
+  const artifacts: Artifact[] = model.saved?.artifacts ?? [
     { name: VOCABULARY_FILE, bytes: new TextEncoder().encode(JSON.stringify(vocabulary)) },
     { name: IDF_FILE, bytes: float32ToBytes(idf) },
     { name: COMPONENTS_FILE, bytes: float32ToBytes(components) },
   ];
-  const description = describeEncoder(
-    {
-      kind: TEXT_TFIDF_KIND,
-      version: VERSION,
-      modality: 'text',
-      dimension,
-      options,
-      provenance: model.provenance,
-    },
-    artifacts,
-  );
+  const description =
+    model.saved?.description ??
+    describeEncoder(
+      {
+        kind: TEXT_TFIDF_KIND,
+        version: VERSION,
+        modality: 'text',
+        dimension,
+        options,
+        provenance: model.provenance,
+      },
+      artifacts,
+    );
 
   const encodeOne = (text: string): EncodeOutcome => {
     if (text.trim().length === 0) return err({ code: 'EMPTY', message: 'empty text' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { ChatAgent } from '../agents/chat-agent.js';
 import { noopLogger, type Logger } from '../util/logger.js';
@@ -58,6 +58,8 @@ export interface AppDependencies {
   metrics?: MetricsRegistry;
   /** Further features (retrieval, molecules…), mounted after the built-in ones. */
   features?: readonly Feature[];
+  /** Runs before every route, after auth and limits: requests wait here for parts still loading. */
+  admit?: MiddlewareHandler<AppEnv> | undefined;
 }
 
 /** Test seams: deterministic ids and clock. */
@@ -150,6 +152,7 @@ export function createApp(
   }
   app.use(bodyLimit({ maxBytes: settings.bodyLimitBytes }));
   app.use(requestTimeout({ timeoutMs: settings.requestTimeoutMs }));
+  if (dependencies.admit) app.use(dependencies.admit);
 
   for (const feature of features) app.route('/', feature.app);
   return app;

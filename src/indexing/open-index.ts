@@ -6,6 +6,7 @@ import { withInMemorySearch } from '../store/in-memory-search.js';
 import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
 import type { VectorStore } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
+import { timed } from '../util/timed.js';
 import { indexLayout, readManifest, type IndexManifest } from './manifest.js';
 
 /** The parts of an index every consumer needs: manifest, graph and vector store. */
@@ -32,13 +33,17 @@ export async function openIndex(
   const logger = options.logger ?? noopLogger;
   const manifest = await readManifest(directory);
   const [graph, facts] = await Promise.all([
-    readGraph(directory),
-    readKgFacts(join(directory, indexLayout.graph)),
+    timed(logger, 'graph', readGraph(directory)),
+    timed(logger, 'kg facts', readKgFacts(join(directory, indexLayout.graph))),
   ]);
-  const lance = await openLanceStore(options.lanceUri ?? join(directory, indexLayout.lance), {
+  const lance = await timed(
     logger,
-    ...options.store,
-  });
+    'lancedb',
+    openLanceStore(options.lanceUri ?? join(directory, indexLayout.lance), {
+      logger,
+      ...options.store,
+    }),
+  );
   // Searches run from memory: a LanceDB scan per query re-reads every vector from disk.
   const store = withInMemorySearch(lance, {
     logger,

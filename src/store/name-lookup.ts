@@ -174,7 +174,9 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     for (const alias of entry.aliases) addSurface(alias, FIELD_ALIAS);
   }
 
-  const trigramIndex = buildTrigramIndex(keyText);
+  // Half the build (≈ 1 CPU-second over the shared KG's names) and needed only for typos: built
+  // by the first fuzzy lookup, so a service whose first query is an exact name does not wait for it.
+  let trigramIndex: Map<string, Int32Array> | undefined;
   const sharedCounts = new Uint16Array(keyText.length);
   const keyLengths = Uint16Array.from(keyText, (key) => Math.min(key.length, 0xffff));
   const typeRank = new Map((options.typePriority ?? []).map((type, rank) => [type, rank]));
@@ -233,6 +235,7 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     // ("ion", "ati") reach ~10k keys each, and a push per first touch costs more than the scan.
     const counts = sharedCounts;
     const lengths = keyLengths;
+    trigramIndex ??= buildTrigramIndex(keyText);
     for (const gram of queryGrams) {
       const posting = trigramIndex.get(gram);
       if (!posting) continue;

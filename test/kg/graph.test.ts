@@ -179,6 +179,24 @@ describe('writeGraph / readGraph', () => {
       /graph files are inconsistent: edge \d+ \(\d+ → \d+\) refers to a node that does not exist/,
     );
 
+    // A node file with a consistent checksum but a name that is not a string: zod names the row.
+    const renamed = {
+      ...value,
+      names: (value as unknown as { names: unknown[] }).names.map((name, position) =>
+        position === 2 ? 42 : name,
+      ),
+    };
+    const misnamed = gzipSync(Buffer.from(JSON.stringify(renamed)));
+    await writeFile(join(graphDirectory, 'nodes.json.gz'), misnamed);
+    await writeFile(
+      join(graphDirectory, 'graph.json'),
+      header.replace(
+        /"nodesSha256": "[0-9a-f]+"/,
+        `"nodesSha256": "${createHash('sha256').update(misnamed).digest('hex')}"`,
+      ),
+    );
+    await expect(readGraph(directory)).rejects.toThrow(/nodes\.json\.gz is invalid: .*names\[2\]/s);
+
     await expect(readGraph(join(root.path, 'no-index'))).rejects.toThrow('cannot read graph.json');
   });
 });

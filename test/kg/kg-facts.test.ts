@@ -76,6 +76,31 @@ describe('KgFacts', () => {
     expect((error as AppError).message).toContain(KG_FACTS_FILE);
   });
 
+  it('names the bad row of a well-formed file, as zod says it', async () => {
+    const directory = join(root.path, 'graph-c');
+    await mkdir(directory, { recursive: true });
+    const body = {
+      format: 'biobridge-kg-facts',
+      version: 1,
+      associations: [
+        [7, 8, 5, null, null],
+        [9, 10, 'high', null, null],
+      ],
+      isA: [[1, 2]],
+    };
+    await writeFile(join(directory, KG_FACTS_FILE), gzipSync(Buffer.from(JSON.stringify(body))));
+    const error = await readKgFacts(directory).catch((caught: unknown) => caught);
+    expect((error as AppError).code).toBe('INVALID_INDEX');
+    expect((error as AppError).message).toMatch(/associations\[1\]\[2\]/);
+    body.associations[1]![2] = 6;
+    await writeFile(join(directory, KG_FACTS_FILE), gzipSync(Buffer.from(JSON.stringify(body))));
+    expect((await readKgFacts(directory)).association(10, 9)).toEqual({
+      pvalueMlog: 6,
+      orBeta: undefined,
+      pubmedId: undefined,
+    });
+  });
+
   it('comes from ingest: ontology_is_a rows, checked for type', async () => {
     const directory = join(root.path, 'kg-ok');
     await writeTinyKg(directory);
