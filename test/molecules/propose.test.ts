@@ -156,7 +156,9 @@ describe('seeds', () => {
       k: 200,
     });
     const expected = fused.results
-      .filter((hit) => !hidden.includes(hit.id) && DRUGS.some((drug) => drug[1] === hit.id && drug[3] !== null))
+      .filter(
+        (hit) => !hidden.includes(hit.id) && DRUGS.some((drug) => drug[1] === hit.id && drug[3] !== null),
+      )
       .slice(0, 4);
     expect(response.seeds.map((seed) => seed.id)).toEqual(expected.map((hit) => hit.id));
     expect(response.seeds.some((seed) => hidden.includes(seed.id))).toBe(false);
