@@ -2,9 +2,11 @@
  * Load test of `/v1/retrieve` (SMILES → gene/protein, k = 10, the default ranking) over real HTTP:
  * a `biobridge serve` process, and N concurrent clients in this process, each sending its next
  * request when the last one answered, for a fixed time per concurrency level. Reports throughput
- * and latency percentiles per level. The molecules are ordinary drug-like SMILES, cycled.
+ * and latency percentiles per level. The molecules are ordinary drug-like SMILES, cycled; with
+ * `--unique` every measured request sends a molecule no earlier request sent, so the service's
+ * query caches never hit (the honest figure for a stream of new molecules).
  *
- *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5]
+ *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5] [--unique]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,12 @@ export const LOAD_TEST_SMILES = [
   'OC(=O)CCCc1ccc(N(CCCl)CCCl)cc1',
   'CC1=C(C(=O)Nc2ccccc2)C(c2ccccc2[N+](=O)[O-])C(C(=O)OC)=C(C)N1',
 ];
+
+/** A distinct drug-like molecule for every `n` (an alkoxy benzamide with chains of varying length). */
+export const uniqueSmiles = (n: number) =>
+  `${'C'.repeat(1 + (n % 20))}Oc1ccc(cc1)C(=O)N${'C'.repeat(1 + Math.floor(n / 20))}`;
+
+const cycledSmiles = (n: number) => LOAD_TEST_SMILES[n % LOAD_TEST_SMILES.length]!;
 
 export interface LoadLevel {
   concurrency: number;
@@ -66,6 +74,7 @@ async function runLevel(
   concurrency: number,
   seconds: number,
   serverPid?: number | undefined,
+  smilesOf: (n: number) => string = cycledSmiles,
 ): Promise<LoadLevel> {
   const latencies: number[] = [];
   const cpuBefore = cpuSecondsOf(serverPid);
@@ -75,7 +84,7 @@ async function runLevel(
   const started = performance.now();
   const client = async () => {
     while (performance.now() < deadline) {
-      const smiles = LOAD_TEST_SMILES[sent++ % LOAD_TEST_SMILES.length]!;
+      const smiles = smilesOf(sent++);
       const begin = performance.now();
       const response = await fetch(`${base}/v1/retrieve`, {
         method: 'POST',
@@ -110,7 +119,9 @@ export async function runLoadTest(options: {
   levels: readonly number[];
   seconds: number;
   port?: number | undefined;
-}): Promise<{ index: string; levels: LoadLevel[] }> {
+  /** Never repeat a molecule across the measured levels (query caches miss). */
+  unique?: boolean | undefined;
+}): Promise<{ index: string; unique: boolean; levels: LoadLevel[] }> {
   const port = options.port ?? 8798;
   const server = spawn(
     process.execPath,
@@ -133,9 +144,15 @@ export async function runLoadTest(options: {
     // connections of the highest level are spread over the workers, so warm with as many.
     await runLevel(base, Math.max(2, ...options.levels), Math.max(2, options.seconds));
     const levels: LoadLevel[] = [];
-    for (const concurrency of options.levels)
-      levels.push(await runLevel(base, concurrency, options.seconds, server.pid));
-    return { index: options.index, levels };
+    let offset = 0;
+    for (const concurrency of options.levels) {
+      const first = offset;
+      const smilesOf = options.unique ? (n: number) => uniqueSmiles(first + n) : cycledSmiles;
+      const level = await runLevel(base, concurrency, options.seconds, server.pid, smilesOf);
+      offset += level.requests + level.errors + concurrency;
+      levels.push(level);
+    }
+    return { index: options.index, unique: options.unique ?? false, levels };
   } finally {
     server.kill('SIGTERM');
     await new Promise((done) => (server.exitCode !== null ? done(undefined) : server.once('exit', done)));
@@ -148,12 +165,14 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       index: { type: 'string', default: 'indexes/demo' },
       levels: { type: 'string', default: '1,8,32' },
       seconds: { type: 'string', default: '5' },
+      unique: { type: 'boolean', default: false },
     },
   });
   const result = await runLoadTest({
     index: values.index,
     levels: values.levels.split(',').map(Number),
     seconds: Number(values.seconds),
+    unique: values.unique,
   });
   console.log(JSON.stringify(result, null, 2));
 }

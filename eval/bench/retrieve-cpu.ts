@@ -15,11 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/index.js';
 import { createServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
-import { LOAD_TEST_SMILES } from './load.js';
-
-/** A distinct drug-like molecule for every `n` (an alkoxy benzamide with chains of varying length). */
-const uniqueSmiles = (n: number) =>
-  `${'C'.repeat(1 + (n % 20))}Oc1ccc(cc1)C(=O)N${'C'.repeat(1 + Math.floor(n / 20))}`;
+import { LOAD_TEST_SMILES, uniqueSmiles } from './load.js';
 
 export async function measureRetrieveCpu(options: {
   index: string;

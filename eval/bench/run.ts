@@ -26,6 +26,10 @@ const benches: [string, string[]][] = [
     ['eval/bench/anchors.ts', '--index', index, ...(checkpoint ? ['--checkpoint', checkpoint] : [])],
   ],
   [`load test /v1/retrieve at 1, 8, 32 concurrent (${index})`, ['eval/bench/load.ts', '--index', index]],
+  [
+    `load test /v1/retrieve, a new molecule every request (${index})`,
+    ['eval/bench/load.ts', '--index', index, '--unique'],
+  ],
   [`cold start to first retrieve (${index})`, ['eval/bench/cold-start.ts', '--index', index, '--runs', '3']],
   ...(full
     ? ([['ingest, synthetic 8.1M rows', ['eval/bench/ingest-synthetic.ts']]] as [string, string[]][])

@@ -138,7 +138,7 @@ describe('runCli: usage errors exit 2 before the handler loads', () => {
     const methods = await cli(['eval', 'retrieval', 'idx', '--methods', 'bridge,foo']);
     expect(methods.code).toBe(2);
     expect(methods.stderr).toContain(
-      'expected one of "fused"|"bridge"|"nn_transfer"|"ligand"|"popularity"|"untrained"|"random"\n  → at methods[1]',
+      'expected one of "fused"|"bridge"|"nn_transfer"|"ligand"|"ligand_model"|"popularity"|"untrained"|"random"\n  → at methods[1]',
     );
   });
 
@@ -304,7 +304,7 @@ describe('commands', () => {
     // a comma list: the default shown is the string typed, not the parsed array
     expect(retrieval.flags.methods).toMatchObject({
       type: 'string',
-      defaultText: 'fused,bridge,nn_transfer,ligand,popularity,untrained,random',
+      defaultText: 'fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random',
     });
     const serve = commands.find((command) => command.name === 'serve')!;
     // applied by the service config, so the schema leaves it optional and names it in meta
