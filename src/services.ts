@@ -115,46 +115,9 @@ export async function openIndexServices(
   const { device, logger } = options;
   // The manifest (a few kB) says which encoders and bridge to load; the rest of the core loads at once.
   const manifest = await readManifest(indexPath);
-  const stage = <T>(name: string, work: Promise<T>) => timed(logger, name, work);
-  const opened = await settleAll({
-    index: stage(
-      'index',
-      openIndex(indexPath, {
-        logger,
-        lanceUri: options.lance?.uri,
-        store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
-      }),
-    ),
-    bridge: stage(
-      'bridge',
-      loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
-    ),
-    fusion: stage('fusion', readFusionModel(indexPath)),
-    variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
-    structures: stage('structure keys', readStructureKeys(indexPath)),
-    ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
-    ligandModel: stage('ligand model', loadLigandModel(indexPath, { device, logger })),
-  });
-  if (!opened.ok) {
-    // Whatever did load must not keep files and ONNX sessions open.
-    await opened.fulfilled.bridge?.dispose();
-    await opened.fulfilled.ligandModel?.dispose();
-    await opened.fulfilled.index?.close();
-    throw opened.error;
-  }
-  const { index, bridge, fusion, structures, ligands, ligandModel } = opened.value;
-  if (!structures)
-    logger.info('index has no stored structure keys: the first SMILES query computes them', {
-      fix: `biobridge structure-keys ${indexPath}`,
-    });
-  if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
-    logger.warn('fusion.json was fitted with another bridge; refit it', {
-      fix: `biobridge fit-fusion ${indexPath}`,
-    });
-  if (fusion?.ligandModelId && fusion.ligandModelId !== ligandModel?.id)
-    logger.warn('fusion.json was fitted with another ligand-target model; refit it', {
-      fix: `biobridge fit-fusion ${indexPath}`,
-    });
+  const core = await openCoreParts(indexPath, manifest, options);
+  const { index, bridge, fusion, structures, ligands, ligandModel } = core;
+  warnAboutStaleParts(indexPath, core, logger);
   // Deferred: the first second after listening belongs to the first requests, not the warm-up.
   const loading = createLoadQueue({
     logger,
@@ -165,7 +128,7 @@ export async function openIndexServices(
     loadEncoder(join(indexPath, directory), { device, logger }),
   );
   const entries = loading.add('lookup entries', () => readLookupEntries(indexPath));
-  const variants = deferVariantModel(loading, index, opened.value.variantFusion, { device, logger });
+  const variants = deferVariantModel(loading, index, core.variantFusion, { device, logger });
   const names = deferNames({
     lookup: () => createNameLookup(entries.value(), { typePriority: ['drug', 'gene/protein', 'disease'] }),
     linker: () => createEntityLinker(entries.value(), { prominence: (node) => index.graph.degree(node) }),
@@ -223,6 +186,69 @@ export async function openIndexServices(
     loading,
     close,
   };
+}
+
+/** What the first SMILES, sequence or text retrieval needs, opened in parallel (each part timed). */
+async function openCoreParts(
+  indexPath: string,
+  manifest: IndexManifest,
+  options: {
+    device: Config['device'];
+    logger: Logger;
+    bridgePrecision?: Config['bridgePrecision'] | undefined;
+    lance?: RemoteLance | undefined;
+  },
+) {
+  const { device, logger } = options;
+  const stage = <T>(name: string, work: Promise<T>) => timed(logger, name, work);
+  const opened = await settleAll({
+    index: stage(
+      'index',
+      openIndex(indexPath, {
+        logger,
+        lanceUri: options.lance?.uri,
+        store: { storageOptions: options.lance?.storageOptions, tableNames: options.lance?.tableNames },
+      }),
+    ),
+    bridge: stage(
+      'bridge',
+      loadBridge(indexPath, manifest, { device, precision: options.bridgePrecision }, logger),
+    ),
+    fusion: stage('fusion', readFusionModel(indexPath)),
+    variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
+    structures: stage('structure keys', readStructureKeys(indexPath)),
+    ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
+    ligandModel: stage('ligand model', loadLigandModel(indexPath, { device, logger })),
+  });
+  if (!opened.ok) {
+    // Whatever did load must not keep files and ONNX sessions open.
+    await opened.fulfilled.bridge?.dispose();
+    await opened.fulfilled.ligandModel?.dispose();
+    await opened.fulfilled.index?.close();
+    throw opened.error;
+  }
+  return opened.value;
+}
+
+/** Warnings for parts fitted against another model, or not written yet. */
+function warnAboutStaleParts(
+  indexPath: string,
+  core: Awaited<ReturnType<typeof openCoreParts>>,
+  logger: Logger,
+): void {
+  const { index, fusion, structures, ligandModel } = core;
+  if (!structures)
+    logger.info('index has no stored structure keys: the first SMILES query computes them', {
+      fix: `biobridge structure-keys ${indexPath}`,
+    });
+  if (fusion && fusion.bridgeId !== (index.manifest.bridge?.id ?? null))
+    logger.warn('fusion.json was fitted with another bridge; refit it', {
+      fix: `biobridge fit-fusion ${indexPath}`,
+    });
+  if (fusion?.ligandModelId && fusion.ligandModelId !== ligandModel?.id)
+    logger.warn('fusion.json was fitted with another ligand-target model; refit it', {
+      fix: `biobridge fit-fusion ${indexPath}`,
+    });
 }
 
 /** The learned variant model's query-time services (undefined without a usable model), loaded through `loading`. */
