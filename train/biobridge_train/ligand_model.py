@@ -210,9 +210,8 @@ def train_ligand_model(
             optimiser.step()
             total += float(loss) * len(batch)
         history.append({"epoch": epoch, "loss": total / max(len(labels), 1), "seconds": time.time() - started})
-        log(
-            f"ligand model epoch {epoch}/{config.epochs} loss {history[-1]['loss']:.4f} ({history[-1]['seconds']:.1f} s)"
-        )
+        last = history[-1]
+        log(f"ligand model epoch {epoch}/{config.epochs} loss {last['loss']:.4f} ({last['seconds']:.1f} s)")
     model.eval()
     return model, history
 
