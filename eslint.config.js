@@ -33,7 +33,6 @@ const OUTERMOST = ['http', 'cli', 'services', 'server'];
 const LONG_FUNCTIONS_TO_SPLIT = [
   'src/agents/qa/qa-agent.ts',
   'src/eval/qa/qa-set.ts',
-  'src/molecules/candidate-scoring.ts',
   'src/molecules/ga/genetic-algorithm.ts',
   'src/molecules/ga/molecule-editor.ts',
   'src/molecules/propose.ts',
