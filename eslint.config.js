@@ -34,7 +34,6 @@ const LONG_FUNCTIONS_TO_SPLIT = [
   'src/agents/qa/qa-agent.ts',
   'src/eval/qa/qa-set.ts',
   'src/molecules/ga/genetic-algorithm.ts',
-  'src/molecules/propose.ts',
   'src/store/lance-reader.ts',
   'src/store/name-lookup.ts',
 ];
