@@ -33,7 +33,6 @@ const OUTERMOST = ['http', 'cli', 'services', 'server'];
 const LONG_FUNCTIONS_TO_SPLIT = [
   'src/agents/qa/qa-agent.ts',
   'src/eval/qa/qa-set.ts',
-  'src/store/name-lookup.ts',
 ];
 
 function layerRules() {
