@@ -92,50 +92,15 @@ export async function readBridgeMetadata(directory: string): Promise<BridgeMetad
 /** Loads a bridge directory (`bridge.json`, `transform.onnx`, `project.onnx`); sessions open once. */
 export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptions = {}): Promise<Bridge> {
   const logger = options.logger ?? noopLogger;
-  const batchSize = options.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new AppError({
-      code: 'INVALID_CONFIG',
-      message: `bridge batchSize must be a positive integer, got ${batchSize}`,
-      details: { field: 'batchSize', value: batchSize },
-    });
+  const batchSize = validBatchSize(options.batchSize ?? 1024);
   const metadata = await readBridgeMetadata(directory);
-  const graphs = {
+  const graphs: BridgeGraphs = {
     transform: transformGraphFor(metadata, directory, options.precision),
     project: metadata.onnx.project,
   };
-  const verifyAll = () =>
-    Promise.all(
-      Object.values(graphs).map((graph) => verifyChecksum(join(directory, graph.file), graph.sha256)),
-    ).then(() => undefined);
-  const verification = options.verifyChecksums ?? true;
-  if (verification === true) await verifyAll();
-  // Started now, awaited by every run: hashing overlaps the session start instead of preceding it.
-  const verified = verification === 'first-use' ? verifyAll() : Promise.resolve();
-  verified.catch(() => undefined); // reported by the first run, not as an unhandled rejection
-  const sessionOptions: OnnxSessionOptions = { logger };
-  if (options.device !== undefined) sessionOptions.device = options.device;
-  if (options.sessionOptions !== undefined) sessionOptions.sessionOptions = options.sessionOptions;
-  if (options._internal !== undefined) sessionOptions._internal = options._internal;
-
-  // Both sessions open at once: onnxruntime builds them off the JavaScript thread.
-  const opened = await Promise.allSettled(
-    [graphs.transform, graphs.project].map(async (graph) => {
-      const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
-      return { session, graph };
-    }),
-  );
-  const sessions = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.session] : []));
-  try {
-    for (const result of opened) {
-      if (result.status === 'rejected') throw result.reason;
-      checkSignature(result.value.session, result.value.graph.inputs, result.value.graph.output);
-    }
-  } catch (error) {
-    await Promise.all(sessions.map((session) => session.dispose()));
-    throw error;
-  }
-  const [transformSession, projectSession] = sessions as [OnnxSession, OnnxSession];
+  const { verified } = await startVerification(directory, graphs, options.verifyChecksums ?? true);
+  const sessions = await openSessions(directory, graphs, sessionOptionsFor(options, logger));
+  const [transformSession, projectSession] = sessions;
   logger.info('bridge loaded', {
     directory,
     device: transformSession.device,
@@ -143,34 +108,7 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
     types: metadata.nodeTypes.map((entry) => entry.name),
     hiddenDim: metadata.hiddenDim,
   });
-
-  const hidden = metadata.hiddenDim;
-  const width = metadata.inputDim;
-
-  async function runBatched(
-    session: OnnxSession,
-    outputName: string,
-    vectors: Float32Array,
-    rows: number,
-    dim: number,
-    feedsFor: (batch: OnnxTensor) => Record<string, OnnxTensor>,
-  ): Promise<Float32Array> {
-    await verified;
-    const result = new Float32Array(rows * hidden);
-    for (let start = 0; start < rows; start += batchSize) {
-      const count = Math.min(batchSize, rows - start);
-      const input = padRows(vectors, start, count, dim, width);
-      const outputs = await session.run(feedsFor(float32Tensor(input, [count, width])));
-      const output = outputs[outputName];
-      if (!output || output.dims.length !== 2 || output.dims[0] !== count || output.dims[1] !== hidden)
-        throw new AppError({
-          code: 'INTERNAL',
-          message: `${session.path}: output "${outputName}" has shape [${output?.dims.join(', ') ?? ''}], expected [${count}, ${hidden}]`,
-        });
-      result.set(output.data as Float32Array, start * hidden);
-    }
-    return result;
-  }
+  const runBatched = batchRunner(metadata, batchSize, verified);
 
   return {
     metadata,
@@ -213,6 +151,108 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
     async dispose() {
       await Promise.all(sessions.map((session) => session.dispose()));
     },
+  };
+}
+
+type BridgeGraph = BridgeMetadata['onnx']['transform'];
+interface BridgeGraphs {
+  transform: BridgeGraph;
+  project: BridgeGraph;
+}
+
+function validBatchSize(batchSize: number): number {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new AppError({
+      code: 'INVALID_CONFIG',
+      message: `bridge batchSize must be a positive integer, got ${batchSize}`,
+      details: { field: 'batchSize', value: batchSize },
+    });
+  return batchSize;
+}
+
+/**
+ * Checks the graphs' checksums per `verifyChecksums`; resolves to the promise every run awaits
+ * (already settled unless `'first-use'`), wrapped so that awaiting this call does not await it.
+ */
+async function startVerification(
+  directory: string,
+  graphs: BridgeGraphs,
+  verification: NonNullable<OnnxBridgeOptions['verifyChecksums']>,
+): Promise<{ verified: Promise<void> }> {
+  const verifyAll = () =>
+    Promise.all(
+      [graphs.transform, graphs.project].map((graph) =>
+        verifyChecksum(join(directory, graph.file), graph.sha256),
+      ),
+    ).then(() => undefined);
+  if (verification === true) await verifyAll();
+  // Started now, awaited by every run: hashing overlaps the session start instead of preceding it.
+  const verified = verification === 'first-use' ? verifyAll() : Promise.resolve();
+  verified.catch(() => undefined); // reported by the first run, not as an unhandled rejection
+  return { verified };
+}
+
+function sessionOptionsFor(options: OnnxBridgeOptions, logger: Logger): OnnxSessionOptions {
+  const sessionOptions: OnnxSessionOptions = { logger };
+  if (options.device !== undefined) sessionOptions.device = options.device;
+  if (options.sessionOptions !== undefined) sessionOptions.sessionOptions = options.sessionOptions;
+  if (options._internal !== undefined) sessionOptions._internal = options._internal;
+  return sessionOptions;
+}
+
+/** Opens the transform and project sessions and checks their signatures; disposes both on failure. */
+async function openSessions(
+  directory: string,
+  graphs: BridgeGraphs,
+  sessionOptions: OnnxSessionOptions,
+): Promise<[OnnxSession, OnnxSession]> {
+  // Both sessions open at once: onnxruntime builds them off the JavaScript thread.
+  const opened = await Promise.allSettled(
+    [graphs.transform, graphs.project].map(async (graph) => {
+      const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
+      return { session, graph };
+    }),
+  );
+  const sessions = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.session] : []));
+  try {
+    for (const result of opened) {
+      if (result.status === 'rejected') throw result.reason;
+      checkSignature(result.value.session, result.value.graph.inputs, result.value.graph.output);
+    }
+  } catch (error) {
+    await Promise.all(sessions.map((session) => session.dispose()));
+    throw error;
+  }
+  return sessions as [OnnxSession, OnnxSession];
+}
+
+/** Runs a session over `rows` input rows in batches of `batchSize`, after the checksums are verified. */
+function batchRunner(metadata: BridgeMetadata, batchSize: number, verified: Promise<void>) {
+  const hidden = metadata.hiddenDim;
+  const width = metadata.inputDim;
+  return async function runBatched(
+    session: OnnxSession,
+    outputName: string,
+    vectors: Float32Array,
+    rows: number,
+    dim: number,
+    feedsFor: (batch: OnnxTensor) => Record<string, OnnxTensor>,
+  ): Promise<Float32Array> {
+    await verified;
+    const result = new Float32Array(rows * hidden);
+    for (let start = 0; start < rows; start += batchSize) {
+      const count = Math.min(batchSize, rows - start);
+      const input = padRows(vectors, start, count, dim, width);
+      const outputs = await session.run(feedsFor(float32Tensor(input, [count, width])));
+      const output = outputs[outputName];
+      if (!output || output.dims.length !== 2 || output.dims[0] !== count || output.dims[1] !== hidden)
+        throw new AppError({
+          code: 'INTERNAL',
+          message: `${session.path}: output "${outputName}" has shape [${output?.dims.join(', ') ?? ''}], expected [${count}, ${hidden}]`,
+        });
+      result.set(output.data as Float32Array, start * hidden);
+    }
+    return result;
   };
 }
 

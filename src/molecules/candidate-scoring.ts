@@ -105,9 +105,7 @@ export interface CandidateScorer {
  * filters and the final ranking all ask about the same molecules.
  */
 export function createCandidateScorer(options: CandidateScorerOptions): CandidateScorer {
-  const { toolkit, drugEncoder, bridge, filters, weights } = options;
-  const hidden = bridge.metadata.hiddenDim;
-  const query = normalized(options.query);
+  const { toolkit, weights } = options;
   const seedFingerprints = options.seeds.map((seed) => {
     const fingerprint = toolkit.fingerprint(seed.smiles);
     return fingerprint.ok ? fingerprint.value : undefined;
@@ -120,79 +118,17 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
       return fingerprint.ok ? [{ fingerprint: fingerprint.value, weight: anchor.weight }] : [];
     }),
   );
-  const antiQueries = options.antiQueries.map(normalized);
   const profiles = new Map<string, Result<CandidateProfile, ChemError>>();
-  /** Per SMILES: cosine to the target, then to each anti-target. */
-  const bridgeCache = new Map<string, number[]>();
 
   const profile = (smiles: string): Result<CandidateProfile, ChemError> => {
     const cached = profiles.get(smiles);
     if (cached) return cached;
-    const computed = computeProfile(smiles);
+    const computed = computeCandidateProfile(options, smiles);
     profiles.set(smiles, computed);
     return computed;
   };
 
-  const computeProfile = (smiles: string): Result<CandidateProfile, ChemError> => {
-    const described = toolkit.profile(smiles);
-    if (!described.ok) return described;
-    const fingerprint = toolkit.fingerprint(described.value.smiles);
-    if (!fingerprint.ok) return err(fingerprint.error);
-    const { descriptors, qed, alerts, scaffold } = described.value;
-    const filter = evaluateFilters({ descriptors, qed: qed.qed, alerts }, filters);
-    const saScore = syntheticAccessibility(
-      {
-        fingerprint: fingerprint.value,
-        descriptors,
-      },
-      options.fragments,
-    );
-    const structural = structuralChecks(
-      toolkit,
-      options.constraints,
-      smiles,
-      () => options.knownDrugs.nearest(fingerprint.value, options.exclude)?.similarity ?? 0,
-    );
-    return ok({
-      smiles,
-      descriptors,
-      qed: qed.qed,
-      alerts: filter.alerts,
-      scaffold,
-      fingerprint: fingerprint.value,
-      filter,
-      saScore,
-      structural,
-      admissible: filter.passed && structural.every((check) => check.met),
-    });
-  };
-
-  const bridgeCosines = async (smiles: readonly string[]): Promise<number[][]> => {
-    const missing = [...new Set(smiles.filter((molecule) => !bridgeCache.has(molecule)))];
-    if (missing.length > 0) {
-      const outcomes = await drugEncoder.encode(missing);
-      options.signal?.throwIfAborted();
-      const encoded: { smiles: string; vector: Float32Array }[] = [];
-      outcomes.forEach((outcome, index) => {
-        if (outcome?.ok) encoded.push({ smiles: missing[index]!, vector: outcome.value });
-        else bridgeCache.set(missing[index]!, [Number.NaN, ...antiQueries.map(() => Number.NaN)]);
-      });
-      if (encoded.length > 0) {
-        const dimension = drugEncoder.dimension;
-        const matrix = new Float32Array(encoded.length * dimension);
-        encoded.forEach((entry, row) => matrix.set(entry.vector, row * dimension));
-        const projected = await bridge.project(DRUG_TYPE, matrix, encoded.length);
-        options.signal?.throwIfAborted();
-        encoded.forEach((entry, row) =>
-          bridgeCache.set(
-            entry.smiles,
-            [query, ...antiQueries].map((unit) => cosineWithUnit(unit, projected, row * hidden, hidden)),
-          ),
-        );
-      }
-    }
-    return smiles.map((molecule) => bridgeCache.get(molecule)!);
-  };
+  const bridgeCosines = createBridgeCosines(options);
 
   const evaluate = async (smiles: readonly string[]): Promise<(CandidateEvaluation | undefined)[]> => {
     const cosines = await bridgeCosines(smiles);
@@ -250,6 +186,85 @@ export function createCandidateScorer(options: CandidateScorerOptions): Candidat
           : Number.NEGATIVE_INFINITY,
       );
     },
+  };
+}
+
+/** Descriptors, QED, alerts, filters, SA score and structural checks of one molecule. */
+function computeCandidateProfile(
+  options: CandidateScorerOptions,
+  smiles: string,
+): Result<CandidateProfile, ChemError> {
+  const { toolkit, filters } = options;
+  const described = toolkit.profile(smiles);
+  if (!described.ok) return described;
+  const fingerprint = toolkit.fingerprint(described.value.smiles);
+  if (!fingerprint.ok) return err(fingerprint.error);
+  const { descriptors, qed, alerts, scaffold } = described.value;
+  const filter = evaluateFilters({ descriptors, qed: qed.qed, alerts }, filters);
+  const saScore = syntheticAccessibility(
+    {
+      fingerprint: fingerprint.value,
+      descriptors,
+    },
+    options.fragments,
+  );
+  const structural = structuralChecks(
+    toolkit,
+    options.constraints,
+    smiles,
+    () => options.knownDrugs.nearest(fingerprint.value, options.exclude)?.similarity ?? 0,
+  );
+  return ok({
+    smiles,
+    descriptors,
+    qed: qed.qed,
+    alerts: filter.alerts,
+    scaffold,
+    fingerprint: fingerprint.value,
+    filter,
+    saScore,
+    structural,
+    admissible: filter.passed && structural.every((check) => check.met),
+  });
+}
+
+/**
+ * Per SMILES: bridge cosine to the target, then to each anti-target (NaN where the drug encoder
+ * fails); memoised, and encoded/projected in one batch per call.
+ */
+function createBridgeCosines(
+  options: CandidateScorerOptions,
+): (smiles: readonly string[]) => Promise<number[][]> {
+  const { drugEncoder, bridge } = options;
+  const hidden = bridge.metadata.hiddenDim;
+  const query = normalized(options.query);
+  const antiQueries = options.antiQueries.map(normalized);
+  const bridgeCache = new Map<string, number[]>();
+  return async (smiles) => {
+    const missing = [...new Set(smiles.filter((molecule) => !bridgeCache.has(molecule)))];
+    if (missing.length > 0) {
+      const outcomes = await drugEncoder.encode(missing);
+      options.signal?.throwIfAborted();
+      const encoded: { smiles: string; vector: Float32Array }[] = [];
+      outcomes.forEach((outcome, index) => {
+        if (outcome?.ok) encoded.push({ smiles: missing[index]!, vector: outcome.value });
+        else bridgeCache.set(missing[index]!, [Number.NaN, ...antiQueries.map(() => Number.NaN)]);
+      });
+      if (encoded.length > 0) {
+        const dimension = drugEncoder.dimension;
+        const matrix = new Float32Array(encoded.length * dimension);
+        encoded.forEach((entry, row) => matrix.set(entry.vector, row * dimension));
+        const projected = await bridge.project(DRUG_TYPE, matrix, encoded.length);
+        options.signal?.throwIfAborted();
+        encoded.forEach((entry, row) =>
+          bridgeCache.set(
+            entry.smiles,
+            [query, ...antiQueries].map((unit) => cosineWithUnit(unit, projected, row * hidden, hidden)),
+          ),
+        );
+      }
+    }
+    return smiles.map((molecule) => bridgeCache.get(molecule)!);
   };
 }
 

@@ -98,20 +98,13 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
     encoderFor: dependencies.encoderFor,
   });
 
-  const llmDependencies = {
-    llm: dependencies.llm,
-    prompts: dependencies.prompts,
-    toolkit,
-    logger,
-    timeoutMs: settings.llmTimeoutMs,
-    temperature: settings.llmTemperature,
-  };
+  const llmDependencies = llmStageDependencies(dependencies, settings, logger);
 
   return {
     async propose(input, options = {}) {
       const { timed, finish } = createStageTimer(now);
-      const run = startRun(input, options);
-      const target = await timed('target', () => resolveRunTarget(run));
+      const run = startRun(dependencies, now, input, options);
+      const target = await timed('target', () => resolveRunTarget(dependencies, run));
       const { bridge, drugEncoder } = await resources.requireModels();
       const { query, seeds, excluded } = await timed('seeds', () =>
         retrieveSeeds({ store, entities, bridge, retriever }, run, target),
@@ -137,7 +130,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
         seeds,
       });
       const pool = createCandidatePool(scorer, settings.maxInvalidEchoed);
-      const seedCanonical = canonicalSeeds(seeds);
+      const seedCanonical = canonicalSeeds(toolkit, seeds);
 
       // LLM proposals first, so that valid ones can seed the genetic algorithm.
       const llm = await timed('llm', () =>
@@ -146,7 +139,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       const ga = await timed('search', () =>
         searchWithGeneticAlgorithm(run, {
           seeds,
-          extraSeeds: searchSeeds(run, anchors.referenceBinders),
+          extraSeeds: searchSeeds(toolkit, run, anchors.referenceBinders),
           llmSeeds: llm.llmSeeds,
           scorer,
           pool,
@@ -194,96 +187,126 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
       });
     },
   };
+}
 
-  /** Validates the request (400 naming the field) and fixes the run's controls. */
-  function startRun(input: ProposeRequestInput, options: ProposeOptions): ProposalRun {
-    const prefix = options.fieldPrefix ?? '';
-    const parsed = proposeRequestSchema.safeParse(input);
-    if (!parsed.success)
-      throw new AppError({
-        code: 'BAD_REQUEST',
-        message: `invalid molecule proposal request: ${z.prettifyError(parsed.error)}`,
-        cause: parsed.error,
+/** Validates the request (400 naming the field) and fixes the run's controls. */
+function startRun(
+  dependencies: MoleculeProposerDependencies,
+  now: () => number,
+  input: ProposeRequestInput,
+  options: ProposeOptions,
+): ProposalRun {
+  const { toolkit } = dependencies;
+  const prefix = options.fieldPrefix ?? '';
+  const parsed = proposeRequestSchema.safeParse(input);
+  if (!parsed.success)
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `invalid molecule proposal request: ${z.prettifyError(parsed.error)}`,
+      cause: parsed.error,
+    });
+  const request = parsed.data;
+  const llmConfigured = dependencies.llm !== undefined && dependencies.prompts !== undefined;
+  if (request.useLlm === true && !llmConfigured)
+    throw new AppError({
+      code: 'UNAVAILABLE',
+      message: `${prefix}useLlm: no LLM is configured (set OPENAI_BASE_URL and OPENAI_MODEL), or leave useLlm out to use the genetic algorithm alone`,
+      details: { field: `${prefix}useLlm` },
+    });
+  validateConstraintSmarts(toolkit, request.constraints, prefix);
+  return {
+    request,
+    prefix,
+    signal: options.signal,
+    guidance: options.guidance ?? 'bridge',
+    onProgress: options.onProgress,
+    deadline: now() + request.timeBudgetMs,
+    now,
+  };
+}
+
+/**
+ * Molecules the GA starts from besides the retrieved seeds: the reference binders, and the
+ * substructure to keep when it is a molecule (SMILES), so that offspring can grow from it.
+ */
+function searchSeeds(
+  toolkit: ChemToolkit,
+  run: ProposalRun,
+  referenceBinders: readonly ReferenceBinder[],
+): SearchSeed[] {
+  const extra: SearchSeed[] = referenceBinders.map((binder) => ({
+    id: binder.id,
+    name: binder.name,
+    smiles: binder.smiles,
+  }));
+  const keep = run.request.constraints.keepSubstructure;
+  if (keep !== undefined) {
+    const molecule = validateCandidate(toolkit, keep);
+    if (molecule.ok)
+      extra.push({
+        id: 'keepSubstructure',
+        name: 'the substructure to keep',
+        smiles: molecule.value.smiles,
       });
-    const request = parsed.data;
-    const llmConfigured = dependencies.llm !== undefined && dependencies.prompts !== undefined;
-    if (request.useLlm === true && !llmConfigured)
-      throw new AppError({
-        code: 'UNAVAILABLE',
-        message: `${prefix}useLlm: no LLM is configured (set OPENAI_BASE_URL and OPENAI_MODEL), or leave useLlm out to use the genetic algorithm alone`,
-        details: { field: `${prefix}useLlm` },
-      });
-    validateConstraintSmarts(toolkit, request.constraints, prefix);
-    return {
-      request,
-      prefix,
-      signal: options.signal,
-      guidance: options.guidance ?? 'bridge',
-      onProgress: options.onProgress,
-      deadline: now() + request.timeBudgetMs,
-      now,
-    };
   }
+  return extra;
+}
 
-  /**
-   * Molecules the GA starts from besides the retrieved seeds: the reference binders, and the
-   * substructure to keep when it is a molecule (SMILES), so that offspring can grow from it.
-   */
-  function searchSeeds(run: ProposalRun, referenceBinders: readonly ReferenceBinder[]): SearchSeed[] {
-    const extra: SearchSeed[] = referenceBinders.map((binder) => ({
-      id: binder.id,
-      name: binder.name,
-      smiles: binder.smiles,
-    }));
-    const keep = run.request.constraints.keepSubstructure;
-    if (keep !== undefined) {
-      const molecule = validateCandidate(toolkit, keep);
-      if (molecule.ok)
-        extra.push({
-          id: 'keepSubstructure',
-          name: 'the substructure to keep',
-          smiles: molecule.value.smiles,
-        });
-    }
-    return extra;
-  }
+async function resolveRunTarget(
+  dependencies: MoleculeProposerDependencies,
+  run: ProposalRun,
+): Promise<ResolvedTarget> {
+  const { graph, store, entities } = dependencies.retriever;
+  const resolved = await resolveTarget(
+    { graph, store, entities, encoderFor: dependencies.encoderFor },
+    run.request.target,
+    run.prefix,
+  );
+  run.signal?.throwIfAborted();
+  return resolved;
+}
 
-  async function resolveRunTarget(run: ProposalRun): Promise<ResolvedTarget> {
-    const resolved = await resolveTarget(
-      { graph, store, entities, encoderFor: dependencies.encoderFor },
-      run.request.target,
-      run.prefix,
-    );
-    run.signal?.throwIfAborted();
-    return resolved;
-  }
+/** What the scorer reads from the request and the anchors: the objective's and constraints' inputs. */
+function scoringInputs(
+  run: ProposalRun,
+  anchors: AnchorStageResult,
+  knownDrugs: KnownDrugLibrary,
+  excluded: ReadonlySet<number>,
+) {
+  return {
+    knownDrugs,
+    exclude: excluded,
+    filters: run.request.filters,
+    weights: run.request.weights,
+    constraints: run.request.constraints,
+    referenceBinders: anchors.anchors,
+    antiQueries: anchors.antiTargets.map((anti) => anti.query),
+    fragments: knownDrugs.fragments(excluded),
+    signal: run.signal,
+  };
+}
 
-  /** What the scorer reads from the request and the anchors: the objective's and constraints' inputs. */
-  function scoringInputs(
-    run: ProposalRun,
-    anchors: AnchorStageResult,
-    knownDrugs: KnownDrugLibrary,
-    excluded: ReadonlySet<number>,
-  ) {
-    return {
-      knownDrugs,
-      exclude: excluded,
-      filters: run.request.filters,
-      weights: run.request.weights,
-      constraints: run.request.constraints,
-      referenceBinders: anchors.anchors,
-      antiQueries: anchors.antiTargets.map((anti) => anti.query),
-      fragments: knownDrugs.fragments(excluded),
-      signal: run.signal,
-    };
+function canonicalSeeds(toolkit: ChemToolkit, seeds: readonly SeedDrug[]): Set<string> {
+  const canonical = new Set<string>();
+  for (const seed of seeds) {
+    const validated = validateCandidate(toolkit, seed.smiles);
+    if (validated.ok) canonical.add(validated.value.smiles);
   }
+  return canonical;
+}
 
-  function canonicalSeeds(seeds: readonly SeedDrug[]): Set<string> {
-    const canonical = new Set<string>();
-    for (const seed of seeds) {
-      const validated = validateCandidate(toolkit, seed.smiles);
-      if (validated.ok) canonical.add(validated.value.smiles);
-    }
-    return canonical;
-  }
+/** What the LLM stage needs: the client and prompts (either may be missing), and its settings. */
+function llmStageDependencies(
+  dependencies: MoleculeProposerDependencies,
+  settings: z.output<typeof proposerSettingsSchema>,
+  logger: Logger,
+) {
+  return {
+    llm: dependencies.llm,
+    prompts: dependencies.prompts,
+    toolkit: dependencies.toolkit,
+    logger,
+    timeoutMs: settings.llmTimeoutMs,
+    temperature: settings.llmTemperature,
+  };
 }

@@ -91,6 +91,110 @@ export async function openLanceStore(
   const remote = /^[a-z][a-z0-9+.-]*:\/\//.test(directory);
   if (!remote) await assertLocalDirectory(directory);
 
+  const { connection: database, tables } = await connectTables(directory, options);
+  logger.debug('lance store opened', { directory, tables: tables.size });
+  let closed = false;
+
+  const tableFor = (type: string): OpenTable => {
+    if (closed) throw new AppError({ code: 'INTERNAL', message: `LanceDB store at ${directory} is closed` });
+    const open = tables.get(type);
+    if (!open) throw unknownTypeError(type, [...tables.keys()].sort(), directory);
+    return open;
+  };
+
+  const guarded = <T>(open: OpenTable, action: string, run: () => Promise<T>): Promise<T> =>
+    guardedCall(directory, open, action, run);
+
+  const tableInfo = (open: OpenTable): Promise<TableInfo> => {
+    open.info ??= guarded(open, 'tableInfo', () => readTableInfo(open)).catch((error: unknown) => {
+      open.info = null; // let the next call retry instead of caching the failure
+      throw error;
+    });
+    return open.info;
+  };
+
+  const annKnobs = { ef, refineFactor, nprobes: options.ann?.nprobes };
+  return {
+    async listTypes() {
+      return [...tables.keys()].sort();
+    },
+
+    async tableInfo(type) {
+      return tableInfo(tableFor(type));
+    },
+
+    async getRows(type, nodeIndices) {
+      const open = tableFor(type);
+      if (nodeIndices.length === 0) return [];
+      return guarded(open, 'getRows', () => readRows(open, nodeIndices, maxFilterListSize));
+    },
+
+    async search(type, query, searchOptions: SearchOptions) {
+      const open = tableFor(type);
+      const column = searchOptions.column ?? 'vector';
+      const dimension = column === 'vector' ? open.layout.dimension : open.layout.projectedDimension;
+      assertSearchable(type, query, searchOptions, column, dimension);
+      const info = await tableInfo(open);
+      const annIndex = column === 'vector' ? info.annIndex : info.projectedAnnIndex === true;
+      const filled = column === 'vector' ? info.withVector : info.withProjected;
+      const { k, allowIndices, excludeIndices } = searchOptions;
+
+      // LanceDB skips null vectors anyway; the flag filter is a guard that costs a prefilter pass,
+      // so it is left out when every row is filled.
+      const base = filled < info.rows ? [`${flagColumnFor[column]} = true`] : [];
+      const exclude = excludeIndices && excludeIndices.size > 0 ? [...excludeIndices] : [];
+      const excludeInSql = exclude.length > 0 && exclude.length <= maxFilterListSize;
+      if (excludeInSql) base.push(`NOT (${inList(exclude)})`);
+      // An exclude-list too long for SQL is applied afterwards: fetching k + |exclude| hits
+      // guarantees k survivors when the search is exact, so that path never uses the ANN index.
+      const overFetch = exclude.length > 0 && !excludeInSql;
+      const limit = overFetch ? k + exclude.length : k;
+      const keep = (hit: SearchHit) => !overFetch || !excludeIndices?.has(hit.nodeIndex);
+
+      return guarded(open, 'search', async () => {
+        if (!allowIndices) {
+          const exact = searchOptions.exact === true || overFetch;
+          const search = { query, column, limit, filters: base, exact, annIndex };
+          const hits = await runVectorSearch(open, search, annKnobs);
+          return hits.filter(keep).sort(compareHits).slice(0, k);
+        }
+        const allowed = [...allowIndices];
+        if (allowed.length === 0) return [];
+        const exact = searchOptions.exact === true || overFetch || allowed.length <= exactCandidateLimit;
+        const hits: SearchHit[] = [];
+        for (let start = 0; start < allowed.length; start += maxFilterListSize) {
+          const chunk = allowed.slice(start, start + maxFilterListSize);
+          const filters = [...base, inList(chunk)];
+          hits.push(
+            ...(await runVectorSearch(open, { query, column, limit, filters, exact, annIndex }, annKnobs)),
+          );
+        }
+        return hits.filter(keep).sort(compareHits).slice(0, k);
+      });
+    },
+
+    async readVectors(type, column) {
+      const open = tableFor(type);
+      const dimension = column === 'vector' ? open.layout.dimension : open.layout.projectedDimension;
+      if (!dimension)
+        return { nodeIndices: new Int32Array(0), vectors: new Float32Array(0), dimension: dimension ?? 0 };
+      return guarded(open, 'readVectors', () => readAllVectors(open, column, dimension, directory));
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const open of tables.values()) open.table.close();
+      database.close();
+    },
+  };
+}
+
+/** Connects and opens every table once, keyed by node type; closes what it opened on failure. */
+async function connectTables(
+  directory: string,
+  options: LanceStoreOptions,
+): Promise<{ connection: Connection; tables: Map<string, OpenTable> }> {
   let connection: Connection | undefined;
   const tables = new Map<string, OpenTable>();
   try {
@@ -121,231 +225,155 @@ export async function openLanceStore(
       details: { directory },
     });
   }
-  const database = connection;
-  logger.debug('lance store opened', { directory, tables: tables.size });
-  let closed = false;
+  return { connection, tables };
+}
 
-  const tableFor = (type: string): OpenTable => {
-    if (closed) throw new AppError({ code: 'INTERNAL', message: `LanceDB store at ${directory} is closed` });
-    const open = tables.get(type);
-    if (!open) throw unknownTypeError(type, [...tables.keys()].sort(), directory);
-    return open;
-  };
-
-  /** Runs a LanceDB call, naming the table when it fails. */
-  const guarded = async <T>(open: OpenTable, action: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new AppError({
-        code: 'INVALID_INDEX',
-        message: `LanceDB ${action} on table "${open.name}" in ${directory} failed`,
-        cause: error,
-        details: { directory, table: open.name, type: open.layout.nodeType },
-      });
-    }
-  };
-
-  const tableInfo = (open: OpenTable): Promise<TableInfo> => {
-    open.info ??= readTableInfo(open).catch((error: unknown) => {
-      open.info = null; // let the next call retry instead of caching the failure
-      throw error;
+/** Runs a LanceDB call, naming the table when it fails. */
+async function guardedCall<T>(
+  directory: string,
+  open: OpenTable,
+  action: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `LanceDB ${action} on table "${open.name}" in ${directory} failed`,
+      cause: error,
+      details: { directory, table: open.name, type: open.layout.nodeType },
     });
-    return open.info;
-  };
+  }
+}
 
-  const readTableInfo = (open: OpenTable): Promise<TableInfo> =>
-    guarded(open, 'tableInfo', async () => {
-      const { table, layout } = open;
-      const indices = await table.listIndices();
-      const indexed = (column: string) => indices.some((index) => index.columns.includes(column));
-      return {
-        type: layout.nodeType,
-        rows: await table.countRows(),
-        withVector: layout.dimension > 0 ? await table.countRows(`${nodeColumns.hasVector} = true`) : 0,
-        withProjected:
-          layout.projectedDimension === null
-            ? 0
-            : await table.countRows(`${nodeColumns.hasProjected} = true`),
-        dimension: layout.dimension,
-        projectedDimension: layout.projectedDimension,
-        annIndex: indexed(nodeColumns.vector),
-        projectedAnnIndex: indexed(nodeColumns.projected),
-      };
-    });
-
-  const runSearch = async (
-    open: OpenTable,
-    query: Float32Array,
-    column: VectorColumn,
-    limit: number,
-    filters: string[],
-    exact: boolean,
-    annIndex: boolean,
-  ): Promise<SearchHit[]> => {
-    let builder: VectorQuery = open.table
-      .vectorSearch(query)
-      .column(column)
-      .distanceType('cosine')
-      .select([...hitColumns, '_distance'])
-      .limit(limit);
-    if (filters.length > 0) builder = builder.where(filters.join(' AND '));
-    if (exact) builder = builder.bypassVectorIndex();
-    else if (annIndex) {
-      builder = builder.ef(Math.max(ef, 2 * limit));
-      if (refineFactor > 0) builder = builder.refineFactor(refineFactor);
-      if (options.ann?.nprobes !== undefined) builder = builder.nprobes(options.ann.nprobes);
-    }
-    const result = await builder.toArrow();
-    const hits: SearchHit[] = [];
-    for (const batch of result.batches) hits.push(...hitsFromBatch(batch));
-    return hits;
-  };
-
+async function readTableInfo(open: OpenTable): Promise<TableInfo> {
+  const { table, layout } = open;
+  const indices = await table.listIndices();
+  const indexed = (column: string) => indices.some((index) => index.columns.includes(column));
   return {
-    async listTypes() {
-      return [...tables.keys()].sort();
-    },
-
-    async tableInfo(type) {
-      return tableInfo(tableFor(type));
-    },
-
-    async getRows(type, nodeIndices) {
-      const open = tableFor(type);
-      if (nodeIndices.length === 0) return [];
-      const columns = [
-        nodeColumns.nodeIndex,
-        nodeColumns.nodeId,
-        nodeColumns.name,
-        nodeColumns.type,
-        nodeColumns.source,
-        nodeColumns.payloadKind,
-        nodeColumns.payload,
-        ...(open.layout.dimension > 0 ? [nodeColumns.vector] : []),
-        ...(open.layout.projectedDimension === null ? [] : [nodeColumns.projected]),
-      ];
-      const found = new Map<number, NodeRow>();
-      const unique = [...new Set(nodeIndices)];
-      await guarded(open, 'getRows', async () => {
-        for (let start = 0; start < unique.length; start += maxFilterListSize) {
-          const chunk = unique.slice(start, start + maxFilterListSize);
-          const result = await open.table.query().where(inList(chunk)).select(columns).toArrow();
-          for (const batch of result.batches)
-            for (const row of rowsFromBatch(batch)) found.set(row.nodeIndex, row);
-        }
-      });
-      const rows: NodeRow[] = [];
-      for (const nodeIndex of nodeIndices) {
-        const row = found.get(nodeIndex);
-        // A copy per position, so that a repeated index gives independent objects.
-        if (row) rows.push({ ...row });
-      }
-      return rows;
-    },
-
-    async search(type, query, searchOptions: SearchOptions) {
-      const open = tableFor(type);
-      const column = searchOptions.column ?? 'vector';
-      const dimension = column === 'vector' ? open.layout.dimension : open.layout.projectedDimension;
-      assertSearchable(type, query, searchOptions, column, dimension);
-      const info = await tableInfo(open);
-      const annIndex = column === 'vector' ? info.annIndex : info.projectedAnnIndex === true;
-      const filled = column === 'vector' ? info.withVector : info.withProjected;
-      const { k, allowIndices, excludeIndices } = searchOptions;
-
-      // LanceDB skips null vectors anyway; the flag filter is a guard that costs a prefilter pass,
-      // so it is left out when every row is filled.
-      const base = filled < info.rows ? [`${flagColumnFor[column]} = true`] : [];
-      const exclude = excludeIndices && excludeIndices.size > 0 ? [...excludeIndices] : [];
-      const excludeInSql = exclude.length > 0 && exclude.length <= maxFilterListSize;
-      if (excludeInSql) base.push(`NOT (${inList(exclude)})`);
-      // An exclude-list too long for SQL is applied afterwards: fetching k + |exclude| hits
-      // guarantees k survivors when the search is exact, so that path never uses the ANN index.
-      const overFetch = exclude.length > 0 && !excludeInSql;
-      const limit = overFetch ? k + exclude.length : k;
-      const keep = (hit: SearchHit) => !overFetch || !excludeIndices?.has(hit.nodeIndex);
-
-      return guarded(open, 'search', async () => {
-        if (!allowIndices) {
-          const exact = searchOptions.exact === true || overFetch;
-          const hits = await runSearch(open, query, column, limit, base, exact, annIndex);
-          return hits.filter(keep).sort(compareHits).slice(0, k);
-        }
-        const allowed = [...allowIndices];
-        if (allowed.length === 0) return [];
-        const exact = searchOptions.exact === true || overFetch || allowed.length <= exactCandidateLimit;
-        const hits: SearchHit[] = [];
-        for (let start = 0; start < allowed.length; start += maxFilterListSize) {
-          const chunk = allowed.slice(start, start + maxFilterListSize);
-          const found = await runSearch(
-            open,
-            query,
-            column,
-            limit,
-            [...base, inList(chunk)],
-            exact,
-            annIndex,
-          );
-          hits.push(...found);
-        }
-        return hits.filter(keep).sort(compareHits).slice(0, k);
-      });
-    },
-
-    async readVectors(type, column) {
-      const open = tableFor(type);
-      const dimension = column === 'vector' ? open.layout.dimension : open.layout.projectedDimension;
-      if (!dimension)
-        return { nodeIndices: new Int32Array(0), vectors: new Float32Array(0), dimension: dimension ?? 0 };
-      return guarded(open, 'readVectors', async () => {
-        const flag = `${flagColumnFor[column]} = true`;
-        // Sized up front from the pinned version, so the column streams into one allocation.
-        const expected = await open.table.countRows(flag);
-        const nodeIndices = new Int32Array(expected);
-        const vectors = new Float32Array(expected * dimension);
-        let count = 0;
-        let sorted = true;
-        const overflow = () =>
-          new AppError({
-            code: 'INVALID_INDEX',
-            message: `table "${open.name}" in ${directory} returned more ${column} rows than the ${expected} it counted`,
-            details: { table: open.name, column, directory },
-          });
-        for await (const batch of open.table.query().where(flag).select([nodeColumns.nodeIndex, column])) {
-          const indexColumn = batch.getChild(nodeColumns.nodeIndex)!;
-          let chunkStart = 0;
-          for (const data of batch.getChild(column)!.data as VectorData[]) {
-            forEachVector(data, (row, values) => {
-              if (count >= expected) throw overflow();
-              const nodeIndex = indexColumn.get(chunkStart + row) as number;
-              if (count > 0 && nodeIndex < nodeIndices[count - 1]!) sorted = false;
-              nodeIndices[count] = nodeIndex;
-              vectors.set(values, count * dimension);
-              count++;
-            });
-            chunkStart += data.length;
-          }
-        }
-        if (count !== expected)
-          throw new AppError({
-            code: 'INVALID_INDEX',
-            message: `table "${open.name}" in ${directory} has ${expected} rows flagged with ${column} but ${count} filled`,
-            details: { table: open.name, column, directory },
-          });
-        if (!sorted) return { ...sortByNodeIndex(nodeIndices, vectors, dimension), dimension };
-        return { nodeIndices, vectors, dimension };
-      });
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      for (const open of tables.values()) open.table.close();
-      database.close();
-    },
+    type: layout.nodeType,
+    rows: await table.countRows(),
+    withVector: layout.dimension > 0 ? await table.countRows(`${nodeColumns.hasVector} = true`) : 0,
+    withProjected:
+      layout.projectedDimension === null ? 0 : await table.countRows(`${nodeColumns.hasProjected} = true`),
+    dimension: layout.dimension,
+    projectedDimension: layout.projectedDimension,
+    annIndex: indexed(nodeColumns.vector),
+    projectedAnnIndex: indexed(nodeColumns.projected),
   };
+}
+
+/** One cosine vector search; the ANN knobs apply only when it uses an index. */
+async function runVectorSearch(
+  open: OpenTable,
+  search: {
+    query: Float32Array;
+    column: VectorColumn;
+    limit: number;
+    filters: string[];
+    exact: boolean;
+    annIndex: boolean;
+  },
+  ann: { ef: number; refineFactor: number; nprobes: number | undefined },
+): Promise<SearchHit[]> {
+  const { query, column, limit, filters, exact, annIndex } = search;
+  let builder: VectorQuery = open.table
+    .vectorSearch(query)
+    .column(column)
+    .distanceType('cosine')
+    .select([...hitColumns, '_distance'])
+    .limit(limit);
+  if (filters.length > 0) builder = builder.where(filters.join(' AND '));
+  if (exact) builder = builder.bypassVectorIndex();
+  else if (annIndex) {
+    builder = builder.ef(Math.max(ann.ef, 2 * limit));
+    if (ann.refineFactor > 0) builder = builder.refineFactor(ann.refineFactor);
+    if (ann.nprobes !== undefined) builder = builder.nprobes(ann.nprobes);
+  }
+  const result = await builder.toArrow();
+  const hits: SearchHit[] = [];
+  for (const batch of result.batches) hits.push(...hitsFromBatch(batch));
+  return hits;
+}
+
+/** Rows by node index, in the order asked (repeats included), reading `IN` lists of at most `chunkSize`. */
+async function readRows(
+  open: OpenTable,
+  nodeIndices: readonly number[],
+  chunkSize: number,
+): Promise<NodeRow[]> {
+  const columns = [
+    nodeColumns.nodeIndex,
+    nodeColumns.nodeId,
+    nodeColumns.name,
+    nodeColumns.type,
+    nodeColumns.source,
+    nodeColumns.payloadKind,
+    nodeColumns.payload,
+    ...(open.layout.dimension > 0 ? [nodeColumns.vector] : []),
+    ...(open.layout.projectedDimension === null ? [] : [nodeColumns.projected]),
+  ];
+  const found = new Map<number, NodeRow>();
+  const unique = [...new Set(nodeIndices)];
+  for (let start = 0; start < unique.length; start += chunkSize) {
+    const chunk = unique.slice(start, start + chunkSize);
+    const result = await open.table.query().where(inList(chunk)).select(columns).toArrow();
+    for (const batch of result.batches) for (const row of rowsFromBatch(batch)) found.set(row.nodeIndex, row);
+  }
+  const rows: NodeRow[] = [];
+  for (const nodeIndex of nodeIndices) {
+    const row = found.get(nodeIndex);
+    // A copy per position, so that a repeated index gives independent objects.
+    if (row) rows.push({ ...row });
+  }
+  return rows;
+}
+
+/** Every filled vector of a column, sorted by node index, streamed into one allocation. */
+async function readAllVectors(
+  open: OpenTable,
+  column: VectorColumn,
+  dimension: number,
+  directory: string,
+): Promise<{ nodeIndices: Int32Array; vectors: Float32Array; dimension: number }> {
+  const flag = `${flagColumnFor[column]} = true`;
+  // Sized up front from the pinned version, so the column streams into one allocation.
+  const expected = await open.table.countRows(flag);
+  const nodeIndices = new Int32Array(expected);
+  const vectors = new Float32Array(expected * dimension);
+  let count = 0;
+  let sorted = true;
+  const overflow = () =>
+    new AppError({
+      code: 'INVALID_INDEX',
+      message: `table "${open.name}" in ${directory} returned more ${column} rows than the ${expected} it counted`,
+      details: { table: open.name, column, directory },
+    });
+  for await (const batch of open.table.query().where(flag).select([nodeColumns.nodeIndex, column])) {
+    const indexColumn = batch.getChild(nodeColumns.nodeIndex)!;
+    let chunkStart = 0;
+    for (const data of batch.getChild(column)!.data as VectorData[]) {
+      forEachVector(data, (row, values) => {
+        if (count >= expected) throw overflow();
+        const nodeIndex = indexColumn.get(chunkStart + row) as number;
+        if (count > 0 && nodeIndex < nodeIndices[count - 1]!) sorted = false;
+        nodeIndices[count] = nodeIndex;
+        vectors.set(values, count * dimension);
+        count++;
+      });
+      chunkStart += data.length;
+    }
+  }
+  if (count !== expected)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `table "${open.name}" in ${directory} has ${expected} rows flagged with ${column} but ${count} filled`,
+      details: { table: open.name, column, directory },
+    });
+  if (!sorted) return { ...sortByNodeIndex(nodeIndices, vectors, dimension), dimension };
+  return { nodeIndices, vectors, dimension };
 }
 
 function inList(nodeIndices: readonly number[]): string {

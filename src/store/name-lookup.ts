@@ -118,6 +118,133 @@ interface Match {
  * Built at load (≈ 1 s for 80k nodes with 150k aliases; see `eval/bench/name-lookup.ts`).
  */
 export function createNameLookup(entries: Iterable<NameEntry>, options: NameLookupOptions = {}): NameLookup {
+  const tables = buildNameTables(entries);
+  const {
+    nodeIndices,
+    types,
+    names,
+    ids,
+    surfaceText,
+    surfaceEntry,
+    surfaceField,
+    exact,
+    lower,
+    keyIds,
+    keyText,
+    keySurfaces,
+  } = tables;
+  const fuzzyMatches = createFuzzyMatcher(tables);
+  const typeRank = new Map((options.typePriority ?? []).map((type, rank) => [type, rank]));
+
+  const compare = (left: Match, right: Match): number =>
+    kindRank[left.kind] - kindRank[right.kind] ||
+    right.score - left.score ||
+    surfaceField[left.surface]! - surfaceField[right.surface]! ||
+    names[left.entry]!.length - names[right.entry]!.length ||
+    (typeRank.get(types[left.entry]!) ?? typeRank.size) -
+      (typeRank.get(types[right.entry]!) ?? typeRank.size) ||
+    compareStrings(types[left.entry]!, types[right.entry]!) ||
+    nodeIndices[left.entry]! - nodeIndices[right.entry]!;
+
+  const toCandidate = (match: Match): LookupCandidate => ({
+    nodeIndex: nodeIndices[match.entry]!,
+    type: types[match.entry]!,
+    name: names[match.entry]!,
+    id: ids[match.entry]!,
+    matched: surfaceText[match.surface]!,
+    matchKind: match.kind,
+    score: match.score,
+  });
+
+  /** Exact, case-insensitive and normalized matches of `text`, best per entry. */
+  const directMatches = (
+    text: string,
+    allowType: (type: string) => boolean,
+    accept: (surface: number, kind: MatchKind) => boolean = () => true,
+  ): Map<number, Match> => {
+    const best = new Map<number, Match>();
+    const offer = (surface: number, kind: Exclude<MatchKind, 'fuzzy'>) => {
+      const entry = surfaceEntry[surface]!;
+      if (!allowType(types[entry]!) || !accept(surface, kind)) return;
+      const match: Match = { entry, surface, kind, score: kindScore[kind] };
+      const previous = best.get(entry);
+      if (!previous || compare(match, previous) < 0) best.set(entry, match);
+    };
+    forEachPosting(exact.get(text), (surface) => offer(surface, 'exact'));
+    forEachPosting(lower.get(text.toLowerCase()), (surface) => offer(surface, 'case-insensitive'));
+    const keyId = keyIds.get(normalizeKey(text));
+    if (keyId !== undefined) forEachPosting(keySurfaces[keyId], (surface) => offer(surface, 'normalized'));
+    return best;
+  };
+
+  return {
+    size: { entries: nodeIndices.length, surfaces: surfaceText.length, keys: keyText.length },
+
+    lookup(query, lookupOptions = {}) {
+      const text = query.trim();
+      if (text === '') return [];
+      const limit = lookupOptions.limit ?? 10;
+      const allowType = typeFilter(lookupOptions.types);
+      const best = directMatches(text, allowType);
+      const fuzzy = lookupOptions.fuzzy ?? 'fallback';
+      if (fuzzy === 'always' || (fuzzy === 'fallback' && best.size === 0))
+        fuzzyMatches(text, allowType, lookupOptions.minFuzzySimilarity ?? 0.75, best);
+      return [...best.values()].sort(compare).slice(0, limit).map(toCandidate);
+    },
+
+    findMentions(text, mentionOptions = {}) {
+      const maxNgram = mentionOptions.maxNgram ?? 6;
+      const perMention = mentionOptions.candidatesPerMention ?? 5;
+      const allowType = typeFilter(mentionOptions.types);
+      const tokens = tokenize(text);
+      const found: { first: number; last: number; matches: Match[] }[] = [];
+      for (let first = 0; first < tokens.length; first++) {
+        for (let last = Math.min(tokens.length, first + maxNgram) - 1; last >= first; last--) {
+          if (!mentionable(tokens, first, last)) continue;
+          const span = text.slice(tokens[first]!.start, tokens[last]!.end);
+          const matches = directMatches(span, allowType, (surface, kind) =>
+            kind === 'exact' ? true : !requiresExactCase(surfaceText[surface]!),
+          );
+          if (matches.size === 0) continue;
+          found.push({ first, last, matches: [...matches.values()].sort(compare) });
+        }
+      }
+      return pickMentions(found, tokens.length)
+        .map((candidate) => {
+          const start = tokens[candidate.first]!.start;
+          const end = tokens[candidate.last]!.end;
+          return {
+            text: text.slice(start, end),
+            start,
+            end,
+            candidates: candidate.matches.slice(0, perMention).map(toCandidate),
+          };
+        })
+        .sort((left, right) => left.start - right.start);
+    },
+  };
+}
+
+interface NameTables {
+  /** Per entry. */
+  nodeIndices: number[];
+  types: string[];
+  names: string[];
+  ids: string[];
+  /** Per surface (a trimmed name, id or alias of one entry). */
+  surfaceText: string[];
+  surfaceEntry: number[];
+  surfaceField: number[];
+  exact: Map<string, Posting>;
+  lower: Map<string, Posting>;
+  /** Per normalized key: its id, text and surfaces. */
+  keyIds: Map<string, number>;
+  keyText: string[];
+  keySurfaces: Posting[];
+}
+
+/** The exact, case-insensitive and normalized hash maps over every name, id and alias. */
+function buildNameTables(entries: Iterable<NameEntry>): NameTables {
   const nodeIndices: number[] = [];
   const types: string[] = [];
   const names: string[] = [];
@@ -173,56 +300,31 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     addSurface(entry.id, FIELD_ID);
     for (const alias of entry.aliases) addSurface(alias, FIELD_ALIAS);
   }
+  return {
+    nodeIndices,
+    types,
+    names,
+    ids,
+    surfaceText,
+    surfaceEntry,
+    surfaceField,
+    exact,
+    lower,
+    keyIds,
+    keyText,
+    keySurfaces,
+  };
+}
 
+/** Trigram-shortlisted, edit-distance-checked fuzzy matches over the normalized keys. */
+function createFuzzyMatcher(tables: NameTables) {
+  const { types, surfaceEntry, keyText, keySurfaces } = tables;
   // Half the build (≈ 1 CPU-second over the shared KG's names) and needed only for typos: built
   // by the first fuzzy lookup, so a service whose first query is an exact name does not wait for it.
   let trigramIndex: Map<string, Int32Array> | undefined;
   const sharedCounts = new Uint16Array(keyText.length);
   const keyLengths = Uint16Array.from(keyText, (key) => Math.min(key.length, 0xffff));
-  const typeRank = new Map((options.typePriority ?? []).map((type, rank) => [type, rank]));
-
-  const compare = (left: Match, right: Match): number =>
-    kindRank[left.kind] - kindRank[right.kind] ||
-    right.score - left.score ||
-    surfaceField[left.surface]! - surfaceField[right.surface]! ||
-    names[left.entry]!.length - names[right.entry]!.length ||
-    (typeRank.get(types[left.entry]!) ?? typeRank.size) -
-      (typeRank.get(types[right.entry]!) ?? typeRank.size) ||
-    compareStrings(types[left.entry]!, types[right.entry]!) ||
-    nodeIndices[left.entry]! - nodeIndices[right.entry]!;
-
-  const toCandidate = (match: Match): LookupCandidate => ({
-    nodeIndex: nodeIndices[match.entry]!,
-    type: types[match.entry]!,
-    name: names[match.entry]!,
-    id: ids[match.entry]!,
-    matched: surfaceText[match.surface]!,
-    matchKind: match.kind,
-    score: match.score,
-  });
-
-  /** Exact, case-insensitive and normalized matches of `text`, best per entry. */
-  const directMatches = (
-    text: string,
-    allowType: (type: string) => boolean,
-    accept: (surface: number, kind: MatchKind) => boolean = () => true,
-  ): Map<number, Match> => {
-    const best = new Map<number, Match>();
-    const offer = (surface: number, kind: Exclude<MatchKind, 'fuzzy'>) => {
-      const entry = surfaceEntry[surface]!;
-      if (!allowType(types[entry]!) || !accept(surface, kind)) return;
-      const match: Match = { entry, surface, kind, score: kindScore[kind] };
-      const previous = best.get(entry);
-      if (!previous || compare(match, previous) < 0) best.set(entry, match);
-    };
-    forEachPosting(exact.get(text), (surface) => offer(surface, 'exact'));
-    forEachPosting(lower.get(text.toLowerCase()), (surface) => offer(surface, 'case-insensitive'));
-    const keyId = keyIds.get(normalizeKey(text));
-    if (keyId !== undefined) forEachPosting(keySurfaces[keyId], (surface) => offer(surface, 'normalized'));
-    return best;
-  };
-
-  const fuzzyMatches = (
+  return (
     text: string,
     allowType: (type: string) => boolean,
     minSimilarity: number,
@@ -277,62 +379,23 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
       });
     }
   };
+}
 
-  return {
-    size: { entries: nodeIndices.length, surfaces: surfaceText.length, keys: keyText.length },
-
-    lookup(query, lookupOptions = {}) {
-      const text = query.trim();
-      if (text === '') return [];
-      const limit = lookupOptions.limit ?? 10;
-      const allowType = typeFilter(lookupOptions.types);
-      const best = directMatches(text, allowType);
-      const fuzzy = lookupOptions.fuzzy ?? 'fallback';
-      if (fuzzy === 'always' || (fuzzy === 'fallback' && best.size === 0))
-        fuzzyMatches(text, allowType, lookupOptions.minFuzzySimilarity ?? 0.75, best);
-      return [...best.values()].sort(compare).slice(0, limit).map(toCandidate);
-    },
-
-    findMentions(text, mentionOptions = {}) {
-      const maxNgram = mentionOptions.maxNgram ?? 6;
-      const perMention = mentionOptions.candidatesPerMention ?? 5;
-      const allowType = typeFilter(mentionOptions.types);
-      const tokens = tokenize(text);
-      const found: { first: number; last: number; matches: Match[] }[] = [];
-      for (let first = 0; first < tokens.length; first++) {
-        for (let last = Math.min(tokens.length, first + maxNgram) - 1; last >= first; last--) {
-          if (!mentionable(tokens, first, last)) continue;
-          const span = text.slice(tokens[first]!.start, tokens[last]!.end);
-          const matches = directMatches(span, allowType, (surface, kind) =>
-            kind === 'exact' ? true : !requiresExactCase(surfaceText[surface]!),
-          );
-          if (matches.size === 0) continue;
-          found.push({ first, last, matches: [...matches.values()].sort(compare) });
-        }
-      }
-      // Longest mentions win; among equals, the earlier one.
-      found.sort(
-        (left, right) => right.last - right.first - (left.last - left.first) || left.first - right.first,
-      );
-      const taken = new Uint8Array(tokens.length);
-      const mentions: Mention[] = [];
-      for (const candidate of found) {
-        let free = true;
-        for (let token = candidate.first; token <= candidate.last; token++) if (taken[token]) free = false;
-        if (!free) continue;
-        taken.fill(1, candidate.first, candidate.last + 1);
-        const start = tokens[candidate.first]!.start;
-        const end = tokens[candidate.last]!.end;
-        mentions.push({
-          text: text.slice(start, end),
-          start,
-          end,
-          candidates: candidate.matches.slice(0, perMention).map(toCandidate),
-        });
-      }
-      return mentions.sort((left, right) => left.start - right.start);
-    },
-  };
+/** Longest mentions win; among equals, the earlier one; a token belongs to one mention at most. */
+function pickMentions<T extends { first: number; last: number }>(found: T[], tokenCount: number): T[] {
+  found.sort(
+    (left, right) => right.last - right.first - (left.last - left.first) || left.first - right.first,
+  );
+  const taken = new Uint8Array(tokenCount);
+  const picked: T[] = [];
+  for (const candidate of found) {
+    let free = true;
+    for (let token = candidate.first; token <= candidate.last; token++) if (taken[token]) free = false;
+    if (!free) continue;
+    taken.fill(1, candidate.first, candidate.last + 1);
+    picked.push(candidate);
+  }
+  return picked;
 }
 
 function buildTrigramIndex(keys: readonly string[]): Map<string, Int32Array> {

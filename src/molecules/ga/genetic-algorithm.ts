@@ -148,16 +148,7 @@ export interface GeneticAlgorithmResult {
  * against all molecules seen in the run, so the population never holds two copies.
  */
 export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Promise<GeneticAlgorithmResult> {
-  const parsedSettings = geneticAlgorithmSettingsSchema.safeParse(pickSettings(options));
-  if (!parsedSettings.success) {
-    throw new AppError({
-      code: 'BAD_REQUEST',
-      message: `invalid genetic algorithm settings: ${z.prettifyError(parsedSettings.error)}`,
-    });
-  }
-  const settings = parsedSettings.data;
-  const offspringPerGeneration = settings.offspringPerGeneration ?? settings.populationSize;
-  const weights: Record<MutationKind, number> = { ...defaultMutationWeights, ...settings.mutationWeights };
+  const settings = parseSettings(options);
   const now = options.now ?? (() => performance.now());
   const started = now();
   const rdkit = options.rdkit ?? (await loadRDKit());
@@ -166,61 +157,17 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
     rdkit,
     options.forbiddenSmarts ? { forbiddenSmarts: options.forbiddenSmarts } : {},
   );
-  const stats: GeneticAlgorithmStats = {
-    generated: 0,
-    valid: 0,
-    invalid: 0,
-    invalidReasons: { invalid: 0, 'too-large': 0, disconnected: 0, radical: 0, unreasonable: 0 },
-    duplicates: 0,
-    seedCopies: 0,
-    filtered: 0,
-    unique: 0,
-    noSite: 0,
-    evaluations: 0,
-    generationsCompleted: 0,
-    timeMs: 0,
-  };
+  const stats = emptyStats();
   const snapshot = (): GeneticAlgorithmStats => ({
     ...stats,
     invalidReasons: { ...stats.invalidReasons },
     timeMs: now() - started,
   });
-
-  const scoreBatch = async (smiles: string[]): Promise<number[]> => {
-    if (smiles.length === 0) return [];
-    const scores = await options.score(smiles);
-    options.signal?.throwIfAborted();
-    if (!Array.isArray(scores) || scores.length !== smiles.length) {
-      throw new AppError({
-        code: 'INTERNAL',
-        message: `score function returned ${Array.isArray(scores) ? scores.length : typeof scores} values for ${smiles.length} molecules`,
-      });
-    }
-    stats.evaluations += smiles.length;
-    return scores.map((score) => (Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY));
-  };
+  const scoreBatch = createBatchScorer(options, stats);
 
   try {
     options.signal?.throwIfAborted();
-    const seen = new Set<string>();
-    const rejectedSeeds: GeneticAlgorithmResult['rejectedSeeds'] = [];
-    const seedMolecules: { id: string; smiles: string }[] = [];
-    for (const seed of options.seeds) {
-      const canonical = canonicalSeed(rdkit, seed.smiles);
-      if (!canonical.ok) {
-        rejectedSeeds.push({ id: seed.id, smiles: seed.smiles, reason: canonical.reason });
-      } else if (!seen.has(canonical.smiles)) {
-        seen.add(canonical.smiles);
-        seedMolecules.push({ id: seed.id, smiles: canonical.smiles });
-      }
-    }
-    if (seedMolecules.length === 0) {
-      throw new AppError({
-        code: 'UNPROCESSABLE',
-        message: `no usable seed molecule among ${options.seeds.length}${rejectedSeeds.length ? `: ${rejectedSeeds.map((s) => `${s.id} (${s.reason})`).join('; ')}` : ''}`,
-        details: { rejectedSeeds },
-      });
-    }
+    const { seen, rejectedSeeds, seedMolecules } = usableSeeds(rdkit, options.seeds);
     const seedScores = await scoreBatch(seedMolecules.map((seed) => seed.smiles));
     const seedSmiles = new Set(seedMolecules.map((seed) => seed.smiles));
     const seedCandidates: GeneticCandidate[] = seedMolecules.map((seed, index) => ({
@@ -239,68 +186,8 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
     let stoppedEarly = false;
     const history: GenerationSummary[] = [summarize(0, population, population.length, snapshot())];
     options.onProgress?.(history[0]!);
-
-    const select = (): GeneticCandidate =>
-      settings.selection === 'tournament'
-        ? tournament(population, settings.tournamentSize, random)
-        : rankRoulette(population, random);
-
-    const admit = (product: string | null): { smiles: string; heavyAtoms: number } | undefined => {
-      stats.generated += 1;
-      const sanitized = product === null ? undefined : editor.sanitize(product);
-      if (!sanitized?.ok) {
-        stats.invalid += 1;
-        stats.invalidReasons[sanitized?.error ?? 'invalid'] += 1;
-        return undefined;
-      }
-      stats.valid += 1;
-      return sanitized.value;
-    };
-
-    /**
-     * One child: a crossover of two selected parents (then, with `mutationRate`, a mutation), or
-     * else a mutation of one. `undefined` when the product was invalid or no operator applied.
-     */
-    let exploiting = false;
-    let turn = 0;
-    const breed = ():
-      | {
-          smiles: string;
-          heavyAtoms: number;
-          operations: GeneticOperation[];
-          parents: GeneticCandidate[];
-          seedId: string;
-        }
-      | undefined => {
-      const first = exploiting ? population[turn++ % population.length]! : select();
-      if (!exploiting && population.length >= 2 && random.next() < settings.crossoverRate) {
-        let second = select();
-        for (let retry = 0; retry < 3 && second.smiles === first.smiles; retry += 1) second = select();
-        const crossed =
-          second.smiles === first.smiles ? undefined : editor.crossover(first.smiles, second.smiles, random);
-        if (crossed) {
-          const [fromFirst, fromSecond] = crossed.contributions ?? [1, 0];
-          const lineage = {
-            parents: [first, second],
-            seedId: fromSecond > fromFirst ? second.seedId : first.seedId,
-          };
-          const child = admit(crossed.product);
-          if (!child) return undefined;
-          const mutated =
-            random.next() < settings.mutationRate ? editor.mutate(child.smiles, random, weights) : undefined;
-          if (!mutated) return { ...child, ...lineage, operations: ['crossover'] };
-          const mutant = admit(mutated.product);
-          return mutant && { ...mutant, ...lineage, operations: ['crossover', mutated.operation] };
-        }
-      }
-      const mutated = editor.mutate(first.smiles, random, weights);
-      if (!mutated) {
-        stats.noSite += 1;
-        return undefined;
-      }
-      const mutant = admit(mutated.product);
-      return mutant && { ...mutant, parents: [first], seedId: first.seedId, operations: [mutated.operation] };
-    };
+    const breeder = createBreeder({ settings, editor, random, stats, population: () => population });
+    const generationContext = { settings, options, stats, seen, seedSmiles, breeder };
 
     for (let generation = 1; generation <= settings.generations; generation += 1) {
       options.signal?.throwIfAborted();
@@ -308,46 +195,10 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
         stoppedEarly = true;
         break;
       }
-      const offspring: Omit<GeneticCandidate, 'score'>[] = [];
-      exploiting = generation <= settings.exploitGenerations;
-      turn = 0;
-      const budget = offspringPerGeneration * settings.maxAttemptsPerChild;
-      for (let attempt = 0; attempt < budget && offspring.length < offspringPerGeneration; attempt += 1) {
-        if (attempt % 8 === 7 && options.shouldStop?.()) {
-          stoppedEarly = true;
-          break;
-        }
-        const child = breed();
-        if (!child) continue;
-        if (seen.has(child.smiles)) {
-          stats.duplicates += 1;
-          if (seedSmiles.has(child.smiles)) stats.seedCopies += 1;
-          continue;
-        }
-        seen.add(child.smiles);
-        const { heavyAtoms } = child;
-        if (
-          heavyAtoms > settings.maxHeavyAtoms ||
-          heavyAtoms < settings.minHeavyAtoms ||
-          (options.filter && !(await options.filter(child.smiles)))
-        ) {
-          stats.filtered += 1;
-          continue;
-        }
-        stats.unique += 1;
-        offspring.push({
-          id: `g${generation}-${offspring.length}`,
-          smiles: child.smiles,
-          generation,
-          operation: child.operations[child.operations.length - 1]!,
-          operations: child.operations,
-          parents: child.parents.map((parent) => parent.id),
-          parentSmiles: child.parents.map((parent) => parent.smiles),
-          seedId: child.seedId,
-        });
-      }
-      const scores = await scoreBatch(offspring.map((child) => child.smiles));
-      const scored = offspring.map((child, index) => ({ ...child, score: scores[index]! }));
+      const bred = await breedGeneration(generationContext, generation);
+      stoppedEarly = bred.stoppedEarly;
+      const scores = await scoreBatch(bred.offspring.map((child) => child.smiles));
+      const scored = bred.offspring.map((child, index) => ({ ...child, score: scores[index]! }));
       evaluated.push(...scored);
       population = rank([...population, ...scored]).slice(0, settings.populationSize);
       stats.generationsCompleted = generation;
@@ -370,6 +221,226 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
   } finally {
     editor.dispose();
   }
+}
+
+type ParsedSettings = z.output<typeof geneticAlgorithmSettingsSchema>;
+
+function parseSettings(options: GeneticAlgorithmOptions): ParsedSettings {
+  const parsedSettings = geneticAlgorithmSettingsSchema.safeParse(pickSettings(options));
+  if (!parsedSettings.success) {
+    throw new AppError({
+      code: 'BAD_REQUEST',
+      message: `invalid genetic algorithm settings: ${z.prettifyError(parsedSettings.error)}`,
+    });
+  }
+  return parsedSettings.data;
+}
+
+function emptyStats(): GeneticAlgorithmStats {
+  return {
+    generated: 0,
+    valid: 0,
+    invalid: 0,
+    invalidReasons: { invalid: 0, 'too-large': 0, disconnected: 0, radical: 0, unreasonable: 0 },
+    duplicates: 0,
+    seedCopies: 0,
+    filtered: 0,
+    unique: 0,
+    noSite: 0,
+    evaluations: 0,
+    generationsCompleted: 0,
+    timeMs: 0,
+  };
+}
+
+/** Calls `score` on a batch, checks its length, counts the evaluations and ranks non-finite scores last. */
+function createBatchScorer(
+  options: GeneticAlgorithmOptions,
+  stats: GeneticAlgorithmStats,
+): (smiles: string[]) => Promise<number[]> {
+  return async (smiles) => {
+    if (smiles.length === 0) return [];
+    const scores = await options.score(smiles);
+    options.signal?.throwIfAborted();
+    if (!Array.isArray(scores) || scores.length !== smiles.length) {
+      throw new AppError({
+        code: 'INTERNAL',
+        message: `score function returned ${Array.isArray(scores) ? scores.length : typeof scores} values for ${smiles.length} molecules`,
+      });
+    }
+    stats.evaluations += smiles.length;
+    return scores.map((score) => (Number.isFinite(score) ? score : Number.NEGATIVE_INFINITY));
+  };
+}
+
+/** Canonical, deduplicated seeds and the rejected ones; 422 when none is usable. */
+function usableSeeds(rdkit: RDKitModule, seeds: readonly GeneticAlgorithmSeed[]) {
+  const seen = new Set<string>();
+  const rejectedSeeds: GeneticAlgorithmResult['rejectedSeeds'] = [];
+  const seedMolecules: { id: string; smiles: string }[] = [];
+  for (const seed of seeds) {
+    const canonical = canonicalSeed(rdkit, seed.smiles);
+    if (!canonical.ok) {
+      rejectedSeeds.push({ id: seed.id, smiles: seed.smiles, reason: canonical.reason });
+    } else if (!seen.has(canonical.smiles)) {
+      seen.add(canonical.smiles);
+      seedMolecules.push({ id: seed.id, smiles: canonical.smiles });
+    }
+  }
+  if (seedMolecules.length === 0) {
+    throw new AppError({
+      code: 'UNPROCESSABLE',
+      message: `no usable seed molecule among ${seeds.length}${rejectedSeeds.length ? `: ${rejectedSeeds.map((s) => `${s.id} (${s.reason})`).join('; ')}` : ''}`,
+      details: { rejectedSeeds },
+    });
+  }
+  return { seen, rejectedSeeds, seedMolecules };
+}
+
+interface BredChild {
+  smiles: string;
+  heavyAtoms: number;
+  operations: GeneticOperation[];
+  parents: GeneticCandidate[];
+  seedId: string;
+}
+
+interface Breeder {
+  /** Starts a generation: exploiting ones mutate every member in turn. */
+  startGeneration(exploiting: boolean): void;
+  breed(): BredChild | undefined;
+}
+
+/** Parent selection and the operators, counting generated, valid, invalid and no-site products. */
+function createBreeder(context: {
+  settings: ParsedSettings;
+  editor: ReturnType<typeof createMoleculeEditor>;
+  random: Random;
+  stats: GeneticAlgorithmStats;
+  population: () => GeneticCandidate[];
+}): Breeder {
+  const { settings, editor, random, stats } = context;
+  const weights: Record<MutationKind, number> = { ...defaultMutationWeights, ...settings.mutationWeights };
+  const select = (): GeneticCandidate =>
+    settings.selection === 'tournament'
+      ? tournament(context.population(), settings.tournamentSize, random)
+      : rankRoulette(context.population(), random);
+
+  const admit = (product: string | null): { smiles: string; heavyAtoms: number } | undefined => {
+    stats.generated += 1;
+    const sanitized = product === null ? undefined : editor.sanitize(product);
+    if (!sanitized?.ok) {
+      stats.invalid += 1;
+      stats.invalidReasons[sanitized?.error ?? 'invalid'] += 1;
+      return undefined;
+    }
+    stats.valid += 1;
+    return sanitized.value;
+  };
+
+  let exploiting = false;
+  let turn = 0;
+  /**
+   * One child: a crossover of two selected parents (then, with `mutationRate`, a mutation), or
+   * else a mutation of one. `undefined` when the product was invalid or no operator applied.
+   */
+  const breed = (): BredChild | undefined => {
+    const population = context.population();
+    const first = exploiting ? population[turn++ % population.length]! : select();
+    if (!exploiting && population.length >= 2 && random.next() < settings.crossoverRate) {
+      let second = select();
+      for (let retry = 0; retry < 3 && second.smiles === first.smiles; retry += 1) second = select();
+      const crossed =
+        second.smiles === first.smiles ? undefined : editor.crossover(first.smiles, second.smiles, random);
+      if (crossed) {
+        const [fromFirst, fromSecond] = crossed.contributions ?? [1, 0];
+        const lineage = {
+          parents: [first, second],
+          seedId: fromSecond > fromFirst ? second.seedId : first.seedId,
+        };
+        const child = admit(crossed.product);
+        if (!child) return undefined;
+        const mutated =
+          random.next() < settings.mutationRate ? editor.mutate(child.smiles, random, weights) : undefined;
+        if (!mutated) return { ...child, ...lineage, operations: ['crossover'] };
+        const mutant = admit(mutated.product);
+        return mutant && { ...mutant, ...lineage, operations: ['crossover', mutated.operation] };
+      }
+    }
+    const mutated = editor.mutate(first.smiles, random, weights);
+    if (!mutated) {
+      stats.noSite += 1;
+      return undefined;
+    }
+    const mutant = admit(mutated.product);
+    return mutant && { ...mutant, parents: [first], seedId: first.seedId, operations: [mutated.operation] };
+  };
+
+  return {
+    startGeneration(exploit) {
+      exploiting = exploit;
+      turn = 0;
+    },
+    breed,
+  };
+}
+
+/**
+ * Breeds one generation's new, admissible offspring (deduplicated against every molecule seen,
+ * within the size limits and `filter`), within the attempt budget; stops early on `shouldStop`.
+ */
+async function breedGeneration(
+  context: {
+    settings: ParsedSettings;
+    options: GeneticAlgorithmOptions;
+    stats: GeneticAlgorithmStats;
+    seen: Set<string>;
+    seedSmiles: ReadonlySet<string>;
+    breeder: Breeder;
+  },
+  generation: number,
+): Promise<{ offspring: Omit<GeneticCandidate, 'score'>[]; stoppedEarly: boolean }> {
+  const { settings, options, stats, seen, seedSmiles, breeder } = context;
+  const offspringPerGeneration = settings.offspringPerGeneration ?? settings.populationSize;
+  const offspring: Omit<GeneticCandidate, 'score'>[] = [];
+  let stoppedEarly = false;
+  breeder.startGeneration(generation <= settings.exploitGenerations);
+  const budget = offspringPerGeneration * settings.maxAttemptsPerChild;
+  for (let attempt = 0; attempt < budget && offspring.length < offspringPerGeneration; attempt += 1) {
+    if (attempt % 8 === 7 && options.shouldStop?.()) {
+      stoppedEarly = true;
+      break;
+    }
+    const child = breeder.breed();
+    if (!child) continue;
+    if (seen.has(child.smiles)) {
+      stats.duplicates += 1;
+      if (seedSmiles.has(child.smiles)) stats.seedCopies += 1;
+      continue;
+    }
+    seen.add(child.smiles);
+    const { heavyAtoms } = child;
+    if (
+      heavyAtoms > settings.maxHeavyAtoms ||
+      heavyAtoms < settings.minHeavyAtoms ||
+      (options.filter && !(await options.filter(child.smiles)))
+    ) {
+      stats.filtered += 1;
+      continue;
+    }
+    stats.unique += 1;
+    offspring.push({
+      id: `g${generation}-${offspring.length}`,
+      smiles: child.smiles,
+      generation,
+      operation: child.operations[child.operations.length - 1]!,
+      operations: child.operations,
+      parents: child.parents.map((parent) => parent.id),
+      parentSmiles: child.parents.map((parent) => parent.smiles),
+      seedId: child.seedId,
+    });
+  }
+  return { offspring, stoppedEarly };
 }
 
 function pickSettings(options: GeneticAlgorithmOptions): Record<string, unknown> {

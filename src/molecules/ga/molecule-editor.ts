@@ -73,84 +73,11 @@ export function createMoleculeEditor(
   const log = rdkitErrorLog(rdkit);
   const cacheSize = options.cutCacheSize ?? 4096;
   const maxReplaced = options.maxReplacedFragment ?? 6;
-  const reactions = new Map<string, NonNullable<ReturnType<RDKitModule['get_rxn']>>>();
-  const forbidden: RDKitMol[] = [];
+  const forbidden = compileForbidden(rdkit, options.forbiddenSmarts ?? defaultForbiddenSmarts);
+  const reactions = createReactionRunner(rdkit);
+  const runReaction = reactions.run;
+  const zip = (first: string, second: string) => zipFragments(rdkit, first, second);
   const cutCache = new Map<string, Cut[]>();
-
-  const reaction = (smarts: string) => {
-    let compiled = reactions.get(smarts);
-    if (!compiled) {
-      const created = rdkit.get_rxn(smarts);
-      if (!created)
-        throw new AppError({ code: 'INTERNAL', message: `reaction SMARTS ${smarts} does not parse` });
-      compiled = created;
-      reactions.set(smarts, compiled);
-    }
-    return compiled;
-  };
-
-  for (const smarts of options.forbiddenSmarts ?? defaultForbiddenSmarts) {
-    const query = rdkit.get_qmol(smarts);
-    if (!query) {
-      for (const compiled of forbidden) compiled.delete();
-      throw new AppError({
-        code: 'BAD_REQUEST',
-        message: `forbidden SMARTS ${smarts} does not parse`,
-        details: { smarts },
-      });
-    }
-    forbidden.push(query);
-  }
-
-  /**
-   * Runs a one-reactant reaction and returns the SMILES of the product sets that `keep` selects
-   * (writing SMILES is the costly part, so unselected sets are only freed). Each returned list
-   * and molecule is a separate WASM handle: deleting only the outer list leaks them all.
-   */
-  const runReaction = (
-    mol: RDKitMol,
-    smarts: string,
-    keep: (count: number) => number | 'all',
-  ): (string | null)[][] => {
-    const reactants = new rdkit.MolList();
-    reactants.append(mol);
-    const products = reaction(smarts).run_reactants(reactants, maxProducts);
-    const sets: (string | null)[][] = [];
-    try {
-      const count = products.size();
-      const chosen = count === 0 ? 'all' : keep(count);
-      for (let index = 0; index < count; index += 1) {
-        const set = products.get(index);
-        if (!set) continue;
-        const write = chosen === 'all' || chosen === index;
-        const smiles: (string | null)[] = [];
-        try {
-          for (let part = 0; part < set.size(); part += 1) {
-            const product = set.at(part);
-            if (!product) {
-              smiles.push(null);
-              continue;
-            }
-            try {
-              if (write) smiles.push(product.get_smiles());
-            } catch {
-              // An unsanitisable product cannot always be written; it counts as invalid.
-              smiles.push(null);
-            } finally {
-              product.delete();
-            }
-          }
-        } finally {
-          set.delete();
-        }
-        if (write) sets.push(smiles);
-      }
-    } finally {
-      products.delete();
-      reactants.delete();
-    }
-    return sets;
-  };
 
   const withParsed = <T>(smiles: string, use: (mol: RDKitMol) => T): T | undefined => {
     log.clear();
@@ -163,55 +90,7 @@ export function createMoleculeEditor(
     }
   };
 
-  /** All acyclic single-bond cuts of a molecule, each bond once. */
-  const cutsOf = (smiles: string): Cut[] => {
-    const cached = cutCache.get(smiles);
-    if (cached) {
-      cutCache.delete(smiles);
-      cutCache.set(smiles, cached);
-      return cached;
-    }
-    const cuts =
-      withParsed(smiles, (mol) => {
-        const found: Cut[] = [];
-        const seen = new Set<string>();
-        for (const sides of runReaction(mol, cutReaction, () => 'all')) {
-          if (sides.length !== 2 || sides[0] == null || sides[1] == null) continue;
-          const [a, b] = sides as [string, string];
-          const key = a < b ? `${a}>${b}` : `${b}>${a}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const heavyA = countSmilesAtoms(a, { heavyOnly: true });
-          const heavyB = countSmilesAtoms(b, { heavyOnly: true });
-          const [large, small, largeHeavy, smallHeavy] =
-            heavyA >= heavyB ? [a, b, heavyA, heavyB] : [b, a, heavyB, heavyA];
-          found.push({ large, small, largeHeavy, smallHeavy, smallHasRing: hasRingClosure(small) });
-        }
-        return found;
-      }) ?? [];
-    cutCache.set(smiles, cuts);
-    if (cutCache.size > cacheSize) cutCache.delete(cutCache.keys().next().value!);
-    return cuts;
-  };
-
-  const zip = (first: string, second: string): string | null => {
-    if (countSmilesAtoms(first) + countSmilesAtoms(second) > maxSupportedAtoms) return null;
-    const a = rdkit.get_mol(first);
-    const b = rdkit.get_mol(second);
-    try {
-      if (!a || !b) return null;
-      const joined = rdkit.molzip(a, b, zipDetails);
-      if (!joined) return null;
-      try {
-        return joined.get_smiles();
-      } finally {
-        joined.delete();
-      }
-    } finally {
-      a?.delete();
-      b?.delete();
-    }
-  };
+  const cutsOf = createCutFinder(withParsed, reactions.run, cacheSize, cutCache);
 
   const reactionMutation = (
     kind: ReactionMutationKind,
@@ -286,32 +165,188 @@ export function createMoleculeEditor(
         contributions: [heavyFirst, heavySecond],
       };
     },
-    sanitize(product) {
-      if (countSmilesAtoms(product) > maxSupportedAtoms) return err('too-large');
-      log.clear();
-      const mol = rdkit.get_mol(product);
-      if (!mol) return err('invalid');
-      try {
-        if (!mol.is_valid()) return err('invalid');
-        const smiles = mol.get_smiles();
-        if (smiles.includes('.') || smiles.includes('*')) return err('disconnected');
-        for (const query of forbidden)
-          if (mol.get_substruct_match(query) !== '{}') return err('unreasonable');
-        // Radicals can only sit on bracket atoms; skip the JSON round trip otherwise.
-        if (smiles.includes('[') && hasRadical(mol)) return err('radical');
-        return ok({ smiles, heavyAtoms: mol.get_num_atoms(true) });
-      } finally {
-        mol.delete();
-      }
-    },
+    sanitize: (product) => sanitizeProduct(rdkit, log, forbidden, product),
     dispose() {
-      for (const compiled of reactions.values()) compiled.delete();
-      reactions.clear();
+      reactions.dispose();
       for (const query of forbidden) query.delete();
       forbidden.length = 0;
       cutCache.clear();
     },
   };
+}
+
+/** All acyclic single-bond cuts of a molecule, each bond once; the last `cacheSize` are remembered. */
+function createCutFinder(
+  withParsed: <T>(smiles: string, use: (mol: RDKitMol) => T) => T | undefined,
+  runReaction: ReactionRunner['run'],
+  cacheSize: number,
+  cutCache: Map<string, Cut[]>,
+): (smiles: string) => Cut[] {
+  return (smiles) => {
+    const cached = cutCache.get(smiles);
+    if (cached) {
+      cutCache.delete(smiles);
+      cutCache.set(smiles, cached);
+      return cached;
+    }
+    const cuts =
+      withParsed(smiles, (mol) => {
+        const found: Cut[] = [];
+        const seen = new Set<string>();
+        for (const sides of runReaction(mol, cutReaction, () => 'all')) {
+          if (sides.length !== 2 || sides[0] == null || sides[1] == null) continue;
+          const [a, b] = sides as [string, string];
+          const key = a < b ? `${a}>${b}` : `${b}>${a}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const heavyA = countSmilesAtoms(a, { heavyOnly: true });
+          const heavyB = countSmilesAtoms(b, { heavyOnly: true });
+          const [large, small, largeHeavy, smallHeavy] =
+            heavyA >= heavyB ? [a, b, heavyA, heavyB] : [b, a, heavyB, heavyA];
+          found.push({ large, small, largeHeavy, smallHeavy, smallHasRing: hasRingClosure(small) });
+        }
+        return found;
+      }) ?? [];
+    cutCache.set(smiles, cuts);
+    if (cutCache.size > cacheSize) cutCache.delete(cutCache.keys().next().value!);
+    return cuts;
+  };
+}
+
+/** Compiles the forbidden-substructure SMARTS; frees those already compiled if one does not parse. */
+function compileForbidden(rdkit: RDKitModule, smartsList: readonly string[]): RDKitMol[] {
+  const forbidden: RDKitMol[] = [];
+  for (const smarts of smartsList) {
+    const query = rdkit.get_qmol(smarts);
+    if (!query) {
+      for (const compiled of forbidden) compiled.delete();
+      throw new AppError({
+        code: 'BAD_REQUEST',
+        message: `forbidden SMARTS ${smarts} does not parse`,
+        details: { smarts },
+      });
+    }
+    forbidden.push(query);
+  }
+  return forbidden;
+}
+
+type ReactionRunner = ReturnType<typeof createReactionRunner>;
+type Reaction = NonNullable<ReturnType<RDKitModule['get_rxn']>>;
+
+/** Compiled reactions, cached by SMARTS, and the runner that applies them. */
+function createReactionRunner(rdkit: RDKitModule) {
+  const reactions = new Map<string, Reaction>();
+  const reaction = (smarts: string) => {
+    let compiled = reactions.get(smarts);
+    if (!compiled) {
+      const created = rdkit.get_rxn(smarts);
+      if (!created)
+        throw new AppError({ code: 'INTERNAL', message: `reaction SMARTS ${smarts} does not parse` });
+      compiled = created;
+      reactions.set(smarts, compiled);
+    }
+    return compiled;
+  };
+  /**
+   * Runs a one-reactant reaction and returns the SMILES of the product sets that `keep` selects
+   * (writing SMILES is the costly part, so unselected sets are only freed). Each returned list
+   * and molecule is a separate WASM handle: deleting only the outer list leaks them all.
+   */
+  const run = (
+    mol: RDKitMol,
+    smarts: string,
+    keep: (count: number) => number | 'all',
+  ): (string | null)[][] => {
+    const reactants = new rdkit.MolList();
+    reactants.append(mol);
+    const products = reaction(smarts).run_reactants(reactants, maxProducts);
+    const sets: (string | null)[][] = [];
+    try {
+      const count = products.size();
+      const chosen = count === 0 ? 'all' : keep(count);
+      for (let index = 0; index < count; index += 1) {
+        const set = products.get(index);
+        if (!set) continue;
+        const write = chosen === 'all' || chosen === index;
+        const smiles: (string | null)[] = [];
+        try {
+          for (let part = 0; part < set.size(); part += 1) {
+            const product = set.at(part);
+            if (!product) {
+              smiles.push(null);
+              continue;
+            }
+            try {
+              if (write) smiles.push(product.get_smiles());
+            } catch {
+              // An unsanitisable product cannot always be written; it counts as invalid.
+              smiles.push(null);
+            } finally {
+              product.delete();
+            }
+          }
+        } finally {
+          set.delete();
+        }
+        if (write) sets.push(smiles);
+      }
+    } finally {
+      products.delete();
+      reactants.delete();
+    }
+    return sets;
+  };
+  return {
+    run,
+    dispose() {
+      for (const compiled of reactions.values()) compiled.delete();
+      reactions.clear();
+    },
+  };
+}
+
+function zipFragments(rdkit: RDKitModule, first: string, second: string): string | null {
+  if (countSmilesAtoms(first) + countSmilesAtoms(second) > maxSupportedAtoms) return null;
+  const a = rdkit.get_mol(first);
+  const b = rdkit.get_mol(second);
+  try {
+    if (!a || !b) return null;
+    const joined = rdkit.molzip(a, b, zipDetails);
+    if (!joined) return null;
+    try {
+      return joined.get_smiles();
+    } finally {
+      joined.delete();
+    }
+  } finally {
+    a?.delete();
+    b?.delete();
+  }
+}
+
+/** Parses, checks and canonicalises a product: single fragment, no forbidden substructure, no radical. */
+function sanitizeProduct(
+  rdkit: RDKitModule,
+  log: ReturnType<typeof rdkitErrorLog>,
+  forbidden: readonly RDKitMol[],
+  product: string,
+): Result<SanitizedMolecule, RejectionReason> {
+  if (countSmilesAtoms(product) > maxSupportedAtoms) return err('too-large');
+  log.clear();
+  const mol = rdkit.get_mol(product);
+  if (!mol) return err('invalid');
+  try {
+    if (!mol.is_valid()) return err('invalid');
+    const smiles = mol.get_smiles();
+    if (smiles.includes('.') || smiles.includes('*')) return err('disconnected');
+    for (const query of forbidden) if (mol.get_substruct_match(query) !== '{}') return err('unreasonable');
+    // Radicals can only sit on bracket atoms; skip the JSON round trip otherwise.
+    if (smiles.includes('[') && hasRadical(mol)) return err('radical');
+    return ok({ smiles, heavyAtoms: mol.get_num_atoms(true) });
+  } finally {
+    mol.delete();
+  }
 }
 
 function hasRadical(mol: RDKitMol): boolean {
