@@ -29,9 +29,6 @@ const SOURCE_LAYERS = {
 };
 const OUTERMOST = ['http', 'cli', 'services', 'server'];
 
-/** Files whose long functions predate the max-lines-per-function rule (see below). */
-const LONG_FUNCTIONS_TO_SPLIT = ['src/agents/qa/qa-agent.ts', 'src/eval/qa/qa-set.ts'];
-
 function layerRules() {
   return Object.entries(SOURCE_LAYERS).map(([folder, forbidden]) => {
     const names = forbidden.includes('*')
@@ -128,12 +125,6 @@ export default tseslint.config(
     rules: {
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
     },
-  },
-  {
-    // Known long functions, each still to be split into stages (issue 14). Remove a file from this
-    // list once it passes; add none.
-    files: LONG_FUNCTIONS_TO_SPLIT,
-    rules: { 'max-lines-per-function': 'off' },
   },
   {
     // The web UI's browser modules (served as they are, no build step).

@@ -335,7 +335,7 @@ export function createConfiguredLlm(config: Config, logger: Logger): LlmClient |
   const upstream = createLlm({
     baseUrl: config.llm.baseURL,
     model: config.llm.model,
-    ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+    apiKey: config.llm.apiKey || undefined,
     timeoutMs: config.llm.timeoutMs,
     maxRetries: 0,
     logger,
@@ -499,7 +499,7 @@ async function assembleServices(
       bodyLimitBytes: config.limits.maxBodyBytes,
       requestTimeoutMs: config.limits.requestTimeoutMs,
       corsOrigins: config.corsOrigins,
-      ...(config.apiToken ? { authToken: config.apiToken } : {}),
+      authToken: config.apiToken || undefined,
     },
   );
   return {

@@ -121,13 +121,13 @@ export interface ChatAnswer {
  */
 export interface QaResult {
   form: 'multiple-choice' | 'true-false' | 'list' | 'identifier' | 'free-form';
-  choice?: string;
-  verdict?: boolean;
-  items?: string[];
+  choice?: string | undefined;
+  verdict?: boolean | undefined;
+  items?: string[] | undefined;
   confidence: number;
   /** Evidence ids behind the decision. */
   evidence: string[];
-  undetermined?: string;
+  undetermined?: string | undefined;
 }
 
 /** Citations found in an answer, checked against the evidence ids it was given. */

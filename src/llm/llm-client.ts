@@ -48,7 +48,7 @@ export interface LlmRequest {
   tools?: LlmToolDefinition[] | undefined;
   toolChoice?: LlmToolChoice | undefined;
   /** Cancels the upstream request; the call then rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface LlmUsage {

@@ -30,7 +30,7 @@ export interface OpenAiLlmOptions {
    * (answers fall back to evidence) and the failing request names the setting to fix. A function
    * is re-read until it returns a key.
    */
-  apiKey?: string | (() => string | undefined);
+  apiKey?: string | (() => string | undefined) | undefined;
   /**
    * Milliseconds to wait for response headers, and the longest silence allowed between stream
    * chunks. The SDK retries timeouts, so a call can take up to `(maxRetries + 1) × timeoutMs`.

@@ -366,8 +366,8 @@ export function formatEvidenceItem(item: PromptEvidence): string {
 export interface QaPromptInput {
   question: string;
   evidence: readonly PromptEvidence[];
-  attachments?: { smiles?: string; protein?: string };
-  version?: number;
+  attachments?: { smiles?: string | undefined; protein?: string | undefined } | undefined;
+  version?: number | undefined;
   /** The client's own system messages: delimited context after the fixed system prompt, never replacing it. */
   clientInstructions?: readonly string[] | undefined;
   /** Earlier turns of the conversation, oldest first, already fitted to the budget by the caller. */
@@ -425,7 +425,7 @@ export interface MoleculeProposalPromptInput {
   /** Molecules to start from; `similarity` and `knownBinder` are shown to the model when given. */
   seeds: readonly { smiles: string; name?: string; similarity?: number; knownBinder?: boolean }[];
   count: number;
-  version?: number;
+  version?: number | undefined;
 }
 
 /** Messages asking for `count` new SMILES as a JSON array of `{smiles, rationale}`. */

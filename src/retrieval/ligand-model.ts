@@ -93,7 +93,7 @@ export async function loadLigandModel(
     });
   const session = await createOnnxSession(join(directory, meta.files.onnx.file), {
     device: options.device ?? 'cpu',
-    ...(options.logger ? { logger: options.logger } : {}),
+    logger: options.logger,
   });
   const inputBits = meta.inputBits;
   return {

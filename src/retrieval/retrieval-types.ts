@@ -124,7 +124,7 @@ export interface ResolvedQuery {
   /** The KG entity an `entity` query resolved to, with the name or id that matched. */
   entity?: (ResolvedEntity & { matched?: string | undefined }) | undefined;
   /** First characters of a protein, SMILES or text input. */
-  inputPreview?: string;
+  inputPreview?: string | undefined;
   targetTypes: string[];
   relations: RetrievedRelation[];
   k: number;

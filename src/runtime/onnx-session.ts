@@ -52,7 +52,7 @@ export function parseDevice(value: string): Device {
 export interface OnnxSessionOptions {
   /** `cpu` (default) or `cuda`; CUDA falls back to CPU with a warning when unavailable. */
   device?: string;
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Merged over {@link defaultSessionOptions}; `executionProviders` here wins over `device`. */
   sessionOptions?: SessionOptions;
   /** Test seam: how a session is created. */

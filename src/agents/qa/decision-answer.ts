@@ -115,11 +115,11 @@ function leadingLine(decision: QaDecision, choiceLabel: string | undefined): str
 export function decisionResult(decision: QaDecision, evidence: readonly Evidence[]): QaResult {
   return {
     form: decision.form,
-    ...(decision.choice === undefined ? {} : { choice: decision.choice }),
-    ...(decision.verdict === undefined ? {} : { verdict: decision.verdict }),
-    ...(decision.items === undefined ? {} : { items: decision.items }),
+    choice: decision.choice,
+    verdict: decision.verdict,
+    items: decision.items,
     confidence: Number(decision.confidence.toFixed(3)),
     evidence: evidence.map((item) => item.id),
-    ...(decision.undetermined === undefined ? {} : { undetermined: decision.undetermined }),
+    undetermined: decision.undetermined,
   };
 }

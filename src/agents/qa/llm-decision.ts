@@ -22,7 +22,7 @@ export type LlmDecision = z.infer<typeof llmDecisionSchema>;
 
 export type ReviewOutcome =
   | { ok: true; decision: QaDecision; explanation: string; usage: LlmUsage }
-  | { ok: false; reason: string; usage: LlmUsage; unconfigured?: boolean };
+  | { ok: false; reason: string; usage: LlmUsage; unconfigured?: boolean | undefined };
 
 const SYSTEM = [
   'You answer biomedical questions using a knowledge graph (KG).',
@@ -80,7 +80,7 @@ export async function reviewDecision(
       messages: decisionMessages(input.question, input.decision, input.evidence),
       maxTokens: input.maxTokens,
       temperature: input.temperature,
-      ...(input.signal ? { signal: input.signal } : {}),
+      signal: input.signal,
     });
     text = completion.text;
     usage = completion.usage;
@@ -107,8 +107,8 @@ export function acceptDecision(
   const answer = checked.value;
   const decision: QaDecision = {
     ...input.decision,
-    ...(answer.choice === undefined ? {} : { choice: answer.choice }),
-    ...(answer.verdict === undefined ? {} : { verdict: answer.verdict }),
+    choice: answer.choice ?? input.decision.choice,
+    verdict: answer.verdict ?? input.decision.verdict,
     facts: input.decision.facts.filter(
       (_, position) => answer.citations.includes(`E${position + 1}`) || answer.citations.length === 0,
     ),

@@ -136,6 +136,24 @@ interface Prepared {
 
 const zeroUsage: LlmUsage = { promptTokens: 0, completionTokens: 0 };
 
+type QaSettings = z.output<typeof qaAgentOptionsSchema>;
+
+/** What every stage of an answer reads: settings, dependencies and the state built once per agent. */
+interface QaContext {
+  settings: QaSettings;
+  dependencies: QaAgentDependencies;
+  retriever: Retriever;
+  prompts: PromptLibrary;
+  logger: Logger;
+  facts: KgFacts;
+  unsupported: UnsupportedPolicy;
+  /** Disease definitions, read from the store once on the first decided question; none when unreadable. */
+  definitionMentions: () => Promise<DefinitionMentions | undefined>;
+  /** The unconfigured stand-in reports model `none`. */
+  llmConfigured: boolean;
+  ownTools: ReadonlyMap<string, QaTool>;
+}
+
 /**
  * Grounded QA: link entities in the question, encode attachments, retrieve KG facts and bridge
  * predictions for each, number them as evidence (E1…), trim them to the prompt budget, and stream
@@ -143,156 +161,20 @@ const zeroUsage: LlmUsage = { promptTokens: 0, completionTokens: 0 };
  * evidence alone.
  */
 export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgentOptions = {}): ChatAgent {
-  const settings = qaAgentOptionsSchema.parse(options);
+  const context = createContext(dependencies, qaAgentOptionsSchema.parse(options));
+  return {
+    answer: (input: ChatInput) => answer(context, input),
+    canCallClientTools: context.llmConfigured,
+  };
+}
+
+function createContext(dependencies: QaAgentDependencies, settings: QaSettings): QaContext {
   const { retriever, prompts } = dependencies;
   const logger = dependencies.logger ?? noopLogger;
-
-  const subjectsFor = (
-    input: ChatInput,
-    intents: ReturnType<typeof classifyQuestion>,
-    linked: ReturnType<typeof linkEntities>,
-  ): Subject[] => {
-    const subjects: Subject[] = [];
-    const add = (
-      entity: EvidenceEntity,
-      headType: string,
-      request: Omit<RetrievalRequestInput, 'targetTypes' | 'relations'>,
-      fieldPrefix: string,
-    ) => {
-      const targets = retrievalTargets(retriever.graph, headType, intents);
-      if (targets.length === 0) return;
-      subjects.push({
-        entity,
-        fieldPrefix,
-        targets,
-        request: {
-          ...request,
-          targetTypes: targets.map((target) => target.tailType),
-          relations: [...new Set(targets.flatMap((target) => target.relations))],
-          k: input.options?.topK ?? settings.topK,
-          maxKnown: settings.maxKnownPerType,
-          includeKnown: true,
-          includePredicted: true,
-        },
-      });
-    };
-    const attachments = input.attachments ?? {};
-    if (attachments.smiles !== undefined)
-      add(
-        { type: 'drug', id: 'attachment:smiles', name: 'the attached molecule' },
-        'drug',
-        { smiles: attachments.smiles },
-        'attachments.',
-      );
-    if (attachments.protein !== undefined)
-      add(
-        { type: 'gene/protein', id: 'attachment:protein', name: 'the attached protein' },
-        'gene/protein',
-        { protein: attachments.protein },
-        'attachments.',
-      );
-    for (const entity of linked.entities)
-      add(
-        { type: entity.type, id: entity.id, name: entity.name },
-        entity.type,
-        { entity: { type: entity.type, id: entity.id } },
-        '',
-      );
-    return subjects;
-  };
-
-  const prepare = async (input: ChatInput): Promise<Prepared> => {
-    const linked = linkEntities(
-      input.messages,
-      dependencies.linker ?? dependencies.lookup,
-      retriever.entities,
-      settings.maxEntities,
-    );
-    const intents = classifyQuestion(linked.question);
-    const subjects = subjectsFor(input, intents, linked);
-
-    const sources: EvidenceSource[] = [];
-    const predictionNotes: string[] = [];
-    for (const subject of subjects) {
-      const response = await retriever.retrieve(subject.request, {
-        ...(input.signal ? { signal: input.signal } : {}),
-        fieldPrefix: subject.fieldPrefix,
-        unavailablePredictions: 'skip',
-        methodWithoutFusion: 'bridge',
-        previewCharacters: settings.definitionCharacters,
-      });
-      if (!response.query.predictions.available) predictionNotes.push(response.query.predictions.reason);
-      const results = response.results.filter(
-        (result) => result.known || (result.score !== null && result.score >= settings.minPredictionScore),
-      );
-      sources.push({ subject: subject.entity, response: { query: response.query, results } });
-    }
-    const priorityOf = new Map(
-      subjects.map((subject) => [subject.entity, subject.targets.map((target) => target.tailType)]),
-    );
-    const drafts = orderEvidence(sources, {
-      priority: (result, subject) => priorityOf.get(subject)?.indexOf(result.type) ?? 0,
-    }).slice(0, settings.maxEvidence);
-
-    const attachments = {
-      ...(input.attachments?.smiles !== undefined ? { smiles: input.attachments.smiles } : {}),
-      ...(input.attachments?.protein !== undefined ? { protein: input.attachments.protein } : {}),
-    };
-    // Client instructions and earlier turns get at most a quarter of the prompt; evidence the rest.
-    const conversation = conversationContext(
-      input.messages,
-      Math.floor(settings.maxPromptTokens / 4),
-      settings.maxHistoryMessages,
-    );
-    const render = (evidence: readonly Evidence[]) =>
-      buildQaMessages(prompts, {
-        question: linked.question,
-        evidence: evidence.map(toPromptEvidence),
-        attachments,
-        clientInstructions: conversation.clientInstructions,
-        history: conversation.history,
-        ...(settings.promptVersion === undefined ? {} : { version: settings.promptVersion }),
-      });
-    const budget = Math.max(0, settings.maxPromptTokens - estimateMessageTokens(render([])));
-    const evidence = numberEvidence(fitDrafts(drafts, budget));
-    return {
-      question: linked.question,
-      subjects,
-      evidence,
-      messages: render(evidence),
-      predictionNotes: [...new Set(predictionNotes)],
-    };
-  };
-
-  /**
-   * Streams the evidence-only answer. `streamed` is LLM text already sent (a stream that broke off):
-   * it stays, followed by a note, so the client's text and `answer.text` agree.
-   */
-  async function* evidenceOnly(prepared: Prepared, reason: string, streamed = ''): AsyncGenerator<ChatEvent> {
-    const sentences = evidenceOnlyAnswer(prepared.evidence);
-    if (prepared.predictionNotes.length > 0)
-      sentences.push(`(Note: ${prepared.predictionNotes.join('; ')}.)`);
-    const note =
-      streamed === '' ? '' : '\n\n(The language model stopped before finishing; evidence summary:)\n';
-    let text = streamed;
-    for (const [position, sentence] of sentences.entries()) {
-      const piece = position === 0 ? `${note}${sentence}` : ` ${sentence}`;
-      text += piece;
-      yield { type: 'answer-delta', text: piece };
-    }
-    yield {
-      type: 'answer-end',
-      answer: finalAnswer(text, prepared.evidence, 'evidence-only', zeroUsage, reason),
-    };
-  }
-
-  const facts = dependencies.facts ?? KgFacts.empty();
   // Neighbour lists are built on first use (about half a second on the shared KG): build them now,
   // not inside the first question's latency.
   if (retriever.graph.nodeCount > 0) retriever.graph.degree(retriever.graph.nodes.indices[0]!);
-  const unsupported: UnsupportedPolicy = settings.unsupportedStatements;
   let definitions: Promise<DefinitionMentions | undefined> | undefined;
-  /** Disease definitions, read from the store once on the first decided question; none when unreadable. */
   const definitionMentions = () =>
     (definitions ??= loadDefinitionMentions(retriever.graph, retriever.store).catch((error: unknown) => {
       logger.warn('disease definitions unavailable to the QA reasoner', {
@@ -300,283 +182,482 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
       });
       return undefined;
     }));
-  /** The unconfigured stand-in reports model `none`. */
-  const llmConfigured = dependencies.llm !== undefined && dependencies.llm.model !== 'none';
-  const ownTools: ReadonlyMap<string, QaTool> = settings.tools.enabled
-    ? createQaTools({ retriever, lookup: dependencies.lookup })
-    : new Map();
-  const toolSettings = (input: ChatInput) => ({
-    budget: settings.tools,
-    maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
-    temperature: input.options?.temperature ?? settings.temperature,
-    signal: input.signal,
-  });
+  return {
+    settings,
+    dependencies,
+    retriever,
+    prompts,
+    logger,
+    facts: dependencies.facts ?? KgFacts.empty(),
+    unsupported: settings.unsupportedStatements,
+    definitionMentions,
+    llmConfigured: dependencies.llm !== undefined && dependencies.llm.model !== 'none',
+    ownTools: settings.tools.enabled ? createQaTools({ retriever, lookup: dependencies.lookup }) : new Map(),
+  };
+}
 
-  /**
-   * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
-   * reasoner), answer first; undefined for free-form questions, which retrieval answers. With an
-   * LLM, the computed answer and its evidence go to the LLM, whose validated JSON answer replaces
-   * it; an invalid or failed LLM answer leaves the computed one, and the reason says so.
-   */
-  async function decided(input: ChatInput): Promise<ChatEvent[] | undefined> {
-    if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
-    const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-    const parsed = parseQuestion(question, input.choices);
-    // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
-    if (parsed.form === 'list' && llmConfigured) return undefined;
-    let decision = decide(
-      {
-        graph: retriever.graph,
-        facts,
-        lookup: dependencies.lookup,
-        linker: dependencies.linker,
-        unsupported,
-        definitions: await definitionMentions(),
-        loci: dependencies.variantLoci,
-        hidden: dependencies.ablation?.hidden,
-        indirect: settings.indirectEvidence,
-        indirectTrueAbove: settings.indirectTrueAbove,
+function subjectsFor(
+  context: QaContext,
+  input: ChatInput,
+  intents: ReturnType<typeof classifyQuestion>,
+  linked: ReturnType<typeof linkEntities>,
+): Subject[] {
+  const { retriever, settings } = context;
+  const subjects: Subject[] = [];
+  const add = (
+    entity: EvidenceEntity,
+    headType: string,
+    request: Omit<RetrievalRequestInput, 'targetTypes' | 'relations'>,
+    fieldPrefix: string,
+  ) => {
+    const targets = retrievalTargets(retriever.graph, headType, intents);
+    if (targets.length === 0) return;
+    subjects.push({
+      entity,
+      fieldPrefix,
+      targets,
+      request: {
+        ...request,
+        targetTypes: targets.map((target) => target.tailType),
+        relations: [...new Set(targets.flatMap((target) => target.relations))],
+        k: input.options?.topK ?? settings.topK,
+        maxKnown: settings.maxKnownPerType,
+        includeKnown: true,
+        includePredicted: true,
       },
-      parsed,
+    });
+  };
+  const attachments = input.attachments ?? {};
+  if (attachments.smiles !== undefined)
+    add(
+      { type: 'drug', id: 'attachment:smiles', name: 'the attached molecule' },
+      'drug',
+      { smiles: attachments.smiles },
+      'attachments.',
     );
-    if (!decision) return undefined;
-    let evidence = decisionEvidence(retriever.graph, decision);
-    let reason = NO_LLM_REASON;
-    let mode: ChatAnswer['mode'] = 'evidence-only';
-    let usage = zeroUsage;
-    let explanation = '';
-    const reviewable = decision.form === 'multiple-choice' || decision.verdict !== undefined;
-    if (dependencies.llm && decision.undetermined === undefined && reviewable) {
-      const review: ToolReviewOutcome =
-        settings.tools.enabled && llmConfigured
-          ? await reviewDecisionWithTools(
-              dependencies.llm,
-              ownTools,
-              { question: parsed, decision, evidence },
-              toolSettings(input),
-            )
-          : await reviewDecision(dependencies.llm, {
-              question: parsed,
-              decision,
-              evidence,
-              maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
-              temperature: input.options?.temperature ?? settings.temperature,
-              signal: input.signal,
-            });
-      usage = review.usage;
-      if (review.ok) {
-        decision = review.decision;
-        explanation = review.explanation;
-        mode = 'llm';
-        if (review.evidence) evidence = review.evidence;
-      } else {
-        reason = review.unconfigured
-          ? NO_LLM_REASON
-          : `${review.reason}; answered from knowledge-graph evidence only`;
-        if (!review.unconfigured) logger.warn('LLM decision rejected', { reason: review.reason });
-      }
-    }
-    const text = decisionText(
-      mode === 'llm' ? { ...decision, headline: llmHeadline(decision, explanation) } : decision,
-      evidence,
-      labelOf(parsed, decision.choice),
+  if (attachments.protein !== undefined)
+    add(
+      { type: 'gene/protein', id: 'attachment:protein', name: 'the attached protein' },
+      'gene/protein',
+      { protein: attachments.protein },
+      'attachments.',
     );
-    return [
-      { type: 'evidence-available', evidence },
-      { type: 'answer-delta', text },
-      {
-        type: 'answer-end',
-        answer: {
-          ...finalAnswer(text, evidence, mode, usage, mode === 'llm' ? undefined : reason),
-          result: decisionResult(decision, evidence),
-        },
-      },
-    ];
+  for (const entity of linked.entities)
+    add(
+      { type: entity.type, id: entity.id, name: entity.name },
+      entity.type,
+      { entity: { type: entity.type, id: entity.id } },
+      '',
+    );
+  return subjects;
+}
+
+/** KG facts and bridge predictions for every subject, ranked by the question's target types. */
+async function retrieveDrafts(
+  context: QaContext,
+  input: ChatInput,
+  subjects: readonly Subject[],
+): Promise<{ drafts: EvidenceDraft[]; predictionNotes: string[] }> {
+  const { retriever, settings } = context;
+  const sources: EvidenceSource[] = [];
+  const predictionNotes: string[] = [];
+  for (const subject of subjects) {
+    const response = await retriever.retrieve(subject.request, {
+      signal: input.signal,
+      fieldPrefix: subject.fieldPrefix,
+      unavailablePredictions: 'skip',
+      methodWithoutFusion: 'bridge',
+      previewCharacters: settings.definitionCharacters,
+    });
+    if (!response.query.predictions.available) predictionNotes.push(response.query.predictions.reason);
+    const results = response.results.filter(
+      (result) => result.known || (result.score !== null && result.score >= settings.minPredictionScore),
+    );
+    sources.push({ subject: subject.entity, response: { query: response.query, results } });
   }
+  const priorityOf = new Map(
+    subjects.map((subject) => [subject.entity, subject.targets.map((target) => target.tailType)]),
+  );
+  const drafts = orderEvidence(sources, {
+    priority: (result, subject) => priorityOf.get(subject)?.indexOf(result.type) ?? 0,
+  }).slice(0, settings.maxEvidence);
+  return { drafts, predictionNotes: [...new Set(predictionNotes)] };
+}
 
-  async function* answer(input: ChatInput): AsyncGenerator<ChatEvent> {
-    const signal = input.signal;
-    const decision = await decided(input);
-    if (decision) {
-      yield* decision;
-      return;
-    }
-    let prepared: Prepared;
-    try {
-      prepared = await prepare(input);
-    } catch (error) {
-      if (error instanceof AppError && !signal?.aborted) {
-        yield { type: 'error', error };
-        return;
-      }
-      throw error;
-    }
-    signal?.throwIfAborted();
-    let toolFallback: string | undefined;
-    if (usesToolLoop(input)) {
-      const outcome = await toolAnswer(input, prepared);
-      if (Array.isArray(outcome)) {
-        yield* outcome;
-        return;
-      }
-      toolFallback = outcome.reason;
-    }
-    yield { type: 'evidence-available', evidence: prepared.evidence };
+async function prepare(context: QaContext, input: ChatInput): Promise<Prepared> {
+  const { dependencies, retriever, settings } = context;
+  const linked = linkEntities(
+    input.messages,
+    dependencies.linker ?? dependencies.lookup,
+    retriever.entities,
+    settings.maxEntities,
+  );
+  const subjects = subjectsFor(context, input, classifyQuestion(linked.question), linked);
+  const { drafts, predictionNotes } = await retrieveDrafts(context, input, subjects);
+  // Client instructions and earlier turns get at most a quarter of the prompt; evidence the rest.
+  const conversation = conversationContext(
+    input.messages,
+    Math.floor(settings.maxPromptTokens / 4),
+    settings.maxHistoryMessages,
+  );
+  const render = (evidence: readonly Evidence[]) =>
+    buildQaMessages(context.prompts, {
+      question: linked.question,
+      evidence: evidence.map(toPromptEvidence),
+      attachments: { smiles: input.attachments?.smiles, protein: input.attachments?.protein },
+      clientInstructions: conversation.clientInstructions,
+      history: conversation.history,
+      version: settings.promptVersion,
+    });
+  const budget = Math.max(0, settings.maxPromptTokens - estimateMessageTokens(render([])));
+  const evidence = numberEvidence(fitDrafts(drafts, budget));
+  return { question: linked.question, subjects, evidence, messages: render(evidence), predictionNotes };
+}
 
-    if (prepared.subjects.length === 0) {
-      const suggestions = suggestEntities(prepared.question, retriever.entities);
-      const text =
-        'I could not recognise a drug, gene/protein, disease or other knowledge-graph entity in the question, so there is no evidence to answer from.' +
-        (suggestions.length > 0
-          ? ` Did you mean: ${suggestions.map((suggestion) => `${suggestion.name} (${suggestion.type})`).join(', ')}?`
-          : '') +
-        ' Name an entity as it appears in the knowledge graph, or attach a SMILES string or protein sequence.';
-      yield { type: 'answer-delta', text };
-      yield {
-        type: 'answer-end',
-        answer: finalAnswer(text, [], 'evidence-only', zeroUsage, NO_ENTITY_REASON),
-      };
-      return;
-    }
-    if (prepared.evidence.length === 0) {
-      const names = prepared.subjects
-        .map((subject) => `${subject.entity.name} (${subject.entity.type})`)
-        .join(', ');
-      const text = `I recognised ${names}, but found no knowledge-graph facts or bridge predictions to answer from.`;
-      const notes = prepared.predictionNotes.length > 0 ? ` (${prepared.predictionNotes.join('; ')})` : '';
-      yield { type: 'answer-delta', text: text + notes };
-      yield {
-        type: 'answer-end',
-        answer: finalAnswer(text + notes, [], 'evidence-only', zeroUsage, NO_EVIDENCE_REASON),
-      };
-      return;
-    }
-    if (!dependencies.llm || toolFallback !== undefined) {
-      yield* evidenceOnly(prepared, toolFallback ?? NO_LLM_REASON);
-      return;
-    }
+/**
+ * Streams the evidence-only answer. `streamed` is LLM text already sent (a stream that broke off):
+ * it stays, followed by a note, so the client's text and `answer.text` agree.
+ */
+async function* evidenceOnly(prepared: Prepared, reason: string, streamed = ''): AsyncGenerator<ChatEvent> {
+  const sentences = evidenceOnlyAnswer(prepared.evidence);
+  if (prepared.predictionNotes.length > 0) sentences.push(`(Note: ${prepared.predictionNotes.join('; ')}.)`);
+  const note =
+    streamed === '' ? '' : '\n\n(The language model stopped before finishing; evidence summary:)\n';
+  let text = streamed;
+  for (const [position, sentence] of sentences.entries()) {
+    const piece = position === 0 ? `${note}${sentence}` : ` ${sentence}`;
+    text += piece;
+    yield { type: 'answer-delta', text: piece };
+  }
+  yield {
+    type: 'answer-end',
+    answer: finalAnswer(text, prepared.evidence, 'evidence-only', zeroUsage, reason),
+  };
+}
 
-    const timeout =
-      settings.llmTimeoutMs === undefined ? undefined : AbortSignal.timeout(settings.llmTimeoutMs);
-    const llmSignal = timeout ? (signal ? AbortSignal.any([signal, timeout]) : timeout) : signal;
-    let text = '';
-    let usage: LlmUsage = zeroUsage;
-    let finishReason: ChatAnswer['finishReason'] = 'stop';
-    try {
-      for await (const event of dependencies.llm.stream({
-        messages: prepared.messages,
-        maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
-        temperature: input.options?.temperature ?? settings.temperature,
-        ...(llmSignal ? { signal: llmSignal } : {}),
-      })) {
-        if (event.type === 'text-delta') {
-          text += event.text;
-          yield { type: 'answer-delta', text: event.text };
-        } else {
-          usage = event.usage;
-          if (event.finishReason === 'length') finishReason = 'length';
-        }
-      }
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      const reason = isLlmNotConfigured(error)
-        ? NO_LLM_REASON
-        : timeout?.aborted
-          ? `LLM timed out after ${settings.llmTimeoutMs} ms`
-          : error instanceof AppError && error.code === 'TIMEOUT'
-            ? `LLM timed out: ${error.message}`
-            : `LLM request failed: ${describeError(error)}`;
-      logger.warn('answering from evidence only', {
-        reason,
-        ...(isLlmNotConfigured(error) ? {} : { cause: describeError(error) }),
-      });
-      yield* evidenceOnly(prepared, reason, text);
-      return;
-    }
-    // Streamed sentences cannot be taken back: the stream gets the footer at its end, while
-    // `answer.text` (all a non-streaming client sees) leaves out the removed sentences.
-    const claims = checkClaims(text, prepared.evidence, { entitiesIn: entityNamesIn });
-    yield { type: 'answer-delta', text: `\n\n${claims.footer}` };
-    yield {
+function toolSettings(context: QaContext, input: ChatInput) {
+  return {
+    budget: context.settings.tools,
+    maxTokens: input.options?.maxTokens ?? context.settings.maxOutputTokens,
+    temperature: input.options?.temperature ?? context.settings.temperature,
+    signal: input.signal,
+  };
+}
+
+/**
+ * Multiple-choice, true/false, list and identifier questions are decided from KG facts (the
+ * reasoner), answer first; undefined for free-form questions, which retrieval answers. With an
+ * LLM, the computed answer and its evidence go to the LLM, whose validated JSON answer replaces
+ * it; an invalid or failed LLM answer leaves the computed one, and the reason says so.
+ */
+async function decided(context: QaContext, input: ChatInput): Promise<ChatEvent[] | undefined> {
+  const { dependencies, retriever, settings } = context;
+  if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
+  const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
+  const parsed = parseQuestion(question, input.choices);
+  // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
+  if (parsed.form === 'list' && context.llmConfigured) return undefined;
+  const decision = decide(
+    {
+      graph: retriever.graph,
+      facts: context.facts,
+      lookup: dependencies.lookup,
+      linker: dependencies.linker,
+      unsupported: context.unsupported,
+      definitions: await context.definitionMentions(),
+      loci: dependencies.variantLoci,
+      hidden: dependencies.ablation?.hidden,
+      indirect: settings.indirectEvidence,
+      indirectTrueAbove: settings.indirectTrueAbove,
+    },
+    parsed,
+  );
+  if (!decision) return undefined;
+  const reviewed = await reviewDecided(context, input, parsed, decision);
+  const { mode, evidence, usage } = reviewed;
+  const text = decisionText(
+    mode === 'llm'
+      ? { ...reviewed.decision, headline: llmHeadline(reviewed.decision, reviewed.explanation) }
+      : reviewed.decision,
+    evidence,
+    labelOf(parsed, reviewed.decision.choice),
+  );
+  return [
+    { type: 'evidence-available', evidence },
+    { type: 'answer-delta', text },
+    {
       type: 'answer-end',
       answer: {
-        ...finalAnswer(
-          [claims.text, claims.footer].filter((part) => part !== '').join('\n\n'),
-          prepared.evidence,
-          'llm',
-          usage,
-        ),
-        ...(finishReason === 'length' ? { finishReason } : {}),
+        ...finalAnswer(text, evidence, mode, usage, mode === 'llm' ? undefined : reviewed.reason),
+        result: decisionResult(reviewed.decision, evidence),
       },
+    },
+  ];
+}
+
+interface ReviewedDecision {
+  decision: QaDecision;
+  evidence: Evidence[];
+  reason: string;
+  mode: ChatAnswer['mode'];
+  usage: LlmUsage;
+  explanation: string;
+}
+
+/** The LLM's review of a computed decision, where there is an LLM and the decision is reviewable. */
+async function reviewDecided(
+  context: QaContext,
+  input: ChatInput,
+  parsed: ParsedQuestion,
+  decision: QaDecision,
+): Promise<ReviewedDecision> {
+  const { dependencies, settings } = context;
+  const evidence = decisionEvidence(context.retriever.graph, decision);
+  const computed: ReviewedDecision = {
+    decision,
+    evidence,
+    reason: NO_LLM_REASON,
+    mode: 'evidence-only',
+    usage: zeroUsage,
+    explanation: '',
+  };
+  const reviewable = decision.form === 'multiple-choice' || decision.verdict !== undefined;
+  if (!dependencies.llm || decision.undetermined !== undefined || !reviewable) return computed;
+  const review: ToolReviewOutcome =
+    settings.tools.enabled && context.llmConfigured
+      ? await reviewDecisionWithTools(
+          dependencies.llm,
+          context.ownTools,
+          { question: parsed, decision, evidence },
+          toolSettings(context, input),
+        )
+      : await reviewDecision(dependencies.llm, {
+          question: parsed,
+          decision,
+          evidence,
+          maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+          temperature: input.options?.temperature ?? settings.temperature,
+          signal: input.signal,
+        });
+  if (review.ok)
+    return {
+      decision: review.decision,
+      evidence: review.evidence ?? evidence,
+      reason: NO_LLM_REASON,
+      mode: 'llm',
+      usage: review.usage,
+      explanation: review.explanation,
     };
-  }
+  if (!review.unconfigured) context.logger.warn('LLM decision rejected', { reason: review.reason });
+  return {
+    ...computed,
+    usage: review.usage,
+    reason: review.unconfigured
+      ? NO_LLM_REASON
+      : `${review.reason}; answered from knowledge-graph evidence only`,
+  };
+}
 
-  /** Free-form answers go through the tool loop when ours are on, or the client sent tools or tool results. */
-  function usesToolLoop(input: ChatInput): boolean {
-    if (!llmConfigured) return false;
-    return (
-      ownTools.size > 0 || clientToolOffer(input) !== undefined || pendingToolTurn(input.messages).length > 0
-    );
+async function* answer(context: QaContext, input: ChatInput): AsyncGenerator<ChatEvent> {
+  const signal = input.signal;
+  const decision = await decided(context, input);
+  if (decision) {
+    yield* decision;
+    return;
   }
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(context, input);
+  } catch (error) {
+    if (error instanceof AppError && !signal?.aborted) {
+      yield { type: 'error', error };
+      return;
+    }
+    throw error;
+  }
+  signal?.throwIfAborted();
+  let toolFallback: string | undefined;
+  if (usesToolLoop(context, input)) {
+    const outcome = await toolAnswer(context, input, prepared);
+    if (Array.isArray(outcome)) {
+      yield* outcome;
+      return;
+    }
+    toolFallback = outcome.reason;
+  }
+  yield { type: 'evidence-available', evidence: prepared.evidence };
+  if (prepared.subjects.length === 0) yield* noEntityAnswer(context, prepared);
+  else if (prepared.evidence.length === 0) yield* noEvidenceAnswer(prepared);
+  else if (!context.dependencies.llm || toolFallback !== undefined)
+    yield* evidenceOnly(prepared, toolFallback ?? NO_LLM_REASON);
+  else yield* streamLlmAnswer(context, context.dependencies.llm, input, prepared);
+}
 
-  /**
-   * The free-form answer through the tool loop: the events of an answer (claims checked against
-   * the prompt's and the tools' evidence) or of client tool calls, or the reason to fall back.
-   */
-  async function toolAnswer(input: ChatInput, prepared: Prepared): Promise<ChatEvent[] | { reason: string }> {
-    const { outcome, evidence } = await answerFreeFormWithTools(
-      dependencies.llm!,
-      ownTools,
-      {
-        messages: prepared.messages,
-        evidence: prepared.evidence,
-        clientTools: clientToolOffer(input),
-        pendingTurn: pendingToolTurn(input.messages),
-      },
-      toolSettings(input),
-    );
-    if (outcome.kind === 'fallback') {
-      const reason = outcome.unconfigured ? NO_LLM_REASON : `${outcome.reason}; answered from evidence only`;
-      if (!outcome.unconfigured) logger.warn('tool loop fell back to evidence', { reason: outcome.reason });
-      return { reason };
+function* noEntityAnswer(context: QaContext, prepared: Prepared): Generator<ChatEvent> {
+  const suggestions = suggestEntities(prepared.question, context.retriever.entities);
+  const text =
+    'I could not recognise a drug, gene/protein, disease or other knowledge-graph entity in the question, so there is no evidence to answer from.' +
+    (suggestions.length > 0
+      ? ` Did you mean: ${suggestions.map((suggestion) => `${suggestion.name} (${suggestion.type})`).join(', ')}?`
+      : '') +
+    ' Name an entity as it appears in the knowledge graph, or attach a SMILES string or protein sequence.';
+  yield { type: 'answer-delta', text };
+  yield {
+    type: 'answer-end',
+    answer: finalAnswer(text, [], 'evidence-only', zeroUsage, NO_ENTITY_REASON),
+  };
+}
+
+function* noEvidenceAnswer(prepared: Prepared): Generator<ChatEvent> {
+  const names = prepared.subjects
+    .map((subject) => `${subject.entity.name} (${subject.entity.type})`)
+    .join(', ');
+  const text = `I recognised ${names}, but found no knowledge-graph facts or bridge predictions to answer from.`;
+  const notes = prepared.predictionNotes.length > 0 ? ` (${prepared.predictionNotes.join('; ')})` : '';
+  yield { type: 'answer-delta', text: text + notes };
+  yield {
+    type: 'answer-end',
+    answer: finalAnswer(text + notes, [], 'evidence-only', zeroUsage, NO_EVIDENCE_REASON),
+  };
+}
+
+/** The LLM's streamed free-form answer, claims checked; evidence-only when the stream fails. */
+async function* streamLlmAnswer(
+  context: QaContext,
+  llm: LlmClient,
+  input: ChatInput,
+  prepared: Prepared,
+): AsyncGenerator<ChatEvent> {
+  const { settings, logger } = context;
+  const signal = input.signal;
+  const timeout =
+    settings.llmTimeoutMs === undefined ? undefined : AbortSignal.timeout(settings.llmTimeoutMs);
+  const llmSignal = timeout ? (signal ? AbortSignal.any([signal, timeout]) : timeout) : signal;
+  let text = '';
+  let usage: LlmUsage = zeroUsage;
+  let finishReason: ChatAnswer['finishReason'] = 'stop';
+  try {
+    for await (const event of llm.stream({
+      messages: prepared.messages,
+      maxTokens: input.options?.maxTokens ?? settings.maxOutputTokens,
+      temperature: input.options?.temperature ?? settings.temperature,
+      signal: llmSignal,
+    })) {
+      if (event.type === 'text-delta') {
+        text += event.text;
+        yield { type: 'answer-delta', text: event.text };
+      } else {
+        usage = event.usage;
+        if (event.finishReason === 'length') finishReason = 'length';
+      }
     }
-    const shown = [...prepared.evidence, ...citedOf(evidence, outcome.text)];
-    if (outcome.kind === 'client-tool-calls') {
-      const answer = finalAnswer(outcome.text, shown, 'llm', outcome.usage);
-      return [
-        { type: 'evidence-available', evidence: shown },
-        ...(outcome.text === '' ? [] : [{ type: 'answer-delta' as const, text: outcome.text }]),
-        { type: 'answer-end', answer: { ...answer, finishReason: 'tool-calls', toolCalls: outcome.calls } },
-      ];
-    }
-    const claims = checkClaims(outcome.text, evidence.all, { entitiesIn: entityNamesIn });
-    const text = [claims.text, claims.footer].filter((part) => part !== '').join('\n\n');
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const reason = isLlmNotConfigured(error)
+      ? NO_LLM_REASON
+      : timeout?.aborted
+        ? `LLM timed out after ${settings.llmTimeoutMs} ms`
+        : error instanceof AppError && error.code === 'TIMEOUT'
+          ? `LLM timed out: ${error.message}`
+          : `LLM request failed: ${describeError(error)}`;
+    logger.warn('answering from evidence only', {
+      reason,
+      cause: isLlmNotConfigured(error) ? undefined : describeError(error),
+    });
+    yield* evidenceOnly(prepared, reason, text);
+    return;
+  }
+  // Streamed sentences cannot be taken back: the stream gets the footer at its end, while
+  // `answer.text` (all a non-streaming client sees) leaves out the removed sentences.
+  const claims = checkClaims(text, prepared.evidence, { entitiesIn: entityNamesIn(context) });
+  yield { type: 'answer-delta', text: `\n\n${claims.footer}` };
+  yield {
+    type: 'answer-end',
+    answer: {
+      ...finalAnswer(
+        [claims.text, claims.footer].filter((part) => part !== '').join('\n\n'),
+        prepared.evidence,
+        'llm',
+        usage,
+      ),
+      finishReason: finishReason === 'length' ? finishReason : undefined,
+    },
+  };
+}
+
+/** Free-form answers go through the tool loop when ours are on, or the client sent tools or tool results. */
+function usesToolLoop(context: QaContext, input: ChatInput): boolean {
+  if (!context.llmConfigured) return false;
+  return (
+    context.ownTools.size > 0 ||
+    clientToolOffer(input) !== undefined ||
+    pendingToolTurn(input.messages).length > 0
+  );
+}
+
+/**
+ * The free-form answer through the tool loop: the events of an answer (claims checked against
+ * the prompt's and the tools' evidence) or of client tool calls, or the reason to fall back.
+ */
+async function toolAnswer(
+  context: QaContext,
+  input: ChatInput,
+  prepared: Prepared,
+): Promise<ChatEvent[] | { reason: string }> {
+  const { outcome, evidence } = await answerFreeFormWithTools(
+    context.dependencies.llm!,
+    context.ownTools,
+    {
+      messages: prepared.messages,
+      evidence: prepared.evidence,
+      clientTools: clientToolOffer(input),
+      pendingTurn: pendingToolTurn(input.messages),
+    },
+    toolSettings(context, input),
+  );
+  if (outcome.kind === 'fallback') {
+    const reason = outcome.unconfigured ? NO_LLM_REASON : `${outcome.reason}; answered from evidence only`;
+    if (!outcome.unconfigured)
+      context.logger.warn('tool loop fell back to evidence', { reason: outcome.reason });
+    return { reason };
+  }
+  const shown = [...prepared.evidence, ...citedOf(evidence, outcome.text)];
+  if (outcome.kind === 'client-tool-calls') {
+    const answer = finalAnswer(outcome.text, shown, 'llm', outcome.usage);
     return [
       { type: 'evidence-available', evidence: shown },
-      { type: 'answer-delta', text },
-      {
-        type: 'answer-end',
-        answer: {
-          ...finalAnswer(text, shown, 'llm', outcome.usage),
-          ...(outcome.finishReason === 'length' ? { finishReason: 'length' as const } : {}),
-        },
-      },
+      ...(outcome.text === '' ? [] : [{ type: 'answer-delta' as const, text: outcome.text }]),
+      { type: 'answer-end', answer: { ...answer, finishReason: 'tool-calls', toolCalls: outcome.calls } },
     ];
   }
+  const claims = checkClaims(outcome.text, evidence.all, { entitiesIn: entityNamesIn(context) });
+  const text = [claims.text, claims.footer].filter((part) => part !== '').join('\n\n');
+  return [
+    { type: 'evidence-available', evidence: shown },
+    { type: 'answer-delta', text },
+    {
+      type: 'answer-end',
+      answer: {
+        ...finalAnswer(text, shown, 'llm', outcome.usage),
+        finishReason: outcome.finishReason === 'length' ? ('length' as const) : undefined,
+      },
+    },
+  ];
+}
 
-  /** KG entity names a sentence mentions (exact or normalized matches, no typo tolerance). */
-  function entityNamesIn(sentence: string): string[] {
-    if (dependencies.linker)
-      return dependencies.linker
+/** KG entity names a sentence mentions (exact or normalized matches, no typo tolerance). */
+function entityNamesIn(context: QaContext): (sentence: string) => string[] {
+  const { linker, lookup } = context.dependencies;
+  return (sentence) => {
+    if (linker)
+      return linker
         .link(sentence, { fuzzy: false, maxCandidates: 1 })
         .spans.filter((span) => !span.ambiguous)
         .flatMap((span) => span.candidates.slice(0, 1).map((candidate) => candidate.name));
-    return dependencies.lookup
+    return lookup
       .findMentions(sentence)
       .flatMap((mention) => mention.candidates.slice(0, 1).map((candidate) => candidate.name));
-  }
-
-  return { answer, canCallClientTools: llmConfigured };
+  };
 }
 
 function finalAnswer(
@@ -594,7 +675,7 @@ function finalAnswer(
     text,
     citations: citationCheck.valid,
     mode,
-    ...(reason === undefined ? {} : { reason }),
+    reason,
     usage,
     citationCheck,
     result: { form: 'free-form', confidence: 0, evidence: citationCheck.valid },

@@ -244,7 +244,7 @@ async function runPath(scope: ToolScope, input: z.infer<typeof pathArgumentsSche
   return {
     from: entityOf(from),
     to: entityOf(to),
-    ...(found.truncated ? { truncated: 'the search stopped at its expansion budget' } : {}),
+    truncated: found.truncated ? 'the search stopped at its expansion budget' : undefined,
     paths: found.paths.map((path) => {
       const text = pathText(graph, path);
       return {
@@ -280,14 +280,14 @@ async function runRetrieve(
       maxKnown: k,
       includeKnown: true,
       includePredicted: true,
-      ...(input.method === undefined ? {} : { method: input.method }),
+      method: input.method,
     },
     { signal: context.signal, unavailablePredictions: 'skip', methodWithoutFusion: 'bridge' },
   );
   const drafts = orderEvidence([{ subject: entityOf(head), response }]).slice(0, k);
   return {
     head: entityOf(head),
-    ...(response.query.predictions.available ? {} : { note: response.query.predictions.reason }),
+    note: response.query.predictions.available ? undefined : response.query.predictions.reason,
     results: drafts.map((draft) => ({
       evidence: context.evidence.add(draft),
       ...draft.entity,

@@ -48,7 +48,7 @@ export async function reviewDecisionWithTools(
       ok: false,
       reason: outcome.kind === 'fallback' ? outcome.reason : 'the model called a tool it was not offered',
       usage: outcome.usage,
-      ...(outcome.kind === 'fallback' && outcome.unconfigured ? { unconfigured: true } : {}),
+      unconfigured: outcome.kind === 'fallback' && outcome.unconfigured ? true : undefined,
     };
   const accepted = acceptDecision(outcome.text, outcome.usage, { ...input, evidence: evidence.all });
   if (!accepted.ok) return accepted;
@@ -112,7 +112,7 @@ function toLlmMessage(message: ChatMessage): LlmMessage {
   return {
     role: message.role,
     content: message.content,
-    ...(message.toolCalls ? { toolCalls: message.toolCalls } : {}),
-    ...(message.toolCallId === undefined ? {} : { toolCallId: message.toolCallId }),
+    toolCalls: message.toolCalls,
+    toolCallId: message.toolCallId,
   };
 }

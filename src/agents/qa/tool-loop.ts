@@ -55,7 +55,7 @@ export type ToolLoopOutcome = LoopProgress &
   (
     | { kind: 'answer'; text: string; finishReason: LlmFinishReason }
     | { kind: 'client-tool-calls'; text: string; calls: LlmToolCall[] }
-    | { kind: 'fallback'; reason: string; unconfigured?: boolean }
+    | { kind: 'fallback'; reason: string; unconfigured?: boolean | undefined }
   );
 
 export async function runToolLoop(llm: LlmClient, input: ToolLoopInput): Promise<ToolLoopOutcome> {
@@ -72,7 +72,7 @@ export async function runToolLoop(llm: LlmClient, input: ToolLoopInput): Promise
     ...progress,
     kind: 'fallback',
     reason,
-    ...(unconfigured ? { unconfigured } : {}),
+    unconfigured: unconfigured || undefined,
   });
 
   for (let step = 1; step <= input.budget.maxSteps; step++) {

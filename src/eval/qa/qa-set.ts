@@ -337,8 +337,9 @@ const BANKS: Readonly<Record<PhrasingBank, PhrasingTemplates>> = {
   'robust-names': ROBUST_PHRASINGS,
 };
 
-function createGenerators(context: GeneratorContext) {
-  const { graph, facts, random, relations, name, usable, subjectOk, bank, rename } = context;
+/** The node pools and helpers every question generator draws from. */
+function generatorPools(context: GeneratorContext) {
+  const { graph, random, relations, name, usable, rename } = context;
   const genes = [...relations.geneDiseases.keys()].filter(usable);
   const diseasesWithVariants = [...relations.diseaseVariants.keys()].filter(usable);
   const variants = [...new Set([...relations.diseaseVariants.values()].flat())];
@@ -365,7 +366,50 @@ function createGenerators(context: GeneratorContext) {
   /** Every direct edge between a subject and the answer (both directions): what ablation hides. */
   const pairs = (answer: number, subjects: readonly number[]): [number, number][] =>
     subjects.map((subject) => [subject, answer]);
+  return {
+    ...context,
+    genes,
+    diseasesWithVariants,
+    variants,
+    treatedDiseases,
+    drugs,
+    diseases,
+    diseasesWithGenes,
+    linked,
+    casing,
+    distractors,
+    optionsWith,
+    pairs,
+  };
+}
 
+type GeneratorPools = ReturnType<typeof generatorPools>;
+
+function createGenerators(context: GeneratorContext) {
+  const pools = generatorPools(context);
+  return { ...choiceGenerators(pools), ...statementGenerators(pools), ...diseaseGenerators(pools) };
+}
+
+/** Multiple-choice questions: one right answer among distractors not linked to the subjects. */
+function choiceGenerators(pools: GeneratorPools) {
+  const {
+    random,
+    relations,
+    name,
+    usable,
+    subjectOk,
+    bank,
+    genes,
+    diseasesWithVariants,
+    variants,
+    treatedDiseases,
+    drugs,
+    linked,
+    casing,
+    distractors,
+    optionsWith,
+    pairs,
+  } = pools;
   return {
     geneForTwoDiseases(phrasing: number) {
       const gene = random.pick(genes);
@@ -405,6 +449,28 @@ function createGenerators(context: GeneratorContext) {
       const text = bank.drugFor[phrasing]!([casing(name(disease))], options);
       return { text, options, answer: name(drug), hidden: pairs(drug, [disease]) };
     },
+  };
+}
+
+/** True/false statements of gene and drug links (negated a quarter of the time). */
+function statementGenerators(pools: GeneratorPools) {
+  const {
+    random,
+    relations,
+    name,
+    usable,
+    subjectOk,
+    bank,
+    genes,
+    treatedDiseases,
+    drugs,
+    diseasesWithGenes,
+    linked,
+    casing,
+    distractors,
+    pairs,
+  } = pools;
+  return {
     associatedStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(diseasesWithGenes);
@@ -445,6 +511,26 @@ function createGenerators(context: GeneratorContext) {
         hidden: pairs(drug, [disease]),
       };
     },
+  };
+}
+
+/** Statements about a disease's place in the ontology and its identifier, and its drug list. */
+function diseaseGenerators(pools: GeneratorPools) {
+  const {
+    graph,
+    facts,
+    random,
+    relations,
+    name,
+    usable,
+    subjectOk,
+    bank,
+    treatedDiseases,
+    diseases,
+    casing,
+    distractors,
+  } = pools;
+  return {
     isAStatement(phrasing: number) {
       const truth = random.next() < 0.5;
       const disease = random.pick(diseases);

@@ -121,8 +121,8 @@ export function describeQuery(
   return {
     kind: head.kind,
     headType: head.type,
-    ...(head.entity ? { entity: head.entity } : {}),
-    ...(head.input ? { inputPreview: preview(head.input.value)! } : {}),
+    entity: head.entity,
+    inputPreview: head.input ? preview(head.input.value)! : undefined,
     targetTypes: plan.targetTypes,
     relations: plan.relations.map(({ headType, relation, tailType, kgRelations }) => ({
       headType,
@@ -140,7 +140,7 @@ export function describeQuery(
         : { available: false, reason: request.includePredicted ? unavailable! : 'not requested' },
     knownTotal: outcome.knownTotal,
     method: outcome.method,
-    ...(outcome.fusion && outcome.fusion.length > 0 ? { fusion: [...outcome.fusion] } : {}),
+    fusion: outcome.fusion && outcome.fusion.length > 0 ? [...outcome.fusion] : undefined,
   };
 }
 

@@ -143,11 +143,11 @@ function candidateOf(
       transfer: item.transferScore,
       prior: item.prior,
       fused: item.fused,
-      ...(item.ligandScore === null ? {} : { ligand: item.ligandScore }),
-      ...(item.modelScore === null ? {} : { ligandModel: item.modelScore }),
+      ligand: item.ligandScore ?? undefined,
+      ligandModel: item.modelScore ?? undefined,
     },
     voters: item.voters.slice(0, 5),
-    ...(method === 'fused' && item.explainedByModel ? { ligandModelProbability: item.probability } : {}),
+    ligandModelProbability: method === 'fused' && item.explainedByModel ? item.probability : undefined,
   };
 }
 
