@@ -4,7 +4,10 @@ import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import { createRandom, type Random } from '../../molecules/ga/random.js';
 import { varyName } from './name-variants.js';
+import type { PhrasingTemplates, Template } from './phrasing-templates.js';
 import { ROBUST_PHRASINGS } from './robust-phrasings.js';
+
+export type { PhrasingTemplates } from './phrasing-templates.js';
 
 /** One benchmark question with its gold answer: `answer` (an option), `label` (true/false) or `items`. */
 export interface QaCase {
@@ -193,29 +196,6 @@ interface GeneratorContext {
   bank: PhrasingTemplates;
   /** Rewrites a subject's name as an outside set might (`robust-names`); undefined keeps it. */
   rename?: ((name: string) => string) | undefined;
-}
-
-/** Options as the question shows them, the options list, and the two diseases/one subject. */
-type ChoiceTemplate = (subjects: string[], options: readonly string[]) => string;
-type ListTemplate = (subject: string) => string;
-
-export interface PhrasingTemplates {
-  geneForTwo: ChoiceTemplate[];
-  variantFor: ChoiceTemplate[];
-  drugFor: ChoiceTemplate[];
-  /** (disease, gene) */
-  associated: Template[];
-  associatedNegated: Template | readonly Template[];
-  /** (disease, drug) */
-  treats: Template[];
-  treatsNegated: Template | readonly Template[];
-  /** (disease, parent) */
-  isA: Template[];
-  isANegated: Template | readonly Template[];
-  /** (disease, identifier) */
-  identifier: Template[];
-  identifierNegated: Template | readonly Template[];
-  drugsList: ListTemplate[];
 }
 
 const letters = (options: readonly string[]) =>
@@ -581,8 +561,6 @@ function diseaseGenerators(pools: GeneratorPools) {
     },
   };
 }
-
-type Template = (subject: string, object: string) => string;
 
 /** A statement, negated a quarter of the time (the label flips; one of several negations when the bank has them). */
 function statement(

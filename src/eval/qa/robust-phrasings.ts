@@ -1,4 +1,4 @@
-import type { PhrasingTemplates } from './qa-set.js';
+import type { PhrasingTemplates } from './phrasing-templates.js';
 
 /**
  * A third phrasing bank, written apart from the main and held-out banks and before any parser
