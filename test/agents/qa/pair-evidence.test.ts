@@ -3,13 +3,11 @@ import { EVIDENCE_MODELS, scorePair } from '../../../src/agents/qa/evidence-mode
 import { indirectSupport, MAX_INDIRECT } from '../../../src/agents/qa/indirect-support.js';
 import { pairEvidence, pairKindOf } from '../../../src/agents/qa/pair-evidence.js';
 import { createVariantLoci } from '../../../src/agents/qa/variant-loci.js';
-import { EdgeListBuilder } from '../../../src/kg/edge-list.js';
-import { KgGraph } from '../../../src/kg/graph.js';
+import type { KgGraph } from '../../../src/kg/graph.js';
 import { withoutEdges } from '../../../src/kg/hidden-edges.js';
 import { KgFacts } from '../../../src/kg/kg-facts.js';
-import { NodeTableBuilder } from '../../../src/kg/node-table.js';
-import { Registry } from '../../../src/kg/registry.js';
 import type { EdgeKind } from '../../../src/kg/types.js';
+import { buildTestGraph } from './qa-world.js';
 
 /**
  * A hand-built neighbourhood for each evidence source: disease D (child of P, sibling S) with
@@ -78,23 +76,9 @@ const EDGES: [string, number, number][] = [
 ];
 
 function buildGraph(): { graph: KgGraph; facts: KgFacts } {
-  const registry = Registry.default();
-  const nodes = new NodeTableBuilder();
-  NODES.forEach(([index, type, name], line) =>
-    nodes.add(index, name, registry.requireTypeId(type), name, 'test', line + 2),
-  );
-  const typeOf = (index: number) => NODES.find((node) => node[0] === index)![1];
-  const edges = new EdgeListBuilder(64);
-  const kindId = (display: string, head: number, tail: number) =>
-    KINDS.findIndex(
-      (kind) =>
-        kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
-    );
-  for (const [display, x, y] of EDGES) {
-    edges.add(kindId(display, x, y), x, y);
-    edges.add(kindId(display, y, x), y, x);
-  }
-  const graph = new KgGraph({ registry, nodes: nodes.build(), edgeKinds: KINDS, ...edges.build() });
+  // The node's name doubles as its id here.
+  const rows = NODES.map(([index, type, name]) => [index, name, type, name] as const);
+  const graph = buildTestGraph(rows, KINDS, EDGES);
   const facts = new KgFacts(
     [],
     [

@@ -86,6 +86,34 @@ const IS_A: readonly [number, number][] = [
   [20, 10],
 ];
 
+/**
+ * A KgGraph from (index, id, type, name) nodes, edge kinds and undirected (display relation, x, y)
+ * edges, each added in both directions as kg.csv lists them.
+ */
+export function buildTestGraph(
+  nodeRows: readonly (readonly [number, string, string, string])[],
+  kinds: EdgeKind[],
+  edgeRows: readonly (readonly [string, number, number])[],
+): KgGraph {
+  const registry = Registry.default();
+  const nodes = new NodeTableBuilder();
+  nodeRows.forEach(([index, id, type, name], line) =>
+    nodes.add(index, id, registry.requireTypeId(type), name, 'test', line + 2),
+  );
+  const typeOf = (index: number) => nodeRows.find((node) => node[0] === index)![2];
+  const edges = new EdgeListBuilder(64);
+  const kindId = (display: string, head: number, tail: number) =>
+    kinds.findIndex(
+      (kind) =>
+        kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
+    );
+  for (const [display, x, y] of edgeRows) {
+    edges.add(kindId(display, x, y), x, y);
+    edges.add(kindId(display, y, x), y, x);
+  }
+  return new KgGraph({ registry, nodes: nodes.build(), edgeKinds: kinds, ...edges.build() });
+}
+
 export interface QaWorld {
   graph: KgGraph;
   facts: KgFacts;
@@ -94,23 +122,7 @@ export interface QaWorld {
 }
 
 export function buildQaWorld(): QaWorld {
-  const registry = Registry.default();
-  const nodes = new NodeTableBuilder();
-  NODES.forEach(([index, id, type, name], line) =>
-    nodes.add(index, id, registry.requireTypeId(type), name, 'test', line + 2),
-  );
-  const typeOf = (index: number) => NODES.find((node) => node[0] === index)![2];
-  const edges = new EdgeListBuilder(64);
-  const kindId = (display: string, head: number, tail: number) =>
-    KINDS.findIndex(
-      (kind) =>
-        kind.displayRelation === display && kind.headType === typeOf(head) && kind.tailType === typeOf(tail),
-    );
-  for (const [display, x, y] of EDGES) {
-    edges.add(kindId(display, x, y), x, y);
-    edges.add(kindId(display, y, x), y, x);
-  }
-  const graph = new KgGraph({ registry, nodes: nodes.build(), edgeKinds: KINDS, ...edges.build() });
+  const graph = buildTestGraph(NODES, KINDS, EDGES);
   const facts = new KgFacts(
     [
       { head: 40, tail: 16, relation: 'variant_disease', pvalueMlog: 12.5 },
