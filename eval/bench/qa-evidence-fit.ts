@@ -192,64 +192,51 @@ function calibrate(rows: readonly Row[], weights: readonly number[]): { bias: nu
 const logit = (model: { bias: number; weights: number[] }, x: readonly number[]) =>
   model.bias + x.reduce((sum, value, column) => sum + value * model.weights[column]!, 0);
 
-function mcqAccuracy(rows: readonly Row[], model: { bias: number; weights: number[] }): number {
-  const groups = new Map<
-    string,
-    Map<number, { score: number; positive: boolean; direct: number; prior: number }>
-  >();
+type OptionTally = { score: number; positive: boolean; direct: number; prior: number };
+
+/** Rows grouped by question, then by option, with the option's summed logit and direct-fact count. */
+function groupOptions(rows: readonly Row[], logitOf: (row: Row) => number) {
+  const groups = new Map<string, Map<number, OptionTally>>();
   for (const row of rows) {
-    const options = groups.get(row.group) ?? new Map();
+    const options = groups.get(row.group) ?? new Map<number, OptionTally>();
     const entry = options.get(row.option) ?? {
       score: 0,
       positive: row.positive,
       direct: 0,
       prior: row.prior,
     };
-    entry.score += logit(model, row.x);
+    entry.score += logitOf(row);
     if (row.direct) entry.direct++;
     options.set(row.option, entry);
     groups.set(row.group, options);
   }
+  return groups;
+}
+
+/** The reasoner's order: direct facts, then evidence, then popularity, then the option's position. */
+function choiceIsRight(options: Map<number, OptionTally>): boolean {
+  const ranked = [...options.entries()].sort(
+    (l, r) => r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
+  );
+  return ranked[0]?.[1].positive ?? false;
+}
+
+function mcqAccuracy(rows: readonly Row[], model: { bias: number; weights: number[] }): number {
+  const groups = groupOptions(rows, (row) => logit(model, row.x));
   let right = 0;
-  for (const options of groups.values()) {
-    const ranked = [...options.entries()].sort(
-      (l, r) =>
-        r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
-    );
-    if (ranked[0]?.[1].positive) right++;
-  }
+  for (const options of groups.values()) if (choiceIsRight(options)) right++;
   return right / Math.max(1, groups.size);
 }
 
 function evaluate(rows: readonly Row[], models: Map<PairKind, { bias: number; weights: number[] }>) {
-  const groups = new Map<
-    string,
-    Map<number, { score: number; positive: boolean; direct: number; prior: number }>
-  >();
-  for (const row of rows) {
-    const options = groups.get(row.group) ?? new Map();
-    const entry = options.get(row.option) ?? {
-      score: 0,
-      positive: row.positive,
-      direct: 0,
-      prior: row.prior,
-    };
-    entry.score += logit(models.get(row.kind)!, row.x);
-    if (row.direct) entry.direct++;
-    options.set(row.option, entry);
-    groups.set(row.group, options);
-  }
+  const groups = groupOptions(rows, (row) => logit(models.get(row.kind)!, row.x));
   const mcq = new Map<string, [number, number]>();
   const tf = new Map<string, { score: number; positive: boolean }[]>();
   for (const [group, options] of groups) {
     const kind = group.replace(/-\d+$/, '');
     if (kind.startsWith('mcq')) {
-      const ranked = [...options.entries()].sort(
-        (l, r) =>
-          r[1].direct - l[1].direct || r[1].score - l[1].score || r[1].prior - l[1].prior || l[0] - r[0],
-      );
       const tally = mcq.get(kind) ?? [0, 0];
-      if (ranked[0]?.[1].positive) tally[0]++;
+      if (choiceIsRight(options)) tally[0]++;
       tally[1]++;
       mcq.set(kind, tally);
     } else {
