@@ -81,7 +81,7 @@ export async function loadLigandModel(
       code: 'INVALID_INDEX',
       message: `${metaPath}: trained on fingerprints ${meta.fingerprint.parts.join(',')} (${meta.inputBits} bits), this version makes ${expected} (${LIGAND_FINGERPRINT_BYTES * 8}); retrain with \`biobridge train-ligand-model ${indexDirectory}\``,
     });
-  const [onnxBytes, tailBytes, drugBytes] = await Promise.all(
+  const [, tailBytes, drugBytes] = await Promise.all(
     [meta.files.onnx, meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
   );
   const tails = int32View(tailBytes!);
@@ -97,7 +97,8 @@ export async function loadLigandModel(
   });
   const inputBits = meta.inputBits;
   return {
-    id: createHash('sha256').update(onnxBytes!).digest('hex').slice(0, 16),
+    // The ONNX file was just checked against this digest: hashing its 26 MB again at start-up is waste.
+    id: meta.files.onnx.sha256.slice(0, 16),
     meta,
     tails,
     drugs: new Set(drugs),
