@@ -81,6 +81,9 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
   const similarities = new Float32Array(fingerprints.library.size);
   const queryFingerprints = createLruCache<string, Uint8Array | undefined>(QUERY_CACHE_ENTRIES);
 
+  /** The query drug's own library row, when it is a KG drug (it must not vote for itself). */
+  const ownRowOf = (query: LigandQuery) =>
+    query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
   const fingerprintOf = async (query: LigandQuery): Promise<Uint8Array | undefined> => {
     if (query.fingerprint) return query.fingerprint;
     if (query.smiles !== undefined) {
@@ -88,14 +91,14 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
       const rdkit = await loadRDKit();
       return queryFingerprints.getOrCompute(smiles, () => ligandFingerprint(rdkit, smiles));
     }
-    const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
+    const ownRow = ownRowOf(query);
     return ownRow === undefined ? undefined : fingerprints.fingerprint(ownRow);
   };
 
   return {
     fingerprint: fingerprintOf,
     async score(relation, query) {
-      const ownRow = query.nodeIndex === undefined ? undefined : fingerprints.rowOf(query.nodeIndex);
+      const ownRow = ownRowOf(query);
       const fingerprint = await fingerprintOf(query);
       if (!fingerprint) return undefined;
       fingerprints.library.similarities(fingerprint, similarities);
