@@ -25,6 +25,7 @@ import {
   writeTinyIndexKg,
 } from './tiny-index.js';
 import { cli } from '../helpers/run-cli.js';
+import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 
 let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let kgDirectory: string;
@@ -54,20 +55,6 @@ async function expectedDataHash(directory: string, files: string[]): Promise<str
     hash.update(`${file}\0${bytes.byteLength}\0`).update(bytes);
   }
   return hash.digest('hex');
-}
-
-/** Every file under `directory` with its size and sha256, to compare a directory before and after. */
-async function snapshotDirectory(directory: string): Promise<Record<string, string>> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  const snapshot: Record<string, string> = {};
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const bytes = await readFile(path);
-    snapshot[path.slice(directory.length + 1)] =
-      `${bytes.byteLength}:${createHash('sha256').update(bytes).digest('hex')}`;
-  }
-  return snapshot;
 }
 
 describe('buildIndex: manifest', () => {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, readlink, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { openIndex } from '../../src/indexing/open-index.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { TINY_ENCODERS, writeTinyEncoderConfig, writeTinyIndexKg } from './tiny-index.js';
 import { cli } from '../helpers/run-cli.js';
+import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 import { mulberry32 } from '../../src/util/random.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,20 +35,6 @@ afterAll(async () => {
 
 const build = (out: string) =>
   buildIndex({ kgDirectory: kg, outDirectory: out, encoders: TINY_ENCODERS, progress: false });
-
-/** Every file under `directory` (following the top-level link) with its size and sha256. */
-async function snapshot(directory: string): Promise<Record<string, string>> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  const result: Record<string, string> = {};
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const bytes = await readFile(path);
-    result[path.slice(directory.length + 1)] =
-      `${bytes.byteLength}:${createHash('sha256').update(bytes).digest('hex')}`;
-  }
-  return result;
-}
 
 /** Sibling entries that belong to `out` (its versions, staging, links), `out` itself excluded. */
 async function siblingsOf(out: string): Promise<string[]> {
@@ -82,13 +68,13 @@ describe('ingest --out guard: never replaces what it did not write', () => {
     await mkdir(lookalike);
     await writeFile(join(lookalike, 'manifest.json'), '{"name":"web app"}');
     for (const out of [foreign, lookalike]) {
-      const before = await snapshot(out);
+      const before = await snapshotDirectory(out);
       const failure = await build(out).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).message).toMatch(
         /refusing to replace it: it is a non-empty directory \(\d+ entries\) without a biobridge index manifest/,
       );
-      expect(await snapshot(out)).toEqual(before);
+      expect(await snapshotDirectory(out)).toEqual(before);
     }
   });
 
@@ -148,7 +134,7 @@ describe("buildIndex inPlace (inside the caller's own staging directory)", () =>
     });
     expect((await lstat(out)).isDirectory()).toBe(true);
     expect(await siblingsOf(out)).toEqual([]);
-    const before = await snapshot(out);
+    const before = await snapshotDirectory(out);
     await expect(
       buildIndex({
         kgDirectory: kg,
@@ -158,7 +144,7 @@ describe("buildIndex inPlace (inside the caller's own staging directory)", () =>
         inPlace: true,
       }),
     ).rejects.toThrow(/an in-place build needs an absent path or an empty directory/);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await snapshotDirectory(out)).toEqual(before);
   });
 });
 
@@ -189,7 +175,7 @@ describe('ingest: leftovers of killed builds', () => {
   it('relinks the old index when a kill struck between moving a pre-version index aside and linking', async () => {
     const out = join(root.path, 'moved');
     await build(out);
-    const before = await snapshot(out);
+    const before = await snapshotDirectory(out);
     const version = await readlink(out);
     const dead = await deadPid();
     const aside = `.moved.v-${dead}-1234abcd`;
@@ -197,7 +183,7 @@ describe('ingest: leftovers of killed builds', () => {
     await rename(out, join(root.path, 'moved-link-gone'));
     await removeStaleBuilds(out);
     expect(await readlink(out)).toBe(aside);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await snapshotDirectory(out)).toEqual(before);
   });
 });
 
@@ -262,7 +248,7 @@ describe('ingest: kill -9 at random points', () => {
     const out = join(root.path, 'killed');
     const first = await runIngest(out);
     expect(first.code).toBe(0);
-    let before = await snapshot(out);
+    let before = await snapshotDirectory(out);
     let live = await readlink(out);
     const random = mulberry32(15);
     let killed = 0;
@@ -270,10 +256,10 @@ describe('ingest: kill -9 at random points', () => {
       const run = await runIngest(out, Math.round(random() * first.ms));
       if (run.signal === 'SIGKILL') killed++;
       // Until the link is swapped P names the old index, byte for byte; after it, the complete new one.
-      if ((await readlink(out)) === live) expect(await snapshot(out)).toEqual(before);
+      if ((await readlink(out)) === live) expect(await snapshotDirectory(out)).toEqual(before);
       else {
         live = await readlink(out);
-        before = await snapshot(out);
+        before = await snapshotDirectory(out);
       }
       const index = await openIndex(out);
       await index.close();
