@@ -1,7 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEncoders, loadEncoder } from '../../src/encoders/create-encoder.js';
 import {
   DEFAULT_ENCODER_CONFIG,
@@ -14,6 +13,7 @@ import { computeConfigHash } from '../../src/encoders/encoder-description.js';
 import type { VariantTextEncoder } from '../../src/encoders/variant-text.js';
 import { TEXT_CORPUS } from '../fixtures/encoders/text-corpus.js';
 import { bytesOf, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 describe('encoder configuration', () => {
   it('defaults every KG node type with a payload to a built-in encoder', () => {
@@ -95,15 +95,7 @@ describe('encoder configuration', () => {
 });
 
 describe('createEncoders and loadEncoder', () => {
-  const directories: string[] = [];
-  const temporaryDirectory = async (): Promise<string> => {
-    const directory = await mkdtemp(join(tmpdir(), 'encoders-'));
-    directories.push(directory);
-    return directory;
-  };
-  afterAll(async () => {
-    for (const directory of directories) await rm(directory, { recursive: true, force: true });
-  });
+  const temporaryDirectory = useTemporaryDirectories('encoders-');
 
   it('builds the default set, fits the shared text encoder once, saves each encoder once', async () => {
     const config = resolveEncoderConfig({

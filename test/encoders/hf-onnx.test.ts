@@ -1,10 +1,15 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
-import { createHfOnnxEncoder, type HfOnnxPooling } from '../../src/encoders/hf-onnx.js';
+import {
+  createHfOnnxEncoder,
+  type HfOnnxEncoder,
+  type HfOnnxOptionsInput,
+  type HfOnnxPooling,
+} from '../../src/encoders/hf-onnx.js';
 import { bytesOf, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 const MODELS = resolve(import.meta.dirname, '../fixtures/models');
 const LOAD_TIMEOUT = 20_000;
@@ -34,11 +39,21 @@ const MODEL_CASES = [
   { name: 'tiny-bert', modality: 'text', poolings: ['masked-mean', 'cls', 'esm-mean'] },
 ] as const;
 
+/** Runs `use` on a fresh encoder and disposes of it afterwards, whether `use` passes or fails. */
+async function withEncoder(
+  options: HfOnnxOptionsInput,
+  use: (encoder: HfOnnxEncoder) => Promise<void>,
+): Promise<void> {
+  const encoder = await createHfOnnxEncoder(options);
+  try {
+    await use(encoder);
+  } finally {
+    await encoder.dispose!();
+  }
+}
+
 describe('hf-onnx encoder on tiny fixture models', () => {
-  const directories: string[] = [];
-  afterAll(async () => {
-    for (const directory of directories) await rm(directory, { recursive: true, force: true });
-  });
+  const temporaryDirectory = useTemporaryDirectories('hf-onnx-');
 
   for (const { name, modality, poolings } of MODEL_CASES) {
     for (const pooling of poolings) {
@@ -46,25 +61,20 @@ describe('hf-onnx encoder on tiny fixture models', () => {
         `${name}: ${pooling} pooling matches PyTorch, batched with padding`,
         async () => {
           const fixture = await expected(name);
-          const encoder = await createHfOnnxEncoder({
-            modelPath: join(MODELS, name),
-            modality,
-            pooling,
-            batchSize: 3,
-          });
-          try {
-            expect(encoder.dimension).toBe(fixture.hidden_size);
-            expect(encoder.modality).toBe(modality);
-            const inputs = fixture.cases.map((item) => item.input);
-            for (const item of fixture.cases)
-              expect(encoder.tokenize(item.input)).toEqual({ ok: true, value: item.input_ids });
-            const outcomes = await encoder.encode(inputs);
-            fixture.cases.forEach((item, index) =>
-              expectClose(vectorOf(outcomes[index]), item.pooled[pooling]),
-            );
-          } finally {
-            await encoder.dispose!();
-          }
+          await withEncoder(
+            { modelPath: join(MODELS, name), modality, pooling, batchSize: 3 },
+            async (encoder) => {
+              expect(encoder.dimension).toBe(fixture.hidden_size);
+              expect(encoder.modality).toBe(modality);
+              const inputs = fixture.cases.map((item) => item.input);
+              for (const item of fixture.cases)
+                expect(encoder.tokenize(item.input)).toEqual({ ok: true, value: item.input_ids });
+              const outcomes = await encoder.encode(inputs);
+              fixture.cases.forEach((item, index) =>
+                expectClose(vectorOf(outcomes[index]), item.pooled[pooling]),
+              );
+            },
+          );
         },
         LOAD_TIMEOUT,
       );
@@ -75,18 +85,13 @@ describe('hf-onnx encoder on tiny fixture models', () => {
       async () => {
         const { truncation } = await expected(name);
         const pooling = poolings[0];
-        const encoder = await createHfOnnxEncoder({
-          modelPath: join(MODELS, name),
-          modality,
-          pooling,
-          maxLength: truncation.max_length,
-        });
-        try {
-          expect(encoder.tokenize(truncation.input)).toEqual({ ok: true, value: truncation.input_ids });
-          expectClose(vectorOf((await encoder.encode([truncation.input]))[0]), truncation.pooled[pooling]);
-        } finally {
-          await encoder.dispose!();
-        }
+        await withEncoder(
+          { modelPath: join(MODELS, name), modality, pooling, maxLength: truncation.max_length },
+          async (encoder) => {
+            expect(encoder.tokenize(truncation.input)).toEqual({ ok: true, value: truncation.input_ids });
+            expectClose(vectorOf((await encoder.encode([truncation.input]))[0]), truncation.pooled[pooling]);
+          },
+        );
       },
       LOAD_TIMEOUT,
     );
@@ -95,19 +100,14 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'is deterministic: a sequence gets the same bytes alone and inside a padded batch',
     async () => {
-      const encoder = await createHfOnnxEncoder({
-        modelPath: join(MODELS, 'tiny-esm'),
-        modality: 'protein',
-        pooling: 'esm-mean',
-        batchSize: 4,
-      });
-      try {
-        const batch = await encoder.encode(['MKTAYIAKQRQISFVKSHFSRQ', 'MK', 'ACDEFGHIKLMNPQRSTVWY']);
-        const alone = await encoder.encode(['MK']);
-        expect(bytesOf(vectorOf(alone[0])).equals(bytesOf(vectorOf(batch[1])))).toBe(true);
-      } finally {
-        await encoder.dispose!();
-      }
+      await withEncoder(
+        { modelPath: join(MODELS, 'tiny-esm'), modality: 'protein', pooling: 'esm-mean', batchSize: 4 },
+        async (encoder) => {
+          const batch = await encoder.encode(['MKTAYIAKQRQISFVKSHFSRQ', 'MK', 'ACDEFGHIKLMNPQRSTVWY']);
+          const alone = await encoder.encode(['MK']);
+          expect(bytesOf(vectorOf(alone[0])).equals(bytesOf(vectorOf(batch[1])))).toBe(true);
+        },
+      );
     },
     LOAD_TIMEOUT,
   );
@@ -115,25 +115,20 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'validates protein input like protein-kmer and keeps the batch going',
     async () => {
-      const encoder = await createHfOnnxEncoder({
-        modelPath: join(MODELS, 'tiny-esm'),
-        modality: 'protein',
-        pooling: 'esm-mean',
-        maxResidues: 30,
-      });
-      try {
-        const outcomes = await encoder.encode(['mkta yiak', 'MK*T', '', 'A'.repeat(31), 'MKTAYIAKQR']);
-        expect(vectorOf(outcomes[0]).length).toBe(32);
-        expect(outcomes[1]).toMatchObject({
-          ok: false,
-          error: { code: 'INVALID_SEQUENCE', message: expect.stringContaining('"*" at position 3') },
-        });
-        expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'EMPTY' } });
-        expect(outcomes[3]).toMatchObject({ ok: false, error: { code: 'TOO_LONG' } });
-        expect(vectorOf(outcomes[4]).length).toBe(32);
-      } finally {
-        await encoder.dispose!();
-      }
+      await withEncoder(
+        { modelPath: join(MODELS, 'tiny-esm'), modality: 'protein', pooling: 'esm-mean', maxResidues: 30 },
+        async (encoder) => {
+          const outcomes = await encoder.encode(['mkta yiak', 'MK*T', '', 'A'.repeat(31), 'MKTAYIAKQR']);
+          expect(vectorOf(outcomes[0]).length).toBe(32);
+          expect(outcomes[1]).toMatchObject({
+            ok: false,
+            error: { code: 'INVALID_SEQUENCE', message: expect.stringContaining('"*" at position 3') },
+          });
+          expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'EMPTY' } });
+          expect(outcomes[3]).toMatchObject({ ok: false, error: { code: 'TOO_LONG' } });
+          expect(vectorOf(outcomes[4]).length).toBe(32);
+        },
+      );
     },
     LOAD_TIMEOUT,
   );
@@ -141,25 +136,20 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'loads an optimum-style ESM directory: model.onnx at the top level and vocab.txt only',
     async () => {
-      const directory = await mkdtemp(join(tmpdir(), 'hf-onnx-flat-'));
-      directories.push(directory);
+      const directory = await temporaryDirectory('flat-');
       for (const file of ['config.json', 'vocab.txt'])
         await cp(join(MODELS, 'tiny-esm', file), join(directory, file));
       await cp(join(MODELS, 'tiny-esm', 'onnx', 'model.onnx'), join(directory, 'model.onnx'));
       const fixture = await expected('tiny-esm');
-      const encoder = await createHfOnnxEncoder({
-        modelPath: directory,
-        modality: 'protein',
-        pooling: 'esm-mean',
-      });
-      try {
-        const outcomes = await encoder.encode(fixture.cases.map((item) => item.input));
-        fixture.cases.forEach((item, index) =>
-          expectClose(vectorOf(outcomes[index]), item.pooled['esm-mean']),
-        );
-      } finally {
-        await encoder.dispose!();
-      }
+      await withEncoder(
+        { modelPath: directory, modality: 'protein', pooling: 'esm-mean' },
+        async (encoder) => {
+          const outcomes = await encoder.encode(fixture.cases.map((item) => item.input));
+          fixture.cases.forEach((item, index) =>
+            expectClose(vectorOf(outcomes[index]), item.pooled['esm-mean']),
+          );
+        },
+      );
     },
     LOAD_TIMEOUT,
   );
@@ -167,9 +157,8 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'hashes pooling and model files but not the directory; round-trips through loadEncoder',
     async () => {
-      const copy = await mkdtemp(join(tmpdir(), 'hf-onnx-copy-'));
-      const saved = await mkdtemp(join(tmpdir(), 'hf-onnx-saved-'));
-      directories.push(copy, saved);
+      const copy = await temporaryDirectory('copy-');
+      const saved = await temporaryDirectory('saved-');
       await cp(join(MODELS, 'tiny-bert'), copy, { recursive: true });
       const original = await createHfOnnxEncoder({
         modelPath: join(MODELS, 'tiny-bert'),
@@ -220,8 +209,7 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   );
 
   it('names the directory when the model or tokenizer is missing', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'hf-onnx-empty-'));
-    directories.push(empty);
+    const empty = await temporaryDirectory('empty-');
     await expect(
       createHfOnnxEncoder({ modelPath: empty, modality: 'text', pooling: 'cls' }),
     ).rejects.toMatchObject({

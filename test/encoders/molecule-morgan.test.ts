@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRDKit, type RDKitModule } from '../../src/chem/rdkit.js';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
 import type { Encoder } from '../../src/encoders/encoder.js';
 import { canonicalSmiles, createMoleculeMorganEncoder } from '../../src/encoders/molecule-morgan.js';
 import { bytesOf, cosineSimilarity, l2Norm, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 const IMATINIB = 'Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
 const NILOTINIB = 'Cc1cn(-c2cc(NC(=O)c3ccc(C)c(Nc4nccc(-c5cccnc5)n4)c3)cc(C(F)(F)F)c2)cn1';
@@ -16,14 +14,11 @@ const ASPIRIN = 'CC(=O)Oc1ccccc1C(=O)O';
 describe('molecule-morgan encoder', () => {
   let rdkit: RDKitModule;
   let encoder: Encoder;
-  const directories: string[] = [];
+  const temporaryDirectory = useTemporaryDirectories('molecule-morgan-');
 
   beforeAll(async () => {
     rdkit = await loadRDKit();
     encoder = await createMoleculeMorganEncoder({}, { rdkit });
-  });
-  afterAll(async () => {
-    for (const directory of directories) await rm(directory, { recursive: true, force: true });
   });
 
   it('gives unit-length 1024-dimensional count vectors', async () => {
@@ -113,8 +108,7 @@ describe('molecule-morgan encoder', () => {
   });
 
   it('round-trips through save and loadEncoder with identical bytes', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'molecule-morgan-'));
-    directories.push(directory);
+    const directory = await temporaryDirectory();
     await encoder.save(directory);
     const restored = await loadEncoder(directory, { rdkit });
     expect(restored.describe()).toEqual(encoder.describe());

@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProteinKmerEncoder } from '../../src/encoders/protein-kmer.js';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
 import { bytesOf, cosineSimilarity, l2Norm, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 // Human insulin B chain and ubiquitin (unrelated), plus a one-residue mutant of the insulin chain.
 const INSULIN_B = 'FVNQHLCGSHLVEALYLVCGERGFFYTPKT';
@@ -12,10 +10,7 @@ const INSULIN_B_MUTANT = 'FVNQHLCGSHLVEALYLVCGERGFFYTPET';
 const UBIQUITIN = 'MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSDYNIQKESTLHLVLRLRGG';
 
 describe('protein-kmer encoder', () => {
-  const directories: string[] = [];
-  afterEach(async () => {
-    for (const directory of directories.splice(0)) await rm(directory, { recursive: true, force: true });
-  });
+  const temporaryDirectory = useTemporaryDirectories('protein-kmer-');
 
   it('has 1024 dimensions by default and unit-length vectors', async () => {
     const encoder = createProteinKmerEncoder();
@@ -84,8 +79,7 @@ describe('protein-kmer encoder', () => {
   });
 
   it('round-trips through save and loadEncoder with identical bytes', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'protein-kmer-'));
-    directories.push(directory);
+    const directory = await temporaryDirectory();
     const encoder = createProteinKmerEncoder({ kmerBuckets: 300 });
     await encoder.save(directory);
     const restored = await loadEncoder(directory);

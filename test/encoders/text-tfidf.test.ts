@@ -1,26 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
 import { fitTextEncoder } from '../../src/encoders/text-tfidf.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { TEXT_CORPUS } from '../fixtures/encoders/text-corpus.js';
 import { bytesOf, cosineSimilarity, l2Norm, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 const OPTIONS = { dimension: 16, trigramBuckets: 512 } as const;
 
 describe('text-tfidf encoder', () => {
   const encoder = fitTextEncoder(TEXT_CORPUS, OPTIONS);
-  const directories: string[] = [];
-  const temporaryDirectory = async (): Promise<string> => {
-    const directory = await mkdtemp(join(tmpdir(), 'text-tfidf-'));
-    directories.push(directory);
-    return directory;
-  };
-  afterAll(async () => {
-    for (const directory of directories) await rm(directory, { recursive: true, force: true });
-  });
+  const temporaryDirectory = useTemporaryDirectories('text-tfidf-');
 
   it('fits a vocabulary of unigrams and bigrams that pass minDf', () => {
     expect(encoder.vocabulary).toContain('insulin');

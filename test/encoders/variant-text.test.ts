@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEncoder } from '../../src/encoders/create-encoder.js';
 import { fitTextEncoder } from '../../src/encoders/text-tfidf.js';
 import {
@@ -11,6 +8,7 @@ import {
 } from '../../src/encoders/variant-text.js';
 import { TEXT_CORPUS } from '../fixtures/encoders/text-corpus.js';
 import { bytesOf, cosineSimilarity, vectorOf } from './helpers.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 
 describe('describeVariant', () => {
   it('describes intergenic variants by their flanking genes', () => {
@@ -82,10 +80,7 @@ describe('variant-text encoder', () => {
     { dimension: 16, trigramBuckets: 256 },
   );
   const encoder = createVariantTextEncoder(text);
-  const directories: string[] = [];
-  afterAll(async () => {
-    for (const directory of directories) await rm(directory, { recursive: true, force: true });
-  });
+  const temporaryDirectory = useTemporaryDirectories('variant-text-');
 
   it('encodes through its text encoder, with the text encoder dimension', async () => {
     expect(encoder.modality).toBe('variant');
@@ -127,8 +122,7 @@ describe('variant-text encoder', () => {
       fitTextEncoder(TEXT_CORPUS, { dimension: 16, trigramBuckets: 128 }),
     );
     expect(other.describe().configHash).not.toBe(encoder.describe().configHash);
-    const directory = await mkdtemp(join(tmpdir(), 'variant-text-'));
-    directories.push(directory);
+    const directory = await temporaryDirectory();
     await encoder.save(directory);
     const restored = await loadEncoder(directory);
     expect(restored.describe()).toEqual(encoder.describe());
