@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FUSION_WEIGHTS, type FusionModel } from '../../src/retrieval/fusion.js';
 import { buildLigandFingerprints, readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
-import { createRetriever } from '../../src/retrieval/retriever.js';
 import { buildRetrievalWorld, type RetrievalWorld } from './retrieval-world.js';
 
 let world: RetrievalWorld;
@@ -48,11 +47,7 @@ describe('retrieval methods', () => {
       const built = await buildLigandFingerprints(directory, world.store);
       expect(built.molecules).toBeGreaterThan(1);
       const ligands = await readLigandFingerprints(directory);
-      const retriever = createRetriever({
-        graph: world.graph,
-        store: world.store,
-        lookup: world.lookup,
-        encoderFor: world.encoderFor,
+      const retriever = world.retrieverWith({
         bridge: undefined,
         fusion: fusionModel({ bridge: 0, transfer: 0, prior: 0.003, ligand: 1 }),
         ligands,
@@ -139,11 +134,7 @@ describe('retrieval methods', () => {
   });
 
   it('fused is the default with a fusion model, and reports every component', async () => {
-    const fused = createRetriever({
-      graph: world.graph,
-      store: world.store,
-      lookup: world.lookup,
-      encoderFor: world.encoderFor,
+    const fused = world.retrieverWith({
       bridge: world.bridge,
       fusion: fusionModel({ bridge: 0.1, transfer: 1, prior: 0.03 }),
     });
@@ -209,11 +200,7 @@ describe('retrieval methods', () => {
     const directory = await mkdtemp(join(tmpdir(), 'biobridge-ligands-'));
     try {
       await buildLigandFingerprints(directory, world.store);
-      const withoutFit = createRetriever({
-        graph: world.graph,
-        store: world.store,
-        lookup: world.lookup,
-        encoderFor: world.encoderFor,
+      const withoutFit = world.retrieverWith({
         bridge: undefined,
         fusion: undefined,
         ligands: await readLigandFingerprints(directory),

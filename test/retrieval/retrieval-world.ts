@@ -1,4 +1,3 @@
-import type { Bridge } from '../../src/bridge/bridge.js';
 import type { Encoder } from '../../src/encoders/encoder.js';
 import { createMoleculeMorganEncoder } from '../../src/encoders/molecule-morgan.js';
 import { createProteinKmerEncoder } from '../../src/encoders/protein-kmer.js';
@@ -6,8 +5,12 @@ import { EdgeListBuilder } from '../../src/kg/edge-list.js';
 import { KgGraph } from '../../src/kg/graph.js';
 import { NodeTableBuilder } from '../../src/kg/node-table.js';
 import { Registry } from '../../src/kg/registry.js';
-import type { EdgeKind, PayloadKind } from '../../src/kg/types.js';
-import { createRetriever, type Retriever } from '../../src/retrieval/retriever.js';
+import type { PayloadKind } from '../../src/kg/types.js';
+import {
+  createRetriever,
+  type Retriever,
+  type RetrieverDependencies,
+} from '../../src/retrieval/retriever.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createEntityLinker } from '../../src/linking/entity-linker.js';
 import type { EntityLinker } from '../../src/linking/types.js';
@@ -15,6 +18,7 @@ import { createNameLookup, type NameLookup } from '../../src/store/name-lookup.j
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
 import { createFakeEncoder } from '../fakes/fake-encoder.js';
+import { edgeKindsBothWays } from './edge-kinds.js';
 
 /**
  * A hand-built KG around imatinib and aspirin, with real protein and molecule encoders, a fake
@@ -47,41 +51,34 @@ export const ALIASES: Record<number, string[]> = {
   21: ['acetylsalicylic acid'],
 };
 
-const KINDS: EdgeKind[] = [
+const KINDS = edgeKindsBothWays([
   ['drug_protein', 'target', 'drug', 'gene/protein'],
-  ['drug_protein', 'target', 'gene/protein', 'drug'],
   ['drug_protein', 'enzyme', 'drug', 'gene/protein'],
-  ['drug_protein', 'enzyme', 'gene/protein', 'drug'],
   ['disease_protein', 'associated with', 'disease', 'gene/protein'],
-  ['disease_protein', 'associated with', 'gene/protein', 'disease'],
   ['indication', 'indication', 'drug', 'disease'],
-  ['indication', 'indication', 'disease', 'drug'],
   ['bioprocess_protein', 'interacts with', 'biological_process', 'gene/protein'],
-  ['bioprocess_protein', 'interacts with', 'gene/protein', 'biological_process'],
   ['protein_protein', 'ppi', 'gene/protein', 'gene/protein'],
   ['drug_effect', 'side effect', 'drug', 'effect/phenotype'],
-  ['drug_effect', 'side effect', 'effect/phenotype', 'drug'],
-].map(
-  ([relation, displayRelation, headType, tailType]) =>
-    ({ relation, displayRelation, headType, tailType }) as EdgeKind,
-);
+]);
 
 /** Undirected edges as [relation, display relation, x, y]; both directions are added. */
 export const EDGES: readonly [string, string, number, number][] = [
-  ['drug_protein', 'target', 20, 10],
-  ['drug_protein', 'target', 20, 11],
-  ['drug_protein', 'target', 21, 13],
-  ['drug_protein', 'target', 21, 14],
-  ['drug_protein', 'enzyme', 20, 15],
-  ['disease_protein', 'associated with', 30, 10],
-  ['disease_protein', 'associated with', 31, 16],
-  ['indication', 'indication', 20, 30],
-  ['bioprocess_protein', 'interacts with', 40, 10],
-  ['bioprocess_protein', 'interacts with', 40, 11],
-  ['bioprocess_protein', 'interacts with', 41, 14],
-  ['protein_protein', 'ppi', 10, 11],
-  ['drug_effect', 'side effect', 21, 50],
+  ...undirected('drug_protein', 'target', [20, 10], [20, 11], [21, 13], [21, 14]),
+  ...undirected('drug_protein', 'enzyme', [20, 15]),
+  ...undirected('disease_protein', 'associated with', [30, 10], [31, 16]),
+  ...undirected('indication', 'indication', [20, 30]),
+  ...undirected('bioprocess_protein', 'interacts with', [40, 10], [40, 11], [41, 14]),
+  ...undirected('protein_protein', 'ppi', [10, 11]),
+  ...undirected('drug_effect', 'side effect', [21, 50]),
 ];
+
+function undirected(
+  relation: string,
+  display: string,
+  ...pairs: [number, number][]
+): [string, string, number, number][] {
+  return pairs.map(([x, y]) => [relation, display, x, y]);
+}
 
 export const SMILES: Record<number, string> = {
   20: 'Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1',
@@ -121,6 +118,8 @@ export interface RetrievalWorld {
   retriever: Retriever;
   /** The same world without a bridge. */
   retrieverWithoutBridge: Retriever;
+  /** A retriever over this world's graph, store, lookup and encoders with the other parts as given. */
+  retrieverWith(parts: Omit<RetrieverDependencies, 'graph' | 'store' | 'lookup' | 'encoderFor'>): Retriever;
 }
 
 export function buildGraph(): KgGraph {
@@ -209,12 +208,14 @@ export async function buildRetrievalWorld(): Promise<RetrievalWorld> {
   const linker = createEntityLinker(entries);
   const encoderFor = (type: string) => encoders.get(type);
   const base = { graph, store, lookup, encoderFor };
+  const retrieverWith: RetrievalWorld['retrieverWith'] = (parts) => createRetriever({ ...base, ...parts });
   return {
     ...base,
     linker,
     encoders,
     bridge,
-    retriever: createRetriever({ ...base, bridge }),
-    retrieverWithoutBridge: createRetriever({ ...base, bridge: undefined as Bridge | undefined }),
+    retriever: retrieverWith({ bridge }),
+    retrieverWithoutBridge: retrieverWith({ bridge: undefined }),
+    retrieverWith,
   };
 }

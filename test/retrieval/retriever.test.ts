@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RetrievalResponse } from '../../src/retrieval/retriever.js';
-import { createRetriever, NO_BRIDGE_MESSAGE } from '../../src/retrieval/retriever.js';
+import { NO_BRIDGE_MESSAGE } from '../../src/retrieval/retriever.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
 import {
   buildRetrievalWorld,
@@ -175,11 +175,7 @@ describe('retrieve: entity queries', () => {
   });
 
   it('predictions need a projection for both types in the bridge', async () => {
-    const partial = createRetriever({
-      graph: world.graph,
-      store: world.store,
-      lookup: world.lookup,
-      encoderFor: world.encoderFor,
+    const partial = world.retrieverWith({
       bridge: createFakeBridge({ types: { 'gene/protein': 444, drug: 64 }, hiddenDim: 8 }),
     });
     const error = await rejection(

@@ -7,7 +7,6 @@ import { KgGraph } from '../../src/kg/graph.js';
 import { KgFacts } from '../../src/kg/kg-facts.js';
 import { NodeTableBuilder } from '../../src/kg/node-table.js';
 import { Registry } from '../../src/kg/registry.js';
-import type { EdgeKind } from '../../src/kg/types.js';
 import { geneSymbolIndex } from '../../src/indexing/gene-vectors.js';
 import type { VariantFusion } from '../../src/retrieval/variant-fusion-file.js';
 import { variantFusedRanking } from '../../src/retrieval/variant-signals.js';
@@ -15,6 +14,7 @@ import { createRetriever, type Retriever } from '../../src/retrieval/retriever.j
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createNameLookup } from '../../src/store/name-lookup.js';
 import type { NodeRow } from '../../src/store/vector-store.js';
+import { edgeKindsBothWays } from './edge-kinds.js';
 
 /**
  * The tiny learned variant model (test/fixtures/variant-model, written by
@@ -44,17 +44,11 @@ const PHENOTYPES: [number, string, string][] = [
   [51, 'HP:0001369', 'Arthritis'],
 ];
 const diseaseOf = (node: number) => ((node - 100) % 2 === 0 ? 30 : 32);
-const KINDS: EdgeKind[] = [
+const KINDS = edgeKindsBothWays([
   ['variant_disease', 'associated with', 'variant', 'disease'],
-  ['variant_disease', 'associated with', 'disease', 'variant'],
   ['variant_protein', 'maps to', 'variant', 'gene/protein'],
-  ['variant_protein', 'maps to', 'gene/protein', 'variant'],
   ['disease_protein', 'associated with', 'disease', 'gene/protein'],
-  ['disease_protein', 'associated with', 'gene/protein', 'disease'],
-].map(
-  ([relation, displayRelation, headType, tailType]) =>
-    ({ relation, displayRelation, headType, tailType }) as EdgeKind,
-);
+]);
 
 function buildGraph(): KgGraph {
   const registry = Registry.default();
