@@ -1,51 +1,46 @@
 import type { NameEntry } from '../../src/store/name-lookup.js';
 
+/** Entries of one type, each row [node index, name, id, ...aliases]. */
+function entriesOf(type: string, rows: [number, string, string, ...string[]][]): NameEntry[] {
+  return rows.map(([nodeIndex, name, id, ...aliases]) => ({ nodeIndex, type, name, id, aliases }));
+}
+
 /** A small KG's lookup entries covering each linking rule: collisions, generic heads, ids. */
 export const linkingEntries: NameEntry[] = [
-  { nodeIndex: 1, type: 'gene/protein', name: 'TP53', id: '7157', aliases: ['P04637'] },
-  { nodeIndex: 2, type: 'gene/protein', name: 'TNF', id: '7124', aliases: ['P01375'] },
-  { nodeIndex: 3, type: 'gene/protein', name: 'IL1B', id: '3553', aliases: ['P01584'] },
-  { nodeIndex: 4, type: 'gene/protein', name: 'SMAD4', id: '4089', aliases: ['Q13485'] },
-  { nodeIndex: 5, type: 'gene/protein', name: 'CAT', id: '847', aliases: ['P04040'] },
-  { nodeIndex: 6, type: 'gene/protein', name: 'HLA-B', id: '3106', aliases: ['P01889'] },
-  { nodeIndex: 7, type: 'gene/protein', name: 'PAH', id: '5053', aliases: ['P00439'] },
-  { nodeIndex: 20, type: 'drug', name: 'Imatinib', id: 'DB00619', aliases: [] },
-  { nodeIndex: 21, type: 'drug', name: 'Metronidazole', id: 'DB00916', aliases: [] },
-  { nodeIndex: 30, type: 'disease', name: "Crohn's disease", id: 'DOID:8778', aliases: [] },
-  { nodeIndex: 31, type: 'disease', name: 'syndrome', id: 'DOID:225', aliases: [] },
-  { nodeIndex: 32, type: 'disease', name: 'cancer', id: 'DOID:162', aliases: [] },
-  { nodeIndex: 33, type: 'disease', name: 'breast cancer', id: 'DOID:1612', aliases: [] },
-  { nodeIndex: 34, type: 'disease', name: 'type 2 diabetes mellitus', id: 'DOID:9352', aliases: [] },
-  { nodeIndex: 35, type: 'disease', name: 'mucopolysaccharidosis II', id: 'DOID:12799', aliases: [] },
-  { nodeIndex: 36, type: 'disease', name: 'Sjögren syndrome', id: 'DOID:12894', aliases: [] },
-  { nodeIndex: 37, type: 'disease', name: 'chronic myeloid leukemia', id: 'DOID:8552', aliases: [] },
-  { nodeIndex: 38, type: 'disease', name: 'Marfan syndrome', id: 'DOID:14323', aliases: [] },
-  { nodeIndex: 39, type: 'disease', name: 'phenylketonuria', id: 'DOID:9281', aliases: [] },
-  {
-    nodeIndex: 40,
-    type: 'disease',
-    name: 'spondyloepimetaphyseal dysplasia, Pakistani type',
-    id: 'DOID:0070001',
-    aliases: [],
-  },
-  {
-    nodeIndex: 41,
-    type: 'disease',
-    name: 'mitochondrial complex V (ATP synthase) deficiency',
-    id: 'DOID:0070002',
-    aliases: [],
-  },
-  { nodeIndex: 42, type: 'disease', name: 'allergy', id: 'DOID:1205', aliases: [] },
-  { nodeIndex: 50, type: 'effect/phenotype', name: "Crohn's disease", id: 'HP:0100280', aliases: [] },
-  {
-    nodeIndex: 51,
-    type: 'effect/phenotype',
-    name: 'Type II diabetes mellitus',
-    id: 'HP:0005978',
-    aliases: [],
-  },
-  { nodeIndex: 52, type: 'effect/phenotype', name: 'PAH', id: 'HP:0002092', aliases: [] },
-  { nodeIndex: 60, type: 'cellular_component', name: 'cell', id: 'GO:0005623', aliases: [] },
-  { nodeIndex: 61, type: 'biological_process', name: 'apoptotic process', id: 'GO:0006915', aliases: [] },
-  { nodeIndex: 70, type: 'variant', name: 'rs7903146', id: 'rs7903146', aliases: ['rs7903146'] },
+  ...entriesOf('gene/protein', [
+    [1, 'TP53', '7157', 'P04637'],
+    [2, 'TNF', '7124', 'P01375'],
+    [3, 'IL1B', '3553', 'P01584'],
+    [4, 'SMAD4', '4089', 'Q13485'],
+    [5, 'CAT', '847', 'P04040'],
+    [6, 'HLA-B', '3106', 'P01889'],
+    [7, 'PAH', '5053', 'P00439'],
+  ]),
+  ...entriesOf('drug', [
+    [20, 'Imatinib', 'DB00619'],
+    [21, 'Metronidazole', 'DB00916'],
+  ]),
+  ...entriesOf('disease', [
+    [30, "Crohn's disease", 'DOID:8778'],
+    [31, 'syndrome', 'DOID:225'],
+    [32, 'cancer', 'DOID:162'],
+    [33, 'breast cancer', 'DOID:1612'],
+    [34, 'type 2 diabetes mellitus', 'DOID:9352'],
+    [35, 'mucopolysaccharidosis II', 'DOID:12799'],
+    [36, 'Sjögren syndrome', 'DOID:12894'],
+    [37, 'chronic myeloid leukemia', 'DOID:8552'],
+    [38, 'Marfan syndrome', 'DOID:14323'],
+    [39, 'phenylketonuria', 'DOID:9281'],
+    [40, 'spondyloepimetaphyseal dysplasia, Pakistani type', 'DOID:0070001'],
+    [41, 'mitochondrial complex V (ATP synthase) deficiency', 'DOID:0070002'],
+    [42, 'allergy', 'DOID:1205'],
+  ]),
+  ...entriesOf('effect/phenotype', [
+    [50, "Crohn's disease", 'HP:0100280'],
+    [51, 'Type II diabetes mellitus', 'HP:0005978'],
+    [52, 'PAH', 'HP:0002092'],
+  ]),
+  ...entriesOf('cellular_component', [[60, 'cell', 'GO:0005623']]),
+  ...entriesOf('biological_process', [[61, 'apoptotic process', 'GO:0006915']]),
+  ...entriesOf('variant', [[70, 'rs7903146', 'rs7903146', 'rs7903146']]),
 ];
