@@ -1,6 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/create-app.js';
 import { createEntityRoutes } from '../../src/http/routes/entities.js';
@@ -10,6 +8,7 @@ import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 import { buildRetrievalWorld } from '../retrieval/retrieval-world.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { rawPost } from '../helpers/raw-post.js';
+import { listenOnLoopback, type LoopbackServer } from '../helpers/listen.js';
 
 /**
  * Seeded fuzzing over a real socket: thousands of mutated, malformed and oversized bodies on
@@ -20,7 +19,7 @@ const SEED = 20_261_207;
 const BODIES = 3_000;
 const BODY_LIMIT = 8_192;
 
-let server: ServerType;
+let server: LoopbackServer;
 let port: number;
 beforeAll(async () => {
   const world = await buildRetrievalWorld();
@@ -35,15 +34,11 @@ beforeAll(async () => {
     },
     { bodyLimitBytes: BODY_LIMIT, maxQueuedChats: 1_000 },
   );
-  server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  port = (server.address() as AddressInfo).port;
+  server = await listenOnLoopback(app);
+  port = server.port;
 });
 afterAll(async () => {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  (server as Server).closeAllConnections();
-  await closed;
+  await server.close();
 });
 
 const VALID: Record<string, unknown> = {

@@ -1,12 +1,11 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { Agent, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/create-app.js';
 import type { HealthCheck } from '../../src/http/routes/health.js';
 import { answerEvents, createFakeChatAgent } from '../fakes/fake-chat-agent.js';
 import { buildTestApp, jsonOf, postJson, question } from './test-app.js';
 import { rawPost } from '../helpers/raw-post.js';
+import { listenOnLoopback, type LoopbackServer } from '../helpers/listen.js';
 
 const TOKEN = 'hygiene-token';
 const llmCheck: HealthCheck = {
@@ -19,20 +18,15 @@ const llmCheck: HealthCheck = {
   }),
 };
 
-let server: ServerType | undefined;
+let server: LoopbackServer | undefined;
 afterEach(async () => {
-  if (!server) return;
-  const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-  (server as Server).closeAllConnections();
-  await closed;
+  await server?.close();
   server = undefined;
 });
 
 async function listen(app: ReturnType<typeof createApp>): Promise<number> {
-  server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  return (server.address() as AddressInfo).port;
+  server = await listenOnLoopback(app);
+  return server.port;
 }
 
 const send = rawPost;

@@ -1,6 +1,3 @@
-import { serve, type ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI, { APIError, NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.js';
@@ -12,6 +9,8 @@ import {
   sampleEvidence,
   type FakeChatRun,
 } from '../fakes/fake-chat-agent.js';
+import { listenOnLoopback, type LoopbackServer } from '../helpers/listen.js';
+import { expectToolChoiceRefused, openAiSdkClient } from './openai-sdk-client.js';
 
 /** A streamed completion's text, last finish reason and usage, read chunk by chunk. */
 async function readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
@@ -30,28 +29,16 @@ async function readChunks(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
 
 let script: ChatEvent[] | FakeChatRun = answerEvents('ABL1 is a target of imatinib [E1].');
 const agent = createFakeChatAgent(() => script);
-let server: ServerType;
+let server: LoopbackServer;
 let client: OpenAI;
 
 beforeAll(async () => {
-  const app = createApp({ chatAgent: agent }, { authToken: 'round-trip-token' });
-  server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
-  const { port } = server.address() as AddressInfo;
-  client = new OpenAI({
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    apiKey: 'round-trip-token',
-    maxRetries: 0,
-    timeout: 5_000,
-  });
+  server = await listenOnLoopback(createApp({ chatAgent: agent }, { authToken: 'round-trip-token' }));
+  client = openAiSdkClient(server.port, 'round-trip-token', 5_000);
 });
 
 afterAll(async () => {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // Keep-alive sockets from the SDK would otherwise hold close() for seconds.
-  (server as Server).closeAllConnections();
-  await closed;
+  await server.close();
 });
 
 describe('openai SDK round trip', () => {
@@ -149,14 +136,7 @@ describe('openai SDK round trip', () => {
     const refused = await client.chat.completions
       .create({ model: 'biobridge', messages, tools, tool_choice: 'required' })
       .catch((caught: unknown) => caught);
-    expect(refused).toBeInstanceOf(APIError);
-    // the SDK reads OpenAI's error fields: {message, type, param, code}
-    expect(refused).toMatchObject({
-      status: 400,
-      type: 'invalid_request_error',
-      param: 'tool_choice',
-      code: 'BAD_REQUEST',
-    });
+    expectToolChoiceRefused(refused);
     const missing = await client.chat.completions
       .create({ model: 'gpt-4o', messages })
       .catch((caught: unknown) => caught);

@@ -1,7 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQaAgent } from '../../src/agents/qa/qa-agent.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -10,6 +7,8 @@ import { loadPromptLibrary } from '../../src/llm/prompts.js';
 import { createUnconfiguredLlm } from '../../src/llm/unconfigured.js';
 import { createFakeLlm, type FakeLlm, type FakeLlmReply } from '../fakes/fake-llm.js';
 import { buildRetrievalWorld } from '../retrieval/retrieval-world.js';
+import { listenOnLoopback, type LoopbackServer } from '../helpers/listen.js';
+import { expectToolChoiceRefused, openAiSdkClient } from './openai-sdk-client.js';
 
 /**
  * OpenAI `tools` conformance: the unmodified `openai` SDK against a real @hono/node-server instance
@@ -29,7 +28,7 @@ const script = (...replies: FakeLlmReply[]) => {
   return fake;
 };
 
-const servers: ServerType[] = [];
+const servers: LoopbackServer[] = [];
 let withLlm: OpenAI;
 let evidenceOnly: OpenAI;
 
@@ -45,18 +44,9 @@ async function serveAgent(llm: LlmClient): Promise<OpenAI> {
     },
     { tools: { enabled: true } },
   );
-  const app = createApp({ chatAgent });
-  const server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
-  });
+  const server = await listenOnLoopback(createApp({ chatAgent }));
   servers.push(server);
-  const { port } = server.address() as AddressInfo;
-  return new OpenAI({
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    apiKey: 'unused',
-    maxRetries: 0,
-    timeout: 10_000,
-  });
+  return openAiSdkClient(server.port, 'unused', 10_000);
 }
 
 beforeAll(async () => {
@@ -65,11 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of servers) {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    (server as Server).closeAllConnections();
-    await closed;
-  }
+  for (const server of servers) await server.close();
 });
 
 const question = 'Which proteins does imatinib target?';
@@ -117,14 +103,7 @@ describe('openai SDK: tools without an LLM', () => {
         tool_choice,
       })
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(APIError);
-    expect(error).toMatchObject({
-      status: 400,
-      type: 'invalid_request_error',
-      param: 'tool_choice',
-      code: 'BAD_REQUEST',
-    });
-    expect((error as APIError).message).toMatch(/needs a language model/);
+    expect(expectToolChoiceRefused(error).message).toMatch(/needs a language model/);
   });
 
   it('names the field of a tool_choice that names no tool', async () => {
