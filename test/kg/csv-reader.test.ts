@@ -22,6 +22,15 @@ async function readNodes(
   return readAllRows(await directory.write(name, content), nodeRowSchema, options);
 }
 
+/** A node file whose line 3 opens a quote that is never closed, followed by `validRows` valid rows. */
+function unclosedQuoteBefore(validRows: number): string {
+  const rowsAfter = Array.from(
+    { length: validRows },
+    (_, index) => `${index + 10},N${index},drug,name ${index},DB`,
+  ).join('\n');
+  return `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`;
+}
+
 describe('openCsvFile: well-formed input', () => {
   it('reads typed rows with their line numbers', async () => {
     const { rows, errors, report } = await readNodes(
@@ -276,14 +285,7 @@ describe('openCsvFile: hostile input', () => {
   });
 
   it('an unclosed quote costs one row: the valid rows after it are kept (within the record limit)', async () => {
-    const rowsAfter = Array.from(
-      { length: 47 },
-      (_, index) => `${index + 10},N${index},drug,name ${index},DB`,
-    ).join('\n');
-    const { rows, errors, report } = await readNodes(
-      'stray.csv',
-      `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`,
-    );
+    const { rows, errors, report } = await readNodes('stray.csv', unclosedQuoteBefore(47));
     expect(rows).toHaveLength(48);
     expect(report.skippedLines).toEqual([3]);
     expect(rows.map((row) => row.line).slice(0, 3)).toEqual([2, 4, 5]);
@@ -323,17 +325,9 @@ describe('openCsvFile: hostile input', () => {
   });
 
   it('drops the rest of a large file swallowed by an unclosed quote past the record limit without buffering it', async () => {
-    const rowsAfter = Array.from(
-      { length: 2000 },
-      (_, index) => `${index + 10},N${index},drug,name ${index},DB`,
-    ).join('\n');
-    const { rows, errors, report } = await readNodes(
-      'swallowed.csv.gz',
-      `${HEADER}0,A,drug,ok,DB\n1,B,drug,"oops,DB\n${rowsAfter}\n`,
-      {
-        maxRecordBytes: 4096,
-      },
-    );
+    const { rows, errors, report } = await readNodes('swallowed.csv.gz', unclosedQuoteBefore(2000), {
+      maxRecordBytes: 4096,
+    });
     expect(rows).toHaveLength(1);
     expect(errors).toMatchInlineSnapshot(`
       [
