@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLoadQueue } from '../../src/util/load-queue.js';
+import { createLoadQueue, type LoadQueueOptions } from '../../src/util/load-queue.js';
 
 const tick = () => new Promise((done) => setTimeout(done, 5));
 
@@ -21,14 +21,20 @@ function controlled<T>(name: string, began: string[]) {
   };
 }
 
+/** A queue with two controlled parts, `first` and `second`, added in that order. */
+function queueOfTwo(options?: LoadQueueOptions) {
+  const began: string[] = [];
+  const queue = createLoadQueue(options);
+  const first = controlled<number>('first', began);
+  const second = controlled<number>('second', began);
+  const firstPart = queue.add('first', first.load);
+  const secondPart = queue.add('second', second.load);
+  return { began, queue, first, second, firstPart, secondPart };
+}
+
 describe('createLoadQueue', () => {
   it('loads nothing until started, then one part after another in the order added', async () => {
-    const began: string[] = [];
-    const queue = createLoadQueue();
-    const first = controlled<number>('first', began);
-    const second = controlled<string>('second', began);
-    const a = queue.add('first', first.load);
-    const b = queue.add('second', second.load);
+    const { began, queue, first, second, firstPart: a, secondPart: b } = queueOfTwo();
     await tick();
     expect(began).toEqual([]);
     expect(queue.states()).toEqual({ first: 'waiting', second: 'waiting' });
@@ -42,19 +48,14 @@ describe('createLoadQueue', () => {
     expect(began).toEqual(['first', 'second']);
     expect(a.state).toBe('loaded');
     expect(a.value()).toBe(1);
-    second.finish('two');
+    second.finish(2);
     await queue.all();
-    expect(b.value()).toBe('two');
+    expect(b.value()).toBe(2);
     expect(queue.states()).toEqual({ first: 'loaded', second: 'loaded' });
   });
 
   it('loads a part at once when a request needs it before the queue reaches it, and only once', async () => {
-    const began: string[] = [];
-    const queue = createLoadQueue();
-    const first = controlled<number>('first', began);
-    const second = controlled<number>('second', began);
-    queue.add('first', first.load);
-    const needed = queue.add('second', second.load);
+    const { began, queue, first, second, secondPart: needed } = queueOfTwo();
     const result = needed.get();
     expect(began).toEqual(['second']);
     second.finish(2);
@@ -94,12 +95,7 @@ describe('createLoadQueue', () => {
   });
 
   it('starts the background loading startDelayMs after start(), while get() loads at once', async () => {
-    const began: string[] = [];
-    const queue = createLoadQueue({ startDelayMs: 80 });
-    const first = controlled<number>('first', began);
-    const second = controlled<number>('second', began);
-    queue.add('first', first.load);
-    const needed = queue.add('second', second.load);
+    const { began, queue, first, second, secondPart: needed } = queueOfTwo({ startDelayMs: 80 });
     queue.start();
     await tick();
     expect(began).toEqual([]);
@@ -132,12 +128,7 @@ describe('createLoadQueue', () => {
   });
 
   it('stop() starts no further part and waits for the one loading', async () => {
-    const began: string[] = [];
-    const queue = createLoadQueue();
-    const first = controlled<number>('first', began);
-    const second = controlled<number>('second', began);
-    queue.add('first', first.load);
-    queue.add('second', second.load);
+    const { began, queue, first } = queueOfTwo();
     queue.start();
     await tick();
     let stopped = false;
