@@ -16,15 +16,21 @@ function app() {
   return retrieveTestApp(world.retriever);
 }
 
+/** POSTs `request` to /v1/retrieve and returns the JSON body, expecting `status` (the body shows when it differs). */
+async function retrieve(request: unknown, status = 200) {
+  const response = await postJson(app(), '/v1/retrieve', request);
+  const body = await jsonOf(response);
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  return body;
+}
+
 describe('POST /v1/retrieve with rsid', () => {
   it('answers a KG rsID with diseases, its KG association carrying GWAS statistics, in the documented shape', async () => {
-    const response = await postJson(app(), '/v1/retrieve', {
+    const body = await retrieve({
       rsid: 'rs1004',
       targetTypes: ['disease'],
       k: 2,
     });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(200);
     const parsed = retrieveResponseSchema.safeParse(body);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     expect(body.query).toMatchObject({
@@ -51,9 +57,7 @@ describe('POST /v1/retrieve with rsid', () => {
   });
 
   it('answers a KG rsID with diseases, phenotypes and genes, KG facts marked apart from predictions', async () => {
-    const response = await postJson(app(), '/v1/retrieve', { rsid: 'rs1004', k: 3 });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(200);
+    const body = await retrieve({ rsid: 'rs1004', k: 3 });
     expect(retrieveResponseSchema.safeParse(body).success).toBe(true);
     expect(new Set(body.results.map((result: { type: string }) => result.type))).toEqual(
       new Set(['disease', 'effect/phenotype', 'gene/protein']),
@@ -76,12 +80,10 @@ describe('POST /v1/retrieve with rsid', () => {
   });
 
   it('embeds `variant: {chrom, pos, mappedGenes}` the index lacks and returns diseases, phenotypes and genes as predictions', async () => {
-    const response = await postJson(app(), '/v1/retrieve', {
+    const body = await retrieve({
       variant: { chrom: 'chr10', pos: 112_951_500, mappedGenes: ['TCF7L2'], riskAllele: 'T' },
       k: 2,
     });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(200);
     expect(retrieveResponseSchema.safeParse(body).success).toBe(true);
     expect(body.query).toMatchObject({
       kind: 'variant',
@@ -101,13 +103,11 @@ describe('POST /v1/retrieve with rsid', () => {
   });
 
   it('retrieves the variants of a disease, known associations with their GWAS statistics, strongest first', async () => {
-    const response = await postJson(app(), '/v1/retrieve', {
+    const body = await retrieve({
       entity: { type: 'disease', name: 'type 2 diabetes mellitus' },
       targetTypes: ['variant'],
       k: 8,
     });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(200);
     expect(retrieveResponseSchema.safeParse(body).success).toBe(true);
     const known = body.results.filter((result: { known: boolean }) => result.known);
     expect(known.map((result: { name: string }) => result.name)).toEqual([
@@ -135,13 +135,11 @@ describe('POST /v1/retrieve with rsid', () => {
   });
 
   it('retrieves the variants of a gene', async () => {
-    const response = await postJson(app(), '/v1/retrieve', {
+    const body = await retrieve({
       entity: { type: 'gene/protein', name: 'HLA-DRB1' },
       targetTypes: ['variant'],
       k: 3,
     });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body.query).toMatchObject({ kind: 'entity', headType: 'gene/protein', targetTypes: ['variant'] });
     expect(body.results.every((result: { type: string }) => result.type === 'variant')).toBe(true);
     const known = body.results.filter((result: { known: boolean }) => result.known);
@@ -165,9 +163,7 @@ describe('POST /v1/retrieve with rsid', () => {
   });
 
   it('404s an rsID the index lacks, sent without features, naming the variant.* fields that would embed it', async () => {
-    const response = await postJson(app(), '/v1/retrieve', { rsid: 'rs424242' });
-    const body = await jsonOf(response);
-    expect(response.status, JSON.stringify(body)).toBe(404);
+    const body = await retrieve({ rsid: 'rs424242' }, 404);
     expect(body.error.message).toMatch(/^body\.rsid: rs424242 is not a variant of this index/);
     expect(body.error.details).toMatchObject({
       field: 'body.rsid',
