@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -144,6 +145,15 @@ describe('writeGraph / readGraph', () => {
     const edges = await readFile(join(graphDirectory, 'edges.bin'));
     const header = await readFile(join(graphDirectory, 'graph.json'), 'utf8');
     const nodes = await readFile(join(graphDirectory, 'nodes.json.gz'));
+    /** Replaces the node file and records its checksum in graph.json, so only its content is wrong. */
+    const writeNodesWithChecksum = async (content: Buffer) => {
+      await writeFile(join(graphDirectory, 'nodes.json.gz'), content);
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      await writeFile(
+        join(graphDirectory, 'graph.json'),
+        header.replace(/"nodesSha256": "[0-9a-f]+"/, `"nodesSha256": "${sha256}"`),
+      );
+    };
 
     const flipped = Buffer.from(edges);
     flipped[0] = flipped[0]! ^ 1;
@@ -165,16 +175,7 @@ describe('writeGraph / readGraph', () => {
       indices: number[];
     };
     value.indices[value.indices.length - 1] = 1_000_000;
-    const damaged = gzipSync(Buffer.from(JSON.stringify(value)));
-    const { createHash } = await import('node:crypto');
-    await writeFile(join(graphDirectory, 'nodes.json.gz'), damaged);
-    await writeFile(
-      join(graphDirectory, 'graph.json'),
-      header.replace(
-        /"nodesSha256": "[0-9a-f]+"/,
-        `"nodesSha256": "${createHash('sha256').update(damaged).digest('hex')}"`,
-      ),
-    );
+    await writeNodesWithChecksum(gzipSync(Buffer.from(JSON.stringify(value))));
     await expect(readGraph(directory)).rejects.toThrow(
       /graph files are inconsistent: edge \d+ \(\d+ → \d+\) refers to a node that does not exist/,
     );
@@ -186,15 +187,7 @@ describe('writeGraph / readGraph', () => {
         position === 2 ? 42 : name,
       ),
     };
-    const misnamed = gzipSync(Buffer.from(JSON.stringify(renamed)));
-    await writeFile(join(graphDirectory, 'nodes.json.gz'), misnamed);
-    await writeFile(
-      join(graphDirectory, 'graph.json'),
-      header.replace(
-        /"nodesSha256": "[0-9a-f]+"/,
-        `"nodesSha256": "${createHash('sha256').update(misnamed).digest('hex')}"`,
-      ),
-    );
+    await writeNodesWithChecksum(gzipSync(Buffer.from(JSON.stringify(renamed))));
     await expect(readGraph(directory)).rejects.toThrow(/nodes\.json\.gz is invalid: .*names\[2\]/s);
 
     await expect(readGraph(join(root.path, 'no-index'))).rejects.toThrow('cannot read graph.json');
