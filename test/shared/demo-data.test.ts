@@ -167,6 +167,15 @@ describe.skipIf(!hasSharedKg)('demo seed against the real KG (../shared/kg)', ()
     return id.startsWith('DOID:') ? sharedDiseasesById.get(id) : sharedDiseasesByName.get(name);
   }
 
+  /** `x_id|y_id` of every real-KG edge of `relation` whose head is a `headType`. */
+  function sharedPairs(relation: string, headType: string): Set<string> {
+    return new Set(
+      sharedEdges
+        .filter((edge) => edge.relation === relation && edge.x_type === headType)
+        .map((edge) => `${edge.x_id}|${edge.y_id}`),
+    );
+  }
+
   it('every seed SMILES parses with RDKit', () => {
     const unparsable = seed.drugs
       .filter((drug) => structureKey(rdkit, drug.smiles) === undefined)
@@ -219,11 +228,7 @@ describe.skipIf(!hasSharedKg)('demo seed against the real KG (../shared/kg)', ()
   });
 
   it(`at least ${DRUG_TARGET_THRESHOLD * 100}% of seed drug-target pairs are drug_protein edges of the real KG`, () => {
-    const pairs = new Set(
-      sharedEdges
-        .filter((edge) => edge.relation === 'drug_protein' && edge.x_type === 'drug')
-        .map((edge) => `${edge.x_id}|${edge.y_id}`),
-    );
+    const pairs = sharedPairs('drug_protein', 'drug');
     const absent: string[] = [];
     let total = 0;
     for (const drug of seed.drugs)
@@ -241,11 +246,7 @@ describe.skipIf(!hasSharedKg)('demo seed against the real KG (../shared/kg)', ()
   });
 
   it(`at least ${DISEASE_GENE_THRESHOLD * 100}% of seed disease-gene pairs are disease_protein edges of the real KG`, () => {
-    const pairs = new Set(
-      sharedEdges
-        .filter((edge) => edge.relation === 'disease_protein' && edge.x_type === 'disease')
-        .map((edge) => `${edge.x_id}|${edge.y_id}`),
-    );
+    const pairs = sharedPairs('disease_protein', 'disease');
     const absent: string[] = [];
     const diseasesWithoutAny: string[] = [];
     const perDisease: string[] = [];
@@ -284,11 +285,7 @@ describe.skipIf(!hasSharedKg)('demo seed against the real KG (../shared/kg)', ()
   });
 
   it('seed indications: share of drug-disease pairs that are indication edges of the real KG (reported)', () => {
-    const pairs = new Set(
-      sharedEdges
-        .filter((edge) => edge.relation === 'indication' && edge.x_type === 'drug')
-        .map((edge) => `${edge.x_id}|${edge.y_id}`),
-    );
+    const pairs = sharedPairs('indication', 'drug');
     const diseaseByName = new Map(seed.diseases.map((disease) => [disease.name, disease]));
     let total = 0;
     let found = 0;
