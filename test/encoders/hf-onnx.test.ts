@@ -39,6 +39,9 @@ const MODEL_CASES = [
   { name: 'tiny-bert', modality: 'text', poolings: ['masked-mean', 'cls', 'esm-mean'] },
 ] as const;
 
+/** The tiny ESM protein model with its PyTorch-checked pooling. */
+const TINY_ESM = { modelPath: join(MODELS, 'tiny-esm'), modality: 'protein', pooling: 'esm-mean' } as const;
+
 /** Runs `use` on a fresh encoder and disposes of it afterwards, whether `use` passes or fails. */
 async function withEncoder(
   options: HfOnnxOptionsInput,
@@ -100,14 +103,11 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'is deterministic: a sequence gets the same bytes alone and inside a padded batch',
     async () => {
-      await withEncoder(
-        { modelPath: join(MODELS, 'tiny-esm'), modality: 'protein', pooling: 'esm-mean', batchSize: 4 },
-        async (encoder) => {
-          const batch = await encoder.encode(['MKTAYIAKQRQISFVKSHFSRQ', 'MK', 'ACDEFGHIKLMNPQRSTVWY']);
-          const alone = await encoder.encode(['MK']);
-          expect(bytesOf(vectorOf(alone[0])).equals(bytesOf(vectorOf(batch[1])))).toBe(true);
-        },
-      );
+      await withEncoder({ ...TINY_ESM, batchSize: 4 }, async (encoder) => {
+        const batch = await encoder.encode(['MKTAYIAKQRQISFVKSHFSRQ', 'MK', 'ACDEFGHIKLMNPQRSTVWY']);
+        const alone = await encoder.encode(['MK']);
+        expect(bytesOf(vectorOf(alone[0])).equals(bytesOf(vectorOf(batch[1])))).toBe(true);
+      });
     },
     LOAD_TIMEOUT,
   );
@@ -115,20 +115,17 @@ describe('hf-onnx encoder on tiny fixture models', () => {
   it(
     'validates protein input like protein-kmer and keeps the batch going',
     async () => {
-      await withEncoder(
-        { modelPath: join(MODELS, 'tiny-esm'), modality: 'protein', pooling: 'esm-mean', maxResidues: 30 },
-        async (encoder) => {
-          const outcomes = await encoder.encode(['mkta yiak', 'MK*T', '', 'A'.repeat(31), 'MKTAYIAKQR']);
-          expect(vectorOf(outcomes[0]).length).toBe(32);
-          expect(outcomes[1]).toMatchObject({
-            ok: false,
-            error: { code: 'INVALID_SEQUENCE', message: expect.stringContaining('"*" at position 3') },
-          });
-          expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'EMPTY' } });
-          expect(outcomes[3]).toMatchObject({ ok: false, error: { code: 'TOO_LONG' } });
-          expect(vectorOf(outcomes[4]).length).toBe(32);
-        },
-      );
+      await withEncoder({ ...TINY_ESM, maxResidues: 30 }, async (encoder) => {
+        const outcomes = await encoder.encode(['mkta yiak', 'MK*T', '', 'A'.repeat(31), 'MKTAYIAKQR']);
+        expect(vectorOf(outcomes[0]).length).toBe(32);
+        expect(outcomes[1]).toMatchObject({
+          ok: false,
+          error: { code: 'INVALID_SEQUENCE', message: expect.stringContaining('"*" at position 3') },
+        });
+        expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'EMPTY' } });
+        expect(outcomes[3]).toMatchObject({ ok: false, error: { code: 'TOO_LONG' } });
+        expect(vectorOf(outcomes[4]).length).toBe(32);
+      });
     },
     LOAD_TIMEOUT,
   );
@@ -141,15 +138,12 @@ describe('hf-onnx encoder on tiny fixture models', () => {
         await cp(join(MODELS, 'tiny-esm', file), join(directory, file));
       await cp(join(MODELS, 'tiny-esm', 'onnx', 'model.onnx'), join(directory, 'model.onnx'));
       const fixture = await expected('tiny-esm');
-      await withEncoder(
-        { modelPath: directory, modality: 'protein', pooling: 'esm-mean' },
-        async (encoder) => {
-          const outcomes = await encoder.encode(fixture.cases.map((item) => item.input));
-          fixture.cases.forEach((item, index) =>
-            expectClose(vectorOf(outcomes[index]), item.pooled['esm-mean']),
-          );
-        },
-      );
+      await withEncoder({ ...TINY_ESM, modelPath: directory }, async (encoder) => {
+        const outcomes = await encoder.encode(fixture.cases.map((item) => item.input));
+        fixture.cases.forEach((item, index) =>
+          expectClose(vectorOf(outcomes[index]), item.pooled['esm-mean']),
+        );
+      });
     },
     LOAD_TIMEOUT,
   );
