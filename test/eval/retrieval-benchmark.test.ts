@@ -19,7 +19,7 @@ import { ingestKg } from '../../src/kg/ingest.js';
 import { Registry } from '../../src/kg/registry.js';
 import { createLanceStoreWriter } from '../../src/store/lancedb-store.js';
 import type { NodeRow } from '../../src/store/vector-store.js';
-import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { useTemporaryDirectory } from '../kg/csv-test-helpers.js';
 
 /**
  * A hand-built index small enough to rank by hand, with the dims of the committed parity bridge
@@ -55,7 +55,6 @@ const drugToProtein: RetrievalTask = {
   tailType: 'gene/protein',
 };
 
-let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let indexDirectory: string;
 let triples: Int32Array;
 const drugVectors = new Map<number, Float32Array>();
@@ -221,13 +220,10 @@ async function buildHandIndex(directory: string): Promise<void> {
   });
 }
 
+const root = useTemporaryDirectory('biobridge-eval-');
 beforeAll(async () => {
-  root = await createTemporaryDirectory('biobridge-eval-');
   indexDirectory = join(root.path, 'index');
   await buildHandIndex(indexDirectory);
-});
-afterAll(async () => {
-  await root?.cleanup();
 });
 
 describe('readSplit (train/FORMAT.md §2)', () => {

@@ -1,21 +1,20 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readSplit } from '../../src/eval/training-data.js';
 import { ensureUnseenSplit, seededSample } from '../../src/eval/unseen-split.js';
 import { readFusionModel, writeFusionModel, type FusionModel } from '../../src/retrieval/fusion.js';
-import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { useTemporaryDirectory } from '../kg/csv-test-helpers.js';
 
 /**
  * A synthetic export: drugs 0…39, proteins 100…109; drug d targets proteins 100 + d % 10 and
  * 100 + (d + 1) % 10 (both directions), and drugs d, d + 1 interact.
  */
-let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
+const root = useTemporaryDirectory('biobridge-unseen-');
 let exportDirectory: string;
 const DRUGS = Array.from({ length: 40 }, (_, index) => index);
 
 beforeAll(async () => {
-  root = await createTemporaryDirectory('biobridge-unseen-');
   exportDirectory = join(root.path, 'export');
   await mkdir(join(exportDirectory, 'vectors'), { recursive: true });
   const rows: number[][] = [];
@@ -40,9 +39,6 @@ beforeAll(async () => {
     }),
   );
   await ensureUnseenSplit(exportDirectory, 'unseen-drug', { seed: 42 });
-});
-afterAll(async () => {
-  await root?.cleanup();
 });
 
 describe('ensureUnseenSplit', () => {

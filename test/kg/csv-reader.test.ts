@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { formatRowError, openCsvFile } from '../../src/kg/csv-reader.js';
 import { kgEdgeRowSchema, nodeRowSchema } from '../../src/kg/schemas.js';
-import { createTemporaryDirectory, readAllRows } from './csv-test-helpers.js';
+import { readAllRows, useTemporaryDirectory } from './csv-test-helpers.js';
 
 const HEADER = 'node_index,node_id,node_type,node_name,node_source\n';
 
-let directory: Awaited<ReturnType<typeof createTemporaryDirectory>>;
-beforeAll(async () => {
-  directory = await createTemporaryDirectory();
-});
-afterAll(async () => {
-  await directory.cleanup();
-});
+const directory = useTemporaryDirectory();
 
 async function readNodes(
   name: string,

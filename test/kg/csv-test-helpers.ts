@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll } from 'vitest';
 import type { z } from 'zod';
 import { formatRowError, openCsvFile, type CsvReadOptions, type CsvRow } from '../../src/kg/csv-reader.js';
 
@@ -22,6 +23,23 @@ export async function createTemporaryDirectory(prefix = 'biobridge-kg-'): Promis
     },
     cleanup: () => rm(path, { recursive: true, force: true }),
   };
+}
+
+export type TemporaryDirectory = Awaited<ReturnType<typeof createTemporaryDirectory>>;
+
+/**
+ * A temporary directory made before the tests of the calling file (or `describe`) and removed after
+ * them: its fields are there from the first `beforeAll` registered after this call on.
+ */
+export function useTemporaryDirectory(prefix?: string): TemporaryDirectory {
+  const directory = {} as TemporaryDirectory;
+  beforeAll(async () => {
+    Object.assign(directory, await createTemporaryDirectory(prefix));
+  });
+  afterAll(async () => {
+    await (directory as Partial<TemporaryDirectory>).cleanup?.();
+  });
+  return directory;
 }
 
 /** Reads a whole file with the given schema, in `skip` mode unless told otherwise. */

@@ -2,25 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { EdgeListBuilder } from '../../src/kg/edge-list.js';
 import { GRAPH_DIRECTORY, KgGraph, readGraph, writeGraph } from '../../src/kg/graph.js';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { NodeTableBuilder } from '../../src/kg/node-table.js';
 import { Registry } from '../../src/kg/registry.js';
-import { createTemporaryDirectory } from './csv-test-helpers.js';
+import { useTemporaryDirectory } from './csv-test-helpers.js';
 import { writeTinyKg } from './tiny-kg.js';
 
-let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
+const root = useTemporaryDirectory('biobridge-graph-');
 let graph: KgGraph;
 beforeAll(async () => {
-  root = await createTemporaryDirectory('biobridge-graph-');
   await writeTinyKg(join(root.path, 'kg'));
   graph = (await ingestKg(join(root.path, 'kg'), { includeNonCommercial: true })).graph;
-});
-afterAll(async () => {
-  await root.cleanup();
 });
 
 /** A small graph built by hand: sparse node indices, one unknown-to-BioBridge type. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   columnsOf,
   describeValue,
@@ -11,15 +11,9 @@ import {
   textFeatureRowSchema,
   variantFeatureRowSchema,
 } from '../../src/kg/schemas.js';
-import { createTemporaryDirectory, readAllRows } from './csv-test-helpers.js';
+import { readAllRows, useTemporaryDirectory } from './csv-test-helpers.js';
 
-let directory: Awaited<ReturnType<typeof createTemporaryDirectory>>;
-beforeAll(async () => {
-  directory = await createTemporaryDirectory();
-});
-afterAll(async () => {
-  await directory.cleanup();
-});
+const directory = useTemporaryDirectory();
 
 describe('schemas: one per PrimeKG file, columns in file order', () => {
   it('lists the PrimeKG and modality columns', () => {

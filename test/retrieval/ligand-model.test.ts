@@ -15,7 +15,7 @@ import { ligandFingerprint } from '../../src/chem/ligand-fingerprint.js';
 import { loadRDKit } from '../../src/chem/rdkit.js';
 import { rankByFeatures } from '../../src/retrieval/stages/rank-features.js';
 import type { PredictDependencies } from '../../src/retrieval/stages/predict-dependencies.js';
-import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { useTemporaryDirectory } from '../kg/csv-test-helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const torchAvailable =
@@ -71,7 +71,6 @@ const drugs = FAMILIES.flatMap((family, familyIndex) =>
   })),
 );
 
-let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let indexDirectory: string;
 
 const int32Bytes = (values: readonly number[]) => new Uint8Array(Int32Array.from(values).buffer);
@@ -127,13 +126,10 @@ async function writeTinyIndex(directory: string): Promise<void> {
   );
 }
 
+const root = useTemporaryDirectory('biobridge-ligand-model-');
 beforeAll(async () => {
-  root = await createTemporaryDirectory('biobridge-ligand-model-');
   indexDirectory = join(root.path, 'index');
   await writeTinyIndex(indexDirectory);
-});
-afterAll(async () => {
-  await root?.cleanup();
 });
 
 describe('unpackFingerprintBits', () => {
