@@ -1,9 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FUSION_WEIGHTS, type FusionModel } from '../../src/retrieval/fusion.js';
 import { buildLigandFingerprints, readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
+import type { RetrievalRequestInput } from '../../src/retrieval/retrieval-request.js';
+import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
 import { buildRetrievalWorld, type RetrievalWorld } from './retrieval-world.js';
 
 let world: RetrievalWorld;
@@ -13,6 +12,17 @@ beforeAll(async () => {
 
 // Imatinib with the N-methylpiperazine swapped for morpholine: a new molecule close to Imatinib.
 const IMATINIB_ANALOGUE = 'Cc1ccc(NC(=O)c2ccc(CN3CCOCC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
+/** The drug → protein `target` queries of these tests, for the analogue and for Imatinib itself. */
+const ANALOGUE_TARGETS = {
+  smiles: IMATINIB_ANALOGUE,
+  targetTypes: ['gene/protein'],
+  relations: ['target'],
+} satisfies RetrievalRequestInput;
+const IMATINIB_TARGETS = {
+  entity: 'Imatinib',
+  targetTypes: ['gene/protein'],
+  relations: ['target'],
+} satisfies RetrievalRequestInput;
 
 function fusionModel(weights: {
   bridge: number;
@@ -41,51 +51,41 @@ function fusionModel(weights: {
 }
 
 describe('retrieval methods', () => {
+  const temporaryDirectory = useTemporaryDirectories('biobridge-ligands-');
+  /** Ligand fingerprints of the world's drugs, built into a fresh index directory and read back. */
+  async function indexedLigands() {
+    const directory = await temporaryDirectory();
+    const built = await buildLigandFingerprints(directory, world.store);
+    return { built, ligands: await readLigandFingerprints(directory) };
+  }
+
   it('ligand similarity: fingerprints stored in the index vote in the fused ranking, with the voters named', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'biobridge-ligands-'));
-    try {
-      const built = await buildLigandFingerprints(directory, world.store);
-      expect(built.molecules).toBeGreaterThan(1);
-      const ligands = await readLigandFingerprints(directory);
-      const retriever = world.retrieverWith({
-        bridge: undefined,
-        fusion: fusionModel({ bridge: 0, transfer: 0, prior: 0.003, ligand: 1 }),
-        ligands,
-      });
-      const response = await retriever.retrieve({
-        smiles: IMATINIB_ANALOGUE,
-        targetTypes: ['gene/protein'],
-        relations: ['target'],
-        k: 4,
-      });
-      expect(response.query.method).toBe('fused');
-      const top = response.results.slice(0, 2);
-      expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
-      expect(top[0]!.scores.ligand).toBe(1);
-      expect(top[0]!.scores.fused).toBeCloseTo(1 + 0.003 * top[0]!.scores.prior!, 5);
-      expect(top[0]!.explanation.kind).toBe('transfer');
-      if (top[0]!.explanation.kind === 'transfer')
-        expect(top[0]!.explanation.voters[0]).toMatchObject({ name: 'Imatinib' });
-      // a KG drug never votes for itself
-      const own = await retriever.retrieve({
-        entity: 'Imatinib',
-        targetTypes: ['gene/protein'],
-        relations: ['target'],
-        k: 4,
-      });
-      for (const result of own.results)
-        if (result.explanation.kind === 'transfer')
-          expect(result.explanation.voters.map((voter) => voter.name)).not.toContain('Imatinib');
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    const { built, ligands } = await indexedLigands();
+    expect(built.molecules).toBeGreaterThan(1);
+    const retriever = world.retrieverWith({
+      bridge: undefined,
+      fusion: fusionModel({ bridge: 0, transfer: 0, prior: 0.003, ligand: 1 }),
+      ligands,
+    });
+    const response = await retriever.retrieve({ ...ANALOGUE_TARGETS, k: 4 });
+    expect(response.query.method).toBe('fused');
+    const top = response.results.slice(0, 2);
+    expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
+    expect(top[0]!.scores.ligand).toBe(1);
+    expect(top[0]!.scores.fused).toBeCloseTo(1 + 0.003 * top[0]!.scores.prior!, 5);
+    expect(top[0]!.explanation.kind).toBe('transfer');
+    if (top[0]!.explanation.kind === 'transfer')
+      expect(top[0]!.explanation.voters[0]).toMatchObject({ name: 'Imatinib' });
+    // a KG drug never votes for itself
+    const own = await retriever.retrieve({ ...IMATINIB_TARGETS, k: 4 });
+    for (const result of own.results)
+      if (result.explanation.kind === 'transfer')
+        expect(result.explanation.voters.map((voter) => voter.name)).not.toContain('Imatinib');
   });
 
   it('transfer: a new molecule gets the targets of the most similar KG drugs, who are named as voters', async () => {
     const response = await world.retrieverWithoutBridge.retrieve({
-      smiles: IMATINIB_ANALOGUE,
-      targetTypes: ['gene/protein'],
-      relations: ['target'],
+      ...ANALOGUE_TARGETS,
       method: 'transfer',
       k: 5,
     });
@@ -115,9 +115,7 @@ describe('retrieval methods', () => {
 
   it('transfer never lets an entity vote for itself; its KG facts are explained by their edge', async () => {
     const response = await world.retrieverWithoutBridge.retrieve({
-      entity: 'Imatinib',
-      targetTypes: ['gene/protein'],
-      relations: ['target'],
+      ...IMATINIB_TARGETS,
       method: 'transfer',
       k: 5,
     });
@@ -138,12 +136,7 @@ describe('retrieval methods', () => {
       bridge: world.bridge,
       fusion: fusionModel({ bridge: 0.1, transfer: 1, prior: 0.03 }),
     });
-    const response = await fused.retrieve({
-      smiles: IMATINIB_ANALOGUE,
-      targetTypes: ['gene/protein'],
-      relations: ['target'],
-      k: 4,
-    });
+    const response = await fused.retrieve({ ...ANALOGUE_TARGETS, k: 4 });
     expect(response.query.method).toBe('fused');
     for (const result of response.results) {
       expect(result.source).toBe('fused');
@@ -177,12 +170,7 @@ describe('retrieval methods', () => {
   });
 
   it('without fusion.json, fused is still the default, with the documented default weights', async () => {
-    const response = await world.retriever.retrieve({
-      smiles: IMATINIB_ANALOGUE,
-      targetTypes: ['gene/protein'],
-      relations: ['target'],
-      k: 2,
-    });
+    const response = await world.retriever.retrieve({ ...ANALOGUE_TARGETS, k: 2 });
     expect(response.query.method).toBe('fused');
     expect(response.query.fusion).toEqual([
       {
@@ -197,44 +185,28 @@ describe('retrieval methods', () => {
   });
 
   it('an index with ligand fingerprints but no fusion.json answers a SMILES by ligand similarity', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'biobridge-ligands-'));
-    try {
-      await buildLigandFingerprints(directory, world.store);
-      const withoutFit = world.retrieverWith({
-        bridge: undefined,
-        fusion: undefined,
-        ligands: await readLigandFingerprints(directory),
-      });
-      const response = await withoutFit.retrieve({
-        smiles: IMATINIB_ANALOGUE,
-        targetTypes: ['gene/protein'],
-        relations: ['target'],
-        k: 4,
-      });
-      expect(response.query.method).toBe('fused');
-      // no trained bridge: the default's bridge weight is 0
-      expect(response.query.fusion).toEqual([
-        {
-          relation: 'target',
-          tailType: 'gene/protein',
-          source: 'default',
-          weights: { ...DEFAULT_FUSION_WEIGHTS.drugToProteinWithLigands, bridge: 0 },
-        },
-      ]);
-      const top = response.results.slice(0, 2);
-      expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
-      expect(top[0]!.scores.ligand).toBe(1);
-      expect(top[0]!.scores.bridge).toBeNull();
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    const { ligands } = await indexedLigands();
+    const withoutFit = world.retrieverWith({ bridge: undefined, fusion: undefined, ligands });
+    const response = await withoutFit.retrieve({ ...ANALOGUE_TARGETS, k: 4 });
+    expect(response.query.method).toBe('fused');
+    // no trained bridge: the default's bridge weight is 0
+    expect(response.query.fusion).toEqual([
+      {
+        relation: 'target',
+        tailType: 'gene/protein',
+        source: 'default',
+        weights: { ...DEFAULT_FUSION_WEIGHTS.drugToProteinWithLigands, bridge: 0 },
+      },
+    ]);
+    const top = response.results.slice(0, 2);
+    expect(top.map((result) => result.name).sort()).toEqual(['ABL1', 'KIT']);
+    expect(top[0]!.scores.ligand).toBe(1);
+    expect(top[0]!.scores.bridge).toBeNull();
   });
 
   it('fused without a bridge ranks by transfer and prior instead of failing', async () => {
     const response = await world.retrieverWithoutBridge.retrieve({
-      smiles: IMATINIB_ANALOGUE,
-      targetTypes: ['gene/protein'],
-      relations: ['target'],
+      ...ANALOGUE_TARGETS,
       method: 'fused',
       k: 3,
     });
