@@ -10,6 +10,13 @@ import {
   type RetrievalWorld,
 } from './retrieval-world.js';
 import { rejection } from '../helpers/expect-app-error.js';
+import type { RetrievalRequestInput } from '../../src/retrieval/retrieval-request.js';
+
+/** Most queries here: the bridge alone, into proteins. */
+const BRIDGE_TO_PROTEINS = {
+  method: 'bridge',
+  targetTypes: ['gene/protein'],
+} satisfies RetrievalRequestInput;
 
 let world: RetrievalWorld;
 beforeAll(async () => {
@@ -51,9 +58,8 @@ const summary = (response: RetrievalResponse) =>
 describe('retrieve: entity queries', () => {
   it('ranks with the bridge, marks KG targets known and adds the ones the bridge missed', async () => {
     const response = await world.retriever.retrieve({
-      method: 'bridge',
+      ...BRIDGE_TO_PROTEINS,
       entity: { type: 'drug', name: 'imatinib' },
-      targetTypes: ['gene/protein'],
       k: 3,
     });
     const expected = await expectedScores('drug', 20, 'target', 'gene/protein');
@@ -110,9 +116,8 @@ describe('retrieve: entity queries', () => {
 
   it('includeKnown: false returns the bridge top k only, still marking known ones', async () => {
     const response = await world.retriever.retrieve({
-      method: 'bridge',
+      ...BRIDGE_TO_PROTEINS,
       entity: 'Gleevec',
-      targetTypes: ['gene/protein'],
       k: 3,
       includeKnown: false,
     });
@@ -163,9 +168,8 @@ describe('retrieve: entity queries', () => {
     ]);
     const error = await rejection(
       world.retrieverWithoutBridge.retrieve({
-        method: 'bridge',
+        ...BRIDGE_TO_PROTEINS,
         entity: { type: 'drug', id: 'DB00619' },
-        targetTypes: ['gene/protein'],
       }),
     );
     expect(error.code).toBe('UNAVAILABLE');
@@ -185,18 +189,13 @@ describe('retrieve: entity queries', () => {
     expect(error.message).toBe(
       'bridge predictions are unavailable: the bridge has no projection for disease (it projects gene/protein, drug)',
     );
-    const proteins = await partial.retrieve({
-      method: 'bridge',
-      entity: 'Imatinib',
-      targetTypes: ['gene/protein'],
-      k: 1,
-    });
+    const proteins = await partial.retrieve({ ...BRIDGE_TO_PROTEINS, entity: 'Imatinib', k: 1 });
     expect(proteins.query.predictions).toEqual({ available: true });
   });
 
   it('skip mode returns KG facts with the reason instead of failing', async () => {
     const response = await world.retrieverWithoutBridge.retrieve(
-      { method: 'bridge', entity: { type: 'drug', id: 'DB00619' }, targetTypes: ['gene/protein'] },
+      { ...BRIDGE_TO_PROTEINS, entity: { type: 'drug', id: 'DB00619' } },
       { unavailablePredictions: 'skip' },
     );
     expect(response.query.predictions).toEqual({ available: false, reason: NO_BRIDGE_MESSAGE });
@@ -292,9 +291,8 @@ describe('retrieve: entity queries', () => {
 describe('retrieve: new inputs', () => {
   it('encodes a SMILES on the fly; nothing is known for a molecule outside the KG', async () => {
     const response = await world.retriever.retrieve({
-      method: 'bridge',
+      ...BRIDGE_TO_PROTEINS,
       smiles: 'CC(=O)Nc1ccc(O)cc1',
-      targetTypes: ['gene/protein'],
       k: 2,
     });
     expect(response.query).toMatchObject({
