@@ -6,6 +6,7 @@ import type { AppEnv } from './http/app-env.js';
 import type { HealthCheck } from './http/routes/health.js';
 import type { IndexManifest } from './indexing/manifest.js';
 import type { Retriever } from './retrieval/retriever.js';
+import { wrapRetrieve } from './retrieval/wrap-retriever.js';
 import type { LoadQueue } from './util/load-queue.js';
 
 /**
@@ -60,22 +61,10 @@ export function mayNeedDeferredParts(request: unknown): boolean {
 
 /** `retriever`, whose requests wait for the deferred parts they may need (`needed`). */
 export function waitForDeferredParts(retriever: Retriever, needed: () => Promise<unknown>): Retriever {
-  return {
-    get entities() {
-      return retriever.entities;
-    },
-    get graph() {
-      return retriever.graph;
-    },
-    get store() {
-      return retriever.store;
-    },
-    predictionsUnavailableReason: () => retriever.predictionsUnavailableReason(),
-    async retrieve(request, options) {
-      if (mayNeedDeferredParts(request)) await needed();
-      return retriever.retrieve(request, options);
-    },
-  };
+  return wrapRetrieve(retriever, async (request, options) => {
+    if (mayNeedDeferredParts(request)) await needed();
+    return retriever.retrieve(request, options);
+  });
 }
 
 /** Routes that answer without any deferred part: health, metrics, the API docs, and retrieval (which waits per request). */

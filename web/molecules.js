@@ -2,7 +2,16 @@
 // progress and browse the proposals as drawings with scores, QED, alerts and provenance.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, apiText, entityHref, streamEvents } from './api.js';
-import { ErrorMessage, Molecule, Spinner, download, formatNumber, html, useDebounced } from './ui.js';
+import {
+  ErrorMessage,
+  Molecule,
+  NumberField,
+  Spinner,
+  download,
+  formatNumber,
+  html,
+  useDebounced,
+} from './ui.js';
 
 const PROTEIN = 'gene/protein';
 const sortKeys = [
@@ -313,17 +322,14 @@ export function MoleculesPage() {
       />
       ${parameters.map(
         (parameter) =>
-          html`<div class="field">
-            <label for=${`param-${parameter.name}`}>${parameter.label}</label>
-            <input
-              id=${`param-${parameter.name}`}
-              type="number"
-              min=${parameter.min}
-              max=${parameter.max}
-              value=${settings[parameter.name]}
-              onInput=${(event) => setSettings((current) => ({ ...current, [parameter.name]: Number(event.target.value) }))}
-            />
-          </div>`,
+          html`<${NumberField}
+            id=${`param-${parameter.name}`}
+            label=${parameter.label}
+            min=${parameter.min}
+            max=${parameter.max}
+            value=${settings[parameter.name]}
+            onValue=${(value) => setSettings((current) => ({ ...current, [parameter.name]: value }))}
+          />`,
       )}
       ${
         running
@@ -372,18 +378,15 @@ export function MoleculesPage() {
                   ${sortKeys.map((key) => html`<option value=${key.value}>${key.label}</option>`)}
                 </select>
               </div>
-              <div class="field">
-                <label for="min-qed">Minimum QED</label>
-                <input
-                  id="min-qed"
-                  type="number"
-                  min="0"
-                  max="1"
-                  step="0.05"
-                  value=${minQed}
-                  onInput=${(event) => setMinQed(Number(event.target.value) || 0)}
-                />
-              </div>
+              <${NumberField}
+                id="min-qed"
+                label="Minimum QED"
+                min="0"
+                max="1"
+                step="0.05"
+                value=${minQed}
+                onValue=${(value) => setMinQed(value || 0)}
+              />
               <label
                 ><input
                   type="checkbox"

@@ -5,6 +5,7 @@ import {
   ErrorMessage,
   KindMarker,
   Molecule,
+  NumberField,
   Score,
   Spinner,
   formatNumber,
@@ -284,17 +285,14 @@ export function RetrievePage({ query: routeQuery }) {
               ${kinds.map((each) => html`<option value=${each.value}>${each.label}</option>`)}
             </select>
           </div>
-          <div class="field">
-            <label for="retrieve-k">Predictions per type</label>
-            <input
-              id="retrieve-k"
-              type="number"
-              min="1"
-              max="200"
-              value=${k}
-              onInput=${(event) => setK(Number(event.target.value) || 10)}
-            />
-          </div>
+          <${NumberField}
+            id="retrieve-k"
+            label="Predictions per type"
+            min="1"
+            max="200"
+            value=${k}
+            onValue=${(value) => setK(value || 10)}
+          />
           <button type="submit" disabled=${busy || (!query.trim() && !entityRef) || validation.ok === false}>
             Retrieve
           </button>

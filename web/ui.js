@@ -56,6 +56,22 @@ export function Spinner({ label = 'Working…' }) {
   >`;
 }
 
+/** A labelled number input; `onValue` gets `Number()` of what is typed (0 for an empty field). */
+export function NumberField({ id, label, min, max, step, value, onValue }) {
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    <input
+      id=${id}
+      type="number"
+      min=${min}
+      max=${max}
+      step=${step}
+      value=${value}
+      onInput=${(event) => onValue(Number(event.target.value))}
+    />
+  </div>`;
+}
+
 export function formatNumber(value, digits = 3) {
   if (typeof value !== 'number') return String(value ?? '');
   if (Number.isInteger(value)) return String(value);

@@ -35,6 +35,32 @@ export interface TrainingExportSummary {
   droppedTriples: number;
 }
 
+/** One node type's vectors in the export (`nodeTables` of the manifest). */
+export interface TrainingExportTable {
+  type: string;
+  typeId: number;
+  table: string;
+  rows: number;
+  dim: number;
+  /** Relative paths of the `.f32` vectors and `.i32` node indices. */
+  vectors: string;
+  nodeIndices: string;
+  encoderConfigHash: string;
+  sha256: { vectors: string; nodeIndices: string };
+}
+
+/** `manifest.json` of a training export. */
+export interface TrainingExportManifest {
+  format: 'biobridge-training-export';
+  formatVersion: 1;
+  createdAt: string;
+  registry: { nodeTypes: string[]; relations: string[] };
+  nodeTables: TrainingExportTable[];
+  triples: { file: string; count: number; sha256: string };
+  dataHash: string;
+  source: Record<string, unknown>;
+}
+
 const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export async function writeTrainingExport(options: TrainingExportOptions): Promise<TrainingExportSummary> {
@@ -48,17 +74,7 @@ export async function writeTrainingExport(options: TrainingExportOptions): Promi
   return buildDirectoryAtomic(options.outDirectory, async (staging) => {
     await mkdir(join(staging, 'vectors'), { recursive: true });
     const hasVector = new Set<number>();
-    const tables: {
-      type: string;
-      typeId: number;
-      table: string;
-      rows: number;
-      dim: number;
-      vectors: string;
-      nodeIndices: string;
-      encoderConfigHash: string;
-      sha256: { vectors: string; nodeIndices: string };
-    }[] = [];
+    const tables: TrainingExportTable[] = [];
     for (const type of await store.listTypes()) {
       const encoderConfigHash = options.encoderHashes[type];
       if (!encoderConfigHash) continue;
@@ -118,7 +134,7 @@ export async function writeTrainingExport(options: TrainingExportOptions): Promi
       ['triples', count, triplesHash].join('\t'),
     ];
     const dataHash = sha256(Buffer.from(lines.map((line) => line + '\n').join(''), 'utf8'));
-    const manifest = {
+    const manifest: TrainingExportManifest = {
       format: 'biobridge-training-export',
       formatVersion: 1,
       createdAt: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serviceDefaults } from '../config/index.js';
+import { RETRIEVAL_METHODS } from '../eval/retrieval-methods.js';
 import { proposeRequestSchema } from '../molecules/propose-request.js';
 import { defineCommand, type CommandSpec } from './command.js';
 
@@ -211,16 +212,7 @@ export const structureKeysCommand = defineCommand({
   load: () => import('./commands/structure-keys.js'),
 });
 
-const retrievalMethods = z.enum([
-  'fused',
-  'bridge',
-  'nn_transfer',
-  'ligand',
-  'ligand_model',
-  'popularity',
-  'untrained',
-  'random',
-]);
+const retrievalMethods = z.enum(RETRIEVAL_METHODS);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
@@ -237,10 +229,9 @@ export const evalRetrievalCommand = defineCommand({
       )
       .default('inductive')
       .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
-    methods: commaList(
-      'fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random',
-      z.array(retrievalMethods).min(1),
-    ).describe('Comma-separated methods'),
+    methods: commaList(RETRIEVAL_METHODS.join(','), z.array(retrievalMethods).min(1)).describe(
+      'Comma-separated methods',
+    ),
     neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
     'frequent-threshold': z.coerce
       .number()

@@ -22,6 +22,13 @@ export function cosineSimilarity(left: ArrayLike<number>, right: ArrayLike<numbe
   return denominator === 0 ? 0 : dot(left, right) / denominator;
 }
 
+/** Cosine similarity of two vectors of one length; undefined when the lengths differ or either is all zeros. */
+export function cosineOfSameLength(left: ArrayLike<number>, right: ArrayLike<number>): number | undefined {
+  if (left.length !== right.length) return undefined;
+  const denominator = Math.sqrt(dot(left, left) * dot(right, right));
+  return denominator === 0 ? undefined : dot(left, right) / denominator;
+}
+
 /**
  * 32-bit FNV-1a over UTF-16 code units: a fixed, platform-independent hash for feature hashing
  * (changing it changes every saved vector, so it is part of each encoder's `version`).

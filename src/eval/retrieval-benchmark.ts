@@ -26,6 +26,7 @@ import { normalizeRows, scoreAgainst } from './similarity.js';
 import { readSplit, type SplitData } from './training-data.js';
 import { ensureUnseenSplit, isUnseenSplit, seededSample } from './unseen-split.js';
 import { mulberry32 } from '../util/random.js';
+import { RETRIEVAL_METHODS, type RetrievalMethod } from './retrieval-methods.js';
 
 /** A benchmark task: rank every node of `tailType` for held-out heads of `headType`. */
 export interface RetrievalTask {
@@ -60,18 +61,7 @@ export const RETRIEVAL_TASKS: readonly RetrievalTask[] = [
   { name: 'drug->disease', headType: 'drug', relation: 'indication', tailType: 'disease' },
 ];
 
-/** `fused` is the service's default ranking; the others are its components and the baselines. */
-export const RETRIEVAL_METHODS = [
-  'fused',
-  'bridge',
-  'nn_transfer',
-  'ligand',
-  'ligand_model',
-  'popularity',
-  'untrained',
-  'random',
-] as const;
-export type RetrievalMethod = (typeof RETRIEVAL_METHODS)[number];
+export { RETRIEVAL_METHODS, type RetrievalMethod };
 
 /** Share of held-out heads per task used to fit the fusion when the split has no validation part. */
 export const CARVED_VALIDATION_FRACTION = 0.3;

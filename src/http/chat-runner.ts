@@ -25,6 +25,17 @@ export async function collectAnswer(events: AsyncIterable<ChatEvent>): Promise<C
   throw missingAnswerEnd();
 }
 
+/** The grounding of an answer, as both chat faces send it (the OpenAI face as extension fields). */
+export function answerGrounding(answer: ChatAnswer) {
+  return {
+    citations: answer.citations,
+    mode: answer.mode,
+    // Undefined values leave their keys out of the JSON.
+    reason: answer.reason,
+    citationCheck: answer.citationCheck,
+  };
+}
+
 /** What a stream does with each of an agent's events. */
 export interface ChatEventHandlers {
   evidence(evidence: EvidenceItem[]): Promise<void>;

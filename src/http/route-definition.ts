@@ -29,6 +29,12 @@ export interface RouteDefinition {
   public?: boolean;
 }
 
+/** A response whose body is the shared error body (`{ error: { code, message, requestId } }`). */
+export const errorResponse = (description: string): RouteResponse => ({
+  description,
+  schema: errorBodySchema,
+});
+
 export const defineRoute = <const Definition extends RouteDefinition>(definition: Definition): Definition =>
   definition;
 
@@ -48,7 +54,7 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** `/v1/models/:id` → `/v1/models/{id}` */
 export const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
 
-const errorResponse = (description: string) => ({
+const openApiErrorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
 });
@@ -93,11 +99,11 @@ export function buildOpenApiDocument(
       };
     }
     if (route.request?.body || route.request?.query)
-      responses['400'] ??= errorResponse('Invalid request; the message names each offending field');
-    if (route.request?.body) responses['413'] ??= errorResponse('Request body too large');
+      responses['400'] ??= openApiErrorResponse('Invalid request; the message names each offending field');
+    if (route.request?.body) responses['413'] ??= openApiErrorResponse('Request body too large');
     if (options.bearerAuth && !route.public)
-      responses['401'] ??= errorResponse('Missing or invalid bearer token');
-    responses['500'] ??= errorResponse('Internal error; quote the request id');
+      responses['401'] ??= openApiErrorResponse('Missing or invalid bearer token');
+    responses['500'] ??= openApiErrorResponse('Internal error; quote the request id');
 
     paths[path] ??= {};
     // The document is served and written as JSON, where `undefined` leaves a key out.

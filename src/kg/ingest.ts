@@ -61,6 +61,37 @@ export interface IngestResult {
 const DEFAULT_FAST_PATH_MIN_BYTES = 8 * 1024 * 1024;
 const NON_COMMERCIAL_NOTE = 'SIDER side effects, CC BY-NC-SA 4.0; pass includeNonCommercial to read it';
 
+/** One end of an edge row: its `x_*` or `y_*` columns. */
+interface EdgeEndpoint {
+  side: 'x' | 'y';
+  index: number;
+  id: string;
+  type: string;
+  name: string;
+  source: string;
+}
+
+function endpointsOf(record: KgEdgeRow): [EdgeEndpoint, EdgeEndpoint] {
+  return [
+    {
+      side: 'x',
+      index: record.x_index,
+      id: record.x_id,
+      type: record.x_type,
+      name: record.x_name,
+      source: record.x_source,
+    },
+    {
+      side: 'y',
+      index: record.y_index,
+      id: record.y_id,
+      type: record.y_type,
+      name: record.y_name,
+      source: record.y_source,
+    },
+  ];
+}
+
 type Reject = CsvFileReader<unknown>['reject'];
 type RowHandler<Row> = (record: Row, line: number, reject: Reject) => void;
 type RowOf<Role extends KgFileRole> = z.output<(typeof KG_FILES)[Role]['schema']>;
@@ -274,101 +305,61 @@ class Ingestion {
 
   /** Type ids of both endpoints when they agree with the nodes file, else rejects the row. */
   private checkEndpoints(record: KgEdgeRow, line: number, reject: Reject): [number, number] | undefined {
-    const head = this.checkEndpoint(record.x_index, record.x_id, record.x_type, 'x', line, reject);
-    if (head < 0) return undefined;
-    const tail = this.checkEndpoint(record.y_index, record.y_id, record.y_type, 'y', line, reject);
-    if (tail < 0) return undefined;
-    return [head, tail];
+    const [head, tail] = endpointsOf(record);
+    const headType = this.checkEndpoint(head, line, reject);
+    if (headType < 0) return undefined;
+    const tailType = this.checkEndpoint(tail, line, reject);
+    if (tailType < 0) return undefined;
+    return [headType, tailType];
   }
 
-  private checkEndpoint(
-    index: number,
-    id: string,
-    type: string,
-    side: 'x' | 'y',
-    line: number,
-    reject: Reject,
-  ) {
-    const position = this.builder.positionOf(index);
+  private checkEndpoint(endpoint: EdgeEndpoint, line: number, reject: Reject) {
+    const position = this.builder.positionOf(endpoint.index);
     if (position < 0) {
-      reject(line, `${side}_index`, `node ${index} is not in ${this.nodesLabel}`);
+      reject(line, `${endpoint.side}_index`, `node ${endpoint.index} is not in ${this.nodesLabel}`);
       return -1;
     }
-    return this.matchNode(position, index, id, type, side, line, reject, `in ${this.nodesLabel}`);
+    return this.matchNode(position, endpoint, line, reject, `in ${this.nodesLabel}`);
   }
 
+  /** The node's type id when the endpoint agrees with the node at `position` (`where` says where it was given). */
   private matchNode(
     position: number,
-    index: number,
-    id: string,
-    type: string,
-    side: 'x' | 'y',
+    endpoint: EdgeEndpoint,
     line: number,
     reject: Reject,
     where: string,
   ): number {
+    const { side, index } = endpoint;
+    const mismatch = (column: 'type' | 'id', given: string, known: string): number => {
+      reject(
+        line,
+        `${side}_${column}`,
+        `${describeValue(given)} does not match the ${column} '${known}' of node ${index} ${where}`,
+      );
+      return -1;
+    };
     const typeId = this.builder.typeAt(position);
     const knownType = this.registry.nodeTypes[typeId]!;
-    if (knownType !== type) {
-      reject(
-        line,
-        `${side}_type`,
-        `${describeValue(type)} does not match the type '${knownType}' of node ${index} ${where}`,
-      );
-      return -1;
-    }
+    if (knownType !== endpoint.type) return mismatch('type', endpoint.type, knownType);
     const knownId = this.builder.idAt(position);
-    if (knownId !== id) {
-      reject(
-        line,
-        `${side}_id`,
-        `${describeValue(id)} does not match the id '${knownId}' of node ${index} ${where}`,
-      );
-      return -1;
-    }
+    if (knownId !== endpoint.id) return mismatch('id', endpoint.id, knownId);
     return typeId;
   }
 
   /** Without nodes.csv: the first row naming a node defines it; later rows must agree. */
   private deriveEndpoints(record: KgEdgeRow, line: number, reject: Reject): [number, number] | undefined {
-    const sides = [
-      {
-        index: record.x_index,
-        id: record.x_id,
-        type: record.x_type,
-        name: record.x_name,
-        source: record.x_source,
-      },
-      {
-        index: record.y_index,
-        id: record.y_id,
-        type: record.y_type,
-        name: record.y_name,
-        source: record.y_source,
-      },
-    ] as const;
+    const sides = endpointsOf(record);
     const [head, tail] = sides;
     if (head.index === tail.index && (head.type !== tail.type || head.id !== tail.id)) {
       reject(line, 'y_type', `node ${tail.index} appears twice in this row with different types or ids`);
       return undefined;
     }
-    for (const [number, side] of sides.entries()) {
+    for (const side of sides) {
       const position = this.builder.positionOf(side.index);
       if (position < 0) continue;
       const where = `given on line ${this.builder.lineAt(position)}`;
-      if (
-        this.matchNode(
-          position,
-          side.index,
-          side.id,
-          side.type,
-          number === 0 ? 'x' : 'y',
-          line,
-          reject,
-          where,
-        ) < 0
-      )
-        return undefined;
+      if (this.matchNode(position, side, line, reject, where) < 0) return undefined;
     }
     const typeIds: number[] = [];
     for (const side of sides) {

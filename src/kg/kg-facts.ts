@@ -71,29 +71,14 @@ export class KgFacts {
   ancestors(nodeIndex: number): ReadonlySet<number> {
     const cached = this.ancestorCache.get(nodeIndex);
     if (cached) return cached;
-    const seen = new Set<number>();
-    const stack = [...this.parents(nodeIndex)];
-    while (stack.length > 0) {
-      const next = stack.pop()!;
-      if (seen.has(next) || next === nodeIndex) continue;
-      seen.add(next);
-      stack.push(...this.parents(next));
-    }
+    const seen = reachableFrom(nodeIndex, (node) => this.parents(node));
     this.ancestorCache.set(nodeIndex, seen);
     return seen;
   }
 
   /** Every term below `nodeIndex` (transitive children), without the node itself. */
   descendants(nodeIndex: number): Set<number> {
-    const seen = new Set<number>();
-    const stack = [...this.children(nodeIndex)];
-    while (stack.length > 0) {
-      const next = stack.pop()!;
-      if (seen.has(next) || next === nodeIndex) continue;
-      seen.add(next);
-      stack.push(...this.children(next));
-    }
-    return seen;
+    return reachableFrom(nodeIndex, (node) => this.children(node));
   }
 
   /** Whether `child` is `ancestor` or lies below it in the is_a closure. */
@@ -235,4 +220,17 @@ export async function readKgFacts(graphDirectory: string): Promise<KgFacts> {
     })),
     parsed.isA.map(([child, parent]) => ({ child, parent })),
   );
+}
+
+/** Every node reachable from `start` by following `next` (depth first), without `start` itself. */
+function reachableFrom(start: number, next: (node: number) => readonly number[]): Set<number> {
+  const seen = new Set<number>();
+  const stack = [...next(start)];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (seen.has(node) || node === start) continue;
+    seen.add(node);
+    stack.push(...next(node));
+  }
+  return seen;
 }

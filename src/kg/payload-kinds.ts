@@ -41,15 +41,18 @@ export interface NodePayloadRows {
 }
 export type NodePayloadRole = keyof NodePayloadRows;
 
+/** The target of a file whose rows are all nodes of one type, named by the id in one column. */
+function nodeOfType<Column extends string>(
+  type: string,
+  idColumn: Column,
+): (row: { node_index: number } & Record<Column, string>) => PayloadTarget {
+  return (row) => ({ index: row.node_index, type, idColumn, id: row[idColumn] });
+}
+
 /** The node-payload files, in reading order (drug_text after text_features: it adds to their entries). */
 export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<NodePayloadRows[Role]> } = {
   proteinSequences: {
-    target: (row) => ({
-      index: row.node_index,
-      type: PROTEIN_TYPE,
-      idColumn: 'entrez_id',
-      id: row.entrez_id,
-    }),
+    target: nodeOfType(PROTEIN_TYPE, 'entrez_id'),
     repeats: (row, payloads) => (payloads.proteins.has(row.node_index) ? 'a protein sequence' : undefined),
     store: (row, payloads, coverage) => {
       payloads.proteins.set(row.node_index, {
@@ -64,12 +67,7 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
     },
   },
   drugSmiles: {
-    target: (row) => ({
-      index: row.node_index,
-      type: DRUG_TYPE,
-      idColumn: 'drugbank_id',
-      id: row.drugbank_id,
-    }),
+    target: nodeOfType(DRUG_TYPE, 'drugbank_id'),
     repeats: (row, payloads) => (payloads.molecules.has(row.node_index) ? 'a SMILES' : undefined),
     store: (row, payloads, coverage) => {
       payloads.molecules.set(row.node_index, {
@@ -100,12 +98,7 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
     },
   },
   drugText: {
-    target: (row) => ({
-      index: row.node_index,
-      type: DRUG_TYPE,
-      idColumn: 'drugbank_id',
-      id: row.drugbank_id,
-    }),
+    target: nodeOfType(DRUG_TYPE, 'drugbank_id'),
     repeats: (row, payloads) =>
       payloads.texts.get(row.node_index)?.description === undefined ? undefined : 'a description',
     store: (row, payloads, coverage) => {
@@ -119,7 +112,7 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
     },
   },
   variantFeatures: {
-    target: (row) => ({ index: row.node_index, type: VARIANT_TYPE, idColumn: 'rsid', id: row.rsid }),
+    target: nodeOfType(VARIANT_TYPE, 'rsid'),
     repeats: (row, payloads) => (payloads.variants.has(row.node_index) ? 'variant features' : undefined),
     store: (row, payloads, coverage) => {
       payloads.variants.set(row.node_index, {

@@ -54,16 +54,18 @@ export type RegistryData = z.infer<typeof registrySchema>;
 export class Registry {
   readonly nodeTypes: string[];
   readonly relations: string[];
-  private readonly typeIds: Map<string, number>;
-  private readonly relationIds: Map<string, number>;
+  private readonly types: NameIds;
+  private readonly relationNames: NameIds;
 
   constructor(data: RegistryData) {
-    this.nodeTypes = [...data.nodeTypes];
-    this.relations = [...data.relations];
-    this.typeIds = new Map(this.nodeTypes.map((name, id) => [name, id]));
-    this.relationIds = new Map(this.relations.map((name, id) => [name, id]));
-    if (this.typeIds.size !== this.nodeTypes.length) throw duplicate('node type', this.nodeTypes);
-    if (this.relationIds.size !== this.relations.length) throw duplicate('relation', this.relations);
+    this.types = new NameIds([...data.nodeTypes], { kind: 'node type', plural: 'types', field: 'type' });
+    this.relationNames = new NameIds([...data.relations], {
+      kind: 'relation',
+      plural: 'relations',
+      field: 'relation',
+    });
+    this.nodeTypes = this.types.names;
+    this.relations = this.relationNames.names;
   }
 
   static default(): Registry {
@@ -82,50 +84,28 @@ export class Registry {
   }
 
   typeId(name: string): number | undefined {
-    return this.typeIds.get(name);
+    return this.types.idOf(name);
   }
 
   relationId(name: string): number | undefined {
-    return this.relationIds.get(name);
+    return this.relationNames.idOf(name);
   }
 
   requireTypeId(name: string): number {
-    const id = this.typeIds.get(name);
-    if (id === undefined)
-      throw new AppError({
-        code: 'BAD_REQUEST',
-        message: `unknown node type "${name}"; known types: ${this.nodeTypes.join(', ')}`,
-        details: { field: 'type', value: name },
-      });
-    return id;
+    return this.types.require(name);
   }
 
   requireRelationId(name: string): number {
-    const id = this.relationIds.get(name);
-    if (id === undefined)
-      throw new AppError({
-        code: 'BAD_REQUEST',
-        message: `unknown relation "${name}"; known relations: ${this.relations.join(', ')}`,
-        details: { field: 'relation', value: name },
-      });
-    return id;
+    return this.relationNames.require(name);
   }
 
   /** Registers a type not seen before (appended, so existing ids never move). */
   addType(name: string): number {
-    const known = this.typeIds.get(name);
-    if (known !== undefined) return known;
-    this.nodeTypes.push(name);
-    this.typeIds.set(name, this.nodeTypes.length - 1);
-    return this.nodeTypes.length - 1;
+    return this.types.add(name);
   }
 
   addRelation(name: string): number {
-    const known = this.relationIds.get(name);
-    if (known !== undefined) return known;
-    this.relations.push(name);
-    this.relationIds.set(name, this.relations.length - 1);
-    return this.relations.length - 1;
+    return this.relationNames.add(name);
   }
 
   /** Maps this registry's ids onto another's (e.g. an official checkpoint's), by name. */
@@ -143,6 +123,42 @@ export function tableNameForType(nodeType: string): string {
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
+}
+
+/** Names whose ids are their positions in `names`; new names are appended, so existing ids never move. */
+class NameIds {
+  private readonly ids: Map<string, number>;
+
+  constructor(
+    readonly names: string[],
+    private readonly label: { kind: string; plural: string; field: string },
+  ) {
+    this.ids = new Map(names.map((name, id) => [name, id]));
+    if (this.ids.size !== names.length) throw duplicate(label.kind, names);
+  }
+
+  idOf(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+
+  require(name: string): number {
+    const id = this.ids.get(name);
+    if (id === undefined)
+      throw new AppError({
+        code: 'BAD_REQUEST',
+        message: `unknown ${this.label.kind} "${name}"; known ${this.label.plural}: ${this.names.join(', ')}`,
+        details: { field: this.label.field, value: name },
+      });
+    return id;
+  }
+
+  add(name: string): number {
+    const known = this.ids.get(name);
+    if (known !== undefined) return known;
+    this.names.push(name);
+    this.ids.set(name, this.names.length - 1);
+    return this.names.length - 1;
+  }
 }
 
 function duplicate(kind: string, names: string[]): AppError {

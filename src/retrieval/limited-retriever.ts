@@ -1,5 +1,6 @@
 import type { ConcurrencyLimiter } from '../util/concurrency.js';
 import type { Retriever } from './retriever.js';
+import { wrapRetrieve } from './wrap-retriever.js';
 
 /**
  * The retriever with every `retrieve` under an inference slot: encoders and the bridge are CPU
@@ -7,17 +8,7 @@ import type { Retriever } from './retriever.js';
  * it waits on the LLM.
  */
 export function withInferenceSlots(retriever: Retriever, limiter: ConcurrencyLimiter): Retriever {
-  return {
-    retrieve: (request, options) => limiter.run(() => retriever.retrieve(request, options), options?.signal),
-    get entities() {
-      return retriever.entities;
-    },
-    get graph() {
-      return retriever.graph;
-    },
-    get store() {
-      return retriever.store;
-    },
-    predictionsUnavailableReason: () => retriever.predictionsUnavailableReason(),
-  };
+  return wrapRetrieve(retriever, (request, options) =>
+    limiter.run(() => retriever.retrieve(request, options), options?.signal),
+  );
 }

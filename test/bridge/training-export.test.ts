@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   readTrainingExportHash,
   writeTrainingExport,
+  type TrainingExportManifest,
   type TrainingExportSummary,
 } from '../../src/bridge/training-export.js';
 import { AppError } from '../../src/errors.js';
@@ -50,29 +51,8 @@ afterAll(async () => {
   await root?.cleanup();
 });
 
-interface ExportManifest {
-  format: string;
-  formatVersion: number;
-  createdAt: string;
-  registry: { nodeTypes: string[]; relations: string[] };
-  nodeTables: {
-    type: string;
-    typeId: number;
-    table: string;
-    rows: number;
-    dim: number;
-    vectors: string;
-    nodeIndices: string;
-    encoderConfigHash: string;
-    sha256: { vectors: string; nodeIndices: string };
-  }[];
-  triples: { file: string; count: number; sha256: string };
-  dataHash: string;
-  source: Record<string, unknown>;
-}
-
-async function readExportManifest(directory: string): Promise<ExportManifest> {
-  return JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8')) as ExportManifest;
+async function readExportManifest(directory: string): Promise<TrainingExportManifest> {
+  return JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8')) as TrainingExportManifest;
 }
 
 async function readInt32File(path: string): Promise<Int32Array> {
@@ -99,7 +79,7 @@ function rowsOf(triples: Int32Array): [number, number, number][] {
 }
 
 /** FORMAT.md § dataHash, written from the spec's text. */
-function specDataHash(manifest: ExportManifest): string {
+function specDataHash(manifest: TrainingExportManifest): string {
   const TAB = '\t';
   let text = 'biobridge-training-export/1\n';
   text += ['nodeTypes', ...manifest.registry.nodeTypes].join(TAB) + '\n';

@@ -16,14 +16,12 @@ resulting bridge.json: no encoder of this project produces those vectors.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from .atomic import PathLike
 from .checkpoint import load_model_directory
-from .export_onnx import DEFAULT_OPSET, write_bridge
+from .export_onnx import DEFAULT_OPSET, bridge_target, bridge_writer_cli, write_bridge
 from .registry import Registry
 
 PAPER_ENCODERS = {
@@ -60,10 +58,9 @@ def convert_official(
         {"name": registry.node_types[type_id], "id": type_id, "dim": dim, "encoderConfigHash": None}
         for type_id, dim in sorted(config.proj_dim.items())
     ]
-    target = Path(index_or_bridge) / "bridge" if into_index else Path(index_or_bridge)
     return write_bridge(
         model,
-        target,
+        bridge_target(index_or_bridge, into_index),
         registry,
         node_types,
         source="official",
@@ -78,19 +75,8 @@ def convert_official(
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", required=True, help="directory with pytorch_model.bin and model_config.json")
-    destination = parser.add_mutually_exclusive_group(required=True)
-    destination.add_argument("--index", help="index directory; the bridge goes to <index>/bridge")
-    destination.add_argument("--out", help="bridge directory to write")
-    parser.add_argument("--opset", type=int, default=DEFAULT_OPSET)
-    args = parser.parse_args(argv)
-    try:
-        convert_official(args.checkpoint, args.index or args.out, opset=args.opset, into_index=args.index is not None)
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    source_help = "directory with pytorch_model.bin and model_config.json"
+    return bridge_writer_cli(argv, __doc__, "checkpoint", source_help, convert_official)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO
 
 import torch
 from torch import nn
@@ -347,10 +347,9 @@ def export_bridge(
         "device": training.get("device"),
         "torch": training.get("torch"),
     }
-    target = Path(index_or_bridge) / "bridge" if into_index else Path(index_or_bridge)
     return write_bridge(
         model,
-        target,
+        bridge_target(index_or_bridge, into_index),
         registry,
         [
             {"name": item["name"], "id": item["id"], "dim": item["dim"], "encoderConfigHash": item["encoderConfigHash"]}
@@ -366,20 +365,36 @@ def export_bridge(
     )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="model directory (<run>/best or <run>/final)")
+def bridge_target(index_or_bridge: PathLike, into_index: bool) -> Path:
+    """``<index>/bridge`` when writing into an index, else the bridge directory itself."""
+    return Path(index_or_bridge) / "bridge" if into_index else Path(index_or_bridge)
+
+
+def bridge_writer_cli(
+    argv: Optional[Sequence[str]],
+    description: Optional[str],
+    source: str,
+    source_help: str,
+    write: Callable[..., Path],
+) -> int:
+    """The command line of a bridge writer: ``--<source>`` in, ``--index`` or ``--out``, ``--opset``; 2 on bad input."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(f"--{source}", required=True, help=source_help)
     destination = parser.add_mutually_exclusive_group(required=True)
     destination.add_argument("--index", help="index directory; the bridge goes to <index>/bridge")
     destination.add_argument("--out", help="bridge directory to write")
     parser.add_argument("--opset", type=int, default=DEFAULT_OPSET)
     args = parser.parse_args(argv)
     try:
-        export_bridge(args.model, args.index or args.out, opset=args.opset, into_index=args.index is not None)
+        write(getattr(args, source), args.index or args.out, opset=args.opset, into_index=args.index is not None)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    return bridge_writer_cli(argv, __doc__, "model", "model directory (<run>/best or <run>/final)", export_bridge)
 
 
 if __name__ == "__main__":

@@ -597,6 +597,20 @@ def export_variant_model(
     return index / "variants"
 
 
+# The settings of VariantTrainConfig that the command line exposes, by type.
+_INT_OPTIONS = ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim")
+_FLOAT_OPTIONS = (
+    "learning_rate",
+    "temperature",
+    "dropout",
+    "weight_cap",
+    "input_dropout",
+    "weight_decay",
+    "copy_init",
+    "strength_weight",
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -613,18 +627,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("--export", type=Path, help="training export directory (default <index>/export)")
     defaults = VariantTrainConfig()
-    for name in ("epochs", "batch_size", "seed", "split_seed", "threads", "hidden_dim", "embedding_dim"):
+    for name in _INT_OPTIONS:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
-    for name in (
-        "learning_rate",
-        "temperature",
-        "dropout",
-        "weight_cap",
-        "input_dropout",
-        "weight_decay",
-        "copy_init",
-        "strength_weight",
-    ):
+    for name in _FLOAT_OPTIONS:
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     parser.add_argument(
         "--context-copy",
@@ -642,30 +647,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unknown = [group for group in args.dropped_groups if group not in TOKEN_GROUPS]
     if unknown:
         parser.error(f"--dropped-groups: unknown group {', '.join(unknown)} (groups: {', '.join(TOKEN_GROUPS)})")
-    config = VariantTrainConfig(
-        **{
-            k: getattr(args, k)
-            for k in (
-                "epochs",
-                "batch_size",
-                "seed",
-                "split_seed",
-                "threads",
-                "hidden_dim",
-                "embedding_dim",
-                "learning_rate",
-                "temperature",
-                "dropout",
-                "weight_cap",
-                "input_dropout",
-                "weight_decay",
-                "context_copy",
-                "copy_init",
-                "strength_weight",
-                "dropped_groups",
-            )
-        }
-    )
+    options = _INT_OPTIONS + _FLOAT_OPTIONS + ("context_copy", "dropped_groups")
+    config = VariantTrainConfig(**{name: getattr(args, name) for name in options})
     started = time.time()
     data = load_variant_data(args.kg)
     vectors = load_encoder_vectors(args.export or args.index / "export")

@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { errorResponse } from '../route-definition.js';
 
 /** Schemas shared by `/v1/chat` and the OpenAI-compatible face. */
+
+/** The failures of a chat answer outside its content: admission (the chat limiter) and the request timeout. */
+export const chatAdmissionResponses = {
+  503: errorResponse('Server busy; retry after `Retry-After` seconds'),
+  504: errorResponse('No answer within the request timeout'),
+};
 
 /** Longest user message either face accepts: a question, not a document. */
 export const MAX_QUESTION_CHARACTERS = 20_000;

@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ChatAgent, ChatAnswer, ChatInput } from '../../agents/chat-agent.js';
 import type { AppEnv } from '../app-env.js';
-import { collectAnswer, relayChatEvents } from '../chat-runner.js';
+import { answerGrounding, collectAnswer, relayChatEvents } from '../chat-runner.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
 import { defineRoute } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
@@ -18,6 +17,7 @@ import {
   qaResultSchema,
   usageSchema,
   MAX_QUESTION_CHARACTERS,
+  chatAdmissionResponses,
 } from './chat-schemas.js';
 
 const choicesSchema = z
@@ -87,8 +87,7 @@ export const chatRoute = defineRoute({
       description: 'The answer with its evidence (JSON), or an event stream when `stream` is true',
       schema: chatResponseSchema,
     },
-    503: { description: 'Server busy; retry after `Retry-After` seconds', schema: errorBodySchema },
-    504: { description: 'No answer within the request timeout', schema: errorBodySchema },
+    ...chatAdmissionResponses,
   },
   example: {
     body: {
@@ -161,11 +160,8 @@ function toChatInput(body: ChatRequest, signal: AbortSignal): ChatInput {
 function answerBody(answer: ChatAnswer) {
   return {
     answer: answer.text,
-    citations: answer.citations,
-    mode: answer.mode,
-    // Undefined values leave their keys out of the JSON.
-    reason: answer.reason,
-    citationCheck: answer.citationCheck,
+    ...answerGrounding(answer),
+    // Undefined leaves the key out of the JSON.
     result: answer.result,
     usage: answer.usage,
   };

@@ -6,9 +6,8 @@ import type { RDKitModule } from '../../chem/rdkit.js';
 import { writeSdf } from '../../chem/sdf.js';
 import type { ChemToolkit } from '../../chem/toolkit.js';
 import type { AppEnv } from '../app-env.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 import { jsonBody } from '../validation.js';
 
 export const depictRequestSchema = z.strictObject({
@@ -40,7 +39,7 @@ export const depictRoute = defineRoute({
   request: { body: depictRequestSchema },
   responses: {
     200: { description: 'Canonical SMILES and the drawing', schema: depictResponseSchema },
-    422: { description: "Invalid SMILES or SMARTS, with RDKit's reason", schema: errorBodySchema },
+    422: errorResponse("Invalid SMILES or SMARTS, with RDKit's reason"),
   },
   example: { body: { smiles: 'CC(=O)Oc1ccccc1C(=O)O' } },
 });
@@ -68,7 +67,7 @@ export const sdfRoute = defineRoute({
   request: { body: sdfRequestSchema },
   responses: {
     200: { description: 'The SD file', contentType: 'chemical/x-mdl-sdfile' },
-    422: { description: 'A SMILES RDKit cannot parse; the message names it', schema: errorBodySchema },
+    422: errorResponse('A SMILES RDKit cannot parse; the message names it'),
   },
   example: { body: { molecules: [{ smiles: 'CCO', name: 'ethanol', properties: { score: 0.5 } }] } },
 });

@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeEntity, type EntityDetailsDependencies } from '../../retrieval/entity-details.js';
 import type { AppEnv } from '../app-env.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 import { queryParameters } from '../validation.js';
 
 export const entityQuerySchema = z.strictObject({
@@ -64,10 +63,7 @@ export const entityRoute = defineRoute({
   request: { query: entityQuerySchema },
   responses: {
     200: { description: 'The entity', schema: entityResponseSchema },
-    404: {
-      description: 'Unknown type or id; `details.suggestions` lists similar names',
-      schema: errorBodySchema,
-    },
+    404: errorResponse('Unknown type or id; `details.suggestions` lists similar names'),
   },
   example: { path: '/v1/entities/drug/DB00619', query: { limit: '10' } },
 });

@@ -4,9 +4,8 @@ import { proposeRequestSchema } from '../../molecules/propose-request.js';
 import { proposalResponseSchema } from '../../molecules/proposal-schema.js';
 import type { AppEnv } from '../app-env.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
 
@@ -27,19 +26,11 @@ export const proposeMoleculesRoute = defineRoute({
   request: { body: proposeRequestSchema },
   responses: {
     200: { description: 'Ranked candidates, seeds and run statistics', schema: proposalResponseSchema },
-    404: {
-      description: 'Unknown target or excluded drug; `details.suggestions` lists similar names',
-      schema: errorBodySchema,
-    },
-    422: {
-      description:
-        "The sequence cannot be encoded (illegal residue, too long), the target has no sequence, or a constraint SMARTS is invalid (`details.field`, RDKit's reason)",
-      schema: errorBodySchema,
-    },
-    503: {
-      description: 'No trained bridge, `useLlm: true` without an LLM, or server busy',
-      schema: errorBodySchema,
-    },
+    404: errorResponse('Unknown target or excluded drug; `details.suggestions` lists similar names'),
+    422: errorResponse(
+      "The sequence cannot be encoded (illegal residue, too long), the target has no sequence, or a constraint SMARTS is invalid (`details.field`, RDKit's reason)",
+    ),
+    503: errorResponse('No trained bridge, `useLlm: true` without an LLM, or server busy'),
   },
   example: { body: { target: { gene: 'ABL1' }, n: 5 } },
 });
@@ -57,7 +48,7 @@ export const proposeMoleculesStreamRoute = defineRoute({
   request: { body: proposeRequestSchema },
   responses: {
     200: { description: 'An event stream', contentType: 'text/event-stream' },
-    503: { description: 'Server busy', schema: errorBodySchema },
+    503: errorResponse('Server busy'),
   },
   example: { body: { target: { gene: 'ABL1' }, n: 5 } },
 });

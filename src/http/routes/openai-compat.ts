@@ -12,11 +12,11 @@ import type {
 import { AppError, statusForCode } from '../../errors.js';
 import { estimateMessageTokens, estimateTokens } from '../../llm/prompt-budget.js';
 import type { AppEnv } from '../app-env.js';
-import { collectAnswer, relayChatEvents } from '../chat-runner.js';
+import { answerGrounding, collectAnswer, relayChatEvents } from '../chat-runner.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
-import { errorBodySchema, withOpenAiErrorFields } from '../error-handler.js';
+import { withOpenAiErrorFields } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 import { streamEvents } from '../sse.js';
 import { jsonBody } from '../validation.js';
 import {
@@ -24,6 +24,7 @@ import {
   citationCheckSchema,
   evidenceItemSchema,
   MAX_QUESTION_CHARACTERS,
+  chatAdmissionResponses,
 } from './chat-schemas.js';
 import {
   checkToolUse,
@@ -225,7 +226,7 @@ export const retrieveModelRoute = defineRoute({
   tags: ['openai-compatible'],
   responses: {
     200: { description: 'The model', schema: modelSchema },
-    404: { description: 'No such model', schema: errorBodySchema },
+    404: errorResponse('No such model'),
   },
   example: { path: '/v1/models/biobridge' },
 });
@@ -249,9 +250,8 @@ export const chatCompletionsRoute = defineRoute({
       description: 'A chat.completion, or chat.completion.chunk events when streaming',
       schema: chatCompletionResponseSchema,
     },
-    404: { description: 'Unknown model', schema: errorBodySchema },
-    503: { description: 'Server busy; retry after `Retry-After` seconds', schema: errorBodySchema },
-    504: { description: 'No answer within the request timeout', schema: errorBodySchema },
+    404: errorResponse('Unknown model'),
+    ...chatAdmissionResponses,
   },
   example: {
     body: {
@@ -381,7 +381,7 @@ async function completeChat(
       },
     ],
     usage: toOpenAiUsage(answer),
-    ...extensions(answer),
+    ...answerGrounding(answer),
     evidence: collected.evidence,
   };
 }
@@ -428,7 +428,7 @@ async function streamChat(
     async end(ended) {
       const answer = settleAnswer(ended, input, budget.text, budget.cut);
       for (const delta of toolCallDeltas(answer.toolCalls ?? [])) await chunk(delta, null);
-      await chunk(role(), openAiFinishReason(answer), extensions(answer));
+      await chunk(role(), openAiFinishReason(answer), answerGrounding(answer));
       if (includeUsage)
         await stream.writeSSE({
           data: JSON.stringify({
@@ -560,15 +560,5 @@ function toOpenAiUsage(answer: ChatAnswer) {
     prompt_tokens: answer.usage.promptTokens,
     completion_tokens: answer.usage.completionTokens,
     total_tokens: answer.usage.promptTokens + answer.usage.completionTokens,
-  };
-}
-
-function extensions(answer: ChatAnswer) {
-  return {
-    citations: answer.citations,
-    mode: answer.mode,
-    // Undefined values leave their keys out of the JSON.
-    reason: answer.reason,
-    citationCheck: answer.citationCheck,
   };
 }

@@ -5,9 +5,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app-env.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 
 /** Where `npm run bench` and `biobridge eval` write their JSON reports. */
 export const REPORTS_DIRECTORY = fileURLToPath(new URL('../../../eval/reports', import.meta.url));
@@ -37,7 +36,7 @@ export const reportRoute = defineRoute({
   tags: ['benchmarks'],
   responses: {
     200: { description: 'The report JSON' },
-    404: { description: 'No report with that name', schema: errorBodySchema },
+    404: errorResponse('No report with that name'),
   },
   example: { path: '/v1/reports/retrieval-inductive-2026-11-22T01-53-17-534Z.json' },
 });

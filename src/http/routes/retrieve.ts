@@ -4,9 +4,8 @@ import { retrievalRequestSchema } from '../../retrieval/retrieval-request.js';
 import type { Retriever } from '../../retrieval/retriever.js';
 import type { AppEnv } from '../app-env.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
-import { errorBodySchema } from '../error-handler.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { defineRoute, errorResponse } from '../route-definition.js';
 import { jsonBody } from '../validation.js';
 
 const entitySchema = z.object({
@@ -197,21 +196,15 @@ export const retrieveRoute = defineRoute({
   request: { body: retrievalRequestSchema },
   responses: {
     200: { description: 'Resolved query and ranked results', schema: retrieveResponseSchema },
-    404: {
-      description:
-        'Unknown entity (`details.suggestions` lists similar names), or an rsID the index lacks sent without features (`details.fields` names them)',
-      schema: errorBodySchema,
-    },
-    422: {
-      description:
-        'The input cannot be encoded (invalid SMILES, illegal residue, too long); the message names the field',
-      schema: errorBodySchema,
-    },
-    503: {
-      description:
-        '`method: "bridge"` without a trained bridge (the default `fused` ranking needs none), or server busy',
-      schema: errorBodySchema,
-    },
+    404: errorResponse(
+      'Unknown entity (`details.suggestions` lists similar names), or an rsID the index lacks sent without features (`details.fields` names them)',
+    ),
+    422: errorResponse(
+      'The input cannot be encoded (invalid SMILES, illegal residue, too long); the message names the field',
+    ),
+    503: errorResponse(
+      '`method: "bridge"` without a trained bridge (the default `fused` ranking needs none), or server busy',
+    ),
   },
   example: {
     body: { entity: { type: 'drug', name: 'Imatinib' }, targetTypes: ['gene/protein'], k: 10 },

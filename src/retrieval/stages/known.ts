@@ -1,3 +1,4 @@
+import { cosineOfSameLength } from '../../encoders/vector-math.js';
 import type { KgGraph } from '../../kg/graph.js';
 import type { NodeRow } from '../../store/vector-store.js';
 import type { PlannedRelation } from '../relation-plan.js';
@@ -63,24 +64,10 @@ export function addKnownCandidates(
       else
         list.push({
           relation,
-          score: query && projected ? cosine(query, projected) : null,
+          score: query && projected ? (cosineOfSameLength(query, projected) ?? null) : null,
           fromBridge: false,
           known: true,
         });
     }
   }
-}
-
-function cosine(left: Float32Array, right: Float32Array): number | null {
-  if (left.length !== right.length) return null;
-  let dot = 0;
-  let leftNorm = 0;
-  let rightNorm = 0;
-  for (let index = 0; index < left.length; index++) {
-    dot += left[index]! * right[index]!;
-    leftNorm += left[index]! * left[index]!;
-    rightNorm += right[index]! * right[index]!;
-  }
-  if (leftNorm === 0 || rightNorm === 0) return null;
-  return dot / Math.sqrt(leftNorm * rightNorm);
 }

@@ -1,3 +1,4 @@
+import { cosineOfSameLength } from '../../encoders/vector-math.js';
 import type { FusionWeights } from '../fusion.js';
 import type { LigandQuery } from '../ligand-index.js';
 import type { TransferVoter } from '../transfer-index.js';
@@ -61,7 +62,7 @@ export async function rankByFeatures(
         missing.sort((left, right) => left - right),
       );
       for (const [tail, row] of rows)
-        if (row.projected) bridgeScores.set(tail, cosine(transformed, row.projected));
+        if (row.projected) bridgeScores.set(tail, cosineOfSameLength(transformed, row.projected) ?? 0);
     }
   }
   options.signal?.throwIfAborted();
@@ -216,17 +217,4 @@ function mergeVoters(transfer: readonly TransferVoter[], ligand: readonly Transf
     if (!seen || voter.similarity > seen.similarity) best.set(voter.nodeIndex, voter);
   }
   return [...best.values()].sort((left, right) => right.similarity - left.similarity);
-}
-
-function cosine(left: Float32Array, right: Float32Array): number {
-  if (left.length !== right.length) return 0;
-  let dot = 0;
-  let leftNorm = 0;
-  let rightNorm = 0;
-  for (let index = 0; index < left.length; index++) {
-    dot += left[index]! * right[index]!;
-    leftNorm += left[index]! * left[index]!;
-    rightNorm += right[index]! * right[index]!;
-  }
-  return leftNorm === 0 || rightNorm === 0 ? 0 : dot / Math.sqrt(leftNorm * rightNorm);
 }
