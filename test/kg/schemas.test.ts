@@ -11,9 +11,17 @@ import {
   textFeatureRowSchema,
   variantFeatureRowSchema,
 } from '../../src/kg/schemas.js';
+import type { z } from 'zod';
 import { readAllRows, useTemporaryDirectory } from './csv-test-helpers.js';
 
 const directory = useTemporaryDirectory();
+
+/** Writes `lines` (the header first) as the file `name` and reads it with `schema`: records and errors. */
+async function parse<Schema extends z.ZodObject>(name: string, schema: Schema, lines: string[]) {
+  const path = await directory.write(name, lines.map((line) => `${line}\n`).join(''));
+  const { rows, errors } = await readAllRows(path, schema);
+  return { records: rows.map((row) => row.record), errors };
+}
 
 describe('schemas: one per PrimeKG file, columns in file order', () => {
   it('lists the PrimeKG and modality columns', () => {
@@ -76,16 +84,14 @@ describe('schemas: one per PrimeKG file, columns in file order', () => {
 
 describe('schemas: parsing each file type', () => {
   it('protein_sequences: typed row, then bad sequences', async () => {
-    const path = await directory.write(
-      'protein_sequences.csv',
-      'node_index,entrez_id,symbol,uniprot_id,sequence\n' +
-        '39574,1,A1BG,P04217,MSMLVVFLLLWGVTWGPVTEAAIFYETQPSLW\n' +
-        '39575,2,,,MGKNKLLHPSLVLLLLVLLPTDAS\n' +
-        '39576,3,X,P1,MSK1L\n' +
-        '39577,4,Y,P2,\n',
-    );
-    const { rows, errors } = await readAllRows(path, proteinSequenceRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('protein_sequences.csv', proteinSequenceRowSchema, [
+      'node_index,entrez_id,symbol,uniprot_id,sequence',
+      '39574,1,A1BG,P04217,MSMLVVFLLLWGVTWGPVTEAAIFYETQPSLW',
+      '39575,2,,,MGKNKLLHPSLVLLLLVLLPTDAS',
+      '39576,3,X,P1,MSK1L',
+      '39577,4,Y,P2,',
+    ]);
+    expect(records).toEqual([
       {
         node_index: 39574,
         entrez_id: '1',
@@ -104,12 +110,13 @@ describe('schemas: parsing each file type', () => {
   });
 
   it('drug_smiles: SMILES may not hold whitespace', async () => {
-    const path = await directory.write(
-      'drug_smiles.csv.gz',
-      'node_index,drugbank_id,name,smiles\n24074,DB00006,Bivalirudin,CC[C@H](C)N\n24075,DB00007,Leuprolide,CC N\n24076,,X,C\n',
-    );
-    const { rows, errors } = await readAllRows(path, drugSmilesRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('drug_smiles.csv.gz', drugSmilesRowSchema, [
+      'node_index,drugbank_id,name,smiles',
+      '24074,DB00006,Bivalirudin,CC[C@H](C)N',
+      '24075,DB00007,Leuprolide,CC N',
+      '24076,,X,C',
+    ]);
+    expect(records).toEqual([
       { node_index: 24074, drugbank_id: 'DB00006', name: 'Bivalirudin', smiles: 'CC[C@H](C)N' },
     ]);
     expect(errors).toMatchInlineSnapshot(`
@@ -121,15 +128,13 @@ describe('schemas: parsing each file type', () => {
   });
 
   it('text_features: the definition may be empty', async () => {
-    const path = await directory.write(
-      'text_features.csv',
-      'node_index,node_type,node_id,name,definition\n' +
-        '0,biological_process,GO:0000002,mitochondrial genome maintenance,"The maintenance of the structure, and integrity."\n' +
-        '67796,pathway,PC7_3065,Degradation of the extracellular matrix,\n' +
-        '5,,GO:5,x,y\n',
-    );
-    const { rows, errors } = await readAllRows(path, textFeatureRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('text_features.csv', textFeatureRowSchema, [
+      'node_index,node_type,node_id,name,definition',
+      '0,biological_process,GO:0000002,mitochondrial genome maintenance,"The maintenance of the structure, and integrity."',
+      '67796,pathway,PC7_3065,Degradation of the extracellular matrix,',
+      '5,,GO:5,x,y',
+    ]);
+    expect(records).toEqual([
       {
         node_index: 0,
         node_type: 'biological_process',
@@ -149,15 +154,13 @@ describe('schemas: parsing each file type', () => {
   });
 
   it('variant_features: position fields are optional, pos must be an integer', async () => {
-    const path = await directory.write(
-      'variant_features.csv',
-      'node_index,rsid,chrom,pos,mapped_gene,context,risk_allele\n' +
-        '69249,rs1000113,5,150860514,IRGM - ZNF300,intergenic,T\n' +
-        '69250,rs10005603,,,,,?\n' +
-        '69251,rs1,X,12.5,G,c,A\n',
-    );
-    const { rows, errors } = await readAllRows(path, variantFeatureRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('variant_features.csv', variantFeatureRowSchema, [
+      'node_index,rsid,chrom,pos,mapped_gene,context,risk_allele',
+      '69249,rs1000113,5,150860514,IRGM - ZNF300,intergenic,T',
+      '69250,rs10005603,,,,,?',
+      '69251,rs1,X,12.5,G,c,A',
+    ]);
+    expect(records).toEqual([
       {
         node_index: 69249,
         rsid: 'rs1000113',
@@ -183,12 +186,12 @@ describe('schemas: parsing each file type', () => {
   });
 
   it('drug_text: the description is required', async () => {
-    const path = await directory.write(
-      'drug_text.csv',
-      'node_index,drugbank_id,name,description\n24070,DB00001,Lepirudin,"Lepirudin is identical to natural hirudin, except..."\n24071,DB00002,Cetuximab,\n',
-    );
-    const { rows, errors } = await readAllRows(path, drugTextRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('drug_text.csv', drugTextRowSchema, [
+      'node_index,drugbank_id,name,description',
+      '24070,DB00001,Lepirudin,"Lepirudin is identical to natural hirudin, except..."',
+      '24071,DB00002,Cetuximab,',
+    ]);
+    expect(records).toEqual([
       {
         node_index: 24070,
         drugbank_id: 'DB00001',
@@ -200,16 +203,14 @@ describe('schemas: parsing each file type', () => {
   });
 
   it('edge_attributes: optional numbers, scientific notation accepted', async () => {
-    const path = await directory.write(
-      'edge_attributes.csv',
-      'x_index,y_index,relation,pvalue_mlog,or_beta,pubmed_id\n' +
-        '69249,23627,variant_disease,6.522879,1.54,17554300\n' +
-        '69250,21387,variant_disease,1e-3,,\n' +
-        '69251,21387,variant_disease,NaN,1,2\n' +
-        '69252,21387,variant_disease,7,1.2.3,2\n',
-    );
-    const { rows, errors } = await readAllRows(path, edgeAttributeRowSchema);
-    expect(rows.map((row) => row.record)).toEqual([
+    const { records, errors } = await parse('edge_attributes.csv', edgeAttributeRowSchema, [
+      'x_index,y_index,relation,pvalue_mlog,or_beta,pubmed_id',
+      '69249,23627,variant_disease,6.522879,1.54,17554300',
+      '69250,21387,variant_disease,1e-3,,',
+      '69251,21387,variant_disease,NaN,1,2',
+      '69252,21387,variant_disease,7,1.2.3,2',
+    ]);
+    expect(records).toEqual([
       {
         x_index: 69249,
         y_index: 23627,

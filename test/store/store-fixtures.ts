@@ -1,3 +1,4 @@
+import { cosineSimilarity } from '../../src/encoders/vector-math.js';
 import type { NodeRow } from '../../src/store/vector-store.js';
 import { mulberry32 } from '../../src/util/random.js';
 
@@ -73,17 +74,8 @@ export function makeRows(options: FixtureOptions): NodeRow[] {
   });
 }
 
-export function cosine(left: Float32Array, right: Float32Array): number {
-  let dot = 0;
-  let leftSquares = 0;
-  let rightSquares = 0;
-  for (let index = 0; index < left.length; index++) {
-    dot += left[index]! * right[index]!;
-    leftSquares += left[index]! * left[index]!;
-    rightSquares += right[index]! * right[index]!;
-  }
-  return dot / Math.sqrt(leftSquares * rightSquares);
-}
+/** Cosine similarity: the score a store must report for a row, and the order of brute force. */
+export const cosine = cosineSimilarity;
 
 /** Exact top-k by cosine over `rows`, for comparison with a store. */
 export function bruteForce(

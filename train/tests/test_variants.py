@@ -28,6 +28,15 @@ from biobridge_train.variants import (
 )  # noqa: E402
 
 
+def tiny_config(**overrides) -> VariantTrainConfig:
+    """A model small enough to train in a test on the synthetic data."""
+    values = dict(
+        hidden_dim=16, embedding_dim=8, gene_basis_dim=4, epochs=2, batch_size=4, learning_rate=0.05, dropout=0.0
+    )
+    values.update(overrides)
+    return VariantTrainConfig(**values)
+
+
 def test_tokens_and_group_weights():
     groups = variant_tokens("chr10", 112_998_590, "TCF7L2 - VTI1A", "intron;intron", "c")
     assert groups["chr"] == ["chr:10"]
@@ -64,9 +73,7 @@ def test_split_holds_out_disjoint_variants_reproducibly():
 
 def test_training_never_sees_held_out_edges_and_export_is_complete(tmp_path: Path):
     data, vectors = synthetic()
-    config = VariantTrainConfig(
-        hidden_dim=16, embedding_dim=8, gene_basis_dim=4, epochs=2, batch_size=4, learning_rate=0.05, dropout=0.0
-    )
+    config = tiny_config()
     prepared = prepare(data, vectors, config)
     held = set(prepared.split.valid.tolist()) | set(prepared.split.test.tolist())
     for targets in prepared.targets.values():
@@ -90,17 +97,7 @@ def test_context_copy_and_dropped_groups_are_frozen_into_the_export(tmp_path: Pa
     from biobridge_train.variants import ExportedTower
 
     data, vectors = synthetic()
-    config = VariantTrainConfig(
-        hidden_dim=16,
-        embedding_dim=8,
-        gene_basis_dim=4,
-        epochs=2,
-        batch_size=4,
-        learning_rate=0.05,
-        dropout=0.0,
-        context_copy=True,
-        dropped_groups=("bin1000000", "bin100000", "gene"),
-    )
+    config = tiny_config(context_copy=True, dropped_groups=("bin1000000", "bin100000", "gene"))
     prepared = prepare(data, vectors, config)
     assert not [t for t in prepared.vocabulary.tokens if t.startswith(("bin", "gene:"))]
     assert [t for t in prepared.vocabulary.tokens if t.startswith(("near:", "gdis:"))]
