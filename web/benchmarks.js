@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api } from './api.js';
-import { ErrorMessage, Spinner, formatNumber, html } from './ui.js';
+import { ErrorMessage, SelectField, Spinner, formatNumber, html } from './ui.js';
 
 const SERIES_COLOURS = ['#1f6feb', '#8250df', '#1a7f37', '#9a6700', '#cf222e', '#0a7ea4'];
 const isRecord = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -178,12 +178,14 @@ function MoleculesView({ report }) {
   );
   const [metric, setMetric] = useState(rateColumns.includes('bridgeMean') ? 'bridgeMean' : rateColumns[0]);
   return html`<div>
-    <div class="field" style="max-width:16rem">
-      <label for="arm-metric">Metric</label>
-      <select id="arm-metric" value=${metric} onChange=${(event) => setMetric(event.target.value)}>
-        ${rateColumns.map((column) => html`<option value=${column}>${column}</option>`)}
-      </select>
-    </div>
+    <${SelectField}
+      id="arm-metric"
+      label="Metric"
+      style="max-width:16rem"
+      options=${rateColumns.map((column) => ({ value: column, label: column }))}
+      value=${metric}
+      onValue=${setMetric}
+    />
     ${metric ? html`<${BarChart} title=${`${metric} per arm`} rows=${arms.map(([arm, metrics], index) => ({ label: arm, value: metrics[metric] ?? 0, className: ['', 'alt', 'alt2', 'alt3'][index % 4] }))} />` : null}
     <${MetricTable} caption="Arms" rows=${arms} columns=${columns} />
     ${report.verdict ? html`<p><strong>Verdict:</strong> ${typeof report.verdict === 'string' ? report.verdict : JSON.stringify(report.verdict)}</p>` : null}
@@ -325,16 +327,17 @@ export function BenchmarksPage({ query }) {
     ${reports?.length === 0 ? html`<p class="muted">No reports in eval/reports yet: run <code>npm run eval</code> or <code>npm run bench</code>.</p>` : null}
     ${
       reports?.length
-        ? html`<div class="field" style="max-width:40rem">
-            <label for="report-select">Report</label>
-            <select
-              id="report-select"
-              value=${selected}
-              onChange=${(event) => setSelected(event.target.value)}
-            >
-              ${reports.map((each) => html`<option value=${each.name}>${each.benchmark ?? '?'} · ${each.createdAt?.slice(0, 16).replace('T', ' ') ?? 'undated'} · ${each.name}</option>`)}
-            </select>
-          </div>`
+        ? html`<${SelectField}
+            id="report-select"
+            label="Report"
+            style="max-width:40rem"
+            options=${reports.map((each) => ({
+              value: each.name,
+              label: `${each.benchmark ?? '?'} · ${each.createdAt?.slice(0, 16).replace('T', ' ') ?? 'undated'} · ${each.name}`,
+            }))}
+            value=${selected}
+            onValue=${setSelected}
+          />`
         : null
     }
     ${summary && report ? html`<${ReportView} key=${selected} summary=${summary} report=${report} />` : selected && !error ? html`<${Spinner} label="Loading report…" />` : null}

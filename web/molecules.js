@@ -6,6 +6,7 @@ import {
   ErrorMessage,
   Molecule,
   NumberField,
+  SelectField,
   Spinner,
   download,
   formatNumber,
@@ -372,12 +373,13 @@ export function MoleculesPage() {
                 .join(', ')}${result.seeds.length > 5 ? '…' : ''}
             </p>
             <div class="grid-tools">
-              <div class="field">
-                <label for="sort-key">Sort by</label>
-                <select id="sort-key" value=${sortKey} onChange=${(event) => setSortKey(event.target.value)}>
-                  ${sortKeys.map((key) => html`<option value=${key.value}>${key.label}</option>`)}
-                </select>
-              </div>
+              <${SelectField}
+                id="sort-key"
+                label="Sort by"
+                options=${sortKeys}
+                value=${sortKey}
+                onValue=${setSortKey}
+              />
               <${NumberField}
                 id="min-qed"
                 label="Minimum QED"

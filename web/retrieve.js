@@ -7,6 +7,7 @@ import {
   Molecule,
   NumberField,
   Score,
+  SelectField,
   Spinner,
   formatNumber,
   html,
@@ -272,19 +273,16 @@ export function RetrievePage({ query: routeQuery }) {
           ${entityRef ? `KG entity ${entityRef.type} ${entityRef.id}` : html`Read as <strong>${kinds.find((each) => each.value === kind)?.label}</strong>${validation.pending ? ' · checking…' : validation.message ? ` · ${validation.message}` : ''}`}
         </div>
         <div class="row">
-          <div class="field">
-            <label for="retrieve-kind">Input type</label>
-            <select
-              id="retrieve-kind"
-              value=${kindChoice}
-              onChange=${(event) => {
-                setKindChoice(event.target.value);
-                setEntityRef(null);
-              }}
-            >
-              ${kinds.map((each) => html`<option value=${each.value}>${each.label}</option>`)}
-            </select>
-          </div>
+          <${SelectField}
+            id="retrieve-kind"
+            label="Input type"
+            options=${kinds}
+            value=${kindChoice}
+            onValue=${(value) => {
+              setKindChoice(value);
+              setEntityRef(null);
+            }}
+          />
           <${NumberField}
             id="retrieve-k"
             label="Predictions per type"

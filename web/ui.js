@@ -56,6 +56,16 @@ export function Spinner({ label = 'Working…' }) {
   >`;
 }
 
+/** A labelled drop-down of `options` (`{ value, label }`); `onValue` gets the value picked. */
+export function SelectField({ id, label, options, value, onValue, style }) {
+  return html`<div class="field" style=${style}>
+    <label for=${id}>${label}</label>
+    <select id=${id} value=${value} onChange=${(event) => onValue(event.target.value)}>
+      ${options.map((option) => html`<option value=${option.value}>${option.label}</option>`)}
+    </select>
+  </div>`;
+}
+
 /** A labelled number input; `onValue` gets `Number()` of what is typed (0 for an empty field). */
 export function NumberField({ id, label, min, max, step, value, onValue }) {
   return html`<div class="field">

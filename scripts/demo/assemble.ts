@@ -340,27 +340,28 @@ export function assembleDemoKg(inputs: DemoKgInputs): DemoKg {
       left.y.index - right.y.index,
   );
 
-  const proteinSequences = [...geneNodes.values()]
-    .map((gene) => ({
-      index: rowOf(gene).index,
-      entrezId: gene.id,
-      symbol: gene.name,
-      uniprotId: gene.uniprotId,
-      sequence: gene.sequence,
-    }))
-    .sort((left, right) => left.index - right.index);
-  const drugSmiles = [...drugNodes.values()]
-    .map((drug) => ({ index: rowOf(drug).index, drugbankId: drug.id, name: drug.name, smiles: drug.smiles }))
-    .sort((left, right) => left.index - right.index);
-  const textFeatures = [...diseaseNodes.values(), ...goNodes.values()]
-    .map((node) => ({
-      index: rowOf(node).index,
-      type: node.type,
-      id: node.id,
-      name: node.name,
-      definition: node.definition,
-    }))
-    .sort((left, right) => left.index - right.index);
+  /** One payload row per node, in node-index order (the order of the modality files). */
+  const payloadRows = <Node extends PendingNode, Row>(nodes: Iterable<Node>, toRow: (node: Node) => Row) =>
+    [...nodes]
+      .map((node) => ({ index: rowOf(node).index, ...toRow(node) }))
+      .sort((left, right) => left.index - right.index);
+  const proteinSequences = payloadRows(geneNodes.values(), (gene) => ({
+    entrezId: gene.id,
+    symbol: gene.name,
+    uniprotId: gene.uniprotId,
+    sequence: gene.sequence,
+  }));
+  const drugSmiles = payloadRows(drugNodes.values(), (drug) => ({
+    drugbankId: drug.id,
+    name: drug.name,
+    smiles: drug.smiles,
+  }));
+  const textFeatures = payloadRows([...diseaseNodes.values(), ...goNodes.values()], (node) => ({
+    type: node.type,
+    id: node.id,
+    name: node.name,
+    definition: node.definition,
+  }));
 
   return { nodes, edges: directed, proteinSequences, drugSmiles, textFeatures, report };
 }

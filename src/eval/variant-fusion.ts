@@ -1,6 +1,5 @@
-import { createRandom } from '../molecules/ga/random.js';
 import { wilcoxonSignedRank } from './paired-statistics.js';
-import { clusterBootstrap, filteredRank, percentileInterval, type Interval } from './rank-statistics.js';
+import { clusterBootstrap, filteredRank, type Interval } from './rank-statistics.js';
 
 /**
  * The fused variant → disease ranking of the benchmark: the learned model's cosine plus the
@@ -95,26 +94,13 @@ export function comparePaired(
     resamples,
     seed,
   );
-  const random = createRandom(seed);
-  const ratioOf = (indices: readonly number[]) => {
-    let a = 0;
-    let b = 0;
-    for (const index of indices) {
-      a += sumsA[index]!;
-      b += sumsB[index]!;
-    }
-    return b === 0 ? 0 : a / b;
-  };
-  const n = sumsA.length;
-  const draws = Array.from({ length: resamples }, () =>
-    ratioOf(Array.from({ length: n }, () => random.int(n))),
-  );
   const perQuery = sumsA.map((value, query) => (value - sumsB[query]!) / Math.max(1, counts[query]!));
   return {
     method,
     baseline,
     difference,
-    ratio: { value: ratioOf([...sumsA.keys()]), ...percentileInterval(draws) },
+    // Σ hits of A / Σ hits of B, resampled by query like the difference.
+    ratio: clusterBootstrap(sumsA, sumsB, resamples, seed),
     wilcoxon: wilcoxonSignedRank(perQuery),
     wins: perQuery.filter((value) => value > 0).length,
     losses: perQuery.filter((value) => value < 0).length,

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { createRdkitToolkit } from '../../chem/toolkit.js';
 import { loadConfig } from '../../config/index.js';
 import {
@@ -13,11 +12,12 @@ import { openMoleculeCheckpoint } from '../../eval/molecule-checkpoint.js';
 import { readSplit } from '../../eval/training-data.js';
 import { AppError } from '../../errors.js';
 import { indexLayout } from '../../indexing/manifest.js';
-import { scoringWeightsSchema, type ScoringWeights } from '../../molecules/scoring-weights.js';
+import { scoringWeightsSchema } from '../../molecules/scoring-weights.js';
 import { createMoleculeProposer } from '../../molecules/propose.js';
-import { benchmarkRequestSchema, type BenchmarkRequest } from '../../eval/molecule-benchmark.js';
+import { benchmarkRequestSchema } from '../../eval/molecule-benchmark.js';
 import { openIndexServices } from '../../services.js';
 import type { CommandContext } from '../command.js';
+import { parseJsonFlagAs } from '../json-flag.js';
 import { publishReport } from './publish-report.js';
 
 interface EvalMoleculesOptions {
@@ -87,8 +87,14 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
       validationTargets: options['validation-targets'],
       role: options.role,
     };
-    const weights = options.weights === undefined ? undefined : parseWeights(options.weights);
-    const request = options.request === undefined ? undefined : parseRequest(options.request);
+    const weights =
+      options.weights === undefined
+        ? undefined
+        : parseJsonFlagAs('--weights', options.weights, scoringWeightsSchema);
+    const request =
+      options.request === undefined
+        ? undefined
+        : parseJsonFlagAs('--request', options.request, benchmarkRequestSchema);
     const arms = parseArms(options.arms);
     const checkpoint =
       options.checkpoint === undefined
@@ -138,32 +144,6 @@ export async function run(context: CommandContext<EvalMoleculesOptions>): Promis
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
-}
-
-function parseWeights(text: string): ScoringWeights {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new AppError({ code: 'BAD_REQUEST', message: '--weights must be a JSON object', cause: error });
-  }
-  const parsed = scoringWeightsSchema.safeParse(value);
-  if (!parsed.success)
-    throw new AppError({ code: 'BAD_REQUEST', message: `--weights: ${z.prettifyError(parsed.error)}` });
-  return parsed.data;
-}
-
-function parseRequest(text: string): BenchmarkRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new AppError({ code: 'BAD_REQUEST', message: '--request must be a JSON object', cause: error });
-  }
-  const parsed = benchmarkRequestSchema.safeParse(value);
-  if (!parsed.success)
-    throw new AppError({ code: 'BAD_REQUEST', message: `--request: ${z.prettifyError(parsed.error)}` });
-  return parsed.data;
 }
 
 function parseArms(text: string | undefined): MoleculeArm[] | undefined {

@@ -11,6 +11,7 @@ import type { ProposalResponse } from '../../molecules/proposal-schema.js';
 import { createConfiguredLlm, createIndexMoleculeProposer, openIndexServices } from '../../services.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
+import { parseJsonFlag } from '../json-flag.js';
 
 export interface ProposeOptions {
   index?: string | undefined;
@@ -104,14 +105,6 @@ export function proposeRequestFromOptions(options: ProposeOptions): ProposeReque
   const parsed = proposeRequestSchema.safeParse(body);
   if (!parsed.success) throw usage(`invalid options:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
-}
-
-function parseJsonFlag(flag: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new AppError({ code: 'BAD_REQUEST', message: `${flag} must be a JSON object`, cause: error });
-  }
 }
 
 function usage(message: string): AppError {

@@ -180,10 +180,7 @@ function explain(graph: KgGraph, head: Head, tailType: string, result: MergedRes
     };
   });
   if (result.ligandModelProbability !== undefined) {
-    const agreeing = voters
-      .slice(0, 3)
-      .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
-      .join(', ');
+    const agreeing = topVoters(voters);
     return {
       kind: 'ligand-model',
       text: `predicted by the ligand-target model (probability ${result.ligandModelProbability.toFixed(2)} for ${result.relation}, learned from the fingerprints of known drugs)${agreeing ? `; similar known drugs with this ${result.relation}: ${agreeing}` : ''}`,
@@ -192,10 +189,7 @@ function explain(graph: KgGraph, head: Head, tailType: string, result: MergedRes
     };
   }
   if (voters.length > 0) {
-    const listed = voters
-      .slice(0, 3)
-      .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
-      .join(', ');
+    const listed = topVoters(voters);
     return {
       kind: 'transfer',
       text: `${result.relation} of ${voters.length === 1 ? 'a similar known entity' : `${voters.length} similar known entities`}: ${listed}`,
@@ -264,4 +258,12 @@ function compareResults(left: MergedResult, right: MergedResult): number {
     Number(right.known) - Number(left.known) ||
     left.nodeIndex - right.nodeIndex
   );
+}
+
+/** The three most similar voters, as `name (similarity)`, for the explanation text. */
+function topVoters(voters: readonly { name: string; similarity: number }[]): string {
+  return voters
+    .slice(0, 3)
+    .map((voter) => `${voter.name} (${voter.similarity.toFixed(2)})`)
+    .join(', ');
 }
