@@ -245,7 +245,8 @@ function warnAboutStaleParts(
     logger.warn('fusion.json was fitted with another bridge; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });
-  if (fusion?.ligandModelId && fusion.ligandModelId !== ligandModel?.id)
+  const fittedLigandModel = fusion?.servedLigandModelId ?? fusion?.ligandModelId;
+  if (fittedLigandModel && fittedLigandModel !== ligandModel?.id)
     logger.warn('fusion.json was fitted with another ligand-target model; refit it', {
       fix: `biobridge fit-fusion ${indexPath}`,
     });

@@ -331,9 +331,9 @@ export const fitFusionCommand = defineCommand({
 export const trainLigandModelCommand = defineCommand({
   name: 'train-ligand-model',
   summary:
-    "Train the ligand-target model (multi-label MLP over ligand fingerprints, PyTorch → ONNX) on a split's training drugs; writes <index>/ligand-model/",
+    "Train the ligand-target model (kernel ridge regression and/or an MLP over ligand fingerprints, → ONNX) on a split's training drugs; writes <index>/ligand-model-<split>/ (--split all: <index>/ligand-model/, the served model)",
   usage:
-    'train-ligand-model <index-dir> [--split unseen-drug] [--epochs 40] [--python /usr/bin/python3] [--json]',
+    'train-ligand-model <index-dir> [--split unseen-drug|all] [--heads kernel|mlp|kernel,mlp] [--epochs 40] [--python /usr/bin/python3] [--json]',
   positionals: [
     { name: 'index-dir', description: 'An index with a training export and ligand fingerprints' },
   ],
@@ -342,13 +342,21 @@ export const trainLigandModelCommand = defineCommand({
       .string()
       .regex(/^[a-z0-9-]+$/, 'expected a split name such as unseen-drug')
       .default('unseen-drug')
-      .describe('Split whose training drugs are learned from (its held-out and validation drugs never are)'),
+      .describe(
+        'Split whose training drugs are learned from (its held-out and validation drugs never are); all: every KG drug, the model the service answers with',
+      ),
+    heads: z
+      .enum(['kernel', 'mlp', 'kernel,mlp'])
+      .default('kernel')
+      .describe(
+        'Kernel ridge regression (seconds), the MLP (minutes per epoch on 2 cores) or both, averaged',
+      ),
     epochs: z.coerce
       .number()
       .int()
       .positive()
       .optional()
-      .describe('Training epochs (the trainer default: 40)'),
+      .describe('MLP training epochs (the trainer default: 40)'),
     'hidden-dim': z.coerce
       .number()
       .int()

@@ -4,8 +4,12 @@ import type { Device } from '../runtime/onnx-session.js';
 import { readManifest } from '../indexing/manifest.js';
 import { openIndex } from '../indexing/open-index.js';
 import { buildLigandFingerprints, hasLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
-import { hasLigandModel } from '../retrieval/ligand-model.js';
-import { trainLigandModel, type TrainLigandModelOptions } from './ligand-model-training.js';
+import { ALL_DRUGS_SPLIT, hasLigandModel, loadLigandModel } from '../retrieval/ligand-model.js';
+import {
+  DEFAULT_LIGAND_MODEL_SPLIT,
+  trainLigandModel,
+  type TrainLigandModelOptions,
+} from './ligand-model-training.js';
 import { writeFusionModel, type FusionModel } from '../retrieval/fusion.js';
 import type { Logger } from '../util/logger.js';
 import {
@@ -29,8 +33,10 @@ export interface FitIndexFusionOptions {
   compare?: readonly RetrievalMethod[] | undefined;
   device?: Device | undefined;
   /**
-   * Train the ligand-target model first when the index has none (default true; `false` fits the
-   * fusion without it, or with the one already there). Options are passed to the trainer.
+   * Train the ligand-target models the index lacks (default true; `false` fits the fusion without
+   * them, or with those already there): first the one of the unseen-drug split, whose weight is
+   * fitted on that split's validation drugs, then the served one on every KG drug (same recipe).
+   * Options are passed to the trainer.
    */
   ligandModel?: boolean | Omit<TrainLigandModelOptions, 'indexDirectory' | 'logger'> | undefined;
   logger?: Logger | undefined;
@@ -68,12 +74,7 @@ export async function fitIndexFusion(
     return false;
   });
   if (!hasLigandFingerprints(options.indexDirectory)) await buildIndexLigands(options);
-  if (options.ligandModel !== false && !hasLigandModel(options.indexDirectory))
-    await trainLigandModel({
-      ...(typeof options.ligandModel === 'object' ? options.ligandModel : {}),
-      indexDirectory: options.indexDirectory,
-      logger: options.logger,
-    });
+  await ensureLigandModel(options, DEFAULT_LIGAND_MODEL_SPLIT);
   let ligandModelId: string | null = null;
   const tasks = new Map<string, FusionModel['tasks'][number]>();
   let neighbours = options.neighbours ?? 20;
@@ -102,6 +103,7 @@ export async function fitIndexFusion(
       });
     }
   }
+  await ensureLigandModel(options, ALL_DRUGS_SPLIT);
   const manifest = await readManifest(options.indexDirectory);
   const model: FusionModel = {
     format: 'biobridge-fusion',
@@ -110,8 +112,36 @@ export async function fitIndexFusion(
     split: options.splits.join(','),
     bridgeId: manifest.bridge?.id ?? null,
     ligandModelId,
+    servedLigandModelId: ligandModelId === null ? null : await servedLigandModelId(options),
     neighbours,
     tasks: [...tasks.values()],
   };
   return { path: await writeFusionModel(options.indexDirectory, model), model, reports };
+}
+
+/**
+ * Trains the model of `split` when the index lacks it (the served one also when `ligand-model/`
+ * holds a model of a split, as indexes fitted before 2026-12-08 do).
+ */
+async function ensureLigandModel(options: FitIndexFusionOptions, split: string): Promise<void> {
+  if (options.ligandModel === false) return;
+  if (hasLigandModel(options.indexDirectory, split)) {
+    if (split !== ALL_DRUGS_SPLIT) return;
+    const served = await loadLigandModel(options.indexDirectory);
+    await served?.dispose();
+    if (served?.meta.split === ALL_DRUGS_SPLIT) return;
+  }
+  await trainLigandModel({
+    ...(typeof options.ligandModel === 'object' ? options.ligandModel : {}),
+    indexDirectory: options.indexDirectory,
+    split,
+    logger: options.logger,
+  });
+}
+
+/** Id of the served model (`ligand-model/`), which the service checks fusion.json against. */
+async function servedLigandModelId(options: FitIndexFusionOptions): Promise<string | null> {
+  const served = await loadLigandModel(options.indexDirectory, { logger: options.logger });
+  await served?.dispose();
+  return served?.id ?? null;
 }

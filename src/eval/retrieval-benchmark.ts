@@ -208,7 +208,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
       logger.warn('the index has no ligand fingerprints (ingest and fit-fusion build them); ligand left out');
     if (ligands && (methods.includes('ligand_model') || methods.includes('fused')))
       ligandModel = usableLigandModel(
-        await loadLigandModel(options.indexDirectory, { device: options.device, logger }),
+        await loadLigandModelFor(options.indexDirectory, split.name, options.device, logger),
         split,
         logger,
       );
@@ -258,6 +258,22 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
     for (const bridge of Object.values(bridges)) await bridge?.dispose();
     await ligandModel?.dispose();
   }
+}
+
+/**
+ * The model trained on this split's training drugs (`<index>/ligand-model-<split>/`) when there is
+ * one, else the served model (which {@link usableLigandModel} refuses if it saw held-out drugs).
+ */
+async function loadLigandModelFor(
+  indexDirectory: string,
+  split: string,
+  device: Device | undefined,
+  logger: Logger,
+): Promise<LigandModel | undefined> {
+  return (
+    (await loadLigandModel(indexDirectory, { device, logger, split })) ??
+    (await loadLigandModel(indexDirectory, { device, logger }))
+  );
 }
 
 /**

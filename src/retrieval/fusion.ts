@@ -92,6 +92,11 @@ export const fusionModelSchema = z.object({
   bridgeId: z.string().nullable(),
   /** Ligand-target model the `ligandModel` weights were fitted with (its id); absent: none. */
   ligandModelId: z.string().nullable().optional(),
+  /**
+   * The served model (`<index>/ligand-model/`, trained on every KG drug with the same recipe) that
+   * the fitted `ligandModel` weights stand for at query time; absent: `ligandModelId` itself.
+   */
+  servedLigandModelId: z.string().nullable().optional(),
   neighbours: z.number().int().positive(),
   tasks: z.array(
     z.object({

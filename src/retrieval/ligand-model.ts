@@ -3,22 +3,38 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LIGAND_FINGERPRINT_BYTES, LIGAND_FINGERPRINT_PARTS } from '../chem/ligand-fingerprint.js';
+import {
+  LIGAND_FINGERPRINT_BYTES,
+  LIGAND_FINGERPRINT_PARTS,
+  createLigandFingerprintLibrary,
+} from '../chem/ligand-fingerprint.js';
 import { AppError } from '../errors.js';
 import { createOnnxSession, float32Tensor, type Device } from '../runtime/onnx-session.js';
 import { readOptionalIndexJson } from '../util/index-json.js';
 import type { Logger } from '../util/logger.js';
 
 /**
- * The ligand → target model (`<index>/ligand-model/`, written by `python3 -m
- * biobridge_train.ligand_model`, format in its docstring): a multi-label MLP from the packed ligand
- * fingerprint of `<index>/ligands/` to the probability that the drug links to each tail (proteins
- * over `target`). Unlike ligand similarity it generalises across analogues that no single known
- * drug resembles closely. It was trained on the training drugs of one split only; `drugs` lists
- * them, so an evaluation can refuse a model that saw its held-out drugs.
+ * The ligand → target model (written by `python3 -m biobridge_train.ligand_model`, format in its
+ * docstring): from the packed ligand fingerprint of `<index>/ligands/` to a score in [0, 1] that the
+ * drug links to each tail (proteins over `target`). Its heads: `kernel`, kernel ridge regression over
+ * the mean-Tanimoto similarity to every training drug (`ligand_kernel.py`), and `mlp`, a multi-label
+ * MLP on the fingerprint bits; with both, their mean. Unlike nearest-neighbour ligand votes, every
+ * training drug contributes and near-duplicate drugs share their weight. `drugs` lists the training
+ * drugs, so an evaluation can refuse a model that saw its held-out drugs.
+ *
+ * `<index>/ligand-model/` is the model the service answers with (trained on every KG drug: split
+ * `all`); `<index>/ligand-model-<split>/` is the one trained on a split's training drugs only, which
+ * the benchmark and `fit-fusion` score on that split's held-out drugs.
  */
 export const LIGAND_MODEL_DIRECTORY = 'ligand-model';
+/** The split whose model the service serves: every drug of the KG. */
+export const ALL_DRUGS_SPLIT = 'all';
 const META_FILE = 'ligand-model.json';
+
+/** Index-relative directory of the model trained on `split` ({@link ALL_DRUGS_SPLIT}: the served one). */
+export function ligandModelDirectory(split: string): string {
+  return split === ALL_DRUGS_SPLIT ? LIGAND_MODEL_DIRECTORY : `${LIGAND_MODEL_DIRECTORY}-${split}`;
+}
 
 const fileSchema = z.object({ file: z.string(), sha256: z.string() });
 const ligandModelMetaSchema = z.object({
@@ -33,25 +49,39 @@ const ligandModelMetaSchema = z.object({
   inputBits: z.number().int().positive(),
   tails: z.number().int().positive(),
   drugs: z.number().int().positive(),
-  files: z.object({ onnx: fileSchema, tails: fileSchema, drugs: fileSchema }),
+  /** Absent in models written before the kernel head: an MLP only. */
+  heads: z
+    .array(z.enum(['kernel', 'mlp']))
+    .nonempty()
+    .default(['mlp']),
+  files: z.object({
+    /** The MLP head. */
+    onnx: fileSchema.optional(),
+    /** The kernel head and the packed fingerprints of the training drugs it compares a query with. */
+    kernel: fileSchema.optional(),
+    fingerprints: fileSchema.optional(),
+    tails: fileSchema,
+    drugs: fileSchema,
+  }),
 });
 export type LigandModelMeta = z.infer<typeof ligandModelMetaSchema>;
 
 export interface LigandModel {
-  /** First 16 hex digits of the ONNX file's sha256: fusion.json names the model it was fitted with. */
+  /** First 16 hex digits of the sha256 of its ONNX file (of both files' digests with two heads): fusion.json names the model it was fitted with. */
   readonly id: string;
   readonly meta: LigandModelMeta;
   /** Node index of each output column. */
   readonly tails: Int32Array;
   /** The drugs the model was trained on. */
   readonly drugs: ReadonlySet<number>;
-  /** Probabilities [rows × tails] for `rows` packed fingerprints laid end to end. */
+  /** Scores in [0, 1] [rows × tails] for `rows` packed fingerprints laid end to end. */
   predict(fingerprints: Uint8Array, rows: number): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
-export function hasLigandModel(indexDirectory: string): boolean {
-  return existsSync(join(indexDirectory, LIGAND_MODEL_DIRECTORY, META_FILE));
+/** Whether the index holds the model trained on `split` (default: the served one). */
+export function hasLigandModel(indexDirectory: string, split = ALL_DRUGS_SPLIT): boolean {
+  return existsSync(join(indexDirectory, ligandModelDirectory(split), META_FILE));
 }
 
 /** Packed fingerprint bytes → one float per bit, least significant bit of each byte first (as NumPy's `bitorder="little"`). */
@@ -66,12 +96,15 @@ export function unpackFingerprintBits(
   return out;
 }
 
-/** The index's ligand-target model, or undefined when none was trained. */
+/**
+ * A ligand-target model of the index, or undefined when none was trained: by default the served one
+ * (`<index>/ligand-model/`); `split` names another ({@link ligandModelDirectory}).
+ */
 export async function loadLigandModel(
   indexDirectory: string,
-  options: { device?: Device | undefined; logger?: Logger | undefined } = {},
+  options: { device?: Device | undefined; logger?: Logger | undefined; split?: string | undefined } = {},
 ): Promise<LigandModel | undefined> {
-  const directory = join(indexDirectory, LIGAND_MODEL_DIRECTORY);
+  const directory = join(indexDirectory, ligandModelDirectory(options.split ?? ALL_DRUGS_SPLIT));
   const metaPath = join(directory, META_FILE);
   const meta = await readOptionalIndexJson(metaPath, ligandModelMetaSchema);
   if (!meta) return undefined;
@@ -81,8 +114,8 @@ export async function loadLigandModel(
       code: 'INVALID_INDEX',
       message: `${metaPath}: trained on fingerprints ${meta.fingerprint.parts.join(',')} (${meta.inputBits} bits), this version makes ${expected} (${LIGAND_FINGERPRINT_BYTES * 8}); retrain with \`biobridge train-ligand-model ${indexDirectory}\``,
     });
-  const [, tailBytes, drugBytes] = await Promise.all(
-    [meta.files.onnx, meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
+  const [tailBytes, drugBytes] = await Promise.all(
+    [meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
   );
   const tails = int32View(tailBytes!);
   const drugs = int32View(drugBytes!);
@@ -91,17 +124,69 @@ export async function loadLigandModel(
       code: 'INVALID_INDEX',
       message: `${directory}: ${tails.length} tails and ${drugs.length} drugs on disk, ${metaPath} says ${meta.tails} and ${meta.drugs}`,
     });
-  const session = await createOnnxSession(join(directory, meta.files.onnx.file), {
-    device: options.device ?? 'cpu',
-    logger: options.logger,
-  });
-  const inputBits = meta.inputBits;
+  const runtime = { device: options.device ?? 'cpu', logger: options.logger } as const;
+  const heads: LigandModelHead[] = [];
+  try {
+    if (meta.heads.includes('kernel')) heads.push(await loadKernelHead(directory, meta, runtime));
+    if (meta.heads.includes('mlp')) heads.push(await loadMlpHead(directory, meta, runtime));
+  } catch (error) {
+    await Promise.all(heads.map((head) => head.dispose()));
+    throw error;
+  }
   return {
-    // The ONNX file was just checked against this digest: hashing its 26 MB again at start-up is waste.
-    id: meta.files.onnx.sha256.slice(0, 16),
+    id: modelId(meta),
     meta,
     tails,
     drugs: new Set(drugs),
+    predict: (fingerprints, rows) => meanOfHeads(heads, fingerprints, rows),
+    dispose: async () => {
+      await Promise.all(heads.map((head) => head.dispose()));
+    },
+  };
+}
+
+/** One head: scores [rows × tails] in [0, 1] for packed fingerprints laid end to end. */
+interface LigandModelHead {
+  predict(fingerprints: Uint8Array, rows: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+type HeadRuntime = { device: Device; logger: Logger | undefined };
+
+/**
+ * The files were just checked against their digests: the id comes from those (hashing 30 MB again
+ * at start-up is waste). One head: its ONNX file's digest, so models written before the kernel head
+ * keep their id.
+ */
+function modelId(meta: LigandModelMeta): string {
+  const digests = [meta.files.kernel?.sha256, meta.files.onnx?.sha256].filter(
+    (digest): digest is string => digest !== undefined,
+  );
+  const joined =
+    digests.length === 1 ? digests[0]! : createHash('sha256').update(digests.join(',')).digest('hex');
+  return joined.slice(0, 16);
+}
+
+async function meanOfHeads(heads: readonly LigandModelHead[], fingerprints: Uint8Array, rows: number) {
+  const outputs = await Promise.all(heads.map((head) => head.predict(fingerprints, rows)));
+  if (outputs.length === 1) return outputs[0]!;
+  const mean = new Float32Array(outputs[0]!.length);
+  for (const output of outputs)
+    for (let index = 0; index < mean.length; index++) mean[index]! += output[index]! / outputs.length;
+  return mean;
+}
+
+/** The MLP head: fingerprint bits → sigmoid probabilities (`model.onnx`). */
+async function loadMlpHead(
+  directory: string,
+  meta: LigandModelMeta,
+  runtime: HeadRuntime,
+): Promise<LigandModelHead> {
+  const file = requiredFile(directory, meta.files.onnx, 'onnx');
+  await verifiedFile(directory, file);
+  const session = await createOnnxSession(join(directory, file.file), runtime);
+  const inputBits = meta.inputBits;
+  return {
     async predict(fingerprints, rows) {
       const bits = new Float32Array(rows * inputBits);
       for (let row = 0; row < rows; row++)
@@ -114,6 +199,55 @@ export async function loadLigandModel(
     },
     dispose: () => session.dispose(),
   };
+}
+
+/**
+ * The kernel head: the mean-Tanimoto similarity of the query to every training drug (the same
+ * library search as ligand similarity), then `kernel.onnx`: clip(similarities · A, 0, 1).
+ */
+async function loadKernelHead(
+  directory: string,
+  meta: LigandModelMeta,
+  runtime: HeadRuntime,
+): Promise<LigandModelHead> {
+  const file = requiredFile(directory, meta.files.kernel, 'kernel');
+  const packed = new Uint8Array(
+    await verifiedFile(directory, requiredFile(directory, meta.files.fingerprints, 'fingerprints')),
+  );
+  await verifiedFile(directory, file);
+  if (packed.byteLength !== meta.drugs * LIGAND_FINGERPRINT_BYTES)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${directory}: ${packed.byteLength} fingerprint bytes for ${meta.drugs} drugs of ${LIGAND_FINGERPRINT_BYTES}`,
+    });
+  const library = createLigandFingerprintLibrary(packed, meta.drugs);
+  const session = await createOnnxSession(join(directory, file.file), runtime);
+  return {
+    async predict(fingerprints, rows) {
+      const similarities = new Float32Array(rows * library.size);
+      for (let row = 0; row < rows; row++)
+        library.similarities(
+          fingerprints.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
+          similarities.subarray(row * library.size, (row + 1) * library.size),
+        );
+      const output = await session.run({ similarities: float32Tensor(similarities, [rows, library.size]) });
+      return output['scores']!.data as Float32Array;
+    },
+    dispose: () => session.dispose(),
+  };
+}
+
+function requiredFile(
+  directory: string,
+  entry: { file: string; sha256: string } | undefined,
+  name: string,
+): { file: string; sha256: string } {
+  if (!entry)
+    throw new AppError({
+      code: 'INVALID_INDEX',
+      message: `${join(directory, META_FILE)}: its heads need files.${name}, which it does not list; retrain the ligand model`,
+    });
+  return entry;
 }
 
 /** A file of the model directory, checked against the sha256 its metadata recorded. */

@@ -170,17 +170,29 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
     await trainLigandModel({
       indexDirectory,
       python: PYTHON,
-      trainerArguments: ['--epochs', '60', '--hidden-dim', '32', '--batch-size', '4'],
+      trainerArguments: [
+        '--heads',
+        'kernel,mlp',
+        '--epochs',
+        '60',
+        '--hidden-dim',
+        '32',
+        '--batch-size',
+        '4',
+      ],
       onTrainerOutput: () => undefined,
     });
-    model = await loadLigandModel(indexDirectory);
+    model = await loadLigandModel(indexDirectory, { split: 'unseen-drug' });
   }, TRAINER_TIMEOUT_MS);
   afterAll(async () => {
     await model?.dispose();
   });
 
-  it('learns from the training drugs only, over the proteins they bind', () => {
+  it('learns from the training drugs only, over the proteins they bind, with both heads', async () => {
     expect(model!.meta.split).toBe('unseen-drug');
+    expect(model!.meta.heads).toEqual(['kernel', 'mlp']);
+    // The split's model is not the served one, which stays absent until trained on all drugs.
+    expect(await loadLigandModel(indexDirectory)).toBeUndefined();
     expect([...model!.tails]).toEqual([100, 101, 102]);
     expect([...model!.drugs].sort((left, right) => left - right)).toEqual(
       drugs.filter((drug) => !drug.heldOut).map((drug) => drug.node),
@@ -235,15 +247,80 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
   it('refuses a model file that differs from the sha256 its metadata recorded', async () => {
     const copy = join(root.path, 'tampered');
     await mkdir(join(copy, 'ligand-model'), { recursive: true });
-    for (const file of ['ligand-model.json', 'tails.i32', 'drugs.i32', 'model.onnx'])
+    for (const file of [
+      'ligand-model.json',
+      'tails.i32',
+      'drugs.i32',
+      'model.onnx',
+      'kernel.onnx',
+      'fingerprints.u8',
+    ])
       await writeFile(
         join(copy, 'ligand-model', file),
-        await readFile(join(indexDirectory, 'ligand-model', file)),
+        await readFile(join(indexDirectory, 'ligand-model-unseen-drug', file)),
       );
     await writeFile(join(copy, 'ligand-model', 'tails.i32'), int32Bytes([100, 101, 103]));
     const error = await loadLigandModel(copy).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('INVALID_INDEX');
     expect((error as AppError).message).toContain('tails.i32: sha256');
+  });
+});
+
+describe.skipIf(!torchAvailable)('the served kernel model (split all) and its similarity kernel', () => {
+  let model: LigandModel | undefined;
+
+  beforeAll(async () => {
+    await trainLigandModel({
+      indexDirectory,
+      python: PYTHON,
+      split: 'all',
+      onTrainerOutput: () => undefined,
+    });
+    model = await loadLigandModel(indexDirectory);
+  }, TRAINER_TIMEOUT_MS);
+  afterAll(async () => {
+    await model?.dispose();
+  });
+
+  it('is trained on every drug with targets, kernel head only by default, and is what the service loads', () => {
+    expect(model!.meta.split).toBe('all');
+    expect(model!.meta.heads).toEqual(['kernel']);
+    expect([...model!.drugs].sort((left, right) => left - right)).toEqual(drugs.map((drug) => drug.node));
+  });
+
+  it("sends a new analogue (afatinib, in no family's list) to the quinazolines' target", async () => {
+    const rdkit = await loadRDKit();
+    const afatinib = 'CN(C)C/C=C/C(=O)Nc1cc2c(Nc3ccc(F)c(Cl)c3)ncnc2cc1O[C@H]1CCOC1';
+    expect(drugs.map((drug) => drug.smiles)).not.toContain(afatinib);
+    const scores = await model!.predict(ligandFingerprint(rdkit, afatinib)!, 1);
+    const best = [...scores.keys()].sort((left, right) => scores[right]! - scores[left]!)[0]!;
+    expect(model!.tails[best], Array.from(scores).join(', ')).toBe(100);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...scores)).toBeLessThanOrEqual(1);
+  });
+
+  it("computes the same mean Tanimoto as the trainer's kernel (TypeScript library vs NumPy)", async () => {
+    const fingerprints = (await readLigandFingerprints(indexDirectory))!;
+    const script = [
+      'import json, sys, numpy as np',
+      'from biobridge_train.ligand_kernel import mean_tanimoto, part_slices',
+      'meta = json.load(open(sys.argv[1] + "/ligands.json"))',
+      'packed = np.fromfile(sys.argv[1] + "/fingerprints.u8", dtype=np.uint8).reshape(meta["molecules"], -1)',
+      'bits = np.unpackbits(packed, axis=1, bitorder="little").astype(np.float32)',
+      'print(json.dumps(mean_tanimoto(bits[:3], bits, part_slices(meta["parts"], meta["bytesPerMolecule"])).tolist()))',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script, join(indexDirectory, 'ligands')], {
+      cwd: join(process.cwd(), 'train'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const fromPython = JSON.parse(run.stdout) as number[][];
+    const out = new Float32Array(fingerprints.library.size);
+    fromPython.forEach((row, query) => {
+      fingerprints.library.similarities(fingerprints.fingerprint(query), out);
+      row.forEach((similarity, member) => expect(out[member]).toBeCloseTo(similarity, 5));
+    });
   });
 });

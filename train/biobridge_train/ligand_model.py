@@ -1,5 +1,8 @@
-"""The ligand → target model: a multi-label MLP from a drug's packed ligand fingerprint to the
-proteins it binds, a fused-ranking component for drug heads (README "Ligand-target model").
+"""The ligand → target model: from a drug's packed ligand fingerprint to the proteins it binds, a
+fused-ranking component for drug heads (README "Ligand-target model"). It has one or two heads
+(``--heads``): ``kernel``, kernel ridge regression over the mean-Tanimoto similarity to the training
+drugs (``ligand_kernel.py``; seconds to fit, the default), and ``mlp``, a multi-label MLP on the
+fingerprint bits (minutes per epoch on two cores); with both, the service averages them.
 
 Inputs are the bits of ``<index>/ligands/fingerprints.u8`` (five RDKit fingerprints packed by
 ``src/chem/ligand-fingerprint.ts``; bit ``j`` of byte ``b`` is input ``8 b + j``, least significant
@@ -8,20 +11,25 @@ drug links to; each output is an independent sigmoid (binary cross-entropy), so 
 several proteins. Training drugs are the drugs with such links in the ``train`` part of the split
 (``export/splits/<split>.*``): the unseen-drug split's test and validation drugs lost every edge
 there, so the model never sees them and the fusion weights fitted on validation drugs stay honest.
+``--split all`` learns from every drug of the KG: the model the service should answer new molecules
+with, which no benchmark may score (it has seen every KG drug).
 
-    python3 -m biobridge_train.ligand_model --index <index> [--split unseen-drug] [--epochs 40]
+    python3 -m biobridge_train.ligand_model --index <index> [--split unseen-drug|all] [--heads kernel,mlp]
+        [--epochs 40] [--out <index>/ligand-model]
 
-writes ``<index>/ligand-model/`` atomically: ``model.onnx`` (input ``bits`` float32 [batch, bits],
-output ``probabilities`` float32 [batch, tails]), ``tails.i32`` (node index of each output),
-``drugs.i32`` (the training drugs, so an evaluation can refuse a model that saw its held-out
-drugs) and ``ligand-model.json`` (sha256 of each file), read by ``src/retrieval/ligand-model.ts``.
+writes ``--out`` atomically: ``kernel.onnx`` (input ``similarities`` float32 [batch, drugs] in the
+order of ``drugs.i32``, output ``scores`` float32 [batch, tails]) and ``fingerprints.u8`` (the
+training drugs' packed fingerprints) for the kernel head; ``model.onnx`` (input ``bits`` float32
+[batch, bits], output ``probabilities`` float32 [batch, tails]) for the MLP head; ``tails.i32``
+(node index of each output), ``drugs.i32`` (the training drugs, so an evaluation can refuse a model
+that saw its held-out drugs) and ``ligand-model.json`` (heads, sha256 of each file), read by
+``src/retrieval/ligand-model.ts``.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import json
 import sys
 import time
@@ -36,11 +44,19 @@ import torch.nn.functional as F
 from torch import nn
 
 from .atomic import build_directory_atomic
+from .export_onnx import _check_onnx as check_onnx
+from .export_onnx import _export as export_traced
+from .ligand_kernel import DEFAULT_RIDGE, export_kernel_head, fit_kernel_weights, part_slices
 
 FORMAT_NAME = "biobridge-ligand-model"
 FORMAT_VERSION = 1
 MODEL_DIRECTORY = "ligand-model"
 ONNX_FILE = "model.onnx"
+KERNEL_FILE = "kernel.onnx"
+FINGERPRINTS_FILE = "fingerprints.u8"
+HEADS = ("kernel", "mlp")
+# The split whose "training" part is the whole KG (the served model).
+ALL_DRUGS = "all"
 TAILS_FILE = "tails.i32"
 DRUGS_FILE = "drugs.i32"
 META_FILE = "ligand-model.json"
@@ -122,6 +138,7 @@ class LigandData:
 
     drugs: np.ndarray  # node index of each row
     bits: np.ndarray  # [drugs, inputs] float32
+    packed: np.ndarray  # [drugs, bytes_per_molecule] uint8, as ligands/fingerprints.u8
     labels: np.ndarray  # [drugs, tails] float32 (0/1)
     tails: np.ndarray  # node index of each label column
     bytes_per_molecule: int
@@ -160,13 +177,7 @@ def load_ligand_data(
     heads = set(_read_i32(export / tables[head_type]["nodeIndices"]).tolist())
     tail_nodes = set(_read_i32(export / tables[tail_type]["nodeIndices"]).tolist())
     triples = _read_i32(export / manifest["triples"]["file"]).reshape(-1, 3)
-    split_path = export / "splits" / f"{split}.json"
-    if not split_path.exists():
-        raise SystemExit(f"{split_path} is missing; `biobridge train-ligand-model` writes unseen splits first")
-    split_meta = json.loads(split_path.read_text())
-    files = split_meta["files"]
-    held_out = set(_read_i32(export / "splits" / files["heldOutNodes"]).tolist())
-    train_rows = _read_i32(export / "splits" / files["train"])
+    held_out, train_rows = split_training_rows(export, split)
     links = training_links(triples, train_rows, relations.index(relation), heads, tail_nodes, held_out)
 
     ligands = index / "ligands"
@@ -180,8 +191,23 @@ def load_ligand_data(
     labels = np.zeros((len(drugs), len(tails)), dtype=np.float32)
     for row, drug in enumerate(drugs.tolist()):
         labels[row, [column_of[tail] for tail in links[drug]]] = 1.0
-    bits = unpack_bits(packed[[row_of[int(drug)] for drug in drugs]]) if len(drugs) else np.zeros((0, 0))
-    return LigandData(drugs, bits, labels, tails, int(ligand_meta["bytesPerMolecule"]), list(ligand_meta["parts"]))
+    chosen = packed[[row_of[int(drug)] for drug in drugs]] if len(drugs) else np.zeros((0, packed.shape[1]), np.uint8)
+    bits = unpack_bits(chosen)
+    return LigandData(
+        drugs, bits, chosen, labels, tails, int(ligand_meta["bytesPerMolecule"]), list(ligand_meta["parts"])
+    )
+
+
+def split_training_rows(export: Path, split: str) -> Tuple[set, Optional[np.ndarray]]:
+    """(held-out nodes, training triple rows) of a split; ``all``: nothing held out, every row."""
+    if split == ALL_DRUGS:
+        return set(), None
+    split_path = export / "splits" / f"{split}.json"
+    if not split_path.exists():
+        raise SystemExit(f"{split_path} is missing; `biobridge train-ligand-model` writes unseen splits first")
+    files = json.loads(split_path.read_text())["files"]
+    held_out = set(_read_i32(export / "splits" / files["heldOutNodes"]).tolist())
+    return held_out, _read_i32(export / "splits" / files["train"])
 
 
 def train_ligand_model(
@@ -221,49 +247,73 @@ def _sha256(path: Path) -> str:
 
 
 def export_ligand_model(
-    model: LigandTargetModel,
+    heads: Dict[str, Any],
     data: LigandData,
-    index: Path,
+    target: Path,
     meta: Dict[str, Any],
     opset: int = 17,
 ) -> Path:
-    """Writes ``<index>/ligand-model/`` atomically and checks ONNX against PyTorch on a few drugs."""
-    import onnx
-
-    target = index / MODEL_DIRECTORY
-    exported = ExportedModel(model).eval()
+    """Writes the model directory ``target`` atomically: each head's ONNX file, the shared output and
+    training-drug lists, and the metadata with the sha256 of every file."""
+    files: Dict[str, Dict[str, str]] = {}
     with build_directory_atomic(target) as staging:
-        sample = torch.from_numpy(data.bits[:4])
-        options: Dict[str, Any] = {
-            "input_names": ["bits"],
-            "output_names": ["probabilities"],
-            "dynamic_axes": {"bits": {0: "batch"}, "probabilities": {0: "batch"}},
-            "opset_version": opset,
-            "do_constant_folding": True,
-        }
-        if "dynamo" in inspect.signature(torch.onnx.export).parameters:
-            options["dynamo"] = False
-        with torch.no_grad():
-            torch.onnx.export(exported, (sample,), str(staging / ONNX_FILE), **options)
-        onnx.checker.check_model(onnx.load(str(staging / ONNX_FILE)))
+        if "kernel" in heads:
+            export_kernel_head(heads["kernel"], staging / KERNEL_FILE, opset)
+            data.packed.astype(np.uint8).tofile(staging / FINGERPRINTS_FILE)
+            files["kernel"] = _file_entry(staging, KERNEL_FILE)
+            files["fingerprints"] = _file_entry(staging, FINGERPRINTS_FILE)
+        if "mlp" in heads:
+            _export_mlp(heads["mlp"], data, staging / ONNX_FILE, opset)
+            files["onnx"] = _file_entry(staging, ONNX_FILE)
         data.tails.astype("<i4").tofile(staging / TAILS_FILE)
         data.drugs.astype("<i4").tofile(staging / DRUGS_FILE)
-        meta = {
-            **meta,
-            "files": {
-                "onnx": {"file": ONNX_FILE, "sha256": _sha256(staging / ONNX_FILE)},
-                "tails": {"file": TAILS_FILE, "sha256": _sha256(staging / TAILS_FILE)},
-                "drugs": {"file": DRUGS_FILE, "sha256": _sha256(staging / DRUGS_FILE)},
-            },
-        }
-        (staging / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
+        files["tails"] = _file_entry(staging, TAILS_FILE)
+        files["drugs"] = _file_entry(staging, DRUGS_FILE)
+        (staging / META_FILE).write_text(json.dumps({**meta, "heads": sorted(heads), "files": files}, indent=2) + "\n")
     return target
+
+
+def _file_entry(directory: Path, name: str) -> Dict[str, str]:
+    return {"file": name, "sha256": _sha256(directory / name)}
+
+
+def _export_mlp(model: LigandTargetModel, data: LigandData, path: Path, opset: int) -> None:
+    sample = torch.from_numpy(data.bits[:4])
+    export_traced(ExportedModel(model).eval(), (sample,), path, ["bits"], "probabilities", opset)
+    check_onnx(path, ["bits"], "probabilities")
+
+
+def parse_heads(text: str) -> List[str]:
+    heads = [head.strip() for head in text.split(",") if head.strip()]
+    unknown = [head for head in heads if head not in HEADS]
+    if not heads or unknown:
+        raise SystemExit(f"--heads: expected a comma-separated subset of {list(HEADS)}, got {text!r}")
+    return heads
+
+
+def train_heads(data: LigandData, heads: Sequence[str], config: LigandModelConfig, ridge: float) -> Dict[str, Any]:
+    """Each requested head fitted on the training drugs (kernel weights, or the trained MLP)."""
+    trained: Dict[str, Any] = {}
+    if "kernel" in heads:
+        started = time.time()
+        slices = part_slices(data.parts, data.bytes_per_molecule)
+        trained["kernel"] = fit_kernel_weights(data.bits, data.labels, slices, ridge)
+        print(f"ligand model: kernel head fitted ({time.time() - started:.1f} s)", flush=True)
+    if "mlp" in heads:
+        trained["mlp"], history = train_ligand_model(data, config)
+        trained["mlpLoss"] = history[-1]["loss"]
+    return trained
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", required=True, type=Path)
-    parser.add_argument("--split", default="unseen-drug", help="split whose train part is learned from")
+    parser.add_argument(
+        "--split", default="unseen-drug", help="split whose train part is learned from; all: every KG drug"
+    )
+    parser.add_argument("--out", type=Path, help="model directory (default <index>/ligand-model)")
+    parser.add_argument("--heads", default="kernel", help="kernel, mlp or kernel,mlp")
+    parser.add_argument("--ridge", type=float, default=DEFAULT_RIDGE, help="kernel head: ridge λ")
     parser.add_argument("--relation", default="target")
     parser.add_argument("--head-type", default="drug")
     parser.add_argument("--tail-type", default="gene/protein")
@@ -275,6 +325,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--threads", type=int, default=defaults.threads)
     args = parser.parse_args(argv)
+    heads = parse_heads(args.heads)
     config = LigandModelConfig(
         hidden_dim=args.hidden_dim,
         epochs=args.epochs,
@@ -292,27 +343,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"ligand model: {len(data.drugs)} training drugs, {len(data.tails)} tails, {data.bits.shape[1]} input bits",
         flush=True,
     )
-    model, history = train_ligand_model(data, config)
+    trained = train_heads(data, heads, config, args.ridge)
+    meta: Dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "formatVersion": FORMAT_VERSION,
+        "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "split": args.split,
+        "headType": args.head_type,
+        "relation": args.relation,
+        "tailType": args.tail_type,
+        "fingerprint": {"parts": data.parts, "bytesPerMolecule": data.bytes_per_molecule},
+        "inputBits": int(data.bits.shape[1]),
+        "tails": int(len(data.tails)),
+        "drugs": int(len(data.drugs)),
+    }
+    if "kernel" in heads:
+        meta["kernel"] = {"ridge": args.ridge, "similarity": "mean-tanimoto"}
+    if "mlp" in heads:
+        meta.update(config=asdict(config), finalLoss=trained["mlpLoss"])
+    meta["trainSeconds"] = round(time.time() - started, 1)
     target = export_ligand_model(
-        model,
-        data,
-        args.index,
-        {
-            "format": FORMAT_NAME,
-            "formatVersion": FORMAT_VERSION,
-            "createdAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "split": args.split,
-            "headType": args.head_type,
-            "relation": args.relation,
-            "tailType": args.tail_type,
-            "fingerprint": {"parts": data.parts, "bytesPerMolecule": data.bytes_per_molecule},
-            "inputBits": int(data.bits.shape[1]),
-            "tails": int(len(data.tails)),
-            "drugs": int(len(data.drugs)),
-            "config": asdict(config),
-            "finalLoss": history[-1]["loss"],
-            "trainSeconds": round(time.time() - started, 1),
-        },
+        {head: trained[head] for head in heads}, data, args.out or args.index / MODEL_DIRECTORY, meta
     )
     print(f"ligand model written to {target} ({time.time() - started:.0f} s)", flush=True)
     return 0

@@ -1,9 +1,10 @@
 import { trainLigandModel } from '../../eval/ligand-model-training.js';
-import { loadLigandModel } from '../../retrieval/ligand-model.js';
+import { ALL_DRUGS_SPLIT, loadLigandModel } from '../../retrieval/ligand-model.js';
 import type { CommandContext } from '../command.js';
 
 interface TrainLigandModelOptions {
   split: string;
+  heads: string;
   epochs?: number | undefined;
   'hidden-dim'?: number | undefined;
   python: string;
@@ -18,6 +19,8 @@ export async function run(context: CommandContext<TrainLigandModelOptions>): Pro
     split: options.split,
     python: options.python,
     trainerArguments: [
+      '--heads',
+      options.heads,
       ...(options.epochs !== undefined ? ['--epochs', String(options.epochs)] : []),
       ...(options['hidden-dim'] !== undefined ? ['--hidden-dim', String(options['hidden-dim'])] : []),
     ],
@@ -26,10 +29,11 @@ export async function run(context: CommandContext<TrainLigandModelOptions>): Pro
     logger: context.logger,
   });
   // Loading it back checks the files against their recorded sha256 and the ONNX graph.
-  const model = await loadLigandModel(indexDirectory, { logger: context.logger });
+  const model = await loadLigandModel(indexDirectory, { logger: context.logger, split: options.split });
   const summary = {
     directory: result.directory,
     id: model?.id ?? null,
+    heads: model?.meta.heads ?? [],
     split: model?.meta.split ?? options.split,
     drugs: model?.meta.drugs ?? 0,
     tails: model?.meta.tails ?? 0,
@@ -39,8 +43,10 @@ export async function run(context: CommandContext<TrainLigandModelOptions>): Pro
   if (options.json) context.print(JSON.stringify(summary, null, 2) + '\n');
   else
     context.print(
-      `ligand-target model ${summary.id} written to ${summary.directory}: ${summary.drugs} training drugs of ${summary.split}, ${summary.tails} targets, ${(summary.durationMs / 1000).toFixed(0)} s\n` +
-        `next: biobridge fit-fusion ${indexDirectory} (fits its weight in the fused ranking)\n`,
+      `ligand-target model ${summary.id} written to ${summary.directory}: ${summary.drugs} training drugs of ${summary.split}, ${summary.tails} targets, heads ${summary.heads.join('+')}, ${(summary.durationMs / 1000).toFixed(0)} s\n` +
+        (summary.split === ALL_DRUGS_SPLIT
+          ? 'the service answers new molecules with it from its next start\n'
+          : `next: biobridge fit-fusion ${indexDirectory} (fits its weight in the fused ranking and trains the served model on all drugs)\n`),
     );
   return 0;
 }
