@@ -222,6 +222,9 @@ function earlierGeneSymbols(graph: KgGraph, payloads: NodePayloads, names: NodeN
       .filter((node) => names.typeOf(node) === GENE_TYPE && !mapped.has(names.nameOf(node)));
     const genes = [...new Set(unlisted)];
     if (unknown.length !== 1 || genes.length !== 1) continue;
+    // "LOC<Entrez id>" keeps its Entrez id when the gene is named: another id is another gene.
+    const placeholder = /^LOC(\d+)$/.exec(unknown[0]!);
+    if (placeholder && graph.node(genes[0]!)?.id !== placeholder[1]) continue;
     const nodes = votes.get(unknown[0]!) ?? new Set<number>();
     nodes.add(genes[0]!);
     votes.set(unknown[0]!, nodes);

@@ -133,9 +133,12 @@ const NAMING_AUTHORITIES = /^(?:r?INN|INNM|USAN|BAN|JAN|DCI|USP|DCF|IUPAC|CAS)$/
  * words whatever their case ("thiamin", "vitamin B1").
  */
 function listAfter(sentence: string, offset: number, shape: 'capitalised' | 'any'): string[] {
-  const rest = sentence.slice(offset).replace(/\([^()]*\)/g, ' ');
+  const rest = sentence
+    .slice(offset)
+    .replace(TRADEMARK, '')
+    .replace(/\([^()]*\)/g, ' ');
   const end = rest.search(
-    /[.;:)]\s|[.;:)]$|\bin\s+(?:the|some|several|many)\b|\bfor\b|\bby\b|\bwhich\b|\bthat\b|\bis\b|\bwas\b|\bwere\b|\bare\b/,
+    /[.;:)]\s|[.;:)]$|\s(?:in|from|at|since|until|with)\s|\bfor\b|\bby\b|\bwhich\b|\bthat\b|\bis\b|\bwas\b|\bwere\b|\bare\b/,
   );
   const list = end < 0 ? rest : rest.slice(0, end);
   return list

@@ -24,6 +24,7 @@ const NODES: [number, string, string, string, string][] = [
   [3, 'HP:0007354', 'effect/phenotype', 'Amyotrophic lateral sclerosis', 'HPO'],
   [10, '5071', 'gene/protein', 'PRKN', 'NCBI'],
   [11, '6622', 'gene/protein', 'SNCA', 'NCBI'],
+  [12, '7253', 'gene/protein', 'TSHR', 'NCBI'],
   [20, 'DB01076', 'drug', 'Atorvastatin', 'DrugBank'],
   [21, 'DB00316', 'drug', 'Acetaminophen', 'DrugBank'],
   [22, 'DB05025', 'drug', 'Arimoclomol', 'DrugBank'],
@@ -31,12 +32,14 @@ const NODES: [number, string, string, string, string][] = [
   [30, 'PC7_4365', 'pathway', 'HIV Infection', 'REACTOME'],
   [40, 'rs3016539', 'variant', 'rs3016539', 'dbSNP'],
   [41, 'rs926849', 'variant', 'rs926849', 'dbSNP'],
+  [42, 'rs17111530', 'variant', 'rs17111530', 'dbSNP'],
 ];
 
 const EDGES: [string, string, number, number][] = [
   ['variant_protein', 'maps to', 40, 10],
   ['variant_protein', 'maps to', 41, 10],
   ['variant_protein', 'maps to', 41, 11],
+  ['variant_protein', 'maps to', 42, 12],
   ['indication', 'indication', 22, 0],
   ['disease_disease', 'parent-child', 2, 1],
   ['pathway_protein', 'interacts with', 30, 11],
@@ -69,6 +72,7 @@ const FILES: Record<string, string> = {
   variant_features: csv('node_index,rsid,chrom,pos,mapped_gene,context,risk_allele', [
     '40,rs3016539,6,161815043,PARK2,intron,A',
     '41,rs926849,6,161740587,PARK2 - SNCA,intron,C',
+    '42,rs17111530,14,81132568,LOC101928431,intron;intron,T',
   ]),
 };
 
@@ -127,6 +131,8 @@ describe('synonym mining at ingest', () => {
     // Both GWAS rows list PARK2, which no gene is called any more, beside the renamed gene PRKN.
     expect(synonymsOf('5071')).toEqual(['PARK2 | gwas-catalog:mapped-gene']);
     expect(synonymsOf('6622')).toEqual([]);
+    // LOC101928431 is the placeholder of Entrez gene 101928431, so not an older name of TSHR (7253).
+    expect(synonymsOf('7253')).toEqual([]);
   });
 
   it("drops a mined name that already is another drug's name, and counts it", () => {

@@ -47,6 +47,12 @@ describe('drugDescriptionSynonyms', () => {
         'Raltitrexed (brand name Tomudex&reg;) is a chemotherapy drug manufactured AstraZeneca Company.',
       ),
     ).toEqual(['Tomudex | drug-description:brand-name']);
+    expect(
+      texts(
+        'Bromhexine',
+        'Bromhexine is not available in the United States. It is marketed under the trade name Bisolvon(R) in Germany, England, Belgium, France.',
+      ),
+    ).toEqual(['Bisolvon | drug-description:brand-name']);
   });
 
   it('reads "also known as", "X or Y" openings, earlier codes and a name in parentheses after the drug', () => {
