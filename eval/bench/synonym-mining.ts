@@ -1,5 +1,6 @@
 /**
- * Mines the synonym table from a KG directory and prints what was kept, by source, with samples;
+ * Mines the synonym table from a KG directory and prints what was kept, by source, with samples,
+ * and what the acronym rules (`acronyms.ts`) kept and dropped over the same names;
  * with `--index DIR` it also rewrites DIR's `lookup/entries.json.gz` (an index built from the same
  * KG before synonyms existed) so that the linker uses them without a full re-ingest.
  *
@@ -8,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { lookupEntriesWithReport, writeLookupEntries } from '../../src/indexing/lookup-entries.js';
+import { buildSurfaceIndex } from '../../src/linking/surface-index.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,9 @@ console.log(
     2,
   ),
 );
+// Acronyms generated from names, with KG degree as prominence as the service builds them.
+const surfaces = buildSurfaceIndex(entries, (node) => graph.degree(node));
+console.log(JSON.stringify({ generatedAcronyms: surfaces.acronymCounts }));
 const bySource = new Map<string, string[]>();
 for (const entry of entries)
   for (const synonym of entry.synonyms ?? []) {

@@ -3,7 +3,7 @@ import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
 import type { LinkMatchKind } from './types.js';
 import { formKey, tokenize } from './word-forms.js';
-import { collectAcronyms, type AcronymSource } from './acronyms.js';
+import { collectAcronyms, type AcronymCounts, type AcronymSource } from './acronyms.js';
 
 /**
  * Every string a node is known by (name, id, aliases, derived synonyms), with hash maps from
@@ -48,6 +48,8 @@ export interface SurfaceIndex {
   bag: Map<string, Posting>;
   /** Gene/protein nodes by Entrez id, reached only after a cue word ("Entrez 7157"). */
   entrez: Map<string, number>;
+  /** What the acronym collision rules kept and dropped (`acronyms.ts`). */
+  acronymCounts: AcronymCounts;
   /** Longest surface, in tokens (capped); spans longer than this cannot match. */
   maxTokens: number;
   typos: TypoIndex;
@@ -205,7 +207,7 @@ function addAcronyms(
     });
   });
   const taken = (text: string) => index.exact.has(text) || index.lower.has(text.toLowerCase());
-  for (const [acronym, positions] of collectAcronyms(sources, taken))
+  for (const [acronym, positions] of collectAcronyms(sources, taken, index.acronymCounts))
     for (const position of positions) add(position, acronym);
 }
 
@@ -273,6 +275,7 @@ export function buildSurfaceIndex(
     key: new Map(),
     bag: new Map(),
     entrez: new Map(),
+    acronymCounts: { unique: 0, ambiguous: 0, droppedAmbiguous: 0, droppedTaken: 0 },
     maxTokens: 1,
     typos: createTypoIndex(new Map()),
   };
