@@ -1,7 +1,14 @@
 import { createEntityLinker } from '../linking/entity-linker.js';
+import type { EntityLinker } from '../linking/types.js';
 import { createRandom } from '../molecules/ga/random.js';
 import { createNameLookup, type NameEntry } from '../store/name-lookup.js';
-import { generateLinkingCases, PERTURBATIONS, type LinkingCase, type Perturbation } from './linking-cases.js';
+import {
+  generateLinkingCases,
+  NAME_PERTURBATIONS,
+  PERTURBATIONS,
+  type LinkingCase,
+  type Perturbation,
+} from './linking-cases.js';
 
 /**
  * Entity-linking benchmark: precision and recall of the linker, and of the name lookup's
@@ -13,9 +20,13 @@ import { generateLinkingCases, PERTURBATIONS, type LinkingCase, type Perturbatio
  * - precision: the share of predicted spans that are such a correct span (a span elsewhere in
  *   the sentence, or with a wrong top candidate, counts against it);
  * - recall@5: a gold node is among the covering span's candidates.
+ *
+ * `linker-without-synonyms` is the linker built from the same entries less their mined synonyms:
+ * the linker as it was before them, for before/after on every arm. `all` pools the KG-name arms
+ * only, so it stays comparable with runs made before the synonym arms existed.
  */
 
-export const LINKING_SYSTEMS = ['linker', 'findMentions'] as const;
+export const LINKING_SYSTEMS = ['linker', 'findMentions', 'linker-without-synonyms'] as const;
 export type LinkingSystem = (typeof LINKING_SYSTEMS)[number];
 
 export interface Interval {
@@ -39,7 +50,9 @@ export interface LinkingReport {
   index: string;
   config: { seed: number; perPerturbation: number; bootstrap: number };
   entries: number;
-  buildMs: Record<LinkingSystem, number>;
+  buildMs: Record<'linker' | 'findMentions', number>;
+  /** Entries with mined synonyms (0 for an index built before them: the synonym arms are then empty). */
+  synonymEntries: number;
   results: Record<Perturbation | 'all', Record<LinkingSystem, LinkingScores>>;
   /** A few failures of the linker per perturbation, for reading. */
   examples: Record<Perturbation, { text: string; expected: string; got: string }[]>;
@@ -84,10 +97,12 @@ export function runLinkingBenchmark(options: LinkingBenchmarkOptions): LinkingRe
   clock = performance.now();
   const lookup = createNameLookup(options.entries, { typePriority: ['drug', 'gene/protein', 'disease'] });
   const lookupMs = performance.now() - clock;
+  const withoutSynonyms = createEntityLinker(options.entries.map(({ synonyms: _mined, ...entry }) => entry));
 
-  const systems: Record<LinkingSystem, Predict> = {
-    linker: (text) => {
-      const spans = linker.link(text).spans;
+  const linkerPredict =
+    (which: EntityLinker): Predict =>
+    (text) => {
+      const spans = which.link(text).spans;
       return {
         predictions: spans.map((span) => ({ ...span, candidates: span.candidates.map((c) => c.nodeIndex) })),
         describe: () =>
@@ -98,7 +113,10 @@ export function runLinkingBenchmark(options: LinkingBenchmarkOptions): LinkingRe
             )
             .join('; '),
       };
-    },
+    };
+  const systems: Record<LinkingSystem, Predict> = {
+    linker: linkerPredict(linker),
+    'linker-without-synonyms': linkerPredict(withoutSynonyms),
     findMentions: (text) => {
       const mentions = lookup.findMentions(text);
       return {
@@ -117,8 +135,10 @@ export function runLinkingBenchmark(options: LinkingBenchmarkOptions): LinkingRe
 
   const results = {} as LinkingReport['results'];
   for (const group of ['all', ...PERTURBATIONS] as const) {
+    const inAll = (perturbation: Perturbation) =>
+      (NAME_PERTURBATIONS as readonly Perturbation[]).includes(perturbation);
     const members = cases.flatMap((item, position) =>
-      group === 'all' || item.perturbation === group ? [position] : [],
+      (group === 'all' ? inAll(item.perturbation) : item.perturbation === group) ? [position] : [],
     );
     results[group] = {} as Record<LinkingSystem, LinkingScores>;
     for (const system of LINKING_SYSTEMS)
@@ -147,6 +167,7 @@ export function runLinkingBenchmark(options: LinkingBenchmarkOptions): LinkingRe
     config: { seed, perPerturbation, bootstrap },
     entries: options.entries.length,
     buildMs: { linker: Math.round(linkerMs), findMentions: Math.round(lookupMs) },
+    synonymEntries: options.entries.filter((entry) => (entry.synonyms ?? []).length > 0).length,
     results,
     examples,
     durationMs: Date.now() - started,

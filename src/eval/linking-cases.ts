@@ -8,10 +8,28 @@ import type { NameEntry } from '../store/name-lookup.js';
 /**
  * A labelled entity-linking set generated from the KG's own names: each case is one node's name,
  * perturbed one way, inside a sentence, with the character span and the nodes it may link to.
+ * Two more arms replace the name by a synonym mined from the KG's texts at ingest
+ * (`synonym-mining.ts`): `synonym` (brand and other drug names, infection forms, names with an
+ * abbreviation inside, older gene symbols) and `abbreviation` (abbreviations a definition or
+ * description defines, "amyotrophic lateral sclerosis (ALS)"). The second is also a held-out test
+ * of the acronyms the linker generates from names alone: a linker built without the mined table
+ * can only find them that way.
  */
 
-export const PERTURBATIONS = ['none', 'case', 'id', 'spelling', 'word-order', 'typo', 'distractors'] as const;
+export const NAME_PERTURBATIONS = [
+  'none',
+  'case',
+  'id',
+  'spelling',
+  'word-order',
+  'typo',
+  'distractors',
+] as const;
+export const SYNONYM_PERTURBATIONS = ['synonym', 'abbreviation'] as const;
+export const PERTURBATIONS = [...NAME_PERTURBATIONS, ...SYNONYM_PERTURBATIONS] as const;
 export type Perturbation = (typeof PERTURBATIONS)[number];
+type SynonymPerturbation = (typeof SYNONYM_PERTURBATIONS)[number];
+const ABBREVIATION_SOURCE = 'text:abbreviation';
 
 export interface LinkingCase {
   perturbation: Perturbation;
@@ -57,15 +75,17 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
     if (list) list.push(entry.nodeIndex);
     else byName.set(key, [entry.nodeIndex]);
   }
-  const byType = new Map<string, NameEntry[]>();
-  for (const entry of entries.filter(eligible)) {
-    const list = byType.get(entry.type);
-    if (list) list.push(entry);
-    else byType.set(entry.type, [entry]);
-  }
-  const types = [...byType.keys()].sort();
+  const pools = {
+    names: poolByType(entries.filter(eligible)),
+    synonym: poolByType(entries.filter((entry) => minedOf(entry, 'synonym').length > 0)),
+    abbreviation: poolByType(entries.filter((entry) => minedOf(entry, 'abbreviation').length > 0)),
+  };
+  const bySynonym = synonymCarriers(entries);
   const cases: LinkingCase[] = [];
   for (const perturbation of PERTURBATIONS) {
+    const byType = pools[isSynonymArm(perturbation) ? perturbation : 'names'];
+    const types = [...byType.keys()].sort();
+    if (types.length === 0) continue;
     for (
       let made = 0, tries = 0;
       made < options.perPerturbation && tries < options.perPerturbation * 50;
@@ -77,7 +97,11 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
       const templates = perturbation === 'distractors' ? DISTRACTOR_TEMPLATES : TEMPLATES;
       const [before, after] = random.pick(templates).split('{X}') as [string, string];
       const gold =
-        perturbation === 'id' ? [entry.nodeIndex] : (byName.get(formKey(entry.name)) ?? [entry.nodeIndex]);
+        perturbation === 'id'
+          ? [entry.nodeIndex]
+          : isSynonymArm(perturbation)
+            ? (bySynonym.get(formKey(mention)) ?? [entry.nodeIndex])
+            : (byName.get(formKey(entry.name)) ?? [entry.nodeIndex]);
       cases.push({
         perturbation,
         text: `${before}${mention}${after}`,
@@ -92,6 +116,40 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
     }
   }
   return cases;
+}
+
+function poolByType(entries: readonly NameEntry[]): Map<string, NameEntry[]> {
+  const byType = new Map<string, NameEntry[]>();
+  for (const entry of entries) {
+    const list = byType.get(entry.type);
+    if (list) list.push(entry);
+    else byType.set(entry.type, [entry]);
+  }
+  return byType;
+}
+
+function isSynonymArm(perturbation: Perturbation): perturbation is SynonymPerturbation {
+  return (SYNONYM_PERTURBATIONS as readonly string[]).includes(perturbation);
+}
+
+/** The mined synonyms an arm draws from: defined abbreviations for `abbreviation`, the rest for `synonym`. */
+function minedOf(entry: NameEntry, arm: SynonymPerturbation): string[] {
+  return (entry.synonyms ?? [])
+    .filter((synonym) => (synonym.source === ABBREVIATION_SOURCE) === (arm === 'abbreviation'))
+    .map((synonym) => synonym.text);
+}
+
+/** Every node a mined synonym was kept for ("MI": two diseases and a phenotype): text cannot tell them apart. */
+function synonymCarriers(entries: readonly NameEntry[]): Map<string, number[]> {
+  const carriers = new Map<string, number[]>();
+  for (const entry of entries)
+    for (const synonym of entry.synonyms ?? []) {
+      const key = formKey(synonym.text);
+      const list = carriers.get(key) ?? [];
+      if (!list.includes(entry.nodeIndex)) list.push(entry.nodeIndex);
+      carriers.set(key, list);
+    }
+  return carriers;
 }
 
 /**
@@ -121,6 +179,11 @@ function perturb(entry: NameEntry, perturbation: Perturbation, random: Random): 
       return reorder(name);
     case 'typo':
       return addTypo(name, random);
+    case 'synonym':
+    case 'abbreviation': {
+      const mined = minedOf(entry, perturbation);
+      return mined.length === 0 ? undefined : random.pick(mined);
+    }
   }
 }
 

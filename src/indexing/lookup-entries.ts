@@ -8,11 +8,23 @@ import type { KgGraph } from '../kg/graph.js';
 import type { NodePayloads } from '../kg/payloads.js';
 import { nameEntrySchema, type NameEntry } from '../store/name-lookup.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { mineSynonyms, type SynonymMiningReport } from './synonym-mining.js';
 
 const LOOKUP_FILE = 'lookup/entries.json.gz';
 
-/** Names, ids and aliases (gene symbols, UniProt/DrugBank ids, rsIDs) of every node, for entity linking. */
+/**
+ * Names, ids and aliases (gene symbols, UniProt/DrugBank ids, rsIDs) of every node, and the
+ * synonyms mined from the KG's texts (`synonym-mining.ts`), for entity linking.
+ */
 export function lookupEntries(graph: KgGraph, payloads: NodePayloads): NameEntry[] {
+  return lookupEntriesWithReport(graph, payloads).entries;
+}
+
+export function lookupEntriesWithReport(
+  graph: KgGraph,
+  payloads: NodePayloads,
+): { entries: NameEntry[]; synonyms: SynonymMiningReport } {
+  const mined = mineSynonyms(graph, payloads);
   const entries: NameEntry[] = [];
   for (let position = 0; position < graph.nodes.count; position++) {
     const nodeIndex = graph.nodes.indices[position]!;
@@ -25,9 +37,11 @@ export function lookupEntries(graph: KgGraph, payloads: NodePayloads): NameEntry
       name: node.name,
       id: node.id,
       aliases: [...new Set(aliases)],
+      // Undefined for most nodes: JSON leaves the field out, so the file grows only by the synonyms.
+      synonyms: mined.byNode.get(nodeIndex),
     });
   }
-  return entries;
+  return { entries, synonyms: mined.report };
 }
 
 export async function writeLookupEntries(

@@ -71,14 +71,28 @@ export interface AcronymSource {
   prominence: number;
 }
 
+/** What the collision rules did, counted in distinct acronym texts. */
+export interface AcronymCounts {
+  /** Taken by one name. */
+  unique: number;
+  /** Shared by two or three contending names: kept for each, reported ambiguous. */
+  ambiguous: number;
+  /** More contenders than {@link MAX_ACRONYM_NAMES}: dropped. */
+  droppedAmbiguous: number;
+  /** Already a surface of some node (a gene symbol, a drug, an id): dropped. */
+  droppedTaken: number;
+}
+
 /**
  * Acronym → entries, after the collision rules above. `taken` says whether a text already is a
- * surface of some node.
+ * surface of some node; `counts`, when given, is filled with what the rules kept and dropped.
  */
 export function collectAcronyms(
   sources: readonly AcronymSource[],
   taken: (text: string) => boolean,
+  counts?: AcronymCounts | undefined,
 ): Map<string, number[]> {
+  const takenTexts = new Set<string>();
   const byAcronym = new Map<string, Map<string, { entries: number[]; prominence: number }>>();
   for (const source of sources) {
     const acronyms = new Set<string>();
@@ -88,7 +102,10 @@ export function collectAcronyms(
       for (const abbreviation of parenthesisedAbbreviations(name)) acronyms.add(abbreviation);
     }
     for (const acronym of acronyms) {
-      if (taken(acronym)) continue;
+      if (taken(acronym)) {
+        takenTexts.add(acronym);
+        continue;
+      }
       const names = byAcronym.get(acronym) ?? new Map<string, { entries: number[]; prominence: number }>();
       const group = names.get(source.nameKey) ?? { entries: [], prominence: 0 };
       group.entries.push(source.entry);
@@ -107,6 +124,11 @@ export function collectAcronyms(
         acronym,
         contenders.flatMap((group) => group.entries),
       );
+    if (counts === undefined) continue;
+    if (contenders.length === 1) counts.unique++;
+    else if (contenders.length <= MAX_ACRONYM_NAMES) counts.ambiguous++;
+    else counts.droppedAmbiguous++;
   }
+  if (counts !== undefined) counts.droppedTaken += takenTexts.size;
   return result;
 }

@@ -372,5 +372,6 @@ function toCandidate(index: SurfaceIndex, match: Match): LinkCandidate {
     score: Math.round(match.score * 1000) / 1000,
     matchedBy: match.kind,
     matched: match.surface >= 0 ? index.surfaceText[match.surface]! : index.id[match.entry]!,
+    source: index.surfaceSource.get(match.surface),
   };
 }

@@ -3,7 +3,7 @@ import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
 import type { LinkMatchKind } from './types.js';
 import { formKey, tokenize } from './word-forms.js';
-import { collectAcronyms, type AcronymSource } from './acronyms.js';
+import { collectAcronyms, type AcronymCounts, type AcronymSource } from './acronyms.js';
 
 /**
  * Every string a node is known by (name, id, aliases, derived synonyms), with hash maps from
@@ -19,6 +19,8 @@ export const SurfaceField = {
   Derived: 4,
   Shortened: 5,
   Acronym: 6,
+  /** A synonym mined from the KG's texts at ingest (a brand name, a defined abbreviation…). */
+  Mined: 7,
 } as const;
 export type SurfaceField = (typeof SurfaceField)[keyof typeof SurfaceField];
 
@@ -38,12 +40,16 @@ export interface SurfaceIndex {
   surfaceExactCase: Uint8Array;
   /** Form-key length of each surface, for fuzzy scores. */
   surfaceKeyLength: Uint16Array;
+  /** Where each mined surface came from (`synonym-mining.ts`), by surface id; other surfaces have none. */
+  surfaceSource: Map<number, string>;
   exact: Map<string, Posting>;
   lower: Map<string, Posting>;
   key: Map<string, Posting>;
   bag: Map<string, Posting>;
   /** Gene/protein nodes by Entrez id, reached only after a cue word ("Entrez 7157"). */
   entrez: Map<string, number>;
+  /** What the acronym collision rules kept and dropped (`acronyms.ts`). */
+  acronymCounts: AcronymCounts;
   /** Longest surface, in tokens (capped); spans longer than this cannot match. */
   maxTokens: number;
   typos: TypoIndex;
@@ -133,6 +139,7 @@ const kindOfField: Record<SurfaceField, LinkMatchKind> = {
   [SurfaceField.Shortened]: 'synonym',
   // Reported as a synonym: an acronym is another name for the node.
   [SurfaceField.Acronym]: 'synonym',
+  [SurfaceField.Mined]: 'synonym',
 };
 
 export function matchKindOf(field: SurfaceField): LinkMatchKind {
@@ -200,8 +207,46 @@ function addAcronyms(
     });
   });
   const taken = (text: string) => index.exact.has(text) || index.lower.has(text.toLowerCase());
-  for (const [acronym, positions] of collectAcronyms(sources, taken))
+  for (const [acronym, positions] of collectAcronyms(sources, taken, index.acronymCounts))
     for (const position of positions) add(position, acronym);
+}
+
+/**
+ * Synonyms mined at ingest, after every name, id and alias: one that is already a name, id or
+ * alias of another node of the same type is skipped (mining drops those too; this guards tables
+ * built from other KGs), so a mined name never displaces a real one.
+ */
+function addMinedSynonyms(
+  entries: readonly NameEntry[],
+  index: SurfaceIndex,
+  ownerOf: (surface: number) => { entry: number; field: SurfaceField },
+  add: (entry: number, text: string, seen: Set<string>) => void,
+): void {
+  entries.forEach((entry, position) => {
+    if (entry.synonyms === undefined) return;
+    const seen = new Set<string>([entry.name, entry.id, ...entry.aliases]);
+    for (const synonym of entry.synonyms) {
+      let taken = false;
+      forEachPosting(index.key.get(formKey(synonym.text)), (surface) => {
+        const owner = ownerOf(surface);
+        if (
+          owner.entry !== position &&
+          owner.field !== SurfaceField.Mined &&
+          index.type[owner.entry] === entry.type
+        )
+          taken = true;
+      });
+      if (taken) continue;
+      const surface = index.surfaceText.length;
+      add(position, synonym.text, seen);
+      if (index.surfaceText.length > surface) index.surfaceSource.set(surface, synonym.source);
+    }
+  });
+}
+
+/** "ALS", "HIV-1", "PsA": a mined abbreviation, matched only in its own case like a generated acronym. */
+function abbreviationLike(text: string): boolean {
+  return !/\s/.test(text.trim()) && (text.match(/[A-Z]/g) ?? []).length >= 2;
 }
 
 /**
@@ -224,11 +269,13 @@ export function buildSurfaceIndex(
     surfaceField: new Uint8Array(0),
     surfaceExactCase: new Uint8Array(0),
     surfaceKeyLength: new Uint16Array(0),
+    surfaceSource: new Map(),
     exact: new Map(),
     lower: new Map(),
     key: new Map(),
     bag: new Map(),
     entrez: new Map(),
+    acronymCounts: { unique: 0, ambiguous: 0, droppedAmbiguous: 0, droppedTaken: 0 },
     maxTokens: 1,
     typos: createTypoIndex(new Map()),
   };
@@ -239,7 +286,7 @@ export function buildSurfaceIndex(
   const wordCounts = new Map<string, number>();
 
   const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>) => {
-    const acronym = field === SurfaceField.Acronym;
+    const acronym = field === SurfaceField.Acronym || (field === SurfaceField.Mined && abbreviationLike(raw));
     const text = raw.trim();
     if (text === '' || seen.has(text)) return;
     seen.add(text);
@@ -282,6 +329,12 @@ export function buildSurfaceIndex(
     const derived = withoutParenthetical(entry.name);
     if (derived !== undefined) addSurface(position, derived, SurfaceField.Derived, seen);
   });
+  addMinedSynonyms(
+    entries,
+    index,
+    (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
+    (entry, text, seen) => addSurface(entry, text, SurfaceField.Mined, seen),
+  );
   addShortenedNames(
     entries,
     (entry, text) => addSurface(entry, text, SurfaceField.Shortened, new Set()),

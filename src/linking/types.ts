@@ -12,7 +12,8 @@
  * - `normalized`: equal after folding case, diacritics, apostrophes, hyphens and spaces, Greek
  *   letters, roman numerals, "type 1" ↔ "1", plurals, or word order;
  * - `synonym`: another name the KG carries for the node, its name without a parenthetical, or
- *   without a generic last word ("type 2 diabetes" for "type 2 diabetes mellitus", scored lower);
+ *   without a generic last word ("type 2 diabetes" for "type 2 diabetes mellitus", scored lower),
+ *   an acronym of its name, or a name mined from the KG's texts (with `source`, scored lower);
  * - `fuzzy`: within one or two typing errors of a name.
  */
 export type LinkMatchKind = 'id' | 'exact' | 'normalized' | 'synonym' | 'fuzzy';
@@ -27,6 +28,11 @@ export interface LinkCandidate {
   matchedBy: LinkMatchKind;
   /** The stored name, id or alias that matched. */
   matched: string;
+  /**
+   * For a synonym mined from the KG's texts at ingest, where it was found
+   * (`drug-description:brand-name`, `text:abbreviation`, `gwas-catalog:mapped-gene`…).
+   */
+  source?: string | undefined;
 }
 
 export interface LinkSpan {

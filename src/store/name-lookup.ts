@@ -2,13 +2,21 @@ import { z } from 'zod';
 import { isCommonWord, GENERIC_WORDS, STOP_WORDS } from './english-words.js';
 import { editDistance, normalizeKey, trigrams } from './text-normalize.js';
 
-/** One KG node as the name index sees it: its name, id and every alias (symbols, UniProt ids…). */
+/** Another name mined from the KG's text for a node, and where it was found (`synonym-mining.ts`). */
+export const minedNameSchema = z.object({ text: z.string(), source: z.string() });
+export type MinedName = z.infer<typeof minedNameSchema>;
+
+/**
+ * One KG node as the name index sees it: its name, id and every alias (symbols, UniProt ids…),
+ * and the synonyms mined for it at ingest (absent in indexes built before them).
+ */
 export const nameEntrySchema = z.object({
   nodeIndex: z.number().int().nonnegative(),
   type: z.string().min(1),
   name: z.string(),
   id: z.string(),
   aliases: z.array(z.string()),
+  synonyms: z.array(minedNameSchema).optional(),
 });
 export type NameEntry = z.infer<typeof nameEntrySchema>;
 

@@ -2,10 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapInterval, runLinkingBenchmark } from '../../src/eval/linking-benchmark.js';
 import { generateLinkingCases, PERTURBATIONS } from '../../src/eval/linking-cases.js';
 import { linkingReportMarkdown } from '../../src/eval/linking-report.js';
+import type { NameEntry } from '../../src/store/name-lookup.js';
 import { linkingEntries } from '../linking/linking-fixtures.js';
 
+/** The fixture with mined synonyms on two nodes, as an index built since synonym mining has them. */
+const withSynonyms: NameEntry[] = linkingEntries.map((entry) =>
+  entry.nodeIndex === 20
+    ? { ...entry, synonyms: [{ text: 'Gleevec', source: 'drug-description:brand-name' }] }
+    : entry.nodeIndex === 37
+      ? { ...entry, synonyms: [{ text: 'CML', source: 'text:abbreviation' }] }
+      : entry,
+);
+
 describe('generateLinkingCases', () => {
-  const cases = generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 });
+  const cases = generateLinkingCases(withSynonyms, { seed: 3, perPerturbation: 10 });
 
   it('places each mention at its offsets and labels it with every node of the same name', () => {
     for (const item of cases) {
@@ -17,8 +27,22 @@ describe('generateLinkingCases', () => {
   });
 
   it('is reproducible from its seed and differs between seeds', () => {
-    expect(generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 })).toEqual(cases);
-    expect(generateLinkingCases(linkingEntries, { seed: 4, perPerturbation: 10 })).not.toEqual(cases);
+    expect(generateLinkingCases(withSynonyms, { seed: 3, perPerturbation: 10 })).toEqual(cases);
+    expect(generateLinkingCases(withSynonyms, { seed: 4, perPerturbation: 10 })).not.toEqual(cases);
+  });
+
+  it('draws the synonym arms from mined synonyms only, and adds no case to the KG-name arms', () => {
+    expect(cases.filter((item) => item.perturbation === 'synonym').map((item) => item.mention)).toEqual(
+      Array(10).fill('Gleevec'),
+    );
+    expect(
+      new Set(cases.filter((item) => item.perturbation === 'abbreviation').map((item) => item.gold.join())),
+    ).toEqual(new Set(['37']));
+    const before = generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 });
+    expect(before.some((item) => item.perturbation === 'synonym')).toBe(false);
+    expect(
+      cases.filter((item) => item.perturbation !== 'synonym' && item.perturbation !== 'abbreviation'),
+    ).toEqual(before);
   });
 
   it('perturbs as named, and never samples a generic one-word node', () => {
@@ -32,7 +56,7 @@ describe('generateLinkingCases', () => {
 describe('runLinkingBenchmark', () => {
   it('scores the linker and the findMentions baseline per perturbation, with CIs around the value', () => {
     const report = runLinkingBenchmark({
-      entries: linkingEntries,
+      entries: withSynonyms,
       index: 'fixture',
       perPerturbation: 20,
       bootstrap: 50,
@@ -48,6 +72,12 @@ describe('runLinkingBenchmark', () => {
     expect(report.results['word-order'].linker.recall.value).toBeGreaterThan(0.8);
     expect(report.results.none.linker.recall.value).toBe(1);
     expect(linkingReportMarkdown(report)).toContain('| typo | linker | 20 |');
+    // Before/after: only the linker with the mined table finds "Gleevec"; "CML" is also the
+    // acronym generated from "chronic myeloid leukemia", so the linker without the table finds it too.
+    expect(report.results.synonym.linker.recall.value).toBe(1);
+    expect(report.results.synonym['linker-without-synonyms'].recall.value).toBe(0);
+    expect(report.results.abbreviation['linker-without-synonyms'].recall.value).toBe(1);
+    expect(report.results.all.linker.cases).toBe(7 * 20);
   });
 });
 

@@ -58,4 +58,21 @@ describe('collectAcronyms', () => {
     );
     expect(acronyms.has('RA')).toBe(false);
   });
+
+  it('counts what it kept and dropped, per acronym text', () => {
+    const counts = { unique: 0, ambiguous: 0, droppedAmbiguous: 0, droppedTaken: 0 };
+    const names = ['renal agenesis', 'reactive arthritis', 'rheumatoid arthritis', 'retrograde amnesia'];
+    collectAcronyms(
+      [
+        ...names.map((name, entry) => source(entry, name, 10)),
+        source(4, 'multiple sclerosis', 300),
+        source(5, 'myelodysplastic syndrome', 250),
+        source(6, 'chronic obstructive pulmonary disease', 50),
+        source(7, 'cat allergy test'),
+      ],
+      (text) => text === 'CAT',
+      counts,
+    );
+    expect(counts).toEqual({ unique: 1, ambiguous: 1, droppedAmbiguous: 1, droppedTaken: 1 });
+  });
 });

@@ -46,6 +46,12 @@ const candidateSchema = z.object({
     .describe('Match quality: 1 for an id or exact name, lower for looser matches'),
   matchedBy: z.enum(['id', 'exact', 'normalized', 'synonym', 'fuzzy']),
   matched: z.string().describe('The stored name, id or alias that matched'),
+  source: z
+    .string()
+    .optional()
+    .describe(
+      'For a synonym mined from the KG files at ingest, where it was found: `drug-description:brand-name`, `drug-description:also-known-as`, `text:abbreviation`, `name:infection-form`, `name:abbreviated`, `gwas-catalog:mapped-gene`',
+    ),
 });
 
 export const linkResponseSchema = z.object({

@@ -87,4 +87,55 @@ describe('entity linker on the shared KG', () => {
       ['type II diabetes mellitus', 'DOID:9352', 'normalized'],
     ]);
   });
+  it('links names the KG carries only in its texts: brand names, defined abbreviations, older symbols', () => {
+    const top = (text: string) =>
+      linker.link(text).spans.map((span) => {
+        const best = span.candidates[0];
+        return [span.surface, best?.id, best?.matchedBy, best?.source];
+      });
+    // DrugBank descriptions: "Atorvastatin (Lipitor) …", "Acetaminophen, also known as paracetamol, …".
+    expect(top('Is Lipitor used for hypercholesterolemia?')[0]).toEqual([
+      'Lipitor',
+      'DB01076',
+      'synonym',
+      'drug-description:also-known-as',
+    ]);
+    expect(top('paracetamol treats fever')[0]).toEqual([
+      'paracetamol',
+      'DB00316',
+      'synonym',
+      'drug-description:also-known-as',
+    ]);
+    expect(top('Tarceva treats lung cancer')[0]).toEqual([
+      'Tarceva',
+      'DB00530',
+      'synonym',
+      'drug-description:brand-name',
+    ]);
+    // GWAS Catalog 2015 mapped genes: PARK2 is PRKN's older symbol.
+    expect(top('Is PARK2 associated with Parkinson disease?')[0]).toEqual([
+      'PARK2',
+      '5071',
+      'synonym',
+      'gwas-catalog:mapped-gene',
+    ]);
+    // "human immunodeficiency virus (HIV)" in a DO definition, in place inside the DO name; the
+    // Reactome pathway "HIV Infection" is still a candidate, so the span is ambiguous.
+    const hiv = linker.link('Which drugs treat HIV infection?').spans[0];
+    expect(hiv?.candidates.slice(0, 2).map((candidate) => candidate.id)).toEqual(['DOID:526', 'PC7_4365']);
+    expect(hiv?.ambiguous).toBe(true);
+    expect(top('Which genes are linked to ALS?')[0]).toEqual([
+      'ALS',
+      'DOID:332',
+      'synonym',
+      'text:abbreviation',
+    ]);
+    // A KG name still links exactly, with no mined source.
+    expect(top('Atorvastatin lowers cholesterol')[0]).toEqual([
+      'Atorvastatin',
+      'DB01076',
+      'exact',
+      undefined,
+    ]);
+  });
 });
