@@ -4,7 +4,11 @@
  * generated multiple-choice and associated/treats case gives one labelled pair per (subject,
  * option): the answer's pairs are positives, the distractors' negatives; the case's direct edges
  * are hidden, as in `biobridge eval qa --ablate-direct`. Fits on `--seed`, evaluates on
- * `--eval-seed` (another draw of dev cases), prints the weight table to paste. Only ever on dev.
+ * `--eval-seed` (another draw of dev cases), prints the weight table to paste. Evidence features
+ * are weighed by a non-negative conditional logit; the priors (`PRIOR_FEATURES`) only in the
+ * pointwise calibration, `coverage` signed. True/false accuracy is printed per log-odds threshold
+ * with the true pairs' edges hidden and visible (`trueAt` maximises their mean). `--distractors
+ * matched` fits on the popularity-matched arm instead. Only ever on dev.
  *
  *   npx tsx eval/bench/qa-evidence-fit.ts --index /work/idx/shared --per-kind 100 --seed 11 --eval-seed 12
  */

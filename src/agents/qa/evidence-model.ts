@@ -20,9 +20,11 @@ export interface EvidenceModel {
 }
 
 /**
- * Fitted 2026-12-07 on dev (seed 11, 100 cases per kind; `trueAt` from dev seed 12, 150 per kind:
- * the log-odds that maximise the mean of true/false accuracy with the true pairs' edges hidden and
- * with them visible, so that a statement the KG could state but does not leans false); refit with
+ * Fitted 2026-12-07 on dev (seed 11, 100 cases per kind). `trueAt`: the log-odds that maximise
+ * the mean of true/false accuracy with the true pairs' edges hidden and with them visible (so that
+ * a statement the KG could state but does not leans false), read from the reasoner's own dev sweep
+ * (`qa-sweep.ts --split dev --seed 12 --per-kind 100 --only tf-`: indirect support 0.30 for
+ * "associated", i.e. −0.46, and 0.35 for "treats", i.e. 0); refit with
  * the script, never by hand. One exception, declared: no dev gene or drug pair had the relation
  * stated for the disease's parent, grandparent or child term, so the fit could not weigh them;
  * they take the variant model's fitted weights for the same evidence (an ontology neighbour
@@ -35,7 +37,7 @@ const ONTOLOGY_WEIGHTS = { parent: 2.592, grandparent: 2.018, child: 1.387 } as 
 export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
   'gene-disease': {
     bias: -1.699,
-    trueAt: 0,
+    trueAt: -0.46,
     weights: {
       ...ONTOLOGY_WEIGHTS,
       siblings: 2.142,
