@@ -4,18 +4,28 @@
  * generated multiple-choice and associated/treats case gives one labelled pair per (subject,
  * option): the answer's pairs are positives, the distractors' negatives; the case's direct edges
  * are hidden, as in `biobridge eval qa --ablate-direct`. Fits on `--seed`, evaluates on
- * `--eval-seed` (another draw of dev cases), prints the weight table to paste. Only ever on dev.
+ * `--eval-seed` (another draw of dev cases), prints the weight table to paste. Evidence features
+ * are weighed by a non-negative conditional logit; the priors (`PRIOR_FEATURES`) only in the
+ * pointwise calibration, `coverage` signed. True/false accuracy is printed per log-odds threshold
+ * with the true pairs' edges hidden and visible (`trueAt` maximises their mean). `--distractors
+ * matched` fits on the popularity-matched arm instead. Only ever on dev.
  *
  *   npx tsx eval/bench/qa-evidence-fit.ts --index /work/idx/shared --per-kind 100 --seed 11 --eval-seed 12
  */
 import { parseArgs } from 'node:util';
-import { PAIR_FEATURES, pairEvidence, type PairKind } from '../../src/agents/qa/pair-evidence.js';
+import {
+  PAIR_FEATURES,
+  PRIOR_FEATURES,
+  SIGNED_FEATURES,
+  pairEvidence,
+  type PairKind,
+} from '../../src/agents/qa/pair-evidence.js';
 import { loadDefinitionMentions } from '../../src/agents/qa/definition-mentions.js';
 import { indirectSupport } from '../../src/agents/qa/indirect-support.js';
 import { SUPPORT_THRESHOLD, supportBetween, supportFrom } from '../../src/agents/qa/relation-support.js';
 import { linkPhrase } from '../../src/agents/qa/phrase-linking.js';
 import { withoutEdges } from '../../src/kg/hidden-edges.js';
-import { generateQaSet, type QaCase } from '../../src/eval/qa/qa-set.js';
+import { generateQaSet, type DistractorDraw, type QaCase } from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
 
@@ -29,6 +39,7 @@ const { values } = parseArgs({
     l2: { type: 'string', default: '0.01' },
     only: { type: 'string' },
     pointwise: { type: 'boolean', default: false },
+    distractors: { type: 'string', default: 'uniform' },
   },
 });
 const core = await openIndexServices(values.index, { device: 'cpu', logger: noopLogger });
@@ -101,8 +112,15 @@ function rowsOf(cases: readonly QaCase[]): Row[] {
   return rows;
 }
 
-/** Non-negative, L2-regularised logistic regression by full-batch gradient descent on standardised features. */
-function fit(rows: readonly Row[], l2: number): { bias: number; weights: number[] } {
+/**
+ * L2-regularised logistic regression by full-batch gradient descent on standardised features;
+ * non-negative except the columns `signed` names (priors).
+ */
+function fit(
+  rows: readonly Row[],
+  l2: number,
+  signed: (column: number) => boolean = () => false,
+): { bias: number; weights: number[] } {
   const width = rows[0]!.x.length;
   const mean = new Array<number>(width).fill(0);
   const scale = new Array<number>(width).fill(0);
@@ -124,8 +142,10 @@ function fit(rows: readonly Row[], l2: number): { bias: number; weights: number[
     });
     // Non-negative: every feature is evidence for the pair; a negative weight could only reward the
     // ablation's artefact (an answer whose hidden edge left it with fewer facts).
-    for (let column = 0; column < width; column++)
-      w[column] = Math.max(0, w[column]! - 0.5 * (gw[column]! + l2 * w[column]!));
+    for (let column = 0; column < width; column++) {
+      const next = w[column]! - 0.5 * (gw[column]! + l2 * w[column]!);
+      w[column] = signed(column) ? next : Math.max(0, next);
+    }
     b -= 0.5 * gb;
   }
   const weights = w.map((weight, column) => weight / sd[column]!);
@@ -137,7 +157,7 @@ function fit(rows: readonly Row[], l2: number): { bias: number; weights: number[
  * Conditional logit over each multiple-choice case's options (softmax of the options' summed
  * scores; the answer is the target): weights that rank, fitted on standardised features.
  */
-function fitRanking(rows: readonly Row[], l2: number): number[] {
+function fitRanking(rows: readonly Row[], l2: number, prior: (column: number) => boolean): number[] {
   const width = rows[0]!.x.length;
   const sd = new Array<number>(width).fill(0).map((_, column) => {
     const values = rows.map((row) => row.x[column]!);
@@ -171,22 +191,34 @@ function fitRanking(rows: readonly Row[], l2: number): number[] {
       });
     }
     for (let column = 0; column < width; column++)
-      w[column] = Math.max(0, w[column]! - 0.5 * (gw[column]! + l2 * w[column]!));
+      w[column] = prior(column) ? 0 : Math.max(0, w[column]! - 0.5 * (gw[column]! + l2 * w[column]!));
   }
   return w.map((weight, column) => weight / sd[column]!);
 }
 
-/** Bias and scale of the ranking score fitted pointwise on all pairs: a calibrated probability. */
-function calibrate(rows: readonly Row[], weights: readonly number[]): { bias: number; weights: number[] } {
+/**
+ * Bias, scale of the ranking score and signed prior weights, fitted pointwise on all pairs: a
+ * calibrated probability in which how well studied both sides are can raise or lower the odds.
+ */
+function calibrate(
+  rows: readonly Row[],
+  weights: readonly number[],
+  prior: (column: number) => boolean,
+  signed: (column: number) => boolean,
+): { bias: number; weights: number[] } {
+  const priors = weights.map((_, column) => column).filter(prior);
   const projected = rows.map((row) => ({
     ...row,
-    x: [row.x.reduce((sum, value, column) => sum + value * weights[column]!, 0)],
+    x: [
+      row.x.reduce((sum, value, column) => sum + value * weights[column]!, 0),
+      ...priors.map((column) => row.x[column]!),
+    ],
   }));
-  const {
-    bias,
-    weights: [scale],
-  } = fit(projected, 0);
-  return { bias, weights: weights.map((weight) => weight * scale!) };
+  const fitted = fit(projected, 0.01, (column) => column > 0 && signed(priors[column - 1]!));
+  const [scale, ...priorWeights] = fitted.weights;
+  const combined = weights.map((weight) => weight * scale!);
+  priors.forEach((column, position) => (combined[column] = priorWeights[position]!));
+  return { bias: fitted.bias, weights: combined };
 }
 
 const logit = (model: { bias: number; weights: number[] }, x: readonly number[]) =>
@@ -248,18 +280,23 @@ function evaluate(rows: readonly Row[], models: Map<PairKind, { bias: number; we
   }
   for (const [kind, [right, n]] of mcq) console.log(`${kind}\t${(right / n).toFixed(3)}\tn ${n}`);
   for (const [kind, list] of tf) {
+    // Hidden: the true pairs' edges are hidden; visible: they are stated, so only false pairs can fail.
     const line = [-2, -1.5, -1, -0.5, 0, 0.5, 1].map((threshold) => {
       const right = list.filter((entry) => entry.score >= threshold === entry.positive).length;
-      return `${threshold}:${(right / list.length).toFixed(3)}`;
+      const visible = list.filter((entry) => entry.positive || entry.score < threshold).length;
+      return `${threshold}:${(right / list.length).toFixed(3)}/${(visible / list.length).toFixed(3)}`;
     });
-    console.log(`${kind}\tlogit≥ ${line.join(' ')}\tn ${list.length}`);
+    console.log(`${kind}\tlogit≥ hidden/visible ${line.join(' ')}\tn ${list.length}`);
   }
 }
 
 const generate = (seed: number, perKind = Number(values['per-kind'])) =>
-  generateQaSet(graph, facts, { seed, perKind, split: 'dev' }).filter(
-    (qaCase) => qaCase.form !== 'list' && (!values.only || qaCase.kind.startsWith(values.only)),
-  );
+  generateQaSet(graph, facts, {
+    seed,
+    perKind,
+    split: 'dev',
+    distractors: values.distractors as DistractorDraw,
+  }).filter((qaCase) => qaCase.form !== 'list' && (!values.only || qaCase.kind.startsWith(values.only)));
 const started = performance.now();
 const train = rowsOf(generate(Number(values.seed)));
 console.log(`train rows ${train.length} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -267,14 +304,18 @@ const models = new Map<PairKind, { bias: number; weights: number[] }>();
 for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
   const rows = train.filter((row) => row.kind === kind);
   if (rows.length === 0) continue;
-  const pointwise = fit(rows, Number(values.l2));
+  const names: readonly string[] = [...PAIR_FEATURES[kind], ...EXTRA];
+  const prior = (column: number) => PRIOR_FEATURES.has(names[column]!);
+  const signed = (column: number) => SIGNED_FEATURES.has(names[column]!);
+  const pointwise = fit(rows, Number(values.l2), signed);
   const ranking = fitRanking(
     rows.filter((row) => row.group.startsWith('mcq')),
     Number(values.l2),
+    prior,
   );
-  // The ranking weights order the options; the pointwise bias and a scale fitted on all pairs
-  // calibrate them into a probability (for true/false).
-  const model = values.pointwise ? pointwise : calibrate(rows, ranking);
+  // The ranking weights order the options by evidence; the pointwise bias, a scale and the signed
+  // priors fitted on all pairs calibrate them into a probability (for true/false).
+  const model = values.pointwise ? pointwise : calibrate(rows, ranking, prior, signed);
   models.set(kind, model);
   console.log(`\n'${kind}': { bias: ${model.bias.toFixed(3)}, weights: {`);
   [...PAIR_FEATURES[kind], ...EXTRA].forEach((feature, column) => {

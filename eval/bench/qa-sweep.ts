@@ -9,7 +9,12 @@ import { parseArgs } from 'node:util';
 import { loadDefinitionMentions } from '../../src/agents/qa/definition-mentions.js';
 import { parseQuestion } from '../../src/agents/qa/question-form.js';
 import { decide } from '../../src/agents/qa/reasoner.js';
-import { generateQaSet, type QaSplit, type PhrasingBank } from '../../src/eval/qa/qa-set.js';
+import {
+  generateQaSet,
+  type DistractorDraw,
+  type QaSplit,
+  type PhrasingBank,
+} from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
 
@@ -20,6 +25,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '11' },
     'per-kind': { type: 'string', default: '100' },
     phrasings: { type: 'string', default: 'main' },
+    distractors: { type: 'string', default: 'uniform' },
+    only: { type: 'string' },
   },
 });
 if (values.split === 'test') throw new Error('the sweep chooses a policy: run it on dev only');
@@ -31,7 +38,8 @@ const cases = generateQaSet(graph, core.index.facts, {
   perKind: Number(values['per-kind']),
   split: values.split as QaSplit,
   phrasings: values.phrasings as PhrasingBank,
-}).filter((qaCase) => qaCase.form !== 'list');
+  distractors: values.distractors as DistractorDraw,
+}).filter((qaCase) => qaCase.form !== 'list' && (!values.only || qaCase.kind.startsWith(values.only)));
 const base = {
   graph,
   facts: core.index.facts,
@@ -42,6 +50,8 @@ const base = {
 };
 const thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 const tf = new Map<string, number[]>();
+/** The same statements with their edges visible: a stated pair is always judged right. */
+const tfVisible = new Map<string, number[]>();
 const mcq = new Map<string, [number, number, number, number]>();
 const times: number[] = [];
 for (const qaCase of cases) {
@@ -49,12 +59,19 @@ for (const qaCase of cases) {
   const context = { ...base, hidden: qaCase.hidden };
   if (qaCase.form === 'true-false') {
     const row = tf.get(qaCase.kind) ?? new Array<number>(thresholds.length + 1).fill(0);
+    const visible = tfVisible.get(qaCase.kind) ?? new Array<number>(thresholds.length + 1).fill(0);
+    const stated = (qaCase.hidden ?? []).some(([first, second]) =>
+      graph.neighbours(first).some((edge) => edge.node === second),
+    );
     for (const [position, threshold] of thresholds.entries()) {
       const decision = decide({ ...context, indirectTrueAbove: threshold }, parsed);
       if (decision?.verdict === qaCase.label) row[position]!++;
+      if (stated || decision?.verdict === qaCase.label) visible[position]!++;
     }
     row[thresholds.length]!++;
+    visible[thresholds.length]!++;
     tf.set(qaCase.kind, row);
+    tfVisible.set(qaCase.kind, visible);
   } else {
     const row = mcq.get(qaCase.kind) ?? [0, 0, 0, 0];
     const started = performance.now();
@@ -68,14 +85,17 @@ for (const qaCase of cases) {
 }
 console.log(`threshold\t${thresholds.join('\t')}`);
 const totals = new Array<number>(thresholds.length + 1).fill(0);
-for (const [kind, row] of tf) {
+for (const [kind, row] of [
+  ...tf,
+  ...[...tfVisible].map(([kind, row]) => [`${kind} visible`, row] as const),
+]) {
   console.log(
     `${kind}\t${row
       .slice(0, -1)
       .map((count) => (count / row.at(-1)!).toFixed(3))
       .join('\t')}`,
   );
-  row.forEach((count, position) => (totals[position]! += count));
+  if (!kind.endsWith(' visible')) row.forEach((count, position) => (totals[position]! += count));
 }
 console.log(
   `all t/f\t${totals

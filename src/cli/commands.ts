@@ -255,7 +255,7 @@ export const evalQaCommand = defineCommand({
   summary:
     'QA benchmark: multiple choice, true/false and list questions, against always-true, random and plain-lookup baselines',
   usage:
-    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
+    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names] [--distractors uniform|matched] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   schema: z.strictObject({
     csv: z
@@ -283,6 +283,12 @@ export const evalQaCommand = defineCommand({
       .default('main')
       .describe(
         "Generated set: the parser's own templates, the held-out bank, or the third bank (robust; robust-names also rewrites KG names)",
+      ),
+    distractors: z
+      .enum(['uniform', 'matched'])
+      .default('uniform')
+      .describe(
+        'Generated set: distractors drawn uniformly, or matched to the answer in how many facts of the relation it has',
       ),
     'ablate-direct': z
       .boolean()

@@ -148,6 +148,8 @@ const MODEL_SOURCES: Record<ModelFeature, IndirectSource> = {
   phenotypeNear: 'related-disease',
   geneNear: 'related-disease',
   degree: 'related-disease',
+  popularity: 'related-disease',
+  coverage: 'related-disease',
   ppi: 'interactors',
   ppiShare: 'interactors',
   annotationNear: 'annotations',

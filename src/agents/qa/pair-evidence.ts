@@ -10,8 +10,10 @@ import type { VariantLoci } from './variant-loci.js';
  * leak into it. Kinds and their features:
  * - every kind: the entity's other diseases seen from the disease's ontology (`parent`,
  *   `grandparent`, `child` (a more specific term), `siblings`, `ontologyNear`: the best ancestor
- *   Jaccard), their phenotypes (`phenotypeNear`) and their genes (`geneNear`), and how many diseases
- *   the entity has (`degree`, a prior: a better-studied entity is the likelier answer);
+ *   Jaccard), their phenotypes (`phenotypeNear`) and their genes (`geneNear`), and two priors (a
+ *   better-studied entity is the likelier answer): how many other diseases the entity has
+ *   (`degree`) and how many KG facts of any relation (`popularity`), and how many partners of the
+ *   entity's type the disease has (`coverage`), all on the graph view given ({@link PRIOR_FEATURES});
  * - gene–disease: the gene's interactors among the disease's genes (`ppi`, `ppiShare`), the best
  *   GO/pathway overlap with a disease gene (`annotationNear`), drugs acting on the gene that treat
  *   the disease (`drugBridge`), interaction degree (`studied`);
@@ -24,49 +26,36 @@ import type { VariantLoci } from './variant-loci.js';
  */
 export type PairKind = 'gene-disease' | 'variant-disease' | 'drug-disease';
 
+/** Features of every kind: the entity's other diseases seen from the disease, and the priors. */
+const SHARED_FEATURES = [
+  'parent',
+  'grandparent',
+  'child',
+  'siblings',
+  'ontologyNear',
+  'phenotypeNear',
+  'geneNear',
+  'degree',
+  'popularity',
+  'coverage',
+] as const;
+
 export const PAIR_FEATURES = {
-  'gene-disease': [
-    'parent',
-    'grandparent',
-    'child',
-    'siblings',
-    'ontologyNear',
-    'phenotypeNear',
-    'geneNear',
-    'degree',
-    'ppi',
-    'ppiShare',
-    'annotationNear',
-    'drugBridge',
-    'studied',
-  ],
-  'variant-disease': [
-    'parent',
-    'grandparent',
-    'child',
-    'siblings',
-    'ontologyNear',
-    'phenotypeNear',
-    'geneNear',
-    'degree',
-    'geneOfDisease',
-    'locusVariants',
-    'nearbyVariants',
-  ],
-  'drug-disease': [
-    'parent',
-    'grandparent',
-    'child',
-    'siblings',
-    'ontologyNear',
-    'phenotypeNear',
-    'geneNear',
-    'degree',
-    'targets',
-    'targetPpi',
-    'similarDrugs',
-  ],
+  'gene-disease': [...SHARED_FEATURES, 'ppi', 'ppiShare', 'annotationNear', 'drugBridge', 'studied'],
+  'variant-disease': [...SHARED_FEATURES, 'geneOfDisease', 'locusVariants', 'nearbyVariants'],
+  'drug-disease': [...SHARED_FEATURES, 'targets', 'targetPpi', 'similarDrugs'],
 } as const satisfies Record<PairKind, readonly string[]>;
+
+/**
+ * How well studied the pair's two sides are, not evidence about the pair: never cited, and a pair
+ * with nothing but priors has no indirect support. The entity's priors are non-negative (a better
+ * studied entity is the likelier answer; a negative weight would learn the generated set's
+ * artefacts, e.g. an answer whose only edge the ablation hid). `coverage` (the disease's other
+ * partners, the same whether or not the pair's own edge is visible) may be negative: an absent
+ * edge says more about a disease the KG covers well (closed world).
+ */
+export const PRIOR_FEATURES: ReadonlySet<string> = new Set(['degree', 'popularity', 'studied', 'coverage']);
+export const SIGNED_FEATURES: ReadonlySet<string> = new Set(['coverage']);
 
 export type PairFeature = (typeof PAIR_FEATURES)[PairKind][number];
 
@@ -170,6 +159,9 @@ export function pairEvidence(context: PairEvidenceContext, a: number, b: number)
   diseasesOfEntity.delete(disease);
   diseaseSideFeatures(context.facts, hood, disease, diseasesOfEntity, set);
   set('degree', Math.log1p(diseasesOfEntity.size));
+  set('popularity', Math.log1p(context.graph.degree(entity)));
+  const partners = diseasePartners(hood, kind, disease);
+  set('coverage', Math.log1p(partners.size - (partners.has(entity) ? 1 : 0)));
   if (kind === 'gene-disease') geneFeatures(hood, disease, entity, set);
   else if (kind === 'variant-disease') {
     variantFeatures(hood, disease, entity, set);
@@ -179,6 +171,12 @@ export function pairEvidence(context: PairEvidenceContext, a: number, b: number)
 }
 
 type Setter = (feature: PairFeature, value: number, via?: number) => void;
+
+/** The disease's partners of the entity's type: its genes, variants or treating drugs. */
+function diseasePartners(hood: Neighbourhood, kind: PairKind, disease: number): Set<number> {
+  if (kind === 'drug-disease') return hood.of(disease, TREATS, DRUG);
+  return hood.of(disease, ASSOCIATED, kind === 'gene-disease' ? GENE : VARIANT);
+}
 
 function entityDiseases(hood: Neighbourhood, kind: PairKind, entity: number): Set<number> {
   return new Set(hood.of(entity, kind === 'drug-disease' ? TREATS : ASSOCIATED, DISEASE));

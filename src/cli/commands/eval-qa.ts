@@ -6,7 +6,13 @@ import {
   writeQaReport,
   type QaRunAnswer,
 } from '../../eval/qa/qa-benchmark.js';
-import { generateQaSet, readQaCsv, type PhrasingBank, type QaCase } from '../../eval/qa/qa-set.js';
+import {
+  generateQaSet,
+  readQaCsv,
+  type DistractorDraw,
+  type PhrasingBank,
+  type QaCase,
+} from '../../eval/qa/qa-set.js';
 import { collectAnswer } from '../../http/chat-runner.js';
 import { loadPromptLibrary } from '../../llm/prompts.js';
 import { openIndexServices } from '../../services.js';
@@ -20,6 +26,7 @@ interface EvalQaOptions {
   unsupported: 'closed-world' | 'undetermined';
   split: 'all' | 'dev' | 'test';
   phrasings: PhrasingBank;
+  distractors: DistractorDraw;
   'ablate-direct': boolean;
   'no-indirect': boolean;
   'indirect-true-above'?: number | undefined;
@@ -48,6 +55,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
           perKind: options['per-kind'],
           split: options.split,
           phrasings: options.phrasings,
+          distractors: options.distractors,
         });
     const ablate = options['ablate-direct'] && !options.csv;
     const ablation: { hidden: readonly (readonly [number, number])[] } = { hidden: [] };
@@ -85,7 +93,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       ablate,
       source: options.csv
         ? `${options.csv} (unsupported statements: ${options.unsupported})`
-        : `generated from ${indexDirectory}, seed ${options.seed}, ${options['per-kind']} per kind, split ${options.split}, ${options.phrasings} phrasings${ablate ? ', direct facts hidden' : ''}${options['no-indirect'] ? ', no indirect evidence' : ''}${options['indirect-true-above'] === undefined ? '' : `, indirect true above ${options['indirect-true-above']}`} (unsupported statements: ${options.unsupported})`,
+        : `generated from ${indexDirectory}, seed ${options.seed}, ${options['per-kind']} per kind, split ${options.split}, ${options.phrasings} phrasings${options.distractors === 'matched' ? ', popularity-matched distractors' : ''}${ablate ? ', direct facts hidden' : ''}${options['no-indirect'] ? ', no indirect evidence' : ''}${options['indirect-true-above'] === undefined ? '' : `, indirect true above ${options['indirect-true-above']}`} (unsupported statements: ${options.unsupported})`,
       onProgress: (done, total) => {
         if (done % 100 === 0 || done === total) logger.info('QA benchmark progress', { done, total });
       },
@@ -94,6 +102,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       ablate ? 'ablated' : '',
       options.split === 'all' ? '' : options.split,
       options.phrasings === 'main' ? '' : options.phrasings,
+      options.distractors === 'uniform' ? '' : `${options.distractors}-distractors`,
     ]
       .filter((part) => part !== '')
       .join('-');

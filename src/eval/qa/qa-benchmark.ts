@@ -78,8 +78,9 @@ interface Scored {
 /**
  * Runs every case through the system and the baselines and scores them by the answer text, as an
  * outside evaluator would (`parseAnswer`): always-true (true/false), a random option (multiple
- * choice, seeded) and plain KG lookup (link the text's mentions, then: any direct edge between
- * the entities → true; the option with the most direct edges to the question's entities).
+ * choice, seeded), plain KG lookup (link the text's mentions, then: any direct edge between
+ * the entities → true; the option with the most direct edges to the question's entities) and
+ * popularity (multiple choice: the option with the most KG edges).
  */
 export async function runQaBenchmark(options: QaBenchmarkOptions): Promise<QaReport> {
   const random = createRandom(options.seed ?? 7);
@@ -100,6 +101,7 @@ export async function runQaBenchmark(options: QaBenchmarkOptions): Promise<QaRep
     } else if (qaCase.form === 'multiple-choice' && qaCase.options) {
       baselines['random-option'] = random.pick(qaCase.options) === qaCase.answer;
       baselines['kg-lookup'] = lookupChoice(visible, qaCase.text, qaCase.options) === qaCase.answer;
+      baselines.popularity = popularChoice(visible, qaCase.options) === qaCase.answer;
     }
     scored.push({ qaCase, baselines, ...scoreAnswer(qaCase, answer) });
     options.onProgress?.(position + 1, options.cases.length);
@@ -182,6 +184,23 @@ export function lookupChoice(
     const count =
       node === undefined ? -1 : entities.filter((entity) => connected(options.graph, node, entity)).length;
     if (!best || count > best.count) best = { choice, count };
+  }
+  return best?.choice;
+}
+
+/**
+ * The popularity baseline: the option whose node has the most KG edges in the graph given (the
+ * ablation's view), the first on ties; an option that links to nothing counts -1.
+ */
+export function popularChoice(
+  options: Pick<QaBenchmarkOptions, 'lookup' | 'graph'>,
+  choices: readonly string[],
+): string | undefined {
+  let best: { choice: string; degree: number } | undefined;
+  for (const choice of choices) {
+    const node = options.lookup.lookup(choice, { limit: 1, fuzzy: 'never' })[0]?.nodeIndex;
+    const degree = node === undefined ? -1 : options.graph.degree(node);
+    if (!best || degree > best.degree) best = { choice, degree };
   }
   return best?.choice;
 }
@@ -282,11 +301,11 @@ export function qaReportMarkdown(report: QaReport): string {
     '',
     `${report.cases} cases, ${report.createdAt}. Accuracy with Wilson 95% intervals (and a percentile bootstrap over cases for biobridge); answers parsed from the text with \`parseAnswer\`.`,
     '',
-    '| group | n | biobridge | bootstrap 95% | undecided | always-true | random option | plain KG lookup |',
-    '|---|---|---|---|---|---|---|---|',
+    '| group | n | biobridge | bootstrap 95% | undecided | always-true | random option | plain KG lookup | popularity |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...report.groups.map(
       (group) =>
-        `| ${group.group} | ${group.system.n} | ${format(group.system)}${group.listQuality ? ` (P ${group.listQuality.precision}, R ${group.listQuality.recall})` : ''} | ${bootstrap(group.system)} | ${group.undecided} | ${format(group.baselines['always-true'])} | ${format(group.baselines['random-option'])} | ${format(group.baselines['kg-lookup'])} |`,
+        `| ${group.group} | ${group.system.n} | ${format(group.system)}${group.listQuality ? ` (P ${group.listQuality.precision}, R ${group.listQuality.recall})` : ''} | ${bootstrap(group.system)} | ${group.undecided} | ${format(group.baselines['always-true'])} | ${format(group.baselines['random-option'])} | ${format(group.baselines['kg-lookup'])} | ${format(group.baselines.popularity)} |`,
     ),
     '',
     `Latency per question (in-process agent): median ${report.latencyMs.median} ms, p95 ${report.latencyMs.p95} ms, max ${report.latencyMs.max} ms.`,

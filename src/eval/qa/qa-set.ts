@@ -48,7 +48,17 @@ export interface GenerateOptions {
    * bank with the subjects' KG names rewritten as outside sets write them (`name-variants.ts`).
    */
   phrasings?: PhrasingBank | undefined;
+  /**
+   * How multiple-choice distractors and false statements' entities are drawn: `uniform` (default)
+   * from every same-type entity with the relation; `matched` from those whose number of facts of
+   * the relation is close to the answer's as the reasoner sees it (after the ablation hides the
+   * answer's edges), so that picking the best-studied option cannot score above chance.
+   */
+  distractors?: DistractorDraw | undefined;
 }
+
+export const DISTRACTOR_DRAWS = ['uniform', 'matched'] as const;
+export type DistractorDraw = (typeof DISTRACTOR_DRAWS)[number];
 
 export type QaSplit = 'all' | 'dev' | 'test';
 export const PHRASING_BANKS = ['main', 'heldout', 'robust', 'robust-names'] as const;
@@ -70,9 +80,15 @@ interface Relations {
   geneDiseases: Map<number, number[]>;
   diseaseGenes: Map<number, number[]>;
   diseaseVariants: Map<number, number[]>;
+  variantDiseases: Map<number, number[]>;
   diseaseDrugs: Map<number, number[]>;
   drugDiseases: Map<number, number[]>;
 }
+
+/** A popularity-matched draw keeps at least this many candidates (widening the degree band). */
+const MATCHED_POOL = 60;
+/** Degrees within this log1p distance of the target count as matched. */
+const MATCHED_BAND = 0.25;
 
 /**
  * A QA set generated from the KG's own facts, seeded: multiple choice with same-type distractors
@@ -120,6 +136,7 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
     usable,
     subjectOk,
     bank,
+    draw: options.distractors ?? 'uniform',
     rename:
       options.phrasings === 'robust-names'
         ? (text) => {
@@ -140,11 +157,19 @@ export function generateQaSet(graph: KgGraph, facts: KgFacts, options: GenerateO
   return cases;
 }
 
+/** Which edges fill which maps: (relation, head type, tail type) → head's list, tail's list. */
+const RELATION_MAPS: readonly [string, string, string, keyof Relations, keyof Relations][] = [
+  ['associated with', 'gene/protein', 'disease', 'geneDiseases', 'diseaseGenes'],
+  ['associated with', 'disease', 'variant', 'diseaseVariants', 'variantDiseases'],
+  ['indication', 'disease', 'drug', 'diseaseDrugs', 'drugDiseases'],
+];
+
 function collectRelations(graph: KgGraph): Relations {
   const relations: Relations = {
     geneDiseases: new Map(),
     diseaseGenes: new Map(),
     diseaseVariants: new Map(),
+    variantDiseases: new Map(),
     diseaseDrugs: new Map(),
     drugDiseases: new Map(),
   };
@@ -154,31 +179,16 @@ function collectRelations(graph: KgGraph): Relations {
     else map.set(key, [value]);
   };
   for (const kind of graph.edgeKinds) {
+    const row = RELATION_MAPS.find(
+      ([relation, headType, tailType]) =>
+        kind.displayRelation === relation && kind.headType === headType && kind.tailType === tailType,
+    );
+    if (!row) continue;
+    const [, , , byHead, byTail] = row;
     const { heads, tails } = graph.edgesOfKind(kind.id);
     for (let edge = 0; edge < heads.length; edge++) {
-      const head = heads[edge]!;
-      const tail = tails[edge]!;
-      if (
-        kind.displayRelation === 'associated with' &&
-        kind.headType === 'gene/protein' &&
-        kind.tailType === 'disease'
-      ) {
-        append(relations.geneDiseases, head, tail);
-        append(relations.diseaseGenes, tail, head);
-      } else if (
-        kind.displayRelation === 'associated with' &&
-        kind.headType === 'disease' &&
-        kind.tailType === 'variant'
-      )
-        append(relations.diseaseVariants, head, tail);
-      else if (
-        kind.displayRelation === 'indication' &&
-        kind.headType === 'disease' &&
-        kind.tailType === 'drug'
-      ) {
-        append(relations.diseaseDrugs, head, tail);
-        append(relations.drugDiseases, tail, head);
-      }
+      append(relations[byHead], heads[edge]!, tails[edge]!);
+      append(relations[byTail], tails[edge]!, heads[edge]!);
     }
   }
   return relations;
@@ -194,6 +204,7 @@ interface GeneratorContext {
   /** A usable subject of this split. */
   subjectOk: (node: number) => boolean;
   bank: PhrasingTemplates;
+  draw: DistractorDraw;
   /** Rewrites a subject's name as an outside set might (`robust-names`); undefined keeps it. */
   rename?: ((name: string) => string) | undefined;
 }
@@ -333,13 +344,38 @@ function generatorPools(context: GeneratorContext) {
     const shown = rename ? rename(text) : text;
     return random.next() < 0.5 ? shown : shown.charAt(0).toUpperCase() + shown.slice(1);
   };
-  const distractors = (pool: readonly number[], avoid: (node: number) => boolean, count: number) => {
+  const near = degreeBands();
+  /**
+   * `count` distinct nodes of the pool that `avoid` does not reject; under the `matched` draw,
+   * only from the pool's nodes whose degree (`like.degree`) is close to `like.target`.
+   */
+  const distractors = (
+    pool: readonly number[],
+    avoid: (node: number) => boolean,
+    count: number,
+    like?: DegreeTarget | undefined,
+  ) => {
+    const from = context.draw === 'matched' && like ? near(like.all, like) : pool;
     const chosen = new Set<number>();
     for (let attempt = 0; chosen.size < count && attempt < count * 40; attempt++) {
-      const node = random.pick(pool);
+      const node = random.pick(from);
       if (!avoid(node)) chosen.add(node);
     }
     return chosen.size === count ? [...chosen] : undefined;
+  };
+  // A matched draw reads every usable node of the type, so that an answer left with no visible
+  // fact of the relation (its edges hidden) is matched by entities that never had one.
+  const ofType = (type: string) => [...graph.nodesOfType(type)].filter(usable);
+  const degree = {
+    gene: {
+      all: ofType('gene/protein'),
+      degree: (node: number) => relations.geneDiseases.get(node)?.length ?? 0,
+    },
+    variant: {
+      all: ofType('variant'),
+      degree: (node: number) => relations.variantDiseases.get(node)?.length ?? 0,
+    },
+    drug: { all: ofType('drug'), degree: (node: number) => relations.drugDiseases.get(node)?.length ?? 0 },
   };
   const optionsWith = (answer: number, others: readonly number[]) =>
     shuffle(random, [answer, ...others]).map(name);
@@ -358,8 +394,51 @@ function generatorPools(context: GeneratorContext) {
     linked,
     casing,
     distractors,
+    degree,
     optionsWith,
     pairs,
+  };
+}
+
+/** The degree a matched distractor should have, and how a pool node's degree is read. */
+export interface DegreeTarget {
+  /** The matched draw's pool: every usable node of the type. */
+  all: readonly number[];
+  degree: (node: number) => number;
+  target: number;
+}
+
+/**
+ * The pool's nodes whose degree lies within {@link MATCHED_BAND} (log1p) of the target, widened to
+ * the `atLeast` nearest when the band holds fewer; each pool is sorted once.
+ */
+export function degreeBands(atLeast = MATCHED_POOL) {
+  const sortedPools = new WeakMap<readonly number[], { nodes: number[]; degrees: number[] }>();
+  const firstAtLeast = (values: readonly number[], bound: number) => {
+    let low = 0;
+    let high = values.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (values[middle]! < bound) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return (pool: readonly number[], like: DegreeTarget): number[] => {
+    let sorted = sortedPools.get(pool);
+    if (!sorted) {
+      const nodes = [...pool].sort((left, right) => like.degree(left) - like.degree(right) || left - right);
+      sorted = { nodes, degrees: nodes.map(like.degree) };
+      sortedPools.set(pool, sorted);
+    }
+    const centre = Math.log1p(Math.max(0, like.target));
+    let low = firstAtLeast(sorted.degrees, Math.expm1(centre - MATCHED_BAND));
+    let high = firstAtLeast(sorted.degrees, Math.expm1(centre + MATCHED_BAND) + 1e-9);
+    while (high - low < atLeast && (low > 0 || high < sorted.nodes.length)) {
+      if (low > 0) low--;
+      if (high < sorted.nodes.length) high++;
+    }
+    return sorted.nodes.slice(low, high);
   };
 }
 
@@ -387,6 +466,7 @@ function choiceGenerators(pools: GeneratorPools) {
     linked,
     casing,
     distractors,
+    degree,
     optionsWith,
     pairs,
   } = pools;
@@ -401,6 +481,7 @@ function choiceGenerators(pools: GeneratorPools) {
         genes,
         (node) => node === gene || linked(node, first) || linked(node, second),
         OPTIONS_PER_QUESTION - 1,
+        { ...degree.gene, target: degree.gene.degree(gene) - 2 },
       );
       if (!others) return undefined;
       const options = optionsWith(gene, others);
@@ -412,7 +493,10 @@ function choiceGenerators(pools: GeneratorPools) {
       if (!subjectOk(disease)) return undefined;
       const own = relations.diseaseVariants.get(disease) ?? [];
       const variant = random.pick(own);
-      const others = distractors(variants, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1);
+      const others = distractors(variants, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1, {
+        ...degree.variant,
+        target: degree.variant.degree(variant) - 1,
+      });
       if (!others) return undefined;
       const options = optionsWith(variant, others);
       const text = bank.variantFor[phrasing]!([casing(name(disease))], options);
@@ -423,7 +507,10 @@ function choiceGenerators(pools: GeneratorPools) {
       if (!subjectOk(disease)) return undefined;
       const drug = random.pick(relations.diseaseDrugs.get(disease) ?? []);
       if (!usable(drug)) return undefined;
-      const others = distractors(drugs, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1);
+      const others = distractors(drugs, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1, {
+        ...degree.drug,
+        target: degree.drug.degree(drug) - 1,
+      });
       if (!others) return undefined;
       const options = optionsWith(drug, others);
       const text = bank.drugFor[phrasing]!([casing(name(disease))], options);
@@ -442,55 +529,75 @@ function statementGenerators(pools: GeneratorPools) {
     subjectOk,
     bank,
     genes,
-    treatedDiseases,
     drugs,
-    diseasesWithGenes,
     linked,
     casing,
     distractors,
     pairs,
   } = pools;
+  /**
+   * "D —relation— X": X one of the disease's own partners (true) or a distractor (false); under
+   * the `matched` draw the distractor is as well studied as one of the disease's partners would
+   * be with its edge to D hidden.
+   */
+  const linkStatement = (
+    phrasing: number,
+    link: {
+      diseases: readonly number[];
+      partners: Map<number, number[]>;
+      pool: readonly number[];
+      degree: Omit<DegreeTarget, 'target'>;
+      templates: readonly Template[];
+      negated: Template | readonly Template[];
+      shown: (node: number) => string;
+    },
+  ) => {
+    const truth = random.next() < 0.5;
+    const disease = random.pick(link.diseases);
+    if (!subjectOk(disease)) return undefined;
+    const own = link.partners.get(disease) ?? [];
+    const partner = truth
+      ? random.pick(own)
+      : distractors(
+          link.pool,
+          (node) => linked(node, disease),
+          1,
+          pools.draw === 'matched'
+            ? { ...link.degree, target: link.degree.degree(random.pick(own)) - 1 }
+            : undefined,
+        )?.[0];
+    if (partner === undefined || !usable(partner)) return undefined;
+    const text = statement(
+      random,
+      truth,
+      casing(name(disease)),
+      link.shown(partner),
+      link.templates[phrasing]!,
+      link.negated,
+    );
+    return { ...text, hidden: pairs(partner, [disease]) };
+  };
   return {
-    associatedStatement(phrasing: number) {
-      const truth = random.next() < 0.5;
-      const disease = random.pick(diseasesWithGenes);
-      if (!subjectOk(disease)) return undefined;
-      const gene = truth
-        ? random.pick(relations.diseaseGenes.get(disease) ?? [])
-        : distractors(genes, (node) => linked(node, disease), 1)?.[0];
-      if (gene === undefined || !usable(gene)) return undefined;
-      return {
-        ...statement(
-          random,
-          truth,
-          casing(name(disease)),
-          name(gene),
-          bank.associated[phrasing]!,
-          bank.associatedNegated,
-        ),
-        hidden: pairs(gene, [disease]),
-      };
-    },
-    treatsStatement(phrasing: number) {
-      const truth = random.next() < 0.5;
-      const disease = random.pick(treatedDiseases);
-      if (!subjectOk(disease)) return undefined;
-      const drug = truth
-        ? random.pick(relations.diseaseDrugs.get(disease) ?? [])
-        : distractors(drugs, (node) => linked(node, disease), 1)?.[0];
-      if (drug === undefined || !usable(drug)) return undefined;
-      return {
-        ...statement(
-          random,
-          truth,
-          casing(name(disease)),
-          name(drug).toLowerCase(),
-          bank.treats[phrasing]!,
-          bank.treatsNegated,
-        ),
-        hidden: pairs(drug, [disease]),
-      };
-    },
+    associatedStatement: (phrasing: number) =>
+      linkStatement(phrasing, {
+        diseases: pools.diseasesWithGenes,
+        partners: relations.diseaseGenes,
+        pool: genes,
+        degree: pools.degree.gene,
+        templates: bank.associated,
+        negated: bank.associatedNegated,
+        shown: name,
+      }),
+    treatsStatement: (phrasing: number) =>
+      linkStatement(phrasing, {
+        diseases: pools.treatedDiseases,
+        partners: relations.diseaseDrugs,
+        pool: drugs,
+        degree: pools.degree.drug,
+        templates: bank.treats,
+        negated: bank.treatsNegated,
+        shown: (node) => name(node).toLowerCase(),
+      }),
   };
 }
 

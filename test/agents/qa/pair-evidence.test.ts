@@ -159,17 +159,59 @@ describe('pairEvidence', () => {
   });
 });
 
+describe('pairEvidence: priors', () => {
+  it("reads how studied the entity is and how many partners the disease has besides it", () => {
+    const x = pairEvidence({ graph, facts }, 10, 3)!;
+    // X: S (its only disease besides D), two interactors, one GO term.
+    expect(x.values.degree).toBeCloseTo(Math.log1p(1));
+    expect(x.values.popularity).toBeCloseTo(Math.log1p(graph.degree(3)));
+    expect(x.values.studied).toBeCloseTo(Math.log1p(2));
+    // D's genes are G1 and G2, X is not one of them.
+    expect(x.values.coverage).toBeCloseTo(Math.log1p(2));
+    // G1 is one of D's genes: coverage counts the other one only, as it would with D–G1 hidden.
+    const g1 = pairEvidence({ graph, facts }, 10, 1)!;
+    const g1Hidden = pairEvidence({ graph: withoutEdges(graph, [[10, 1]]), facts }, 10, 1)!;
+    expect(g1.values.coverage).toBeCloseTo(Math.log1p(1));
+    expect(g1Hidden.values.coverage).toBeCloseTo(g1.values.coverage!);
+  });
+
+  it('lets a signed coverage weight lower the odds, and never cites a prior', () => {
+    const evidence = pairEvidence({ graph, facts }, 10, 3)!;
+    const none = { similar: undefined, 'shared-neighbours': undefined };
+    const base = { bias: 0, trueAt: 0, weights: { ppiShare: 1 } };
+    const models = (weights: object) => ({
+      'gene-disease': { ...base, weights: { ...base.weights, ...weights } },
+      'variant-disease': base,
+      'drug-disease': base,
+    });
+    const plain = scorePair(evidence, none, models({}));
+    const closedWorld = scorePair(evidence, none, models({ coverage: -1 }));
+    const popular = scorePair(evidence, none, models({ popularity: 1 }));
+    expect(closedWorld.logOdds).toBeCloseTo(plain.logOdds - Math.log1p(2));
+    expect(popular.logOdds).toBeGreaterThan(plain.logOdds);
+    for (const score of [closedWorld, popular])
+      expect(score.contributions.map((each) => each.feature)).toEqual(['ppiShare']);
+  });
+});
+
 describe('evidence model', () => {
   it('raises the log-odds with each positive feature and names what contributed most', () => {
     const x = scorePair(pairEvidence({ graph, facts }, 10, 3)!, {
       similar: undefined,
       'shared-neighbours': undefined,
     });
-    const y = scorePair(pairEvidence({ graph, facts }, 10, 4)!, {
+    const yEvidence = pairEvidence({ graph, facts }, 10, 4)!;
+    const y = scorePair(yEvidence, {
       similar: undefined,
       'shared-neighbours': undefined,
     });
-    expect(y.logOdds).toBe(EVIDENCE_MODELS['gene-disease'].bias);
+    // Y's only inputs are priors: they move its log-odds but are not evidence, so nothing is cited.
+    const model = EVIDENCE_MODELS['gene-disease'];
+    const priors = (['degree', 'popularity', 'studied', 'coverage'] as const).reduce(
+      (sum, feature) => sum + (model.weights[feature] ?? 0) * (yEvidence.values[feature] ?? 0),
+      0,
+    );
+    expect(y.logOdds).toBeCloseTo(model.bias + priors);
     expect(y.contributions).toEqual([]);
     expect(x.logOdds).toBeGreaterThan(y.logOdds);
     expect(x.contributions.map((each) => each.feature)).toContain('ppiShare');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnswer } from '../../../src/eval/qa/answer-parser.js';
-import { accuracy } from '../../../src/eval/qa/qa-benchmark.js';
-import { generateQaSet, parseCsv, parseQaCsv } from '../../../src/eval/qa/qa-set.js';
+import { accuracy, popularChoice } from '../../../src/eval/qa/qa-benchmark.js';
+import { degreeBands, generateQaSet, parseCsv, parseQaCsv } from '../../../src/eval/qa/qa-set.js';
 import { AppError } from '../../../src/errors.js';
 import { buildQaWorld } from '../../agents/qa/qa-world.js';
 
@@ -56,6 +56,49 @@ describe('generateQaSet', () => {
     const main = new Set(cases.map((qaCase) => qaCase.text));
     expect(heldout.length).toBeGreaterThan(0);
     expect(heldout.filter((qaCase) => main.has(qaCase.text))).toEqual([]);
+  });
+});
+
+describe('generateQaSet: popularity-matched distractors', () => {
+  const world = buildQaWorld();
+
+  it('leaves the uniform draw as it was and gives the matched draw valid cases', () => {
+    expect(generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, distractors: 'uniform' })).toEqual(
+      generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6 }),
+    );
+    const matched = generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, distractors: 'matched' });
+    const choices = matched.filter((qaCase) => qaCase.form === 'multiple-choice');
+    expect(choices.length).toBeGreaterThan(0);
+    for (const qaCase of choices) {
+      expect(qaCase.options).toContain(qaCase.answer);
+      expect(new Set(qaCase.options).size).toBe(qaCase.options!.length);
+    }
+  });
+
+  it('draws from the nodes whose degree is nearest the target, widening the band to the minimum', () => {
+    // Node n has degree DEGREES[n - 1].
+    const DEGREES = [0, 1, 1, 2, 8, 9];
+    const pool = [6, 5, 4, 3, 2, 1];
+    const like = { all: pool, degree: (node: number) => DEGREES[node - 1]!, target: 1 };
+    const near = degreeBands(2);
+    expect(near(pool, like).sort()).toEqual([2, 3]);
+    expect(near(pool, { ...like, target: 8 }).sort()).toEqual([5, 6]);
+    // Nothing else has degree 0: the band widens to the two nearest.
+    expect(near(pool, { ...like, target: 0 }).sort()).toEqual([1, 2]);
+    // A negative target (an answer left with no visible fact) is read as 0.
+    expect(near(pool, { ...like, target: -1 }).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('popularChoice', () => {
+  it('picks the option with the most KG edges, and never one that links to nothing', () => {
+    const world = buildQaWorld();
+    const degree = (name: string) => world.graph.degree(world.lookup.lookup(name, { limit: 1 })[0]!.nodeIndex);
+    const [first, second] = ['HLA-B', 'SMAD4'];
+    expect(degree(first)).not.toBe(degree(second));
+    const expected = degree(first) >= degree(second) ? first : second;
+    expect(popularChoice(world, ['not a node at all', first, second])).toBe(expected);
+    expect(popularChoice(world, ['not a node at all'])).toBe('not a node at all');
   });
 });
 
