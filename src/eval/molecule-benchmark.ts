@@ -776,8 +776,43 @@ export const NOVEL_BELOW = 0.4;
 /** Differences below this are ties: Tanimoto values are ratios of small counts. */
 const TIE_TOLERANCE = 1e-9;
 
+/**
+ * The paired comparison of `arm` in one report with `baseline` in another, over the targets both
+ * measured (by node index): for an arm added in a later run on the same targets and settings.
+ */
+export function compareAcrossReports(
+  left: Pick<MoleculeReport, 'details'>,
+  arm: MoleculeArm,
+  right: Pick<MoleculeReport, 'details'>,
+  baseline: MoleculeArm,
+  seed = 0,
+): PairedComparison {
+  const rightArms = new Map(right.details.map((detail) => [detail.target.nodeIndex, detail.arms]));
+  const pairs = left.details.flatMap((detail): [ArmMetrics, ArmMetrics][] => {
+    const own = detail.arms[arm];
+    const other = rightArms.get(detail.target.nodeIndex)?.[baseline];
+    return own && other ? [[own, other]] : [];
+  });
+  return comparePairs(pairs, arm, baseline, seed);
+}
+
 function compare(
   details: readonly TargetResult[],
+  arm: MoleculeArm,
+  baseline: MoleculeArm,
+  seed: number,
+): PairedComparison {
+  const pairs = details.flatMap((detail): [ArmMetrics, ArmMetrics][] => {
+    const left = detail.arms[arm];
+    const right = detail.arms[baseline];
+    return left && right ? [[left, right]] : [];
+  });
+  return comparePairs(pairs, arm, baseline, seed);
+}
+
+/** Per-target pairs (arm, baseline): wins, the mean difference with its CI, Wilcoxon and sign tests. */
+function comparePairs(
+  pairs: readonly (readonly [ArmMetrics, ArmMetrics])[],
   arm: MoleculeArm,
   baseline: MoleculeArm,
   seed: number,
@@ -787,10 +822,7 @@ function compare(
   let ties = 0;
   const differences: number[] = [];
   const hitDifferences: number[] = [];
-  for (const detail of details) {
-    const left = detail.arms[arm];
-    const right = detail.arms[baseline];
-    if (!left || !right) continue;
+  for (const [left, right] of pairs) {
     const difference = left.bestTanimotoToTrue - right.bestTanimotoToTrue;
     differences.push(difference);
     hitDifferences.push((left.bestTanimotoToTrue >= 0.4 ? 1 : 0) - (right.bestTanimotoToTrue >= 0.4 ? 1 : 0));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  compareAcrossReports,
   runMoleculeBenchmark,
   selectHeldOutTargets,
   signTest,
@@ -165,6 +166,20 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
     expect(report.verdict).toMatch(
       /^no significant difference between bridge guidance and the unguided control/,
     );
+  });
+
+  it('pairs arms across two reports by target, as within one report', () => {
+    const within = report.comparisons.find((each) => each.arm === 'guided' && each.baseline === 'control')!;
+    // The report's comparisons use its seed (1) for the bootstrap.
+    expect(compareAcrossReports(report, 'guided', report, 'control', 1)).toEqual(within);
+    // Targets only one report measured are left out.
+    const firstTwo = { details: report.details.slice(0, 2) };
+    expect(compareAcrossReports(firstTwo, 'guided', report, 'seeds')).toMatchObject({
+      arm: 'guided',
+      baseline: 'seeds',
+    });
+    const { wins, losses, ties } = compareAcrossReports(firstTwo, 'guided', report, 'seeds');
+    expect(wins + losses + ties).toBe(2);
   });
 
   it('writes JSON and Markdown reports with the summary, comparisons and per-target rows', async () => {

@@ -41,7 +41,7 @@ export const geneticAlgorithmSettingsSchema = z
     exploitGenerations: z.number().int().min(0).max(1000).default(0),
     /**
      * Offspring an exploit generation breeds per population member (one-edit analogues of each
-     * in turn), instead of `offspringPerGeneration`: one analogue per seed is a single draw, and
+     * in turn), when that is more than `offspringPerGeneration`: one analogue per seed is a single draw, and
      * the closest analogue of the best seed is what keeps a run from falling behind its seeds.
      */
     analoguesPerMember: z.number().int().min(1).max(50).default(1),
@@ -410,9 +410,10 @@ async function breedGeneration(
 ): Promise<{ offspring: Omit<GeneticCandidate, 'score'>[]; stoppedEarly: boolean }> {
   const { settings, options, stats, seen, seedSmiles, breeder } = context;
   const exploiting = generation <= settings.exploitGenerations;
+  const base = settings.offspringPerGeneration ?? settings.populationSize;
   const offspringPerGeneration = exploiting
-    ? breeder.populationSize() * settings.analoguesPerMember
-    : (settings.offspringPerGeneration ?? settings.populationSize);
+    ? Math.max(base, breeder.populationSize() * settings.analoguesPerMember)
+    : base;
   const offspring: Omit<GeneticCandidate, 'score'>[] = [];
   let stoppedEarly = false;
   breeder.startGeneration(exploiting);
