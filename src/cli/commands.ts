@@ -504,7 +504,7 @@ export const evalMoleculesCommand = defineCommand({
       .string()
       .optional()
       .describe(
-        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, binders, random-drugs',
+        'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, drug-like-seeds, binders, random-drugs',
       ),
     'report-dir': reportDir(),
     device: deviceFlag,

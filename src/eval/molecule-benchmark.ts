@@ -1,5 +1,6 @@
 import { cpus, loadavg, platform } from 'node:os';
 import { createFingerprintLibrary, type Fingerprint } from '../chem/fingerprint.js';
+import { evaluateFilters, filterOptionsSchema } from '../chem/filters.js';
 import {
   countFragments,
   syntheticAccessibility,
@@ -10,6 +11,7 @@ import type { ChemToolkit } from '../chem/toolkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createRandom } from '../molecules/ga/random.js';
 import type { MoleculeProposer } from '../molecules/propose.js';
+import type { z } from 'zod';
 import { proposeRequestSchema, type ProposeRequestInput } from '../molecules/propose-request.js';
 import type { ProposalResponse } from '../molecules/proposal-schema.js';
 import {
@@ -46,6 +48,7 @@ export const MOLECULE_ARMS = [
   'control-novel',
   'control',
   'seeds',
+  'drug-like-seeds',
   'binders',
   'random-drugs',
 ] as const;
@@ -60,7 +63,7 @@ type ArmDefinition =
       noveltyCap?: number;
       description: string;
     }
-  | { kind: 'seeds' | 'binders' | 'random-drugs'; description: string };
+  | { kind: 'seeds' | 'drug-like-seeds' | 'binders' | 'random-drugs'; description: string };
 
 /**
  * The novelty cap of the `*-novel` arms: every molecule they return has Tanimoto ≤ 0.4 to every
@@ -125,6 +128,11 @@ export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
     description: 'the same GA, seeds and filters with a seeded random fitness and ranking',
   },
   seeds: { kind: 'seeds', description: 'the drugs the bridge retrieves as seeds, as they are' },
+  'drug-like-seeds': {
+    kind: 'drug-like-seeds',
+    description:
+      'the seeds that pass the default drug-likeness filters the candidates must pass (often fewer than N: cofactors and peptides fail them)',
+  },
   binders: { kind: 'binders', description: 'the known binders of the nearest proteins, as they are' },
   'random-drugs': {
     kind: 'random-drugs',
@@ -141,17 +149,14 @@ export const benchmarkRequestSchema = proposeRequestSchema
     seedRanking: true,
     anchorDecay: true,
     exploitGenerations: true,
+    analoguesPerSeed: true,
+    analogueSlots: true,
     lineageMemory: true,
     referenceProteins: true,
     seedCount: true,
   })
   .partial();
-export type BenchmarkRequest = Partial<
-  Pick<
-    ProposeRequestInput,
-    'seedRanking' | 'anchorDecay' | 'exploitGenerations' | 'lineageMemory' | 'referenceProteins' | 'seedCount'
-  >
->;
+export type BenchmarkRequest = z.input<typeof benchmarkRequestSchema>;
 
 export interface BenchmarkDrug {
   nodeIndex: number;
@@ -202,25 +207,30 @@ export interface TargetResult {
   knownBinderSeeds: number;
 }
 
-export interface ArmSummary {
+/** Per-target metrics averaged over targets (`molecules` aside), with a CI and hit rates. */
+export type ArmSummary = Omit<ArmMetrics, 'molecules'> & {
   targets: number;
-  validity: number;
-  uniqueness: number;
-  novelty: number;
-  novelShare: number;
-  meanQed: number;
-  meanSa: number;
-  alertRate: number;
-  scaffoldDiversity: number;
-  bestTanimotoToTrue: number;
   /** Bootstrap 95 % CI of the mean best Tanimoto over targets. */
   bestTanimotoCi: [number, number];
-  meanTanimotoToTrue: number;
   /** Share of targets whose best Tanimoto to a true drug reaches 0.4 / 0.6. */
   'hit@0.4': number;
   'hit@0.6': number;
-  timeMs: number;
-}
+};
+
+/** The per-target metrics a summary averages. */
+const AVERAGED_METRICS = [
+  'validity',
+  'uniqueness',
+  'novelty',
+  'novelShare',
+  'meanQed',
+  'meanSa',
+  'alertRate',
+  'scaffoldDiversity',
+  'bestTanimotoToTrue',
+  'meanTanimotoToTrue',
+  'timeMs',
+] as const satisfies readonly Exclude<keyof ArmMetrics, 'molecules'>[];
 
 export interface PairedComparison {
   arm: MoleculeArm;
@@ -575,7 +585,12 @@ async function evaluateTarget(
           ? randomDrugs(options.drugs, context.hidden, options.n, options.seed + target.nodeIndex)
           : definition.kind === 'seeds'
             ? (await retrieve()).seeds.slice(0, options.n).map((each) => each.smiles)
-            : (await retrieve()).referenceBinders.slice(0, options.n).map((each) => each.smiles);
+            : definition.kind === 'drug-like-seeds'
+              ? drugLike(
+                  toolkit,
+                  (await retrieve()).seeds.slice(0, options.n).map((each) => each.smiles),
+                )
+              : (await retrieve()).referenceBinders.slice(0, options.n).map((each) => each.smiles);
       result.arms[arm] = drugMetrics(smiles, context, toolkit, now() - armStarted);
     }
   }
@@ -645,6 +660,21 @@ function targetContext(
         : Number.NaN;
     },
   };
+}
+
+/** The molecules that pass the proposer's default filters (Lipinski, Veber, no structural alert). */
+function drugLike(toolkit: ChemToolkit, smiles: readonly string[]): string[] {
+  const filters = filterOptionsSchema.parse({});
+  return smiles.filter((each) => {
+    const profile = toolkit.profile(each);
+    return (
+      profile.ok &&
+      evaluateFilters(
+        { descriptors: profile.value.descriptors, qed: profile.value.qed.qed, alerts: profile.value.alerts },
+        filters,
+      ).passed
+    );
+  });
 }
 
 function randomDrugs(
@@ -726,27 +756,17 @@ function scaffoldDiversity(smiles: readonly string[], toolkit: ChemToolkit): num
 }
 
 function summarizeArm(perTarget: readonly ArmMetrics[], seed: number): ArmSummary {
-  const average = (read: (metrics: ArmMetrics) => number) => mean(perTarget.map(read));
+  const averages = Object.fromEntries(
+    // `?? 0`: checkpoints written before a metric existed lack it.
+    AVERAGED_METRICS.map((metric) => [metric, mean(perTarget.map((m) => m[metric] ?? 0))]),
+  ) as Record<(typeof AVERAGED_METRICS)[number], number>;
+  const best = perTarget.map((m) => m.bestTanimotoToTrue);
   return {
     targets: perTarget.length,
-    validity: average((m) => m.validity),
-    uniqueness: average((m) => m.uniqueness),
-    novelty: average((m) => m.novelty),
-    novelShare: average((m) => m.novelShare ?? 0),
-    meanQed: average((m) => m.meanQed),
-    meanSa: average((m) => m.meanSa),
-    alertRate: average((m) => m.alertRate),
-    scaffoldDiversity: average((m) => m.scaffoldDiversity),
-    bestTanimotoToTrue: average((m) => m.bestTanimotoToTrue),
-    bestTanimotoCi: bootstrapMeanCi(
-      perTarget.map((m) => m.bestTanimotoToTrue),
-      2000,
-      seed,
-    ),
-    meanTanimotoToTrue: average((m) => m.meanTanimotoToTrue),
-    'hit@0.4': average((m) => (m.bestTanimotoToTrue >= 0.4 ? 1 : 0)),
-    'hit@0.6': average((m) => (m.bestTanimotoToTrue >= 0.6 ? 1 : 0)),
-    timeMs: average((m) => m.timeMs),
+    ...averages,
+    bestTanimotoCi: bootstrapMeanCi(best, 2000, seed),
+    'hit@0.4': mean(best.map((value) => (value >= 0.4 ? 1 : 0))),
+    'hit@0.6': mean(best.map((value) => (value >= 0.6 ? 1 : 0))),
   };
 }
 
@@ -756,8 +776,43 @@ export const NOVEL_BELOW = 0.4;
 /** Differences below this are ties: Tanimoto values are ratios of small counts. */
 const TIE_TOLERANCE = 1e-9;
 
+/**
+ * The paired comparison of `arm` in one report with `baseline` in another, over the targets both
+ * measured (by node index): for an arm added in a later run on the same targets and settings.
+ */
+export function compareAcrossReports(
+  left: Pick<MoleculeReport, 'details'>,
+  arm: MoleculeArm,
+  right: Pick<MoleculeReport, 'details'>,
+  baseline: MoleculeArm,
+  seed = 0,
+): PairedComparison {
+  const rightArms = new Map(right.details.map((detail) => [detail.target.nodeIndex, detail.arms]));
+  const pairs = left.details.flatMap((detail): [ArmMetrics, ArmMetrics][] => {
+    const own = detail.arms[arm];
+    const other = rightArms.get(detail.target.nodeIndex)?.[baseline];
+    return own && other ? [[own, other]] : [];
+  });
+  return comparePairs(pairs, arm, baseline, seed);
+}
+
 function compare(
   details: readonly TargetResult[],
+  arm: MoleculeArm,
+  baseline: MoleculeArm,
+  seed: number,
+): PairedComparison {
+  const pairs = details.flatMap((detail): [ArmMetrics, ArmMetrics][] => {
+    const left = detail.arms[arm];
+    const right = detail.arms[baseline];
+    return left && right ? [[left, right]] : [];
+  });
+  return comparePairs(pairs, arm, baseline, seed);
+}
+
+/** Per-target pairs (arm, baseline): wins, the mean difference with its CI, Wilcoxon and sign tests. */
+function comparePairs(
+  pairs: readonly (readonly [ArmMetrics, ArmMetrics])[],
   arm: MoleculeArm,
   baseline: MoleculeArm,
   seed: number,
@@ -767,10 +822,7 @@ function compare(
   let ties = 0;
   const differences: number[] = [];
   const hitDifferences: number[] = [];
-  for (const detail of details) {
-    const left = detail.arms[arm];
-    const right = detail.arms[baseline];
-    if (!left || !right) continue;
+  for (const [left, right] of pairs) {
     const difference = left.bestTanimotoToTrue - right.bestTanimotoToTrue;
     differences.push(difference);
     hitDifferences.push((left.bestTanimotoToTrue >= 0.4 ? 1 : 0) - (right.bestTanimotoToTrue >= 0.4 ? 1 : 0));

@@ -12,6 +12,11 @@ export interface DiversePickOptions<T> {
    * series gets a second slot; later passes fall back to scaffolds alone, then to rank.
    */
   series?: ((item: T) => string) | undefined;
+  /**
+   * Slots filled first: the best `count` items for which `eligible` holds, at most one per
+   * series (and per scaffold); the other slots are then picked as usual.
+   */
+  reserved?: { count: number; eligible: (item: T) => boolean; series: (item: T) => string } | undefined;
 }
 
 /**
@@ -31,6 +36,21 @@ export function pickDiverse<T>(items: readonly T[], options: DiversePickOptions<
   const usedScaffolds = new Set<string>();
   const usedSeries = new Set<string>();
   const series = options.series;
+  const { reserved } = options;
+  if (reserved) {
+    const reservedSeries = new Set<string>();
+    for (const entry of ranked) {
+      if (chosen.size >= Math.min(count, reserved.count)) break;
+      if (!reserved.eligible(entry.item)) continue;
+      const key = reserved.series(entry.item);
+      const scaffold = options.scaffold(entry.item);
+      if (reservedSeries.has(key) || usedScaffolds.has(scaffold)) continue;
+      reservedSeries.add(key);
+      usedScaffolds.add(scaffold);
+      if (series) usedSeries.add(series(entry.item));
+      chosen.add(entry.index);
+    }
+  }
   const passes = series ? [true, false] : [false];
   for (const bySeries of passes)
     for (const entry of ranked) {

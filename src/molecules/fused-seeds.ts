@@ -2,7 +2,7 @@ import type { Retriever } from '../retrieval/retriever.js';
 import type { RetrievalRequestInput } from '../retrieval/retrieval-request.js';
 import type { VectorStore } from '../store/vector-store.js';
 import type { SeedDrug } from './seeds.js';
-import { DRUG_TYPE, PROTEIN_TYPE, TARGET_RELATION } from './target.js';
+import { DRUG_TYPE, drugRowsWithSmiles, PROTEIN_TYPE, TARGET_RELATION } from './target.js';
 
 /** The most drugs one retrieval returns (the retrieval request's `k` limit). */
 const MAX_RETRIEVED = 200;
@@ -45,23 +45,20 @@ export async function findFusedSeedDrugs(
   const hits = response.results
     .filter((hit) => hit.type === DRUG_TYPE && !options.exclude.has(hit.nodeIndex))
     .slice(0, options.count);
-  const rows = new Map(
-    (
-      await dependencies.store.getRows(
-        DRUG_TYPE,
-        hits.map((hit) => hit.nodeIndex),
-      )
-    ).map((row) => [row.nodeIndex, row]),
+  const rows = await drugRowsWithSmiles(
+    dependencies.store,
+    hits.map((hit) => hit.nodeIndex),
   );
   return hits.flatMap((hit) => {
-    const row = rows.get(hit.nodeIndex);
-    if (!row || row.payload === null || row.payloadKind !== 'smiles') return [];
+    const found = rows.get(hit.nodeIndex);
+    if (!found) return [];
+    const { row } = found;
     return [
       {
         nodeIndex: hit.nodeIndex,
         id: hit.id,
         name: hit.name,
-        smiles: row.payload,
+        smiles: found.smiles,
         similarity: row.projected ? cosine(options.query, row.projected) : (hit.scores.bridge ?? 0),
         retrievalScore: hit.scores.fused ?? hit.score ?? 0,
         knownBinder: options.knownBinders.has(hit.nodeIndex),

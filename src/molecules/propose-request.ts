@@ -55,6 +55,22 @@ export const proposeRequestSchema = z.strictObject({
     .describe(
       'Generations that first mutate every seed in turn (exploit) before selection and crossover explore',
     ),
+  analoguesPerSeed: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(1)
+    .describe('One-edit analogues bred from each seed (and reference binder) in each exploit generation'),
+  analogueSlots: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(0)
+    .describe(
+      "Returned slots reserved for the best one-edit analogue (by the combined score) of as many different seeds, before the rest are picked by score; trades novelty for closeness to the seeds' chemistry (guided runs only)",
+    ),
   lineageMemory: z
     .boolean()
     .default(true)

@@ -146,7 +146,7 @@ export function createMoleculeProposer(dependencies: MoleculeProposerDependencie
           rdkit: dependencies.rdkit,
         }),
       );
-      const { picked, passing } = await timed('ranking', () => rankCandidates(run, { pool, scorer }));
+      const { picked, passing } = await timed('ranking', () => rankCandidates(run, { pool, scorer, seeds }));
       const valid = await timed('response', () =>
         describeCandidates(
           {

@@ -1,6 +1,6 @@
 import type { KgGraph } from '../kg/graph.js';
 import type { VectorStore } from '../store/vector-store.js';
-import { DRUG_TYPE, knownBindersOf, PROTEIN_TYPE } from './target.js';
+import { drugRowsWithSmiles, knownBindersOf, PROTEIN_TYPE } from './target.js';
 
 /** A known drug of a protein near the target: evidence of what binds this kind of pocket. */
 export interface ReferenceBinder {
@@ -52,19 +52,15 @@ export async function findReferenceBinders(
     }
   }
   if (chosen.length === 0) return [];
-  const rows = new Map(
-    (
-      await store.getRows(
-        DRUG_TYPE,
-        chosen.map((entry) => entry.drug),
-      )
-    ).map((row) => [row.nodeIndex, row]),
+  const rows = await drugRowsWithSmiles(
+    store,
+    chosen.map((entry) => entry.drug),
   );
   const binders: ReferenceBinder[] = [];
   for (const { drug, via } of chosen) {
-    const row = rows.get(drug);
-    if (!row || row.payload === null || row.payloadKind !== 'smiles') continue;
-    binders.push({ nodeIndex: drug, id: row.nodeId, name: row.name, smiles: row.payload, via });
+    const found = rows.get(drug);
+    if (!found) continue;
+    binders.push({ nodeIndex: drug, id: found.row.nodeId, name: found.row.name, smiles: found.smiles, via });
     if (binders.length >= options.count) break;
   }
   return binders;

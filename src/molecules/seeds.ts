@@ -1,5 +1,5 @@
 import type { VectorStore } from '../store/vector-store.js';
-import { DRUG_TYPE } from './target.js';
+import { DRUG_TYPE, drugRowsWithSmiles } from './target.js';
 
 export interface SeedDrug {
   nodeIndex: number;
@@ -35,18 +35,14 @@ export async function findSeedDrugs(
     column: 'projected',
     ...(options.exclude.size > 0 ? { excludeIndices: options.exclude } : {}),
   });
-  const rows = new Map(
-    (
-      await store.getRows(
-        DRUG_TYPE,
-        hits.map((hit) => hit.nodeIndex),
-      )
-    ).map((row) => [row.nodeIndex, row]),
+  const rows = await drugRowsWithSmiles(
+    store,
+    hits.map((hit) => hit.nodeIndex),
   );
   const seeds: SeedDrug[] = [];
   for (const hit of hits) {
-    const smiles = rows.get(hit.nodeIndex)?.payload;
-    if (!smiles) continue;
+    const smiles = rows.get(hit.nodeIndex)?.smiles;
+    if (smiles === undefined) continue;
     seeds.push({
       nodeIndex: hit.nodeIndex,
       id: hit.nodeId,

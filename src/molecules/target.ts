@@ -3,13 +3,26 @@ import { AppError } from '../errors.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { EntityResolver, ResolvedEntity } from '../retrieval/entity-resolver.js';
 import { encodeQueryInput } from '../retrieval/query-encoding.js';
-import type { VectorStore } from '../store/vector-store.js';
+import type { NodeRow, VectorStore } from '../store/vector-store.js';
 import type { ProposeTarget, TargetKind } from './propose-request.js';
 
 /** Node types and relation of the design task: protein −target→ drug, as in PrimeKG. */
 export const PROTEIN_TYPE = 'gene/protein';
 export const DRUG_TYPE = 'drug';
 export const TARGET_RELATION = 'target';
+
+/** Rows of these drugs that have a SMILES, by node index (one store read). */
+export async function drugRowsWithSmiles(
+  store: Pick<VectorStore, 'getRows'>,
+  nodeIndices: readonly number[],
+): Promise<Map<number, { row: NodeRow; smiles: string }>> {
+  const found = new Map<number, { row: NodeRow; smiles: string }>();
+  if (nodeIndices.length === 0) return found;
+  for (const row of await store.getRows(DRUG_TYPE, nodeIndices))
+    if (row.payload !== null && row.payloadKind === 'smiles')
+      found.set(row.nodeIndex, { row, smiles: row.payload });
+  return found;
+}
 
 export interface ResolvedTarget {
   kind: TargetKind;

@@ -70,6 +70,31 @@ describe('pickDiverse', () => {
     ).toEqual(['a1', 'c1']);
   });
 
+  it('fills reserved slots first with the best eligible item of distinct series', () => {
+    const items = [
+      { id: 'x1', series: 'x', analogue: false },
+      { id: 'a1', series: 'a', analogue: true },
+      { id: 'a2', series: 'a', analogue: true },
+      { id: 'y1', series: 'y', analogue: false },
+      { id: 'b1', series: 'b', analogue: true },
+      { id: 'c1', series: 'c', analogue: true },
+    ];
+    const pick = (count: number, reserved: number) =>
+      pickDiverse(items, {
+        count,
+        scaffold: (item) => item.id,
+        series: (item) => item.series,
+        reserved: { count: reserved, eligible: (item) => item.analogue, series: (item) => item.series },
+      }).map((item) => item.id);
+    // Without reservation the top 3 by rank are x1, a1, y1; two reserved slots take a1 and b1
+    // (one per series, a2 is a's second), the last slot goes to the best of the rest.
+    expect(pick(3, 0)).toEqual(['x1', 'a1', 'y1']);
+    expect(pick(3, 2)).toEqual(['x1', 'a1', 'b1']);
+    expect(pick(3, 3)).toEqual(['a1', 'b1', 'c1']);
+    // More reserved slots than the count never exceed it.
+    expect(pick(2, 5)).toEqual(['a1', 'b1']);
+  });
+
   it('ranks by score when asked, keeping input order on ties', () => {
     const items = [
       { id: 'a', score: 1 },

@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  compareAcrossReports,
   runMoleculeBenchmark,
   selectHeldOutTargets,
   signTest,
   type MoleculeReport,
+  type SelectTargetsOptions,
 } from '../../src/eval/molecule-benchmark.js';
 import {
   moleculeReportMarkdown,
@@ -24,6 +26,15 @@ beforeAll(async () => {
   world = await buildMoleculeWorld('oracle');
 });
 afterAll(() => world?.toolkit.dispose());
+
+/** Targets and drugs of a split holding out these nodes (other selection options as given). */
+const heldOut = (nodes: readonly number[], options: Partial<SelectTargetsOptions> = {}) =>
+  selectHeldOutTargets({
+    graph: world.graph,
+    store: world.store,
+    split: { heldOutNodes: new Set(nodes) },
+    ...options,
+  });
 
 describe('selectHeldOutTargets', () => {
   it('keeps held-out proteins with a sequence and a known drug that has a SMILES', async () => {
@@ -44,22 +55,10 @@ describe('selectHeldOutTargets', () => {
       ['ABL1', ['Imatinib', 'Nilotinib', 'Dasatinib'], ['DB00619', 'DB04868', 'DB01254']],
       ['PTGS2', ['Aspirin', 'Celecoxib', 'Ibuprofen'], ['DB00945', 'DB00482', 'DB01050']],
     ]);
-    const sampled = await selectHeldOutTargets({
-      graph: world.graph,
-      store: world.store,
-      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
-      count: 2,
-      seed: 7,
-    });
+    const sampled = await heldOut([10, 11, 14, 17], { count: 2, seed: 7 });
     expect(sampled.candidates).toBe(4);
     expect(sampled.targets).toHaveLength(2);
-    const again = await selectHeldOutTargets({
-      graph: world.graph,
-      store: world.store,
-      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
-      count: 2,
-      seed: 7,
-    });
+    const again = await heldOut([10, 11, 14, 17], { count: 2, seed: 7 });
     expect(again.targets).toEqual(sampled.targets);
   });
 });
@@ -100,11 +99,7 @@ describe('selectHeldOutTargets: validation and test targets', () => {
 describe('runMoleculeBenchmark with an oracle bridge', () => {
   let report: MoleculeReport;
   beforeAll(async () => {
-    const { targets, drugs } = await selectHeldOutTargets({
-      graph: world.graph,
-      store: world.store,
-      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
-    });
+    const { targets, drugs } = await heldOut([10, 11, 14, 17]);
     report = await runMoleculeBenchmark({
       proposer: world.proposer(),
       toolkit: world.toolkit,
@@ -167,6 +162,20 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
     );
   });
 
+  it('pairs arms across two reports by target, as within one report', () => {
+    const within = report.comparisons.find((each) => each.arm === 'guided' && each.baseline === 'control')!;
+    // The report's comparisons use its seed (1) for the bootstrap.
+    expect(compareAcrossReports(report, 'guided', report, 'control', 1)).toEqual(within);
+    // Targets only one report measured are left out.
+    const firstTwo = { details: report.details.slice(0, 2) };
+    expect(compareAcrossReports(firstTwo, 'guided', report, 'seeds')).toMatchObject({
+      arm: 'guided',
+      baseline: 'seeds',
+    });
+    const { wins, losses, ties } = compareAcrossReports(firstTwo, 'guided', report, 'seeds');
+    expect(wins + losses + ties).toBe(2);
+  });
+
   it('writes JSON and Markdown reports with the summary, comparisons and per-target rows', async () => {
     const markdown = moleculeReportMarkdown(report);
     expect(markdown).toContain('# Target-guided molecule design benchmark');
@@ -200,11 +209,7 @@ describe('runMoleculeBenchmark with an oracle bridge', () => {
 
 describe('runMoleculeBenchmark: ablation subset and resuming', () => {
   it('runs ablations on a seeded subset and resumes finished targets from the checkpoint', async () => {
-    const { targets, drugs } = await selectHeldOutTargets({
-      graph: world.graph,
-      store: world.store,
-      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
-    });
+    const { targets, drugs } = await heldOut([10, 11, 14, 17]);
     const directory = await createTemporaryDirectory('biobridge-molecule-checkpoint-');
     try {
       const path = join(directory.path, 'progress.jsonl');
@@ -246,11 +251,7 @@ describe('runMoleculeBenchmark: ablation subset and resuming', () => {
 
 describe('runMoleculeBenchmark: novelty-capped arms', () => {
   it('returns only molecules with Tanimoto ≤ 0.4 to every visible KG drug, on the subset, with their comparison', async () => {
-    const { targets, drugs } = await selectHeldOutTargets({
-      graph: world.graph,
-      store: world.store,
-      split: { heldOutNodes: new Set([10, 11, 14, 17]) },
-    });
+    const { targets, drugs } = await heldOut([10, 11, 14, 17]);
     const report = await runMoleculeBenchmark({
       proposer: world.proposer(),
       toolkit: world.toolkit,

@@ -19,6 +19,8 @@ import { createRetriever, type Retriever } from '../../src/retrieval/retriever.j
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { createNameLookup } from '../../src/store/name-lookup.js';
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
+import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
+import { afterAll, beforeAll } from 'vitest';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
 import { sequenceFor } from '../retrieval/retrieval-world.js';
 
@@ -102,6 +104,34 @@ export interface MoleculeWorld {
 }
 
 export type BridgeKind = 'fake' | 'oracle';
+
+/** The valid candidates of a response, in rank order. */
+export const validOf = (response: ProposalResponse): ValidCandidateOutput[] =>
+  response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
+
+/**
+ * Builds a world before a test file's tests and disposes of its toolkit after: read `world` and
+ * `proposer` (the default proposer) inside tests.
+ */
+export function useMoleculeWorld(bridgeKind: BridgeKind = 'fake'): {
+  readonly world: MoleculeWorld;
+  readonly proposer: MoleculeProposer;
+} {
+  const fixture: { world?: MoleculeWorld; proposer?: MoleculeProposer } = {};
+  beforeAll(async () => {
+    fixture.world = await buildMoleculeWorld(bridgeKind);
+    fixture.proposer = fixture.world.proposer();
+  });
+  afterAll(() => fixture.world?.toolkit.dispose());
+  return {
+    get world() {
+      return fixture.world!;
+    },
+    get proposer() {
+      return fixture.proposer!;
+    },
+  };
+}
 
 export async function buildMoleculeWorld(bridgeKind: BridgeKind = 'fake'): Promise<MoleculeWorld> {
   const graph = buildMoleculeGraph();

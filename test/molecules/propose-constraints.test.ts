@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tanimoto } from '../../src/chem/fingerprint.js';
 import { countFragments, syntheticAccessibility } from '../../src/chem/sa-score.js';
-import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
+import type { ProposalResponse } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
-import type { MoleculeProposer } from '../../src/molecules/propose.js';
 import { combinedScore } from '../../src/molecules/scoring-weights.js';
-import { buildMoleculeWorld, createScriptedLlm, DRUGS, type MoleculeWorld } from './molecule-world.js';
+import { useMoleculeWorld, validOf, createScriptedLlm, DRUGS } from './molecule-world.js';
 import { rejection } from '../helpers/expect-app-error.js';
 
-let world: MoleculeWorld;
-let proposer: MoleculeProposer;
-beforeAll(async () => {
-  world = await buildMoleculeWorld('fake');
-  proposer = world.proposer();
-});
-afterAll(() => world?.toolkit.dispose());
-
-const validOf = (response: ProposalResponse): ValidCandidateOutput[] =>
-  response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
+const fixture = useMoleculeWorld('fake');
 
 const constraints = {
   keepSubstructure: 'c1ccncc1',
@@ -32,12 +22,15 @@ const filters = {
   hbd: { max: 3 },
   hba: { max: 9 },
   rotatableBonds: { max: 9 },
+  heavyAtoms: { min: 8, max: 40 },
+  formalCharge: { min: 0, max: 0 },
+  minQed: 0.2,
 };
 
 describe('design constraints', () => {
   let response: ProposalResponse;
   beforeAll(async () => {
-    response = await proposer.propose({
+    response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       n: 8,
       generations: 4,
@@ -53,7 +46,10 @@ describe('design constraints', () => {
     const valid = validOf(response);
     expect(valid.length).toBeGreaterThan(0);
     for (const candidate of valid) {
-      expect(world.toolkit.canonicalize(candidate.smiles)).toEqual({ ok: true, value: candidate.smiles });
+      expect(fixture.world.toolkit.canonicalize(candidate.smiles)).toEqual({
+        ok: true,
+        value: candidate.smiles,
+      });
       const hard = candidate.constraints.filter(
         (check) => !check.constraint.startsWith('constraints.antiTargets'),
       );
@@ -64,13 +60,13 @@ describe('design constraints', () => {
   it('every claim is what RDKit says: substructures, property ranges and novelty', () => {
     const known = DRUGS.flatMap(([, , , smiles]) => {
       if (smiles === null) return [];
-      const fingerprint = world.toolkit.fingerprint(smiles);
+      const fingerprint = fixture.world.toolkit.fingerprint(smiles);
       return fingerprint.ok ? [fingerprint.value] : [];
     });
     for (const candidate of validOf(response)) {
       const claims = new Map(candidate.constraints.map((check) => [check.constraint, check]));
       const matches = (smarts: string) => {
-        const found = world.toolkit.matchSubstructure(candidate.smiles, smarts);
+        const found = fixture.world.toolkit.matchSubstructure(candidate.smiles, smarts);
         if (!found.ok) throw new Error(found.error.message);
         return found.value.length;
       };
@@ -78,7 +74,7 @@ describe('design constraints', () => {
       constraints.avoidSubstructures.forEach((smarts, index) =>
         expect(claims.get(`constraints.avoidSubstructures[${index}]`)!.met).toBe(matches(smarts) === 0),
       );
-      const descriptors = world.toolkit.descriptors(candidate.smiles);
+      const descriptors = fixture.world.toolkit.descriptors(candidate.smiles);
       if (!descriptors.ok) throw new Error(descriptors.error.message);
       const d = descriptors.value;
       const measured: Record<string, number> = {
@@ -88,10 +84,34 @@ describe('design constraints', () => {
         'filters.hbd': d.lipinskiHbd,
         'filters.hba': d.lipinskiHba,
         'filters.rotatableBonds': d.rotatableBonds,
+        'filters.heavyAtoms': d.heavyAtoms,
+        'filters.formalCharge': d.formalCharge,
       };
+      // No claim goes unchecked: these are all the constraints the request switched on.
+      expect([...claims.keys()].sort()).toEqual(
+        [
+          ...Object.keys(measured),
+          'filters.qed',
+          'filters.alerts',
+          'constraints.keepSubstructure',
+          'constraints.avoidSubstructures[0]',
+          'constraints.avoidSubstructures[1]',
+          'constraints.maxSimilarityToKnownDrugs',
+          'constraints.antiTargets[0]',
+        ].sort(),
+      );
+      const qed = fixture.world.toolkit.qed(candidate.smiles);
+      if (!qed.ok) throw new Error(qed.error.message);
+      expect(claims.get('filters.qed')!.value).toBeCloseTo(qed.value.qed, 9);
+      expect(claims.get('filters.qed')!.met).toBe(qed.value.qed >= filters.minQed);
+      // Every alert family is enabled by default and none is allowed.
+      const alerts = fixture.world.toolkit.alerts(candidate.smiles);
+      if (!alerts.ok) throw new Error(alerts.error.message);
+      expect(claims.get('filters.alerts')!.value).toBe(alerts.value.length);
+      expect(claims.get('filters.alerts')!.met).toBe(alerts.value.length === 0);
       for (const [name, value] of Object.entries(measured)) {
         const claim = claims.get(name)!;
-        const range = filters[name.slice('filters.'.length) as keyof typeof filters] as {
+        const range = filters[name.slice('filters.'.length) as Exclude<keyof typeof filters, 'minQed'>] as {
           min?: number;
           max?: number;
         };
@@ -100,7 +120,7 @@ describe('design constraints', () => {
           (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max),
         );
       }
-      const fingerprint = world.toolkit.fingerprint(candidate.smiles);
+      const fingerprint = fixture.world.toolkit.fingerprint(candidate.smiles);
       if (!fingerprint.ok) throw new Error(fingerprint.error.message);
       const nearest = Math.max(...known.map((other) => tanimoto(fingerprint.value, other)));
       const novelty = claims.get('constraints.maxSimilarityToKnownDrugs')!;
@@ -121,7 +141,7 @@ describe('design constraints', () => {
 
   it('rejects a bad SMARTS naming the field and giving RDKit’s reason, before any work', async () => {
     const error = await rejection(
-      proposer.propose(
+      fixture.proposer.propose(
         { target: { gene: 'ABL1' }, constraints: { avoidSubstructures: ['c1ccccc1', 'C(('] } },
         { fieldPrefix: 'body.' },
       ),
@@ -136,7 +156,7 @@ describe('design constraints', () => {
 
   it('names the anti-target field for an unknown protein and the range for a bad bound', async () => {
     const unknown = await rejection(
-      proposer.propose({
+      fixture.proposer.propose({
         target: { gene: 'ABL1' },
         generations: 0,
         constraints: { antiTargets: [{ gene: 'NOPE1' }] },
@@ -145,12 +165,15 @@ describe('design constraints', () => {
     expect(unknown.code).toBe('NOT_FOUND');
     expect(unknown.details).toMatchObject({ field: 'constraints.antiTargets[0].gene' });
     const badRange = await rejection(
-      proposer.propose({ target: { gene: 'ABL1' }, filters: { molecularWeight: { min: 500, max: 200 } } }),
+      fixture.proposer.propose({
+        target: { gene: 'ABL1' },
+        filters: { molecularWeight: { min: 500, max: 200 } },
+      }),
     );
     expect(badRange.code).toBe('BAD_REQUEST');
     expect(badRange.message).toMatch(/filters\.molecularWeight/);
     const badSimilarity = await rejection(
-      proposer.propose({ target: { gene: 'ABL1' }, constraints: { maxSimilarityToKnownDrugs: 1.5 } }),
+      fixture.proposer.propose({ target: { gene: 'ABL1' }, constraints: { maxSimilarityToKnownDrugs: 1.5 } }),
     );
     expect(badSimilarity.message).toMatch(/constraints\.maxSimilarityToKnownDrugs/);
   });
@@ -158,7 +181,7 @@ describe('design constraints', () => {
 
 describe('objective', () => {
   it('carries the target through reference binders and reports every term', async () => {
-    const response = await proposer.propose({
+    const response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       n: 5,
       generations: 2,
@@ -187,7 +210,7 @@ describe('LLM proposals', () => {
         { smiles: 'Clc1ccc(-c2ccncc2)cc1', rationale: 'chloro analogue' },
       ]),
     );
-    const response = await world.proposer({ llm }).propose({
+    const response = await fixture.world.proposer({ llm }).propose({
       target: { gene: 'ABL1' },
       n: 20,
       generations: 0,
@@ -218,13 +241,13 @@ describe('synthetic accessibility', () => {
     const corpus = countFragments(
       DRUGS.flatMap(([, , , smiles]) => {
         if (smiles === null) return [];
-        const fingerprint = world.toolkit.fingerprint(smiles);
+        const fingerprint = fixture.world.toolkit.fingerprint(smiles);
         return fingerprint.ok ? [fingerprint.value] : [];
       }),
     );
     const sa = (smiles: string) => {
-      const fingerprint = world.toolkit.fingerprint(smiles);
-      const descriptors = world.toolkit.descriptors(smiles);
+      const fingerprint = fixture.world.toolkit.fingerprint(smiles);
+      const descriptors = fixture.world.toolkit.descriptors(smiles);
       if (!fingerprint.ok || !descriptors.ok) throw new Error(smiles);
       return syntheticAccessibility(
         { fingerprint: fingerprint.value, descriptors: descriptors.value },

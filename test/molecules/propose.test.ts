@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProposalResponse, ValidCandidateOutput } from '../../src/molecules/proposal-schema.js';
 import { proposalResponseSchema } from '../../src/molecules/proposal-schema.js';
-import type { MoleculeProposer } from '../../src/molecules/propose.js';
 import { combinedScore, scoringWeightsSchema } from '../../src/molecules/scoring-weights.js';
 import { sequenceFor } from '../retrieval/retrieval-world.js';
-import { buildMoleculeWorld, DRUGS, type MoleculeWorld } from './molecule-world.js';
+import { useMoleculeWorld, validOf, DRUGS } from './molecule-world.js';
 import { rejection } from '../helpers/expect-app-error.js';
 
-let world: MoleculeWorld;
-let proposer: MoleculeProposer;
-beforeAll(async () => {
-  world = await buildMoleculeWorld('fake');
-  proposer = world.proposer();
-});
-afterAll(() => world?.toolkit.dispose());
+const fixture = useMoleculeWorld('fake');
 
 /** A small, fast search: 8 × 2 generations. */
 const small = { n: 6, generations: 2, population: 8 } as const;
-
-const validOf = (response: ProposalResponse): ValidCandidateOutput[] =>
-  response.candidates.flatMap((candidate) => (candidate.valid ? [candidate] : []));
 
 const withoutTimings = (response: ProposalResponse) => ({
   ...response,
@@ -35,7 +25,7 @@ describe('target resolution', () => {
       { entity: 'abl1' },
     ];
     const responses = await Promise.all(
-      requests.map((target) => proposer.propose({ target, generations: 0, seedCount: 4 })),
+      requests.map((target) => fixture.proposer.propose({ target, generations: 0, seedCount: 4 })),
     );
     expect(responses.map((response) => [response.target.kind, response.target.label])).toEqual([
       ['gene', 'ABL1 (gene/protein 25)'],
@@ -56,8 +46,11 @@ describe('target resolution', () => {
   });
 
   it('encodes a sequence: same seeds as the KG protein with that sequence, but no known binders', async () => {
-    const byName = await proposer.propose({ target: { gene: 'ABL1' }, generations: 0 });
-    const bySequence = await proposer.propose({ target: { sequence: sequenceFor(10) }, generations: 0 });
+    const byName = await fixture.proposer.propose({ target: { gene: 'ABL1' }, generations: 0 });
+    const bySequence = await fixture.proposer.propose({
+      target: { sequence: sequenceFor(10) },
+      generations: 0,
+    });
     expect(bySequence.target).toEqual({
       kind: 'sequence',
       label: 'a protein of 60 residues given by its sequence',
@@ -69,7 +62,9 @@ describe('target resolution', () => {
   });
 
   it('answers NOT_FOUND with suggestions for an unknown target', async () => {
-    const error = await rejection(proposer.propose({ target: { gene: 'ABL11' } }, { fieldPrefix: 'body.' }));
+    const error = await rejection(
+      fixture.proposer.propose({ target: { gene: 'ABL11' } }, { fieldPrefix: 'body.' }),
+    );
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toContain('no entity named "ABL11" of type gene/protein');
     expect(error.details).toMatchObject({
@@ -79,19 +74,21 @@ describe('target resolution', () => {
   });
 
   it('answers UNPROCESSABLE for a sequence the encoder rejects and for a protein without a sequence', async () => {
-    const bad = await rejection(proposer.propose({ target: { sequence: 'MKT1LL' } }));
+    const bad = await rejection(fixture.proposer.propose({ target: { sequence: 'MKT1LL' } }));
     expect(bad.code).toBe('UNPROCESSABLE');
     expect(bad.details).toMatchObject({ field: 'target.sequence' });
-    const noSequence = await rejection(proposer.propose({ target: { gene: 'TP53' } }));
+    const noSequence = await rejection(fixture.proposer.propose({ target: { gene: 'TP53' } }));
     expect(noSequence.code).toBe('UNPROCESSABLE');
     expect(noSequence.message).toContain('TP53 (gene/protein 7157) has no encoded sequence in this index');
   });
 
   it('refuses non-protein entities and malformed requests with BAD_REQUEST', async () => {
-    const drug = await rejection(proposer.propose({ target: { entity: { type: 'drug', id: 'DB00619' } } }));
+    const drug = await rejection(
+      fixture.proposer.propose({ target: { entity: { type: 'drug', id: 'DB00619' } } }),
+    );
     expect(drug.code).toBe('BAD_REQUEST');
     expect(drug.message).toContain('molecules are designed for gene/protein targets, not "drug"');
-    const two = await rejection(proposer.propose({ target: { gene: 'ABL1', uniprot: 'P00519' } }));
+    const two = await rejection(fixture.proposer.propose({ target: { gene: 'ABL1', uniprot: 'P00519' } }));
     expect(two.code).toBe('BAD_REQUEST');
     expect(two.message).toContain(
       'give exactly one of sequence, gene, uniprot, entity (got gene and uniprot)',
@@ -100,11 +97,11 @@ describe('target resolution', () => {
 
   it('answers UNAVAILABLE without a bridge, and for useLlm: true without an LLM', async () => {
     const noBridge = await rejection(
-      world.proposer({ bridge: undefined }).propose({ target: { gene: 'ABL1' } }),
+      fixture.world.proposer({ bridge: undefined }).propose({ target: { gene: 'ABL1' } }),
     );
     expect(noBridge.code).toBe('UNAVAILABLE');
     expect(noBridge.message).toContain('no trained bridge is loaded');
-    const noLlm = await rejection(proposer.propose({ target: { gene: 'ABL1' }, useLlm: true }));
+    const noLlm = await rejection(fixture.proposer.propose({ target: { gene: 'ABL1' }, useLlm: true }));
     expect(noLlm.code).toBe('UNAVAILABLE');
     expect(noLlm.message).toContain('useLlm: no LLM is configured');
   });
@@ -112,7 +109,7 @@ describe('target resolution', () => {
 
 describe('seeds', () => {
   it('are the drugs nearest to the bridged target, best first, with known KG binders marked', async () => {
-    const response = await proposer.propose({
+    const response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       generations: 0,
       seedCount: 50,
@@ -129,7 +126,7 @@ describe('seeds', () => {
         .sort(),
     ).toEqual(['Dasatinib', 'Imatinib', 'Nilotinib']);
     // The store's similarity is the bridge's cosine between the query and the drug's projection.
-    const check = await world.proposer().propose({
+    const check = await fixture.world.proposer().propose({
       target: { gene: 'ABL1' },
       generations: 0,
       seedCount: 1,
@@ -141,13 +138,13 @@ describe('seeds', () => {
 
   it("are by default the service's fused protein → drug ranking, excluded drugs removed after ranking", async () => {
     const hidden = ['DB00619', 'DB04868'];
-    const response = await proposer.propose({
+    const response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       generations: 0,
       seedCount: 4,
       excludeDrugs: hidden,
     });
-    const fused = await world.retriever.retrieve({
+    const fused = await fixture.world.retriever.retrieve({
       entity: { type: 'gene/protein', id: '25' },
       targetTypes: ['drug'],
       relations: ['target'],
@@ -165,7 +162,7 @@ describe('seeds', () => {
     for (const seed of response.seeds)
       expect(seed.knownBinder).toBe(['DB00619', 'DB04868', 'DB01254'].includes(seed.id));
     // The response still reports each seed's bridge cosine.
-    const bridged = await proposer.propose({
+    const bridged = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       generations: 0,
       seedCount: 50,
@@ -177,7 +174,7 @@ describe('seeds', () => {
 
   it('leave out excluded drugs everywhere: seeds, nearest known drugs and counts', async () => {
     const hidden = ['DB00619', 'DB04868', 'DB01254'];
-    const response = await proposer.propose({
+    const response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       ...small,
       seedCount: 50,
@@ -189,7 +186,7 @@ describe('seeds', () => {
     expect(response.settings.excludedDrugs).toBe(3);
     for (const candidate of validOf(response)) expect(hidden).not.toContain(candidate.nearestKnownDrug?.id);
     const unknown = await rejection(
-      proposer.propose({ target: { gene: 'ABL1' }, excludeDrugs: ['DB00000'] }),
+      fixture.proposer.propose({ target: { gene: 'ABL1' }, excludeDrugs: ['DB00000'] }),
     );
     expect(unknown.code).toBe('NOT_FOUND');
     expect(unknown.details).toMatchObject({ field: 'excludeDrugs[0]' });
@@ -197,7 +194,7 @@ describe('seeds', () => {
 
   it('fails with UNPROCESSABLE when every drug is excluded', async () => {
     const all = DRUGS.map((drug) => drug[1]);
-    const error = await rejection(proposer.propose({ target: { gene: 'ABL1' }, excludeDrugs: all }));
+    const error = await rejection(fixture.proposer.propose({ target: { gene: 'ABL1' }, excludeDrugs: all }));
     expect(error.code).toBe('UNPROCESSABLE');
     expect(error.message).toContain('no seed drug is left for ABL1');
   });
@@ -206,7 +203,7 @@ describe('seeds', () => {
 describe('generation, validation, scoring and ranking', () => {
   let response: ProposalResponse;
   beforeAll(async () => {
-    response = await proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 3 });
+    response = await fixture.proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 3 });
   });
 
   it('returns a response that matches the documented schema', () => {
@@ -229,13 +226,13 @@ describe('generation, validation, scoring and ranking', () => {
     expect(valid.map((candidate) => candidate.rank)).toEqual([1, 2, 3, 4, 5, 6]);
     const seedSmiles = new Set(
       response.seeds.map((seed) => {
-        const parsed = world.toolkit.parse(seed.smiles);
+        const parsed = fixture.world.toolkit.parse(seed.smiles);
         return parsed.ok ? parsed.value.largestFragment : seed.smiles;
       }),
     );
     expect(new Set(valid.map((candidate) => candidate.smiles)).size).toBe(6);
     for (const candidate of valid) {
-      const canonical = world.toolkit.canonicalize(candidate.smiles);
+      const canonical = fixture.world.toolkit.canonicalize(candidate.smiles);
       expect(canonical.ok && canonical.value).toBe(candidate.smiles);
       expect(seedSmiles.has(candidate.smiles)).toBe(false);
       const { provenance } = candidate;
@@ -294,7 +291,7 @@ describe('generation, validation, scoring and ranking', () => {
   });
 
   it('applies the request filters and reports why molecules failed', async () => {
-    const light = await proposer.propose({
+    const light = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       ...small,
       seed: 3,
@@ -306,7 +303,7 @@ describe('generation, validation, scoring and ranking', () => {
     expect(light.stats.filterFailures['molecularWeight']).toBeGreaterThan(
       response.stats.filterFailures['molecularWeight'] ?? 0,
     );
-    const impossible = await proposer.propose({
+    const impossible = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       ...small,
       seed: 3,
@@ -318,7 +315,7 @@ describe('generation, validation, scoring and ranking', () => {
   });
 
   it('weights decide the ranking: QED alone ranks by QED', async () => {
-    const byQed = await proposer.propose({
+    const byQed = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       ...small,
       seed: 3,
@@ -333,17 +330,46 @@ describe('generation, validation, scoring and ranking', () => {
     );
   });
 
+  it('analogue slots return the best one-edit analogue of as many distinct seeds, bred several per seed', async () => {
+    const request = { target: { gene: 'ABL1' }, ...small, seed: 3, analoguesPerSeed: 3 } as const;
+    const analogues = await fixture.proposer.propose({ ...request, analogueSlots: 4 });
+    const plain = await fixture.proposer.propose({ ...request, analogueSlots: 0 });
+    const seedIds = new Set(analogues.seeds.map((seed) => seed.id));
+    const isSeedAnalogue = (candidate: ValidCandidateOutput) =>
+      candidate.provenance.generation === 1 &&
+      candidate.provenance.operations.length === 1 &&
+      seedIds.has(candidate.provenance.seed?.id ?? '');
+    const reserved = validOf(analogues).filter(isSeedAnalogue);
+    expect(reserved.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(reserved.map((candidate) => candidate.provenance.seed?.id)).size).toBeGreaterThanOrEqual(
+      4,
+    );
+    // One mutation of the seed itself: its only parent is the seed.
+    for (const candidate of reserved)
+      expect(candidate.provenance.parents.map((parent) => parent.id)).toEqual([
+        `seed:${candidate.provenance.seed!.id}`,
+      ]);
+    // Without reserved slots, fewer of the picks are one-edit seed analogues here.
+    expect(validOf(plain).filter(isSeedAnalogue).length).toBeLessThanOrEqual(reserved.length);
+    // Still ranked by the combined score, and the same search breeds the same pool either way.
+    const combined = validOf(analogues).map((candidate) => candidate.scores.combined);
+    expect(combined).toEqual([...combined].sort((left, right) => right - left));
+    expect(analogues.stats.generated).toBe(plain.stats.generated);
+    // Three analogues per seed in the exploit generation: more first-generation molecules than seeds.
+    expect(analogues.stats.geneticAlgorithm.unique).toBeGreaterThan(response.stats.geneticAlgorithm.unique);
+  });
+
   it('is deterministic for a seed, and another seed gives other molecules', async () => {
-    const again = await proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 3 });
+    const again = await fixture.proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 3 });
     expect(withoutTimings(again)).toEqual(withoutTimings(response));
-    const other = await proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 4 });
+    const other = await fixture.proposer.propose({ target: { gene: 'ABL1' }, ...small, seed: 4 });
     expect(validOf(other).map((candidate) => candidate.smiles)).not.toEqual(
       validOf(response).map((candidate) => candidate.smiles),
     );
   });
 
   it('the random control runs the same search with random fitness and ranking', async () => {
-    const control = await proposer.propose(
+    const control = await fixture.proposer.propose(
       { target: { gene: 'ABL1' }, ...small, seed: 3 },
       { guidance: 'random' },
     );
@@ -358,7 +384,7 @@ describe('generation, validation, scoring and ranking', () => {
 
 describe('time budget and cancellation', () => {
   it('stops breeding when the time budget is spent and returns what it has', async () => {
-    const response = await proposer.propose({
+    const response = await fixture.proposer.propose({
       target: { gene: 'ABL1' },
       n: 3,
       population: 8,
@@ -371,7 +397,7 @@ describe('time budget and cancellation', () => {
 
   it('rejects with the abort reason when the request is cancelled', async () => {
     const controller = new AbortController();
-    const pending = proposer.propose(
+    const pending = fixture.proposer.propose(
       { target: { gene: 'ABL1' }, population: 8, generations: 100 },
       { signal: controller.signal },
     );

@@ -39,6 +39,12 @@ export const geneticAlgorithmSettingsSchema = z
      * possibly the ones nearest the real binders, leave no offspring.
      */
     exploitGenerations: z.number().int().min(0).max(1000).default(0),
+    /**
+     * Offspring an exploit generation breeds per population member (one-edit analogues of each
+     * in turn), when that is more than `offspringPerGeneration`: one analogue per seed is a single draw, and
+     * the closest analogue of the best seed is what keeps a run from falling behind its seeds.
+     */
+    analoguesPerMember: z.number().int().min(1).max(50).default(1),
   })
   .strict()
   .refine((settings) => settings.minHeavyAtoms <= settings.maxHeavyAtoms, {
@@ -308,6 +314,7 @@ interface BredChild {
 interface Breeder {
   /** Starts a generation: exploiting ones mutate every member in turn. */
   startGeneration(exploiting: boolean): void;
+  populationSize(): number;
   breed(): BredChild | undefined;
 }
 
@@ -381,6 +388,7 @@ function createBreeder(context: {
       exploiting = exploit;
       turn = 0;
     },
+    populationSize: () => context.population().length,
     breed,
   };
 }
@@ -401,10 +409,14 @@ async function breedGeneration(
   generation: number,
 ): Promise<{ offspring: Omit<GeneticCandidate, 'score'>[]; stoppedEarly: boolean }> {
   const { settings, options, stats, seen, seedSmiles, breeder } = context;
-  const offspringPerGeneration = settings.offspringPerGeneration ?? settings.populationSize;
+  const exploiting = generation <= settings.exploitGenerations;
+  const base = settings.offspringPerGeneration ?? settings.populationSize;
+  const offspringPerGeneration = exploiting
+    ? Math.max(base, breeder.populationSize() * settings.analoguesPerMember)
+    : base;
   const offspring: Omit<GeneticCandidate, 'score'>[] = [];
   let stoppedEarly = false;
-  breeder.startGeneration(generation <= settings.exploitGenerations);
+  breeder.startGeneration(exploiting);
   const budget = offspringPerGeneration * settings.maxAttemptsPerChild;
   for (let attempt = 0; attempt < budget && offspring.length < offspringPerGeneration; attempt += 1) {
     if (attempt % 8 === 7 && options.shouldStop?.()) {

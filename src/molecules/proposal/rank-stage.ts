@@ -2,6 +2,7 @@ import type { CandidateScorer } from '../candidate-scoring.js';
 import { pickDiverse } from '../diversity.js';
 import { randomScore } from '../ga/scores.js';
 import type { CandidatePool, PoolEntry } from './candidate-pool.js';
+import type { SeedDrug } from '../seeds.js';
 import type { ProposalRun } from './run-context.js';
 
 export interface RankStageResult {
@@ -17,7 +18,7 @@ export interface RankStageResult {
  */
 export async function rankCandidates(
   run: ProposalRun,
-  input: { pool: CandidatePool; scorer: CandidateScorer },
+  input: { pool: CandidatePool; scorer: CandidateScorer; seeds: readonly Pick<SeedDrug, 'id'>[] },
 ): Promise<RankStageResult> {
   const { pool, scorer } = input;
   const passing: PoolEntry[] = [];
@@ -44,13 +45,35 @@ export async function rankCandidates(
   // Guided runs remember lineages too (one candidate per seed first), so that each seed's best
   // analogue is returned rather than several of the one seed the objective happens to favour.
   const lineage = (entry: PoolEntry): string => entry.provenance.seed?.smiles ?? entry.smiles;
+  const guided = run.guidance === 'bridge';
+  const seedIds = new Set(input.seeds.map((seed) => seed.id));
   const picked = pickDiverse(ranked, {
     count: run.request.n,
     scaffold: scaffoldOf,
-    series: run.guidance === 'bridge' && run.request.lineageMemory ? lineage : undefined,
+    series: guided && run.request.lineageMemory ? lineage : undefined,
+    reserved: guided
+      ? {
+          count: run.request.analogueSlots,
+          eligible: (entry) => isSeedAnalogue(entry, seedIds),
+          series: lineage,
+        }
+      : undefined,
   });
   run.signal?.throwIfAborted();
   return { picked, passing: passing.length };
+}
+
+/** One edit away from one of the retrieved seeds: a first-generation mutant of the seed itself. */
+function isSeedAnalogue(entry: PoolEntry, seedIds: ReadonlySet<string>): boolean {
+  const { provenance } = entry;
+  return (
+    provenance.source === 'genetic-algorithm' &&
+    provenance.generation === 1 &&
+    provenance.operations.length === 1 &&
+    provenance.operation.startsWith('mutation:') &&
+    provenance.seed !== null &&
+    seedIds.has(provenance.seed.id)
+  );
 }
 
 /** Best first by `values[i]` (missing or non-finite last), ties by SMILES so that order is stable. */

@@ -59,6 +59,7 @@ export async function searchWithGeneticAlgorithm(
     populationSize: request.population,
     generations: request.generations,
     exploitGenerations: request.exploitGenerations,
+    analoguesPerMember: request.analoguesPerSeed,
     filter: (smiles) => {
       if (scorer.passesFilters(smiles)) return true;
       filterRejections += 1;

@@ -81,6 +81,12 @@ describe('runGeneticAlgorithm', () => {
       expect(child.operations).toHaveLength(1);
       expect(child.operations[0]).not.toBe('crossover');
     }
+    // analoguesPerMember breeds that many one-edit analogues of each member in an exploit generation.
+    const three = await runGeneticAlgorithm({ ...settings, exploitGenerations: 1, analoguesPerMember: 3 });
+    const firstGeneration = three.evaluated.filter((c) => c.generation === 1);
+    expect(firstGeneration.length).toBeGreaterThan(unrelatedSeeds.length);
+    expect(firstGeneration.length).toBeLessThanOrEqual(3 * unrelatedSeeds.length);
+    expect(firstGeneration.every((c) => c.operations.length === 1 && c.parents.length === 1)).toBe(true);
     const explore = await runGeneticAlgorithm(settings);
     expect(explore.evaluated.some((c) => c.generation === 1 && c.operations.includes('crossover'))).toBe(
       true,
