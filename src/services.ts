@@ -4,6 +4,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { createQaAgent } from './agents/qa/qa-agent.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
+import { withTransformBatching, type TransformBatchingOptions } from './bridge/batched-bridge.js';
 import { loadRDKit } from './chem/rdkit.js';
 import { createRdkitToolkit, type ChemToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
@@ -15,6 +16,7 @@ import type { AppEnv } from './http/app-env.js';
 import { createConcurrencyLimiter } from './http/concurrency.js';
 import type { Feature } from './http/feature.js';
 import { createMetricsRegistry, type MetricsRegistry } from './http/metrics.js';
+import { createResponseCache, type ResponseCache } from './http/response-cache.js';
 import { createLlmCircuitCheck, createLlmHealthCheck, type HealthCheck } from './http/routes/health.js';
 import { createEntityRoutes } from './http/routes/entities.js';
 import { createLinkRoutes } from './http/routes/link.js';
@@ -110,13 +112,17 @@ export async function openIndexServices(
      * loaded before this resolves. `idle` says when no request is running (see createLoadQueue).
      */
     deferred?: { idle: () => boolean } | undefined;
+    /** Concurrent requests' bridge runs share one ONNX run (`Config['requestPath']`); off by default. */
+    batching?: TransformBatchingOptions | undefined;
   },
 ): Promise<IndexServices> {
   const { device, logger } = options;
   // The manifest (a few kB) says which encoders and bridge to load; the rest of the core loads at once.
   const manifest = await readManifest(indexPath);
   const core = await openCoreParts(indexPath, manifest, options);
-  const { index, bridge, fusion, structures, ligands, ligandModel } = core;
+  const { index, fusion, structures, ligands, ligandModel } = core;
+  const bridge =
+    core.bridge && options.batching ? withTransformBatching(core.bridge, options.batching) : core.bridge;
   warnAboutStaleParts(indexPath, core, logger);
   // Deferred: the first second after listening belongs to the first requests, not the warm-up.
   const loading = createLoadQueue({
@@ -404,6 +410,7 @@ export async function createServices(
     logger,
     lance: options.lance,
     deferred: admission && { idle: admission.idle },
+    batching: { windowMs: config.requestPath.batchWindowMs, maxRows: config.requestPath.batchMaxRows },
   });
   opened.loading = core.loading;
   try {
@@ -456,10 +463,11 @@ async function assembleServices(
         : undefined,
     },
   );
+  const responseCache = retrieveResponseCache(config, index.manifest);
   // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
   const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());
   const features: Feature[] = [
-    createRetrieveRoutes({ retriever, inferenceLimiter }),
+    createRetrieveRoutes({ retriever, inferenceLimiter, responseCache }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
     createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
     createMoleculeRoutes({
@@ -481,6 +489,7 @@ async function assembleServices(
   ];
   const metrics = createMetricsRegistry();
   addServiceMetrics(metrics, { inferenceLimiter, llm });
+  if (responseCache) addResponseCacheMetrics(metrics, responseCache);
   const app = createApp(
     {
       chatAgent,
@@ -516,6 +525,34 @@ async function assembleServices(
     app,
     close: () => core.close(),
   };
+}
+
+/**
+ * The `/v1/retrieve` response cache, or undefined when its budget is 0. Its version names the index
+ * data and bridge, so ETags from another index never match; the service never reloads in place (a
+ * new index version gets new services, and so a new cache).
+ */
+function retrieveResponseCache(config: Config, manifest: IndexManifest): ResponseCache | undefined {
+  if (config.requestPath.responseCacheBytes === 0) return undefined;
+  const version = `${manifest.name}:${manifest.createdAt}:${manifest.dataHash}:${manifest.bridge?.id ?? ''}`;
+  return createResponseCache({ maxBytes: config.requestPath.responseCacheBytes, version: () => version });
+}
+
+function addResponseCacheMetrics(metrics: MetricsRegistry, cache: ResponseCache): void {
+  metrics.addCollector({
+    name: 'biobridge_retrieve_cache',
+    help: '/v1/retrieve response cache: lookups by outcome, entries and bytes held.',
+    type: 'gauge',
+    samples: () => {
+      const stats = cache.stats();
+      return [
+        { labels: { value: 'hits' }, value: stats.hits },
+        { labels: { value: 'misses' }, value: stats.misses },
+        { labels: { value: 'entries' }, value: stats.entries },
+        { labels: { value: 'bytes' }, value: stats.bytes },
+      ];
+    },
+  });
 }
 
 /** The index must be readable to serve; a missing bridge only degrades bridge-backed answers. */

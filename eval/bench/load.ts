@@ -132,8 +132,12 @@ export async function runLoadTest(options: {
   try {
     for (let waited = 0; ; waited += 100) {
       if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+      // Ready, and done loading its deferred parts: their loading would be counted as request CPU.
       const ready = await fetch(`${base}/health`).then(
-        (response) => response.status === 200,
+        async (response) =>
+          response.status === 200 &&
+          ((await response.json()) as { checks?: { loading?: { state?: string } } }).checks?.loading
+            ?.state !== 'loading',
         () => false,
       );
       if (ready) break;

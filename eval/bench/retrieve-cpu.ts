@@ -4,16 +4,22 @@
  * CPU time (user + system, all threads) divided by the requests. CPU time moves far less than
  * wall time when other jobs share the machine. `--unique` sends a new molecule every request, so
  * the query caches never hit; `--profile FILE` writes a V8 CPU profile of the measured requests.
+ * `--concurrency N` keeps N requests in flight (as N closed-loop clients would), so concurrent
+ * requests can share batched work. `--repo DIR` measures another checkout's code (for A/B runs
+ * against main in the same minutes); the environment configures the service as for `serve`
+ * (`BIOBRIDGE_RESPONSE_CACHE_MB=0` measures the computation of every request).
  *
- *   npx tsx eval/bench/retrieve-cpu.ts [--index indexes/demo] [--requests 200] [--unique] [--profile p.cpuprofile]
+ *   npx tsx eval/bench/retrieve-cpu.ts [--index indexes/demo] [--requests 200] [--unique]
+ *     [--concurrency 1] [--repo .] [--profile p.cpuprofile]
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../src/config/index.js';
-import { createServices } from '../../src/services.js';
+import { pathToFileURL } from 'node:url';
+import type * as ServicesModule from '../../src/services.js';
+import type * as ConfigModule from '../../src/config/index.js';
 import { noopLogger } from '../../src/util/logger.js';
 import { LOAD_TEST_SMILES, uniqueSmiles } from './load.js';
 
@@ -21,9 +27,19 @@ export async function measureRetrieveCpu(options: {
   index: string;
   requests: number;
   unique: boolean;
+  concurrency?: number | undefined;
+  /** A checkout whose `src/` to measure; this one by default. */
+  repo?: string | undefined;
   profile?: string | undefined;
 }) {
-  const services = await createServices(loadConfig({ BIOBRIDGE_INDEX: options.index }), noopLogger);
+  const source = (path: string) => pathToFileURL(resolve(options.repo ?? '.', 'src', path)).href;
+  const { createServices } = (await import(source('services.ts'))) as typeof ServicesModule;
+  const { loadConfig } = (await import(source('config/index.ts'))) as typeof ConfigModule;
+  const services = await createServices(
+    loadConfig({ ...process.env, BIOBRIDGE_INDEX: options.index }),
+    noopLogger,
+  );
+  const concurrency = options.concurrency ?? 1;
   const smilesOf = (n: number) =>
     options.unique ? uniqueSmiles(n) : LOAD_TEST_SMILES[n % LOAD_TEST_SMILES.length]!;
   const retrieve = async (smiles: string) => {
@@ -46,7 +62,11 @@ export async function measureRetrieveCpu(options: {
     }
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    for (let n = 0; n < options.requests; n++) await retrieve(smilesOf(n));
+    let sent = 0;
+    const client = async () => {
+      while (sent < options.requests) await retrieve(smilesOf(sent++));
+    };
+    await Promise.all(Array.from({ length: concurrency }, client));
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     if (session) {
@@ -58,6 +78,8 @@ export async function measureRetrieveCpu(options: {
       index: options.index,
       requests: options.requests,
       unique: options.unique,
+      concurrency,
+      repo: resolve(options.repo ?? '.'),
       cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / options.requests,
       wallMsPerRequest: wallMs / options.requests,
       rssMb: Math.round(process.memoryUsage().rss / 1e6),
@@ -73,6 +95,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       index: { type: 'string', default: 'indexes/demo' },
       requests: { type: 'string', default: '200' },
       unique: { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '1' },
+      repo: { type: 'string' },
       profile: { type: 'string' },
     },
   });
@@ -82,6 +106,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         index: values.index,
         requests: Number(values.requests),
         unique: values.unique,
+        concurrency: Number(values.concurrency),
+        repo: values.repo,
         profile: values.profile,
       }),
       null,

@@ -36,6 +36,20 @@ export const serviceDefaults = {
 } as const;
 
 /**
+ * The `/v1/retrieve` hot path (README "Request path: response cache and micro-batching"). The cache
+ * holds whole serialised responses, so a repeated request costs the HTTP stack alone; the batching
+ * window lets concurrent requests share one bridge ONNX run per relation. A window of 0 batches
+ * what arrives in the same event-loop turn without waiting. Batching is off by default
+ * (`batchMaxRows: 1`): its saving was not measurable on the shared VM, and a batched row's bridge
+ * score differs from a single-row run's in the last bits (onnxruntime's MatMul changes kernel).
+ */
+export const requestPathDefaults = {
+  responseCacheMb: 64,
+  batchWindowMs: 0,
+  batchMaxRows: 1,
+} as const;
+
+/**
  * Every setting biobridge reads from the environment, validated once at start-up.
  * CLI flags override these (see `loadConfig`'s `overrides`).
  */
@@ -85,6 +99,12 @@ export const envSchema = z.object({
   INFERENCE_QUEUE_LIMIT: integer(32, 0, 100_000),
   /** `serve` processes sharing the port (node:cluster); the request path is single-threaded JS, so one per core. */
   BIOBRIDGE_HTTP_WORKERS: integer(serviceDefaults.httpWorkers, 1, 64),
+  /** Budget of the `/v1/retrieve` response cache, in MB of JSON (per HTTP worker); 0 turns it off. */
+  BIOBRIDGE_RESPONSE_CACHE_MB: integer(requestPathDefaults.responseCacheMb, 0, 16_384),
+  /** How long (ms, at most 2) a bridge run waits for concurrent requests' rows; 0: same event-loop turn only. */
+  BIOBRIDGE_BATCH_WINDOW_MS: integer(requestPathDefaults.batchWindowMs, 0, 2),
+  /** Most rows one batched bridge run takes; 1 turns micro-batching off. */
+  BIOBRIDGE_BATCH_MAX_ROWS: integer(requestPathDefaults.batchMaxRows, 1, 1_024),
   /** Longest protein sequence accepted in requests (residues). */
   MAX_PROTEIN_LENGTH: integer(40_000, 10, 1_000_000),
   /** Comma-separated origins allowed by CORS (`*` for any); unset: no CORS headers. */
@@ -135,6 +155,8 @@ export interface Config {
     inferenceQueueLimit: number;
     maxProteinLength: number;
   };
+  /** `/v1/retrieve` response cache and bridge micro-batching ({@link requestPathDefaults}). */
+  requestPath: { responseCacheBytes: number; batchWindowMs: number; batchMaxRows: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   /** Empty: CORS off. */
   corsOrigins: string[];
@@ -214,6 +236,11 @@ export function loadConfig(
       inferenceConcurrency: e.INFERENCE_CONCURRENCY,
       inferenceQueueLimit: e.INFERENCE_QUEUE_LIMIT,
       maxProteinLength: e.MAX_PROTEIN_LENGTH,
+    },
+    requestPath: {
+      responseCacheBytes: e.BIOBRIDGE_RESPONSE_CACHE_MB * 1024 * 1024,
+      batchWindowMs: e.BIOBRIDGE_BATCH_WINDOW_MS,
+      batchMaxRows: e.BIOBRIDGE_BATCH_MAX_ROWS,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     corsOrigins: (e.CORS_ORIGINS ?? '')

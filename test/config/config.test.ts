@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         inferenceQueueLimit: 32,
         maxProteinLength: 40_000,
       },
+      requestPath: { responseCacheBytes: 64 * 1024 * 1024, batchWindowMs: 0, batchMaxRows: 1 },
       log: { level: 'info', format: 'pretty' },
       corsOrigins: [],
       storage: {
@@ -63,6 +64,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       LOG_FORMAT: 'json',
       CORS_ORIGINS: ' https://a.example , https://b.example,',
+      BIOBRIDGE_RESPONSE_CACHE_MB: '0',
+      BIOBRIDGE_BATCH_WINDOW_MS: '2',
+      BIOBRIDGE_BATCH_MAX_ROWS: '32',
       PATH: '/usr/bin',
       HOME: '/root',
     });
@@ -81,6 +85,7 @@ describe('loadConfig', () => {
         inferenceQueueLimit: 0,
         maxProteinLength: 1000,
       },
+      requestPath: { responseCacheBytes: 0, batchWindowMs: 2, batchMaxRows: 32 },
       log: { level: 'debug', format: 'json' },
       corsOrigins: ['https://a.example', 'https://b.example'],
     });

@@ -12,16 +12,17 @@ import type { AppEnv } from '../app-env.js';
 export function requestTimeout(options: { timeoutMs: number }): MiddlewareHandler<AppEnv> {
   return async function requestTimeout(c, next) {
     const deadline = new AbortController();
-    const error = new AppError({
-      code: 'TIMEOUT',
-      message: `request did not complete within ${options.timeoutMs} ms`,
-      details: { timeoutMs: options.timeoutMs },
-      retryable: true,
-    });
     c.set('signal', AbortSignal.any([c.var.signal ?? c.req.raw.signal, deadline.signal]));
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        // Built only when it fires: an Error captures a stack, which every request would pay for.
+        const error = new AppError({
+          code: 'TIMEOUT',
+          message: `request did not complete within ${options.timeoutMs} ms`,
+          details: { timeoutMs: options.timeoutMs },
+          retryable: true,
+        });
         deadline.abort(error);
         reject(error);
       }, options.timeoutMs);

@@ -6,6 +6,7 @@ import type { AppEnv } from '../app-env.js';
 import type { ConcurrencyLimiter } from '../concurrency.js';
 import type { Feature } from '../feature.js';
 import { defineRoute, errorResponse } from '../route-definition.js';
+import { matchesIfNoneMatch, type CachedResponse, type ResponseCache } from '../response-cache.js';
 import { jsonBody } from '../validation.js';
 
 const entitySchema = z.object({
@@ -191,11 +192,15 @@ export const retrieveRoute = defineRoute({
     'Predictions are ranked by `method`: `fused` (default; fitted weights from fusion.json, else the defaults, listed in `query.fusion`), `bridge` or `transfer`.',
     "The bridge maps the query into each target type's space over the KG relations between the types; results are",
     'sorted by score and marked `known` when the KG already has the edge.',
+    'Answers carry an `ETag`; the same request sent with `If-None-Match` naming it gets `304 Not Modified` while the',
+    'index is unchanged (a safe query in a body, as the HTTP QUERY method has it). Repeated requests are answered from a',
+    'cache of whole responses (`BIOBRIDGE_RESPONSE_CACHE_MB`).',
   ].join(' '),
   tags: ['retrieval'],
   request: { body: retrievalRequestSchema },
   responses: {
     200: { description: 'Resolved query and ranked results', schema: retrieveResponseSchema },
+    304: { description: '`If-None-Match` names the ETag this request would get: nothing has changed' },
     404: errorResponse(
       'Unknown entity (`details.suggestions` lists similar names), or an rsID the index lacks sent without features (`details.fields` names them)',
     ),
@@ -215,18 +220,31 @@ export interface RetrieveRoutesDependencies {
   retriever: Retriever;
   /** The service's inference limiter (shared with chat): encoding and the bridge are CPU bound. */
   inferenceLimiter: ConcurrencyLimiter;
+  /** Whole responses of repeated requests; undefined computes every request. */
+  responseCache?: ResponseCache | undefined;
 }
 
 export function createRetrieveRoutes(dependencies: RetrieveRoutesDependencies): Feature {
   const app = new Hono<AppEnv>();
+  const { responseCache } = dependencies;
   app.post(retrieveRoute.path, jsonBody(retrievalRequestSchema), async (c) => {
     const body = c.req.valid('json');
+    // The validated request, defaults applied and keys in the schema's order: equal requests
+    // spelled differently (key order, an explicit default) share one key.
+    const key = JSON.stringify(body);
+    const cached = responseCache?.get(key);
+    const reply = (entry: CachedResponse) =>
+      matchesIfNoneMatch(c.req.header('if-none-match'), entry.etag)
+        ? c.body(null, 304, { etag: entry.etag })
+        : c.body(entry.body, 200, { 'content-type': 'application/json', etag: entry.etag });
+    if (cached) return reply(cached);
     const signal = c.var.signal;
     const response = await dependencies.inferenceLimiter.run(
       () => dependencies.retriever.retrieve(body, { signal, fieldPrefix: 'body.' }),
       signal,
     );
-    return c.json(response);
+    if (!responseCache) return c.json(response);
+    return reply(responseCache.set(key, JSON.stringify(response)));
   });
   return { app, routes: [retrieveRoute] };
 }
