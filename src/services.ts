@@ -218,7 +218,10 @@ async function openCoreParts(
     variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
     structures: stage('structure keys', readStructureKeys(indexPath)),
     ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
-    ligandModel: stage('ligand model', loadLigandModel(indexPath, { device, logger })),
+    ligandModel: stage(
+      'ligand model',
+      loadLigandModel(indexPath, { device, logger, verifyChecksums: 'first-use' }),
+    ),
   });
   if (!opened.ok) {
     // Whatever did load must not keep files and ONNX sessions open.

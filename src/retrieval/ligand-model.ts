@@ -69,7 +69,17 @@ export function unpackFingerprintBits(
 /** The index's ligand-target model, or undefined when none was trained. */
 export async function loadLigandModel(
   indexDirectory: string,
-  options: { device?: Device | undefined; logger?: Logger | undefined } = {},
+  options: {
+    device?: Device | undefined;
+    logger?: Logger | undefined;
+    /**
+     * When the ONNX file's sha256 is checked (the small tails and drugs files always are, at once):
+     * `true` (default) before loading; `'first-use'` in the background while the service starts,
+     * awaited by every `predict`, so a corrupt file still fails the first prediction without its
+     * 26 MB being read and hashed on the start-up path (as the bridge's `verifyChecksums`).
+     */
+    verifyChecksums?: true | 'first-use' | undefined;
+  } = {},
 ): Promise<LigandModel | undefined> {
   const directory = join(indexDirectory, LIGAND_MODEL_DIRECTORY);
   const metaPath = join(directory, META_FILE);
@@ -81,8 +91,11 @@ export async function loadLigandModel(
       code: 'INVALID_INDEX',
       message: `${metaPath}: trained on fingerprints ${meta.fingerprint.parts.join(',')} (${meta.inputBits} bits), this version makes ${expected} (${LIGAND_FINGERPRINT_BYTES * 8}); retrain with \`biobridge train-ligand-model ${indexDirectory}\``,
     });
-  const [, tailBytes, drugBytes] = await Promise.all(
-    [meta.files.onnx, meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
+  const onnxVerified = verifiedFile(directory, meta.files.onnx).then(() => undefined);
+  onnxVerified.catch(() => undefined); // reported by the first prediction, not as an unhandled rejection
+  if (options.verifyChecksums !== 'first-use') await onnxVerified;
+  const [tailBytes, drugBytes] = await Promise.all(
+    [meta.files.tails, meta.files.drugs].map((entry) => verifiedFile(directory, entry)),
   );
   const tails = int32View(tailBytes!);
   const drugs = int32View(drugBytes!);
@@ -97,12 +110,13 @@ export async function loadLigandModel(
   });
   const inputBits = meta.inputBits;
   return {
-    // The ONNX file was just checked against this digest: hashing its 26 MB again at start-up is waste.
+    // The ONNX file is checked against this digest (before any prediction): hashing it again is waste.
     id: meta.files.onnx.sha256.slice(0, 16),
     meta,
     tails,
     drugs: new Set(drugs),
     async predict(fingerprints, rows) {
+      await onnxVerified;
       const bits = new Float32Array(rows * inputBits);
       for (let row = 0; row < rows; row++)
         unpackFingerprintBits(
