@@ -285,7 +285,13 @@ async function loadBridge(
   const { device, precision } = runtime;
   const bridgeDirectory = join(indexPath, indexLayout.bridge);
   if (existsSync(join(bridgeDirectory, 'bridge.json')) && manifest.bridge)
-    return loadOnnxBridge(bridgeDirectory, { device, precision, logger, verifyChecksums: 'first-use' });
+    return loadOnnxBridge(bridgeDirectory, {
+      device,
+      precision,
+      logger,
+      verifyChecksums: 'first-use',
+      openProjectOnFirstUse: true,
+    });
   logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
     index: indexPath,
     fix: `biobridge train ${indexPath}`,
