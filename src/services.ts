@@ -224,7 +224,10 @@ async function openCoreParts(
     variantFusion: stage('variant fusion', readVariantFusion(indexPath)),
     structures: stage('structure keys', readStructureKeys(indexPath)),
     ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
-    ligandModel: stage('ligand model', loadLigandModel(indexPath, { device, logger })),
+    ligandModel: stage(
+      'ligand model',
+      loadLigandModel(indexPath, { device, logger, verifyChecksums: 'first-use' }),
+    ),
   });
   if (!opened.ok) {
     // Whatever did load must not keep files and ONNX sessions open.
@@ -289,7 +292,13 @@ async function loadBridge(
   const { device, precision } = runtime;
   const bridgeDirectory = join(indexPath, indexLayout.bridge);
   if (existsSync(join(bridgeDirectory, 'bridge.json')) && manifest.bridge)
-    return loadOnnxBridge(bridgeDirectory, { device, precision, logger, verifyChecksums: 'first-use' });
+    return loadOnnxBridge(bridgeDirectory, {
+      device,
+      precision,
+      logger,
+      verifyChecksums: 'first-use',
+      openProjectOnFirstUse: true,
+    });
   logger.warn('index has no projected bridge: predictions are unavailable, KG facts still work', {
     index: indexPath,
     fix: `biobridge train ${indexPath}`,

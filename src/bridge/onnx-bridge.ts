@@ -44,6 +44,12 @@ export interface OnnxBridgeOptions {
    * `onnx.transformInt8` (made by `python3 -m biobridge_train.quantize_onnx <bridge dir>`).
    */
   precision?: BridgePrecision | undefined;
+  /**
+   * Open the project graph's session on the first `project` call instead of at load (default
+   * false). The service's queries only `transform`; projecting is for indexing and molecule
+   * design, so its session (≈ 0.2 CPU-s on the shared index's bridge) stays off the start-up path.
+   */
+  openProjectOnFirstUse?: boolean | undefined;
   /** Test seam passed to {@link createOnnxSession}. */
   _internal?: OnnxSessionOptions['_internal'];
 }
@@ -99,8 +105,11 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
     project: metadata.onnx.project,
   };
   const { verified } = await startVerification(directory, graphs, options.verifyChecksums ?? true);
-  const sessions = await openSessions(directory, graphs, sessionOptionsFor(options, logger));
-  const [transformSession, projectSession] = sessions;
+  const sessionOptions = sessionOptionsFor(options, logger);
+  const sessions = await openSessions(directory, graphs, sessionOptions, options.openProjectOnFirstUse);
+  const [transformSession] = sessions;
+  let projectSession = sessions[1] && Promise.resolve(sessions[1]);
+  const projectSessionOf = () => (projectSession ??= openSession(directory, graphs.project, sessionOptions));
   logger.info('bridge loaded', {
     directory,
     device: transformSession.device,
@@ -116,10 +125,17 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       const request = resolveProjectRequest(metadata, type, vectors, rows);
       const nodeType = int64Scalar(request.typeId);
       const [vectorsName, typeName] = graphs.project.inputs as [string, string];
-      return runBatched(projectSession, graphs.project.output, vectors, rows, request.dim, (batch) => ({
-        [vectorsName]: batch,
-        [typeName]: nodeType,
-      }));
+      return runBatched(
+        await projectSessionOf(),
+        graphs.project.output,
+        vectors,
+        rows,
+        request.dim,
+        (batch) => ({
+          [vectorsName]: batch,
+          [typeName]: nodeType,
+        }),
+      );
     },
     async transform(input: TransformInput) {
       const request = resolveTransformRequest(metadata, input);
@@ -149,7 +165,8 @@ export async function loadOnnxBridge(directory: string, options: OnnxBridgeOptio
       );
     },
     async dispose() {
-      await Promise.all(sessions.map((session) => session.dispose()));
+      const project = await projectSession?.catch(() => undefined);
+      await Promise.all([transformSession.dispose(), project?.dispose()]);
     },
   };
 }
@@ -200,30 +217,45 @@ function sessionOptionsFor(options: OnnxBridgeOptions, logger: Logger): OnnxSess
   return sessionOptions;
 }
 
-/** Opens the transform and project sessions and checks their signatures; disposes both on failure. */
+/**
+ * Opens the transform session and, unless `projectLater`, the project session, checking their
+ * signatures; disposes what opened when one fails.
+ */
 async function openSessions(
   directory: string,
   graphs: BridgeGraphs,
   sessionOptions: OnnxSessionOptions,
-): Promise<[OnnxSession, OnnxSession]> {
+  projectLater = false,
+): Promise<[OnnxSession, OnnxSession?]> {
   // Both sessions open at once: onnxruntime builds them off the JavaScript thread.
   const opened = await Promise.allSettled(
-    [graphs.transform, graphs.project].map(async (graph) => {
-      const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
-      return { session, graph };
-    }),
+    (projectLater ? [graphs.transform] : [graphs.transform, graphs.project]).map((graph) =>
+      openSession(directory, graph, sessionOptions),
+    ),
   );
-  const sessions = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value.session] : []));
-  try {
-    for (const result of opened) {
-      if (result.status === 'rejected') throw result.reason;
-      checkSignature(result.value.session, result.value.graph.inputs, result.value.graph.output);
-    }
-  } catch (error) {
+  const sessions = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = opened.find((result) => result.status === 'rejected');
+  if (failed) {
     await Promise.all(sessions.map((session) => session.dispose()));
+    throw failed.reason;
+  }
+  return sessions as [OnnxSession, OnnxSession?];
+}
+
+/** One graph's session, its inputs and output checked against bridge.json (closed when they differ). */
+async function openSession(
+  directory: string,
+  graph: BridgeGraph,
+  sessionOptions: OnnxSessionOptions,
+): Promise<OnnxSession> {
+  const session = await createOnnxSession(join(directory, graph.file), sessionOptions);
+  try {
+    checkSignature(session, graph.inputs, graph.output);
+  } catch (error) {
+    await session.dispose();
     throw error;
   }
-  return sessions as [OnnxSession, OnnxSession];
+  return session;
 }
 
 /** Runs a session over `rows` input rows in batches of `batchSize`, after the checksums are verified. */

@@ -4,6 +4,7 @@ import { readKgFacts, type KgFacts } from '../kg/kg-facts.js';
 import { Registry } from '../kg/registry.js';
 import { withInMemorySearch } from '../store/in-memory-search.js';
 import { openLanceStore, type LanceStoreOptions } from '../store/lancedb-store.js';
+import { withVectorFiles } from '../store/vector-files.js';
 import type { VectorStore } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { timed } from '../util/timed.js';
@@ -44,8 +45,11 @@ export async function openIndex(
       ...options.store,
     }),
   );
+  // Columns read whole come from raw vector files beside a local index (written on the first
+  // read of each); a remote index's tables are read from LanceDB.
+  const columns = options.lanceUri ? lance : withVectorFiles(lance, { indexDirectory: directory, logger });
   // Searches run from memory: a LanceDB scan per query re-reads every vector from disk.
-  const store = withInMemorySearch(lance, {
+  const store = withInMemorySearch(columns, {
     logger,
     describe: (nodeIndex) => {
       const position = graph.nodes.positionOf(nodeIndex);

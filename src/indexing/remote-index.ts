@@ -10,6 +10,7 @@ import { createFsObjectStore } from '../storage/fs-object-store.js';
 import { joinKey, type ObjectStore } from '../storage/object-store.js';
 import { createS3ObjectStore, parseS3Location } from '../storage/s3-object-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
+import { VECTOR_FILES_DIRECTORY } from '../store/vector-files.js';
 import { indexLayout, readManifest } from './manifest.js';
 
 /**
@@ -249,6 +250,8 @@ async function listFiles(root: string): Promise<FileList['files']> {
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
+    // Vector files are each replica's own cache of its LanceDB columns (vector-files.ts), written while serving.
+    if (relative(root, path).split(sep)[0] === VECTOR_FILES_DIRECTORY) continue;
     files.push({ path: relative(root, path).split(sep).join('/'), bytes: (await stat(path)).size });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));

@@ -102,7 +102,19 @@ export function unpackFingerprintBits(
  */
 export async function loadLigandModel(
   indexDirectory: string,
-  options: { device?: Device | undefined; logger?: Logger | undefined; split?: string | undefined } = {},
+  options: {
+    device?: Device | undefined;
+    logger?: Logger | undefined;
+    split?: string | undefined;
+    /**
+     * When the heads' ONNX files are checked against their sha256 (the small tails, drugs and
+     * fingerprint files always are, at once): `true` (default) before loading; `'first-use'` in the
+     * background while the service starts, awaited by every `predict`, so a corrupt file still fails
+     * the first prediction without tens of MB being read and hashed on the start-up path (as the
+     * bridge's `verifyChecksums`).
+     */
+    verifyChecksums?: true | 'first-use' | undefined;
+  } = {},
 ): Promise<LigandModel | undefined> {
   const directory = join(indexDirectory, ligandModelDirectory(options.split ?? ALL_DRUGS_SPLIT));
   const metaPath = join(directory, META_FILE);
@@ -124,7 +136,11 @@ export async function loadLigandModel(
       code: 'INVALID_INDEX',
       message: `${directory}: ${tails.length} tails and ${drugs.length} drugs on disk, ${metaPath} says ${meta.tails} and ${meta.drugs}`,
     });
-  const runtime = { device: options.device ?? 'cpu', logger: options.logger } as const;
+  const runtime: HeadRuntime = {
+    device: options.device ?? 'cpu',
+    logger: options.logger,
+    verifyChecksums: options.verifyChecksums ?? true,
+  };
   const heads: LigandModelHead[] = [];
   try {
     if (meta.heads.includes('kernel')) heads.push(await loadKernelHead(directory, meta, runtime));
@@ -151,7 +167,22 @@ interface LigandModelHead {
   dispose(): Promise<void>;
 }
 
-type HeadRuntime = { device: Device; logger: Logger | undefined };
+type HeadRuntime = { device: Device; logger: Logger | undefined; verifyChecksums: true | 'first-use' };
+
+/**
+ * Checks a head's ONNX file per `verifyChecksums`: at once, or in the background; the promise it
+ * returns is awaited by every prediction, so a corrupt file fails the first one either way.
+ */
+async function startVerification(
+  directory: string,
+  file: { file: string; sha256: string },
+  runtime: HeadRuntime,
+): Promise<Promise<void>> {
+  const verified = verifiedFile(directory, file).then(() => undefined);
+  verified.catch(() => undefined); // reported by the first prediction, not as an unhandled rejection
+  if (runtime.verifyChecksums !== 'first-use') await verified;
+  return verified;
+}
 
 /**
  * The files were just checked against their digests: the id comes from those (hashing 30 MB again
@@ -183,11 +214,15 @@ async function loadMlpHead(
   runtime: HeadRuntime,
 ): Promise<LigandModelHead> {
   const file = requiredFile(directory, meta.files.onnx, 'onnx');
-  await verifiedFile(directory, file);
-  const session = await createOnnxSession(join(directory, file.file), runtime);
+  const verified = await startVerification(directory, file, runtime);
+  const session = await createOnnxSession(join(directory, file.file), {
+    device: runtime.device,
+    logger: runtime.logger,
+  });
   const inputBits = meta.inputBits;
   return {
     async predict(fingerprints, rows) {
+      await verified;
       const bits = new Float32Array(rows * inputBits);
       for (let row = 0; row < rows; row++)
         unpackFingerprintBits(
@@ -214,16 +249,20 @@ async function loadKernelHead(
   const packed = new Uint8Array(
     await verifiedFile(directory, requiredFile(directory, meta.files.fingerprints, 'fingerprints')),
   );
-  await verifiedFile(directory, file);
+  const verified = await startVerification(directory, file, runtime);
   if (packed.byteLength !== meta.drugs * LIGAND_FINGERPRINT_BYTES)
     throw new AppError({
       code: 'INVALID_INDEX',
       message: `${directory}: ${packed.byteLength} fingerprint bytes for ${meta.drugs} drugs of ${LIGAND_FINGERPRINT_BYTES}`,
     });
   const library = createLigandFingerprintLibrary(packed, meta.drugs);
-  const session = await createOnnxSession(join(directory, file.file), runtime);
+  const session = await createOnnxSession(join(directory, file.file), {
+    device: runtime.device,
+    logger: runtime.logger,
+  });
   return {
     async predict(fingerprints, rows) {
+      await verified;
       const similarities = new Float32Array(rows * library.size);
       for (let row = 0; row < rows; row++)
         library.similarities(

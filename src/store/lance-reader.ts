@@ -7,14 +7,8 @@ import { noopLogger, type Logger } from '../util/logger.js';
 import { forEachVector, type VectorData } from './arrow.js';
 import { flagColumnFor, nodeColumns, readTableLayout, type TableLayout } from './lance-schema.js';
 import { assertSearchable, compareHits, unknownTypeError } from './vector-checks.js';
-import type {
-  NodeRow,
-  SearchHit,
-  SearchOptions,
-  TableInfo,
-  VectorColumn,
-  VectorStore,
-} from './vector-store.js';
+import type { VersionedVectorStore } from './vector-files.js';
+import type { NodeRow, SearchHit, SearchOptions, TableInfo, VectorColumn } from './vector-store.js';
 import type { PayloadKind } from '../kg/types.js';
 
 /**
@@ -81,7 +75,7 @@ const hitColumns = [nodeColumns.nodeIndex, nodeColumns.nodeId, nodeColumns.name,
 export async function openLanceStore(
   directory: string,
   options: LanceStoreOptions = {},
-): Promise<VectorStore> {
+): Promise<VersionedVectorStore> {
   const logger = options.logger ?? noopLogger;
   const maxFilterListSize = options.maxFilterListSize ?? 20_000;
   const exactCandidateLimit = options.exactCandidateLimit ?? 10_000;
@@ -171,6 +165,12 @@ export async function openLanceStore(
         }
         return hits.filter(keep).sort(compareHits).slice(0, k);
       });
+    },
+
+    async dataVersion(type) {
+      const open = tableFor(type);
+      // The version the table was pinned to at open; every write makes a new one.
+      return guarded(open, 'version', async () => String(await open.table.version()));
     },
 
     async readVectors(type, column) {

@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../../src/bridge/bridge.js';
 import { loadOnnxBridge, readBridgeMetadata } from '../../src/bridge/onnx-bridge.js';
@@ -288,6 +289,46 @@ describe('bridge directory errors', () => {
     const error = await rejection(loadOnnxBridge(directory));
     expect(error.code).toBe('INVALID_INDEX');
     expect(error.message).toContain('bridge.json expects inputs [rows, node_type]');
+  });
+
+  it('with openProjectOnFirstUse, opens only the transform graph at load and the project graph on its first use', async () => {
+    const opened: string[] = [];
+    const seam = {
+      create: async (path: string, options: ort.InferenceSession.SessionOptions) => {
+        opened.push(basename(path));
+        return ort.InferenceSession.create(path, options);
+      },
+    };
+    const eager = await loadOnnxBridge(fixtureDirectory);
+    const lazy = await loadOnnxBridge(fixtureDirectory, { openProjectOnFirstUse: true, _internal: seam });
+    try {
+      expect(opened).toEqual(['transform.onnx']);
+      const type = lazy.metadata.nodeTypes[0]!;
+      const rows = rowsOf(2, type.dim, 3);
+      const [first, second] = await Promise.all([
+        lazy.project(type.name, rows, 2),
+        lazy.project(type.name, rows, 2),
+      ]);
+      expect(opened).toEqual(['transform.onnx', 'project.onnx']);
+      expect(first).toEqual(await eager.project(type.name, rows, 2));
+      expect(second).toEqual(first);
+    } finally {
+      await Promise.all([eager.dispose(), lazy.dispose()]);
+    }
+
+    // A project graph that does not match bridge.json fails its first use, not the load.
+    const directory = await fixtureCopy();
+    await editMetadata(directory, (value) => {
+      (value.onnx as { project: { inputs: string[] } }).project.inputs = ['rows', 'node_type'];
+    });
+    const mismatched = await loadOnnxBridge(directory, { openProjectOnFirstUse: true });
+    try {
+      const type = mismatched.metadata.nodeTypes[0]!;
+      const error = await rejection(mismatched.project(type.name, rowsOf(1, type.dim, 1), 1));
+      expect(error.message).toContain('bridge.json expects inputs [rows, node_type]');
+    } finally {
+      await mismatched.dispose();
+    }
   });
 
   it('rejects a non-positive batch size', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ import {
   remoteIndexLayout,
 } from '../../src/indexing/remote-index.js';
 import { createS3ObjectStore } from '../../src/storage/s3-object-store.js';
+import { VECTOR_FILES_DIRECTORY } from '../../src/store/vector-files.js';
 import { cli } from '../helpers/run-cli.js';
 import { startS3rver, type RunningS3rver } from '../helpers/s3rver.js';
 import { writeTinyEncoderConfig, writeTinyIndexKg } from './tiny-index.js';
@@ -55,6 +56,20 @@ describe('publishIndex and fetchIndexVersion on a file:// store', () => {
     });
     expect(index.graph.nodeCount).toBeGreaterThan(1000);
     await index.close();
+  });
+
+  it("leaves out the index's vector files, a cache each replica writes for itself", async () => {
+    const copy = join(work, 'with-vector-files');
+    await cp('indexes/demo', copy, { recursive: true, dereference: true });
+    await mkdir(join(copy, VECTOR_FILES_DIRECTORY), { recursive: true });
+    await writeFile(join(copy, VECTOR_FILES_DIRECTORY, 'drug.vector.f32'), 'cached columns');
+    const store = openIndexObjectStore(pathToFileURL(join(work, 'store-without-vectors')).href, noStorage);
+    const published = await publishIndex(store, copy);
+    const fetched = await fetchIndexVersion(store, published.pointer.version, join(work, 'cache-2'), {
+      skipLance: false,
+    });
+    expect(await readdir(fetched.directory)).toContain('manifest.json');
+    expect(await readdir(fetched.directory)).not.toContain(VECTOR_FILES_DIRECTORY);
   });
 
   it('refuses to publish a directory that is not an index, uploading nothing', async () => {

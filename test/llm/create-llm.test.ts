@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlm } from '../../src/llm/create-llm.js';
+import type { LlmStreamEvent } from '../../src/llm/llm-client.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 
 describe('createLlm', () => {
+  let server: FakeOpenAiServer;
+  beforeAll(async () => {
+    server = await startFakeOpenAiServer({ models: ['test-model'] });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
   it('is unconfigured unless both base URL and model are set', async () => {
     expect(createLlm({}).model).toBe('none');
     expect(createLlm({ baseUrl: 'http://127.0.0.1:1/v1' }).model).toBe('none');
@@ -12,5 +22,20 @@ describe('createLlm', () => {
     expect(
       createLlm({ baseUrl: 'http://127.0.0.1:1/v1', model: 'qwen2.5-7b-instruct', apiKey: 'k' }).model,
     ).toBe('qwen2.5-7b-instruct');
+  });
+
+  it('completes, streams and probes through the client it loads on the first call', async () => {
+    const llm = createLlm({ baseUrl: server.baseUrl, model: 'test-model', apiKey: 'k', maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    server.setReplies('first');
+    expect((await llm.complete({ messages })).text).toBe('first');
+    server.setReplies('second');
+    const events: LlmStreamEvent[] = [];
+    for await (const event of llm.stream({ messages })) events.push(event);
+    expect(events.at(-1)?.type).toBe('finish');
+    expect(events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('')).toBe(
+      'second',
+    );
+    expect((await llm.probe?.())?.state).toBe('reachable');
   });
 });

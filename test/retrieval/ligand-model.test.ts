@@ -11,7 +11,7 @@ import {
   unpackFingerprintBits,
   type LigandModel,
 } from '../../src/retrieval/ligand-model.js';
-import { ligandFingerprint } from '../../src/chem/ligand-fingerprint.js';
+import { LIGAND_FINGERPRINT_BYTES, ligandFingerprint } from '../../src/chem/ligand-fingerprint.js';
 import { loadRDKit } from '../../src/chem/rdkit.js';
 import { rankByFeatures } from '../../src/retrieval/stages/rank-features.js';
 import type { PredictDependencies } from '../../src/retrieval/stages/predict-dependencies.js';
@@ -264,6 +264,36 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('INVALID_INDEX');
     expect((error as AppError).message).toContain('tails.i32: sha256');
+  });
+
+  it("checks the ONNX file's sha256 at the first prediction when asked to (start-up reads it once)", async () => {
+    const copy = join(root.path, 'wrong-onnx-digest');
+    await mkdir(join(copy, 'ligand-model'), { recursive: true });
+    for (const file of ['tails.i32', 'drugs.i32', 'model.onnx'])
+      await writeFile(
+        join(copy, 'ligand-model', file),
+        await readFile(join(indexDirectory, 'ligand-model', file)),
+      );
+    const meta = JSON.parse(
+      await readFile(join(indexDirectory, 'ligand-model', 'ligand-model.json'), 'utf8'),
+    );
+    meta.files.onnx.sha256 = '0'.repeat(64);
+    await writeFile(join(copy, 'ligand-model', 'ligand-model.json'), JSON.stringify(meta));
+
+    const eager = await loadLigandModel(copy).catch((caught: unknown) => caught);
+    expect((eager as AppError).message).toContain('model.onnx: sha256');
+
+    const lazy = (await loadLigandModel(copy, { verifyChecksums: 'first-use' }))!;
+    try {
+      const error = await lazy
+        .predict(new Uint8Array(LIGAND_FINGERPRINT_BYTES), 1)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('INVALID_INDEX');
+      expect((error as AppError).message).toContain('model.onnx: sha256');
+    } finally {
+      await lazy.dispose();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import {
   writeStructureKeys,
 } from '../../src/retrieval/structure-keys.js';
 import type { VectorStore } from '../../src/store/vector-store.js';
+import { loadRDKit } from '../../src/chem/rdkit.js';
 
 let index: IndexHandle;
 let directory: string;
@@ -65,5 +66,27 @@ describe('stored structure keys', () => {
   it('name the file when it is corrupt', async () => {
     await writeFile(join(directory, STRUCTURE_KEYS_FILE), 'not gzip');
     await expect(readStructureKeys(directory)).rejects.toThrow(STRUCTURE_KEYS_FILE);
+  });
+
+  it('name the file and the bad entry when a pair is malformed', async () => {
+    const rdkitVersion = (await loadRDKit()).version();
+    const file = (drugPair: unknown) => ({
+      format: 'biobridge-structure-keys',
+      formatVersion: 1,
+      rdkitVersion,
+      tables: { drug: [['CCO', 1], drugPair] },
+    });
+    const path = join(directory, STRUCTURE_KEYS_FILE);
+    await writeFile(path, await promisify(gzip)(JSON.stringify(file(['CCN', 2]))));
+    expect([...(await readStructureKeys(directory))!.get('drug')!]).toEqual([
+      ['CCO', 1],
+      ['CCN', 2],
+    ]);
+    for (const bad of [['CCN', -2], ['CCN'], [7, 2], ['CCN', 2.5]]) {
+      await writeFile(path, await promisify(gzip)(JSON.stringify(file(bad))));
+      const error = (await readStructureKeys(directory).catch((caught: unknown) => caught)) as Error;
+      expect(error.message, JSON.stringify(bad)).toContain(STRUCTURE_KEYS_FILE);
+      expect(String((error.cause as Error).message), JSON.stringify(bad)).toContain('tables');
+    }
   });
 });

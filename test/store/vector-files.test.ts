@@ -1,0 +1,217 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLanceStoreWriter, openLanceStore } from '../../src/store/lancedb-store.js';
+import {
+  decodeVectorFile,
+  encodeVectorFile,
+  VECTOR_FILES_DIRECTORY,
+  vectorFilePath,
+  VectorFileError,
+  withVectorFiles,
+  type VersionedVectorStore,
+} from '../../src/store/vector-files.js';
+import type { VectorColumn, VectorStore } from '../../src/store/vector-store.js';
+import type { Logger } from '../../src/util/logger.js';
+import { makeRows } from './store-fixtures.js';
+
+const temporaryDirectories: string[] = [];
+afterAll(async () => {
+  await Promise.all(temporaryDirectories.map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+/** An index directory whose LanceDB holds 40 drugs (12-d, 3 without a vector) projected to 6-d. */
+async function indexWithDrugs(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'biobridge-vector-files-'));
+  temporaryDirectories.push(directory);
+  const rows = makeRows({
+    type: 'drug',
+    firstIndex: 100,
+    count: 40,
+    dimension: 12,
+    seed: 3,
+    withoutVectorEvery: 13,
+    projectedDimension: 6,
+  });
+  const writer = await createLanceStoreWriter(join(directory, 'lance'));
+  await writer.writeNodeTable('drug', [rows.slice(0, 25), rows.slice(25)], { dimension: 12 });
+  await reproject(writer, rows.filter((row) => row.vector).length, 1);
+  await writer.close();
+  return directory;
+}
+
+/** Writes a projection of `count` rows whose values depend on `scale` (a new table version). */
+async function reproject(
+  writer: Awaited<ReturnType<typeof createLanceStoreWriter>>,
+  count: number,
+  scale: number,
+): Promise<void> {
+  const nodeIndices = Int32Array.from({ length: count }, (_, row) => 101 + row);
+  const vectors = Float32Array.from({ length: count * 6 }, (_, position) => scale * Math.sin(position));
+  await writer.writeProjected('drug', nodeIndices, vectors, 6);
+}
+
+/** Records log lines and counts the reads that reach LanceDB. */
+function observed(store: VersionedVectorStore) {
+  const lines: { level: string; message: string; fields?: Record<string, unknown> | undefined }[] = [];
+  const record =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, message, fields });
+    };
+  const logger: Logger = {
+    debug: record('debug'),
+    info: record('info'),
+    warn: record('warn'),
+    error: record('error'),
+    child: () => logger,
+  };
+  const reads: string[] = [];
+  const counted: VersionedVectorStore = {
+    ...store,
+    readVectors: (type: string, column: VectorColumn) => {
+      reads.push(`${type}.${column}`);
+      return store.readVectors(type, column);
+    },
+  };
+  return { lines, reads, logger, store: counted };
+}
+
+async function readBoth(store: VectorStore) {
+  return {
+    vector: await store.readVectors('drug', 'vector'),
+    projected: await store.readVectors('drug', 'projected'),
+  };
+}
+
+/** One start that reads the drugs' `column` (writing its file) and closes. */
+async function startOnce(directory: string, column: VectorColumn) {
+  const store = withVectorFiles(await openLanceStore(join(directory, 'lance')), {
+    indexDirectory: directory,
+  });
+  const matrix = await store.readVectors('drug', column);
+  await store.close();
+  return matrix;
+}
+
+describe('vector files', () => {
+  it('encode and decode the same node indices and values, bit for bit', () => {
+    const nodeIndices = Int32Array.of(3, 7, 8);
+    const vectors = Float32Array.of(1.5, -0, Number.MIN_VALUE, 3.4e38, 0.1, -2.25);
+    const bytes = encodeVectorFile(
+      { type: 'gene/protein', column: 'projected', tableVersion: '4' },
+      {
+        nodeIndices,
+        vectors,
+        dimension: 2,
+      },
+    );
+    const decoded = decodeVectorFile('x.f32', bytes, {
+      type: 'gene/protein',
+      column: 'projected',
+      tableVersion: '4',
+    });
+    expect(decoded.dimension).toBe(2);
+    expect([...decoded.nodeIndices]).toEqual([3, 7, 8]);
+    expect(
+      Buffer.from(decoded.vectors.buffer, decoded.vectors.byteOffset, decoded.vectors.byteLength),
+    ).toEqual(Buffer.from(vectors.buffer));
+  });
+
+  it('are written on the first read, atomically, and read back identically by the next start', async () => {
+    const directory = await indexWithDrugs();
+    const first = observed(await openLanceStore(join(directory, 'lance')));
+    const firstStart = withVectorFiles(first.store, { indexDirectory: directory, logger: first.logger });
+    const fromLance = await readBoth(firstStart);
+    await firstStart.close(); // waits for the background writes
+    expect(first.reads).toEqual(['drug.vector', 'drug.projected']);
+    expect(first.lines.filter((line) => line.message.startsWith('no vector file yet'))).toHaveLength(2);
+    // Only the two files, no temporary left behind.
+    expect((await readdir(join(directory, VECTOR_FILES_DIRECTORY))).sort()).toEqual([
+      'drug.projected.f32',
+      'drug.vector.f32',
+    ]);
+
+    const second = observed(await openLanceStore(join(directory, 'lance')));
+    const secondStart = withVectorFiles(second.store, { indexDirectory: directory, logger: second.logger });
+    const fromFiles = await readBoth(secondStart);
+    await secondStart.close();
+    expect(second.reads).toEqual([]);
+    expect(second.lines.filter((line) => line.level !== 'debug')).toEqual([]);
+    expect(fromFiles.vector.nodeIndices).toEqual(fromLance.vector.nodeIndices);
+    expect(fromFiles.vector.vectors).toEqual(fromLance.vector.vectors);
+    expect(fromFiles.vector.dimension).toBe(12);
+    expect(fromFiles.vector.nodeIndices).toHaveLength(36);
+    expect(fromFiles.projected.vectors).toEqual(fromLance.projected.vectors);
+    expect(fromFiles.projected.dimension).toBe(6);
+  });
+
+  it('are not used once the table changed (a new projection), and are rewritten', async () => {
+    const directory = await indexWithDrugs();
+    const oldProjection = await startOnce(directory, 'projected');
+
+    const writer = await createLanceStoreWriter(join(directory, 'lance'));
+    await reproject(writer, 36, 2);
+    await writer.close();
+
+    const after = observed(await openLanceStore(join(directory, 'lance')));
+    const store = withVectorFiles(after.store, { indexDirectory: directory, logger: after.logger });
+    const projected = await store.readVectors('drug', 'projected');
+    await store.close();
+    expect(after.reads).toEqual(['drug.projected']);
+    expect(projected.vectors[1]).toBeCloseTo(2 * oldProjection.vectors[1]!, 5);
+    const stale = after.lines.find((line) => line.message.startsWith('vector file is stale'));
+    expect(stale?.fields?.file).toBe(vectorFilePath(directory, 'drug', 'projected'));
+
+    const again = observed(await openLanceStore(join(directory, 'lance')));
+    const next = withVectorFiles(again.store, { indexDirectory: directory });
+    const reread = await next.readVectors('drug', 'projected');
+    await next.close();
+    expect(again.reads).toEqual([]);
+    expect(reread.vectors).toEqual(projected.vectors);
+  });
+
+  it('fall back to LanceDB with a warning naming the file when one is corrupt', async () => {
+    const directory = await indexWithDrugs();
+    const expected = await startOnce(directory, 'vector');
+    const path = vectorFilePath(directory, 'drug', 'vector');
+    const bytes = await readFile(path);
+    const corruptions: [string, Uint8Array][] = [
+      ['truncated', bytes.subarray(0, bytes.length - 4)],
+      ['header', Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('{"not":1'), bytes.subarray(12)])],
+      ['empty', new Uint8Array(0)],
+    ];
+    for (const [name, corrupt] of corruptions) {
+      await writeFile(path, corrupt);
+      const run = observed(await openLanceStore(join(directory, 'lance')));
+      const tableVersion = await run.store.dataVersion('drug');
+      expect(
+        () => decodeVectorFile(path, corrupt, { type: 'drug', column: 'vector', tableVersion }),
+        name,
+      ).toThrow(VectorFileError);
+      const store = withVectorFiles(run.store, { indexDirectory: directory, logger: run.logger });
+      const read = await store.readVectors('drug', 'vector');
+      await store.close();
+      expect(read.vectors, name).toEqual(expected.vectors);
+      expect(run.reads, name).toEqual(['drug.vector']);
+      const warning = run.lines.find((line) => line.level === 'warn');
+      expect(String(warning?.fields?.error), name).toContain(path);
+      // Rewritten whole for the next start.
+      expect((await readFile(path)).equals(bytes), name).toBe(true);
+    }
+  });
+
+  it('still answer when the file cannot be written, and say so', async () => {
+    const directory = await indexWithDrugs();
+    // A plain file where the vectors directory would go: the write fails whoever runs the test.
+    await writeFile(join(directory, VECTOR_FILES_DIRECTORY), 'in the way');
+    const run = observed(await openLanceStore(join(directory, 'lance')));
+    const store = withVectorFiles(run.store, { indexDirectory: directory, logger: run.logger });
+    expect((await store.readVectors('drug', 'vector')).nodeIndices).toHaveLength(36);
+    await store.close();
+    const warning = run.lines.find((line) => line.level === 'warn');
+    expect(warning?.message).toContain('vector file not written');
+    expect(warning?.fields?.file).toBe(vectorFilePath(directory, 'drug', 'vector'));
+  });
+});
