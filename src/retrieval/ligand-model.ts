@@ -177,11 +177,12 @@ async function startVerification(
   directory: string,
   file: { file: string; sha256: string },
   runtime: HeadRuntime,
-): Promise<Promise<void>> {
+): Promise<{ verified: Promise<void> }> {
   const verified = verifiedFile(directory, file).then(() => undefined);
   verified.catch(() => undefined); // reported by the first prediction, not as an unhandled rejection
   if (runtime.verifyChecksums !== 'first-use') await verified;
-  return verified;
+  // Wrapped: an async function returning the bare promise would wait for it.
+  return { verified };
 }
 
 /**
@@ -214,7 +215,7 @@ async function loadMlpHead(
   runtime: HeadRuntime,
 ): Promise<LigandModelHead> {
   const file = requiredFile(directory, meta.files.onnx, 'onnx');
-  const verified = await startVerification(directory, file, runtime);
+  const { verified } = await startVerification(directory, file, runtime);
   const session = await createOnnxSession(join(directory, file.file), {
     device: runtime.device,
     logger: runtime.logger,
@@ -249,7 +250,7 @@ async function loadKernelHead(
   const packed = new Uint8Array(
     await verifiedFile(directory, requiredFile(directory, meta.files.fingerprints, 'fingerprints')),
   );
-  const verified = await startVerification(directory, file, runtime);
+  const { verified } = await startVerification(directory, file, runtime);
   if (packed.byteLength !== meta.drugs * LIGAND_FINGERPRINT_BYTES)
     throw new AppError({
       code: 'INVALID_INDEX',

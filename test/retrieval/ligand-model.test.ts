@@ -269,13 +269,13 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
   it("checks the ONNX file's sha256 at the first prediction when asked to (start-up reads it once)", async () => {
     const copy = join(root.path, 'wrong-onnx-digest');
     await mkdir(join(copy, 'ligand-model'), { recursive: true });
-    for (const file of ['tails.i32', 'drugs.i32', 'model.onnx'])
+    for (const file of ['tails.i32', 'drugs.i32', 'model.onnx', 'kernel.onnx', 'fingerprints.u8'])
       await writeFile(
         join(copy, 'ligand-model', file),
-        await readFile(join(indexDirectory, 'ligand-model', file)),
+        await readFile(join(indexDirectory, 'ligand-model-unseen-drug', file)),
       );
     const meta = JSON.parse(
-      await readFile(join(indexDirectory, 'ligand-model', 'ligand-model.json'), 'utf8'),
+      await readFile(join(indexDirectory, 'ligand-model-unseen-drug', 'ligand-model.json'), 'utf8'),
     );
     meta.files.onnx.sha256 = '0'.repeat(64);
     await writeFile(join(copy, 'ligand-model', 'ligand-model.json'), JSON.stringify(meta));
