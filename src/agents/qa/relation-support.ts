@@ -144,6 +144,9 @@ function familyWeights(
   return { weights, available };
 }
 
+/** Records a fact supporting `target` (the collector of `supportFrom`). */
+type AddFact = (target: number, fact: SupportFact) => void;
+
 function addDirect(
   context: SupportContext,
   subject: number,
@@ -151,7 +154,7 @@ function addDirect(
   targetType: string | undefined,
   factor: number,
   via: number[],
-  add: (target: number, fact: SupportFact) => void,
+  add: AddFact,
   origin = subject,
 ): void {
   const { graph, facts } = context;
@@ -192,7 +195,7 @@ function addGwasPaths(
   context: SupportContext,
   subject: number,
   targetType: string | undefined,
-  add: (target: number, fact: SupportFact) => void,
+  add: AddFact,
 ): void {
   const { graph, facts } = context;
   const subjectType = graph.typeOf(subject);
@@ -230,7 +233,7 @@ function addDefinitionMentions(
   subject: number,
   targetType: string | undefined,
   found: ReadonlyMap<number, SupportFact[]>,
-  add: (target: number, fact: SupportFact) => void,
+  add: AddFact,
 ): void {
   const { graph, definitions } = context;
   if (!definitions) return;
@@ -258,7 +261,7 @@ function addDescendants(
   subject: number,
   family: RelationFamily,
   targetType: string | undefined,
-  add: (target: number, fact: SupportFact) => void,
+  add: AddFact,
 ): void {
   const { facts } = context;
   if (!facts.hasOntology) return;
@@ -273,7 +276,7 @@ function addOntology(
   context: SupportContext,
   subject: number,
   targetType: string | undefined,
-  add: (target: number, fact: SupportFact) => void,
+  add: AddFact,
 ): void {
   const { graph, facts } = context;
   if (facts.hasOntology) {
