@@ -127,9 +127,11 @@ export function decodeVectorFile(
   const size = indicesAt + rows! * 4 + rows! * dimension! * 4;
   if (bytes.byteLength !== size)
     throw fail(`${bytes.byteLength} bytes; ${rows} rows × ${dimension} values need ${size}`);
-  // Views when the bytes are 4-byte aligned (a fresh file buffer is); a copy otherwise.
+  // The values are a view when the bytes are 4-byte aligned (a fresh file buffer is), else a copy.
   const aligned = (bytes.byteOffset + indicesAt) % 4 === 0 ? bytes : bytes.slice();
-  const nodeIndices = new Int32Array(aligned.buffer, aligned.byteOffset + indicesAt, rows);
+  // A copy (rows × 4 bytes): callers keep the indices after copying the values elsewhere, and a
+  // view would keep the whole file's buffer alive with them.
+  const nodeIndices = new Int32Array(aligned.buffer, aligned.byteOffset + indicesAt, rows).slice();
   for (let row = 1; row < rows!; row++)
     if (nodeIndices[row]! <= nodeIndices[row - 1]!)
       throw fail(`node indices are not ascending at row ${row}`);
