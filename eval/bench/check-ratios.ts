@@ -9,11 +9,15 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { runAnchors } from './anchors.js';
 import { runLoadTest } from './load.js';
+import { measureRetrieveCpu } from './retrieve-cpu.js';
 
 const { values } = parseArgs({ options: { index: { type: 'string', default: 'indexes/demo' } } });
 const anchors = await runAnchors({ index: values.index, seconds: 0.3 });
 const load = await runLoadTest({ index: values.index, levels: [1, 8], seconds: 2 });
 const [one, eight] = load.levels as [(typeof load.levels)[0], (typeof load.levels)[0]];
+// In-process CPU per request: new molecules (computed) against repeated ones (the response cache).
+const repeated = await measureRetrieveCpu({ index: values.index, requests: 60, unique: false });
+const unique = await measureRetrieveCpu({ index: values.index, requests: 60, unique: true });
 
 // Each bound is far from what the 2-core VM measures, so only a real regression trips it.
 const checks: { name: string; value: number; atLeast: number }[] = [
@@ -34,6 +38,11 @@ const checks: { name: string; value: number; atLeast: number }[] = [
     atLeast: 0.7,
   },
   {
+    name: '/v1/retrieve CPU per request: new molecules / repeated ones (response cache)',
+    value: unique.cpuMsPerRequest / repeated.cpuMsPerRequest,
+    atLeast: 2,
+  },
+  {
     name: '/v1/retrieve: requests answered without error (share)',
     value:
       1 -
@@ -42,7 +51,7 @@ const checks: { name: string; value: number; atLeast: number }[] = [
   },
 ];
 const failed = checks.filter((check) => !(check.value >= check.atLeast));
-console.log(JSON.stringify({ loadAverage: loadavg()[0], checks, anchors, load }, null, 2));
+console.log(JSON.stringify({ loadAverage: loadavg()[0], checks, anchors, load, repeated, unique }, null, 2));
 for (const check of failed)
   process.stderr.write(
     `speed regression: ${check.name} = ${check.value.toFixed(3)}, expected ≥ ${check.atLeast}\n`,

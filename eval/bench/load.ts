@@ -6,7 +6,9 @@
  * `--unique` every measured request sends a molecule no earlier request sent, so the service's
  * query caches never hit (the honest figure for a stream of new molecules).
  *
- *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5] [--unique]
+ * `--repo DIR` serves another checkout's `bin/biobridge.js` (A/B runs against main).
+ *
+ *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5] [--unique] [--repo .]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -121,12 +123,15 @@ export async function runLoadTest(options: {
   port?: number | undefined;
   /** Never repeat a molecule across the measured levels (query caches miss). */
   unique?: boolean | undefined;
+  /** The checkout whose service to measure; this one by default. */
+  repo?: string | undefined;
 }): Promise<{ index: string; unique: boolean; levels: LoadLevel[] }> {
   const port = options.port ?? 8798;
+  const repo = resolve(options.repo ?? '.');
   const server = spawn(
     process.execPath,
-    [resolve('bin/biobridge.js'), 'serve', '--index', options.index, '--port', String(port)],
-    { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } },
+    [resolve(repo, 'bin/biobridge.js'), 'serve', '--index', resolve(options.index), '--port', String(port)],
+    { cwd: repo, stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } },
   );
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -170,9 +175,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       levels: { type: 'string', default: '1,8,32' },
       seconds: { type: 'string', default: '5' },
       unique: { type: 'boolean', default: false },
+      repo: { type: 'string' },
     },
   });
   const result = await runLoadTest({
+    repo: values.repo,
     index: values.index,
     levels: values.levels.split(',').map(Number),
     seconds: Number(values.seconds),

@@ -30,6 +30,14 @@ const benches: [string, string[]][] = [
     `load test /v1/retrieve, a new molecule every request (${index})`,
     ['eval/bench/load.ts', '--index', index, '--unique'],
   ],
+  [
+    `/v1/retrieve CPU per request, in-process, repeated molecules (response cache hits) (${index})`,
+    ['eval/bench/retrieve-cpu.ts', '--index', index, '--requests', '200'],
+  ],
+  [
+    `/v1/retrieve CPU per request, in-process, a new molecule every request (${index})`,
+    ['eval/bench/retrieve-cpu.ts', '--index', index, '--requests', '200', '--unique'],
+  ],
   [`cold start to first retrieve (${index})`, ['eval/bench/cold-start.ts', '--index', index, '--runs', '3']],
   ...(full
     ? ([['ingest, synthetic 8.1M rows', ['eval/bench/ingest-synthetic.ts']]] as [string, string[]][])

@@ -117,6 +117,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       LOG_FORMAT: 'xml',
       HOST: 'localhost',
+      BIOBRIDGE_BATCH_WINDOW_MS: '3',
+      BIOBRIDGE_BATCH_MAX_ROWS: '0',
+      BIOBRIDGE_RESPONSE_CACHE_MB: '-1',
     });
     expect(error.code).toBe('INVALID_CONFIG');
     const settings = (error.details?.issues as { setting: string }[]).map((issue) => issue.setting);
@@ -130,6 +133,9 @@ describe('loadConfig', () => {
         'MAX_BODY_BYTES',
         'LOG_LEVEL',
         'LOG_FORMAT',
+        'BIOBRIDGE_BATCH_WINDOW_MS',
+        'BIOBRIDGE_BATCH_MAX_ROWS',
+        'BIOBRIDGE_RESPONSE_CACHE_MB',
       ].sort(),
     );
     expect(error.message.startsWith('invalid configuration:\n')).toBe(true);
