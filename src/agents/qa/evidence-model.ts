@@ -1,4 +1,10 @@
-import { PAIR_FEATURES, PRIOR_FEATURES, type PairEvidence, type PairFeature, type PairKind } from './pair-evidence.js';
+import {
+  PAIR_FEATURES,
+  PRIOR_FEATURES,
+  type PairEvidence,
+  type PairFeature,
+  type PairKind,
+} from './pair-evidence.js';
 
 /**
  * The calibrated combination of indirect evidence for disease–gene, disease–variant and

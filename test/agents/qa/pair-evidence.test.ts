@@ -160,7 +160,7 @@ describe('pairEvidence', () => {
 });
 
 describe('pairEvidence: priors', () => {
-  it("reads how studied the entity is and how many partners the disease has besides it", () => {
+  it('reads how studied the entity is and how many partners the disease has besides it', () => {
     const x = pairEvidence({ graph, facts }, 10, 3)!;
     // X: S (its only disease besides D), two interactors, one GO term.
     expect(x.values.degree).toBeCloseTo(Math.log1p(1));

@@ -93,7 +93,8 @@ describe('generateQaSet: popularity-matched distractors', () => {
 describe('popularChoice', () => {
   it('picks the option with the most KG edges, and never one that links to nothing', () => {
     const world = buildQaWorld();
-    const degree = (name: string) => world.graph.degree(world.lookup.lookup(name, { limit: 1 })[0]!.nodeIndex);
+    const degree = (name: string) =>
+      world.graph.degree(world.lookup.lookup(name, { limit: 1 })[0]!.nodeIndex);
     const [first, second] = ['HLA-B', 'SMAD4'];
     expect(degree(first)).not.toBe(degree(second));
     const expected = degree(first) >= degree(second) ? first : second;
