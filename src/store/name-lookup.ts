@@ -87,6 +87,10 @@ const FIELD_ALIAS = 2;
 const FIELD_SYNONYM = 3;
 const SYNONYM_WEIGHT = 0.9;
 
+function scoreOf(kind: Exclude<MatchKind, 'fuzzy'>, field: number): number {
+  return kindScore[kind] * (field === FIELD_SYNONYM ? SYNONYM_WEIGHT : 1);
+}
+
 const kindRank: Record<MatchKind, number> = { exact: 0, 'case-insensitive': 1, normalized: 2, fuzzy: 3 };
 const kindScore: Record<Exclude<MatchKind, 'fuzzy'>, number> = {
   exact: 1,
@@ -180,8 +184,7 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     const offer = (surface: number, kind: Exclude<MatchKind, 'fuzzy'>) => {
       const entry = surfaceEntry[surface]!;
       if (!allowType(types[entry]!) || !accept(surface, kind)) return;
-      const weight = surfaceField[surface] === FIELD_SYNONYM ? SYNONYM_WEIGHT : 1;
-      const match: Match = { entry, surface, kind, score: kindScore[kind] * weight };
+      const match: Match = { entry, surface, kind, score: scoreOf(kind, surfaceField[surface]!) };
       const previous = best.get(entry);
       if (!previous || compare(match, previous) < 0) best.set(entry, match);
     };
