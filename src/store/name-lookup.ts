@@ -30,7 +30,10 @@ export interface LookupCandidate {
   /** The name, id or alias that matched, as stored. */
   matched: string;
   matchKind: MatchKind;
-  /** 1 exact, 0.95 case-insensitive, 0.9 normalized, 0.85 × similarity for fuzzy matches. */
+  /**
+   * 1 exact, 0.95 case-insensitive, 0.9 normalized, 0.85 × similarity for fuzzy matches; × 0.9
+   * when what matched is a synonym mined from the KG's texts.
+   */
   score: number;
 }
 
@@ -80,6 +83,13 @@ export interface NameLookup {
 const FIELD_NAME = 0;
 const FIELD_ID = 1;
 const FIELD_ALIAS = 2;
+/** A synonym mined from the KG's texts at ingest: matched like an alias, scored lower. */
+const FIELD_SYNONYM = 3;
+const SYNONYM_WEIGHT = 0.9;
+
+function scoreOf(kind: Exclude<MatchKind, 'fuzzy'>, field: number): number {
+  return kindScore[kind] * (field === FIELD_SYNONYM ? SYNONYM_WEIGHT : 1);
+}
 
 const kindRank: Record<MatchKind, number> = { exact: 0, 'case-insensitive': 1, normalized: 2, fuzzy: 3 };
 const kindScore: Record<Exclude<MatchKind, 'fuzzy'>, number> = {
@@ -174,7 +184,7 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     const offer = (surface: number, kind: Exclude<MatchKind, 'fuzzy'>) => {
       const entry = surfaceEntry[surface]!;
       if (!allowType(types[entry]!) || !accept(surface, kind)) return;
-      const match: Match = { entry, surface, kind, score: kindScore[kind] };
+      const match: Match = { entry, surface, kind, score: scoreOf(kind, surfaceField[surface]!) };
       const previous = best.get(entry);
       if (!previous || compare(match, previous) < 0) best.set(entry, match);
     };
@@ -307,6 +317,7 @@ function buildNameTables(entries: Iterable<NameEntry>): NameTables {
     addSurface(entry.name, FIELD_NAME);
     addSurface(entry.id, FIELD_ID);
     for (const alias of entry.aliases) addSurface(alias, FIELD_ALIAS);
+    for (const synonym of entry.synonyms ?? []) addSurface(synonym.text, FIELD_SYNONYM);
   }
   return {
     nodeIndices,

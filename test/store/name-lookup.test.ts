@@ -72,6 +72,29 @@ describe('createNameLookup', () => {
 });
 
 describe('lookup', () => {
+  it('finds a synonym mined at ingest, below the score of a name', () => {
+    const withSynonyms = createNameLookup([
+      ...entries,
+      {
+        nodeIndex: 23,
+        type: 'drug',
+        name: 'Atorvastatin',
+        id: 'DB01076',
+        aliases: [],
+        synonyms: [{ text: 'Lipitor', source: 'drug-description:also-known-as' }],
+      },
+    ]);
+    expect(withSynonyms.lookup('Lipitor')[0]).toMatchObject({
+      nodeIndex: 23,
+      matched: 'Lipitor',
+      matchKind: 'exact',
+      score: 0.9,
+    });
+    expect(withSynonyms.lookup('lipitor')[0]).toMatchObject({ nodeIndex: 23, score: 0.855 });
+    expect(withSynonyms.lookup('Atorvastatin')[0]).toMatchObject({ nodeIndex: 23, score: 1 });
+    expect(index.lookup('Lipitor', { fuzzy: 'never' })).toEqual([]);
+  });
+
   it('finds exact names with score 1', () => {
     expect(first('TP53')).toEqual({
       nodeIndex: 1,

@@ -45,11 +45,15 @@ export interface LookupRoutesDependencies {
   entries?: (() => Promise<readonly NameEntry[]>) | undefined;
 }
 
-/** Names and aliases sorted by their lower-case form, so a prefix is a binary search away. */
+/** Names, aliases and mined synonyms sorted by their lower-case form, so a prefix is a binary search away. */
 function createPrefixIndex(entries: readonly NameEntry[]) {
   const keys: { key: string; surface: string; entry: NameEntry }[] = [];
   for (const entry of entries)
-    for (const surface of new Set([entry.name, ...entry.aliases]))
+    for (const surface of new Set([
+      entry.name,
+      ...entry.aliases,
+      ...(entry.synonyms ?? []).map((synonym) => synonym.text),
+    ]))
       if (surface) keys.push({ key: surface.toLowerCase(), surface, entry });
   keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return (prefix: string, type: string | undefined, limit: number): Match[] => {
