@@ -36,7 +36,9 @@ export type FusionWeights = z.infer<typeof fusionWeightsSchema>;
  * Every other task ranks by NN transfer with popularity breaking ties. The bridge weight is 0
  * when the index has no trained bridge. With a ligand-target model, drug → protein adds it at
  * weight 1 (validation drugs of the unseen-drug split: ligand similarity + model MRR 0.616 vs
- * 0.581 without, Hits@10 0.724 vs 0.729; README "Ligand-target model").
+ * 0.581 without, Hits@10 0.724 vs 0.729; README "Ligand-target model"). With the kernel head
+ * (2026-12-08) the same weights score 0.625 / 0.741 on validation and the model alone 0.644 / 0.739;
+ * `fit-fusion` chooses per index.
  */
 export const DEFAULT_FUSION_WEIGHTS = {
   drugToProteinWithLigandModel: { bridge: 0.3, transfer: 0, prior: 0.003, ligand: 1, ligandModel: 1 },

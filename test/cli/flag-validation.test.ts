@@ -50,13 +50,18 @@ describe('CLI flags are validated before any work, with messages that name the f
     expect(fitFusionCommand.schema.parse({})['no-ligand-model']).toBe(false);
     expect(fitFusionCommand.schema.parse({}).compare).toContain('ligand_model');
     expect(trainLigandModelCommand.schema.parse({}).split).toBe('unseen-drug');
+    expect(trainLigandModelCommand.schema.parse({}).heads).toBe('kernel');
     const run = await cli(['train-ligand-model', 'indexes/demo', '--epochs', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('→ at epochs');
+    const heads = await cli(['train-ligand-model', 'indexes/demo', '--heads', 'svm']);
+    expect(heads.code).toBe(2);
+    expect(heads.stderr).toContain('→ at heads');
     // The demo index has no training export: the trainer is never started and nothing is written.
     const missing = await cli(['train-ligand-model', 'indexes/demo']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('export/manifest.json is missing');
     expect(existsSync('indexes/demo/ligand-model')).toBe(false);
+    expect(existsSync('indexes/demo/ligand-model-unseen-drug')).toBe(false);
   });
 });
