@@ -201,7 +201,7 @@ export async function runRetrievalBenchmark(options: RetrievalBenchmarkOptions):
       );
     // Molecule features only; each task decides from its own training links which drugs vote.
     const ligands =
-      methods.includes('ligand') || methods.includes('fused')
+      methods.includes('ligand') || methods.includes('ligand_model') || methods.includes('fused')
         ? await readLigandFingerprints(options.indexDirectory)
         : undefined;
     if (!ligands && methods.includes('ligand'))

@@ -22,7 +22,7 @@ export const fusionWeightsSchema = z.object({
   prior: z.number(),
   /** Absent (0) in models fitted without ligand fingerprints. */
   ligand: z.number().optional(),
-  /** The ligand-target model's probabilities (ligand-model.ts); absent (0) without one. */
+  /** The ligand-target model's scores in [0, 1] (ligand-model.ts); absent (0) without one. */
   ligandModel: z.number().optional(),
 });
 export type FusionWeights = z.infer<typeof fusionWeightsSchema>;
@@ -127,7 +127,7 @@ export interface CandidateFeatures {
   prior: Float32Array;
   /** Ligand-similarity votes; undefined when the task's heads are not molecules. */
   ligand?: Float32Array | undefined;
-  /** Ligand-target model probabilities; undefined without a model covering the task. */
+  /** Ligand-target model scores; undefined without a model covering the task. */
   ligandModel?: Float32Array | undefined;
 }
 

@@ -73,7 +73,7 @@ export interface HitScores {
   geneProxy?: number | null | undefined;
   /** Ligand-similarity votes (drug queries, when the fusion weights them), divided by the top vote. */
   ligand?: number | null | undefined;
-  /** The ligand-target model's probability (drug queries whose fused ranking weights it), over the query's top probability. */
+  /** The ligand-model score (drug queries whose fused ranking weights it), over the query's top ligand-model score. */
   ligandModel?: number | null | undefined;
 }
 
@@ -96,6 +96,9 @@ export type Explanation =
   | {
       kind: 'ligand-model';
       text: string;
+      /** The ligand-model score in [0, 1]: a clipped kernel-ridge estimate or an MLP sigmoid, not a calibrated probability. */
+      score: number;
+      /** Deprecated alias of `score`, kept for existing clients. */
       probability: number;
       voters: { nodeIndex: number; id: string; name: string; similarity: number }[];
     }
@@ -229,8 +232,8 @@ export interface Candidate {
   known: boolean;
   scores?: HitScores | undefined;
   voters?: readonly TransferVoter[] | undefined;
-  /** Set when the ligand-target model contributed most to the fused score: its probability. */
-  ligandModelProbability?: number | undefined;
+  /** Set when the ligand-target model contributed most to the fused score: its ligand-model score in [0, 1]. */
+  ligandModelScore?: number | undefined;
 }
 
 /** Per tail type, per tail node index: its candidates. */

@@ -241,7 +241,7 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
     );
     expect(ranked.map((hit) => hit.nodeIndex)[0]).toBe(102);
     expect(ranked[0]!.candidate.scores?.ligandModel).toBe(1);
-    expect(ranked[0]!.candidate.ligandModelProbability).toBeGreaterThan(0.5);
+    expect(ranked[0]!.candidate.ligandModelScore).toBeGreaterThan(0.5);
   });
 
   it('refuses a model file that differs from the sha256 its metadata recorded', async () => {

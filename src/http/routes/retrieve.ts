@@ -71,7 +71,7 @@ export const retrieveResultSchema = z.object({
         .nullable()
         .optional()
         .describe(
-          "The ligand-target model's probability (drug → target queries whose fused ranking weights it), over the query's top probability",
+          "The ligand-model score (drug → target queries whose fused ranking weights it), over the query's top ligand-model score",
         ),
     })
     .describe(
@@ -90,10 +90,18 @@ export const retrieveResultSchema = z.object({
           z.object({ nodeIndex: z.number().int(), id: z.string(), name: z.string(), similarity: z.number() }),
         )
         .optional(),
+      score: z
+        .number()
+        .optional()
+        .describe(
+          '`ligand-model`: the ligand-model score for this tail in [0, 1] (kernel head: a kernel-ridge estimate over mean Tanimoto to known drugs, clipped; MLP head: a sigmoid output). A ranking score, not a calibrated probability',
+        ),
       probability: z
         .number()
         .optional()
-        .describe("`ligand-model`: the ligand-target model's probability for this tail"),
+        .describe(
+          'Deprecated: the same value as `score` (kept for existing clients); not a calibrated probability',
+        ),
     })
     .describe(
       'Why it was retrieved: its KG edge, the similar known entities that vote for it, the ligand-target model, the bridge score, the prior or the learned variant model score',

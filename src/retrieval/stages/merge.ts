@@ -25,7 +25,7 @@ interface MergedResult {
   scores: HitScores;
   voters: readonly { nodeIndex: number; similarity: number }[];
   /** Set when the ligand-target model contributed most to the fused score. */
-  ligandModelProbability: number | undefined;
+  ligandModelScore: number | undefined;
 }
 
 /** Scores of a hit no ranking component computed. */
@@ -179,12 +179,13 @@ function explain(graph: KgGraph, head: Head, tailType: string, result: MergedRes
       similarity: voter.similarity,
     };
   });
-  if (result.ligandModelProbability !== undefined) {
+  if (result.ligandModelScore !== undefined) {
     const agreeing = topVoters(voters);
     return {
       kind: 'ligand-model',
-      text: `predicted by the ligand-target model (probability ${result.ligandModelProbability.toFixed(2)} for ${result.relation}, learned from the fingerprints of known drugs)${agreeing ? `; similar known drugs with this ${result.relation}: ${agreeing}` : ''}`,
-      probability: result.ligandModelProbability,
+      text: `predicted by the ligand-target model (ligand-model score ${result.ligandModelScore.toFixed(2)} of 1 for ${result.relation}, learned from the fingerprints of known drugs; a ranking score, not a calibrated probability)${agreeing ? `; similar known drugs with this ${result.relation}: ${agreeing}` : ''}`,
+      score: result.ligandModelScore,
+      probability: result.ligandModelScore,
       voters,
     };
   }
@@ -240,7 +241,7 @@ function mergeCandidates(
     source: candidates.some((candidate) => candidate.fromBridge) ? 'bridge' : 'kg',
     scores: best.scores ?? (best.score === null ? NO_SCORES : { ...NO_SCORES, bridge: best.score }),
     voters: best.voters ?? [],
-    ligandModelProbability: best.ligandModelProbability,
+    ligandModelScore: best.ligandModelScore,
   };
 }
 

@@ -148,7 +148,7 @@ function candidateOf(
       ligandModel: item.modelScore ?? undefined,
     },
     voters: item.voters.slice(0, 5),
-    ligandModelProbability: method === 'fused' && item.explainedByModel ? item.probability : undefined,
+    ligandModelScore: method === 'fused' && item.explainedByModel ? item.probability : undefined,
   };
 }
 
@@ -173,7 +173,7 @@ async function ligandQuery(
   return fingerprint ? { ...query, fingerprint } : undefined;
 }
 
-/** The ligand-target model's probability per tail, when the model covers this head type and relation. */
+/** The ligand-target model's score in [0, 1] per tail, when the model covers this head type and relation. */
 async function ligandModelScores(
   dependencies: PredictDependencies,
   head: Head,
