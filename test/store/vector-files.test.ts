@@ -86,6 +86,15 @@ async function readBoth(store: VectorStore) {
   };
 }
 
+/** One start that reads both drug columns through the vector files, observed, and closes. */
+async function observedStartReadingBoth(directory: string) {
+  const run = observed(await openLanceStore(join(directory, 'lance')));
+  const store = withVectorFiles(run.store, { indexDirectory: directory, logger: run.logger });
+  const matrices = await readBoth(store);
+  await store.close();
+  return { ...run, ...matrices };
+}
+
 /** One start that reads the drugs' `column` (writing its file) and closes. */
 async function startOnce(directory: string, column: VectorColumn) {
   const store = withVectorFiles(await openLanceStore(join(directory, 'lance')), {
@@ -134,10 +143,8 @@ describe('vector files', () => {
       'drug.vector.f32',
     ]);
 
-    const second = observed(await openLanceStore(join(directory, 'lance')));
-    const secondStart = withVectorFiles(second.store, { indexDirectory: directory, logger: second.logger });
-    const fromFiles = await readBoth(secondStart);
-    await secondStart.close();
+    const second = await observedStartReadingBoth(directory);
+    const fromFiles = second;
     expect(second.reads).toEqual([]);
     expect(second.lines.filter((line) => line.level !== 'debug')).toEqual([]);
     expect(fromFiles.vector.nodeIndices).toEqual(fromLance.vector.nodeIndices);
@@ -259,10 +266,8 @@ describe('vector files', () => {
       ['drug', 'vector', 36],
       ['drug', 'projected', 36],
     ]);
-    const start = observed(await openLanceStore(join(directory, 'lance')));
-    const store = withVectorFiles(start.store, { indexDirectory: directory, logger: start.logger });
-    const fromFiles = await readBoth(store);
-    await store.close();
+    const start = await observedStartReadingBoth(directory);
+    const fromFiles = start;
     expect(start.reads).toEqual([]);
     expect(start.lines.filter((line) => line.level !== 'debug')).toEqual([]);
     expect(fromFiles.vector.vectors).toEqual(fromLance.vector.vectors);
