@@ -16,6 +16,7 @@ import type { NodeRow } from '../store/vector-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createProgress, formatCount, noopProgress, type Progress } from '../util/progress.js';
 import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
+import { writeIndexVectorFiles } from './index-vector-files.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
 import { structureKeysFromPayloads, writeStructureKeys } from '../retrieval/structure-keys.js';
@@ -127,8 +128,10 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       logger.info('ligand fingerprints written', { ...ligands, seconds: Math.round(ligandsMs / 100) / 10 });
       const manifest = manifestOf(options, ingested, dataHash, tables);
       await writeManifest(staging, manifest);
-      if (output.kind !== 'index') return manifest;
-      bridge = await carryBridgeOver(output.directory, staging, { logger, progress: showProgress });
+      if (output.kind === 'index')
+        bridge = await carryBridgeOver(output.directory, staging, { logger, progress: showProgress });
+      // A kept bridge's projection wrote them already (the tables changed again).
+      if (!bridge?.kept) await writeIndexVectorFiles(staging, { logger });
       return bridge?.kept ? readManifest(staging) : manifest;
     });
     const finished = performance.now();

@@ -7,6 +7,7 @@ import type { Device } from '../runtime/onnx-session.js';
 import { createLanceStoreWriter } from '../store/lancedb-store.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { createProgress, noopProgress } from '../util/progress.js';
+import { writeIndexVectorFiles } from './index-vector-files.js';
 import { openIndex } from './open-index.js';
 import { indexLayout, writeManifest, type IndexManifest } from './manifest.js';
 
@@ -27,10 +28,22 @@ export interface ProjectIndexResult {
  * Fills the `projected` column of every node table with the bridge's projection of its raw
  * vectors. Each table's column is replaced in one commit, and the manifest names the bridge only
  * after every table is done; a bridge is refused for vectors of another encoder (configHash).
+ * Then rewrites the vector files: every projected table has a new version, so its files (raw
+ * vectors included) would be stale on the next start.
  */
 export async function projectIndex(
   indexDirectory: string,
   options: ProjectIndexOptions = {},
+): Promise<ProjectIndexResult> {
+  // After projectTables has closed its index: that one's background writes are of the old versions.
+  const result = await projectTables(indexDirectory, options);
+  await writeIndexVectorFiles(indexDirectory, { logger: options.logger });
+  return result;
+}
+
+async function projectTables(
+  indexDirectory: string,
+  options: ProjectIndexOptions,
 ): Promise<ProjectIndexResult> {
   const logger = options.logger ?? noopLogger;
   const started = performance.now();

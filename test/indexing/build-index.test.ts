@@ -14,6 +14,8 @@ import { openIndex, type IndexHandle } from '../../src/indexing/open-index.js';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { Registry } from '../../src/kg/registry.js';
 import { createNameLookup } from '../../src/store/name-lookup.js';
+import { openLanceStore } from '../../src/store/lancedb-store.js';
+import { VECTOR_FILES_DIRECTORY } from '../../src/store/vector-files.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { TINY_EDGES, TINY_FILES, TINY_NODE_COUNTS } from '../kg/tiny-kg.js';
@@ -223,6 +225,30 @@ describe('buildIndex: tables', () => {
     const stored = text.vectors.subarray(TINY_DIMENSIONS.text);
     reproduction.value.forEach((value, position) => expect(stored[position]).toBeCloseTo(value, 6));
     expect(Math.hypot(...stored)).toBeGreaterThan(0.5);
+  });
+
+  it('writes the vector files of every encoded type, so a start reads no vector column from LanceDB', async () => {
+    const encoded = Object.keys(manifest.nodes).filter((type) => (manifest.coverage[type]?.encoded ?? 0) > 0);
+    expect(encoded.length).toBeGreaterThan(3);
+    expect((await readdir(join(indexDirectory, VECTOR_FILES_DIRECTORY))).sort()).toEqual(
+      encoded.map((type) => `${encodeURIComponent(type)}.vector.f32`).sort(),
+    );
+    const logger = createMemoryLogger();
+    const start = await openIndex(indexDirectory, { logger });
+    const lance = await openLanceStore(join(indexDirectory, 'lance'));
+    try {
+      for (const type of encoded) {
+        const fromFile = await start.store.readVectors(type, 'vector');
+        const fromLance = await lance.readVectors(type, 'vector');
+        expect(fromFile.nodeIndices, type).toEqual(fromLance.nodeIndices);
+        expect(fromFile.vectors, type).toEqual(fromLance.vectors);
+      }
+    } finally {
+      await lance.close();
+      await start.close();
+    }
+    // Neither "no vector file yet", "stale" nor "unusable": every column came from its file.
+    expect(logger.lines.filter((line) => line.fields.file !== undefined)).toEqual([]);
   });
 
   it('writes the graph the index is opened with', () => {

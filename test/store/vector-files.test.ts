@@ -10,6 +10,7 @@ import {
   vectorFilePath,
   VectorFileError,
   withVectorFiles,
+  writeVectorFiles,
   type VersionedVectorStore,
 } from '../../src/store/vector-files.js';
 import type { VectorColumn, VectorStore } from '../../src/store/vector-store.js';
@@ -85,6 +86,15 @@ async function readBoth(store: VectorStore) {
   };
 }
 
+/** One start that reads both drug columns through the vector files, observed, and closes. */
+async function observedStartReadingBoth(directory: string) {
+  const run = observed(await openLanceStore(join(directory, 'lance')));
+  const store = withVectorFiles(run.store, { indexDirectory: directory, logger: run.logger });
+  const matrices = await readBoth(store);
+  await store.close();
+  return { ...run, ...matrices };
+}
+
 /** One start that reads the drugs' `column` (writing its file) and closes. */
 async function startOnce(directory: string, column: VectorColumn) {
   const store = withVectorFiles(await openLanceStore(join(directory, 'lance')), {
@@ -133,10 +143,8 @@ describe('vector files', () => {
       'drug.vector.f32',
     ]);
 
-    const second = observed(await openLanceStore(join(directory, 'lance')));
-    const secondStart = withVectorFiles(second.store, { indexDirectory: directory, logger: second.logger });
-    const fromFiles = await readBoth(secondStart);
-    await secondStart.close();
+    const second = await observedStartReadingBoth(directory);
+    const fromFiles = second;
     expect(second.reads).toEqual([]);
     expect(second.lines.filter((line) => line.level !== 'debug')).toEqual([]);
     expect(fromFiles.vector.nodeIndices).toEqual(fromLance.vector.nodeIndices);
@@ -177,7 +185,15 @@ describe('vector files', () => {
     const expected = await startOnce(directory, 'vector');
     const path = vectorFilePath(directory, 'drug', 'vector');
     const bytes = await readFile(path);
+    // One bit of one value, and one bit of one node index: same size, same header, other contents.
+    const flipped = (at: number) => {
+      const copy = Buffer.from(bytes);
+      copy[at]! ^= 0x10;
+      return copy;
+    };
     const corruptions: [string, Uint8Array][] = [
+      ['flipped value bit', flipped(bytes.length - 7)],
+      ['flipped index bit', flipped(bytes.length - 36 * 12 * 4 - 9)],
       ['truncated', bytes.subarray(0, bytes.length - 4)],
       ['header', Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('{"not":1'), bytes.subarray(12)])],
       ['empty', new Uint8Array(0)],
@@ -200,6 +216,63 @@ describe('vector files', () => {
       // Rewritten whole for the next start.
       expect((await readFile(path)).equals(bytes), name).toBe(true);
     }
+  });
+
+  it('name the corrupt file and the checksum when a bit flipped', async () => {
+    const directory = await indexWithDrugs();
+    await startOnce(directory, 'projected');
+    const path = vectorFilePath(directory, 'drug', 'projected');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1]! ^= 0x01;
+    const store = await openLanceStore(join(directory, 'lance'));
+    const tableVersion = await store.dataVersion('drug');
+    await store.close();
+    expect(() => decodeVectorFile(path, bytes, { type: 'drug', column: 'projected', tableVersion })).toThrow(
+      `${path}: checksum mismatch`,
+    );
+  });
+
+  it('of the older format (no checksum) are treated as stale and rewritten', async () => {
+    const directory = await indexWithDrugs();
+    await startOnce(directory, 'vector');
+    const path = vectorFilePath(directory, 'drug', 'vector');
+    const bytes = await readFile(path);
+    const headerLength = bytes.readUInt32LE(0);
+    const header = bytes.subarray(4, 4 + headerLength).toString('utf8');
+    const older = header.replace('"formatVersion":2', '"formatVersion":1');
+    expect(older).not.toBe(header);
+    await writeFile(
+      path,
+      Buffer.concat([bytes.subarray(0, 4), Buffer.from(older), bytes.subarray(4 + headerLength)]),
+    );
+    const run = observed(await openLanceStore(join(directory, 'lance')));
+    const store = withVectorFiles(run.store, { indexDirectory: directory, logger: run.logger });
+    await store.readVectors('drug', 'vector');
+    await store.close();
+    expect(run.reads).toEqual(['drug.vector']);
+    expect(
+      run.lines.find((line) => line.message.startsWith('vector file is stale'))?.fields?.reason,
+    ).toContain('format version 1');
+    expect((await readFile(path)).equals(bytes)).toBe(true);
+  });
+
+  it('are written for every filled column by writeVectorFiles, and a start then reads no column from LanceDB', async () => {
+    const directory = await indexWithDrugs();
+    const lance = await openLanceStore(join(directory, 'lance'));
+    const written = await writeVectorFiles(lance, { indexDirectory: directory });
+    const fromLance = await readBoth(lance);
+    await lance.close();
+    expect(written.map((file) => [file.type, file.column, file.rows])).toEqual([
+      ['drug', 'vector', 36],
+      ['drug', 'projected', 36],
+    ]);
+    const start = await observedStartReadingBoth(directory);
+    const fromFiles = start;
+    expect(start.reads).toEqual([]);
+    expect(start.lines.filter((line) => line.level !== 'debug')).toEqual([]);
+    expect(fromFiles.vector.vectors).toEqual(fromLance.vector.vectors);
+    expect(fromFiles.projected.vectors).toEqual(fromLance.projected.vectors);
+    expect(fromFiles.projected.nodeIndices).toEqual(fromLance.projected.nodeIndices);
   });
 
   it('still answer when the file cannot be written, and say so', async () => {
