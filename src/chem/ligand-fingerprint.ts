@@ -1,5 +1,5 @@
 import type { RDKitMol, RDKitModule } from './rdkit.js';
-import { holdMolecule } from './molecule-scope.js';
+import { holdMolecule, morganCountSimulationBits } from './molecule-scope.js';
 import { createSimdKernels } from '../util/simd-kernels.js';
 import { popcount32 } from './fingerprint.js';
 
@@ -21,7 +21,6 @@ export interface LigandFingerprintPart {
 const bytes = (value: unknown): Uint8Array => value as Uint8Array;
 
 // Option strings serialised once, not per call (a retrieve request computes every part).
-const MORGAN_DETAILS = JSON.stringify({ radius: 2, nBits: 4096, useCountSimulation: true });
 const ATOM_PAIR_DETAILS = JSON.stringify({ nBits: 2048 });
 const TORSION_DETAILS = JSON.stringify({ nBits: 2048 });
 const RDKIT_PATH_DETAILS = JSON.stringify({ nBits: 2048, maxPath: 5 });
@@ -31,7 +30,8 @@ export const LIGAND_FINGERPRINT_PARTS: readonly LigandFingerprintPart[] = [
     // ECFP4 with RDKit's count simulation: 4 bits per folded slot, set at counts 1, 2, 4, 8.
     name: 'morgan2-count',
     bytes: 512,
-    compute: (mol) => bytes(mol.get_morgan_fp_as_uint8array(MORGAN_DETAILS)),
+    // The Morgan encoder's default call (useChirality is RDKit's default, false): shared per request.
+    compute: (mol) => morganCountSimulationBits(mol, { radius: 2, nBits: 4096, useChirality: false }),
   },
   {
     name: 'atom-pair',

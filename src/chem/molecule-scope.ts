@@ -24,6 +24,8 @@ interface MoleculeScope {
 }
 
 const scopes = new AsyncLocalStorage<MoleculeScope>();
+/** Results computed on a scope's molecules (`memoize`), dropped with the molecule. */
+const memos = new WeakMap<RDKitMol, Map<string, unknown>>();
 
 /** Parses of this process, counted for tests (a shared molecule must be parsed once). */
 let parses = 0;
@@ -36,7 +38,10 @@ export async function withMoleculeScope<T>(work: () => Promise<T>): Promise<T> {
     return await scopes.run(scope, work);
   } finally {
     scope.ended = true;
-    for (const { mol } of scope.molecules.values()) mol.delete();
+    for (const { mol } of scope.molecules.values()) {
+      memos.delete(mol);
+      mol.delete();
+    }
     scope.molecules.clear();
   }
 }
@@ -58,7 +63,38 @@ export function holdMolecule(rdkit: RDKitModule, smiles: string): HeldMolecule |
   }
   if (scope && !scope.ended && !shared) {
     scope.molecules.set(smiles, { rdkit, mol });
+    memos.set(mol, new Map());
     return { mol, release: () => undefined };
   }
   return { mol, release: () => mol.delete() };
+}
+
+/**
+ * `compute()`, remembered under `key` while `mol` is a scope's molecule, so two consumers asking
+ * for the same fingerprint of one request's molecule compute it once. Results are shared: callers
+ * must not modify them. Outside a scope it simply computes.
+ */
+export function memoize<T>(mol: RDKitMol, key: string, compute: () => T): T {
+  const memo = memos.get(mol);
+  if (!memo) return compute();
+  if (!memo.has(key)) memo.set(key, compute());
+  return memo.get(key) as T;
+}
+
+/**
+ * RDKit's count-simulated Morgan fingerprint (4 bits per folded slot), as a byte array. The same
+ * call serves the Morgan encoder and the ligand fingerprint's first part, so a request computes it
+ * once.
+ */
+export function morganCountSimulationBits(
+  mol: RDKitMol,
+  options: { radius: number; nBits: number; useChirality: boolean },
+): Uint8Array {
+  const details = JSON.stringify({
+    radius: options.radius,
+    nBits: options.nBits,
+    useChirality: options.useChirality,
+    useCountSimulation: true,
+  });
+  return memoize(mol, `morgan ${details}`, () => mol.get_morgan_fp_as_uint8array(details) as Uint8Array);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Result } from '../errors.js';
 import { err, ok } from '../errors.js';
-import { holdMolecule, type HeldMolecule } from '../chem/molecule-scope.js';
+import { holdMolecule, morganCountSimulationBits, type HeldMolecule } from '../chem/molecule-scope.js';
 import { loadRDKit, type RDKitModule } from '../chem/rdkit.js';
 import { rdkitErrorLog, summarizeRDKitLog } from '../chem/rdkit-log.js';
 import { countSmilesAtoms, maxSupportedAtoms } from '../chem/smiles-atoms.js';
@@ -63,12 +63,11 @@ export async function createMoleculeMorganEncoder(
     options,
     provenance: { rdkit: rdkit.version() },
   });
-  const fingerprintDetails = JSON.stringify({
+  const fingerprintOptions = {
     radius: options.radius,
     nBits: options.size * COUNT_BOUNDS.length,
     useChirality: options.useChirality,
-    useCountSimulation: true,
-  });
+  };
   const levelValue = COUNT_BOUNDS.map((count) => (options.scaling === 'log1p' ? Math.log1p(count) : 1));
 
   const encodeOne = (smiles: string): EncodeOutcome => {
@@ -76,7 +75,7 @@ export async function createMoleculeMorganEncoder(
     if (!parsed.ok) return parsed;
     const { mol } = parsed.value;
     try {
-      const bits = mol.get_morgan_fp_as_uint8array(fingerprintDetails) as Uint8Array;
+      const bits = morganCountSimulationBits(mol, fingerprintOptions);
       const vector = new Float64Array(options.size);
       for (let slot = 0; slot < options.size; slot++) {
         // Four bits per slot, least significant bit first: two slots per byte.

@@ -18,16 +18,21 @@ function demoDrugSmiles(): string[] {
 }
 
 /**
- * RDKit with every `get_mol` and molecule `delete()` counted, so a test can see that each molecule
- * a scope parses is deleted exactly once.
+ * RDKit with every `get_mol`, molecule `delete()` and Morgan fingerprint counted, so a test can
+ * see that each molecule a scope parses is deleted exactly once.
  */
 function countingRDKit(rdkit: RDKitModule) {
-  const counts = { parsed: 0, deleted: 0, doubleDeleted: 0 };
+  const counts = { parsed: 0, deleted: 0, doubleDeleted: 0, morgan: 0 };
   const getMol = (smiles: string, details?: string): RDKitMol | null => {
     const mol = details === undefined ? rdkit.get_mol(smiles) : rdkit.get_mol(smiles, details);
     if (!mol) return mol;
     counts.parsed++;
     const free = mol.delete.bind(mol);
+    const morgan = mol.get_morgan_fp_as_uint8array.bind(mol) as (details: string) => unknown;
+    mol.get_morgan_fp_as_uint8array = ((details: string) => {
+      counts.morgan++;
+      return morgan(details);
+    }) as RDKitMol['get_morgan_fp_as_uint8array'];
     let deleted = false;
     mol.delete = () => {
       if (deleted) counts.doubleDeleted++;
@@ -111,12 +116,13 @@ describe('withMoleculeScope', () => {
     const before = moleculeParseCount();
     for (const value of smiles.slice(0, 10))
       await withMoleculeScope(() => requestReads(counting, encoder, value));
-    expect(counts).toEqual({ parsed: 10, deleted: 10, doubleDeleted: 0 });
+    // The encoder's Morgan call is the ligand fingerprint's first part: computed once per request.
+    expect(counts).toEqual({ parsed: 10, deleted: 10, doubleDeleted: 0, morgan: 10 });
     expect(moleculeParseCount() - before).toBe(10);
 
     // Outside a scope every consumer parses and deletes its own molecule, as before.
     await requestReads(counting, encoder, smiles[0]!);
-    expect(counts).toEqual({ parsed: 13, deleted: 13, doubleDeleted: 0 });
+    expect(counts).toEqual({ parsed: 13, deleted: 13, doubleDeleted: 0, morgan: 12 });
   });
 
   it('deletes the molecules when the work fails, and parses afresh after the scope ended', async () => {
@@ -132,10 +138,10 @@ describe('withMoleculeScope', () => {
         throw new Error('request failed');
       }),
     ).rejects.toThrow('request failed');
-    expect(counts).toEqual({ parsed: 1, deleted: 1, doubleDeleted: 0 });
+    expect(counts).toMatchObject({ parsed: 1, deleted: 1, doubleDeleted: 0 });
     open();
     expect(await late).toBeDefined();
-    expect(counts).toEqual({ parsed: 2, deleted: 2, doubleDeleted: 0 });
+    expect(counts).toMatchObject({ parsed: 2, deleted: 2, doubleDeleted: 0 });
   });
 
   it('shares nothing between concurrent scopes and never remembers a failed parse', async () => {
@@ -152,6 +158,6 @@ describe('withMoleculeScope', () => {
       ),
     );
     // Four good molecules, and four unparsable ones (RDKit returns null for those: never counted).
-    expect(counts).toEqual({ parsed: 4, deleted: 4, doubleDeleted: 0 });
+    expect(counts).toMatchObject({ parsed: 4, deleted: 4, doubleDeleted: 0 });
   });
 });
