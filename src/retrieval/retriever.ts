@@ -159,9 +159,12 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
     },
   };
   // A query SMILES is parsed once per request and shared by its canonical form, its encoding and
-  // its ligand fingerprints (molecule-scope.ts).
+  // its ligand fingerprints (molecule-scope.ts). Only SMILES queries enter a scope: its async
+  // context costs every awaited promise a little.
   return wrapRetrieve(retriever, (input, options) =>
-    withMoleculeScope(() => retriever.retrieve(input, options)),
+    typeof input.smiles === 'string'
+      ? withMoleculeScope(() => retriever.retrieve(input, options))
+      : retriever.retrieve(input, options),
   );
 }
 
