@@ -1,5 +1,5 @@
 import type { RDKitMol, RDKitModule } from './rdkit.js';
-import { withMol } from './rdkit.js';
+import { holdMolecule, morganCountSimulationBits } from './molecule-scope.js';
 import { createSimdKernels } from '../util/simd-kernels.js';
 import { popcount32 } from './fingerprint.js';
 
@@ -20,50 +20,64 @@ export interface LigandFingerprintPart {
 // MinimalLib's typings leave these `any`; they are byte arrays (bit i in byte i >> 3).
 const bytes = (value: unknown): Uint8Array => value as Uint8Array;
 
+// Option strings serialised once, not per call (a retrieve request computes every part).
+const ATOM_PAIR_DETAILS = JSON.stringify({ nBits: 2048 });
+const TORSION_DETAILS = JSON.stringify({ nBits: 2048 });
+const RDKIT_PATH_DETAILS = JSON.stringify({ nBits: 2048, maxPath: 5 });
+
 export const LIGAND_FINGERPRINT_PARTS: readonly LigandFingerprintPart[] = [
   {
     // ECFP4 with RDKit's count simulation: 4 bits per folded slot, set at counts 1, 2, 4, 8.
     name: 'morgan2-count',
     bytes: 512,
-    compute: (mol) =>
-      bytes(
-        mol.get_morgan_fp_as_uint8array(JSON.stringify({ radius: 2, nBits: 4096, useCountSimulation: true })),
-      ),
+    // The Morgan encoder's default call (useChirality is RDKit's default, false): shared per request.
+    compute: (mol) => morganCountSimulationBits(mol, { radius: 2, nBits: 4096, useChirality: false }),
   },
   {
     name: 'atom-pair',
     bytes: 256,
-    compute: (mol) => bytes(mol.get_atom_pair_fp_as_uint8array(JSON.stringify({ nBits: 2048 }))),
+    compute: (mol) => bytes(mol.get_atom_pair_fp_as_uint8array(ATOM_PAIR_DETAILS)),
   },
   {
     name: 'topological-torsion',
     bytes: 256,
-    compute: (mol) => bytes(mol.get_topological_torsion_fp_as_uint8array(JSON.stringify({ nBits: 2048 }))),
+    compute: (mol) => bytes(mol.get_topological_torsion_fp_as_uint8array(TORSION_DETAILS)),
   },
   // 167 MACCS keys, zero-padded to 24 bytes.
   { name: 'maccs', bytes: 24, compute: (mol) => bytes(mol.get_maccs_fp_as_uint8array()) },
   {
     name: 'rdkit-path5',
     bytes: 256,
-    compute: (mol) => bytes(mol.get_rdkit_fp_as_uint8array(JSON.stringify({ nBits: 2048, maxPath: 5 }))),
+    compute: (mol) => bytes(mol.get_rdkit_fp_as_uint8array(RDKIT_PATH_DETAILS)),
   },
 ];
 
 /** Bytes of one packed ligand fingerprint. */
 export const LIGAND_FINGERPRINT_BYTES = LIGAND_FINGERPRINT_PARTS.reduce((sum, part) => sum + part.bytes, 0);
 
-/** The packed fingerprint of a SMILES, or undefined when RDKit cannot parse it. */
+/**
+ * The packed fingerprint of a SMILES, or undefined when RDKit cannot parse it. Inside a molecule
+ * scope (molecule-scope.ts) the molecule is the one the request's other consumers read.
+ */
 export function ligandFingerprint(rdkit: RDKitModule, smiles: string): Uint8Array | undefined {
-  return withMol(rdkit, smiles, (mol) => {
-    const packed = new Uint8Array(LIGAND_FINGERPRINT_BYTES);
-    let offset = 0;
-    for (const part of LIGAND_FINGERPRINT_PARTS) {
-      const bits = part.compute(mol);
-      packed.set(bits.subarray(0, part.bytes), offset);
-      offset += part.bytes;
-    }
-    return packed;
-  });
+  const held = holdMolecule(rdkit, smiles);
+  if (!held) return undefined;
+  try {
+    return packedFingerprint(held.mol);
+  } finally {
+    held.release();
+  }
+}
+
+function packedFingerprint(mol: RDKitMol): Uint8Array {
+  const packed = new Uint8Array(LIGAND_FINGERPRINT_BYTES);
+  let offset = 0;
+  for (const part of LIGAND_FINGERPRINT_PARTS) {
+    const bits = part.compute(mol);
+    packed.set(bits.subarray(0, part.bytes), offset);
+    offset += part.bytes;
+  }
+  return packed;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Result } from '../errors.js';
 import { err, ok } from '../errors.js';
-import { loadRDKit, type RDKitModule, type RDKitMol } from '../chem/rdkit.js';
+import { holdMolecule, morganCountSimulationBits, type HeldMolecule } from '../chem/molecule-scope.js';
+import { loadRDKit, type RDKitModule } from '../chem/rdkit.js';
 import { rdkitErrorLog, summarizeRDKitLog } from '../chem/rdkit-log.js';
 import { countSmilesAtoms, maxSupportedAtoms } from '../chem/smiles-atoms.js';
 import type { EncodeFailure, EncodeOutcome, Encoder, EncoderDescription } from './encoder.js';
@@ -62,20 +63,19 @@ export async function createMoleculeMorganEncoder(
     options,
     provenance: { rdkit: rdkit.version() },
   });
-  const fingerprintDetails = JSON.stringify({
+  const fingerprintOptions = {
     radius: options.radius,
     nBits: options.size * COUNT_BOUNDS.length,
     useChirality: options.useChirality,
-    useCountSimulation: true,
-  });
+  };
   const levelValue = COUNT_BOUNDS.map((count) => (options.scaling === 'log1p' ? Math.log1p(count) : 1));
 
   const encodeOne = (smiles: string): EncodeOutcome => {
     const parsed = parseMolecule(rdkit, smiles);
     if (!parsed.ok) return parsed;
-    const mol = parsed.value;
+    const { mol } = parsed.value;
     try {
-      const bits = mol.get_morgan_fp_as_uint8array(fingerprintDetails) as Uint8Array;
+      const bits = morganCountSimulationBits(mol, fingerprintOptions);
       const vector = new Float64Array(options.size);
       for (let slot = 0; slot < options.size; slot++) {
         // Four bits per slot, least significant bit first: two slots per byte.
@@ -88,7 +88,7 @@ export async function createMoleculeMorganEncoder(
       normalizeInPlace(vector);
       return ok(Float32Array.from(vector));
     } finally {
-      mol.delete();
+      parsed.value.release();
     }
   };
 
@@ -113,17 +113,18 @@ export async function canonicalSmiles(
   const parsed = parseMolecule(rdkit, smiles);
   if (!parsed.ok) return parsed;
   try {
-    return ok(parsed.value.get_smiles());
+    return ok(parsed.value.mol.get_smiles());
   } finally {
-    parsed.value.delete();
+    parsed.value.release();
   }
 }
 
 /**
- * Parses `smiles`; the caller owns (and must `delete()`) the returned molecule. RDKit's reason for a
- * failure comes from the process-wide `rdApp.error` capture shared through `src/chem/rdkit-log.ts`.
+ * Parses `smiles` (or borrows the request's parse, see molecule-scope.ts); the caller must
+ * `release()` the result. RDKit's reason for a failure comes from the process-wide `rdApp.error`
+ * capture shared through `src/chem/rdkit-log.ts`.
  */
-export function parseMolecule(rdkit: RDKitModule, smiles: string): Result<RDKitMol, EncodeFailure> {
+export function parseMolecule(rdkit: RDKitModule, smiles: string): Result<HeldMolecule, EncodeFailure> {
   const trimmed = smiles.trim();
   if (trimmed.length === 0) return err({ code: 'EMPTY', message: 'empty SMILES' });
   // MinimalLib traps on molecules of ~600 atoms and stays broken afterwards: refuse them unread.
@@ -135,9 +136,8 @@ export function parseMolecule(rdkit: RDKitModule, smiles: string): Result<RDKitM
     });
   const log = rdkitErrorLog(rdkit);
   log.clear();
-  const mol = rdkit.get_mol(trimmed);
-  if (!mol || !mol.is_valid()) {
-    mol?.delete();
+  const held = holdMolecule(rdkit, trimmed);
+  if (!held) {
     const reason = summarizeRDKitLog(log.read(), trimmed);
     const detail = reason
       ? `: ${reason.message}` +
@@ -148,11 +148,11 @@ export function parseMolecule(rdkit: RDKitModule, smiles: string): Result<RDKitM
       message: `RDKit cannot parse SMILES ${JSON.stringify(abbreviate(trimmed))}${detail}`,
     });
   }
-  if (mol.get_num_atoms() === 0) {
-    mol.delete();
+  if (held.mol.get_num_atoms() === 0) {
+    held.release();
     return err({ code: 'EMPTY', message: `SMILES ${JSON.stringify(abbreviate(trimmed))} has no atoms` });
   }
-  return ok(mol);
+  return ok(held);
 }
 
 function abbreviate(text: string): string {

@@ -23,6 +23,8 @@ import { predict } from './stages/predict.js';
 import { createHeadResolver } from './stages/resolve-head.js';
 import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
+import { wrapRetrieve } from './wrap-retriever.js';
+import { withMoleculeScope } from '../chem/molecule-scope.js';
 import { createTransferIndex } from './transfer-index.js';
 import { createLigandIndex } from './ligand-index.js';
 import { withQueryEncodingCache } from './query-cache.js';
@@ -74,7 +76,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
   const structures = createStructureIndex(graph, store, dependencies.structures);
   const heads = createHeadResolver({ graph, entities, structures, encoderFor });
 
-  return {
+  const retriever: Retriever = {
     entities,
     graph,
     store,
@@ -156,6 +158,14 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       };
     },
   };
+  // A query SMILES is parsed once per request and shared by its canonical form, its encoding and
+  // its ligand fingerprints (molecule-scope.ts). Only SMILES queries enter a scope: its async
+  // context costs every awaited promise a little.
+  return wrapRetrieve(retriever, (input, options) =>
+    typeof input.smiles === 'string'
+      ? withMoleculeScope(() => retriever.retrieve(input, options))
+      : retriever.retrieve(input, options),
+  );
 }
 
 function parseRequest(input: RetrievalRequestInput): RetrievalRequest {
