@@ -5,8 +5,7 @@ import { lazyEncoder } from './encoders/lazy-encoder.js';
 import type { AppEnv } from './http/app-env.js';
 import type { HealthCheck } from './http/routes/health.js';
 import type { IndexManifest } from './indexing/manifest.js';
-import type { Retriever } from './retrieval/retriever.js';
-import { wrapRetrieve } from './retrieval/wrap-retriever.js';
+import { type Retriever, wrapRetrieve } from './retrieval/retriever.js';
 import type { LoadQueue } from './util/load-queue.js';
 
 /**

@@ -1,6 +1,5 @@
 import type { ConcurrencyLimiter } from '../util/concurrency.js';
-import type { Retriever } from './retriever.js';
-import { wrapRetrieve } from './wrap-retriever.js';
+import { type Retriever, wrapRetrieve } from './retriever.js';
 
 /**
  * The retriever with every `retrieve` under an inference slot: encoders and the bridge are CPU

@@ -23,7 +23,6 @@ import { predict } from './stages/predict.js';
 import { createHeadResolver } from './stages/resolve-head.js';
 import { createStoreFacts } from './stages/store-facts.js';
 import { createStructureIndex } from './structure-index.js';
-import { wrapRetrieve } from './wrap-retriever.js';
 import { withMoleculeScope } from '../chem/molecule-scope.js';
 import { createTransferIndex } from './transfer-index.js';
 import { createLigandIndex } from './ligand-index.js';
@@ -166,6 +165,26 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
       ? withMoleculeScope(() => retriever.retrieve(input, options))
       : retriever.retrieve(input, options),
   );
+}
+
+/**
+ * `retriever` with `retrieve` replaced (e.g. to wait or take a slot first) and every other member
+ * passed through, read on each access so that the wrapper never holds a stale part.
+ */
+export function wrapRetrieve(retriever: Retriever, retrieve: Retriever['retrieve']): Retriever {
+  return {
+    retrieve,
+    get entities() {
+      return retriever.entities;
+    },
+    get graph() {
+      return retriever.graph;
+    },
+    get store() {
+      return retriever.store;
+    },
+    predictionsUnavailableReason: () => retriever.predictionsUnavailableReason(),
+  };
 }
 
 function parseRequest(input: RetrievalRequestInput): RetrievalRequest {
