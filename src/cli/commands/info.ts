@@ -1,8 +1,9 @@
 import { readManifest } from '../../indexing/manifest.js';
+import type { InfoOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
-export async function run(context: CommandContext<{ json: boolean }>): Promise<number> {
+export async function run(context: CommandContext<InfoOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const manifest = await readManifest(indexDirectory);
   const report = {
