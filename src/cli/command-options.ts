@@ -67,10 +67,12 @@ export const proposeField = proposeRequestSchema.shape;
 
 export const retrievalMethods = z.enum(RETRIEVAL_METHODS);
 
+/** A text flag that must be given: a missing one is named, with an example. */
+const requiredFlag = (flag: string, example: string) =>
+  z.string({ error: `--${flag} is required (e.g. --${flag} ${example})` }).min(1);
+
 export const ingestOptions = z.strictObject({
-  out: z
-    .string({ error: '--out is required (e.g. --out indexes/shared)' })
-    .min(1)
+  out: requiredFlag('out', 'indexes/shared')
     .describe(
       'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
     )
@@ -285,12 +287,9 @@ export const serveOptions = z.strictObject({
 export type ServeOptions = z.infer<typeof serveOptions>;
 
 export const publishOptions = z.strictObject({
-  to: z
-    .string({ error: '--to is required (e.g. --to s3://my-bucket/biobridge/shared)' })
-    .min(1)
-    .describe(
-      'Index store: s3://<bucket>/<prefix> (settings from BIOBRIDGE_S3_* / AWS_* env) or file:///<dir>',
-    ),
+  to: requiredFlag('to', 's3://my-bucket/biobridge/shared').describe(
+    'Index store: s3://<bucket>/<prefix> (settings from BIOBRIDGE_S3_* / AWS_* env) or file:///<dir>',
+  ),
   json,
 });
 export type PublishOptions = z.infer<typeof publishOptions>;
