@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import temporary_sibling, write_json_atomic
+from .config_cli import config_parser
 from .export_format import TrainingExport, read_export
 from .ranking_metrics import bootstrap_interval, rank_query, summarize
 from .splits import load_or_create_split
@@ -581,18 +582,7 @@ def write_report(report: Dict[str, Any], directory: Path) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m biobridge_train.kge", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    for item in dataclasses.fields(KgeConfig):
-        flag = "--" + item.name.replace("_", "-")
-        type_name = str(item.type).replace("Optional[", "").rstrip("]")
-        options: Dict[str, Any] = {"type": {"str": str, "int": int, "float": float}[type_name]}
-        if item.default is dataclasses.MISSING:
-            options["required"] = True
-        else:
-            options["default"] = item.default
-        parser.add_argument(flag, help=item.metadata["help"], **options)
-    return parser
+    return config_parser(KgeConfig, "python3 -m biobridge_train.kge", __doc__)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
