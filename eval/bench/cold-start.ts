@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArgs } from './bench-args.js';
+import { parseArgs } from 'node:util';
 
 export const COLD_START_QUERY = {
   smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
@@ -134,9 +134,23 @@ export async function runColdStartBench(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const values = benchArgs({ index: 'indexes/demo', runs: 5, repo: '.', port: 8797, query: 'smiles' });
+  const { values } = parseArgs({
+    options: {
+      index: { type: 'string', default: 'indexes/demo' },
+      runs: { type: 'string', default: '5' },
+      repo: { type: 'string', default: '.' },
+      port: { type: 'string', default: '8797' },
+      query: { type: 'string', default: 'smiles' },
+    },
+  });
   const query = QUERIES[values.query as keyof typeof QUERIES];
   if (!query) throw new Error(`--query must be one of ${Object.keys(QUERIES).join(', ')}`);
-  const result = await runColdStartBench(values.repo, resolve(values.index), values.runs, values.port, query);
+  const result = await runColdStartBench(
+    values.repo,
+    resolve(values.index),
+    Number(values.runs),
+    Number(values.port),
+    query,
+  );
   console.log(JSON.stringify(result, null, 2));
 }

@@ -6,12 +6,18 @@
  *
  *   npx tsx eval/bench/synonym-mining.ts --kg ../shared/kg [--index /work/idx/copy] [--samples 10]
  */
+import { parseArgs } from 'node:util';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { lookupEntriesWithReport, writeLookupEntries } from '../../src/indexing/lookup-entries.js';
 import { buildSurfaceIndex } from '../../src/linking/surface-index.js';
-import { benchArgs } from './bench-args.js';
 
-const values = benchArgs({ kg: '../shared/kg', index: null, samples: 10 });
+const { values } = parseArgs({
+  options: {
+    kg: { type: 'string', default: '../shared/kg' },
+    index: { type: 'string' },
+    samples: { type: 'string', default: '10' },
+  },
+});
 const started = performance.now();
 const { graph, payloads } = await ingestKg(values.kg);
 const ingested = performance.now();
@@ -38,7 +44,7 @@ for (const entry of entries)
     list.push(`${synonym.text} → ${entry.name} (${entry.type})`);
     bySource.set(synonym.source, list);
   }
-const samples = values.samples;
+const samples = Number(values.samples);
 for (const [source, list] of bySource) {
   console.log(`\n## ${source} (${list.length})`);
   for (let position = 0; position < Math.min(samples, list.length); position++)

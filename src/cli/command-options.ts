@@ -68,27 +68,8 @@ export const proposeField = proposeRequestSchema.shape;
 export const retrievalMethods = z.enum(RETRIEVAL_METHODS);
 
 /** A text flag that must be given: a missing one is named, with an example. */
-const requiredFlag = (flag: string, example: string) =>
+export const requiredFlag = (flag: string, example: string) =>
   z.string({ error: `--${flag} is required (e.g. --${flag} ${example})` }).min(1);
-
-export const ingestOptions = z.strictObject({
-  out: requiredFlag('out', 'indexes/shared')
-    .describe(
-      'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
-    )
-    .meta({ short: 'o' }),
-  'on-error': z
-    .enum(['skip', 'fail'])
-    .default('fail')
-    .describe('What to do with a malformed row: skip it (and count it) or fail'),
-  'include-noncommercial': booleanFlag.describe(
-    'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
-  ),
-  encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
-  'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
-  json,
-});
-export type IngestOptions = z.infer<typeof ingestOptions>;
 
 export const infoOptions = z.strictObject({ json });
 export type InfoOptions = z.infer<typeof infoOptions>;

@@ -10,7 +10,6 @@ import {
   evalVariantsOptions,
   fitFusionOptions,
   infoOptions,
-  ingestOptions,
   json,
   linkOptions,
   lookupOptions,
@@ -19,6 +18,7 @@ import {
   proposeField,
   publishOptions,
   reportDir,
+  requiredFlag,
   serveOptions,
   serviceDevice,
   serviceIndex,
@@ -38,7 +38,23 @@ export const ingestCommand = defineCommand({
   positionals: [
     { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
   ],
-  schema: ingestOptions,
+  schema: z.strictObject({
+    out: requiredFlag('out', 'indexes/shared')
+      .describe(
+        'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
+      )
+      .meta({ short: 'o' }),
+    'on-error': z
+      .enum(['skip', 'fail'])
+      .default('fail')
+      .describe('What to do with a malformed row: skip it (and count it) or fail'),
+    'include-noncommercial': booleanFlag.describe(
+      'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
+    ),
+    encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
+    'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
+    json,
+  }),
   load: () => import('./commands/ingest.js'),
 });
 
@@ -122,7 +138,7 @@ export const evalQaCommand = defineCommand({
     'QA benchmark: multiple choice, true/false and list questions, against always-true, random and plain-lookup baselines',
   usage:
     'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names] [--distractors uniform|matched] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
-  positionals: builtIndex,
+  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   schema: z.strictObject({
     csv: z
       .string()
