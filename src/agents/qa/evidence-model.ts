@@ -38,52 +38,71 @@ export interface EvidenceModel {
  * fitted with the calibration; the entity's priors came out 0 except drug popularity.
  */
 /** The relation stated for an ontology neighbour of the disease (fitted on variant pairs). */
-const ONTOLOGY_WEIGHTS = { parent: 2.592, grandparent: 2.018, child: 1.387 } as const;
+const VARIANT_ONTOLOGY = { parent: 2.264, grandparent: 2.159, child: 0.612 } as const;
+const VARIANT_BIAS = -1.826;
+
+/**
+ * The variant model's ontology weights for a kind whose dev pairs never had them, moved by the
+ * difference of the biases so that "only the parent term states it" has the same log-odds in
+ * every kind (the weights alone would mean less under a lower bias).
+ */
+function ontologyWeights(bias: number): Record<keyof typeof VARIANT_ONTOLOGY, number> {
+  const shift = VARIANT_BIAS - bias;
+  return {
+    parent: VARIANT_ONTOLOGY.parent + shift,
+    grandparent: VARIANT_ONTOLOGY.grandparent + shift,
+    child: VARIANT_ONTOLOGY.child + shift,
+  };
+}
 
 export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
   'gene-disease': {
-    bias: -1.699,
+    bias: -2.496,
     trueAt: -0.46,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 2.142,
-      coverage: -0.53,
-      ppiShare: 6.818,
-      annotationNear: 0.292,
-      similar: 8.349,
-      'shared-neighbours': 8.731,
+      ...ontologyWeights(-2.496),
+      siblings: 1.629,
+      coverage: -0.491,
+      ppiShare: 0.538,
+      annotationNear: 0.446,
+      variantDiseaseNear: 0.866,
+      annotationEnrichment: 0.39,
+      similar: 7.594,
+      'shared-neighbours': 7.876,
     },
   },
   'variant-disease': {
-    bias: -1.689,
+    bias: VARIANT_BIAS,
     trueAt: -1.5,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 3.618,
-      coverage: -0.089,
-      geneOfDisease: 1.442,
-      locusVariants: 0.757,
-      nearbyVariants: 2.755,
-      similar: 1.325,
-      'shared-neighbours': 32.707,
+      ...VARIANT_ONTOLOGY,
+      siblings: 3.169,
+      coverage: -0.082,
+      textNear: 2.097,
+      geneOfDisease: 1.024,
+      locusVariants: 0.849,
+      nearbyVariants: 2.542,
+      geneDiseaseNear: 0.316,
+      nearbySimilar: 1.028,
+      similar: 0.486,
+      'shared-neighbours': 33.27,
     },
   },
   'drug-disease': {
-    bias: -3.328,
+    bias: -3.229,
     trueAt: 0,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 0.47,
-      ontologyNear: 0.674,
-      phenotypeNear: 1.568,
-      geneNear: 7.865,
-      popularity: 0.045,
-      coverage: -0.73,
-      targets: 0.047,
-      targetPpi: 0.523,
-      similarDrugs: 0.193,
-      similar: 6.52,
-      'shared-neighbours': 1.951,
+      ...ontologyWeights(-3.229),
+      phenotypeNear: 2.135,
+      geneNear: 6.312,
+      popularity: 0.019,
+      coverage: -0.718,
+      textNear: 4.254,
+      targets: 0.129,
+      targetPpi: 0.213,
+      structureNear: 2.235,
+      similar: 4.555,
+      'shared-neighbours': 0.724,
     },
   },
 };
