@@ -26,16 +26,20 @@ export interface EvidenceModel {
 }
 
 /**
- * Fitted 2026-12-07 on dev (seed 11, 100 cases per kind). `trueAt`: the log-odds that maximise
- * the mean of true/false accuracy with the true pairs' edges hidden and with them visible (so that
- * a statement the KG could state but does not leans false), read from the reasoner's own dev sweep
- * (`qa-sweep.ts --split dev --seed 12 --per-kind 100 --only tf-`: indirect support 0.30 for
- * "associated", i.e. −0.46, and 0.35 for "treats", i.e. 0); refit with
- * the script, never by hand. One exception, declared: no dev gene or drug pair had the relation
- * stated for the disease's parent, grandparent or child term, so the fit could not weigh them;
- * they take the variant model's fitted weights for the same evidence (an ontology neighbour
- * states it). Priors (`degree`, `popularity`, `studied`: non-negative; `coverage`: signed) are
- * fitted with the calibration; the entity's priors came out 0 except drug popularity.
+ * Refitted 2026-12-08 on dev (seed 11, 100 cases per kind, held-out dev seed 12; `npx tsx
+ * eval/bench/qa-evidence-fit.ts --index /work/idx/synonyms-x --per-kind 100 --seed 11 --eval-seed
+ * 12 --eval-per-kind 150`) with the similar-entity features (`textNear`, `variantDiseaseNear`,
+ * `geneDiseaseNear`, `nearbySimilar`, `structureNear`) and `annotationEnrichment`; features the fit
+ * set to 0 are left out (`targetDiseaseNear` among them). `trueAt`: the log-odds that maximise the
+ * mean of true/false accuracy with the true pairs' edges hidden and with them visible, from the
+ * reasoner's own dev sweep (`qa-sweep.ts --split dev --seed 12 --per-kind 100 --only tf-`), kept
+ * where a lower point would call more unstated pairs true with the edges visible; refit with the
+ * script, never by hand. One exception, declared: no dev gene or drug pair had the relation stated
+ * for the disease's parent, grandparent or child term, so the fit could not weigh them; they take
+ * the variant model's fitted weights for the same evidence, shifted by the difference of the
+ * biases ({@link ontologyWeights}). Priors (`degree`, `popularity`, `studied`: non-negative;
+ * `coverage`: signed) are fitted with the calibration; the entity's priors came out 0 except drug
+ * popularity.
  */
 /** The relation stated for an ontology neighbour of the disease (fitted on variant pairs). */
 const VARIANT_ONTOLOGY = { parent: 2.264, grandparent: 2.159, child: 0.612 } as const;
@@ -57,18 +61,18 @@ function ontologyWeights(bias: number): Record<keyof typeof VARIANT_ONTOLOGY, nu
 
 export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
   'gene-disease': {
-    bias: -2.496,
-    trueAt: -0.46,
+    bias: -1.329,
+    trueAt: 0.12,
     weights: {
-      ...ontologyWeights(-2.496),
-      siblings: 1.629,
-      coverage: -0.491,
-      ppiShare: 0.538,
-      annotationNear: 0.446,
-      variantDiseaseNear: 0.866,
-      annotationEnrichment: 0.39,
-      similar: 7.594,
-      'shared-neighbours': 7.876,
+      ...ontologyWeights(-1.329),
+      siblings: 1.987,
+      coverage: -0.596,
+      ppiShare: 5.319,
+      annotationNear: 0.347,
+      variantDiseaseNear: 1.11,
+      annotationEnrichment: 0.061,
+      similar: 7.206,
+      'shared-neighbours': 7.374,
     },
   },
   'variant-disease': {

@@ -26,7 +26,8 @@ import type { VariantLoci } from './variant-loci.js';
  *   (`degree`) and how many KG facts of any relation (`popularity`), and how many partners of the
  *   entity's type the disease has (`coverage`), all on the graph view given ({@link PRIOR_FEATURES});
  * - gene–disease: the gene's interactors among the disease's genes (`ppi`, `ppiShare`), the best
- *   GO/pathway overlap with a disease gene (`annotationNear`), drugs acting on the gene that treat
+ *   GO/pathway overlap with a disease gene (`annotationNear`), the gene's GO term or pathway most
+ *   significantly enriched in the disease's genes (`annotationEnrichment`), drugs acting on the gene that treat
  *   the disease (`drugBridge`), interaction degree (`studied`);
  * - variant–disease: the variant's mapped gene is a gene of the disease (`geneOfDisease`), or has
  *   other variants of the disease (`locusVariants`); the disease's variants near it on the genome
@@ -335,15 +336,18 @@ const MIN_TERM_GENES = 5;
 const MAX_TERM_GENES = 500;
 /** Disease genes a term must hold besides the candidate, so one co-annotated gene is not enrichment. */
 const MIN_TERM_OVERLAP = 2;
-/** Genes of the KG, for the base rate of the enrichment ratio (order of magnitude is enough). */
+/** Genes of the KG, for the expected overlap (order of magnitude is enough). */
 const GENE_COUNT = 20_000;
+/** −log10 p at which the enrichment saturates (double precision ends near 1e−16). */
+const MAX_ENRICHMENT = 16;
 
 /**
- * The gene's GO term or pathway most enriched in the disease's genes: log1p of (disease genes in
- * the term / the term's size) over the disease genes' base rate, for terms of 5–500 genes holding
- * at least two disease genes other than the candidate (`annotationEnrichment`). Unlike
- * `annotationNear` (one disease gene alike), it asks whether the disease's genes gather in one of
- * the candidate's processes.
+ * The gene's GO term or pathway most significantly enriched in the disease's genes
+ * (`annotationEnrichment`): −log10 of the Poisson tail P(X ≥ overlap) for the disease genes other
+ * than the candidate that the term holds, against the term's share of all genes, multiplied by the
+ * number of terms tested (Bonferroni, so that a gene with many terms does not win by chance);
+ * terms of 5–500 genes holding at least two such genes. Unlike `annotationNear` (one disease gene
+ * alike), it asks whether the disease's genes gather in one of the candidate's processes.
  */
 function annotationEnrichment(
   hood: Neighbourhood,
@@ -353,17 +357,34 @@ function annotationEnrichment(
 ): { node: number; value: number } | undefined {
   const others = diseaseGenes.size - (diseaseGenes.has(gene) ? 1 : 0);
   if (others < MIN_TERM_OVERLAP) return undefined;
-  let best: { node: number; value: number } | undefined;
+  let best: { node: number; p: number } | undefined;
+  let tested = 0;
   for (const term of annotations) {
     const members = hood.of(term, ANNOTATION, GENE);
     if (members.size < MIN_TERM_GENES || members.size > MAX_TERM_GENES) continue;
+    tested++;
     let overlap = 0;
     for (const member of diseaseGenes) if (member !== gene && members.has(member)) overlap++;
     if (overlap < MIN_TERM_OVERLAP) continue;
-    const value = Math.log1p(overlap / members.size / (others / GENE_COUNT));
-    if (!best || value > best.value) best = { node: term, value };
+    const p = poissonTail((members.size * others) / GENE_COUNT, overlap);
+    if (!best || p < best.p) best = { node: term, p };
   }
-  return best;
+  if (!best) return undefined;
+  const value = Math.min(MAX_ENRICHMENT, -Math.log10(Math.max(1e-300, best.p * tested)));
+  return value > 0 ? { node: best.node, value } : undefined;
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ), summed from k upwards (no cancellation for small tails). */
+export function poissonTail(lambda: number, k: number): number {
+  let term = Math.exp(-lambda);
+  for (let i = 1; i <= k; i++) term *= lambda / i;
+  let sum = 0;
+  for (let i = k; term > 1e-300 && i < k + 1000; i++) {
+    sum += term;
+    if (term < sum * 1e-12) break;
+    term *= lambda / (i + 1);
+  }
+  return Math.min(1, sum);
 }
 
 const ANNOTATION_TYPES = ['biological_process', 'molecular_function', 'cellular_component', 'pathway'];

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDiseaseSimilarity } from '../../../src/agents/qa/disease-similarity.js';
 import { drugStructuresFrom, type DrugStructures } from '../../../src/agents/qa/drug-structures.js';
-import { pairEvidence } from '../../../src/agents/qa/pair-evidence.js';
+import { pairEvidence, poissonTail } from '../../../src/agents/qa/pair-evidence.js';
 import { createVariantLoci } from '../../../src/agents/qa/variant-loci.js';
 import {
   createLigandFingerprintLibrary,
@@ -176,8 +176,10 @@ describe('similar-entity transfer features', () => {
 
   it("annotationEnrichment: the disease's genes gather in one of the gene's GO terms", () => {
     const w = pairEvidence(ablated(7), 10, 7)!;
-    // T1 holds 5 genes, 3 of them GCA's: (3 / 5) over the base rate 3 / 20,000.
-    expect(w.values.annotationEnrichment).toBeCloseTo(Math.log1p(3 / 5 / (3 / 20_000)));
+    // T1 holds 5 genes, 3 of them GCA's (expected 5 × 3 / 20,000), and is W's only term tested.
+    const p = poissonTail((5 * 3) / 20_000, 3);
+    expect(p / ((0.00075 ** 3 / 6) * Math.exp(-0.00075))).toBeCloseTo(1, 2);
+    expect(w.values.annotationEnrichment).toBeCloseTo(-Math.log10(p));
     expect(w.via.annotationEnrichment).toBe(40);
     // U's only term holds no gene of the disease.
     expect(pairEvidence(ablated(8), 10, 8)!.values.annotationEnrichment).toBeUndefined();
