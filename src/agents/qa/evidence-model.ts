@@ -36,22 +36,23 @@ export interface EvidenceModel {
  * where a lower point would call more unstated pairs true with the edges visible; refit with the
  * script, never by hand. One exception, declared: no dev gene or drug pair had the relation stated
  * for the disease's parent, grandparent or child term, so the fit could not weigh them; they take
- * the variant model's fitted weights for the same evidence, shifted by the difference of the
- * biases ({@link ontologyWeights}). Priors (`degree`, `popularity`, `studied`: non-negative;
+ * the variant model's fitted weights for the same evidence, shifted to keep their distance from
+ * `trueAt` ({@link ontologyWeights}). Priors (`degree`, `popularity`, `studied`: non-negative;
  * `coverage`: signed) are fitted with the calibration; the entity's priors came out 0 except drug
  * popularity.
  */
 /** The relation stated for an ontology neighbour of the disease (fitted on variant pairs). */
 const VARIANT_ONTOLOGY = { parent: 2.264, grandparent: 2.159, child: 0.612 } as const;
 const VARIANT_BIAS = -1.826;
+const VARIANT_TRUE_AT = -1.5;
 
 /**
- * The variant model's ontology weights for a kind whose dev pairs never had them, moved by the
- * difference of the biases so that "only the parent term states it" has the same log-odds in
- * every kind (the weights alone would mean less under a lower bias).
+ * The variant model's ontology weights for a kind whose dev pairs never had them, moved so that
+ * "only the parent term states it" lies as far above the kind's true/false point (`trueAt`) as in
+ * the variant model: the raw weights would mean less under a lower bias or a higher `trueAt`.
  */
-function ontologyWeights(bias: number): Record<keyof typeof VARIANT_ONTOLOGY, number> {
-  const shift = VARIANT_BIAS - bias;
+function ontologyWeights(bias: number, trueAt: number): Record<keyof typeof VARIANT_ONTOLOGY, number> {
+  const shift = VARIANT_BIAS - VARIANT_TRUE_AT - (bias - trueAt);
   return {
     parent: VARIANT_ONTOLOGY.parent + shift,
     grandparent: VARIANT_ONTOLOGY.grandparent + shift,
@@ -64,7 +65,7 @@ export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
     bias: -1.329,
     trueAt: 0.12,
     weights: {
-      ...ontologyWeights(-1.329),
+      ...ontologyWeights(-1.329, 0.12),
       siblings: 1.987,
       coverage: -0.596,
       ppiShare: 5.319,
@@ -77,7 +78,7 @@ export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
   },
   'variant-disease': {
     bias: VARIANT_BIAS,
-    trueAt: -1.5,
+    trueAt: VARIANT_TRUE_AT,
     weights: {
       ...VARIANT_ONTOLOGY,
       siblings: 3.169,
@@ -96,7 +97,7 @@ export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
     bias: -3.229,
     trueAt: 0,
     weights: {
-      ...ontologyWeights(-3.229),
+      ...ontologyWeights(-3.229, 0),
       phenotypeNear: 2.135,
       geneNear: 6.312,
       popularity: 0.019,
