@@ -14,6 +14,10 @@ export const SYNONYM_SOURCES = [
   'name:infection-form',
   'name:abbreviated',
   'gwas-catalog:mapped-gene',
+  // Optional vocabularies outside the KG (`src/indexing/name-lexicons.ts`).
+  'gene-info:full-name',
+  'gene-info:alias-symbol',
+  'wordnet:synonym',
 ] as const;
 export type SynonymSource = (typeof SYNONYM_SOURCES)[number];
 

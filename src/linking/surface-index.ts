@@ -214,25 +214,30 @@ function addAcronyms(
 /**
  * Synonyms mined at ingest, after every name, id and alias: one that is already a name, id or
  * alias of another node of the same type is skipped (mining drops those too; this guards tables
- * built from other KGs), so a mined name never displaces a real one.
+ * built from other KGs), so a mined name never displaces a real one. Gene alias symbols
+ * ({@link LAST_RESORT_SOURCES}) come last, after the acronyms, and only where no node has that
+ * text in any form: NCBI lists tens of thousands, and "ALS" or "AD" must stay the diseases'.
  */
 function addMinedSynonyms(
   entries: readonly NameEntry[],
   index: SurfaceIndex,
   ownerOf: (surface: number) => { entry: number; field: SurfaceField },
   add: (entry: number, text: string, seen: Set<string>) => void,
+  pass: 'first' | 'last-resort',
 ): void {
   entries.forEach((entry, position) => {
     if (entry.synonyms === undefined) return;
     const seen = new Set<string>([entry.name, entry.id, ...entry.aliases]);
     for (const synonym of entry.synonyms) {
-      let taken = false;
+      const lastResort = LAST_RESORT_SOURCES.has(synonym.source);
+      if (lastResort !== (pass === 'last-resort')) continue;
+      let taken =
+        lastResort && (index.exact.has(synonym.text) || index.lower.has(synonym.text.toLowerCase()));
       forEachPosting(index.key.get(formKey(synonym.text)), (surface) => {
         const owner = ownerOf(surface);
         if (
           owner.entry !== position &&
-          owner.field !== SurfaceField.Mined &&
-          index.type[owner.entry] === entry.type
+          (lastResort || (owner.field !== SurfaceField.Mined && index.type[owner.entry] === entry.type))
         )
           taken = true;
       });
@@ -243,6 +248,9 @@ function addMinedSynonyms(
     }
   });
 }
+
+/** Mined sources that yield to every other surface (see {@link addMinedSynonyms}). */
+const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set(['gene-info:alias-symbol']);
 
 /** "ALS", "HIV-1", "PsA": a mined abbreviation, matched only in its own case like a generated acronym. */
 function abbreviationLike(text: string): boolean {
@@ -329,12 +337,15 @@ export function buildSurfaceIndex(
     const derived = withoutParenthetical(entry.name);
     if (derived !== undefined) addSurface(position, derived, SurfaceField.Derived, seen);
   });
-  addMinedSynonyms(
-    entries,
-    index,
-    (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
-    (entry, text, seen) => addSurface(entry, text, SurfaceField.Mined, seen),
-  );
+  const addMined = (pass: 'first' | 'last-resort') =>
+    addMinedSynonyms(
+      entries,
+      index,
+      (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
+      (entry, text, seen) => addSurface(entry, text, SurfaceField.Mined, seen),
+      pass,
+    );
+  addMined('first');
   addShortenedNames(
     entries,
     (entry, text) => addSurface(entry, text, SurfaceField.Shortened, new Set()),
@@ -346,6 +357,7 @@ export function buildSurfaceIndex(
     (entry, text) => addSurface(entry, text, SurfaceField.Acronym, new Set()),
     prominence,
   );
+  addMined('last-resort');
 
   index.surfaceEntry = Int32Array.from(surfaceEntry);
   index.surfaceField = Uint8Array.from(surfaceField);
