@@ -11,7 +11,8 @@ import type { NameLexicons } from './name-lexicons.js';
  *
  * - Gene full names and alias symbols are joined by Entrez id (the gene node's id), not by name, so
  *   they are exact; an alias symbol is kept only when it belongs to one KG gene and has a digit or
- *   two capitals (the linker matches those in their own case only, so "CAMP" never links "camp").
+ *   two capitals (the linker matches those in their own case only, so "CAMP" never links "camp"),
+ *   and, with WordNet loaded, when it is no English word in capitals ("END OF TERMS").
  * - WordNet: a synset gives its other words to a disease, phenotype or drug node when its words
  *   name exactly one KG name (a disease and its phenotype of the same name count as one), one of
  *   those words has no other sense in WordNet (so the synset is that node's sense, not "depression"
@@ -46,15 +47,24 @@ export function lexiconSynonyms(
   lexicons: NameLexicons,
 ): LexiconProposal[] {
   return [
-    ...(lexicons.geneInfo ? geneInfoSynonyms(graph, names, lexicons.geneInfo) : []),
+    ...(lexicons.geneInfo ? geneInfoSynonyms(graph, names, lexicons.geneInfo, englishWords(lexicons)) : []),
     ...(lexicons.wordnet ? wordnetSynonyms(names, lexicons.wordnet) : []),
   ];
+}
+
+/** WordNet's one-word lemmas, lower case: an alias symbol spelled like one ("END", "SAD") is a word. */
+function englishWords(lexicons: NameLexicons): ReadonlySet<string> {
+  const words = new Set<string>();
+  for (const synset of lexicons.wordnet ?? [])
+    for (const lemma of synset.lemmas) if (!lemma.includes(' ')) words.add(lemma.toLowerCase());
+  return words;
 }
 
 function geneInfoSynonyms(
   graph: KgGraph,
   names: NodeNameView,
   geneInfo: NonNullable<NameLexicons['geneInfo']>,
+  english: ReadonlySet<string>,
 ): LexiconProposal[] {
   const proposals: LexiconProposal[] = [];
   const aliasOwners = new Map<string, Set<number>>();
@@ -67,6 +77,7 @@ function geneInfoSynonyms(
       proposals.push({ node, synonym: { text: info.fullName, source: 'gene-info:full-name' } });
     for (const alias of info.aliases) {
       if (alias === symbol || !symbolLike(alias)) continue;
+      if (!/\d/.test(alias) && english.has(alias.toLowerCase())) continue;
       const owners = aliasOwners.get(alias) ?? new Set<number>();
       owners.add(node);
       aliasOwners.set(alias, owners);

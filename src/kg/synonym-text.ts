@@ -20,6 +20,12 @@ export const SYNONYM_SOURCES = [
   'wordnet:synonym',
 ] as const;
 export type SynonymSource = (typeof SYNONYM_SOURCES)[number];
+/** Sources outside the KG's own files: their names must not change how KG names are matched. */
+export const LEXICON_SOURCES: ReadonlySet<string> = new Set<SynonymSource>([
+  'gene-info:full-name',
+  'gene-info:alias-symbol',
+  'wordnet:synonym',
+]);
 
 export interface TextSynonym {
   text: string;

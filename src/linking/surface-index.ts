@@ -1,3 +1,4 @@
+import { LEXICON_SOURCES } from '../kg/synonym-text.js';
 import { STOP_WORDS } from '../store/english-words.js';
 import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
@@ -222,7 +223,8 @@ function addMinedSynonyms(
   entries: readonly NameEntry[],
   index: SurfaceIndex,
   ownerOf: (surface: number) => { entry: number; field: SurfaceField },
-  add: (entry: number, text: string, seen: Set<string>) => void,
+  /** `counted`: whether the surface's words count for typo correction (not for names from outside the KG). */
+  add: (entry: number, text: string, seen: Set<string>, counted: boolean) => void,
   pass: 'first' | 'last-resort',
 ): void {
   entries.forEach((entry, position) => {
@@ -243,7 +245,7 @@ function addMinedSynonyms(
       });
       if (taken) continue;
       const surface = index.surfaceText.length;
-      add(position, synonym.text, seen);
+      add(position, synonym.text, seen, !LEXICON_SOURCES.has(synonym.source));
       if (index.surfaceText.length > surface) index.surfaceSource.set(surface, synonym.source);
     }
   });
@@ -293,7 +295,9 @@ export function buildSurfaceIndex(
   const surfaceKeyLength: number[] = [];
   const wordCounts = new Map<string, number>();
 
-  const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>) => {
+  // `counted` false (names from outside the KG): typo targets that change no word's count, so that
+  // NCBI's many "… translation …" gene names leave "transaction" corrected to "transition".
+  const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>, counted = true) => {
     const acronym = field === SurfaceField.Acronym || (field === SurfaceField.Mined && abbreviationLike(raw));
     const text = raw.trim();
     if (text === '' || seen.has(text)) return;
@@ -321,7 +325,7 @@ export function buildSurfaceIndex(
     index.maxTokens = Math.max(index.maxTokens, Math.min(tokens.length, MAX_SPAN_TOKENS));
     const bag = bagKey(forms);
     if (bag !== undefined) addPosting(index.bag, bag, surface);
-    for (const form of forms) wordCounts.set(form, (wordCounts.get(form) ?? 0) + 1);
+    for (const form of forms) wordCounts.set(form, (wordCounts.get(form) ?? 0) + (counted ? 1 : 0));
   };
 
   entries.forEach((entry, position) => {
@@ -342,7 +346,7 @@ export function buildSurfaceIndex(
       entries,
       index,
       (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
-      (entry, text, seen) => addSurface(entry, text, SurfaceField.Mined, seen),
+      (entry, text, seen, counted) => addSurface(entry, text, SurfaceField.Mined, seen, counted),
       pass,
     );
   addMined('first');

@@ -32,6 +32,13 @@ const NODES: [number, string, string, string, string][] = [
   [9, 'DOID:8552', 'disease', 'chronic myeloid leukemia', 'DOID'],
   [10, '1956', 'gene/protein', 'EGFR', 'NCBI'],
   [16, '613', 'gene/protein', 'BCR', 'NCBI'],
+  [17, '1938', 'gene/protein', 'EEF2', 'NCBI'],
+  [18, '1977', 'gene/protein', 'EIF4E', 'NCBI'],
+  [19, '1981', 'gene/protein', 'EIF4G1', 'NCBI'],
+  [20, '51364', 'gene/protein', 'ZMYND10', 'NCBI'],
+  [21, 'GO:0006412', 'biological_process', 'translation', 'GO'],
+  [22, 'GO:0000041', 'biological_process', 'transition metal ion transport', 'GO'],
+  [23, 'GO:0000086', 'biological_process', 'G2/M transition of mitotic cell cycle', 'GO'],
   [11, '2064', 'gene/protein', 'ERBB2', 'NCBI'],
   [12, '3483', 'gene/protein', 'IGFALS', 'NCBI'],
   [13, '4149', 'gene/protein', 'MAX', 'NCBI'],
@@ -49,6 +56,11 @@ const EDGES: [string, string, number, number][] = [
   ['disease_disease', 'parent-child', 3, 2],
   ['bioprocess_protein', 'interacts with', 0, 10],
   ['disease_protein', 'associated with', 9, 16],
+  ['bioprocess_protein', 'interacts with', 21, 17],
+  ['bioprocess_protein', 'interacts with', 21, 18],
+  ['bioprocess_protein', 'interacts with', 21, 19],
+  ['bioprocess_protein', 'interacts with', 22, 20],
+  ['bioprocess_protein', 'interacts with', 23, 20],
 ];
 
 /** org.Hs.eg.db 3.16's schema (the three tables read) and its rows for the six genes above. */
@@ -56,12 +68,16 @@ const GENE_INFO_SQL = `
 CREATE TABLE genes (_id INTEGER PRIMARY KEY, gene_id VARCHAR(10) NOT NULL UNIQUE);
 CREATE TABLE gene_info (_id INTEGER NOT NULL UNIQUE, gene_name VARCHAR(255) NOT NULL, symbol VARCHAR(80) NOT NULL);
 CREATE TABLE alias (_id INTEGER NOT NULL, alias_symbol VARCHAR(80) NOT NULL);
-INSERT INTO genes VALUES (1,'1956'),(2,'2064'),(3,'3483'),(4,'4149'),(5,'6647'),(6,'7157'),(7,'613');
+INSERT INTO genes VALUES (1,'1956'),(2,'2064'),(3,'3483'),(4,'4149'),(5,'6647'),(6,'7157'),(7,'613'),
+  (8,'1938'),(9,'1977'),(10,'1981'),(11,'51364');
 INSERT INTO gene_info VALUES
   (1,'epidermal growth factor receptor','EGFR'), (2,'erb-b2 receptor tyrosine kinase 2','ERBB2'),
   (3,'insulin like growth factor binding protein acid labile subunit','IGFALS'),
   (4,'MYC associated factor X','MAX'), (5,'superoxide dismutase 1','SOD1'), (6,'tumor protein p53','TP53'),
-  (7,'BCR activator of RhoGEF and GTPase','BCR');
+  (7,'BCR activator of RhoGEF and GTPase','BCR'), (8,'eukaryotic translation elongation factor 2','EEF2'),
+  (9,'eukaryotic translation initiation factor 4E','EIF4E'),
+  (10,'eukaryotic translation initiation factor 4 gamma 1','EIF4G1'),
+  (11,'zinc finger MYND-type containing 10','ZMYND10');
 INSERT INTO alias VALUES
   (1,'ERBB'),(1,'ERBB1'),(1,'ERRP'),(1,'HER1'),(1,'NISBD2'),(1,'PIG61'),(1,'mENA'),(1,'EGFR'),
   (2,'CD340'),(2,'HER-2'),(2,'HER-2/neu'),(2,'HER2'),(2,'MLN 19'),(2,'MLN-19'),(2,'NEU'),(2,'NGL'),
@@ -69,7 +85,8 @@ INSERT INTO alias VALUES
   (3,'ACLSD'),(3,'ALS'),(3,'IGFALS'),(4,'bHLHd4'),(4,'MAX'),
   (5,'ALS'),(5,'ALS1'),(5,'HEL-S-44'),(5,'IPOA'),(5,'SOD'),(5,'STAHP'),(5,'hSod1'),(5,'homodimer'),(5,'SOD1'),
   (6,'BCC7'),(6,'BMFS5'),(6,'LFS1'),(6,'P53'),(6,'TRP53'),(6,'TP53'),
-  (7,'ALL'),(7,'BCR1'),(7,'CML'),(7,'D22S11'),(7,'D22S662'),(7,'PHL'),(7,'BCR');
+  (7,'ALL'),(7,'BCR1'),(7,'CML'),(7,'D22S11'),(7,'D22S662'),(7,'PHL'),(7,'BCR'),
+  (11,'BLU'),(11,'CILD22'),(11,'DNAAF7'),(11,'FLU'),(11,'ZMYND10');
 `;
 
 describe('synonyms from name vocabularies outside the KG', () => {
@@ -201,6 +218,16 @@ describe('synonyms from name vocabularies outside the KG', () => {
     expect(synonymsOf('613')).toContain('CML | gene-info:alias-symbol');
     expect(top('imatinib for CML')).toEqual([['CML', 'DOID:8552', undefined]]);
     expect(top('D22S11')).toEqual([['D22S11', '613', 'gene-info:alias-symbol']]);
+    // "FLU" is ZMYND10's alias, but WordNet knows "flu" as a word.
+    expect(synonymsOf('51364')).toEqual([
+      'zinc finger MYND-type containing 10 | gene-info:full-name',
+      'BLU | gene-info:alias-symbol',
+      'CILD22 | gene-info:alias-symbol',
+      'DNAAF7 | gene-info:alias-symbol',
+    ]);
+    // Three gene names say "translation", the KG names "transition" twice and "translation" once:
+    // the typo "transaction" is still corrected to the KG's "transition", which names no node.
+    expect(top('each party to that transaction')).toEqual([]);
     // "NEU" and "MAX" (a symbol) only in capitals; "cold", "growth" alone never win a longer span.
     expect(top('We had a cold week at the neu camp and the max was low.')).toEqual([]);
   });
