@@ -7,6 +7,7 @@
  *
  *   npx tsx eval/bench/synonym-qa-csv.ts --index /work/idx/copy --out /tmp/synonym-qa [--per-kind 60] [--seed 5]
  */
+import { LEXICON_SOURCES } from '../../src/kg/synonym-text.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,10 @@ const { values } = parseArgs({
     index: { type: 'string' },
     out: { type: 'string', default: '/tmp/synonym-qa' },
     'per-kind': { type: 'string', default: '60' },
+    // Which mined names write the subject: genes by older symbol (default) or e.g.
+    // `gene-info:full-name`; diseases by KG-text names (default) or e.g. `wordnet:synonym`.
+    'gene-source': { type: 'string', default: 'gwas-catalog:mapped-gene' },
+    'disease-source': { type: 'string', default: 'kg-text' },
     seed: { type: 'string', default: '5' },
   },
 });
@@ -117,7 +122,11 @@ function drugRows(): Row[] {
 
 function diseaseRows(): Row[] {
   const rows: Row[] = [];
-  const pool = shuffled(subjects(['disease'], (source) => !source.startsWith('drug'), diseaseDrugs));
+  const diseaseSource =
+    values['disease-source'] === 'kg-text'
+      ? (source: string) => !source.startsWith('drug') && !LEXICON_SOURCES.has(source)
+      : (source: string) => source === values['disease-source'];
+  const pool = shuffled(subjects(['disease'], diseaseSource, diseaseDrugs));
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const treating = new Set(diseaseDrugs.get(node));
     const drug = random.pick([...treating]);
@@ -131,7 +140,7 @@ function diseaseRows(): Row[] {
 function geneRows(): Row[] {
   const rows: Row[] = [];
   const pool = shuffled(
-    subjects(['gene/protein'], (source) => source === 'gwas-catalog:mapped-gene', geneDiseases),
+    subjects(['gene/protein'], (source) => source === values['gene-source'], geneDiseases),
   );
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const associated = new Set(geneDiseases.get(node));
