@@ -7,6 +7,7 @@
  *
  *   npx tsx eval/bench/synonym-qa-csv.ts --index /work/idx/copy --out /tmp/synonym-qa [--per-kind 60] [--seed 5]
  */
+import { LEXICON_SOURCES } from '../../src/kg/synonym-text.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLookupEntries } from '../../src/indexing/lookup-entries.js';
@@ -14,7 +15,16 @@ import { readGraph } from '../../src/kg/graph.js';
 import { createRandom } from '../../src/molecules/ga/random.js';
 import { benchArgs } from './bench-args.js';
 
-const values = benchArgs({ index: null, out: '/tmp/synonym-qa', 'per-kind': 60, seed: 5 });
+// Which mined names write the subject: genes by older symbol (default) or e.g.
+// `gene-info:full-name`; diseases by KG-text names (default) or e.g. `wordnet:synonym`.
+const values = benchArgs({
+  index: null,
+  out: '/tmp/synonym-qa',
+  'per-kind': 60,
+  'gene-source': 'gwas-catalog:mapped-gene',
+  'disease-source': 'kg-text',
+  seed: 5,
+});
 if (values.index === undefined) throw new Error('--index is required');
 const perKind = values['per-kind'];
 const random = createRandom(values.seed);
@@ -126,7 +136,11 @@ function drugRows(): Row[] {
 
 function diseaseRows(): Row[] {
   const rows: Row[] = [];
-  const pool = shuffled(subjects(['disease'], (source) => !source.startsWith('drug'), diseaseDrugs));
+  const diseaseSource =
+    values['disease-source'] === 'kg-text'
+      ? (source: string) => !source.startsWith('drug') && !LEXICON_SOURCES.has(source)
+      : (source: string) => source === values['disease-source'];
+  const pool = shuffled(subjects(['disease'], diseaseSource, diseaseDrugs));
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const treating = new Set(diseaseDrugs.get(node));
     const drug = random.pick([...treating]);
@@ -138,7 +152,7 @@ function diseaseRows(): Row[] {
 function geneRows(): Row[] {
   const rows: Row[] = [];
   const pool = shuffled(
-    subjects(['gene/protein'], (source) => source === 'gwas-catalog:mapped-gene', geneDiseases),
+    subjects(['gene/protein'], (source) => source === values['gene-source'], geneDiseases),
   );
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const associated = new Set(geneDiseases.get(node));

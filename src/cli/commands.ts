@@ -34,7 +34,8 @@ const builtIndex = [{ name: 'index-dir', description: 'An index built by `biobri
 export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'Build an index from a PrimeKG-format KG directory (nodes, edges, modality payloads, encoders)',
-  usage: 'ingest <kg-dir> --out indexes/<name> [--on-error skip|fail] [--include-noncommercial] [--json]',
+  usage:
+    'ingest <kg-dir> --out indexes/<name> [--on-error skip|fail] [--include-noncommercial] [--gene-info auto|none|FILE] [--wordnet auto|none|DIR] [--json]',
   positionals: [
     { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
   ],
@@ -53,6 +54,20 @@ export const ingestCommand = defineCommand({
     ),
     encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
     'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
+    'gene-info': z
+      .string()
+      .min(1)
+      .default('auto')
+      .describe(
+        'org.Hs.eg.sqlite (Debian r-bioc-org.hs.eg.db) for gene full names and alias symbols: auto = the Debian path when installed, none = off',
+      ),
+    wordnet: z
+      .string()
+      .min(1)
+      .default('auto')
+      .describe(
+        'WordNet dict directory (Debian wordnet-base) for lay names and eponyms: auto = /usr/share/wordnet when installed, none = off',
+      ),
     json,
   }),
   load: () => import('./commands/ingest.js'),

@@ -13,7 +13,10 @@ import type { NameEntry } from '../store/name-lookup.js';
  * abbreviation inside, older gene symbols) and `abbreviation` (abbreviations a definition or
  * description defines, "amyotrophic lateral sclerosis (ALS)"). The second is also a held-out test
  * of the acronyms the linker generates from names alone: a linker built without the mined table
- * can only find them that way.
+ * can only find them that way. Three arms draw on the optional vocabularies outside the KG
+ * (`lexicon-synonyms.ts`): `gene-name` (NCBI full names) and `lay-name` (WordNet synonyms), each
+ * written as stored or with one held-out change the table does not hold (other case, spelling
+ * variant, one typo), and `gene-alias` (alias symbols, as written: they match in their own case).
  */
 
 export const NAME_PERTURBATIONS = [
@@ -25,11 +28,26 @@ export const NAME_PERTURBATIONS = [
   'typo',
   'distractors',
 ] as const;
-export const SYNONYM_PERTURBATIONS = ['synonym', 'abbreviation'] as const;
+export const SYNONYM_PERTURBATIONS = [
+  'synonym',
+  'abbreviation',
+  'gene-name',
+  'gene-alias',
+  'lay-name',
+] as const;
 export const PERTURBATIONS = [...NAME_PERTURBATIONS, ...SYNONYM_PERTURBATIONS] as const;
 export type Perturbation = (typeof PERTURBATIONS)[number];
 type SynonymPerturbation = (typeof SYNONYM_PERTURBATIONS)[number];
 const ABBREVIATION_SOURCE = 'text:abbreviation';
+/** Mined sources of each arm drawn from a vocabulary outside the KG; `synonym` takes the other KG sources. */
+const LEXICON_ARM_SOURCES: Partial<Record<SynonymPerturbation, string>> = {
+  'gene-name': 'gene-info:full-name',
+  'gene-alias': 'gene-info:alias-symbol',
+  'lay-name': 'wordnet:synonym',
+};
+const LEXICON_SOURCES: ReadonlySet<string> = new Set(Object.values(LEXICON_ARM_SOURCES));
+/** Arms whose stored name also gets one held-out change. */
+const PERTURBED_ARMS: ReadonlySet<Perturbation> = new Set(['gene-name', 'lay-name']);
 
 export interface LinkingCase {
   perturbation: Perturbation;
@@ -77,8 +95,12 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
   }
   const pools = {
     names: poolByType(entries.filter(eligible)),
-    synonym: poolByType(entries.filter((entry) => minedOf(entry, 'synonym').length > 0)),
-    abbreviation: poolByType(entries.filter((entry) => minedOf(entry, 'abbreviation').length > 0)),
+    ...(Object.fromEntries(
+      SYNONYM_PERTURBATIONS.map((arm) => [
+        arm,
+        poolByType(entries.filter((entry) => minedOf(entry, arm).length > 0)),
+      ]),
+    ) as Record<SynonymPerturbation, Map<string, NameEntry[]>>),
   };
   const bySynonym = synonymCarriers(entries);
   const cases: LinkingCase[] = [];
@@ -92,7 +114,13 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
       tries++
     ) {
       const entry = random.pick(byType.get(random.pick(types))!);
-      const mention = perturb(entry, perturbation, random);
+      const mined = isSynonymArm(perturbation) ? random.pick(minedOf(entry, perturbation)) : undefined;
+      const mention =
+        mined === undefined
+          ? perturb(entry, perturbation, random)
+          : PERTURBED_ARMS.has(perturbation)
+            ? heldOutChange(mined, random)
+            : mined;
       if (mention === undefined) continue;
       const templates = perturbation === 'distractors' ? DISTRACTOR_TEMPLATES : TEMPLATES;
       const [before, after] = random.pick(templates).split('{X}') as [string, string];
@@ -100,7 +128,7 @@ export function generateLinkingCases(entries: readonly NameEntry[], options: Cas
         perturbation === 'id'
           ? [entry.nodeIndex]
           : isSynonymArm(perturbation)
-            ? (bySynonym.get(formKey(mention)) ?? [entry.nodeIndex])
+            ? (bySynonym.get(formKey(mined ?? mention)) ?? [entry.nodeIndex])
             : (byName.get(formKey(entry.name)) ?? [entry.nodeIndex]);
       cases.push({
         perturbation,
@@ -132,11 +160,28 @@ function isSynonymArm(perturbation: Perturbation): perturbation is SynonymPertur
   return (SYNONYM_PERTURBATIONS as readonly string[]).includes(perturbation);
 }
 
-/** The mined synonyms an arm draws from: defined abbreviations for `abbreviation`, the rest for `synonym`. */
+/**
+ * The mined synonyms an arm draws from: defined abbreviations for `abbreviation`, one vocabulary's
+ * names for a lexicon arm, the other names mined from the KG's texts for `synonym`.
+ */
 function minedOf(entry: NameEntry, arm: SynonymPerturbation): string[] {
+  const lexicon = LEXICON_ARM_SOURCES[arm];
   return (entry.synonyms ?? [])
-    .filter((synonym) => (synonym.source === ABBREVIATION_SOURCE) === (arm === 'abbreviation'))
+    .filter((synonym) =>
+      lexicon !== undefined
+        ? synonym.source === lexicon
+        : !LEXICON_SOURCES.has(synonym.source) &&
+          (synonym.source === ABBREVIATION_SOURCE) === (arm === 'abbreviation'),
+    )
     .map((synonym) => synonym.text);
+}
+
+/** A stored name as written, or with one change the table does not hold: case, spelling or a typo. */
+function heldOutChange(text: string, random: Random): string {
+  const options = [text, changeCase(text, random), respell(text, random), addTypo(text, random)].filter(
+    (option): option is string => option !== undefined,
+  );
+  return random.pick(options);
 }
 
 /** Every node a mined synonym was kept for ("MI": two diseases and a phenotype): text cannot tell them apart. */
@@ -179,8 +224,7 @@ function perturb(entry: NameEntry, perturbation: Perturbation, random: Random): 
       return reorder(name);
     case 'typo':
       return addTypo(name, random);
-    case 'synonym':
-    case 'abbreviation': {
+    default: {
       const mined = minedOf(entry, perturbation);
       return mined.length === 0 ? undefined : random.pick(mined);
     }

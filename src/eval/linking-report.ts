@@ -13,7 +13,7 @@ export function linkingReportMarkdown(report: LinkingReport): string {
     '',
     `- date: ${report.createdAt}`,
     `- index: \`${report.index}\` (${report.entries} nodes)`,
-    `- set: ${report.config.perPerturbation} cases per perturbation generated from KG names (\`synonym\`, \`abbreviation\`: from the synonyms mined at ingest, ${report.synonymEntries} nodes have some), seed ${report.config.seed}; 95% CIs from ${report.config.bootstrap} bootstrap resamples of cases; \`all\` pools the KG-name arms; \`linker-without-synonyms\` is the linker without the mined table`,
+    `- set: ${report.config.perPerturbation} cases per perturbation generated from KG names (\`synonym\`, \`abbreviation\`: from the synonyms mined at ingest; \`gene-name\`, \`gene-alias\`, \`lay-name\`: from the optional vocabularies, NCBI gene names and WordNet, names with one held-out change; ${report.synonymEntries} nodes have some), seed ${report.config.seed}; 95% CIs from ${report.config.bootstrap} bootstrap resamples of cases; \`all\` pools the KG-name arms; \`linker-without-synonyms\` is the linker without the mined table`,
     `- build: linker ${report.buildMs.linker} ms, findMentions lookup ${report.buildMs.findMentions} ms (wall clock)`,
     `- duration: ${(report.durationMs / 1000).toFixed(1)} s`,
     '',

@@ -19,6 +19,7 @@ import { carryBridgeOver, type BridgeCarryOver } from './carry-bridge.js';
 import { writeIndexVectorFiles } from './index-vector-files.js';
 import { buildInPlace, inspectOutput, publishIndexVersion, removeStaleBuilds } from './index-location.js';
 import { writeLookupEntries } from './lookup-entries.js';
+import { loadNameLexicons, type NameLexiconPaths } from './name-lexicons.js';
 import { structureKeysFromPayloads, writeStructureKeys } from '../retrieval/structure-keys.js';
 import { writeLigandFingerprints } from '../retrieval/ligand-fingerprints.js';
 import {
@@ -53,6 +54,8 @@ export interface BuildIndexOptions {
    * version beside it: for callers that build inside a staging directory of their own.
    */
   inPlace?: boolean | undefined;
+  /** Name vocabularies outside the KG to mine synonyms from (`name-lexicons.ts`); none by default. */
+  nameLexicons?: NameLexiconPaths | undefined;
 }
 
 export interface BuildIndexResult {
@@ -92,6 +95,8 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
     progress: showProgress ? ingestProgress : undefined,
     signal: options.signal,
   });
+  // Read before encoding: a bad vocabulary path fails in seconds, not after the encoders.
+  const lexicons = await loadNameLexicons(options.nameLexicons ?? {});
   const ingestDone = performance.now();
   const encoderSet = await prepareEncoders(ingested, options.encoders, logger);
   const encodersDone = performance.now();
@@ -116,7 +121,7 @@ export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndex
       );
       await encoderSet.save(join(staging, indexLayout.encoders));
       const tables = await writeNodeTables(staging, ingested, encoderSet, encodeFailures, options);
-      await writeLookupEntries(staging, graph, payloads);
+      await writeLookupEntries(staging, graph, payloads, lexicons);
       await writeStructureKeys(staging, await structureKeysFromPayloads(payloads));
       const ligandsStarted = performance.now();
       ligands = await writeLigandFingerprints(

@@ -8,6 +8,7 @@ import type { KgGraph } from '../kg/graph.js';
 import type { NodePayloads } from '../kg/payloads.js';
 import { nameEntrySchema, type NameEntry } from '../store/name-lookup.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import type { NameLexicons } from './name-lexicons.js';
 import { mineSynonyms, type SynonymMiningReport } from './synonym-mining.js';
 
 const LOOKUP_FILE = 'lookup/entries.json.gz';
@@ -16,15 +17,21 @@ const LOOKUP_FILE = 'lookup/entries.json.gz';
  * Names, ids and aliases (gene symbols, UniProt/DrugBank ids, rsIDs) of every node, and the
  * synonyms mined from the KG's texts (`synonym-mining.ts`), for entity linking.
  */
-export function lookupEntries(graph: KgGraph, payloads: NodePayloads): NameEntry[] {
-  return lookupEntriesWithReport(graph, payloads).entries;
+export function lookupEntries(
+  graph: KgGraph,
+  payloads: NodePayloads,
+  lexicons?: NameLexicons | undefined,
+): NameEntry[] {
+  return lookupEntriesWithReport(graph, payloads, lexicons).entries;
 }
 
+/** `lexicons`: optional name vocabularies outside the KG (`name-lexicons.ts`). */
 export function lookupEntriesWithReport(
   graph: KgGraph,
   payloads: NodePayloads,
+  lexicons?: NameLexicons | undefined,
 ): { entries: NameEntry[]; synonyms: SynonymMiningReport } {
-  const mined = mineSynonyms(graph, payloads);
+  const mined = mineSynonyms(graph, payloads, lexicons);
   const entries: NameEntry[] = [];
   for (let position = 0; position < graph.nodes.count; position++) {
     const nodeIndex = graph.nodes.indices[position]!;
@@ -48,8 +55,9 @@ export async function writeLookupEntries(
   indexDirectory: string,
   graph: KgGraph,
   payloads: NodePayloads,
+  lexicons?: NameLexicons | undefined,
 ): Promise<void> {
-  const json = JSON.stringify(lookupEntries(graph, payloads));
+  const json = JSON.stringify(lookupEntries(graph, payloads, lexicons));
   await writeFileAtomic(join(indexDirectory, LOOKUP_FILE), await promisify(gzip)(json));
 }
 

@@ -11,6 +11,8 @@ import {
 } from '../kg/synonym-text.js';
 import { isCommonWord, STOP_WORDS } from '../store/english-words.js';
 import { normalizeKey } from '../store/text-normalize.js';
+import { lexiconSynonyms } from './lexicon-synonyms.js';
+import type { NameLexicons } from './name-lexicons.js';
 
 /**
  * Synonyms mined from the KG's own files at ingest (the KG carries no synonym column): brand and
@@ -19,7 +21,9 @@ import { normalizeKey } from '../store/text-normalize.js';
  * place of its long form: "HIV infection"), and older gene symbols from the GWAS Catalog's
  * mapped genes. Each keeps its source. A mined name that already is another node's name, id or
  * alias, or a common English word, is dropped; one mined for several nodes is kept for each (the
- * linker reports it ambiguous) when they are at most {@link MAX_SHARED_NODES}.
+ * linker reports it ambiguous) when they are at most {@link MAX_SHARED_NODES}. Names from the
+ * optional vocabularies outside the KG (gene full names and alias symbols, WordNet synonyms:
+ * `lexicon-synonyms.ts`) go through the same rules, with their own sources.
  */
 
 export interface MinedSynonym {
@@ -63,7 +67,11 @@ interface NodeNames {
   wordCounts: Map<string, number>;
 }
 
-export function mineSynonyms(graph: KgGraph, payloads: NodePayloads): SynonymTable {
+export function mineSynonyms(
+  graph: KgGraph,
+  payloads: NodePayloads,
+  lexicons?: NameLexicons | undefined,
+): SynonymTable {
   const names = nodeNames(graph, payloads);
   const proposed: { node: number; synonym: TextSynonym }[] = [];
   const propose = (node: number, synonym: TextSynonym) => proposed.push({ node, synonym });
@@ -86,6 +94,8 @@ export function mineSynonyms(graph: KgGraph, payloads: NodePayloads): SynonymTab
     propose(node, { text, source: 'name:abbreviated' });
   for (const [node, symbol] of earlierGeneSymbols(graph, payloads, names))
     propose(node, { text: symbol, source: 'gwas-catalog:mapped-gene' });
+  if (lexicons !== undefined)
+    for (const { node, synonym } of lexiconSynonyms(graph, names, lexicons)) propose(node, synonym);
 
   return settle(proposed, names);
 }
@@ -266,25 +276,28 @@ function settle(proposed: readonly { node: number; synonym: TextSynonym }[], nam
     }
     if (owners !== undefined) report.sharedWithName++;
     const lower = item.synonym.text.toLowerCase();
-    if (
-      STOP_WORDS.has(lower) ||
-      isCommonWord(lower) ||
-      (names.wordCounts.get(lower) ?? 0) >= GENERIC_WORD_NAMES
-    ) {
+    // A gene alias symbol ("P53", "HER2") is in many KG names because genes name processes.
+    const generic =
+      item.synonym.source !== 'gene-info:alias-symbol' &&
+      (names.wordCounts.get(lower) ?? 0) >= GENERIC_WORD_NAMES;
+    if (STOP_WORDS.has(lower) || isCommonWord(lower) || generic) {
       report.droppedCommonWord++;
       continue;
     }
     const list = byKey.get(key) ?? [];
-    if (!list.some((other) => other.node === item.node)) list.push(item);
+    // Spellings that fold alike stay apart: "HER2" and "HER-2" are matched in their own case.
+    if (!list.some((other) => other.node === item.node && other.synonym.text === item.synonym.text))
+      list.push(item);
     byKey.set(key, list);
   }
   const byNode = new Map<number, MinedSynonym[]>();
   for (const items of byKey.values()) {
-    if (items.length > MAX_SHARED_NODES) {
+    const nodes = new Set(items.map((item) => item.node)).size;
+    if (nodes > MAX_SHARED_NODES) {
       report.droppedShared++;
       continue;
     }
-    if (items.length > 1) report.sharedKept++;
+    if (nodes > 1) report.sharedKept++;
     for (const { node, synonym } of items) {
       const list = byNode.get(node) ?? [];
       list.push({ text: synonym.text, source: synonym.source });

@@ -14,8 +14,18 @@ export const SYNONYM_SOURCES = [
   'name:infection-form',
   'name:abbreviated',
   'gwas-catalog:mapped-gene',
+  // Optional vocabularies outside the KG (`src/indexing/name-lexicons.ts`).
+  'gene-info:full-name',
+  'gene-info:alias-symbol',
+  'wordnet:synonym',
 ] as const;
 export type SynonymSource = (typeof SYNONYM_SOURCES)[number];
+/** Sources outside the KG's own files: their names must not change how KG names are matched. */
+export const LEXICON_SOURCES: ReadonlySet<string> = new Set<SynonymSource>([
+  'gene-info:full-name',
+  'gene-info:alias-symbol',
+  'wordnet:synonym',
+]);
 
 export interface TextSynonym {
   text: string;

@@ -1,3 +1,4 @@
+import { LEXICON_SOURCES } from '../kg/synonym-text.js';
 import { STOP_WORDS } from '../store/english-words.js';
 import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
@@ -214,35 +215,44 @@ function addAcronyms(
 /**
  * Synonyms mined at ingest, after every name, id and alias: one that is already a name, id or
  * alias of another node of the same type is skipped (mining drops those too; this guards tables
- * built from other KGs), so a mined name never displaces a real one.
+ * built from other KGs), so a mined name never displaces a real one. Gene alias symbols
+ * ({@link LAST_RESORT_SOURCES}) come last, after the acronyms, and only where no node has that
+ * text in any form: NCBI lists tens of thousands, and "ALS" or "AD" must stay the diseases'.
  */
 function addMinedSynonyms(
   entries: readonly NameEntry[],
   index: SurfaceIndex,
   ownerOf: (surface: number) => { entry: number; field: SurfaceField },
-  add: (entry: number, text: string, seen: Set<string>) => void,
+  /** `counted`: whether the surface's words count for typo correction (not for names from outside the KG). */
+  add: (entry: number, text: string, seen: Set<string>, counted: boolean) => void,
+  pass: 'first' | 'last-resort',
 ): void {
   entries.forEach((entry, position) => {
     if (entry.synonyms === undefined) return;
     const seen = new Set<string>([entry.name, entry.id, ...entry.aliases]);
     for (const synonym of entry.synonyms) {
-      let taken = false;
+      const lastResort = LAST_RESORT_SOURCES.has(synonym.source);
+      if (lastResort !== (pass === 'last-resort')) continue;
+      let taken =
+        lastResort && (index.exact.has(synonym.text) || index.lower.has(synonym.text.toLowerCase()));
       forEachPosting(index.key.get(formKey(synonym.text)), (surface) => {
         const owner = ownerOf(surface);
         if (
           owner.entry !== position &&
-          owner.field !== SurfaceField.Mined &&
-          index.type[owner.entry] === entry.type
+          (lastResort || (owner.field !== SurfaceField.Mined && index.type[owner.entry] === entry.type))
         )
           taken = true;
       });
       if (taken) continue;
       const surface = index.surfaceText.length;
-      add(position, synonym.text, seen);
+      add(position, synonym.text, seen, !LEXICON_SOURCES.has(synonym.source));
       if (index.surfaceText.length > surface) index.surfaceSource.set(surface, synonym.source);
     }
   });
 }
+
+/** Mined sources that yield to every other surface (see {@link addMinedSynonyms}). */
+const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set(['gene-info:alias-symbol']);
 
 /** "ALS", "HIV-1", "PsA": a mined abbreviation, matched only in its own case like a generated acronym. */
 function abbreviationLike(text: string): boolean {
@@ -285,7 +295,9 @@ export function buildSurfaceIndex(
   const surfaceKeyLength: number[] = [];
   const wordCounts = new Map<string, number>();
 
-  const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>) => {
+  // `counted` false (names from outside the KG): typo targets that change no word's count, so that
+  // NCBI's many "… translation …" gene names leave "transaction" corrected to "transition".
+  const addSurface = (entry: number, raw: string, field: SurfaceField, seen: Set<string>, counted = true) => {
     const acronym = field === SurfaceField.Acronym || (field === SurfaceField.Mined && abbreviationLike(raw));
     const text = raw.trim();
     if (text === '' || seen.has(text)) return;
@@ -313,7 +325,7 @@ export function buildSurfaceIndex(
     index.maxTokens = Math.max(index.maxTokens, Math.min(tokens.length, MAX_SPAN_TOKENS));
     const bag = bagKey(forms);
     if (bag !== undefined) addPosting(index.bag, bag, surface);
-    for (const form of forms) wordCounts.set(form, (wordCounts.get(form) ?? 0) + 1);
+    for (const form of forms) wordCounts.set(form, (wordCounts.get(form) ?? 0) + (counted ? 1 : 0));
   };
 
   entries.forEach((entry, position) => {
@@ -329,12 +341,15 @@ export function buildSurfaceIndex(
     const derived = withoutParenthetical(entry.name);
     if (derived !== undefined) addSurface(position, derived, SurfaceField.Derived, seen);
   });
-  addMinedSynonyms(
-    entries,
-    index,
-    (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
-    (entry, text, seen) => addSurface(entry, text, SurfaceField.Mined, seen),
-  );
+  const addMined = (pass: 'first' | 'last-resort') =>
+    addMinedSynonyms(
+      entries,
+      index,
+      (surface) => ({ entry: surfaceEntry[surface]!, field: surfaceField[surface]! as SurfaceField }),
+      (entry, text, seen, counted) => addSurface(entry, text, SurfaceField.Mined, seen, counted),
+      pass,
+    );
+  addMined('first');
   addShortenedNames(
     entries,
     (entry, text) => addSurface(entry, text, SurfaceField.Shortened, new Set()),
@@ -346,6 +361,7 @@ export function buildSurfaceIndex(
     (entry, text) => addSurface(entry, text, SurfaceField.Acronym, new Set()),
     prominence,
   );
+  addMined('last-resort');
 
   index.surfaceEntry = Int32Array.from(surfaceEntry);
   index.surfaceField = Uint8Array.from(surfaceField);

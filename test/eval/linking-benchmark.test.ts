@@ -5,14 +5,23 @@ import { linkingReportMarkdown } from '../../src/eval/linking-report.js';
 import type { NameEntry } from '../../src/store/name-lookup.js';
 import { linkingEntries } from '../linking/linking-fixtures.js';
 
-/** The fixture with mined synonyms on two nodes, as an index built since synonym mining has them. */
+/**
+ * The fixture with mined synonyms on a few nodes, as an index built since synonym mining has them
+ * (TP53's and phenylketonuria's from the optional vocabularies: NCBI gene names, WordNet).
+ */
+const MINED: Record<number, NameEntry['synonyms']> = {
+  20: [{ text: 'Gleevec', source: 'drug-description:brand-name' }],
+  37: [{ text: 'CML', source: 'text:abbreviation' }],
+  1: [
+    { text: 'tumor protein p53', source: 'gene-info:full-name' },
+    { text: 'P53', source: 'gene-info:alias-symbol' },
+  ],
+  39: [{ text: 'phenylpyruvic oligophrenia', source: 'wordnet:synonym' }],
+};
 const withSynonyms: NameEntry[] = linkingEntries.map((entry) =>
-  entry.nodeIndex === 20
-    ? { ...entry, synonyms: [{ text: 'Gleevec', source: 'drug-description:brand-name' }] }
-    : entry.nodeIndex === 37
-      ? { ...entry, synonyms: [{ text: 'CML', source: 'text:abbreviation' }] }
-      : entry,
+  MINED[entry.nodeIndex] ? { ...entry, synonyms: MINED[entry.nodeIndex] } : entry,
 );
+const SYNONYM_ARMS = ['synonym', 'abbreviation', 'gene-name', 'gene-alias', 'lay-name'];
 
 describe('generateLinkingCases', () => {
   const cases = generateLinkingCases(withSynonyms, { seed: 3, perPerturbation: 10 });
@@ -40,9 +49,18 @@ describe('generateLinkingCases', () => {
     ).toEqual(new Set(['37']));
     const before = generateLinkingCases(linkingEntries, { seed: 3, perPerturbation: 10 });
     expect(before.some((item) => item.perturbation === 'synonym')).toBe(false);
+    expect(cases.filter((item) => !SYNONYM_ARMS.includes(item.perturbation))).toEqual(before);
+    // Each vocabulary's names make their own arm, never the `synonym` arm.
     expect(
-      cases.filter((item) => item.perturbation !== 'synonym' && item.perturbation !== 'abbreviation'),
-    ).toEqual(before);
+      new Set(cases.filter((item) => item.perturbation === 'gene-alias').map((item) => item.mention)),
+    ).toEqual(new Set(['P53']));
+    const geneNames = cases.filter((item) => item.perturbation === 'gene-name');
+    expect(geneNames.every((item) => item.gold.join() === '1')).toBe(true);
+    // Held-out changes: some mentions are not the stored text (case, spelling, typo).
+    expect(geneNames.some((item) => item.mention !== 'tumor protein p53')).toBe(true);
+    expect(
+      new Set(cases.filter((item) => item.perturbation === 'lay-name').map((item) => item.gold.join())),
+    ).toEqual(new Set(['39']));
   });
 
   it('perturbs as named, and never samples a generic one-word node', () => {
@@ -77,6 +95,11 @@ describe('runLinkingBenchmark', () => {
     expect(report.results.synonym.linker.recall.value).toBe(1);
     expect(report.results.synonym['linker-without-synonyms'].recall.value).toBe(0);
     expect(report.results.abbreviation['linker-without-synonyms'].recall.value).toBe(1);
+    // Full gene names and lay names: held out from the linker without the table, found with it.
+    expect(report.results['gene-name']['linker-without-synonyms'].recall.value).toBeLessThan(0.5);
+    expect(report.results['gene-name'].linker.recall.value).toBeGreaterThan(0.8);
+    expect(report.results['lay-name'].linker.recall.value).toBeGreaterThan(0.8);
+    expect(report.results['gene-alias'].linker.recall.value).toBe(1);
     expect(report.results.all.linker.cases).toBe(7 * 20);
   });
 });

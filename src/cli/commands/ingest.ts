@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { encoderConfigSchema } from '../../encoders/encoder-config.js';
 import { loadObjectStorageConfig } from '../../config/object-storage.js';
 import { buildIndex, type BuildIndexResult } from '../../indexing/build-index.js';
+import { resolveLexiconPaths } from '../../indexing/name-lexicons.js';
 import {
   isRemoteIndexLocation,
   openIndexObjectStore,
@@ -22,6 +23,8 @@ interface IngestOptions {
   'include-noncommercial': boolean;
   encoders?: string | undefined;
   'batch-size': number;
+  'gene-info': string;
+  wordnet: string;
   json: boolean;
 }
 
@@ -33,6 +36,14 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     ? openIndexObjectStore(options.out, loadObjectStorageConfig(context.env))
     : undefined;
   const encoders = options.encoders ? await readEncoderConfig(options.encoders) : undefined;
+  const nameLexicons = await resolveLexiconPaths({
+    geneInfo: options['gene-info'],
+    wordnet: options.wordnet,
+  });
+  context.logger.info('name vocabularies', {
+    geneInfo: nameLexicons.geneInfo ?? 'none',
+    wordnet: nameLexicons.wordnet ?? 'none',
+  });
   const build = (outDirectory: string, name?: string) =>
     buildIndex({
       kgDirectory,
@@ -45,6 +56,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
       progress: !context.quiet,
       encoders,
       name,
+      nameLexicons,
     });
   let result: BuildIndexResult;
   let published: PublishResult | undefined;
