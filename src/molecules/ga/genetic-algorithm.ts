@@ -45,6 +45,13 @@ export const geneticAlgorithmSettingsSchema = z
      * the closest analogue of the best seed is what keeps a run from falling behind its seeds.
      */
     analoguesPerMember: z.number().int().min(1).max(50).default(1),
+    /**
+     * Drug-like cores bred, with the first generation, from each seed that `filter` refuses
+     * (cofactors, nucleotides, peptides: anchors whose one-edit analogues fail the filters as
+     * well, so their lineage would otherwise leave nothing): the largest pieces of the seed, cut
+     * at acyclic single bonds one after another (a beam of the largest), that pass `filter`.
+     */
+    coresPerSeed: z.number().int().min(0).max(20).default(0),
   })
   .strict()
   .refine((settings) => settings.minHeavyAtoms <= settings.maxHeavyAtoms, {
@@ -203,8 +210,12 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
       }
       const bred = await breedGeneration(generationContext, generation);
       stoppedEarly = bred.stoppedEarly;
-      const scores = await scoreBatch(bred.offspring.map((child) => child.smiles));
-      const scored = bred.offspring.map((child, index) => ({ ...child, score: scores[index]! }));
+      // After the first generation's mutants, so that switching cores on leaves those as they were.
+      const cores =
+        generation === 1 ? await drugLikeCores({ settings, options, stats, seen, editor }, seedCandidates) : [];
+      const offspring = [...bred.offspring, ...cores];
+      const scores = await scoreBatch(offspring.map((child) => child.smiles));
+      const scored = offspring.map((child, index) => ({ ...child, score: scores[index]! }));
       evaluated.push(...scored);
       population = rank([...population, ...scored]).slice(0, settings.populationSize);
       stats.generationsCompleted = generation;
@@ -453,6 +464,78 @@ async function breedGeneration(
     });
   }
   return { offspring, stoppedEarly };
+}
+
+/** Beam width and depth of the core search, and the most products it sanitises per seed. */
+const coreBeam = 6;
+const coreDepth = 6;
+const coreBudgetPerSeed = 240;
+
+/**
+ * `coresPerSeed` drug-like cores of each seed that `filter` refuses (see the setting), as
+ * first-generation offspring: a beam search that cuts one acyclic single bond at a time and keeps
+ * the largest products; a product `filter` accepts is a core (and is not cut further, since every
+ * further cut only takes more of the seed away). Largest cores first, at most `coresPerSeed`.
+ */
+async function drugLikeCores(
+  context: {
+    settings: ParsedSettings;
+    options: GeneticAlgorithmOptions;
+    stats: GeneticAlgorithmStats;
+    seen: Set<string>;
+    editor: ReturnType<typeof createMoleculeEditor>;
+  },
+  seeds: readonly GeneticCandidate[],
+): Promise<Omit<GeneticCandidate, 'score'>[]> {
+  const { settings, options, stats, seen, editor } = context;
+  const filter = options.filter;
+  if (settings.coresPerSeed === 0 || !filter) return [];
+  const cores: Omit<GeneticCandidate, 'score'>[] = [];
+  for (const seed of seeds) {
+    options.signal?.throwIfAborted();
+    if (options.shouldStop?.()) break;
+    if (await filter(seed.smiles)) continue;
+    const found: { smiles: string; heavyAtoms: number }[] = [];
+    const visited = new Set<string>([seed.smiles]);
+    let beam = [seed.smiles];
+    let budget = coreBudgetPerSeed;
+    for (let depth = 0; depth < coreDepth && beam.length > 0 && budget > 0; depth += 1) {
+      const next: { smiles: string; heavyAtoms: number }[] = [];
+      for (const parent of beam)
+        for (const product of editor.trims(parent)) {
+          if (budget-- <= 0) break;
+          const sanitized = editor.sanitize(product);
+          if (!sanitized.ok || visited.has(sanitized.value.smiles)) continue;
+          visited.add(sanitized.value.smiles);
+          if (sanitized.value.heavyAtoms < settings.minHeavyAtoms) continue;
+          const passes =
+            sanitized.value.heavyAtoms <= settings.maxHeavyAtoms && (await filter(sanitized.value.smiles));
+          (passes ? found : next).push(sanitized.value);
+        }
+      beam = next
+        .sort((a, b) => b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : 1))
+        .slice(0, coreBeam)
+        .map((entry) => entry.smiles);
+    }
+    found.sort((a, b) => b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : 1));
+    for (const core of found) {
+      if (cores.filter((entry) => entry.seedId === seed.seedId).length >= settings.coresPerSeed) break;
+      if (seen.has(core.smiles)) continue;
+      seen.add(core.smiles);
+      stats.unique += 1;
+      cores.push({
+        id: `g1-core${cores.length}`,
+        smiles: core.smiles,
+        generation: 1,
+        operation: 'core',
+        operations: ['core'],
+        parents: [seed.id],
+        parentSmiles: [seed.smiles],
+        seedId: seed.seedId,
+      });
+    }
+  }
+  return cores;
 }
 
 function pickSettings(options: GeneticAlgorithmOptions): Record<string, unknown> {

@@ -40,6 +40,11 @@ export interface MoleculeEditor {
   ): EditResult | undefined;
   /** Joins a fragment of each parent, cut at acyclic single bonds; `undefined` when one has no such bond. */
   crossover(first: string, second: string, random: Random): EditResult | undefined;
+  /**
+   * Both sides of every acyclic single-bond cut of a molecule, each capped with a hydrogen (raw
+   * products, to sanitise): the molecule with one side chain or ring system taken off.
+   */
+  trims(smiles: string): string[];
   /** Sanitises and canonicalises a product, refusing fragments, radicals and forbidden motifs. */
   sanitize(product: string): Result<SanitizedMolecule, RejectionReason>;
   dispose(): void;
@@ -165,6 +170,8 @@ export function createMoleculeEditor(
         contributions: [heavyFirst, heavySecond],
       };
     },
+    trims: (smiles) =>
+      cutsOf(smiles).flatMap((cut) => [cut.large, cut.small].map((side) => side.replace('[1*]', '[H]'))),
     sanitize: (product) => sanitizeProduct(rdkit, log, forbidden, product),
     dispose() {
       reactions.dispose();
