@@ -495,17 +495,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     const perTarget = details.flatMap((detail) => (detail.arms[arm] ? [detail.arms[arm]] : []));
     if (perTarget.length > 0) summary[arm] = summarizeArm(perTarget, seed);
   }
-  const comparisons: PairedComparison[] = [];
-  for (const baseline of arms)
-    if (baseline !== 'guided' && arms.includes('guided'))
-      comparisons.push(compare(details, 'guided', baseline, seed));
-  if (arms.includes('control') && arms.includes('seeds'))
-    comparisons.push(compare(details, 'control', 'seeds', seed));
-  if (arms.includes('guided-novel') && arms.includes('control-novel'))
-    comparisons.push(compare(details, 'guided-novel', 'control-novel', seed));
-  if (arms.includes('guided-cores'))
-    for (const baseline of ['control-cores', 'control', 'seeds', 'drug-like-seeds'] as const)
-      if (arms.includes(baseline)) comparisons.push(compare(details, 'guided-cores', baseline, seed));
+  const comparisons = pairedComparisons(details, arms, seed);
 
   return {
     benchmark: 'molecules',
@@ -558,6 +548,29 @@ function seededSubset(
     [indices[index], indices[other]] = [indices[other]!, indices[index]!];
   }
   return new Set(indices.slice(0, count));
+}
+
+/**
+ * The pairs the report compares: guided against every other arm, the control against the seeds,
+ * each capped or cores arm against its control, and guided with cores against the baselines.
+ */
+function pairedComparisons(
+  details: readonly TargetResult[],
+  arms: readonly MoleculeArm[],
+  seed: number,
+): PairedComparison[] {
+  const comparisons: PairedComparison[] = [];
+  for (const baseline of arms)
+    if (baseline !== 'guided' && arms.includes('guided'))
+      comparisons.push(compare(details, 'guided', baseline, seed));
+  if (arms.includes('control') && arms.includes('seeds'))
+    comparisons.push(compare(details, 'control', 'seeds', seed));
+  if (arms.includes('guided-novel') && arms.includes('control-novel'))
+    comparisons.push(compare(details, 'guided-novel', 'control-novel', seed));
+  if (arms.includes('guided-cores'))
+    for (const baseline of ['control-cores', 'control', 'seeds', 'drug-like-seeds'] as const)
+      if (arms.includes(baseline)) comparisons.push(compare(details, 'guided-cores', baseline, seed));
+  return comparisons;
 }
 
 /** Runs each arm on one target and measures its top N against the hidden drugs. */

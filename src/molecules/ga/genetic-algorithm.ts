@@ -471,23 +471,23 @@ const coreBeam = 6;
 const coreDepth = 6;
 const coreBudgetPerSeed = 240;
 
+type CoreContext = {
+  settings: ParsedSettings;
+  options: GeneticAlgorithmOptions;
+  stats: GeneticAlgorithmStats;
+  seen: Set<string>;
+  editor: ReturnType<typeof createMoleculeEditor>;
+};
+
 /**
  * `coresPerSeed` drug-like cores of each seed that `filter` refuses (see the setting), as
- * first-generation offspring: a beam search that cuts one acyclic single bond at a time and keeps
- * the largest products; a product `filter` accepts is a core (and is not cut further, since every
- * further cut only takes more of the seed away). Largest cores first, at most `coresPerSeed`.
+ * first-generation offspring, largest first; molecules already seen in the run are skipped.
  */
 async function drugLikeCores(
-  context: {
-    settings: ParsedSettings;
-    options: GeneticAlgorithmOptions;
-    stats: GeneticAlgorithmStats;
-    seen: Set<string>;
-    editor: ReturnType<typeof createMoleculeEditor>;
-  },
+  context: CoreContext,
   seeds: readonly GeneticCandidate[],
 ): Promise<Omit<GeneticCandidate, 'score'>[]> {
-  const { settings, options, stats, seen, editor } = context;
+  const { settings, options, stats, seen } = context;
   const filter = options.filter;
   if (settings.coresPerSeed === 0 || !filter) return [];
   const cores: Omit<GeneticCandidate, 'score'>[] = [];
@@ -495,37 +495,13 @@ async function drugLikeCores(
     options.signal?.throwIfAborted();
     if (options.shouldStop?.()) break;
     if (await filter(seed.smiles)) continue;
-    const found: { smiles: string; heavyAtoms: number }[] = [];
-    const visited = new Set<string>([seed.smiles]);
-    let beam = [seed.smiles];
-    let budget = coreBudgetPerSeed;
-    for (let depth = 0; depth < coreDepth && beam.length > 0 && budget > 0; depth += 1) {
-      const next: { smiles: string; heavyAtoms: number }[] = [];
-      for (const parent of beam)
-        for (const product of editor.trims(parent)) {
-          if (budget-- <= 0) break;
-          const sanitized = editor.sanitize(product);
-          if (!sanitized.ok || visited.has(sanitized.value.smiles)) continue;
-          visited.add(sanitized.value.smiles);
-          if (sanitized.value.heavyAtoms < settings.minHeavyAtoms) continue;
-          const passes =
-            sanitized.value.heavyAtoms <= settings.maxHeavyAtoms && (await filter(sanitized.value.smiles));
-          (passes ? found : next).push(sanitized.value);
-        }
-      beam = next
-        .sort((a, b) => b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : 1))
-        .slice(0, coreBeam)
-        .map((entry) => entry.smiles);
-    }
-    found.sort((a, b) => b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : 1));
-    for (const core of found) {
-      if (cores.filter((entry) => entry.seedId === seed.seedId).length >= settings.coresPerSeed) break;
-      if (seen.has(core.smiles)) continue;
-      seen.add(core.smiles);
+    const fresh = (await coresOf(context, seed.smiles, filter)).filter((core) => !seen.has(core));
+    for (const core of fresh.slice(0, settings.coresPerSeed)) {
+      seen.add(core);
       stats.unique += 1;
       cores.push({
         id: `g1-core${cores.length}`,
-        smiles: core.smiles,
+        smiles: core,
         generation: 1,
         operation: 'core',
         operations: ['core'],
@@ -536,6 +512,44 @@ async function drugLikeCores(
     }
   }
   return cores;
+}
+
+/**
+ * The pieces of one molecule that pass `filter`, largest first: a beam search that cuts one
+ * acyclic single bond at a time and keeps the largest products; a piece `filter` accepts is not
+ * cut further, since every further cut only takes more of the molecule away.
+ */
+async function coresOf(
+  context: CoreContext,
+  smiles: string,
+  filter: (smiles: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
+  const { settings, editor } = context;
+  const bySize = (a: { smiles: string; heavyAtoms: number }, b: { smiles: string; heavyAtoms: number }) =>
+    b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : a.smiles > b.smiles ? 1 : 0);
+  const found: { smiles: string; heavyAtoms: number }[] = [];
+  const visited = new Set<string>([smiles]);
+  let beam = [smiles];
+  let budget = coreBudgetPerSeed;
+  for (let depth = 0; depth < coreDepth && beam.length > 0 && budget > 0; depth += 1) {
+    const next: { smiles: string; heavyAtoms: number }[] = [];
+    for (const parent of beam)
+      for (const product of editor.trims(parent)) {
+        if (budget-- <= 0) break;
+        const sanitized = editor.sanitize(product);
+        if (!sanitized.ok || visited.has(sanitized.value.smiles)) continue;
+        visited.add(sanitized.value.smiles);
+        const { heavyAtoms } = sanitized.value;
+        if (heavyAtoms < settings.minHeavyAtoms) continue;
+        const passes = heavyAtoms <= settings.maxHeavyAtoms && (await filter(sanitized.value.smiles));
+        (passes ? found : next).push(sanitized.value);
+      }
+    beam = next
+      .sort(bySize)
+      .slice(0, coreBeam)
+      .map((entry) => entry.smiles);
+  }
+  return found.sort(bySize).map((entry) => entry.smiles);
 }
 
 function pickSettings(options: GeneticAlgorithmOptions): Record<string, unknown> {
