@@ -47,6 +47,8 @@ export const MOLECULE_ARMS = [
   'guided-novel',
   'control-novel',
   'control',
+  'guided-cores',
+  'control-cores',
   'seeds',
   'drug-like-seeds',
   'binders',
@@ -61,6 +63,8 @@ type ArmDefinition =
       ablate?: keyof ScoringWeights;
       /** A hard cap on Tanimoto to every KG drug the run can see (`constraints.maxSimilarityToKnownDrugs`). */
       noveltyCap?: number;
+      /** Drug-like cores per seed that fails the filters (the request's `drugLikeCores`), over the run's setting. */
+      drugLikeCores?: number;
       description: string;
     }
   | { kind: 'seeds' | 'drug-like-seeds' | 'binders' | 'random-drugs'; description: string };
@@ -70,6 +74,9 @@ type ArmDefinition =
  * KG drug the run could see, i.e. novelty ≥ 0.6 (the issue's bar), enforced during the search.
  */
 export const NOVEL_ARM_CAP = 0.4;
+
+/** `drugLikeCores` of the `*-cores` arms. */
+export const CORES_ARM_COUNT = 2;
 
 /**
  * Arms run on the seeded subset of `ablationTargets` only: the ablations and the novelty-capped
@@ -127,6 +134,18 @@ export const ARM_DEFINITIONS: Readonly<Record<MoleculeArm, ArmDefinition>> = {
     guidance: 'random',
     description: 'the same GA, seeds and filters with a seeded random fitness and ranking',
   },
+  'guided-cores': {
+    kind: 'generate',
+    guidance: 'bridge',
+    drugLikeCores: CORES_ARM_COUNT,
+    description: `guided, with ${CORES_ARM_COUNT} drug-like cores cut out of each seed and reference binder that fails the filters`,
+  },
+  'control-cores': {
+    kind: 'generate',
+    guidance: 'random',
+    drugLikeCores: CORES_ARM_COUNT,
+    description: 'the unguided control with the same drug-like cores',
+  },
   seeds: { kind: 'seeds', description: 'the drugs the bridge retrieves as seeds, as they are' },
   'drug-like-seeds': {
     kind: 'drug-like-seeds',
@@ -151,6 +170,7 @@ export const benchmarkRequestSchema = proposeRequestSchema
     exploitGenerations: true,
     analoguesPerSeed: true,
     analogueSlots: true,
+    drugLikeCores: true,
     lineageMemory: true,
     referenceProteins: true,
     seedCount: true,
@@ -475,14 +495,7 @@ export async function runMoleculeBenchmark(options: MoleculeBenchmarkOptions): P
     const perTarget = details.flatMap((detail) => (detail.arms[arm] ? [detail.arms[arm]] : []));
     if (perTarget.length > 0) summary[arm] = summarizeArm(perTarget, seed);
   }
-  const comparisons: PairedComparison[] = [];
-  for (const baseline of arms)
-    if (baseline !== 'guided' && arms.includes('guided'))
-      comparisons.push(compare(details, 'guided', baseline, seed));
-  if (arms.includes('control') && arms.includes('seeds'))
-    comparisons.push(compare(details, 'control', 'seeds', seed));
-  if (arms.includes('guided-novel') && arms.includes('control-novel'))
-    comparisons.push(compare(details, 'guided-novel', 'control-novel', seed));
+  const comparisons = pairedComparisons(details, arms, seed);
 
   return {
     benchmark: 'molecules',
@@ -537,6 +550,29 @@ function seededSubset(
   return new Set(indices.slice(0, count));
 }
 
+/**
+ * The pairs the report compares: guided against every other arm, the control against the seeds,
+ * each capped or cores arm against its control, and guided with cores against the baselines.
+ */
+function pairedComparisons(
+  details: readonly TargetResult[],
+  arms: readonly MoleculeArm[],
+  seed: number,
+): PairedComparison[] {
+  const comparisons: PairedComparison[] = [];
+  for (const baseline of arms)
+    if (baseline !== 'guided' && arms.includes('guided'))
+      comparisons.push(compare(details, 'guided', baseline, seed));
+  if (arms.includes('control') && arms.includes('seeds'))
+    comparisons.push(compare(details, 'control', 'seeds', seed));
+  if (arms.includes('guided-novel') && arms.includes('control-novel'))
+    comparisons.push(compare(details, 'guided-novel', 'control-novel', seed));
+  if (arms.includes('guided-cores'))
+    for (const baseline of ['control-cores', 'control', 'seeds', 'drug-like-seeds'] as const)
+      if (arms.includes(baseline)) comparisons.push(compare(details, 'guided-cores', baseline, seed));
+  return comparisons;
+}
+
 /** Runs each arm on one target and measures its top N against the hidden drugs. */
 async function evaluateTarget(
   context: TargetContext,
@@ -574,8 +610,9 @@ async function evaluateTarget(
         definition.noveltyCap === undefined
           ? undefined
           : { maxSimilarityToKnownDrugs: definition.noveltyCap };
+      const drugLikeCores = definition.drugLikeCores ?? context.request.drugLikeCores;
       const response = await proposer.propose(
-        { ...context.request, weights: armWeights, constraints },
+        { ...context.request, weights: armWeights, constraints, drugLikeCores },
         { guidance: definition.guidance, signal },
       );
       result.arms[arm] = candidateMetrics(response, context, toolkit, now() - armStarted);

@@ -71,6 +71,15 @@ export const proposeRequestSchema = z.strictObject({
     .describe(
       "Returned slots reserved for the best one-edit analogue (by the combined score) of as many different seeds, before the rest are picked by score; trades novelty for closeness to the seeds' chemistry (guided runs only)",
     ),
+  drugLikeCores: z
+    .number()
+    .int()
+    .min(0)
+    .max(20)
+    .default(0)
+    .describe(
+      'Drug-like cores cut, with the first generation, out of each seed or reference binder that fails the filters (cofactors, nucleotides, peptides), so that its chemistry can still be returned and grown from; 0 switches this off',
+    ),
   lineageMemory: z
     .boolean()
     .default(true)

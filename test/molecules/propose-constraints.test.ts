@@ -38,6 +38,8 @@ describe('design constraints', () => {
       seed: 2,
       constraints,
       filters,
+      // Cores of the seeds these strict filters refuse are checked like every other candidate.
+      drugLikeCores: 2,
     });
   }, 120_000);
 

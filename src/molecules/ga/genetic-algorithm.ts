@@ -45,6 +45,13 @@ export const geneticAlgorithmSettingsSchema = z
      * the closest analogue of the best seed is what keeps a run from falling behind its seeds.
      */
     analoguesPerMember: z.number().int().min(1).max(50).default(1),
+    /**
+     * Drug-like cores bred, with the first generation, from each seed that `filter` refuses
+     * (cofactors, nucleotides, peptides: anchors whose one-edit analogues fail the filters as
+     * well, so their lineage would otherwise leave nothing): the largest pieces of the seed, cut
+     * at acyclic single bonds one after another (a beam of the largest), that pass `filter`.
+     */
+    coresPerSeed: z.number().int().min(0).max(20).default(0),
   })
   .strict()
   .refine((settings) => settings.minHeavyAtoms <= settings.maxHeavyAtoms, {
@@ -203,8 +210,12 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
       }
       const bred = await breedGeneration(generationContext, generation);
       stoppedEarly = bred.stoppedEarly;
-      const scores = await scoreBatch(bred.offspring.map((child) => child.smiles));
-      const scored = bred.offspring.map((child, index) => ({ ...child, score: scores[index]! }));
+      // After the first generation's mutants, so that switching cores on leaves those as they were.
+      const cores =
+        generation === 1 ? await drugLikeCores({ settings, options, stats, seen, editor }, seedCandidates) : [];
+      const offspring = [...bred.offspring, ...cores];
+      const scores = await scoreBatch(offspring.map((child) => child.smiles));
+      const scored = offspring.map((child, index) => ({ ...child, score: scores[index]! }));
       evaluated.push(...scored);
       population = rank([...population, ...scored]).slice(0, settings.populationSize);
       stats.generationsCompleted = generation;
@@ -453,6 +464,92 @@ async function breedGeneration(
     });
   }
   return { offspring, stoppedEarly };
+}
+
+/** Beam width and depth of the core search, and the most products it sanitises per seed. */
+const coreBeam = 6;
+const coreDepth = 6;
+const coreBudgetPerSeed = 240;
+
+type CoreContext = {
+  settings: ParsedSettings;
+  options: GeneticAlgorithmOptions;
+  stats: GeneticAlgorithmStats;
+  seen: Set<string>;
+  editor: ReturnType<typeof createMoleculeEditor>;
+};
+
+/**
+ * `coresPerSeed` drug-like cores of each seed that `filter` refuses (see the setting), as
+ * first-generation offspring, largest first; molecules already seen in the run are skipped.
+ */
+async function drugLikeCores(
+  context: CoreContext,
+  seeds: readonly GeneticCandidate[],
+): Promise<Omit<GeneticCandidate, 'score'>[]> {
+  const { settings, options, stats, seen } = context;
+  const filter = options.filter;
+  if (settings.coresPerSeed === 0 || !filter) return [];
+  const cores: Omit<GeneticCandidate, 'score'>[] = [];
+  for (const seed of seeds) {
+    options.signal?.throwIfAborted();
+    if (options.shouldStop?.()) break;
+    if (await filter(seed.smiles)) continue;
+    const fresh = (await coresOf(context, seed.smiles, filter)).filter((core) => !seen.has(core));
+    for (const core of fresh.slice(0, settings.coresPerSeed)) {
+      seen.add(core);
+      stats.unique += 1;
+      cores.push({
+        id: `g1-core${cores.length}`,
+        smiles: core,
+        generation: 1,
+        operation: 'core',
+        operations: ['core'],
+        parents: [seed.id],
+        parentSmiles: [seed.smiles],
+        seedId: seed.seedId,
+      });
+    }
+  }
+  return cores;
+}
+
+/**
+ * The pieces of one molecule that pass `filter`, largest first: a beam search that cuts one
+ * acyclic single bond at a time and keeps the largest products; a piece `filter` accepts is not
+ * cut further, since every further cut only takes more of the molecule away.
+ */
+async function coresOf(
+  context: CoreContext,
+  smiles: string,
+  filter: (smiles: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
+  const { settings, editor } = context;
+  const bySize = (a: { smiles: string; heavyAtoms: number }, b: { smiles: string; heavyAtoms: number }) =>
+    b.heavyAtoms - a.heavyAtoms || (a.smiles < b.smiles ? -1 : a.smiles > b.smiles ? 1 : 0);
+  const found: { smiles: string; heavyAtoms: number }[] = [];
+  const visited = new Set<string>([smiles]);
+  let beam = [smiles];
+  let budget = coreBudgetPerSeed;
+  for (let depth = 0; depth < coreDepth && beam.length > 0 && budget > 0; depth += 1) {
+    const next: { smiles: string; heavyAtoms: number }[] = [];
+    for (const parent of beam)
+      for (const product of editor.trims(parent)) {
+        if (budget-- <= 0) break;
+        const sanitized = editor.sanitize(product);
+        if (!sanitized.ok || visited.has(sanitized.value.smiles)) continue;
+        visited.add(sanitized.value.smiles);
+        const { heavyAtoms } = sanitized.value;
+        if (heavyAtoms < settings.minHeavyAtoms) continue;
+        const passes = heavyAtoms <= settings.maxHeavyAtoms && (await filter(sanitized.value.smiles));
+        (passes ? found : next).push(sanitized.value);
+      }
+    beam = next
+      .sort(bySize)
+      .slice(0, coreBeam)
+      .map((entry) => entry.smiles);
+  }
+  return found.sort(bySize).map((entry) => entry.smiles);
 }
 
 function pickSettings(options: GeneticAlgorithmOptions): Record<string, unknown> {

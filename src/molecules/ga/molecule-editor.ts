@@ -40,6 +40,11 @@ export interface MoleculeEditor {
   ): EditResult | undefined;
   /** Joins a fragment of each parent, cut at acyclic single bonds; `undefined` when one has no such bond. */
   crossover(first: string, second: string, random: Random): EditResult | undefined;
+  /**
+   * Both sides of every acyclic single-bond cut of a molecule, each capped with a hydrogen (raw
+   * products, to sanitise): the molecule with one side chain or ring system taken off.
+   */
+  trims(smiles: string): string[];
   /** Sanitises and canonicalises a product, refusing fragments, radicals and forbidden motifs. */
   sanitize(product: string): Result<SanitizedMolecule, RejectionReason>;
   dispose(): void;
@@ -121,9 +126,8 @@ export function createMoleculeEditor(
         if (cut.largeHeavy === cut.smallHeavy && hasRingClosure(cut.large) && cut.smallHeavy >= 3)
           kept.push(cut.small);
       }
-      if (kept.length === 0) return undefined;
       // The explicit H caps the cut; RDKit folds it back into an implicit hydrogen on reading.
-      return random.pick(kept).replace('[1*]', '[H]');
+      return kept.length === 0 ? undefined : random.pick(kept).replace('[1*]', '[H]');
     }
     const options = cuts.filter((cut) => cut.smallHeavy <= maxReplaced);
     if (options.length === 0) return undefined;
@@ -165,6 +169,7 @@ export function createMoleculeEditor(
         contributions: [heavyFirst, heavySecond],
       };
     },
+    trims: (smiles) => cutsOf(smiles).flatMap(cappedSides),
     sanitize: (product) => sanitizeProduct(rdkit, log, forbidden, product),
     dispose() {
       reactions.dispose();
@@ -173,6 +178,11 @@ export function createMoleculeEditor(
       cutCache.clear();
     },
   };
+}
+
+/** Both sides of a cut, the cut capped with a hydrogen (RDKit folds it into an implicit one). */
+function cappedSides(cut: Cut): string[] {
+  return [cut.large, cut.small].map((side) => side.replace('[1*]', '[H]'));
 }
 
 /** All acyclic single-bond cuts of a molecule, each bond once; the last `cacheSize` are remembered. */

@@ -21,7 +21,11 @@ export const mutationKinds = [
 ] as const;
 export type MutationKind = (typeof mutationKinds)[number];
 export type MutationOperation = `mutation:${MutationKind}`;
-export type GeneticOperation = 'seed' | 'crossover' | MutationOperation;
+/**
+ * `core`: a drug-like core of a seed that fails the filters, cut out of it at acyclic single bonds
+ * (see `coresPerSeed` in genetic-algorithm.ts).
+ */
+export type GeneticOperation = 'seed' | 'crossover' | 'core' | MutationOperation;
 
 /** Relative frequency of each mutation kind; kinds without a site in a molecule are skipped. */
 export const defaultMutationWeights: Readonly<Record<MutationKind, number>> = {

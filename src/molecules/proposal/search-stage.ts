@@ -60,6 +60,7 @@ export async function searchWithGeneticAlgorithm(
     generations: request.generations,
     exploitGenerations: request.exploitGenerations,
     analoguesPerMember: request.analoguesPerSeed,
+    coresPerSeed: request.drugLikeCores,
     filter: (smiles) => {
       if (scorer.passesFilters(smiles)) return true;
       filterRejections += 1;
