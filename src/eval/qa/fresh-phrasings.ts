@@ -11,7 +11,7 @@ import type { PhrasingTemplates } from './phrasing-templates.js';
  * `--phrasings fresh` measures it.
  */
 
-const lower = (text: string) => text.toLowerCase();
+const lower = (text = '') => text.toLowerCase();
 const letterParens = (options: readonly string[]) =>
   options.map((option, position) => `${String.fromCharCode(65 + position)}) ${option}`).join('\n');
 const romanDots = (options: readonly string[]) =>
