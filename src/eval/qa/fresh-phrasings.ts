@@ -30,7 +30,8 @@ export const FRESH_PHRASINGS: PhrasingTemplates = {
     ([a, b], o) =>
       `Patients with ${lower(a)} sometimes also present with ${lower(b)}. Which gene is linked to both conditions? Options: ${jsonList(o)}. Answer with the option only.`,
     ([a, b], o) => `Whcih gene is associated with ${a} and ${b}? Choices: ${slashes(o)}`,
-    ([a, b], o) => `Pick the one gene from this list that is shared by ${a} (disease) and ${b} (disease):\n${dashes(o)}`,
+    ([a, b], o) =>
+      `Pick the one gene from this list that is shared by ${a} (disease) and ${b} (disease):\n${dashes(o)}`,
     ([a, b], o) =>
       `Consider these candidate genes:\n${romanDots(o)}\nWhich of them has an association with ${a} as well as ${b}? Respond with the gene symbol.`,
     ([a, b], o) => `question: what gene connects ${lower(a)} and ${lower(b)}? candidates: ${o.join(', ')}`,
@@ -47,7 +48,8 @@ export const FRESH_PHRASINGS: PhrasingTemplates = {
     ([d], o) => `Q: Which of the following drugs is used to treat ${d}?\n${letterParens(o)}\nA:`,
     ([d], o) =>
       `A clinician is choosing a therapy for ${lower(d)}. Which of these medicines is indicated? ${jsonList(o)}`,
-    ([d], o) => `Which drug is licenced for the treatment of ${d}? Choices:\n${dashes(o)}\nAnswer with the drug name only.`,
+    ([d], o) =>
+      `Which drug is licenced for the treatment of ${d}? Choices:\n${dashes(o)}\nAnswer with the drug name only.`,
     ([d], o) => `Select the medication that treats ${d} (disease). ${inlineLetters(o)}`,
     ([d], o) => `Wich of these is a treatment for ${d}: ${slashes(o)}?`,
   ],
