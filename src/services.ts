@@ -472,6 +472,9 @@ async function assembleServices(
         : undefined,
     },
   );
+  // The reasoner reads every disease definition on its first question (seconds on the shared KG):
+  // load them with the other deferred parts, so no client's first question waits for it.
+  core.loading.add('QA disease definitions', () => chatAgent.warm?.() ?? Promise.resolve());
   const responseCache = retrieveResponseCache(config, index.manifest);
   // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
   const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());

@@ -10,7 +10,9 @@
  *
  *   npx tsx eval/bench/qa-http.ts --index /work/idx/shared [--url http://127.0.0.1:8787]
  *     [--per-kind 20] [--seed 5] [--split dev|test|all] [--phrasings fresh] [--port 8791]
- *     [--first-after live|ready] [--json]
+ *     [--first-after live|ready] [--repo .] [--json]
+ *
+ * `--repo` serves another checkout (e.g. main, for a before/after comparison on the same questions).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -187,12 +189,12 @@ async function loaded(base: string): Promise<boolean> {
 
 /** Spawns `biobridge serve` and times live, ready and the first question (at live or at ready). */
 async function startService(
+  repo: string,
   index: string,
   port: number,
   firstCase: QaCase,
   firstAfter: StartUp['firstAfter'],
 ): Promise<{ child: ChildProcess; base: string; startUp: StartUp }> {
-  const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -239,6 +241,7 @@ async function main() {
       phrasings: { type: 'string', default: 'fresh' },
       port: { type: 'string', default: '8791' },
       'first-after': { type: 'string', default: 'ready' },
+      repo: { type: 'string', default: fileURLToPath(new URL('../..', import.meta.url)) },
       json: { type: 'boolean', default: false },
     },
   });
@@ -260,6 +263,7 @@ async function main() {
   try {
     if (!base) {
       const started = await startService(
+        resolve(values.repo),
         index,
         Number(values.port),
         cases[0]!,

@@ -165,6 +165,9 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   return {
     answer: (input: ChatInput) => answer(context, input),
     canCallClientTools: context.llmConfigured,
+    warm: async () => {
+      await context.definitionMentions();
+    },
   };
 }
 

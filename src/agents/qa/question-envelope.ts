@@ -57,6 +57,9 @@ const KNOWN_FORMS = new Set([
   'indicate',
   'indicates',
   'identifiers',
+  'identified',
+  'treaties',
+  'threats',
   'statements',
   'corrects',
   'ontologies',
@@ -146,8 +149,10 @@ function contextPhrases(context: string): string[] {
     for (let next = position + 1; next < words.length; next++) {
       const word = words[next]!;
       const bare = word.replace(/[.,;:!?]+$/, '');
-      if (phrase.length > 0 && PHRASE_END.has(bare.toLowerCase())) break;
+      // "has been diagnosed with X": a verb after "has" starts no phrase.
+      if (PHRASE_END.has(bare.toLowerCase())) break;
       if (!/^(?:an?|the)$/i.test(bare) || phrase.length > 0) phrase.push(bare);
+      position = next;
       if (bare !== word || phrase.length >= 8) break;
     }
     if (phrase.length > 0) phrases.push(phrase.join(' '));
@@ -181,7 +186,7 @@ function listsAsText(text: string): string {
  */
 function patientsAsTreats(text: string): string {
   const match =
-    /^(?:patients|people|individuals|those|persons|subjects)\s+(?:with|suffering\s+from|diagnosed\s+with|who\s+have)\s+(.+?)\s+(?:may|can|could|should|are|is)\s+(?:be\s+)?(?:prescribed|given|treated\s+with|administered|offered)\s+(.+?)\s*([.?!]?)$/i.exec(
+    /^(?:patients|people|individuals|those|persons|subjects)\s+(?:with|suffering\s+from|diagnosed\s+with|who\s+have)\s+(.+?)\s+(?:may|can|could|should|are|is)\s+(?:be\s+)?(?:prescribed|given|administered|offered)\s+(.+?)\s*([.?!]?)$/i.exec(
       text,
     );
   return match ? `${match[2]} treats ${match[1]}${match[3]}` : text;

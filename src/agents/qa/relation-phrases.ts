@@ -111,7 +111,7 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
       String.raw`(?:associate)(?:\s+with)?`,
       String.raw`(?:causes?|underlies|contributes?\s+to)`,
       // "What gene connects X and Y?": the entity both are associated with.
-      String.raw`(?:connects?|links?|bridges?)`,
+      String.raw`(?:connects?|links?|bridges?|relates?\s+to)`,
     ],
   },
   {
