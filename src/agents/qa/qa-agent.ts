@@ -28,6 +28,7 @@ import { checkCitations } from './citations.js';
 import { checkClaims } from './claim-check.js';
 import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
+import { answerOnlyRequested, trailingInstruction } from './question-envelope.js';
 import { parseQuestion, type ParsedQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
@@ -384,6 +385,10 @@ async function decided(context: QaContext, input: ChatInput): Promise<ChatEvent[
       : reviewed.decision,
     evidence,
     labelOf(parsed, reviewed.decision.choice),
+    answerOnlyRequested([
+      ...input.messages.filter((message) => message.role === 'system').map((message) => message.content),
+      trailingInstruction(question),
+    ]),
   );
   return [
     { type: 'evidence-available', evidence },

@@ -11,10 +11,13 @@ export interface UnwrappedQuestion {
   text: string;
   /** The envelope asked for a verdict ("Statement:", "True or false?", "Is it correct that …"). */
   statement: boolean;
+  /** Trailing instructions taken off ("Answer with the option only."), last first. */
+  instructions: string[];
 }
 
 /** "Q:", "Question:", "Statement:", "Claim:" before the question. */
-const LEAD_LABEL = /^\s*(?:(q|question|query|prompt)|(statement|claim|assertion|fact))\s*(?:\d+\s*)?[:.)]\s*/i;
+const LEAD_LABEL =
+  /^\s*(?:(q|question|query|prompt)|(statement|claim|assertion|fact))\s*(?:\d+\s*)?[:.)]\s*/i;
 /** An empty answer slot after the question: "… A:", "… Answer:". */
 const ANSWER_SLOT = /\s*\b(?:a|answer|your\s+answer)\s*:\s*$/i;
 /** "Is it correct that …", "Is it accurate to say that …": the rest is a statement. */
@@ -68,7 +71,8 @@ const KNOWN_FORMS = new Set([
 export function unwrapQuestion(text: string): UnwrappedQuestion {
   let body = repairTypos(listsAsText(text)).trim();
   let statement = false;
-  for (let changed = true; changed; ) {
+  const instructions: string[] = [];
+  for (let changed = true; changed;) {
     changed = false;
     const lead = LEAD_LABEL.exec(body);
     if (lead) {
@@ -84,10 +88,10 @@ export function unwrapQuestion(text: string): UnwrappedQuestion {
     if (last && last.start > 0) {
       const sentence = last.text.trim();
       const verdict = VERDICT_CHECK.test(sentence);
-      const instruction =
-        INSTRUCTION.test(sentence) && sentence.split(/\s+/).length <= MAX_INSTRUCTION_WORDS;
+      const instruction = INSTRUCTION.test(sentence) && sentence.split(/\s+/).length <= MAX_INSTRUCTION_WORDS;
       if (verdict || instruction) {
         statement ||= verdict || VERDICT_INSTRUCTION.test(sentence);
+        instructions.push(sentence);
         body = body.slice(0, last.start).trim();
         changed = true;
       }
@@ -98,7 +102,12 @@ export function unwrapQuestion(text: string): UnwrappedQuestion {
     body = body.slice(check[0].length).trim();
     statement = true;
   }
-  return { text: patientsAsTreats(body), statement };
+  return { text: patientsAsTreats(body), statement, instructions };
+}
+
+/** The instructions a question ends with ("Answer with the letter only."), joined; '' when none. */
+export function trailingInstruction(question: string): string {
+  return unwrapQuestion(question).instructions.join(' ');
 }
 
 /** "both conditions", "these two diseases": the entities the context sentences named. */
@@ -131,7 +140,10 @@ export function withContext(text: string): string {
   if (!anaphor) {
     // "A clinician is choosing a therapy for X. Which of these medicines is indicated?": the
     // relation has no object in the question, so the context's entity is it.
-    const open = /\b(?:(indicated|used|prescribed|approved|recommended|effective)|(associated|linked|implicated|related|involved))\s*[?.]?$/i.exec(question);
+    const open =
+      /\b(?:(indicated|used|prescribed|approved|recommended|effective)|(associated|linked|implicated|related|involved))\s*[?.]?$/i.exec(
+        question,
+      );
     if (!open || phrases.length === 0) return text;
     return `${question.replace(/\s*[?.]?$/, '')} ${open[1] ? 'for' : 'with'} ${phrases.join(' and ')}?`;
   }
@@ -177,7 +189,9 @@ function listsAsText(text: string): string {
   return text.replace(
     /\[\s*((?:"[^"\n]*"|'[^'\n]*')(?:\s*,\s*(?:"[^"\n]*"|'[^'\n]*'))+)\s*\]/g,
     (_whole, items: string) =>
-      [...items.matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)].map((item) => (item[1] ?? item[2] ?? '').trim()).join('; '),
+      [...items.matchAll(/"([^"\n]*)"|'([^'\n]*)'/g)]
+        .map((item) => (item[1] ?? item[2] ?? '').trim())
+        .join('; '),
   );
 }
 
@@ -226,4 +240,29 @@ function oneEditApart(left: string, right: string): boolean {
   for (let position = 0; position < long.length; position++)
     if (long.slice(0, position) + long.slice(position + 1) === short) return true;
   return false;
+}
+
+/** How a client asked for the bare answer ("Answer with only the letter", "Respond True or False only"). */
+export interface AnswerOnly {
+  /** The option's letter (or number) rather than its text, when the options were labelled. */
+  letter: boolean;
+  /** "Yes"/"No" rather than "True"/"False". */
+  yesNo: boolean;
+}
+
+const ONLY =
+  /\b(?:only|just|solely|nothing\s+(?:else\s+)?(?:but|than))\b[^.?!\n]{0,50}\b(?:letter|option|choice|answer|true|false|yes|no|symbol|name|word|number)\b|\b(?:letter|option|choice|answer|true\s+or\s+false|yes\s+or\s+no|symbol|name)\s+only\b|\b(?:do\s+not|don['’]t)\s+(?:explain|elaborate|justify)|\bno\s+(?:explanation|justification|other\s+text)\b/i;
+
+/**
+ * Whether the client's instructions (system messages, or the question's own trailing instruction)
+ * ask for the bare answer, and in what shape; undefined when they do not.
+ */
+export function answerOnlyRequested(instructions: readonly string[]): AnswerOnly | undefined {
+  const asking = instructions.filter((text) => ONLY.test(text));
+  if (asking.length === 0) return undefined;
+  const joined = asking.join('\n');
+  return {
+    letter: /\b(?:letter|number)\b/i.test(joined),
+    yesNo: /\byes\b/i.test(joined) && !/\btrue\b/i.test(joined),
+  };
 }

@@ -89,7 +89,9 @@ export function parseQuestion(asked: string, requestOptions?: readonly string[] 
     };
 
   const body = commonAsAssociation(
-    betweenAsStatement(withoutSourcePrefix(finalStatement(withContext(clean)).replace(TRUE_FALSE_PREFIX, ''))),
+    betweenAsStatement(
+      withoutSourcePrefix(finalStatement(withContext(clean)).replace(TRUE_FALSE_PREFIX, '')),
+    ),
   );
   const identifier = parseIdentifier(body);
   if (identifier) return { ...identifier, text: clean };

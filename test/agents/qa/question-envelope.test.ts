@@ -8,11 +8,15 @@ describe('unwrapQuestion: the prompt around a question', () => {
   it.each([
     ['Question 3: Does losartan treat hypertension?\nAnswer:', 'Does losartan treat hypertension?', false],
     ['Claim: imatinib targets ABL1. Is the claim true or false?', 'imatinib targets ABL1.', true],
-    ['Does KRAS associate with lung cancer? Please reply with yes or no only.', 'Does KRAS associate with lung cancer?', true],
+    [
+      'Does KRAS associate with lung cancer? Please reply with yes or no only.',
+      'Does KRAS associate with lung cancer?',
+      true,
+    ],
     ['Would it be correct to say that aspirin treats gout?', 'aspirin treats gout?', true],
     ['Which drug treats gout? Give just the drug name.', 'Which drug treats gout?', false],
   ])('%s', (text, unwrapped, statement) => {
-    expect(unwrapQuestion(text)).toEqual({ text: unwrapped, statement });
+    expect(unwrapQuestion(text)).toMatchObject({ text: unwrapped, statement });
   });
 
   it('keeps a question that only ends in a content sentence', () => {
@@ -22,7 +26,7 @@ describe('unwrapQuestion: the prompt around a question', () => {
   });
 
   it('reads "people with X are often given Y" as "Y treats X"', () => {
-    expect(unwrapQuestion('People with gout are given colchicine. Correct or incorrect?')).toEqual({
+    expect(unwrapQuestion('People with gout are given colchicine. Correct or incorrect?')).toMatchObject({
       text: 'colchicine treats gout.',
       statement: true,
     });
@@ -66,11 +70,23 @@ describe('parseQuestion: enveloped forms', () => {
   });
 
   it.each([
-    ['options as a JSON list', 'Which drug treats gout? Choices: ["aspirin", "colchicine", "insulin"]. Give only the option.'],
+    [
+      'options as a JSON list',
+      'Which drug treats gout? Choices: ["aspirin", "colchicine", "insulin"]. Give only the option.',
+    ],
     ['options split by slashes', 'Whcih drug treats gout: aspirin / colchicine / insulin?'],
-    ['options before the question, roman-numbered', 'Candidate drugs:\ni) aspirin\nii) colchicine\niii) insulin\nWhich of these treats gout?'],
-    ['a list led by "from", then "select the one"', 'From the drugs aspirin / colchicine / insulin, select the one that treats gout.'],
-    ['context, then an open relation', 'A patient has been diagnosed with gout. Which of these drugs is indicated? aspirin, colchicine, insulin'],
+    [
+      'options before the question, roman-numbered',
+      'Candidate drugs:\ni) aspirin\nii) colchicine\niii) insulin\nWhich of these treats gout?',
+    ],
+    [
+      'a list led by "from", then "select the one"',
+      'From the drugs aspirin / colchicine / insulin, select the one that treats gout.',
+    ],
+    [
+      'context, then an open relation',
+      'A patient has been diagnosed with gout. Which of these drugs is indicated? aspirin, colchicine, insulin',
+    ],
   ])('multiple choice, %s', (_name, text) => {
     const parsed = parseQuestion(text);
     expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'treats' });
@@ -82,7 +98,11 @@ describe('parseQuestion: enveloped forms', () => {
     const parsed = parseQuestion(
       'A cohort with asthma frequently also had eczema. Which gene relates to these two conditions? (a) IL13 (b) TTN (c) MYH7',
     );
-    expect(parsed).toMatchObject({ form: 'multiple-choice', relation: 'associated', options: ['IL13', 'TTN', 'MYH7'] });
+    expect(parsed).toMatchObject({
+      form: 'multiple-choice',
+      relation: 'associated',
+      options: ['IL13', 'TTN', 'MYH7'],
+    });
     expect(parsed.subjects).toEqual(['asthma', 'eczema']);
   });
 
