@@ -89,8 +89,10 @@ export function parseQuestion(asked: string, requestOptions?: readonly string[] 
     };
 
   const body = commonAsAssociation(
-    betweenAsStatement(
-      withoutSourcePrefix(finalStatement(withContext(clean)).replace(TRUE_FALSE_PREFIX, '')),
+    drugsForAsTreats(
+      betweenAsStatement(
+        withoutSourcePrefix(finalStatement(withContext(clean)).replace(TRUE_FALSE_PREFIX, '')),
+      ),
     ),
   );
   const identifier = parseIdentifier(body);
@@ -101,6 +103,18 @@ export function parseQuestion(asked: string, requestOptions?: readonly string[] 
   const isQuestion = !prefixed && (WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body)));
   if (isQuestion) return { ...parseRelational(body, 'list'), text: clean };
   return { ...parseRelational(statementOf(body), 'true-false'), text: clean };
+}
+
+/**
+ * "What treatments are available for X?", "What are the therapies for X?", "Which drugs does the
+ * knowledge graph list for X?" → "which drugs treat X": a drug "for" a disease treats it.
+ */
+function drugsForAsTreats(text: string): string {
+  const match =
+    /^(?:which|what)\s+(?:are\s+(?:the\s+)?)?(?:treatments?|therap(?:y|ies)|drugs?|medications?|medicines?)\b(?:\s+(?:are|is)\s+(?:available|there|approved|known|on\s+offer)|\s+exists?|\s+(?:does|do)\s+.{1,40}?\s+(?:list|give|name|show|have|know|hold)|\s+are\s+there)?\s+(?:for|against)\s+(.+?)\s*[?.]?$/i.exec(
+      text,
+    );
+  return match ? `which drugs treat ${match[1]}?` : text;
 }
 
 /**

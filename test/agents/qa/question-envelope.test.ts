@@ -120,4 +120,13 @@ describe('parseQuestion: enveloped forms', () => {
       object: 'arthritis',
     });
   });
+
+  it.each([
+    'What therapies are on offer for gout?',
+    'Which medications exist for gout?',
+    'What are the drugs for gout?',
+    'What medicines does the database hold for gout?',
+  ])('a list of drugs "for" a disease: %s', (text) => {
+    expect(parseQuestion(text)).toMatchObject({ form: 'list', relation: 'treats', subjects: ['gout'] });
+  });
 });
