@@ -108,7 +108,7 @@ async function ask(base: string, endpoint: EndpointReport['endpoint'], qaCase: Q
       messages: [{ role: 'user', content: qaCase.text }],
     });
     if (status !== 200) throw new Error(`/v1/chat answered ${status}: ${JSON.stringify(json)}`);
-    return { text: String(json.answer ?? ''), ms: performance.now() - started };
+    return { text: typeof json.answer === 'string' ? json.answer : '', ms: performance.now() - started };
   }
   const system = qaCase.form === 'list' ? 'You are a biomedical expert.' : HARNESS_PROMPTS[qaCase.form];
   const { status, json } = await post(`${base}/v1/chat/completions`, {

@@ -232,8 +232,8 @@ function oneEditApart(left: string, right: string): boolean {
     return (
       differ.length === 2 &&
       differ[1] === differ[0]! + 1 &&
-      left[differ[0]!] === right[differ[1]!] &&
-      left[differ[1]!] === right[differ[0]!]
+      left[differ[0]!] === right[differ[1]] &&
+      left[differ[1]] === right[differ[0]!]
     );
   }
   const [short, long] = left.length < right.length ? [left, right] : [right, left];
