@@ -167,6 +167,16 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
     answer: (input: ChatInput) => answer(context, input),
     canCallClientTools: context.llmConfigured,
     warm: async () => {
+      // The name lookup and the entity linker are built on first use (seconds over the shared KG's
+      // names), as are the definitions: a decided question needs all three.
+      const yieldToRequests = () => new Promise((done) => setImmediate(done));
+      void dependencies.lookup.size;
+      await yieldToRequests();
+      // A fuzzy lookup builds the lookup's trigram index (the typo fallback, another second).
+      dependencies.lookup.lookup('warm up the typo index', { fuzzy: 'always', limit: 1 });
+      await yieldToRequests();
+      void dependencies.linker?.size;
+      await yieldToRequests();
       await context.definitionMentions();
     },
   };
