@@ -30,7 +30,10 @@ const VERDICT_CHECK =
 const INSTRUCTION =
   /^(?:please\s+)?(?:answer|respond|reply|return|output|give|provide|write|state|say)\b[^?!]*?\b(?:only|just|true|false|yes|no|letter|option|symbol|name|word|number|format)\b[^?!]*[.!]?$/i;
 /** Instructions naming a verdict make the text a statement. */
-const VERDICT_INSTRUCTION = /\b(?:true|false|yes|no)\b/i;
+const VERDICT_INSTRUCTION = /\b(?:true|false|yes\s+or\s+no|yes\/no)\b/i;
+/** "No explanation.", "Do not explain.", "Be brief.": about the answer's length, not its content. */
+const TERSE =
+  /^(?:no\s+(?:explanations?|justifications?|other\s+text)|(?:do\s+not|don['’]t)\s+(?:explain|elaborate|justify)|be\s+(?:brief|concise))\b[^?!]*[.!]?$/i;
 const MAX_INSTRUCTION_WORDS = 14;
 
 /** Question words the parser keys on, for typo repair (only words of five letters or more). */
@@ -88,7 +91,9 @@ export function unwrapQuestion(text: string): UnwrappedQuestion {
     if (last && last.start > 0) {
       const sentence = last.text.trim();
       const verdict = VERDICT_CHECK.test(sentence);
-      const instruction = INSTRUCTION.test(sentence) && sentence.split(/\s+/).length <= MAX_INSTRUCTION_WORDS;
+      const instruction =
+        (INSTRUCTION.test(sentence) || TERSE.test(sentence)) &&
+        sentence.split(/\s+/).length <= MAX_INSTRUCTION_WORDS;
       if (verdict || instruction) {
         statement ||= verdict || VERDICT_INSTRUCTION.test(sentence);
         instructions.push(sentence);

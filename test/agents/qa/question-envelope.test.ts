@@ -15,6 +15,8 @@ describe('unwrapQuestion: the prompt around a question', () => {
     ],
     ['Would it be correct to say that aspirin treats gout?', 'aspirin treats gout?', true],
     ['Which drug treats gout? Give just the drug name.', 'Which drug treats gout?', false],
+    ['Which drugs treat gout? No explanation needed.', 'Which drugs treat gout?', false],
+    ['Is colchicine used for gout? Do not explain. Answer yes or no.', 'Is colchicine used for gout?', true],
   ])('%s', (text, unwrapped, statement) => {
     expect(unwrapQuestion(text)).toMatchObject({ text: unwrapped, statement });
   });
