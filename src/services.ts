@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono, MiddlewareHandler } from 'hono';
+import type { ChatAgent } from './agents/chat-agent.js';
 import { createQaAgent } from './agents/qa/qa-agent.js';
+import { describeError } from './errors.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
 import { withTransformBatching, type TransformBatchingOptions } from './bridge/batched-bridge.js';
@@ -95,6 +97,8 @@ export interface IndexServices {
   readonly drugStructures?: DrugStructures | undefined;
   /** Encoders, name entries and the variant model (see `deferred`); all loaded unless deferred. */
   loading: LoadQueue;
+  /** Resolves once the name entries (behind `lookup` and `linker`) have loaded. */
+  namesLoaded(): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -194,6 +198,7 @@ export async function openIndexServices(
     },
     drugStructures: ligands ? drugStructuresFrom(ligands) : undefined,
     loading,
+    namesLoaded: () => entries.get(),
     close,
   };
 }
@@ -408,6 +413,21 @@ export interface ServiceOptions {
   deferLoading?: boolean | undefined;
 }
 
+/**
+ * The QA agent's warm-up (names, typo index, linker, disease definitions), after the name entries.
+ * A failure is logged, never thrown: an unwarmed agent still answers, paying it on first use.
+ */
+async function warmQa(core: IndexServices, agent: ChatAgent, logger: Logger): Promise<void> {
+  try {
+    await core.namesLoaded();
+    await agent.warm?.();
+  } catch (error) {
+    logger.warn('QA warm-up failed; the first question will load what it needs', {
+      error: describeError(error),
+    });
+  }
+}
+
 /** The composition root: turns a validated `Config` into the running service's parts. */
 export async function createServices(
   config: Config,
@@ -477,6 +497,9 @@ async function assembleServices(
         : undefined,
     },
   );
+  // The reasoner reads every disease definition on its first question (seconds on the shared KG):
+  // load them with the other deferred parts, so no client's first question waits for it.
+  core.loading.add('QA reasoner', () => warmQa(core, chatAgent, logger));
   const responseCache = retrieveResponseCache(config, index.manifest);
   // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
   const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());

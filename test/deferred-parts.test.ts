@@ -66,7 +66,7 @@ describe('deferred loading (createServices with deferLoading)', () => {
       ok: true,
       required: true,
       state: 'loaded',
-      detail: '6 parts loaded',
+      detail: '7 parts loaded',
     });
   });
 

@@ -18,6 +18,11 @@ export interface ChatAgent {
    * are evidence-only, so `tool_choice: "required"` can be refused before any work.
    */
   readonly canCallClientTools?: boolean | undefined;
+  /**
+   * Loads what the agent otherwise reads on its first question (the QA reasoner's disease
+   * definitions, seconds on the shared KG), so the service can do it in the background at start-up.
+   */
+  warm?(): Promise<void>;
 }
 
 // The client speaks the OpenAI message shape, which is the one the model interface speaks: one

@@ -152,7 +152,7 @@ export const evalQaCommand = defineCommand({
   summary:
     'QA benchmark: multiple choice, true/false and list questions, against always-true, random and plain-lookup baselines',
   usage:
-    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names] [--distractors uniform|matched] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
+    'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names|fresh] [--distractors uniform|matched] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
   schema: z.strictObject({
     csv: z
@@ -176,10 +176,10 @@ export const evalQaCommand = defineCommand({
       .default('all')
       .describe('Generated set: subjects from one half (dev/test, disjoint) or all'),
     phrasings: z
-      .enum(['main', 'heldout', 'robust', 'robust-names'])
+      .enum(['main', 'heldout', 'robust', 'robust-names', 'fresh'])
       .default('main')
       .describe(
-        "Generated set: the parser's own templates, the held-out bank, or the third bank (robust; robust-names also rewrites KG names)",
+        "Generated set: the parser's own templates, the held-out bank, or the third bank (robust; robust-names also rewrites KG names), or the fourth (fresh)",
       ),
     distractors: z
       .enum(['uniform', 'matched'])

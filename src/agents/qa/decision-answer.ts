@@ -1,6 +1,7 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { Evidence, EvidenceEntity } from '../../retrieval/evidence.js';
 import type { QaResult } from '../chat-agent.js';
+import type { AnswerOnly } from './question-envelope.js';
 import type { QaDecision } from './reasoner.js';
 import type { SupportFact } from './relation-support.js';
 
@@ -98,12 +99,35 @@ export function decisionText(
   decision: QaDecision,
   evidence: readonly Evidence[],
   choiceLabel?: string | undefined,
+  answerOnly?: AnswerOnly | undefined,
 ): string {
+  const bare = answerOnly && bareAnswer(decision, choiceLabel, answerOnly);
+  if (bare !== undefined) return bare;
   const lines = [leadingLine(decision, choiceLabel)];
   if (evidence.length > 0)
     lines.push(`Evidence: ${evidence.map((item) => `${item.text} [${item.id}]`).join('; ')}.`);
   if (decision.note) lines.push(`(Note: ${decision.note}.)`);
   return lines.join('\n');
+}
+
+/**
+ * The decision alone, for a client that asked for only the letter, option or verdict: "B",
+ * "HLA-B", "True", "Yes"; undefined when there is none (an undetermined answer keeps its sentence).
+ */
+function bareAnswer(
+  decision: QaDecision,
+  choiceLabel: string | undefined,
+  answerOnly: AnswerOnly,
+): string | undefined {
+  if (decision.undetermined) return undefined;
+  if (decision.form === 'multiple-choice' && decision.choice !== undefined)
+    return answerOnly.letter && choiceLabel !== undefined ? choiceLabel : decision.choice;
+  if (decision.verdict !== undefined) {
+    if (answerOnly.yesNo) return decision.verdict ? 'Yes' : 'No';
+    return decision.verdict ? 'True' : 'False';
+  }
+  if (decision.items !== undefined && decision.items.length > 0) return decision.items.join(', ');
+  return undefined;
 }
 
 function leadingLine(decision: QaDecision, choiceLabel: string | undefined): string {

@@ -28,6 +28,7 @@ import { checkCitations } from './citations.js';
 import { checkClaims } from './claim-check.js';
 import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
+import { answerOnlyRequested, trailingInstruction } from './question-envelope.js';
 import { parseQuestion, type ParsedQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
@@ -168,6 +169,19 @@ export function createQaAgent(dependencies: QaAgentDependencies, options: QaAgen
   return {
     answer: (input: ChatInput) => answer(context, input),
     canCallClientTools: context.llmConfigured,
+    warm: async () => {
+      // The name lookup and the entity linker are built on first use (seconds over the shared KG's
+      // names), as are the definitions: a decided question needs all three.
+      const yieldToRequests = () => new Promise((done) => setImmediate(done));
+      void dependencies.lookup.size;
+      await yieldToRequests();
+      // A fuzzy lookup builds the lookup's trigram index (the typo fallback, another second).
+      dependencies.lookup.lookup('warm up the typo index', { fuzzy: 'always', limit: 1 });
+      await yieldToRequests();
+      void dependencies.linker?.size;
+      await yieldToRequests();
+      await context.definitionMentions();
+    },
   };
 }
 
@@ -385,6 +399,10 @@ async function decided(context: QaContext, input: ChatInput): Promise<ChatEvent[
       : reviewed.decision,
     evidence,
     labelOf(parsed, reviewed.decision.choice),
+    answerOnlyRequested([
+      ...input.messages.filter((message) => message.role === 'system').map((message) => message.content),
+      trailingInstruction(question),
+    ]),
   );
   return [
     { type: 'evidence-available', evidence },

@@ -1,4 +1,5 @@
 import { findRelationPhrase, type RelationFamily } from './relation-phrases.js';
+import { lastSentence, unwrapQuestion, withContext } from './question-envelope.js';
 import { extractOptions } from './question-options.js';
 import { TRUE_FALSE_PREFIX, TYPE_WORD_SOURCE, WH_START } from './question-words.js';
 
@@ -65,7 +66,9 @@ const ANSWER_PLACEHOLDER = new RegExp(
 );
 
 /** Parses a question or statement; `options` from the request override options in the text. */
-export function parseQuestion(text: string, requestOptions?: readonly string[] | undefined): ParsedQuestion {
+export function parseQuestion(asked: string, requestOptions?: readonly string[] | undefined): ParsedQuestion {
+  // "Q: … A:", "Statement: … Respond True or False.": the envelope is not the question.
+  const { text, statement } = unwrapQuestion(asked);
   const clean = text.replace(/\s+/g, ' ').trim();
   // Options may stand one per line: lines are kept until the options are taken out.
   const lined = text
@@ -74,7 +77,9 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
     .trim();
   const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(lined);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
-  const stem = commonAsAssociation(topicAsObject((extracted?.stem ?? clean).replace(/\s+/g, ' ').trim()));
+  const stem = commonAsAssociation(
+    topicAsObject(withContext((extracted?.stem ?? clean).replace(/\s+/g, ' ').trim())),
+  );
   if (options && options.length >= 2)
     return {
       ...parseRelational(stem, 'multiple-choice'),
@@ -84,16 +89,46 @@ export function parseQuestion(text: string, requestOptions?: readonly string[] |
     };
 
   const body = commonAsAssociation(
-    betweenAsStatement(withoutSourcePrefix(clean.replace(TRUE_FALSE_PREFIX, ''))),
+    drugsForAsTreats(
+      betweenAsStatement(
+        withoutSourcePrefix(finalStatement(withContext(clean)).replace(TRUE_FALSE_PREFIX, '')),
+      ),
+    ),
   );
   const identifier = parseIdentifier(body);
   if (identifier) return { ...identifier, text: clean };
 
   // "Is it true that X …?" and "True or false: X …?" state X: a statement, whatever the mark.
-  const prefixed = TRUE_FALSE_PREFIX.test(clean);
+  const prefixed = statement || TRUE_FALSE_PREFIX.test(finalStatement(clean));
   const isQuestion = !prefixed && (WH_START.test(body) || (body.endsWith('?') && !YES_NO_START.test(body)));
   if (isQuestion) return { ...parseRelational(body, 'list'), text: clean };
   return { ...parseRelational(statementOf(body), 'true-false'), text: clean };
+}
+
+/**
+ * "What treatments are available for X?", "What are the therapies for X?", "Which drugs does the
+ * knowledge graph list for X?" → "which drugs treat X": a drug "for" a disease treats it.
+ */
+function drugsForAsTreats(text: string): string {
+  const match =
+    /^(?:which|what)\s+(?:are\s+(?:the\s+)?)?(?:treatments?|therap(?:y|ies)|drugs?|medications?|medicines?)\b(?:\s+(?:are|is)\s+(?:available|there|approved|known|on\s+offer)|\s+exists?|\s+(?:does|do)\s+.{1,40}?\s+(?:list|give|name|show|have|know|hold)|\s+are\s+there)?\s+(?:for|against)\s+(.+?)\s*[?.]?$/i.exec(
+      text,
+    );
+  return match ? `which drugs treat ${match[1]}?` : text;
+}
+
+/**
+ * "Genetic studies have examined X. True or false: G is linked with X." → the last sentence, when
+ * it is the statement (a "True or false:" lead, or a relation with an object); context before it
+ * only sets the scene.
+ */
+function finalStatement(text: string): string {
+  const last = lastSentence(text);
+  if (!last || last.start === 0) return text;
+  const sentence = last.text.trim();
+  if (TRUE_FALSE_PREFIX.test(sentence)) return sentence;
+  const relation = findRelationPhrase(sentence, { needsObject: true });
+  return relation && relation.start > 0 && relation.family !== 'is-a' ? sentence : text;
 }
 
 /**
@@ -145,7 +180,7 @@ function commonAsAssociation(text: string): string {
 /** "In the Disease Ontology, X is …", "According to the KG, X …": the source named is not a subject. */
 function withoutSourcePrefix(text: string): string {
   return text.replace(
-    /^(?:in|according\s+to|per|based\s+on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:ontology|database|knowledge\s+graph|KG|literature|DO)\s*,\s*/i,
+    /^(?:in|according\s+to|per|based\s+on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:ontology|database|knowledge\s+graph|KG|literature|DO|classification|taxonomy|nosology)\s*,\s*/i,
     '',
   );
 }

@@ -48,7 +48,8 @@ export function extractOptions(linedText: string): ExtractedOptions | undefined 
 }
 
 /** "- x", "* x", "• x", "A) x", "a. x", "(1) x": a bullet or label before an option on its own line. */
-const LINE_LABEL = /^(?:[-*•·–]\s*|\(?([a-h]|[1-9])[).:]\s+|\(([a-h]|[1-9])\)\s*)/i;
+const LINE_LABEL =
+  /^(?:[-*•·–]\s*|\(?((?:i{1,3}|iv|vi{0,3}|ix|x)(?=[).:])|[a-h]|[1-9])[).:]\s+|\(((?:i{1,3}|iv|vi{0,3}|ix|x)|[a-h]|[1-9])\)\s*)/i;
 
 /**
  * One option per line after the question: "Which SNP …?\n- rs1\n- rs2", "Options:\nA) x\nB) y",
@@ -58,6 +59,11 @@ const LINE_LABEL = /^(?:[-*•·–]\s*|\(?([a-h]|[1-9])[).:]\s+|\(([a-h]|[1-9])
 function extractLines(text: string): ExtractedOptions | undefined {
   const lines = text.split('\n').map((line) => line.trim());
   if (lines.length < 3) return undefined;
+  // "Consider these genes:\ni. A\nii. B\nWhich of them …?": labelled lines before the question.
+  if (/\?$/.test(lines.at(-1)!) && LINE_LABEL.test(lines.at(-2)!)) {
+    const before = extractLines(lines.slice(0, -1).join('\n'));
+    if (before?.labels) return { ...before, stem: questionAfterList(before.stem, lines.at(-1)!) };
+  }
   let first = lines.length;
   while (first > 1) {
     const line = lines[first - 1]!;
@@ -83,6 +89,15 @@ function extractLines(text: string): ExtractedOptions | undefined {
   return given.length === options.length ? { stem, options, labels: given } : { stem, options };
 }
 
+/** "Consider these genes:" + "Which of them …?" → "which genes …?". */
+function questionAfterList(lead: string, question: string): string {
+  const type = new RegExp(String.raw`\b(${TYPE_WORD_SOURCE})\b`, 'iu').exec(lead)?.[1];
+  return question.replace(
+    /^(?:which|what)\s+(?:one\s+)?(?:of\s+(?:them|these|those|the\s+above))\b/i,
+    `which ${type ?? ''}`.trim(),
+  );
+}
+
 /**
  * Options before the question: "Given the genes A, B, C, which one is associated with X?",
  * "Which gene out of A, B, C is related to X?", "Of the drugs listed (A, B, C), which one treats
@@ -90,18 +105,18 @@ function extractLines(text: string): ExtractedOptions | undefined {
  */
 function extractLeadingList(text: string): ExtractedOptions | undefined {
   const match = new RegExp(
-    String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*[,:]?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*)$`,
+    String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*[,:]?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*|(?:choose|select|pick|identify|name)\s+the\s+(?:one|option|answer)\b.*)$`,
     'iu',
   ).exec(text);
   if (!match?.groups) return undefined;
   const list = match.groups['list']!;
   // A list after a later "choices:" is the one to take.
-  if (!/[,;|]/.test(list) || match.groups['rest']!.includes(':')) return undefined;
+  if (!/[,;|]|\s\/\s/.test(list) || match.groups['rest']!.includes(':')) return undefined;
   const options = splitOptions(list);
   if (options.length < 2 || !options.every(isShortOption)) return undefined;
   const type = match.groups['type1'] ?? match.groups['type2'] ?? '';
   const rest = match.groups['rest']!.replace(
-    /^(?:which|what)(?:\s+one|\s+of\s+(?:them|these|those))?\b\s*/i,
+    /^(?:(?:which|what)(?:\s+one|\s+of\s+(?:them|these|those))?|(?:choose|select|pick|identify|name)\s+the\s+(?:one|option|answer)(?:\s+(?:that|which)\s+is|\s+(?:that|which))?)\b\s*/i,
     '',
   );
   return { stem: `which ${type} ${rest}`.replace(/\s+/g, ' ').trim(), options };
@@ -130,7 +145,7 @@ function extractAfterColon(text: string): ExtractedOptions | undefined {
   // "…: IL13 or TP53?": a short "or" list counts after a question.
   const orList =
     WH_START.test(stem) && /^\s*\S+(?:\s+\S+){0,2}\s+or\s+\S+(?:\s+\S+){0,2}\s*[?.]?\s*$/i.test(tail);
-  if (!/[,;|]/.test(tail) && !orList) return undefined;
+  if (!/[,;|]|\s\/\s/.test(tail) && !orList) return undefined;
   const options = splitOptions(tail);
   const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
   return options.length >= 2 && short ? { stem, options } : undefined;

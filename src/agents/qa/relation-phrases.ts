@@ -110,6 +110,8 @@ export const RELATION_FAMILIES: readonly RelationFamilySpec[] = [
       String.raw`(?:associates?|associating)(?:\s+with)?`,
       String.raw`(?:associate)(?:\s+with)?`,
       String.raw`(?:causes?|underlies|contributes?\s+to)`,
+      // "What gene connects X and Y?": the entity both are associated with.
+      String.raw`(?:connects?|links?|bridges?|relates?\s+to)`,
     ],
   },
   {

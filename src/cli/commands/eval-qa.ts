@@ -84,6 +84,8 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
       );
       return { text: result.text, result: result.result };
     };
+    // What a served agent loads in the background at start-up, loaded before the clock starts.
+    await agent.warm?.();
     logger.info('running QA benchmark', { cases: cases.length, source: options.csv ?? 'generated' });
     const report = await runQaBenchmark({
       cases,

@@ -3,8 +3,9 @@
  * an LLM's) can be scored the same way. The answer is looked for first in the first line, then in
  * the whole text:
  * - true/false: a leading "True"/"False"/"Yes"/"No" (also "Answer: true", "The statement is false");
- * - multiple choice: "Answer: X" or the option named first; an option letter ("(b)", "B.") when the
- *   options were lettered; on ties the longest option (so "HLA-B" beats "HLA").
+ * - multiple choice: "Answer: X" or the option named first; an option letter ("(b)", "B.") or
+ *   roman numeral ("iv.") when the options were labelled; on ties the longest option (so "HLA-B"
+ *   beats "HLA").
  * Returns `{}` when the text commits to nothing.
  */
 export interface ParsedAnswer {
@@ -44,9 +45,10 @@ function findVerdict(text: string): boolean | undefined {
 function findChoice(text: string, options: readonly string[]): string | undefined {
   const answered = /\banswer\s*(?:is)?\s*[:\-–]?\s*(.+)$/i.exec(text);
   const region = answered ? answered[1]! : text;
-  const letter = /^\s*\(?([a-z])[).:]\s*/i.exec(region) ?? /^\s*\(?([a-z])\)?\s*$/i.exec(region);
+  const letter =
+    /^\s*\(?([a-z]|[ivx]{1,4})[).:]\s*/i.exec(region) ?? /^\s*\(?([a-z]|[ivx]{1,4})\)?\s*$/i.exec(region);
   if (letter) {
-    const position = letter[1]!.toLowerCase().charCodeAt(0) - 97;
+    const position = labelPosition(letter[1]!, options.length);
     if (position >= 0 && position < options.length && !options.some((option) => sameText(option, letter[1]!)))
       return options[position];
   }
@@ -59,6 +61,20 @@ function findChoice(text: string, options: readonly string[]): string | undefine
       best = { option, at };
   }
   return best?.option;
+}
+
+const ROMAN_LABELS = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
+
+/**
+ * The option a label names: a letter ("b" → 1), or a roman numeral ("iv" → 3) when it is one
+ * and a letter could not be ("i" with fewer than nine options).
+ */
+function labelPosition(label: string, optionCount: number): number {
+  const lower = label.toLowerCase();
+  const roman = ROMAN_LABELS.indexOf(lower);
+  const asLetter = lower.length === 1 ? lower.charCodeAt(0) - 97 : -1;
+  if (asLetter >= 0 && asLetter < optionCount) return asLetter;
+  return roman;
 }
 
 /** Position of `needle` in `haystack` as a whole word (not inside a longer name), or −1. */

@@ -5,6 +5,7 @@ import type { KgFacts } from '../../kg/kg-facts.js';
 import { createRandom, type Random } from '../../molecules/ga/random.js';
 import { varyName } from './name-variants.js';
 import type { PhrasingTemplates, Template } from './phrasing-templates.js';
+import { FRESH_PHRASINGS } from './fresh-phrasings.js';
 import { ROBUST_PHRASINGS } from './robust-phrasings.js';
 
 export type { PhrasingTemplates } from './phrasing-templates.js';
@@ -45,7 +46,8 @@ export interface GenerateOptions {
    * `main`: the templates the question parser was written against; `heldout`: a second bank
    * written before any parser change for it, to measure paraphrase robustness honestly;
    * `robust`: a third bank written apart from both (`robust-phrasings.ts`); `robust-names`: that
-   * bank with the subjects' KG names rewritten as outside sets write them (`name-variants.ts`).
+   * bank with the subjects' KG names rewritten as outside sets write them (`name-variants.ts`);
+   * `fresh`: a fourth bank (`fresh-phrasings.ts`), written after the other three had been seen.
    */
   phrasings?: PhrasingBank | undefined;
   /**
@@ -61,7 +63,7 @@ export const DISTRACTOR_DRAWS = ['uniform', 'matched'] as const;
 export type DistractorDraw = (typeof DISTRACTOR_DRAWS)[number];
 
 export type QaSplit = 'all' | 'dev' | 'test';
-export const PHRASING_BANKS = ['main', 'heldout', 'robust', 'robust-names'] as const;
+export const PHRASING_BANKS = ['main', 'heldout', 'robust', 'robust-names', 'fresh'] as const;
 export type PhrasingBank = (typeof PHRASING_BANKS)[number];
 
 /** The half of the subject nodes a split keeps (an integer hash, so it is stable across runs). */
@@ -326,6 +328,7 @@ const BANKS: Readonly<Record<PhrasingBank, PhrasingTemplates>> = {
   heldout: HELDOUT_PHRASINGS,
   robust: ROBUST_PHRASINGS,
   'robust-names': ROBUST_PHRASINGS,
+  fresh: FRESH_PHRASINGS,
 };
 
 /** The node pools and helpers every question generator draws from. */

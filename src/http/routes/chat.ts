@@ -79,6 +79,7 @@ export const chatRoute = defineRoute({
     'then `result-available` ({result}) and `answer-end` ({answer, citations, mode, reason?, result?, usage}), or `error` ({error: {code, message, requestId}}).',
     'Multiple-choice (options in the text or in `options`), true/false, list and identifier questions are decided from knowledge-graph facts:',
     '`result` holds the form and the choice, verdict or items, with a confidence and the evidence ids; the answer text starts with the decision.',
+    'When a system message or the question\'s trailing instruction asks for only the letter, option or True/False, the answer text is that alone ("b", "HLA-B", "True").',
   ].join(' '),
   tags: ['chat'],
   request: { body: chatRequestSchema },

@@ -237,6 +237,7 @@ export const chatCompletionsRoute = defineRoute({
   summary: 'Grounded chat completion (OpenAI-compatible)',
   description: [
     'Same answers as POST /v1/chat in the OpenAI chat.completion format, streamed as chat.completion.chunk events',
+    "(a decided question's content starts with the option or verdict, and is only that when the system prompt asks for only the letter, option or True/False),",
     'ending with `data: [DONE]` when `stream` is true (a usage chunk first with `stream_options.include_usage`).',
     'Sampling parameters other than max_tokens and temperature are accepted and ignored.',
     "`tools`: with an LLM configured the model may call the client's functions, returned as `tool_calls` with",

@@ -107,6 +107,59 @@ describe('/v1/chat structured result (happy)', () => {
     }
   });
 
+  it.each([
+    [
+      'You are a pharmacology examiner. Reply with nothing but the letter of the right option.',
+      'Imatinib acts on which protein?\n(a) TP53\n(b) ABL1\n(c) PTGS1',
+      'b',
+      'Reply with nothing but the letter.',
+    ],
+    [
+      'Give the answer option only, no explanation.',
+      'Imatinib acts on which protein? TP53, ABL1 or PTGS1',
+      'ABL1',
+      'Give the option only.',
+    ],
+    [
+      'You grade statements. Output just True or False.',
+      'imatinib targets ABL1',
+      'True',
+      'Output just True or False.',
+    ],
+    ['Say only yes or no.', 'Does imatinib target PTGS1?', 'No', 'Answer only yes or no.'],
+  ])(
+    'answers with the bare decision when a harness asks for it: %s',
+    async (system, user, bare, trailing) => {
+      const completion = await jsonOf(
+        await postJson(app, '/v1/chat/completions', {
+          model: 'biobridge',
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: user },
+          ],
+        }),
+      );
+      expect(completion.choices[0].message.content).toBe(bare);
+      // An instruction at the end of the question itself, on /v1/chat: the result still carries the decision.
+      const chat = await jsonOf(await ask(`${user}\n${trailing}`));
+      expect(chat.answer).toBe(bare);
+      expect(chat.result.form).not.toBe('free-form');
+    },
+  );
+
+  it('keeps the full answer when the instructions do not ask for the bare decision', async () => {
+    const completion = await jsonOf(
+      await postJson(app, '/v1/chat/completions', {
+        model: 'biobridge',
+        messages: [
+          { role: 'system', content: 'You are a careful biomedical assistant. Cite your evidence.' },
+          { role: 'user', content: 'imatinib targets ABL1' },
+        ],
+      }),
+    );
+    expect(completion.choices[0].message.content).toMatch(/^True.*\nEvidence: /s);
+  });
+
   it('marks free-form answers as such', async () => {
     const body = await jsonOf(await ask('Tell me about imatinib.'));
     expect(body.result).toMatchObject({ form: 'free-form', confidence: 0 });

@@ -32,4 +32,19 @@ describe('parseAnswer', () => {
       parseAnswer('HLA-B is associated with both.', { options: ['HLA', 'SHTN1'] }).choice,
     ).toBeUndefined();
   });
+
+  it.each([
+    ['iii', 'C3'],
+    ['ii) B2', 'B2'],
+    ['(v)', 'E5'],
+    ['i.', 'A1'],
+    ['c', 'C3'],
+  ] as const)('reads the roman or letter label %j', (text, choice) => {
+    expect(parseAnswer(text, { options: ['A1', 'B2', 'C3', 'D4', 'E5'] }).choice).toBe(choice);
+  });
+
+  it('reads "i" as the ninth letter when there are nine options or more', () => {
+    const many = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9'];
+    expect(parseAnswer('i', { options: many }).choice).toBe('o9');
+  });
 });

@@ -179,3 +179,20 @@ describe('generateQaSet: the third (robust) bank and rewritten names', () => {
     expect(new Set(renamed.map((each) => each.nameVariant)).size).toBeGreaterThan(1);
   });
 });
+
+describe('generateQaSet: the fourth (fresh) bank', () => {
+  const world = buildQaWorld();
+  const earlier = new Set(
+    (['main', 'heldout', 'robust'] as const).flatMap((phrasings) =>
+      generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, phrasings }).map((each) => each.text),
+    ),
+  );
+
+  it('phrases every case unlike the three earlier banks and keeps every option in the text', () => {
+    const fresh = generateQaSet(world.graph, world.facts, { seed: 3, perKind: 6, phrasings: 'fresh' });
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.filter((each) => earlier.has(each.text))).toEqual([]);
+    for (const each of fresh.filter((qaCase) => qaCase.form === 'multiple-choice'))
+      for (const option of each.options!) expect(each.text).toContain(option);
+  });
+});
