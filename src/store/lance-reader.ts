@@ -169,8 +169,13 @@ export async function openLanceStore(
 
     async dataVersion(type) {
       const open = tableFor(type);
-      // The version the table was pinned to at open; every write makes a new one.
-      return guarded(open, 'version', async () => String(await open.table.version()));
+      // The version the table was pinned to at open (every write makes a new one) and that
+      // version's commit time: a table dropped and written again starts over at version 1.
+      return guarded(open, 'version', async () => {
+        const version = await open.table.version();
+        const committed = (await open.table.listVersions()).find((entry) => entry.version === version);
+        return committed ? `${version}@${committed.timestamp.toISOString()}` : String(version);
+      });
     },
 
     async readVectors(type, column) {
