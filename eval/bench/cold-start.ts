@@ -7,11 +7,14 @@
  * index rather than RDKit.
  *
  *   npx tsx eval/bench/cold-start.ts [--index indexes/demo] [--runs 5] [--repo .] [--port 8797] [--query smiles|name]
- *     [--compare OTHER_CHECKOUT]
+ *     [--compare OTHER_CHECKOUT [--compare-index ITS_INDEX_COPY]]
  *
  * `--compare` runs the other checkout's cold starts interleaved with this one's (A B, B A, A B, …,
  * so drift in the machine's load falls on both alike) and prints both medians and their ratio: on
- * a shared machine only such side-by-side figures, and CPU-seconds, are worth comparing.
+ * a shared machine only such side-by-side figures, and CPU-seconds, are worth comparing. Each
+ * checkout first starts once unmeasured (page cache, vector files written for its code).
+ * `--compare-index` gives the other checkout its own copy of the index, for code that writes the
+ * index's vector files in another format (each would otherwise rewrite the other's).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -150,7 +153,14 @@ export async function compareColdStarts(
   runs: number,
   port: number,
   query: object = COLD_START_QUERY,
+  indexB: string = index,
 ): Promise<ColdStartComparison> {
+  const indexOf = { a: index, b: indexB };
+  for (const [repo, side] of [
+    [repoA, 'a'],
+    [repoB, 'b'],
+  ] as const)
+    await coldStartOnce(repo, indexOf[side], port, 120_000, query);
   const before = loadavg()[0]!;
   const results: { a: ColdStartRun[]; b: ColdStartRun[] } = { a: [], b: [] };
   for (let run = 0; run < runs; run++) {
@@ -159,7 +169,7 @@ export async function compareColdStarts(
       results[side].push(await coldStartOnce(side === 'a' ? repoA : repoB, index, port, 120_000, query));
   }
   const a = summarise(repoA, index, results.a);
-  const b = summarise(repoB, index, results.b);
+  const b = summarise(repoB, indexB, results.b);
   return {
     a,
     b,
@@ -192,6 +202,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       port: { type: 'string', default: '8797' },
       query: { type: 'string', default: 'smiles' },
       compare: { type: 'string' },
+      'compare-index': { type: 'string' },
     },
   });
   const query = QUERIES[values.query as keyof typeof QUERIES];
@@ -204,6 +215,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         Number(values.runs),
         Number(values.port),
         query,
+        resolve(values['compare-index'] ?? values.index),
       )
     : await runColdStartBench(
         values.repo,
