@@ -29,6 +29,7 @@ import { createUiRoutes } from './http/routes/ui.js';
 import { readLookupEntries } from './indexing/lookup-entries.js';
 import { indexLayout, readManifest, type IndexManifest } from './indexing/manifest.js';
 import { variantLociOf, type VariantLoci } from './agents/qa/variant-loci.js';
+import { drugStructuresFrom, type DrugStructures } from './agents/qa/drug-structures.js';
 import { createVariantInputs, variantModelMismatch } from './indexing/variant-inputs.js';
 import { openIndex, type IndexHandle } from './indexing/open-index.js';
 import { createLlm } from './llm/create-llm.js';
@@ -91,6 +92,8 @@ export interface IndexServices {
   retriever: Retriever;
   /** Variant positions (from the learned variant model's features): QA's locus evidence; undefined until the model has loaded. */
   readonly variantLoci?: VariantLoci | undefined;
+  /** Drug structure similarity from the ligand fingerprints, for QA evidence; none without them. */
+  readonly drugStructures?: DrugStructures | undefined;
   /** Encoders, name entries and the variant model (see `deferred`); all loaded unless deferred. */
   loading: LoadQueue;
   close(): Promise<void>;
@@ -190,6 +193,7 @@ export async function openIndexServices(
     get variantLoci() {
       return variantLoci();
     },
+    drugStructures: ligands ? drugStructuresFrom(ligands) : undefined,
     loading,
     close,
   };
@@ -557,6 +561,7 @@ function deferRouteParts(
         get variantLoci() {
           return core.variantLoci;
         },
+        drugStructures: core.drugStructures,
       },
       {
         maxPromptTokens: config.llm.maxPromptTokens,

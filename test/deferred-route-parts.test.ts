@@ -50,7 +50,12 @@ describe('route parts loaded after listening (QA agent, RDKit toolkit, molecule 
     });
     expect(chat.status).toBe(500);
     expect(JSON.stringify(await jsonOf(chat))).not.toContain('exploded'); // no internals over HTTP
-    expect(services.loading.states()).toMatchObject({ 'chat agent': 'failed', 'rdkit toolkit': 'loaded' });
+    expect(services.loading.states()['chat agent']).toBe('failed');
+    // The other parts, started by the same request, still load.
+    await vi.waitFor(() => expect(services.loading.states()['rdkit toolkit']).toBe('loaded'), {
+      timeout: 30_000,
+      interval: 50,
+    });
     const health = await services.app.request('/health');
     expect(health.status).toBe(503);
     expect((await jsonOf(health)).checks.loading).toMatchObject({ ok: false, state: 'failed' });

@@ -13,11 +13,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Bridge } from '../../src/bridge/bridge.js';
 import { loadOnnxBridge, type BridgePrecision } from '../../src/bridge/onnx-bridge.js';
 import { openIndex } from '../../src/indexing/open-index.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { benchArgs } from './bench-args.js';
 
 export const BRIDGE_BATCHES = [1, 32, 256] as const;
 const QUERIES = 200;
@@ -173,19 +173,13 @@ export async function runAnchors(options: {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      checkpoint: { type: 'string' },
-      seconds: { type: 'string', default: '1' },
-    },
-  });
+  const values = benchArgs({ index: 'indexes/demo', checkpoint: null, seconds: 1 });
   console.log(
     JSON.stringify(
       await runAnchors({
         index: values.index,
         checkpoint: values.checkpoint,
-        seconds: Number(values.seconds),
+        seconds: values.seconds,
       }),
       null,
       2,

@@ -5,13 +5,13 @@
  *
  *   npx tsx eval/bench/check-ratios.ts [--index indexes/demo]
  */
-import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { runAnchors } from './anchors.js';
 import { runLoadTest } from './load.js';
 import { measureRetrieveCpu } from './retrieve-cpu.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({ options: { index: { type: 'string', default: 'indexes/demo' } } });
+const values = benchArgs({ index: 'indexes/demo' });
 const anchors = await runAnchors({ index: values.index, seconds: 0.3 });
 const load = await runLoadTest({ index: values.index, levels: [1, 8], seconds: 2 });
 const [one, eight] = load.levels as [(typeof load.levels)[0], (typeof load.levels)[0]];

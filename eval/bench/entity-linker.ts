@@ -4,17 +4,12 @@
  *
  *   npx tsx eval/bench/entity-linker.ts [--index indexes/demo] [--questions 1000]
  */
-import { parseArgs } from 'node:util';
 import { readLookupEntries } from '../../src/indexing/lookup-entries.js';
 import { createEntityLinker } from '../../src/linking/entity-linker.js';
 import { createRandom } from '../../src/molecules/ga/random.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    index: { type: 'string', default: 'indexes/demo' },
-    questions: { type: 'string', default: '1000' },
-  },
-});
+const values = benchArgs({ index: 'indexes/demo', questions: 1000 });
 const entries = await readLookupEntries(values.index);
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
@@ -25,7 +20,7 @@ const cpu = process.cpuUsage(cpuBefore);
 const random = createRandom(7);
 const filler =
   'Which of the following is associated with the condition, and what do recent studies of patients say about the treatment response and its mechanism in';
-const questions = Array.from({ length: Number(values.questions) }, () => {
+const questions = Array.from({ length: values.questions }, () => {
   const names = [0, 1, 2].map(() => random.pick(entries).name);
   return `${filler} ${names[0]}? Given list is: ${names[1]}, ${names[2]}, and a few other options to choose from.`.slice(
     0,

@@ -17,9 +17,9 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { createProgress, formatCount } from '../../src/util/progress.js';
+import { benchArgs } from './bench-args.js';
 
 /** PrimeKG node counts per type (129,375 in all). */
 export const PRIMEKG_NODE_TYPES = [
@@ -315,18 +315,16 @@ async function compareWithZodOnly(directory: string, fast: IngestMeasurement) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      rows: { type: 'string', default: '8100000' },
-      seed: { type: 'string', default: '1' },
-      keep: { type: 'boolean', default: false },
-      dir: { type: 'string' },
-      source: { type: 'string' },
-      'non-commercial': { type: 'boolean', default: false },
-      'ingest-only': { type: 'string' },
-      'zod-only': { type: 'boolean', default: false },
-      compare: { type: 'boolean', default: false },
-    },
+  const values = benchArgs({
+    rows: 8_100_000,
+    seed: 1,
+    keep: false,
+    dir: null,
+    source: null,
+    'non-commercial': false,
+    'ingest-only': null,
+    'zod-only': false,
+    compare: false,
   });
   const includeNonCommercial = values['non-commercial'];
   if (values['ingest-only'] !== undefined) {
@@ -343,7 +341,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const rows = Number(values.rows);
+  const rows = values.rows;
   if (!Number.isInteger(rows) || rows < 2)
     throw new Error(`--rows must be an integer ≥ 2, got ${values.rows}`);
   const keep = values.keep || values.dir !== undefined;
@@ -352,7 +350,7 @@ async function main(): Promise<void> {
     : await mkdtemp(join(tmpdir(), 'biobridge-ingest-bench-'));
   try {
     process.stderr.write(`generating ${rows} rows in ${directory}\n`);
-    const generated = await generateSyntheticKg(directory, rows, Number(values.seed));
+    const generated = await generateSyntheticKg(directory, rows, values.seed);
     process.stderr.write(
       `generated ${(generated.kgBytes / 1e9).toFixed(2)} GB in ${generated.seconds.toFixed(1)} s\n`,
     );

@@ -4,11 +4,11 @@
  *   npx tsx eval/bench/name-lookup.ts [--entries 80000] [--aliases 150000] [--queries 2000]
  *   npx tsx eval/bench/name-lookup.ts --kg ../shared/kg     # real node names, UniProt aliases
  */
-import { parseArgs } from 'node:util';
 import { lookupEntries } from '../../src/indexing/lookup-entries.js';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { createNameLookup, type NameEntry, type NameLookup } from '../../src/store/name-lookup.js';
 import { createRandom } from '../../test/store/store-fixtures.js';
+import { benchArgs } from './bench-args.js';
 
 const syllables =
   'ab ac ad al am an ar as at ba be bi bo ca ce ci co da de di do ep er es et fa fe fi ga ge gi ha he hi id il im in ir is ka ke ki la le li lo ma me mi mo na ne ni no ob ol om on or os pa pe pi po ra re ri ro sa se si so ta te ti to ul um un ur va ve vi za ze zi'.split(
@@ -143,20 +143,11 @@ export function runLookupBench(entries: NameEntry[], queryCount: number) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      entries: { type: 'string', default: '80000' },
-      aliases: { type: 'string', default: '150000' },
-      queries: { type: 'string', default: '2000' },
-      kg: { type: 'string' },
-    },
-  });
-  const entries = values.kg
-    ? await kgEntries(values.kg)
-    : syntheticEntries(Number(values.entries), Number(values.aliases));
+  const values = benchArgs({ entries: 80_000, aliases: 150_000, queries: 2000, kg: null });
+  const entries = values.kg ? await kgEntries(values.kg) : syntheticEntries(values.entries, values.aliases);
   // First build warms the JIT; the second is the one reported.
   createNameLookup(entries.slice(0, 5000));
-  const result = runLookupBench(entries, Number(values.queries));
+  const result = runLookupBench(entries, values.queries);
   const round = (value: number) => Math.round(value * 1000) / 1000;
   const lines = [
     `${values.kg ? `KG ${values.kg}` : 'synthetic'}: ${result.entries} entries, ${result.aliases} aliases → ${result.size.surfaces} surfaces, ${result.size.keys} keys`,

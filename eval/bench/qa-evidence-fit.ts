@@ -47,6 +47,7 @@ const { graph } = core.index;
 const facts = core.index.facts;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store);
 const loci = core.variantLoci;
+const drugStructures = core.drugStructures;
 
 interface Row {
   kind: PairKind;
@@ -74,7 +75,7 @@ function rowsOf(cases: readonly QaCase[]): Row[] {
     if (hidden.length === 0) continue;
     const view = withoutEdges(graph, hidden);
     // The model's own inputs: the noisy-or sources, not the model's output.
-    const context = { graph: view, facts, definitions, loci, evidenceModel: false };
+    const context = { graph: view, facts, definitions, loci, drugStructures, evidenceModel: false };
     const answer = hidden[0]![1];
     const subjects = hidden.map(([subject]) => subject);
     const type = TYPES[qaCase.kind];

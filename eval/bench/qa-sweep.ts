@@ -47,6 +47,7 @@ const base = {
   linker: core.linker,
   definitions,
   loci: core.variantLoci,
+  drugStructures: core.drugStructures,
 };
 const thresholds = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 const tf = new Map<string, number[]>();

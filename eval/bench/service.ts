@@ -4,12 +4,12 @@
  *
  *   npx tsx eval/bench/service.ts [--index indexes/demo] [--requests 50]
  */
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
+import { benchArgs } from './bench-args.js';
 
 export interface LatencyStats {
   requests: number;
@@ -87,11 +87,6 @@ export async function runServiceBench(indexPath: string, requests: number) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      requests: { type: 'string', default: '50' },
-    },
-  });
-  console.log(JSON.stringify(await runServiceBench(values.index, Number(values.requests)), null, 2));
+  const values = benchArgs({ index: 'indexes/demo', requests: 50 });
+  console.log(JSON.stringify(await runServiceBench(values.index, values.requests), null, 2));
 }

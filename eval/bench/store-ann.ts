@@ -10,11 +10,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLanceStoreWriter, openLanceStore } from '../../src/store/lancedb-store.js';
 import type { NodeRow, VectorStore } from '../../src/store/vector-store.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { clusteredVectors, createRandom, gaussian } from '../../test/store/store-fixtures.js';
+import { benchArgs } from './bench-args.js';
 
 export interface StoreBenchOptions {
   rows: number;
@@ -190,26 +190,24 @@ async function closeAll(...stores: VectorStore[]): Promise<void> {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      rows: { type: 'string', default: '20000' },
-      dimension: { type: 'string', default: '1024' },
-      queries: { type: 'string', default: '100' },
-      clusters: { type: 'string', default: '200' },
-      k: { type: 'string', default: '10' },
-      ef: { type: 'string', default: '200' },
-      refine: { type: 'string', default: '2' },
-      json: { type: 'boolean', default: false },
-    },
+  const values = benchArgs({
+    rows: 20_000,
+    dimension: 1024,
+    queries: 100,
+    clusters: 200,
+    k: 10,
+    ef: 200,
+    refine: 2,
+    json: false,
   });
   const result = await runStoreBench({
-    rows: Number(values.rows),
-    dimension: Number(values.dimension),
-    queries: Number(values.queries),
-    clusters: Number(values.clusters),
-    k: Number(values.k),
-    ef: Number(values.ef),
-    refineFactor: Number(values.refine),
+    rows: values.rows,
+    dimension: values.dimension,
+    queries: values.queries,
+    clusters: values.clusters,
+    k: values.k,
+    ef: values.ef,
+    refineFactor: values.refine,
   });
   if (values.json) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');

@@ -9,22 +9,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readLookupEntries } from '../../src/indexing/lookup-entries.js';
 import { readGraph } from '../../src/kg/graph.js';
 import { createRandom } from '../../src/molecules/ga/random.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    index: { type: 'string' },
-    out: { type: 'string', default: '/tmp/synonym-qa' },
-    'per-kind': { type: 'string', default: '60' },
-    seed: { type: 'string', default: '5' },
-  },
-});
+const values = benchArgs({ index: null, out: '/tmp/synonym-qa', 'per-kind': 60, seed: 5 });
 if (values.index === undefined) throw new Error('--index is required');
-const perKind = Number(values['per-kind']);
-const random = createRandom(Number(values.seed));
+const perKind = values['per-kind'];
+const random = createRandom(values.seed);
 const graph = await readGraph(values.index);
 const entries = await readLookupEntries(values.index);
 const nameOf = (node: number) => graph.node(node)?.name ?? '';
@@ -89,23 +82,39 @@ const subjects = (types: string[], sources: (source: string) => boolean, linked:
       : [],
   );
 
+/** `statement` of the linked node as true and, where an unlinked node of `pool` can be drawn, of it as false. */
+const trueFalseRows = (
+  statement: (node: number) => string,
+  linkedNode: number,
+  pool: readonly number[],
+  linked: ReadonlySet<number>,
+): Row[] => {
+  const unrelated = other(pool, linked);
+  const rows: Row[] = [{ text: statement(linkedNode), label: true }];
+  if (unrelated !== undefined) rows.push({ text: statement(unrelated), label: false });
+  return rows;
+};
+/** The answer among up to four distractors of `pool` outside `excluded`, shuffled. */
+const optionsWith = (answer: string, pool: readonly number[], excluded: ReadonlySet<number>) => {
+  const distractors = new Set<number>();
+  while (distractors.size < 4) {
+    const node = other(pool, excluded);
+    if (node === undefined) break;
+    distractors.add(node);
+  }
+  return shuffled([answer, ...[...distractors].map(nameOf)]);
+};
+
 function drugRows(): Row[] {
   const rows: Row[] = [];
   const pool = shuffled(subjects(['drug'], (source) => source.startsWith('drug-description'), drugDiseases));
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const treated = new Set(drugDiseases.get(node));
     const disease = random.pick([...treated]);
-    const unrelated = other(diseasesTreated, treated);
-    rows.push({ text: `${synonym} treats ${nameOf(disease)}`, label: true });
-    if (unrelated !== undefined) rows.push({ text: `${synonym} treats ${nameOf(unrelated)}`, label: false });
-    const distractors = new Set<number>();
-    const treating = new Set(diseaseDrugs.get(disease));
-    while (distractors.size < 4) {
-      const drug = other(drugs, treating);
-      if (drug === undefined) break;
-      distractors.add(drug);
-    }
-    const options = shuffled([synonym, ...[...distractors].map(nameOf)]);
+    rows.push(
+      ...trueFalseRows((tail) => `${synonym} treats ${nameOf(tail)}`, disease, diseasesTreated, treated),
+    );
+    const options = optionsWith(synonym, drugs, new Set(diseaseDrugs.get(disease)));
     rows.push({
       text: `Out of the given list, which Drug treats ${nameOf(disease)}. Given list is: ${options.join(', ')}`,
       options,
@@ -121,9 +130,7 @@ function diseaseRows(): Row[] {
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const treating = new Set(diseaseDrugs.get(node));
     const drug = random.pick([...treating]);
-    const unrelated = other(drugs, treating);
-    rows.push({ text: `${nameOf(drug)} treats ${synonym}`, label: true });
-    if (unrelated !== undefined) rows.push({ text: `${nameOf(unrelated)} treats ${synonym}`, label: false });
+    rows.push(...trueFalseRows((head) => `${nameOf(head)} treats ${synonym}`, drug, drugs, treating));
   }
   return rows;
 }
@@ -136,18 +143,15 @@ function geneRows(): Row[] {
   for (const { node, synonym } of pool.slice(0, perKind)) {
     const associated = new Set(geneDiseases.get(node));
     const disease = random.pick([...associated]);
-    const unrelated = other(diseasesWithGenes, associated);
-    rows.push({ text: `${nameOf(disease)} associates Gene ${synonym}`, label: true });
-    if (unrelated !== undefined)
-      rows.push({ text: `${nameOf(unrelated)} associates Gene ${synonym}`, label: false });
-    const carriers = new Set(diseaseGenes.get(disease));
-    const distractors = new Set<number>();
-    while (distractors.size < 4) {
-      const gene = other(genes, carriers);
-      if (gene === undefined) break;
-      distractors.add(gene);
-    }
-    const options = shuffled([synonym, ...[...distractors].map(nameOf)]);
+    rows.push(
+      ...trueFalseRows(
+        (tail) => `${nameOf(tail)} associates Gene ${synonym}`,
+        disease,
+        diseasesWithGenes,
+        associated,
+      ),
+    );
+    const options = optionsWith(synonym, genes, new Set(diseaseGenes.get(disease)));
     rows.push({
       text: `Out of the given list, which Gene is associated with ${nameOf(disease)}. Given list is: ${options.join(', ')}`,
       options,

@@ -1,4 +1,11 @@
 import type { AppError } from '../errors.js';
+import type {
+  LlmMessage,
+  LlmRole,
+  LlmToolCall,
+  LlmToolChoice,
+  LlmToolDefinition,
+} from '../llm/llm-client.js';
 
 /**
  * The conversational agent behind `POST /v1/chat` and the OpenAI-compatible face.
@@ -13,33 +20,16 @@ export interface ChatAgent {
   readonly canCallClientTools?: boolean | undefined;
 }
 
-export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
-
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-  /** On an assistant turn: the client tools the model called in it. */
-  toolCalls?: ChatToolCall[] | undefined;
-  /** On a `tool` turn: the call whose result `content` is. */
-  toolCallId?: string | undefined;
-}
-
+// The client speaks the OpenAI message shape, which is the one the model interface speaks: one
+// declaration serves both, so a client turn passes to the model without translation.
+export type ChatRole = LlmRole;
+export type ChatMessage = LlmMessage;
 /** A function the client can run (OpenAI `tools`); `parameters` is its JSON Schema. */
-export interface ClientTool {
-  name: string;
-  description?: string | undefined;
-  parameters: Record<string, unknown>;
-}
-
+export type ClientTool = LlmToolDefinition;
 /** OpenAI `tool_choice` over the client's tools. */
-export type ClientToolChoice = 'none' | 'auto' | 'required' | { name: string };
-
+export type ClientToolChoice = LlmToolChoice;
 /** A call of a client tool, handed back to the client to run; `arguments` is JSON text. */
-export interface ChatToolCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
+export type ChatToolCall = LlmToolCall;
 
 /** Inputs for the unimodal encoders, given next to the question. */
 export interface ChatAttachments {

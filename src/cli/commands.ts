@@ -1,64 +1,35 @@
 import { z } from 'zod';
 import { serviceDefaults } from '../config/index.js';
-import { RETRIEVAL_METHODS } from '../eval/retrieval-methods.js';
-import { proposeRequestSchema } from '../molecules/propose-request.js';
+import {
+  booleanFlag,
+  count,
+  deviceFlag,
+  evalKgeOptions,
+  evalLinkingOptions,
+  evalRetrievalOptions,
+  evalVariantsOptions,
+  fitFusionOptions,
+  infoOptions,
+  json,
+  linkOptions,
+  lookupOptions,
+  numberFrom,
+  projectOptions,
+  proposeField,
+  publishOptions,
+  reportDir,
+  requiredFlag,
+  serveOptions,
+  serviceDevice,
+  serviceIndex,
+  structureKeysOptions,
+  trainLigandModelOptions,
+  trainOptions,
+} from './command-options.js';
 import { defineCommand, type CommandSpec } from './command.js';
 
-// Each option is declared once, as a schema field: `.describe()` is its help, `.default()` its default.
-const booleanFlag = z.boolean().default(false);
-const json = booleanFlag.describe('Print the result as JSON on stdout');
-const reportDir = (what = 'JSON and Markdown') =>
-  z.string().default('eval/reports').describe(`Where the ${what} reports go`);
-const deviceFlag = z.enum(['cpu', 'cuda']).default('cpu').describe('cpu or cuda');
-/** Left to the service's config (env first), so the help names the default without applying it. */
-const serviceIndex = z
-  .string()
-  .optional()
-  .describe('Index directory, or s3://<bucket>/<prefix> to serve published versions (env BIOBRIDGE_INDEX)')
-  .meta({ short: 'i', defaultText: serviceDefaults.index });
-const serviceDevice = z
-  .enum(['cpu', 'cuda'])
-  .optional()
-  .describe('cpu or cuda for ONNX models (env BIOBRIDGE_DEVICE)')
-  .meta({ defaultText: serviceDefaults.device });
-/** `a,b,c` → validated list; `list` checks the items (and how many). */
-const commaList = <List extends z.ZodType<unknown, string[]>>(fallback: string, list: List) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(list);
-
-/** Splits whose validation heads fit the fused ranking: `fit-fusion --splits` and `train --fusion-splits`. */
-const fusionSplits = commaList(
-  'inductive,unseen-drug',
-  z
-    .array(
-      z
-        .string()
-        .regex(
-          /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
-          'expected split names such as inductive or unseen-drug',
-        ),
-    )
-    .min(1),
-).describe('Splits whose validation heads fit the weights; later ones win per task');
-
-const count = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
-/** A number flag checked by a request schema's field: its bounds and default are declared there only. */
-const numberFrom = <Field extends z.ZodType<number, number | undefined>>(field: Field) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined ? undefined : Number(value)))
-    .pipe(field);
-const proposeField = proposeRequestSchema.shape;
+/** The one positional of most commands. */
+const builtIndex = [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }];
 
 export const ingestCommand = defineCommand({
   name: 'ingest',
@@ -68,9 +39,7 @@ export const ingestCommand = defineCommand({
     { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
   ],
   schema: z.strictObject({
-    out: z
-      .string({ error: '--out is required (e.g. --out indexes/shared)' })
-      .min(1)
+    out: requiredFlag('out', 'indexes/shared')
       .describe(
         'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
       )
@@ -93,8 +62,8 @@ export const infoCommand = defineCommand({
   name: 'info',
   summary: 'Show node counts per type, modality coverage, encoders and bridge of an index',
   usage: 'info <index-dir> [--json]',
-  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  schema: z.strictObject({ json }),
+  positionals: builtIndex,
+  schema: infoOptions,
   load: () => import('./commands/info.js'),
 });
 
@@ -106,11 +75,7 @@ export const lookupCommand = defineCommand({
     { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
     { name: 'query', description: 'Name, id or alias, e.g. "imatinib", "TP53", "DOID:1612"' },
   ],
-  schema: z.strictObject({
-    type: z.array(z.string()).optional().describe('Only this node type (repeatable)').meta({ short: 't' }),
-    limit: count(10, 1, 1000).describe('Maximum candidates').meta({ short: 'n' }),
-    json,
-  }),
+  schema: lookupOptions,
   load: () => import('./commands/lookup.js'),
 });
 
@@ -123,20 +88,7 @@ export const linkCommand = defineCommand({
     { name: 'index-dir', description: 'An index built by `biobridge ingest`' },
     { name: 'text', description: 'Free text, e.g. "Does metronidazole treat Crohn\'s disease?"' },
   ],
-  schema: z.strictObject({
-    type: z
-      .array(z.string())
-      .optional()
-      .describe('Only link this node type (repeatable)')
-      .meta({ short: 't' }),
-    prefer: z
-      .array(z.string())
-      .optional()
-      .describe('Prefer this node type when a span is ambiguous (repeatable)'),
-    limit: count(5, 1, 50).describe('Candidates per span').meta({ short: 'n' }),
-    'no-fuzzy': booleanFlag.describe('Do not match names within a typo or two'),
-    json,
-  }),
+  schema: linkOptions,
   load: () => import('./commands/link.js'),
 });
 
@@ -146,50 +98,8 @@ export const trainCommand = defineCommand({
     'Train the bridge: export vectors + triples, run the PyTorch trainer, import the ONNX bridge, project, fit the fused ranking',
   usage:
     'train <index-dir> [--preset cpu|paper|tiny] [--split inductive|inductive-leakfree|transductive] [--no-fit-fusion] [--fusion-splits inductive,unseen-drug] [--json]',
-  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  schema: z.strictObject({
-    // The trainer's presets (train/biobridge_train/model.py PRESETS): checked here, before any export.
-    preset: z
-      .enum(['tiny', 'cpu', 'paper'])
-      .default('cpu')
-      .describe('Model size preset of the trainer (paper = 768/6/12/2048)'),
-    split: z
-      .enum(['inductive', 'inductive-leakfree', 'transductive'])
-      .default('inductive')
-      .describe('Which split to train on'),
-    epochs: z.coerce.number().positive().optional().describe("Override the preset's epochs"),
-    'max-steps': z.coerce
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Stop after this many optimiser steps'),
-    device: z
-      .enum(['auto', 'cpu', 'cuda'])
-      .default('auto')
-      .describe('auto, cpu or cuda (trainer and projection)'),
-    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
-    negatives: z
-      .enum(['paired', 'in-batch', 'both'])
-      .default('both')
-      .describe(
-        'paired (the paper: 5 of 50 pre-sampled negatives per triple), in-batch, or both (measured better, see README)',
-      ),
-    resume: booleanFlag.describe('Continue an interrupted run from its checkpoint'),
-    'exclude-relation': z
-      .array(z.string())
-      .optional()
-      .describe('Display relation to leave out of training (repeatable)'),
-    'trainer-arg': z
-      .array(z.string())
-      .optional()
-      .describe('Extra flag passed to the trainer verbatim (repeatable)'),
-    'no-fit-fusion': booleanFlag.describe(
-      'Skip fitting the fused ranking after training (then run `biobridge fit-fusion` yourself)',
-    ),
-    'fusion-splits': fusionSplits,
-    json,
-  }),
+  positionals: builtIndex,
+  schema: trainOptions,
   load: () => import('./commands/train.js'),
 });
 
@@ -198,7 +108,7 @@ export const projectCommand = defineCommand({
   summary: "Fill the projected-vector column of every node table with the index's bridge",
   usage: 'project <index-dir> [--device cpu|cuda] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a bridge in <index>/bridge' }],
-  schema: z.strictObject({ device: deviceFlag, json }),
+  schema: projectOptions,
   load: () => import('./commands/project.js'),
 });
 
@@ -208,11 +118,9 @@ export const structureKeysCommand = defineCommand({
     'Store the structure keys (canonical SMILES, sequence hashes) of an index built before ingest wrote them',
   usage: 'structure-keys <index-dir> [--json]',
   positionals: [{ name: 'index-dir', description: 'An index without structures/keys.json.gz' }],
-  schema: z.strictObject({ json }),
+  schema: structureKeysOptions,
   load: () => import('./commands/structure-keys.js'),
 });
-
-const retrievalMethods = z.enum(RETRIEVAL_METHODS);
 
 export const evalRetrievalCommand = defineCommand({
   name: 'eval retrieval',
@@ -220,33 +128,7 @@ export const evalRetrievalCommand = defineCommand({
   usage:
     'eval retrieval <index-dir> [--split inductive|unseen-drug|unseen-protein|unseen-disease] [--methods fused,bridge,nn_transfer,ligand,ligand_model,popularity,untrained,random] [--json]',
   positionals: [{ name: 'index-dir', description: 'A trained index' }],
-  schema: z.strictObject({
-    split: z
-      .string()
-      .regex(
-        /^((inductive|inductive-leakfree|transductive)(-seed\d+)?|unseen-drug|unseen-protein|unseen-disease)$/,
-        'expected a split name such as inductive, inductive-leakfree, inductive-seed7 or unseen-drug',
-      )
-      .default('inductive')
-      .describe('Split whose held-out heads are queried (unseen-* are written on first use)'),
-    methods: commaList(RETRIEVAL_METHODS.join(','), z.array(retrievalMethods).min(1)).describe(
-      'Comma-separated methods',
-    ),
-    neighbours: count(20, 1, 1000).describe('Neighbours used by nearest-neighbour transfer'),
-    'frequent-threshold': z.coerce
-      .number()
-      .int()
-      .min(1)
-      .default(50)
-      .describe('Filtered set: tails with at least this many links'),
-    'report-dir': reportDir(),
-    device: deviceFlag,
-    'bridge-precision': z
-      .enum(['fp32', 'int8'])
-      .default('fp32')
-      .describe('int8: score with the dynamic-quantised transform (biobridge_train.quantize_onnx)'),
-    json,
-  }),
+  schema: evalRetrievalOptions,
   load: () => import('./commands/eval-retrieval.js'),
 });
 
@@ -318,19 +200,7 @@ export const fitFusionCommand = defineCommand({
   usage:
     'fit-fusion <index-dir> [--splits inductive,unseen-drug] [--compare bridge,nn_transfer,ligand,ligand_model,popularity,random] [--no-ligand-model] [--report-dir eval/reports] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export' }],
-  schema: z.strictObject({
-    splits: fusionSplits,
-    compare: commaList(
-      'bridge,nn_transfer,ligand,ligand_model,popularity,random',
-      z.array(retrievalMethods),
-    ).describe('Methods also scored on the test heads, for the reports'),
-    'no-ligand-model': booleanFlag.describe(
-      'Do not train the ligand-target model when the index has none (the fusion is fitted without it)',
-    ),
-    'report-dir': z.string().optional().describe('Also write the benchmark reports of each split here'),
-    device: deviceFlag,
-    json,
-  }),
+  schema: fitFusionOptions,
   load: () => import('./commands/fit-fusion.js'),
 });
 
@@ -343,35 +213,7 @@ export const trainLigandModelCommand = defineCommand({
   positionals: [
     { name: 'index-dir', description: 'An index with a training export and ligand fingerprints' },
   ],
-  schema: z.strictObject({
-    split: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, 'expected a split name such as unseen-drug')
-      .default('unseen-drug')
-      .describe(
-        'Split whose training drugs are learned from (its held-out and validation drugs never are); all: every KG drug, the model the service answers with',
-      ),
-    heads: z
-      .enum(['kernel', 'mlp', 'kernel,mlp'])
-      .default('kernel')
-      .describe(
-        'Kernel ridge regression (seconds), the MLP (minutes per epoch on 2 cores) or both, averaged',
-      ),
-    epochs: z.coerce
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('MLP training epochs (the trainer default: 40)'),
-    'hidden-dim': z.coerce
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('Hidden units (trainer default: 512)'),
-    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
-    json,
-  }),
+  schema: trainLigandModelOptions,
   load: () => import('./commands/train-ligand-model.js'),
 });
 
@@ -382,24 +224,7 @@ export const evalKgeCommand = defineCommand({
   usage:
     'eval kge <index-dir> [--models transe,distmult,complex,rotate] [--bridge-run <run dir>] [--kge-arg=--epochs --kge-arg=3]',
   positionals: [{ name: 'index-dir', description: 'An index with a training export (biobridge train)' }],
-  schema: z.strictObject({
-    models: commaList(
-      'transe,distmult,complex,rotate',
-      z.array(z.enum(['transe', 'distmult', 'complex', 'rotate'])).min(1),
-    ).describe('Comma-separated KGE models'),
-    'bridge-run': z
-      .string()
-      .optional()
-      .describe('Trainer run of a bridge trained with --split transductive')
-      .meta({ defaultText: '<index>/runs/transductive*' }),
-    'report-dir': reportDir(),
-    device: deviceFlag,
-    python: z.string().default('/usr/bin/python3').describe('Python with PyTorch'),
-    'kge-arg': z
-      .array(z.string())
-      .optional()
-      .describe('Extra flag for python3 -m biobridge_train.kge (repeatable)'),
-  }),
+  schema: evalKgeOptions,
   load: () => import('./commands/eval-kge.js'),
 });
 
@@ -518,14 +343,8 @@ export const evalLinkingCommand = defineCommand({
   summary:
     'Entity-linking benchmark: precision and recall per perturbation of KG names, linker vs findMentions',
   usage: 'eval linking <index-dir> [--cases 300] [--seed 1] [--json]',
-  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  schema: z.strictObject({
-    cases: count(300, 1, 100_000).describe('Cases per perturbation'),
-    seed: z.coerce.number().int().min(0).default(1).describe('Seed of the generated set and the bootstrap'),
-    bootstrap: count(1000, 10, 100_000).describe('Bootstrap resamples for the 95% CIs'),
-    'report-dir': reportDir(),
-    json,
-  }),
+  positionals: builtIndex,
+  schema: evalLinkingOptions,
   load: () => import('./commands/eval-linking.js'),
 });
 
@@ -537,16 +356,7 @@ export const evalVariantsCommand = defineCommand({
   positionals: [
     { name: 'index-dir', description: 'An index with a learned variant model in <index>/variants' },
   ],
-  schema: z.strictObject({
-    neighbours: count(10, 1, 1000).describe('Training variants used by the positional baseline'),
-    resamples: count(1000, 10, 100_000).describe('Bootstrap draws for the 95 % intervals'),
-    'write-fusion': booleanFlag.describe(
-      "Write the fused ranking's weights (fitted on validation variants) to <index>/variant-fusion.json, atomically; the service ranks variant → disease with them",
-    ),
-    'report-dir': reportDir('JSON, Markdown and SVG'),
-    device: deviceFlag,
-    json,
-  }),
+  schema: evalVariantsOptions,
   load: () => import('./commands/eval-variants.js'),
 });
 
@@ -555,23 +365,7 @@ export const serveCommand = defineCommand({
   summary: 'Start the HTTP service (retrieval, chat, OpenAI-compatible chat completions)',
   usage: `serve [--index indexes/<name>] [--port ${serviceDefaults.port}] [--host ${serviceDefaults.host}]`,
   positionals: [],
-  schema: z.strictObject({
-    index: serviceIndex,
-    port: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(65535)
-      .optional()
-      .describe('Port (env PORT)')
-      .meta({ short: 'p', defaultText: String(serviceDefaults.port) }),
-    host: z
-      .string()
-      .optional()
-      .describe('Interface to bind (env HOST)')
-      .meta({ defaultText: serviceDefaults.host }),
-    device: serviceDevice,
-  }),
+  schema: serveOptions,
   load: () => import('./commands/serve.js'),
 });
 
@@ -579,16 +373,8 @@ export const publishCommand = defineCommand({
   name: 'publish',
   summary: 'Upload a built index to object storage as a new version; serving replicas switch to it',
   usage: 'publish <index-dir> --to s3://<bucket>/<prefix> [--json]',
-  positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  schema: z.strictObject({
-    to: z
-      .string({ error: '--to is required (e.g. --to s3://my-bucket/biobridge/shared)' })
-      .min(1)
-      .describe(
-        'Index store: s3://<bucket>/<prefix> (settings from BIOBRIDGE_S3_* / AWS_* env) or file:///<dir>',
-      ),
-    json,
-  }),
+  positionals: builtIndex,
+  schema: publishOptions,
   load: () => import('./commands/publish.js'),
 });
 

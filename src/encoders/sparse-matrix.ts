@@ -60,29 +60,33 @@ export class CsrBuilder {
 
 /** `X · M` for dense row-major `M` (columns(X) × width); returns rows(X) × width, row-major. */
 export function multiplyDense(matrix: CsrMatrix, dense: Float64Array, width: number): Float64Array {
-  const result = new Float64Array(matrix.rows * width);
-  const { rowStarts, columnIndices, values } = matrix;
-  for (let row = 0; row < matrix.rows; row++) {
-    const target = row * width;
-    for (let entry = rowStarts[row]!; entry < rowStarts[row + 1]!; entry++) {
-      const value = values[entry]!;
-      const source = columnIndices[entry]! * width;
-      for (let column = 0; column < width; column++)
-        result[target + column]! += value * dense[source + column]!;
-    }
-  }
-  return result;
+  return accumulateProduct(matrix, dense, width, false);
 }
 
 /** `Xᵀ · M` for dense row-major `M` (rows(X) × width); returns columns(X) × width, row-major. */
 export function multiplyTransposedDense(matrix: CsrMatrix, dense: Float64Array, width: number): Float64Array {
-  const result = new Float64Array(matrix.columns * width);
+  return accumulateProduct(matrix, dense, width, true);
+}
+
+/**
+ * One walk over the stored entries serves both products: entry (row, column, value) adds
+ * `value · M[column]` to result row `row` (`X · M`), or `value · M[row]` to result row `column` (`Xᵀ · M`).
+ */
+function accumulateProduct(
+  matrix: CsrMatrix,
+  dense: Float64Array,
+  width: number,
+  transposed: boolean,
+): Float64Array {
+  const result = new Float64Array((transposed ? matrix.columns : matrix.rows) * width);
   const { rowStarts, columnIndices, values } = matrix;
   for (let row = 0; row < matrix.rows; row++) {
-    const source = row * width;
+    const rowOffset = row * width;
     for (let entry = rowStarts[row]!; entry < rowStarts[row + 1]!; entry++) {
       const value = values[entry]!;
-      const target = columnIndices[entry]! * width;
+      const columnOffset = columnIndices[entry]! * width;
+      const target = transposed ? columnOffset : rowOffset;
+      const source = transposed ? rowOffset : columnOffset;
       for (let column = 0; column < width; column++)
         result[target + column]! += value * dense[source + column]!;
     }

@@ -38,6 +38,16 @@ export const errorResponse = (description: string): RouteResponse => ({
 export const defineRoute = <const Definition extends RouteDefinition>(definition: Definition): Definition =>
   definition;
 
+/** What a page route answers: an HTML document. */
+export const htmlPageResponses = { 200: { description: 'HTML', contentType: 'text/html' } };
+
+/** A GET served without the bearer token (pages and their static files): no body, no query. */
+export const definePublicGet = <
+  const Route extends Pick<RouteDefinition, 'path' | 'summary' | 'tags' | 'responses'>,
+>(
+  route: Route,
+) => defineRoute({ method: 'get', ...route, public: true });
+
 export interface OpenApiInfo {
   title: string;
   version: string;

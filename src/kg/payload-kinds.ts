@@ -49,34 +49,60 @@ function nodeOfType<Column extends string>(
   return (row) => ({ index: row.node_index, type, idColumn, id: row[idColumn] });
 }
 
+type EntryMaps = {
+  [
+    Field in keyof NodePayloads as NodePayloads[Field] extends Map<number, unknown> ? Field : never
+  ]: NodePayloads[Field];
+};
+type EntryOf<Field extends keyof EntryMaps> =
+  EntryMaps[Field] extends Map<number, infer Entry> ? Entry : never;
+
+/**
+ * The payload of a file that gives a node at most one entry of `payloads[field]`: a second row for
+ * the node repeats `what`; `count` tallies what the stored row covered.
+ */
+function onePerNode<Row extends { node_index: number }, Field extends keyof EntryMaps>(
+  field: Field,
+  what: string,
+  entry: (row: Row) => EntryOf<Field>,
+  count: (coverage: PayloadCoverage, row: Row) => void,
+): Omit<NodePayloadKind<Row>, 'target'> {
+  const entries = (payloads: NodePayloads) => payloads[field] as Map<number, EntryOf<Field>>;
+  return {
+    repeats: (row, payloads) => (entries(payloads).has(row.node_index) ? what : undefined),
+    store: (row, payloads, coverage) => {
+      entries(payloads).set(row.node_index, entry(row));
+      count(coverage, row);
+    },
+  };
+}
+
 /** The node-payload files, in reading order (drug_text after text_features: it adds to their entries). */
 export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<NodePayloadRows[Role]> } = {
   proteinSequences: {
     target: nodeOfType(PROTEIN_TYPE, 'entrez_id'),
-    repeats: (row, payloads) => (payloads.proteins.has(row.node_index) ? 'a protein sequence' : undefined),
-    store: (row, payloads, coverage) => {
-      payloads.proteins.set(row.node_index, {
+    ...onePerNode(
+      'proteins',
+      'a protein sequence',
+      (row: ProteinSequenceRow) => ({
         sequence: row.sequence,
         entrezId: row.entrez_id,
         ...definedFields({
           symbol: row.symbol === '' ? undefined : row.symbol,
           uniprotId: row.uniprot_id === '' ? undefined : row.uniprot_id,
         }),
-      });
-      coverage.sequence++;
-    },
+      }),
+      (coverage) => coverage.sequence++,
+    ),
   },
   drugSmiles: {
     target: nodeOfType(DRUG_TYPE, 'drugbank_id'),
-    repeats: (row, payloads) => (payloads.molecules.has(row.node_index) ? 'a SMILES' : undefined),
-    store: (row, payloads, coverage) => {
-      payloads.molecules.set(row.node_index, {
-        smiles: row.smiles,
-        drugbankId: row.drugbank_id,
-        name: row.name,
-      });
-      coverage.smiles++;
-    },
+    ...onePerNode(
+      'molecules',
+      'a SMILES',
+      (row: DrugSmilesRow) => ({ smiles: row.smiles, drugbankId: row.drugbank_id, name: row.name }),
+      (coverage) => coverage.smiles++,
+    ),
   },
   textFeatures: {
     target: (row) => ({
@@ -87,15 +113,15 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
       id: row.node_id,
     }),
     // drug_text is read after this file, so any entry here came from an earlier text_features row.
-    repeats: (row, payloads) => (payloads.texts.has(row.node_index) ? 'a text_features row' : undefined),
-    store: (row, payloads, coverage) => {
-      payloads.texts.set(row.node_index, {
-        name: row.name,
-        ...definedFields({ definition: row.definition }),
-      });
-      coverage.textRecord++;
-      if (row.definition !== undefined) coverage.definition++;
-    },
+    ...onePerNode(
+      'texts',
+      'a text_features row',
+      (row: TextFeatureRow) => ({ name: row.name, ...definedFields({ definition: row.definition }) }),
+      (coverage, row) => {
+        coverage.textRecord++;
+        if (row.definition !== undefined) coverage.definition++;
+      },
+    ),
   },
   drugText: {
     target: nodeOfType(DRUG_TYPE, 'drugbank_id'),
@@ -113,9 +139,10 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
   },
   variantFeatures: {
     target: nodeOfType(VARIANT_TYPE, 'rsid'),
-    repeats: (row, payloads) => (payloads.variants.has(row.node_index) ? 'variant features' : undefined),
-    store: (row, payloads, coverage) => {
-      payloads.variants.set(row.node_index, {
+    ...onePerNode(
+      'variants',
+      'variant features',
+      (row: VariantFeatureRow) => ({
         rsid: row.rsid,
         ...definedFields({
           chromosome: row.chrom,
@@ -124,9 +151,11 @@ export const NODE_PAYLOAD_KINDS: { [Role in NodePayloadRole]: NodePayloadKind<No
           context: row.context,
           riskAllele: row.risk_allele,
         }),
-      });
-      coverage.variant++;
-      if (row.chrom !== undefined && row.pos !== undefined) coverage.variantPosition++;
-    },
+      }),
+      (coverage, row) => {
+        coverage.variant++;
+        if (row.chrom !== undefined && row.pos !== undefined) coverage.variantPosition++;
+      },
+    ),
   },
 };

@@ -1,5 +1,9 @@
 import { kgVariantFeatureValues, type EmbeddingTable } from '../encoders/variant-learned.js';
-import { knownTokens, type VariantFeatureValues } from '../encoders/variant-features.js';
+import {
+  knownTokens,
+  variantFeatureInputSchema,
+  type VariantFeatureValues,
+} from '../encoders/variant-features.js';
 import { AppError } from '../errors.js';
 import type { KgGraph } from '../kg/graph.js';
 import type { GwasAssociation } from '../kg/kg-facts.js';
@@ -216,13 +220,7 @@ async function variantRequestHead(
       details: {
         field: `${prefix}rsid`,
         value: rsid,
-        fields: [
-          'variant.chrom',
-          'variant.pos',
-          'variant.mappedGenes',
-          'variant.context',
-          'variant.riskAllele',
-        ],
+        fields: Object.keys(variantFeatureInputSchema.shape).map((name) => `variant.${name}`),
       },
     });
   const features: VariantFeatureValues = request.variant;

@@ -243,96 +243,76 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
   };
 }
 
-interface NameTables {
-  /** Per entry. */
-  nodeIndices: number[];
-  types: string[];
-  names: string[];
-  ids: string[];
-  /** Per surface (a trimmed name, id or alias of one entry). */
-  surfaceText: string[];
-  surfaceEntry: number[];
-  surfaceField: number[];
-  exact: Map<string, Posting>;
-  lower: Map<string, Posting>;
-  /** Per normalized key: its id, text and surfaces. */
-  keyIds: Map<string, number>;
-  keyText: string[];
-  keySurfaces: Posting[];
-}
-
 /** The exact, case-insensitive and normalized hash maps over every name, id and alias. */
-function buildNameTables(entries: Iterable<NameEntry>): NameTables {
-  const nodeIndices: number[] = [];
-  const types: string[] = [];
-  const names: string[] = [];
-  const ids: string[] = [];
+class NameTables {
+  /** Per entry. */
+  readonly nodeIndices: number[] = [];
+  readonly types: string[] = [];
+  readonly names: string[] = [];
+  readonly ids: string[] = [];
+  /** Per surface (a trimmed name, id or alias of one entry). */
+  readonly surfaceText: string[] = [];
+  readonly surfaceEntry: number[] = [];
+  readonly surfaceField: number[] = [];
+  readonly exact = new Map<string, Posting>();
+  readonly lower = new Map<string, Posting>();
+  /** Per normalized key: its id, text and surfaces. */
+  readonly keyIds = new Map<string, number>();
+  readonly keyText: string[] = [];
+  readonly keySurfaces: Posting[] = [];
 
-  const surfaceText: string[] = [];
-  const surfaceEntry: number[] = [];
-  const surfaceField: number[] = [];
-  const exact = new Map<string, Posting>();
-  const lower = new Map<string, Posting>();
-  const keyIds = new Map<string, number>();
-  const keyText: string[] = [];
-  const keySurfaces: Posting[] = [];
-
-  const addKey = (key: string, surface: number) => {
-    if (key === '') return;
-    const keyId = keyIds.get(key);
-    if (keyId === undefined) {
-      keyIds.set(key, keyText.length);
-      keyText.push(key);
-      keySurfaces.push(surface);
-      return;
-    }
-    const posting = keySurfaces[keyId]!;
-    if (typeof posting === 'number') {
-      if (posting !== surface) keySurfaces[keyId] = [posting, surface];
-    } else if (posting[posting.length - 1] !== surface) posting.push(surface);
-  };
-
-  for (const entry of entries) {
-    const entryId = nodeIndices.length;
-    nodeIndices.push(entry.nodeIndex);
-    types.push(entry.type);
-    names.push(entry.name);
-    ids.push(entry.id);
+  addEntry(entry: NameEntry): void {
+    const entryId = this.nodeIndices.length;
+    this.nodeIndices.push(entry.nodeIndex);
+    this.types.push(entry.type);
+    this.names.push(entry.name);
+    this.ids.push(entry.id);
     const seen = new Set<string>();
     const addSurface = (raw: string, field: number) => {
       const text = raw.trim();
       if (text === '' || seen.has(text)) return;
       seen.add(text);
-      const surface = surfaceText.length;
-      surfaceText.push(text);
-      surfaceEntry.push(entryId);
-      surfaceField.push(field);
-      addPosting(exact, text, surface);
-      addPosting(lower, text.toLowerCase(), surface);
-      addKey(normalizeKey(text), surface);
-      // "Parkinson's disease" is also written "Parkinson disease": index the form without the
-      // possessive too ("Parkinsons disease" already matches the first key).
-      if (POSSESSIVE.test(text)) addKey(normalizeKey(text.replace(POSSESSIVE_ALL, '')), surface);
+      this.addSurface(text, entryId, field);
     };
     addSurface(entry.name, FIELD_NAME);
     addSurface(entry.id, FIELD_ID);
     for (const alias of entry.aliases) addSurface(alias, FIELD_ALIAS);
     for (const synonym of entry.synonyms ?? []) addSurface(synonym.text, FIELD_SYNONYM);
   }
-  return {
-    nodeIndices,
-    types,
-    names,
-    ids,
-    surfaceText,
-    surfaceEntry,
-    surfaceField,
-    exact,
-    lower,
-    keyIds,
-    keyText,
-    keySurfaces,
-  };
+
+  private addSurface(text: string, entryId: number, field: number): void {
+    const surface = this.surfaceText.length;
+    this.surfaceText.push(text);
+    this.surfaceEntry.push(entryId);
+    this.surfaceField.push(field);
+    addPosting(this.exact, text, surface);
+    addPosting(this.lower, text.toLowerCase(), surface);
+    this.addKey(normalizeKey(text), surface);
+    // "Parkinson's disease" is also written "Parkinson disease": index the form without the
+    // possessive too ("Parkinsons disease" already matches the first key).
+    if (POSSESSIVE.test(text)) this.addKey(normalizeKey(text.replace(POSSESSIVE_ALL, '')), surface);
+  }
+
+  private addKey(key: string, surface: number): void {
+    if (key === '') return;
+    const keyId = this.keyIds.get(key);
+    if (keyId === undefined) {
+      this.keyIds.set(key, this.keyText.length);
+      this.keyText.push(key);
+      this.keySurfaces.push(surface);
+      return;
+    }
+    const posting = this.keySurfaces[keyId]!;
+    if (typeof posting === 'number') {
+      if (posting !== surface) this.keySurfaces[keyId] = [posting, surface];
+    } else if (posting[posting.length - 1] !== surface) posting.push(surface);
+  }
+}
+
+function buildNameTables(entries: Iterable<NameEntry>): NameTables {
+  const tables = new NameTables();
+  for (const entry of entries) tables.addEntry(entry);
+  return tables;
 }
 
 /** Trigram-shortlisted, edit-distance-checked fuzzy matches over the normalized keys. */

@@ -42,7 +42,9 @@ describe('CLI flags are validated before any work, with messages that name the f
     expect(trainCommand.schema.parse({ 'no-fit-fusion': true })['no-fit-fusion']).toBe(true);
     const run = await cli(['train', 'indexes/demo', '--fusion-splits', 'nonsense']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('expected split names such as inductive or unseen-drug');
+    expect(run.stderr).toContain(
+      'expected a split name such as inductive, inductive-leakfree, inductive-seed7 or unseen-drug',
+    );
     expect(existsSync('indexes/demo/export')).toBe(false);
   });
 

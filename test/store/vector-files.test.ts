@@ -95,6 +95,14 @@ async function observedStartReadingBoth(directory: string) {
   return { ...run, ...matrices };
 }
 
+/** A start that finds both files current: it reads nothing from Lance and warns of nothing. */
+async function startFromFilesOnly(directory: string) {
+  const start = await observedStartReadingBoth(directory);
+  expect(start.reads).toEqual([]);
+  expect(start.lines.filter((line) => line.level !== 'debug')).toEqual([]);
+  return start;
+}
+
 /** One start that reads the drugs' `column` (writing its file) and closes. */
 async function startOnce(directory: string, column: VectorColumn) {
   const store = withVectorFiles(await openLanceStore(join(directory, 'lance')), {
@@ -143,10 +151,7 @@ describe('vector files', () => {
       'drug.vector.f32',
     ]);
 
-    const second = await observedStartReadingBoth(directory);
-    const fromFiles = second;
-    expect(second.reads).toEqual([]);
-    expect(second.lines.filter((line) => line.level !== 'debug')).toEqual([]);
+    const fromFiles = await startFromFilesOnly(directory);
     expect(fromFiles.vector.nodeIndices).toEqual(fromLance.vector.nodeIndices);
     expect(fromFiles.vector.vectors).toEqual(fromLance.vector.vectors);
     expect(fromFiles.vector.dimension).toBe(12);
@@ -304,10 +309,7 @@ describe('vector files', () => {
       ['drug', 'vector', 36],
       ['drug', 'projected', 36],
     ]);
-    const start = await observedStartReadingBoth(directory);
-    const fromFiles = start;
-    expect(start.reads).toEqual([]);
-    expect(start.lines.filter((line) => line.level !== 'debug')).toEqual([]);
+    const fromFiles = await startFromFilesOnly(directory);
     expect(fromFiles.vector.vectors).toEqual(fromLance.vector.vectors);
     expect(fromFiles.projected.vectors).toEqual(fromLance.projected.vectors);
     expect(fromFiles.projected.nodeIndices).toEqual(fromLance.projected.nodeIndices);

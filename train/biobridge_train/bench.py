@@ -18,6 +18,7 @@ from typing import Any, Dict, Optional, Sequence
 
 import torch
 
+from .config_cli import add_config_arguments
 from .data import NodeVectors, TrainingTriples
 from .export_format import read_export
 from .model import BindingModel
@@ -85,37 +86,31 @@ def measure(config: TrainConfig, steps: int, warmup: int = 3) -> Dict[str, Any]:
     }
 
 
+# The trainer settings a measurement takes (each flag as the trainer declares it); the run writes nothing.
+_BENCH_SETTINGS = (
+    "data",
+    "preset",
+    "threads",
+    "batch_size",
+    "hidden_dim",
+    "n_layer",
+    "n_head",
+    "ffn_dim",
+    "negatives",
+    "device",
+    "precision",
+)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--preset", default="cpu")
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--batch-size", type=int, default=None)
-    parser.add_argument("--hidden-dim", type=int, default=None)
-    parser.add_argument("--n-layer", type=int, default=None)
-    parser.add_argument("--n-head", type=int, default=None)
-    parser.add_argument("--ffn-dim", type=int, default=None)
-    parser.add_argument("--negatives", default="paired")
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--precision", default="fp32")
-    args = parser.parse_args(argv)
+    add_config_arguments(parser, TrainConfig, _BENCH_SETTINGS)
+    parser.add_argument("--steps", type=int, default=20, help="optimiser steps measured (default: 20)")
+    arguments = vars(parser.parse_args(argv))
+    steps = arguments.pop("steps")
     tune_allocator()
-    config = TrainConfig(
-        data=args.data,
-        out="-",
-        preset=args.preset,
-        threads=args.threads,
-        batch_size=args.batch_size,
-        hidden_dim=args.hidden_dim,
-        n_layer=args.n_layer,
-        n_head=args.n_head,
-        ffn_dim=args.ffn_dim,
-        negatives=args.negatives,
-        device=args.device,
-        precision=args.precision,
-    )
-    print(json.dumps(measure(config, args.steps)), file=sys.stdout)
+    config = TrainConfig(out="-", **arguments)
+    print(json.dumps(measure(config, steps)), file=sys.stdout)
     return 0
 
 

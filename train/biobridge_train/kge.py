@@ -28,13 +28,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, TextIO, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .atomic import temporary_sibling, write_json_atomic
+from .config_cli import config_parser
 from .export_format import TrainingExport, read_export
 from .ranking_metrics import bootstrap_interval, rank_query, summarize
 from .splits import load_or_create_split
@@ -276,16 +277,20 @@ def bridge_scorer(run_dir: Path, export: TrainingExport, entities: Entities, dev
     return scorer
 
 
-def train_kge(
-    kind: str,
-    config: KgeConfig,
-    entities: Entities,
-    train_rows: np.ndarray,
-    valid_tasks: List[TaskQueries],
-    device: torch.device,
-    say: Callable[[str], None],
-) -> Tuple[KgeModel, Dict[str, Any]]:
+class KgeJob(NamedTuple):
+    """What every model of one run is trained on and reports to."""
+
+    config: KgeConfig
+    entities: Entities
+    train_rows: np.ndarray
+    valid_tasks: List[TaskQueries]
+    device: torch.device
+    say: Callable[[str], None]
+
+
+def train_kge(kind: str, job: KgeJob) -> Tuple[KgeModel, Dict[str, Any]]:
     """Trains one model; keeps the epoch with the best validation MRR (mean over tasks)."""
+    config, entities, train_rows, valid_tasks, device, say = job
     torch.manual_seed(config.seed)
     generator = np.random.RandomState(config.seed)
     model = KgeModel(kind, entities.total, len(entities.relation_keys), config.dim).to(device)
@@ -313,16 +318,9 @@ def train_kge(
 _SCORING_ONLY = {"tasks", "report_dir", "models", "bridge_run", "model_dir", "bootstrap", "threads", "device", "data"}
 
 
-def trained_model(
-    kind: str,
-    config: KgeConfig,
-    entities: Entities,
-    train_rows: np.ndarray,
-    valid_tasks: List[TaskQueries],
-    device: torch.device,
-    say: Callable[[str], None],
-) -> Tuple[KgeModel, Dict[str, Any]]:
+def trained_model(kind: str, job: KgeJob) -> Tuple[KgeModel, Dict[str, Any]]:
     """Trains a model, or reloads it from ``--model-dir`` when it was trained with the same settings."""
+    config, entities, device, say = job.config, job.entities, job.device, job.say
     settings = {key: value for key, value in dataclasses.asdict(config).items() if key not in _SCORING_ONLY}
     if config.model_dir:
         weights, info_path = Path(config.model_dir) / f"{kind}.pt", Path(config.model_dir) / f"{kind}.json"
@@ -333,7 +331,7 @@ def trained_model(
                 model.load_state_dict(torch.load(str(weights), map_location=device, weights_only=True))
                 say(f"{kind}: reusing {weights} (trained in {info['training']['seconds']} s)")
                 return model, info["training"]
-    model, training = train_kge(kind, config, entities, train_rows, valid_tasks, device, say)
+    model, training = train_kge(kind, job)
     if config.model_dir:
         Path(config.model_dir).mkdir(parents=True, exist_ok=True)
         with temporary_sibling(weights) as temporary:
@@ -428,8 +426,9 @@ def run_kge(config: KgeConfig, log: Optional[TextIO] = None) -> Dict[str, Any]:
     )
     results: Dict[str, Dict[str, Dict[str, Any]]] = {}
     training: Dict[str, Any] = {}
+    job = KgeJob(config, entities, train_rows, valid_tasks, device, say)
     for kind in [name.strip() for name in config.models.split(",") if name.strip()]:
-        model, training[kind] = trained_model(kind, config, entities, train_rows, valid_tasks, device, say)
+        model, training[kind] = trained_model(kind, job)
         results[kind] = score_tasks(test_tasks, kge_scorer(model, entities, device))
     bridge_info = None
     if config.bridge_run:
@@ -583,18 +582,7 @@ def write_report(report: Dict[str, Any], directory: Path) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python3 -m biobridge_train.kge", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    for item in dataclasses.fields(KgeConfig):
-        flag = "--" + item.name.replace("_", "-")
-        type_name = str(item.type).replace("Optional[", "").rstrip("]")
-        options: Dict[str, Any] = {"type": {"str": str, "int": int, "float": float}[type_name]}
-        if item.default is dataclasses.MISSING:
-            options["required"] = True
-        else:
-            options["default"] = item.default
-        parser.add_argument(flag, help=item.metadata["help"], **options)
-    return parser
+    return config_parser(KgeConfig, "python3 -m biobridge_train.kge", __doc__)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

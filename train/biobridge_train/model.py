@@ -95,30 +95,12 @@ PRESETS: Dict[str, Preset] = {
 
 
 class BindingModel(nn.Module):
-    def __init__(
-        self,
-        n_node: int,
-        n_relation: int,
-        proj_dim: Mapping[Union[int, str], int],
-        hidden_dim: int = 768,
-        n_layer: int = 6,
-        n_head: int = 12,
-        ffn_dim: int = 2048,
-        dropout: float = 0.1,
-        layer_norm_eps: float = 1e-5,
-    ) -> None:
+    def __init__(self, n_node: int, n_relation: int, proj_dim: Mapping[Union[int, str], int], **settings: Any) -> None:
+        """Takes the official ``BindingModel(**model_config)`` arguments: the fields of ``ModelConfig``,
+        whose defaults are the only ones."""
         super().__init__()
-        self.config = ModelConfig(
-            n_node=n_node,
-            n_relation=n_relation,
-            proj_dim={int(key): int(value) for key, value in proj_dim.items()},
-            hidden_dim=hidden_dim,
-            n_layer=n_layer,
-            n_head=n_head,
-            ffn_dim=ffn_dim,
-            dropout=dropout,
-            layer_norm_eps=layer_norm_eps,
-        )
+        self.config = config = ModelConfig(n_node, n_relation, dict(proj_dim), **settings)
+        hidden_dim = config.hidden_dim
         self.node_type_embed = nn.Sequential(
             nn.Embedding(n_node, hidden_dim),
             nn.LayerNorm(hidden_dim, eps=1e-5),
@@ -128,33 +110,23 @@ class BindingModel(nn.Module):
             nn.LayerNorm(hidden_dim, eps=1e-5),
         )
         self.proj_layer = nn.ModuleDict()
-        for node_type, dim in self.config.proj_dim.items():
+        for node_type, dim in config.proj_dim.items():
             self.proj_layer[str(node_type)] = nn.Linear(dim, hidden_dim, bias=False)
         encoder_layer = nn.TransformerEncoderLayer(
             d_model=hidden_dim,
-            nhead=n_head,
-            dim_feedforward=ffn_dim,
-            dropout=dropout,
+            nhead=config.n_head,
+            dim_feedforward=config.ffn_dim,
+            dropout=config.dropout,
             activation="gelu",
-            layer_norm_eps=layer_norm_eps,
+            layer_norm_eps=config.layer_norm_eps,
             batch_first=True,
         )
         # Nested tensors only matter for padding masks, which this model never uses.
-        self.encoder = nn.TransformerEncoder(encoder_layer, num_layers=n_layer, enable_nested_tensor=False)
+        self.encoder = nn.TransformerEncoder(encoder_layer, num_layers=config.n_layer, enable_nested_tensor=False)
 
     @staticmethod
     def from_config(config: ModelConfig) -> "BindingModel":
-        return BindingModel(
-            n_node=config.n_node,
-            n_relation=config.n_relation,
-            proj_dim=config.proj_dim,
-            hidden_dim=config.hidden_dim,
-            n_layer=config.n_layer,
-            n_head=config.n_head,
-            ffn_dim=config.ffn_dim,
-            dropout=config.dropout,
-            layer_norm_eps=config.layer_norm_eps,
-        )
+        return BindingModel(**asdict(config))
 
     def project(self, vectors: torch.Tensor, node_type: int) -> torch.Tensor:
         key = str(int(node_type))

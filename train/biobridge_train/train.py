@@ -34,6 +34,7 @@ from .checkpoint import (
     save_checkpoint,
     save_model_directory,
 )
+from .config_cli import config_parser
 from .data import Batch, NodeVectors, TrainingTriples
 from .evaluate import evaluate_ranking
 from .export_format import TrainingExport, read_export
@@ -648,34 +649,9 @@ class _NullContext:
         return False
 
 
-_ARGUMENT_TYPES = {"str": str, "int": int, "float": float}
-
-
 def build_parser() -> argparse.ArgumentParser:
     """argparse generated from :class:`TrainConfig`: flag names, types, defaults, choices and help."""
-    parser = argparse.ArgumentParser(
-        prog="python3 -m biobridge_train.train",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    for item in dataclasses.fields(TrainConfig):
-        flag = "--" + item.name.replace("_", "-")
-        help_text = item.metadata.get("help", "")
-        type_name = str(item.type).replace("Optional[", "").rstrip("]")
-        if type_name == "bool":
-            parser.add_argument(flag, action="store_true", help=help_text)
-            continue
-        options: Dict[str, Any] = {"type": _ARGUMENT_TYPES[type_name], "help": help_text}
-        if item.default is dataclasses.MISSING:
-            options["required"] = True
-        else:
-            options["default"] = item.default
-            if item.default is not None:
-                options["help"] = f"{help_text} (default: {item.default})"
-        if "choices" in item.metadata:
-            options["choices"] = item.metadata["choices"]
-        parser.add_argument(flag, **options)
-    return parser
+    return config_parser(TrainConfig, "python3 -m biobridge_train.train", __doc__)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> TrainConfig:

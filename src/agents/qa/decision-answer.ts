@@ -79,6 +79,10 @@ function indirectText(name: (node: number) => string, fact: SupportFact): string
       return `${via} (sharing a parent with ${name(fact.head)}) —${fact.relations[1]}→ ${name(fact.tail)}`;
     case 'similar':
       return `${name(fact.head)} —${fact.relations[0]}→ ${via}, which shares KG neighbours with ${name(fact.tail)}`;
+    case 'similar-structure':
+      return `${name(fact.tail)} is structurally similar to ${via}, which treats ${name(fact.head)}`;
+    case 'similar-disease':
+      return `${name(fact.tail)} is linked to ${via}, a disease resembling ${name(fact.head)}`;
     default:
       return `${name(fact.head)} and ${name(fact.tail)} share KG neighbours such as ${via}`;
   }

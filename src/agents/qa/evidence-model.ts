@@ -26,64 +26,88 @@ export interface EvidenceModel {
 }
 
 /**
- * Fitted 2026-12-07 on dev (seed 11, 100 cases per kind). `trueAt`: the log-odds that maximise
- * the mean of true/false accuracy with the true pairs' edges hidden and with them visible (so that
- * a statement the KG could state but does not leans false), read from the reasoner's own dev sweep
- * (`qa-sweep.ts --split dev --seed 12 --per-kind 100 --only tf-`: indirect support 0.30 for
- * "associated", i.e. −0.46, and 0.35 for "treats", i.e. 0); refit with
- * the script, never by hand. One exception, declared: no dev gene or drug pair had the relation
- * stated for the disease's parent, grandparent or child term, so the fit could not weigh them;
- * they take the variant model's fitted weights for the same evidence (an ontology neighbour
- * states it). Priors (`degree`, `popularity`, `studied`: non-negative; `coverage`: signed) are
- * fitted with the calibration; the entity's priors came out 0 except drug popularity.
+ * Refitted 2026-12-08 on dev (seed 11, 100 cases per kind, held-out dev seed 12; `npx tsx
+ * eval/bench/qa-evidence-fit.ts --index /work/idx/synonyms-x --per-kind 100 --seed 11 --eval-seed
+ * 12 --eval-per-kind 150`) with the similar-entity features (`textNear`, `variantDiseaseNear`,
+ * `geneDiseaseNear`, `nearbySimilar`, `structureNear`) and `annotationEnrichment`; features the fit
+ * set to 0 are left out (`targetDiseaseNear` among them). `trueAt`: the log-odds that maximise the
+ * mean of true/false accuracy with the true pairs' edges hidden and with them visible, from the
+ * reasoner's own dev sweep (`qa-sweep.ts --split dev --seed 12 --per-kind 100 --only tf-`), kept
+ * where a lower point would call more unstated pairs true with the edges visible; refit with the
+ * script, never by hand. One exception, declared: no dev gene or drug pair had the relation stated
+ * for the disease's parent, grandparent or child term, so the fit could not weigh them; they take
+ * the variant model's fitted weights for the same evidence, shifted to keep their distance from
+ * `trueAt` ({@link ontologyWeights}). Priors (`degree`, `popularity`, `studied`: non-negative;
+ * `coverage`: signed) are fitted with the calibration; the entity's priors came out 0 except drug
+ * popularity.
  */
 /** The relation stated for an ontology neighbour of the disease (fitted on variant pairs). */
-const ONTOLOGY_WEIGHTS = { parent: 2.592, grandparent: 2.018, child: 1.387 } as const;
+const VARIANT_ONTOLOGY = { parent: 2.264, grandparent: 2.159, child: 0.612 } as const;
+const VARIANT_BIAS = -1.826;
+const VARIANT_TRUE_AT = -1.5;
+
+/**
+ * The variant model's ontology weights for a kind whose dev pairs never had them, moved so that
+ * "only the parent term states it" lies as far above the kind's true/false point (`trueAt`) as in
+ * the variant model: the raw weights would mean less under a lower bias or a higher `trueAt`.
+ */
+function ontologyWeights(bias: number, trueAt: number): Record<keyof typeof VARIANT_ONTOLOGY, number> {
+  const shift = VARIANT_BIAS - VARIANT_TRUE_AT - (bias - trueAt);
+  return {
+    parent: VARIANT_ONTOLOGY.parent + shift,
+    grandparent: VARIANT_ONTOLOGY.grandparent + shift,
+    child: VARIANT_ONTOLOGY.child + shift,
+  };
+}
 
 export const EVIDENCE_MODELS: Record<PairKind, EvidenceModel> = {
   'gene-disease': {
-    bias: -1.699,
-    trueAt: -0.46,
+    bias: -1.329,
+    trueAt: 0.12,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 2.142,
-      coverage: -0.53,
-      ppiShare: 6.818,
-      annotationNear: 0.292,
-      similar: 8.349,
-      'shared-neighbours': 8.731,
+      ...ontologyWeights(-1.329, 0.12),
+      siblings: 1.987,
+      coverage: -0.596,
+      ppiShare: 5.319,
+      annotationNear: 0.347,
+      variantDiseaseNear: 1.11,
+      annotationEnrichment: 0.061,
+      similar: 7.206,
+      'shared-neighbours': 7.374,
     },
   },
   'variant-disease': {
-    bias: -1.689,
-    trueAt: -1.5,
+    bias: VARIANT_BIAS,
+    trueAt: VARIANT_TRUE_AT,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 3.618,
-      coverage: -0.089,
-      geneOfDisease: 1.442,
-      locusVariants: 0.757,
-      nearbyVariants: 2.755,
-      similar: 1.325,
-      'shared-neighbours': 32.707,
+      ...VARIANT_ONTOLOGY,
+      siblings: 3.169,
+      coverage: -0.082,
+      textNear: 2.097,
+      geneOfDisease: 1.024,
+      locusVariants: 0.849,
+      nearbyVariants: 2.542,
+      geneDiseaseNear: 0.316,
+      nearbySimilar: 1.028,
+      similar: 0.486,
+      'shared-neighbours': 33.27,
     },
   },
   'drug-disease': {
-    bias: -3.328,
+    bias: -3.229,
     trueAt: 0,
     weights: {
-      ...ONTOLOGY_WEIGHTS,
-      siblings: 0.47,
-      ontologyNear: 0.674,
-      phenotypeNear: 1.568,
-      geneNear: 7.865,
-      popularity: 0.045,
-      coverage: -0.73,
-      targets: 0.047,
-      targetPpi: 0.523,
-      similarDrugs: 0.193,
-      similar: 6.52,
-      'shared-neighbours': 1.951,
+      ...ontologyWeights(-3.229, 0),
+      phenotypeNear: 2.135,
+      geneNear: 6.312,
+      popularity: 0.019,
+      coverage: -0.718,
+      textNear: 4.254,
+      targets: 0.129,
+      targetPpi: 0.213,
+      structureNear: 2.235,
+      similar: 4.555,
+      'shared-neighbours': 0.724,
     },
   },
 };

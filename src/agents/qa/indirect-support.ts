@@ -1,5 +1,7 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import type { DiseaseTexts } from './disease-similarity.js';
+import type { DrugStructures } from './drug-structures.js';
 import { EVIDENCE_MODELS, scorePair, type ModelFeature } from './evidence-model.js';
 import { pairEvidence, type PairKind } from './pair-evidence.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
@@ -59,6 +61,10 @@ export interface IndirectContext {
   facts: KgFacts;
   /** Variant positions for the model's locus feature. */
   loci?: VariantLoci | undefined;
+  /** Disease definitions, for the evidence model's disease text similarity. */
+  definitions?: DiseaseTexts | undefined;
+  /** Drug structure similarity, for the evidence model's `structureNear`. */
+  drugStructures?: DrugStructures | undefined;
   /** Score disease–gene/variant/drug pairs with the calibrated evidence model (default true). */
   evidenceModel?: boolean | undefined;
 }
@@ -163,6 +169,13 @@ const MODEL_SOURCES: Record<ModelFeature, IndirectSource> = {
   similarDrugs: 'targets',
   similar: 'similar',
   'shared-neighbours': 'shared-neighbours',
+  textNear: 'similar-disease',
+  variantDiseaseNear: 'similar-disease',
+  geneDiseaseNear: 'similar-disease',
+  nearbySimilar: 'locus',
+  targetDiseaseNear: 'similar-disease',
+  structureNear: 'similar-structure',
+  annotationEnrichment: 'annotations',
 };
 
 function modelSource(feature: ModelFeature): IndirectSource {

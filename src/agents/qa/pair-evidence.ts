@@ -1,5 +1,16 @@
 import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
+import type { DrugStructures } from './drug-structures.js';
+import { diseaseSimilarityOf, type DiseaseSimilarity, type DiseaseTexts } from './disease-similarity.js';
+import {
+  geneDiseaseNear,
+  nearbySimilar,
+  structureNear,
+  targetDiseaseNear,
+  textNear,
+  variantDiseaseNear,
+  type Transfer,
+} from './similar-entity-evidence.js';
 import type { VariantLoci } from './variant-loci.js';
 
 /**
@@ -15,13 +26,20 @@ import type { VariantLoci } from './variant-loci.js';
  *   (`degree`) and how many KG facts of any relation (`popularity`), and how many partners of the
  *   entity's type the disease has (`coverage`), all on the graph view given ({@link PRIOR_FEATURES});
  * - gene–disease: the gene's interactors among the disease's genes (`ppi`, `ppiShare`), the best
- *   GO/pathway overlap with a disease gene (`annotationNear`), drugs acting on the gene that treat
+ *   GO/pathway overlap with a disease gene (`annotationNear`), the gene's GO term or pathway most
+ *   significantly enriched in the disease's genes (`annotationEnrichment`), drugs acting on the gene that treat
  *   the disease (`drugBridge`), interaction degree (`studied`);
  * - variant–disease: the variant's mapped gene is a gene of the disease (`geneOfDisease`), or has
  *   other variants of the disease (`locusVariants`); the disease's variants near it on the genome
  *   (`nearbyVariants`: exp(−distance / 100 kb) of the nearest, with variant positions);
  * - drug–disease: the drug's targets among the disease's genes (`targets`) or interacting with them
- *   (`targetPpi`), drugs sharing its targets that treat the disease (`similarDrugs`).
+ *   (`targetPpi`), drugs sharing its targets that treat the disease (`similarDrugs`);
+ * - similar-entity transfer (`similar-entity-evidence.ts`): the entity's other diseases whose
+ *   names and definitions resemble the disease's (`textNear`, every kind), diseases like it of the
+ *   gene's GWAS variants (`variantDiseaseNear`), of the variant's mapped genes
+ *   (`geneDiseaseNear`) and of its genomic neighbours (`nearbySimilar`), and of the drug's
+ *   targets (`targetDiseaseNear`); drugs of similar structure that treat the disease
+ *   (`structureNear`, best mean Tanimoto, with the index's ligand fingerprints).
  * Each positive feature also names the node behind it (`via`), so an answer can cite it.
  */
 export type PairKind = 'gene-disease' | 'variant-disease' | 'drug-disease';
@@ -38,12 +56,36 @@ const SHARED_FEATURES = [
   'degree',
   'popularity',
   'coverage',
+  'textNear',
 ] as const;
 
 export const PAIR_FEATURES = {
-  'gene-disease': [...SHARED_FEATURES, 'ppi', 'ppiShare', 'annotationNear', 'drugBridge', 'studied'],
-  'variant-disease': [...SHARED_FEATURES, 'geneOfDisease', 'locusVariants', 'nearbyVariants'],
-  'drug-disease': [...SHARED_FEATURES, 'targets', 'targetPpi', 'similarDrugs'],
+  'gene-disease': [
+    ...SHARED_FEATURES,
+    'ppi',
+    'ppiShare',
+    'annotationNear',
+    'drugBridge',
+    'studied',
+    'variantDiseaseNear',
+    'annotationEnrichment',
+  ],
+  'variant-disease': [
+    ...SHARED_FEATURES,
+    'geneOfDisease',
+    'locusVariants',
+    'nearbyVariants',
+    'geneDiseaseNear',
+    'nearbySimilar',
+  ],
+  'drug-disease': [
+    ...SHARED_FEATURES,
+    'targets',
+    'targetPpi',
+    'similarDrugs',
+    'targetDiseaseNear',
+    'structureNear',
+  ],
 } as const satisfies Record<PairKind, readonly string[]>;
 
 /**
@@ -73,6 +115,10 @@ export interface PairEvidenceContext {
   facts: KgFacts;
   /** Variant positions; without them `nearbyVariants` is absent. */
   loci?: VariantLoci | undefined;
+  /** Disease definitions for the text similarity; without them it reads names only. */
+  definitions?: DiseaseTexts | undefined;
+  /** Drug structure similarity; without it `structureNear` is absent. */
+  drugStructures?: DrugStructures | undefined;
 }
 
 const DISEASE = 'disease';
@@ -167,7 +213,42 @@ export function pairEvidence(context: PairEvidenceContext, a: number, b: number)
     variantFeatures(hood, disease, entity, set);
     if (context.loci) nearbyFeature(context.loci, hood, disease, entity, set);
   } else drugFeatures(hood, disease, entity, set);
+  transferFeatures(context, hood, kind, disease, entity, diseasesOfEntity, set);
   return evidence;
+}
+
+/** Similar-entity transfer: the entity's facts about diseases like this one. */
+function transferFeatures(
+  context: PairEvidenceContext,
+  hood: Neighbourhood,
+  kind: PairKind,
+  disease: number,
+  entity: number,
+  others: ReadonlySet<number>,
+  set: Setter,
+): void {
+  const similarity: DiseaseSimilarity = diseaseSimilarityOf(
+    context.graph,
+    context.facts,
+    context.definitions,
+  );
+  const put = (feature: PairFeature, found: Transfer | undefined) => {
+    if (found) set(feature, found.value, found.via);
+  };
+  put('textNear', textNear(similarity, disease, others));
+  if (kind === 'gene-disease')
+    put('variantDiseaseNear', variantDiseaseNear(similarity, hood, disease, entity));
+  else if (kind === 'variant-disease') {
+    put('geneDiseaseNear', geneDiseaseNear(similarity, hood, disease, entity));
+    if (context.loci) {
+      const variants = context.graph.nodesOfType(VARIANT);
+      put('nearbySimilar', nearbySimilar(similarity, hood, context.loci, variants, disease, entity));
+    }
+  } else {
+    put('targetDiseaseNear', targetDiseaseNear(similarity, hood, disease, entity));
+    if (context.drugStructures)
+      put('structureNear', structureNear(context.drugStructures, hood.of(disease, TREATS, DRUG), entity));
+  }
 }
 
 type Setter = (feature: PairFeature, value: number, via?: number) => void;
@@ -243,9 +324,67 @@ function geneFeatures(hood: Neighbourhood, disease: number, gene: number, set: S
     const best = bestOver(compared, (other) => cosine(annotations, annotationsOf(hood, other)));
     if (best) set('annotationNear', best.value, best.node);
   }
+  const enriched = annotationEnrichment(hood, annotations, diseaseGenes, gene);
+  if (enriched) set('annotationEnrichment', enriched.value, enriched.node);
   const treating = hood.of(disease, TREATS, DRUG);
   const acting = [...hood.of(gene, DRUG_GENE, DRUG)].filter((drug) => treating.has(drug));
   set('drugBridge', Math.log1p(acting.length), acting[0]);
+}
+
+/** Annotation terms read for enrichment: specific enough to mean something, small enough to read. */
+const MIN_TERM_GENES = 5;
+const MAX_TERM_GENES = 500;
+/** Disease genes a term must hold besides the candidate, so one co-annotated gene is not enrichment. */
+const MIN_TERM_OVERLAP = 2;
+/** Genes of the KG, for the expected overlap (order of magnitude is enough). */
+const GENE_COUNT = 20_000;
+/** −log10 p at which the enrichment saturates (double precision ends near 1e−16). */
+const MAX_ENRICHMENT = 16;
+
+/**
+ * The gene's GO term or pathway most significantly enriched in the disease's genes
+ * (`annotationEnrichment`): −log10 of the Poisson tail P(X ≥ overlap) for the disease genes other
+ * than the candidate that the term holds, against the term's share of all genes, multiplied by the
+ * number of terms tested (Bonferroni, so that a gene with many terms does not win by chance);
+ * terms of 5–500 genes holding at least two such genes. Unlike `annotationNear` (one disease gene
+ * alike), it asks whether the disease's genes gather in one of the candidate's processes.
+ */
+function annotationEnrichment(
+  hood: Neighbourhood,
+  annotations: ReadonlySet<number>,
+  diseaseGenes: ReadonlySet<number>,
+  gene: number,
+): { node: number; value: number } | undefined {
+  const others = diseaseGenes.size - (diseaseGenes.has(gene) ? 1 : 0);
+  if (others < MIN_TERM_OVERLAP) return undefined;
+  let best: { node: number; p: number } | undefined;
+  let tested = 0;
+  for (const term of annotations) {
+    const members = hood.of(term, ANNOTATION, GENE);
+    if (members.size < MIN_TERM_GENES || members.size > MAX_TERM_GENES) continue;
+    tested++;
+    let overlap = 0;
+    for (const member of diseaseGenes) if (member !== gene && members.has(member)) overlap++;
+    if (overlap < MIN_TERM_OVERLAP) continue;
+    const p = poissonTail((members.size * others) / GENE_COUNT, overlap);
+    if (!best || p < best.p) best = { node: term, p };
+  }
+  if (!best) return undefined;
+  const value = Math.min(MAX_ENRICHMENT, -Math.log10(Math.max(1e-300, best.p * tested)));
+  return value > 0 ? { node: best.node, value } : undefined;
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ), summed from k upwards (no cancellation for small tails). */
+export function poissonTail(lambda: number, k: number): number {
+  let term = Math.exp(-lambda);
+  for (let i = 1; i <= k; i++) term *= lambda / i;
+  let sum = 0;
+  for (let i = k; term > 1e-300 && i < k + 1000; i++) {
+    sum += term;
+    if (term < sum * 1e-12) break;
+    term *= lambda / (i + 1);
+  }
+  return Math.min(1, sum);
 }
 
 const ANNOTATION_TYPES = ['biological_process', 'molecular_function', 'cellular_component', 'pathway'];

@@ -32,6 +32,7 @@ import { parseQuestion, type ParsedQuestion } from './question-form.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
 import type { VariantLoci } from './variant-loci.js';
+import type { DrugStructures } from './drug-structures.js';
 import { decide, type QaDecision, type UnsupportedPolicy } from './reasoner.js';
 import { linkEntities, suggestEntities } from './entity-linking.js';
 import { evidenceOnlyAnswer } from './evidence-answer.js';
@@ -106,6 +107,8 @@ export interface QaAgentDependencies {
   facts?: KgFacts | undefined;
   /** Variant positions: locus evidence for variant–disease questions the KG does not answer. */
   variantLoci?: VariantLoci | undefined;
+  /** Drug structure similarity (the index's ligand fingerprints): "similar drugs treat it" evidence. */
+  drugStructures?: DrugStructures | undefined;
   /**
    * Evaluation only: node pairs whose direct edges the reasoner must not see, set per question by
    * the ablation benchmark (`biobridge eval qa --ablate-direct`).
@@ -366,6 +369,7 @@ async function decided(context: QaContext, input: ChatInput): Promise<ChatEvent[
       unsupported: context.unsupported,
       definitions: await context.definitionMentions(),
       loci: dependencies.variantLoci,
+      drugStructures: dependencies.drugStructures,
       hidden: dependencies.ablation?.hidden,
       indirect: settings.indirectEvidence,
       indirectTrueAbove: settings.indirectTrueAbove,

@@ -1,5 +1,6 @@
 import type { KgGraph } from '../../kg/graph.js';
 import { withoutEdges } from '../../kg/hidden-edges.js';
+import type { DrugStructures } from './drug-structures.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import type { EntityLinker } from '../../linking/types.js';
 import type { NameLookup } from '../../store/name-lookup.js';
@@ -52,6 +53,8 @@ export interface ReasonerContext {
   definitions?: DefinitionMentions | undefined;
   /** Variant positions: locus evidence for variant–disease pairs (`pair-evidence.ts`). */
   loci?: VariantLoci | undefined;
+  /** Drug structure similarity: "similar drugs treat it" evidence for drug–disease pairs. */
+  drugStructures?: DrugStructures | undefined;
   /** Items listed at most for list questions. */
   maxItems?: number | undefined;
   /**

@@ -37,6 +37,8 @@ export interface SupportFact {
     | 'similar'
     | 'shared-neighbours'
     | 'related-disease'
+    | 'similar-disease'
+    | 'similar-structure'
     | 'interactors'
     | 'annotations'
     | 'drug-bridge'

@@ -1,14 +1,6 @@
-import { runKgeBaselines, type KgeModelName } from '../../eval/kge-baselines.js';
+import { runKgeBaselines } from '../../eval/kge-baselines.js';
+import type { EvalKgeOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface EvalKgeOptions {
-  models: KgeModelName[];
-  'bridge-run'?: string | undefined;
-  'report-dir': string;
-  device: 'cpu' | 'cuda';
-  python: string;
-  'kge-arg'?: string[] | undefined;
-}
 
 export async function run(context: CommandContext<EvalKgeOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

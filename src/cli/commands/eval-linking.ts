@@ -1,16 +1,9 @@
 import { runLinkingBenchmark } from '../../eval/linking-benchmark.js';
 import { linkingReportMarkdown, writeLinkingReport } from '../../eval/linking-report.js';
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
+import type { EvalLinkingOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { publishReport } from './publish-report.js';
-
-interface EvalLinkingOptions {
-  cases: number;
-  seed: number;
-  bootstrap: number;
-  'report-dir': string;
-  json: boolean;
-}
 
 export async function run(context: CommandContext<EvalLinkingOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

@@ -67,6 +67,7 @@ export async function run(context: CommandContext<EvalQaOptions>): Promise<numbe
         prompts: await loadPromptLibrary(),
         facts: core.index.facts,
         variantLoci: core.variantLoci,
+        drugStructures: core.drugStructures,
         ablation: ablate ? ablation : undefined,
         logger,
       },

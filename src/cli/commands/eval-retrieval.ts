@@ -1,20 +1,10 @@
-import { runRetrievalBenchmark, type RetrievalMethod } from '../../eval/retrieval-benchmark.js';
+import { runRetrievalBenchmark } from '../../eval/retrieval-benchmark.js';
 import { retrievalReportMarkdown, writeRetrievalReport } from '../../eval/retrieval-report.js';
+import type { EvalRetrievalOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { publishReport } from './publish-report.js';
 
-interface EvalOptions {
-  split: string;
-  methods: RetrievalMethod[];
-  neighbours: number;
-  'frequent-threshold': number;
-  'report-dir': string;
-  device: 'cpu' | 'cuda';
-  'bridge-precision': 'fp32' | 'int8';
-  json: boolean;
-}
-
-export async function run(context: CommandContext<EvalOptions>): Promise<number> {
+export async function run(context: CommandContext<EvalRetrievalOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const { options } = context;
   const report = await runRetrievalBenchmark({

@@ -1,19 +1,11 @@
 import { runVariantBenchmark } from '../../eval/variant-benchmark.js';
 import { variantReportMarkdown, writeVariantReport } from '../../eval/variant-report.js';
 import { writeVariantFusion, type VariantFusion } from '../../retrieval/variant-fusion-file.js';
+import type { EvalVariantsOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { publishReport } from './publish-report.js';
 
-interface EvalOptions {
-  neighbours: number;
-  resamples: number;
-  'report-dir': string;
-  device: 'cpu' | 'cuda';
-  json: boolean;
-  'write-fusion': boolean;
-}
-
-export async function run(context: CommandContext<EvalOptions>): Promise<number> {
+export async function run(context: CommandContext<EvalVariantsOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const { options } = context;
   const report = await runVariantBenchmark({
@@ -30,7 +22,7 @@ export async function run(context: CommandContext<EvalOptions>): Promise<number>
 
 /** Stores the weights fitted on validation variants for the service (`<index>/variant-fusion.json`, atomic). */
 async function writeFusion(
-  context: CommandContext<EvalOptions>,
+  context: CommandContext<EvalVariantsOptions>,
   indexDirectory: string,
   variantModelId: string,
   fusion: Awaited<ReturnType<typeof runVariantBenchmark>>['fusion'],

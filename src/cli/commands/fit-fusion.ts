@@ -1,16 +1,7 @@
 import { fitIndexFusion } from '../../eval/fusion-fit.js';
-import type { RetrievalMethod } from '../../eval/retrieval-benchmark.js';
 import { writeRetrievalReport } from '../../eval/retrieval-report.js';
+import type { FitFusionOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface FitFusionOptions {
-  splits: string[];
-  compare: RetrievalMethod[];
-  'no-ligand-model': boolean;
-  'report-dir'?: string | undefined;
-  device: 'cpu' | 'cuda';
-  json: boolean;
-}
 
 export async function run(context: CommandContext<FitFusionOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

@@ -1,21 +1,14 @@
 import { readManifest } from '../../indexing/manifest.js';
+import type { InfoOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
-export async function run(context: CommandContext<{ json: boolean }>): Promise<number> {
+export async function run(context: CommandContext<InfoOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const manifest = await readManifest(indexDirectory);
-  const report = {
-    name: manifest.name,
-    createdAt: manifest.createdAt,
-    source: manifest.source,
-    dataHash: manifest.dataHash,
-    nodes: manifest.nodes,
-    edges: manifest.edges,
-    coverage: manifest.coverage,
-    encoders: manifest.encoders,
-    bridge: manifest.bridge ?? null,
-  };
+  // The manifest as a person reads it: all but the format version, the relation registry and the ingest log.
+  const { formatVersion: _version, registry: _registry, ingest: _ingest, bridge, ...described } = manifest;
+  const report = { ...described, bridge: bridge ?? null };
   if (context.options.json) {
     context.print(JSON.stringify(report, null, 2) + '\n');
     return 0;

@@ -1,15 +1,8 @@
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
 import { createEntityLinker } from '../../linking/entity-linker.js';
+import type { LinkOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
-
-interface LinkOptions {
-  type?: string[] | undefined;
-  prefer?: string[] | undefined;
-  limit: number;
-  'no-fuzzy': boolean;
-  json: boolean;
-}
 
 /** Exit code 0 when something was linked, 1 when nothing was. */
 export async function run(context: CommandContext<LinkOptions>): Promise<number> {

@@ -3,12 +3,11 @@ import { AppError } from '../../errors.js';
 import { readLookupEntries } from '../../indexing/lookup-entries.js';
 import { readManifest } from '../../indexing/manifest.js';
 import { definedFields } from '../../util/defined-fields.js';
+import type { LookupOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
-export async function run(
-  context: CommandContext<{ type?: string[] | undefined; limit: number; json: boolean }>,
-): Promise<number> {
+export async function run(context: CommandContext<LookupOptions>): Promise<number> {
   const [indexDirectory = '', query = ''] = context.positionals;
   const known = (await readManifest(indexDirectory)).registry.nodeTypes;
   const unknown = (context.options.type ?? []).filter((type) => !known.includes(type));

@@ -1,10 +1,9 @@
 import { projectIndex } from '../../indexing/project-index.js';
+import type { ProjectOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
 
-export async function run(
-  context: CommandContext<{ device: 'cpu' | 'cuda'; json: boolean }>,
-): Promise<number> {
+export async function run(context: CommandContext<ProjectOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const result = await projectIndex(indexDirectory, {
     device: context.options.device,

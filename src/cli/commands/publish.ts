@@ -1,12 +1,8 @@
 import { loadObjectStorageConfig } from '../../config/object-storage.js';
 import { AppError } from '../../errors.js';
 import { isRemoteIndexLocation, openIndexObjectStore, publishIndex } from '../../indexing/remote-index.js';
+import type { PublishOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface PublishOptions {
-  to: string;
-  json: boolean;
-}
 
 /** Uploads a built local index as a new immutable version and moves the store's CURRENT to it. */
 export async function run(context: CommandContext<PublishOptions>): Promise<number> {

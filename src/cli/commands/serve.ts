@@ -3,14 +3,8 @@ import { loadConfig } from '../../config/index.js';
 import { serveWithWorkers } from '../../server-workers.js';
 import { startServer, welcomeText } from '../../server.js';
 import { createLogger } from '../../util/logger.js';
+import type { ServeOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface ServeOptions {
-  index?: string | undefined;
-  port?: number | undefined;
-  host?: string | undefined;
-  device?: 'cpu' | 'cuda' | undefined;
-}
 
 /** Runs until SIGINT/SIGTERM; flags override the environment (see README, Configuration). */
 export async function run(context: CommandContext<ServeOptions>): Promise<number> {

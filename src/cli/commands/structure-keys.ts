@@ -5,6 +5,7 @@ import {
   structureTableFromStore,
   writeStructureKeys,
 } from '../../retrieval/structure-keys.js';
+import type { StructureKeysOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 
 /**
@@ -12,7 +13,7 @@ import type { CommandContext } from '../command.js';
  * payloads in the index's tables and writes structures/keys.json.gz, so the service no longer
  * canonicalises every KG drug on its first SMILES request.
  */
-export async function run(context: CommandContext<{ json: boolean }>): Promise<number> {
+export async function run(context: CommandContext<StructureKeysOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;
   const started = performance.now();
   const index = await openIndex(indexDirectory, { logger: context.logger });

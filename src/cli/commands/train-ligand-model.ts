@@ -1,15 +1,7 @@
 import { trainLigandModel } from '../../eval/ligand-model-training.js';
 import { ALL_DRUGS_SPLIT, loadLigandModel } from '../../retrieval/ligand-model.js';
+import type { TrainLigandModelOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface TrainLigandModelOptions {
-  split: string;
-  heads: string;
-  epochs?: number | undefined;
-  'hidden-dim'?: number | undefined;
-  python: string;
-  json: boolean;
-}
 
 export async function run(context: CommandContext<TrainLigandModelOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

@@ -1,22 +1,7 @@
 import { fitIndexFusion } from '../../eval/fusion-fit.js';
 import { trainBridge } from '../../indexing/train-bridge.js';
+import type { TrainOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
-
-interface TrainOptions {
-  preset: string;
-  split: 'inductive' | 'inductive-leakfree' | 'transductive';
-  epochs?: number | undefined;
-  'max-steps'?: number | undefined;
-  device: 'auto' | 'cpu' | 'cuda';
-  python: string;
-  negatives: 'paired' | 'in-batch' | 'both';
-  resume: boolean;
-  'exclude-relation'?: string[] | undefined;
-  'trainer-arg'?: string[] | undefined;
-  'no-fit-fusion': boolean;
-  'fusion-splits': string[];
-  json: boolean;
-}
 
 export async function run(context: CommandContext<TrainOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

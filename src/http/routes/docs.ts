@@ -1,25 +1,21 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import type { Feature } from '../feature.js';
-import { defineRoute, type OpenApiInfo, type RouteDefinition } from '../route-definition.js';
+import {
+  definePublicGet,
+  htmlPageResponses,
+  type OpenApiInfo,
+  type RouteDefinition,
+} from '../route-definition.js';
 
-export const docsRoute = defineRoute({
-  method: 'get',
+export const docsRoute = definePublicGet({
   path: '/docs',
   summary: 'This page: routes, methods and example curl commands',
   tags: ['service'],
-  responses: { 200: { description: 'HTML', contentType: 'text/html' } },
-  public: true,
+  responses: htmlPageResponses,
 });
 
-export const rootRoute = defineRoute({
-  method: 'get',
-  path: '/',
-  summary: 'Same page as /docs',
-  tags: ['service'],
-  responses: { 200: { description: 'HTML', contentType: 'text/html' } },
-  public: true,
-});
+export const rootRoute: RouteDefinition = { ...docsRoute, path: '/', summary: 'Same page as /docs' };
 
 export interface DocsRoutesOptions {
   routes: () => readonly RouteDefinition[];

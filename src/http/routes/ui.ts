@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app-env.js';
 import type { Feature } from '../feature.js';
-import { defineRoute } from '../route-definition.js';
+import { definePublicGet, htmlPageResponses } from '../route-definition.js';
 
 /** The browser app's own modules and stylesheet (plain ES modules, no build step). */
 export const WEB_DIRECTORY = fileURLToPath(new URL('../../../web', import.meta.url));
@@ -30,31 +30,30 @@ const contentTypes: Record<string, string> = {
   '.png': 'image/png',
 };
 
-export const uiRootRoute = defineRoute({
-  method: 'get',
+export const uiRootRoute = definePublicGet({
   path: '/',
   summary: 'The web UI: chat, retrieval, entities, molecule design and benchmarks (API docs: /docs)',
   tags: ['ui'],
-  responses: { 200: { description: 'HTML', contentType: 'text/html' } },
-  public: true,
+  responses: htmlPageResponses,
 });
 
-export const uiAssetRoute = defineRoute({
-  method: 'get',
+const staticFileResponses = {
+  200: { description: 'JavaScript or CSS' },
+  404: { description: 'No such file' },
+};
+
+export const uiAssetRoute = definePublicGet({
   path: '/ui/:file',
   summary: "The web UI's scripts and stylesheet",
   tags: ['ui'],
-  responses: { 200: { description: 'JavaScript or CSS' }, 404: { description: 'No such file' } },
-  public: true,
+  responses: staticFileResponses,
 });
 
-export const uiVendorRoute = defineRoute({
-  method: 'get',
+export const uiVendorRoute = definePublicGet({
   path: '/ui/vendor/:file',
   summary: "The web UI's libraries (preact, htm, uPlot), served from the package",
   tags: ['ui'],
-  responses: { 200: { description: 'JavaScript or CSS' }, 404: { description: 'No such file' } },
-  public: true,
+  responses: staticFileResponses,
 });
 
 export interface UiRoutesOptions {

