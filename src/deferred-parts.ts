@@ -6,7 +6,7 @@ import type { AppEnv } from './http/app-env.js';
 import type { HealthCheck } from './http/routes/health.js';
 import type { IndexManifest } from './indexing/manifest.js';
 import { type Retriever, wrapRetrieve } from './retrieval/retriever.js';
-import type { LoadQueue } from './util/load-queue.js';
+import type { DeferredPart, LoadQueue } from './util/load-queue.js';
 
 /**
  * Start-up in two steps (README, Speed): the service listens once the index, bridge and retrieval
@@ -120,4 +120,20 @@ export function loadingHealthCheck(loading: LoadQueue): HealthCheck {
         : { ok: true, state: 'loaded', detail: `${states.length} parts loaded` };
     },
   };
+}
+
+/**
+ * `part`'s value, for consumers that use it only once the part has loaded: routes behind
+ * `admitWhenLoaded` (or services that load everything before they answer). Built before the part
+ * has loaded; each member is looked up on the loaded value when used.
+ */
+export function loadedValueOf<T extends object>(part: DeferredPart<T>): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const value = part.value();
+      const member: unknown = Reflect.get(value, key);
+      return typeof member === 'function' ? (member as (...args: unknown[]) => unknown).bind(value) : member;
+    },
+    has: (_target, key) => Reflect.has(part.value(), key),
+  });
 }

@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { ChatAgent } from './agents/chat-agent.js';
-import { createQaAgent } from './agents/qa/qa-agent.js';
 import { describeError } from './errors.js';
 import type { Bridge } from './bridge/bridge.js';
 import { loadOnnxBridge } from './bridge/onnx-bridge.js';
 import { withTransformBatching, type TransformBatchingOptions } from './bridge/batched-bridge.js';
 import { loadRDKit } from './chem/rdkit.js';
-import { createRdkitToolkit, type ChemToolkit } from './chem/toolkit.js';
+import type { ChemToolkit } from './chem/toolkit.js';
 import type { Config } from './config/index.js';
 import { loadEncoder } from './encoders/create-encoder.js';
 import { hasVariantModel, loadVariantModel, type VariantModel } from './encoders/variant-learned.js';
@@ -38,7 +37,7 @@ import { createLlm } from './llm/create-llm.js';
 import type { LlmClient } from './llm/llm-client.js';
 import { createResilientLlm, type ResilientLlmClient } from './llm/resilient-llm.js';
 import { loadPromptLibrary, type PromptLibrary } from './llm/prompts.js';
-import { createMoleculeProposer, type MoleculeProposer } from './molecules/propose.js';
+import type { MoleculeProposer } from './molecules/propose.js';
 import { readFusionModel } from './retrieval/fusion.js';
 import {
   readVariantFusion,
@@ -62,6 +61,7 @@ import { createLoadQueue, type DeferredPart, type LoadQueue } from './util/load-
 import {
   admitWhenLoaded,
   deferEncoders,
+  loadedValueOf,
   loadingHealthCheck,
   waitForDeferredParts,
 } from './deferred-parts.js';
@@ -383,16 +383,27 @@ export async function createIndexMoleculeProposer(
     toolkit?: ChemToolkit | undefined;
   },
 ): Promise<MoleculeProposer> {
+  // Imported here, not at the top: `serve` builds the proposer after it listens (cold start).
+  const [{ createMoleculeProposer }, toolkit] = await Promise.all([
+    import('./molecules/propose.js'),
+    options.toolkit ?? createToolkit(),
+  ]);
   return createMoleculeProposer({
     retriever: core.retriever,
     encoderFor: (type) => core.encoders.get(type),
     bridge: core.bridge,
-    toolkit: options.toolkit ?? (await createRdkitToolkit()),
+    toolkit,
     ...(options.config.llm.configured
       ? { llm: options.llm, prompts: options.prompts ?? (await loadPromptLibrary()) }
       : {}),
     logger: options.logger,
   });
+}
+
+/** A new RDKit toolkit (about a hundred structural-alert SMARTS compiled); its module loads on first use. */
+async function createToolkit(): Promise<ChemToolkit> {
+  const { createRdkitToolkit } = await import('./chem/toolkit.js');
+  return createRdkitToolkit();
 }
 
 /** LanceDB tables read from object storage rather than `<index>/lance` (see remote-index.ts). */
@@ -417,10 +428,10 @@ export interface ServiceOptions {
  * The QA agent's warm-up (names, typo index, linker, disease definitions), after the name entries.
  * A failure is logged, never thrown: an unwarmed agent still answers, paying it on first use.
  */
-async function warmQa(core: IndexServices, agent: ChatAgent, logger: Logger): Promise<void> {
+async function warmQa(core: IndexServices, agent: () => Promise<ChatAgent>, logger: Logger): Promise<void> {
   try {
     await core.namesLoaded();
-    await agent.warm?.();
+    await (await agent()).warm?.();
   } catch (error) {
     logger.warn('QA warm-up failed; the first question will load what it needs', {
       error: describeError(error),
@@ -451,6 +462,8 @@ export async function createServices(
       ...options,
       admit: admission?.middleware,
     });
+    // Without deferred loading, the route parts (QA agent, toolkit, proposer) load before we return.
+    if (!options.deferLoading) await core.loading.all();
     core.loading.start();
     return services;
   } catch (error) {
@@ -468,59 +481,27 @@ async function assembleServices(
 ): Promise<Services> {
   const { index, encoders, bridge, lookup, linker, retriever } = core;
   const llm = createConfiguredLlm(config, logger);
-  const prompts = await timed(logger, 'prompts', loadPromptLibrary());
   const inferenceLimiter = createConcurrencyLimiter({
     maxConcurrent: config.limits.inferenceConcurrency,
     maxQueued: config.limits.inferenceQueueLimit,
     name: 'model inference',
   });
-  // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
-  const chatAgent = createQaAgent(
-    {
-      retriever: withInferenceSlots(retriever, inferenceLimiter),
-      lookup,
-      linker,
-      prompts,
-      llm,
-      logger,
-      facts: index.facts,
-      // Read per question: under deferred loading the variant model arrives after start-up.
-      get variantLoci() {
-        return core.variantLoci;
-      },
-      drugStructures: core.drugStructures,
-    },
-    {
-      maxPromptTokens: config.llm.maxPromptTokens,
-      tools: config.llm.configured
-        ? { ...config.llm.tools, deadlineMs: config.llm.guard.deadlineMs }
-        : undefined,
-    },
-  );
+  const parts = deferRouteParts(config, logger, core, { llm, inferenceLimiter });
   // The reasoner reads every disease definition on its first question (seconds on the shared KG):
   // load them with the other deferred parts, so no client's first question waits for it.
-  core.loading.add('QA reasoner', () => warmQa(core, chatAgent, logger));
+  core.loading.add('QA reasoner', () => warmQa(core, () => parts.chatAgent.get(), logger));
   const responseCache = retrieveResponseCache(config, index.manifest);
-  // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
-  const toolkit = await timed(logger, 'rdkit toolkit', createRdkitToolkit());
+  // Routes other than retrieval run only after every deferred part has loaded (`admitWhenLoaded`,
+  // or everything loaded before `createServices` returns), so they can be given the parts' values.
+  const toolkit = loadedValueOf(parts.toolkit);
   const features: Feature[] = [
     createRetrieveRoutes({ retriever, inferenceLimiter, responseCache }),
     createEntityRoutes({ graph: index.graph, store: index.store, entities: retriever.entities }),
     createLinkRoutes({ linker, nodeTypes: index.graph.registry.nodeTypes }),
-    createMoleculeRoutes({
-      proposer: await timed(
-        logger,
-        'molecule proposer',
-        createIndexMoleculeProposer(core, { config, llm, logger, prompts, toolkit }),
-      ),
-      inferenceLimiter,
-    }),
+    createMoleculeRoutes({ proposer: loadedValueOf(parts.proposer), inferenceLimiter }),
     // The web UI and the small routes only it needs (autocomplete, drawings, benchmark reports).
     createLookupRoutes({ lookup, entries: () => readLookupEntries(config.indexPath) }),
-    createDepictRoutes({
-      toolkit,
-      rdkit: await loadRDKit(),
-    }),
+    createDepictRoutes({ toolkit, rdkit: await loadRDKit() }),
     createReportRoutes(),
     createUiRoutes({ authRequired: config.apiToken !== undefined }),
   ];
@@ -529,7 +510,7 @@ async function assembleServices(
   if (responseCache) addResponseCacheMetrics(metrics, responseCache);
   const app = createApp(
     {
-      chatAgent,
+      chatAgent: loadedValueOf(parts.chatAgent),
       logger,
       metrics,
       features,
@@ -562,6 +543,68 @@ async function assembleServices(
     app,
     close: () => core.close(),
   };
+}
+
+/**
+ * What only the routes other than retrieval use (the QA agent, the RDKit toolkit with its
+ * structural alerts, the molecule proposer), as deferred parts: their modules are imported and
+ * they are built after the service listens (≈ 0.5 CPU-s of a cold start), or before
+ * `createServices` returns when loading is not deferred.
+ */
+function deferRouteParts(
+  config: Config,
+  logger: Logger,
+  core: IndexServices,
+  shared: { llm: LlmClient; inferenceLimiter: ReturnType<typeof createConcurrencyLimiter> },
+): {
+  chatAgent: DeferredPart<ChatAgent>;
+  toolkit: DeferredPart<ChemToolkit>;
+  proposer: DeferredPart<MoleculeProposer>;
+} {
+  const { llm, inferenceLimiter } = shared;
+  let prompts: Promise<PromptLibrary> | undefined;
+  const promptsOnce = () => (prompts ??= loadPromptLibrary());
+  const chatAgent = core.loading.add('chat agent', async () => {
+    const [{ createQaAgent }, library] = await Promise.all([
+      import('./agents/qa/qa-agent.js'),
+      promptsOnce(),
+    ]);
+    // The agent takes an inference slot per retrieval only; LLM I/O runs in the LLM's own pool.
+    return createQaAgent(
+      {
+        retriever: withInferenceSlots(core.retriever, inferenceLimiter),
+        lookup: core.lookup,
+        linker: core.linker,
+        prompts: library,
+        llm,
+        logger,
+        facts: core.index.facts,
+        // Read per question: under deferred loading the variant model arrives after start-up.
+        get variantLoci() {
+          return core.variantLoci;
+        },
+        drugStructures: core.drugStructures,
+      },
+      {
+        maxPromptTokens: config.llm.maxPromptTokens,
+        tools: config.llm.configured
+          ? { ...config.llm.tools, deadlineMs: config.llm.guard.deadlineMs }
+          : undefined,
+      },
+    );
+  });
+  // One toolkit for designs and drawings: it compiles about a hundred structural-alert SMARTS.
+  const toolkit = core.loading.add('rdkit toolkit', createToolkit);
+  const proposer = core.loading.add('molecule proposer', async () =>
+    createIndexMoleculeProposer(core, {
+      config,
+      llm,
+      logger,
+      prompts: await promptsOnce(),
+      toolkit: await toolkit.get(),
+    }),
+  );
+  return { chatAgent, toolkit, proposer };
 }
 
 /**

@@ -35,6 +35,8 @@ const REQUESTS: [string, unknown][] = [
   ['/v1/retrieve', { text: 'A lung disease', targetTypes: ['effect/phenotype'] }],
   ['/v1/link', { text: 'Does Lepirudin target A1BG?' }],
   ['/v1/chat', { messages: [{ role: 'user', content: 'Which proteins does Lepirudin target?' }] }],
+  // The RDKit toolkit (structural alerts) is built after listening too.
+  ['/v1/depict', { smiles: 'CC(=O)Oc1ccccc1C(=O)O', highlightAlerts: true }],
 ];
 
 describe('deferred loading (createServices with deferLoading)', () => {
@@ -66,7 +68,7 @@ describe('deferred loading (createServices with deferLoading)', () => {
       ok: true,
       required: true,
       state: 'loaded',
-      detail: '7 parts loaded',
+      detail: '10 parts loaded',
     });
   });
 

@@ -95,7 +95,7 @@ describe('startServer with the tiny index, no bridge and no LLM', () => {
           state: 'not-configured',
           detail: 'no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)',
         },
-        loading: { ok: true, required: true, state: 'loaded', detail: '7 parts loaded' },
+        loading: { ok: true, required: true, state: 'loaded', detail: '10 parts loaded' },
       },
     });
   });

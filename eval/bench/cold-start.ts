@@ -7,9 +7,18 @@
  * index rather than RDKit.
  *
  *   npx tsx eval/bench/cold-start.ts [--index indexes/demo] [--runs 5] [--repo .] [--port 8797] [--query smiles|name]
+ *     [--compare OTHER_CHECKOUT [--compare-index ITS_INDEX_COPY]]
+ *
+ * `--compare` runs the other checkout's cold starts interleaved with this one's (A B, B A, A B, …,
+ * so drift in the machine's load falls on both alike) and prints both medians and their ratio: on
+ * a shared machine only such side-by-side figures, and CPU-seconds, are worth comparing. Each
+ * checkout first starts once unmeasured (page cache, vector files written for its code).
+ * `--compare-index` gives the other checkout its own copy of the index, for code that writes the
+ * index's vector files in another format (each would otherwise rewrite the other's).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -104,6 +113,74 @@ export async function coldStartOnce(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+function runtimeOf(repo: string): 'dist' | 'tsx' {
+  try {
+    readFileSync(resolve(repo, 'dist/cli/index.js'));
+    return 'dist';
+  } catch {
+    return 'tsx'; // no build: bin/biobridge.js compiles the sources with tsx
+  }
+}
+
+function summarise(repo: string, index: string, runs: ColdStartRun[]): ColdStartResult {
+  return {
+    index,
+    repo: resolve(repo),
+    runtime: runtimeOf(repo),
+    runs,
+    median: {
+      liveMs: median(runs.map((run) => run.liveMs)),
+      firstRetrieveMs: median(runs.map((run) => run.firstRetrieveMs)),
+      cpuMs: median(runs.map((run) => run.cpuMs)),
+    },
+  };
+}
+
+export interface ColdStartComparison {
+  a: ColdStartResult;
+  b: ColdStartResult;
+  /** Median of B over median of A: CPU-seconds and wall time to the first retrieve. */
+  ratio: { cpu: number; firstRetrieve: number };
+  /** The machine's 1-minute load average before the first and after the last run. */
+  loadAverage: [number, number];
+}
+
+/** `runs` cold starts of each checkout, interleaved A B, B A, … on the same index. */
+export async function compareColdStarts(
+  repoA: string,
+  repoB: string,
+  index: string,
+  runs: number,
+  port: number,
+  query: object = COLD_START_QUERY,
+  indexB: string = index,
+): Promise<ColdStartComparison> {
+  const indexOf = { a: index, b: indexB };
+  for (const [repo, side] of [
+    [repoA, 'a'],
+    [repoB, 'b'],
+  ] as const)
+    await coldStartOnce(repo, indexOf[side], port, 120_000, query);
+  const before = loadavg()[0]!;
+  const results: { a: ColdStartRun[]; b: ColdStartRun[] } = { a: [], b: [] };
+  for (let run = 0; run < runs; run++) {
+    const order = run % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
+    for (const side of order)
+      results[side].push(await coldStartOnce(side === 'a' ? repoA : repoB, index, port, 120_000, query));
+  }
+  const a = summarise(repoA, index, results.a);
+  const b = summarise(repoB, indexB, results.b);
+  return {
+    a,
+    b,
+    ratio: {
+      cpu: b.median.cpuMs / a.median.cpuMs,
+      firstRetrieve: b.median.firstRetrieveMs / a.median.firstRetrieveMs,
+    },
+    loadAverage: [before, loadavg()[0]!],
+  };
+}
+
 export async function runColdStartBench(
   repo: string,
   index: string,
@@ -113,24 +190,7 @@ export async function runColdStartBench(
 ): Promise<ColdStartResult> {
   const results: ColdStartRun[] = [];
   for (let run = 0; run < runs; run++) results.push(await coldStartOnce(repo, index, port, 120_000, query));
-  let runtime: 'dist' | 'tsx' = 'tsx';
-  try {
-    readFileSync(resolve(repo, 'dist/cli/index.js'));
-    runtime = 'dist';
-  } catch {
-    // no build: bin/biobridge.js compiles the sources with tsx
-  }
-  return {
-    index,
-    repo: resolve(repo),
-    runtime,
-    runs: results,
-    median: {
-      liveMs: median(results.map((run) => run.liveMs)),
-      firstRetrieveMs: median(results.map((run) => run.firstRetrieveMs)),
-      cpuMs: median(results.map((run) => run.cpuMs)),
-    },
-  };
+  return summarise(repo, index, results);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -141,16 +201,28 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       repo: { type: 'string', default: '.' },
       port: { type: 'string', default: '8797' },
       query: { type: 'string', default: 'smiles' },
+      compare: { type: 'string' },
+      'compare-index': { type: 'string' },
     },
   });
   const query = QUERIES[values.query as keyof typeof QUERIES];
   if (!query) throw new Error(`--query must be one of ${Object.keys(QUERIES).join(', ')}`);
-  const result = await runColdStartBench(
-    values.repo,
-    resolve(values.index),
-    Number(values.runs),
-    Number(values.port),
-    query,
-  );
+  const result = values.compare
+    ? await compareColdStarts(
+        values.repo,
+        values.compare,
+        resolve(values.index),
+        Number(values.runs),
+        Number(values.port),
+        query,
+        resolve(values['compare-index'] ?? values.index),
+      )
+    : await runColdStartBench(
+        values.repo,
+        resolve(values.index),
+        Number(values.runs),
+        Number(values.port),
+        query,
+      );
   console.log(JSON.stringify(result, null, 2));
 }

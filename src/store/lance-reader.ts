@@ -169,8 +169,7 @@ export async function openLanceStore(
 
     async dataVersion(type) {
       const open = tableFor(type);
-      // The version the table was pinned to at open; every write makes a new one.
-      return guarded(open, 'version', async () => String(await open.table.version()));
+      return guarded(open, 'version', () => tableDataVersion(open.table));
     },
 
     async readVectors(type, column) {
@@ -188,6 +187,16 @@ export async function openLanceStore(
       database.close();
     },
   };
+}
+
+/**
+ * The version the table was pinned to at open (every write makes a new one) and that version's
+ * commit time, `<version>@<ISO time>`: a table dropped and written again starts over at version 1.
+ */
+async function tableDataVersion(table: Table): Promise<string> {
+  const version = await table.version();
+  const committed = (await table.listVersions()).find((entry) => entry.version === version);
+  return committed ? `${version}@${committed.timestamp.toISOString()}` : String(version);
 }
 
 /** Connects and opens every table once, keyed by node type; closes what it opened on failure. */

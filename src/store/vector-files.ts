@@ -11,8 +11,10 @@ import type { VectorColumn, VectorStore } from './vector-store.js';
  * Vector files: each vector column a search or the transfer index reads whole, kept beside the
  * LanceDB table as one raw file (`<index>/vectors/<type>.<column>.f32`) that a start-up reads in
  * one go instead of decoding it from LanceDB's Arrow batches (≈ 0.3–0.8 CPU-s of a cold start on
- * the shared index). The file records the table version it was read from: a re-projected or
- * re-ingested table has another version, so a stale file is never used; it is rewritten instead.
+ * the shared index). The file records the table version it was read from, with that version's
+ * commit time: a re-projected or re-ingested table has another version, and a table dropped and
+ * written again (which restarts at version 1) another commit time, so a stale file is never used;
+ * it is rewritten instead.
  * `ingest` and `project`/`train` write the files of every column they leave behind
  * ({@link writeVectorFiles}), so a fresh index starts from them, read-only or not.
  *
@@ -33,7 +35,7 @@ export interface VectorFileHeader {
   formatVersion: typeof FORMAT_VERSION;
   type: string;
   column: VectorColumn;
-  /** The store's `dataVersion` of the table when the file was written. */
+  /** The store's `dataVersion` of the table when the file was written (LanceDB: `<version>@<commit time>`). */
   tableVersion: string;
   rows: number;
   dimension: number;
@@ -49,7 +51,7 @@ export interface VectorMatrix {
 
 /** A store whose tables can say which version of their contents they show (LanceDB's table version). */
 export interface VersionedVectorStore extends VectorStore {
-  /** Changes whenever the table's rows change; stable for an open store. */
+  /** Changes whenever the table's rows change, also when the table is dropped and written again; stable for an open store. */
   dataVersion(type: string): Promise<string>;
 }
 
@@ -230,11 +232,16 @@ export function withVectorFiles(
     ...store,
     async readVectors(type, column) {
       if (bigEndian) return store.readVectors(type, column);
-      const tableVersion = await store.dataVersion(type);
       const path = vectorFilePath(options.indexDirectory, type, column);
+      // The file is read while LanceDB says which version the table is at.
+      const [tableVersion, bytes] = await Promise.all([
+        store.dataVersion(type),
+        readFile(path).catch((error: unknown) => error as Error),
+      ]);
       const expected = { type, column, tableVersion };
       try {
-        return decodeVectorFile(path, await readFile(path), expected);
+        if (bytes instanceof Error) throw bytes;
+        return decodeVectorFile(path, bytes, expected);
       } catch (error) {
         logFallback(logger, path, error);
       }

@@ -185,6 +185,44 @@ describe('vector files', () => {
     expect(reread.vectors).toEqual(projected.vectors);
   });
 
+  it('are not used for a table dropped and written again, whose version number starts over', async () => {
+    const directory = await indexWithDrugs();
+    const oldVectors = await startOnce(directory, 'vector');
+    const before = await openLanceStore(join(directory, 'lance'));
+    const oldVersion = await before.dataVersion('drug');
+    await before.close();
+
+    // The same writes as indexWithDrugs, other values: the table ends at the same version number.
+    await rm(join(directory, 'lance'), { recursive: true });
+    const rows = makeRows({
+      type: 'drug',
+      firstIndex: 100,
+      count: 40,
+      dimension: 12,
+      seed: 9,
+      withoutVectorEvery: 13,
+      projectedDimension: 6,
+    });
+    const writer = await createLanceStoreWriter(join(directory, 'lance'));
+    await writer.writeNodeTable('drug', [rows.slice(0, 25), rows.slice(25)], { dimension: 12 });
+    await reproject(writer, rows.filter((row) => row.vector).length, 1);
+    await writer.close();
+
+    const after = observed(await openLanceStore(join(directory, 'lance')));
+    const newVersion = await after.store.dataVersion('drug');
+    expect(newVersion.split('@')[0]).toBe(oldVersion.split('@')[0]);
+    expect(newVersion).not.toBe(oldVersion);
+    const store = withVectorFiles(after.store, { indexDirectory: directory, logger: after.logger });
+    const vectors = await store.readVectors('drug', 'vector');
+    await store.close();
+    expect(after.reads).toEqual(['drug.vector']);
+    expect(after.lines.find((line) => line.message.startsWith('vector file is stale'))?.fields?.file).toBe(
+      vectorFilePath(directory, 'drug', 'vector'),
+    );
+    expect(vectors.vectors).not.toEqual(oldVectors.vectors);
+    expect(vectors.vectors[0]).toBe(rows.find((row) => row.vector)!.vector![0]);
+  });
+
   it('fall back to LanceDB with a warning naming the file when one is corrupt', async () => {
     const directory = await indexWithDrugs();
     const expected = await startOnce(directory, 'vector');
