@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js';
 import { encoderConfigSchema } from '../../encoders/encoder-config.js';
 import { loadObjectStorageConfig } from '../../config/object-storage.js';
 import { buildIndex, type BuildIndexResult } from '../../indexing/build-index.js';
-import { resolveLexiconPaths } from '../../indexing/name-lexicons.js';
+import { resolveLexiconPaths, type NameLexiconPaths } from '../../indexing/name-lexicons.js';
 import {
   isRemoteIndexLocation,
   openIndexObjectStore,
@@ -44,6 +44,7 @@ export async function run(context: CommandContext<IngestOptions>): Promise<numbe
     geneInfo: nameLexicons.geneInfo ?? 'none',
     wordnet: nameLexicons.wordnet ?? 'none',
   });
+  warnMissingLexicons(context, options, nameLexicons);
   const build = (outDirectory: string, name?: string) =>
     buildIndex({
       kgDirectory,
@@ -143,4 +144,28 @@ async function readEncoderConfig(path: string) {
       details: { file: path },
     });
   return parsed.data;
+}
+
+/**
+ * `auto` found no vocabulary: say what the index will lack and how to get it, since linking by
+ * gene full name or lay disease name depends on it and nothing else would tell the user.
+ */
+function warnMissingLexicons(
+  context: CommandContext<IngestOptions>,
+  requested: { 'gene-info': string; wordnet: string },
+  found: NameLexiconPaths,
+): void {
+  const missing = [
+    requested['gene-info'] === 'auto' && found.geneInfo === undefined
+      ? 'gene full names and alias symbols (r-bioc-org.hs.eg.db)'
+      : undefined,
+    requested.wordnet === 'auto' && found.wordnet === undefined
+      ? 'lay names and eponyms (wordnet-base)'
+      : undefined,
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0)
+    context.logger.warn('name vocabularies not installed; the index will not link these names', {
+      missing,
+      install: 'see README "Names from outside the KG"',
+    });
 }
