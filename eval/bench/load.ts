@@ -6,12 +6,19 @@
  * `--unique` every measured request sends a molecule no earlier request sent, so the service's
  * query caches never hit (the honest figure for a stream of new molecules).
  *
+ * The clients are cheap, so that on a small machine they take little CPU from the server they
+ * share it with: one kept-alive connection each (`http.Agent`), bodies serialised before the
+ * clock starts. Each level reports the server's and the clients' CPU per request separately, and
+ * the load average when it ended (other jobs on the machine make wall-clock figures move).
+ *
  * `--repo DIR` serves another checkout's `bin/biobridge.js` (A/B runs against main).
  *
  *   npx tsx eval/bench/load.ts [--index indexes/demo] [--levels 1,8,32] [--seconds 5] [--unique] [--repo .]
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,11 +34,55 @@ export const LOAD_TEST_SMILES = [
   'CC1=C(C(=O)Nc2ccccc2)C(c2ccccc2[N+](=O)[O-])C(C(=O)OC)=C(C)N1',
 ];
 
-/** A distinct drug-like molecule for every `n` (an alkoxy benzamide with chains of varying length). */
-export const uniqueSmiles = (n: number) =>
-  `${'C'.repeat(1 + (n % 20))}Oc1ccc(cc1)C(=O)N${'C'.repeat(1 + Math.floor(n / 20))}`;
+/**
+ * A distinct drug-like molecule for every `n` below {@link UNIQUE_SMILES_VARIANTS}, all of about
+ * the same size (an alkoxy aryl amide, ester or sulfonamide: 15–27 heavy atoms), so a run's later
+ * requests cost what its first ones do; past that count they repeat with a branched chain grown by one carbon per round.
+ */
+export const uniqueSmiles = (n: number) => {
+  let rest = n;
+  const pick = <T>(choices: readonly T[]) => {
+    const choice = choices[rest % choices.length]!;
+    rest = Math.floor(rest / choices.length);
+    return choice;
+  };
+  const alkoxy = 'C'.repeat(1 + (rest % 8));
+  rest = Math.floor(rest / 8);
+  const substituent = pick(SUBSTITUENTS);
+  const [left, right] = pick(RING_CORES);
+  const linker = pick(LINKERS);
+  const amine = pick(AMINE_GROUPS);
+  // Past the variants, a quaternary carbon carrying a chain of `rest` carbons starts the alkoxy chain.
+  const round = rest === 0 ? '' : `CC(C)(${'C'.repeat(rest)})`;
+  return `${round}${alkoxy}Oc1${left}(${right}1${substituent})${linker}${amine}`;
+};
 
-const cycledSmiles = (n: number) => LOAD_TEST_SMILES[n % LOAD_TEST_SMILES.length]!;
+const SUBSTITUENTS = ['', 'F', 'Cl', 'Br', 'C', 'OC', 'C#N', 'C(F)(F)F', 'N', 'O'] as const;
+/** Benzene, pyridines and pyrimidines: the ring atoms before and after the linker's branch. */
+const RING_CORES = [
+  ['ccc', 'cc'],
+  ['ncc', 'cc'],
+  ['cnc', 'cc'],
+  ['ccc', 'nc'],
+  ['ncc', 'nc'],
+  ['cnc', 'nc'],
+] as const;
+const LINKERS = ['C(=O)N', 'S(=O)(=O)N', 'C(=O)O', 'CCN'] as const;
+const AMINE_GROUPS = [
+  'C',
+  'CC',
+  'CCC',
+  'CC(C)C',
+  'C1CC1',
+  'c1ccccc1',
+  'CCN(C)C',
+  'C1CCOCC1',
+  'CCO',
+  'CC#N',
+] as const;
+/** How many molecules {@link uniqueSmiles} makes before it lengthens the alkoxy chain. */
+export const UNIQUE_SMILES_VARIANTS =
+  8 * SUBSTITUENTS.length * RING_CORES.length * LINKERS.length * AMINE_GROUPS.length;
 
 export interface LoadLevel {
   concurrency: number;
@@ -45,6 +96,13 @@ export interface LoadLevel {
    * /proc is readable: unlike wall time it barely moves when other jobs share the machine.
    */
   serverCpuMsPerRequest?: number | undefined;
+  /**
+   * CPU time of this process (the load generator) per answered request: on a machine with few
+   * cores the clients take their share from the server, so this says how much.
+   */
+  clientCpuMsPerRequest: number;
+  /** The machine's one-minute load average when the level ended (other jobs included). */
+  loadAverage: number;
 }
 
 /**
@@ -71,37 +129,75 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const percentile = (sorted: number[], q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
 
+/**
+ * One POST over a kept-alive connection of `agent`, the body already serialised: the client's own
+ * CPU per request stays small (a `fetch` client costs ≈ 3.5 ms per request, measured), so it takes
+ * little from a server sharing its cores. Resolves with the status, the body read and dropped.
+ */
+function post(agent: Agent, url: URL, body: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const call = request(
+      url,
+      {
+        agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (response) => {
+        response.on('data', () => undefined);
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', () => resolve(0));
+      },
+    );
+    call.on('error', () => resolve(0));
+    call.end(body);
+  });
+}
+
+/** The request body for a SMILES, serialised once per distinct molecule. */
+const bodyOf = (smiles: string) =>
+  Buffer.from(JSON.stringify({ smiles, targetTypes: ['gene/protein'], k: 10 }));
+const cycledBodies = LOAD_TEST_SMILES.map(bodyOf);
+
 async function runLevel(
   base: string,
   concurrency: number,
   seconds: number,
   serverPid?: number | undefined,
-  smilesOf: (n: number) => string = cycledSmiles,
+  smilesOf?: ((n: number) => string) | undefined,
 ): Promise<LoadLevel> {
+  const url = new URL('/v1/retrieve', base);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  // Unique molecules: every body built before the clock starts (more than the level can send).
+  const bodies = smilesOf
+    ? Array.from({ length: Math.max(2_000, concurrency * 50, seconds * 1_000) }, (_, n) =>
+        bodyOf(smilesOf(n)),
+      )
+    : cycledBodies;
   const latencies: number[] = [];
   const cpuBefore = cpuSecondsOf(serverPid);
+  const clientBefore = process.cpuUsage();
   let errors = 0;
   let sent = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
   const client = async () => {
     while (performance.now() < deadline) {
-      const smiles = smilesOf(sent++);
+      const n = sent++;
+      if (smilesOf && n >= bodies.length) break;
       const begin = performance.now();
-      const response = await fetch(`${base}/v1/retrieve`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ smiles, targetTypes: ['gene/protein'], k: 10 }),
-      }).catch(() => undefined);
-      await response?.arrayBuffer();
-      if (response?.status === 200) latencies.push(performance.now() - begin);
+      const status = await post(agent, url, bodies[n % bodies.length]!);
+      if (status === 200) latencies.push(performance.now() - begin);
       else errors++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   const elapsed = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsOf(serverPid);
+  const clientCpu = process.cpuUsage(clientBefore);
+  agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
+  const answered = Math.max(1, latencies.length);
   return {
     concurrency,
     requests: latencies.length,
@@ -113,6 +209,8 @@ async function runLevel(
       cpuBefore === undefined || cpuAfter === undefined || latencies.length === 0
         ? undefined
         : ((cpuAfter - cpuBefore) * 1000) / latencies.length,
+    clientCpuMsPerRequest: (clientCpu.user + clientCpu.system) / 1000 / answered,
+    loadAverage: loadavg()[0]!,
   };
 }
 
@@ -156,7 +254,7 @@ export async function runLoadTest(options: {
     let offset = 0;
     for (const concurrency of options.levels) {
       const first = offset;
-      const smilesOf = options.unique ? (n: number) => uniqueSmiles(first + n) : cycledSmiles;
+      const smilesOf = options.unique ? (n: number) => uniqueSmiles(first + n) : undefined;
       const level = await runLevel(base, concurrency, options.seconds, server.pid, smilesOf);
       offset += level.requests + level.errors + concurrency;
       levels.push(level);

@@ -3,6 +3,7 @@ import { loadRDKit } from '../chem/rdkit.js';
 import type { KgGraph } from '../kg/graph.js';
 import { createLruCache } from '../util/lru-cache.js';
 import type { LigandFingerprints } from './ligand-fingerprints.js';
+import type { LigandModelKernel } from './ligand-model.js';
 import { QUERY_CACHE_ENTRIES } from './query-cache.js';
 import type { PlannedRelation } from './relation-plan.js';
 import type { TransferVoter } from './transfer-index.js';
@@ -58,7 +59,17 @@ export interface LigandIndex {
   fingerprint(query: LigandQuery): Promise<Uint8Array | undefined>;
   /** Votes for a SMILES or a KG drug (which never votes for itself); undefined when unparsable. */
   score(relation: PlannedRelation, query: LigandQuery): Promise<LigandVotes | undefined>;
+  /**
+   * The query's mean-Tanimoto similarity to the training drugs of a ligand-model kernel head, in
+   * its input order, taken from the similarities that ligand voting computes (one library scan per
+   * query serves both); undefined when unparsable, or when the kernel's drugs are not library
+   * members with byte-identical fingerprints (the head then computes its own).
+   */
+  kernelSimilarities(kernel: LigandModelKernel, query: LigandQuery): Promise<Float32Array | undefined>;
 }
+
+/** Queries whose library similarities are kept: the requests in flight at once, with room to spare. */
+const SIMILARITY_CACHE_ENTRIES = 16;
 
 export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprints): LigandIndex {
   const linksByRelation = new Map<string, (readonly number[] | undefined)[]>();
@@ -80,6 +91,20 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
   };
   const similarities = new Float32Array(fingerprints.library.size);
   const queryFingerprints = createLruCache<string, Uint8Array | undefined>(QUERY_CACHE_ENTRIES);
+  // A KG drug's fingerprint is one object per row, so that its similarities are cached by identity too.
+  const rowFingerprints = new Map<number, Uint8Array>();
+  // Keyed by the fingerprint object (the fingerprint caches hand out one per molecule, and nobody
+  // writes to one): every relation of a request, and the ligand model's kernel head, read one scan.
+  const librarySimilarities = createLruCache<Uint8Array, Float32Array>(SIMILARITY_CACHE_ENTRIES);
+  const similaritiesOf = (fingerprint: Uint8Array) =>
+    librarySimilarities.getOrCompute(fingerprint, () =>
+      fingerprints.library.similarities(fingerprint, new Float32Array(fingerprints.library.size)),
+    );
+  const kernelRows = new WeakMap<LigandModelKernel, Int32Array | undefined>();
+  const kernelRowsOf = (kernel: LigandModelKernel) => {
+    if (!kernelRows.has(kernel)) kernelRows.set(kernel, libraryRowsOf(kernel, fingerprints));
+    return kernelRows.get(kernel);
+  };
 
   /** The query drug's own library row, when it is a KG drug (it must not vote for itself). */
   const ownRowOf = (query: LigandQuery) =>
@@ -92,7 +117,10 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
       return queryFingerprints.getOrCompute(smiles, () => ligandFingerprint(rdkit, smiles));
     }
     const ownRow = ownRowOf(query);
-    return ownRow === undefined ? undefined : fingerprints.fingerprint(ownRow);
+    if (ownRow === undefined) return undefined;
+    let fingerprint = rowFingerprints.get(ownRow);
+    if (!fingerprint) rowFingerprints.set(ownRow, (fingerprint = fingerprints.fingerprint(ownRow)));
+    return fingerprint;
   };
 
   return {
@@ -101,7 +129,8 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
       const ownRow = ownRowOf(query);
       const fingerprint = await fingerprintOf(query);
       if (!fingerprint) return undefined;
-      fingerprints.library.similarities(fingerprint, similarities);
+      // A copy: voting overwrites the members that may not vote.
+      similarities.set(similaritiesOf(fingerprint));
       const links = linksFor(relation);
       const votes: LigandVotes = new Map();
       voteLigands(
@@ -116,5 +145,34 @@ export function createLigandIndex(graph: KgGraph, fingerprints: LigandFingerprin
       );
       return votes;
     },
+    async kernelSimilarities(kernel, query) {
+      const rows = kernelRowsOf(kernel);
+      const fingerprint = rows && (await fingerprintOf(query));
+      if (!rows || !fingerprint) return undefined;
+      const all = similaritiesOf(fingerprint);
+      const out = new Float32Array(rows.length);
+      for (let drug = 0; drug < rows.length; drug++) out[drug] = all[rows[drug]!]!;
+      return out;
+    },
   };
+}
+
+/**
+ * The library row of each kernel drug, or undefined unless every one is a library member whose
+ * fingerprint is byte for byte the kernel's (as the trainer copies them from `<index>/ligands/`;
+ * a library rebuilt since, e.g. by another RDKit version, is not shared).
+ */
+function libraryRowsOf(kernel: LigandModelKernel, fingerprints: LigandFingerprints): Int32Array | undefined {
+  const bytes = kernel.fingerprints.length / kernel.drugs.length;
+  const rows = new Int32Array(kernel.drugs.length);
+  for (let drug = 0; drug < kernel.drugs.length; drug++) {
+    const row = fingerprints.rowOf(kernel.drugs[drug]!);
+    if (row === undefined) return undefined;
+    const own = kernel.fingerprints.subarray(drug * bytes, (drug + 1) * bytes);
+    const member = fingerprints.fingerprint(row);
+    if (member.length !== own.length) return undefined;
+    for (let byte = 0; byte < own.length; byte++) if (member[byte] !== own[byte]) return undefined;
+    rows[drug] = row;
+  }
+  return rows;
 }

@@ -74,9 +74,30 @@ export interface LigandModel {
   readonly tails: Int32Array;
   /** The drugs the model was trained on. */
   readonly drugs: ReadonlySet<number>;
-  /** Scores in [0, 1] [rows × tails] for `rows` packed fingerprints laid end to end. */
-  predict(fingerprints: Uint8Array, rows: number): Promise<Float32Array>;
+  /** The kernel head's training drugs and fingerprints; undefined without a kernel head. */
+  readonly kernel: LigandModelKernel | undefined;
+  /**
+   * Scores in [0, 1] [rows × tails] for `rows` packed fingerprints laid end to end.
+   * `kernelSimilarities`, when given, is the kernel head's input already computed ([rows × kernel
+   * drugs], see {@link LigandModelKernel}), so the head does not scan its library again.
+   */
+  predict(fingerprints: Uint8Array, rows: number, options?: PredictOptions): Promise<Float32Array>;
   dispose(): Promise<void>;
+}
+
+/**
+ * What the kernel head compares a query with: its training drugs (node indices, in the order of
+ * its similarity input) and their packed fingerprints laid end to end, as the trainer copied them
+ * from `<index>/ligands/`. Ligand similarity scans the same fingerprints, so it can hand the head
+ * its input (ligand-index.ts) instead of the head scanning them a second time.
+ */
+export interface LigandModelKernel {
+  readonly drugs: Int32Array;
+  readonly fingerprints: Uint8Array;
+}
+
+export interface PredictOptions {
+  kernelSimilarities?: Float32Array | undefined;
 }
 
 /** Whether the index holds the model trained on `split` (default: the served one). */
@@ -142,8 +163,13 @@ export async function loadLigandModel(
     verifyChecksums: options.verifyChecksums ?? true,
   };
   const heads: LigandModelHead[] = [];
+  let kernel: LigandModelKernel | undefined;
   try {
-    if (meta.heads.includes('kernel')) heads.push(await loadKernelHead(directory, meta, runtime));
+    if (meta.heads.includes('kernel')) {
+      const head = await loadKernelHead(directory, meta, runtime);
+      heads.push(head);
+      kernel = { drugs, fingerprints: head.fingerprints };
+    }
     if (meta.heads.includes('mlp')) heads.push(await loadMlpHead(directory, meta, runtime));
   } catch (error) {
     await Promise.all(heads.map((head) => head.dispose()));
@@ -154,7 +180,8 @@ export async function loadLigandModel(
     meta,
     tails,
     drugs: new Set(drugs),
-    predict: (fingerprints, rows) => meanOfHeads(heads, fingerprints, rows),
+    kernel,
+    predict: (fingerprints, rows, predictOptions) => meanOfHeads(heads, fingerprints, rows, predictOptions),
     dispose: async () => {
       await Promise.all(heads.map((head) => head.dispose()));
     },
@@ -163,7 +190,7 @@ export async function loadLigandModel(
 
 /** One head: scores [rows × tails] in [0, 1] for packed fingerprints laid end to end. */
 interface LigandModelHead {
-  predict(fingerprints: Uint8Array, rows: number): Promise<Float32Array>;
+  predict(fingerprints: Uint8Array, rows: number, options?: PredictOptions): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -199,8 +226,13 @@ function modelId(meta: LigandModelMeta): string {
   return joined.slice(0, 16);
 }
 
-async function meanOfHeads(heads: readonly LigandModelHead[], fingerprints: Uint8Array, rows: number) {
-  const outputs = await Promise.all(heads.map((head) => head.predict(fingerprints, rows)));
+async function meanOfHeads(
+  heads: readonly LigandModelHead[],
+  fingerprints: Uint8Array,
+  rows: number,
+  options: PredictOptions | undefined,
+) {
+  const outputs = await Promise.all(heads.map((head) => head.predict(fingerprints, rows, options)));
   if (outputs.length === 1) return outputs[0]!;
   const mean = new Float32Array(outputs[0]!.length);
   for (const output of outputs)
@@ -245,7 +277,7 @@ async function loadKernelHead(
   directory: string,
   meta: LigandModelMeta,
   runtime: HeadRuntime,
-): Promise<LigandModelHead> {
+): Promise<LigandModelHead & { fingerprints: Uint8Array }> {
   const file = requiredFile(directory, meta.files.kernel, 'kernel');
   const packed = new Uint8Array(
     await verifiedFile(directory, requiredFile(directory, meta.files.fingerprints, 'fingerprints')),
@@ -262,14 +294,19 @@ async function loadKernelHead(
     logger: runtime.logger,
   });
   return {
-    async predict(fingerprints, rows) {
+    fingerprints: packed,
+    async predict(fingerprints, rows, options) {
       await verified;
-      const similarities = new Float32Array(rows * library.size);
-      for (let row = 0; row < rows; row++)
-        library.similarities(
-          fingerprints.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
-          similarities.subarray(row * library.size, (row + 1) * library.size),
-        );
+      const given = options?.kernelSimilarities;
+      if (given !== undefined && given.length !== rows * library.size)
+        throw new RangeError(`kernel similarities: ${given.length} values for ${rows} × ${library.size}`);
+      const similarities = given ?? new Float32Array(rows * library.size);
+      if (!given)
+        for (let row = 0; row < rows; row++)
+          library.similarities(
+            fingerprints.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
+            similarities.subarray(row * library.size, (row + 1) * library.size),
+          );
       const output = await session.run({ similarities: float32Tensor(similarities, [rows, library.size]) });
       return output['scores']!.data as Float32Array;
     },

@@ -209,6 +209,11 @@ export interface RetrieveOptions {
   methodWithoutFusion?: RetrievalMethod | undefined;
   /** Length of `payloadPreview` in characters; default {@link PAYLOAD_PREVIEW_CHARACTERS}. */
   previewCharacters?: number | undefined;
+  /**
+   * The request is already `retrievalRequestSchema`'s output (the HTTP route validated the body
+   * with it), so it is not parsed a second time; default false.
+   */
+  validated?: boolean | undefined;
 }
 
 export const PAYLOAD_PREVIEW_CHARACTERS = 80;

@@ -84,7 +84,7 @@ export function createRetriever(dependencies: RetrieverDependencies): Retriever 
     async retrieve(input, options = {}) {
       const prefix = options.fieldPrefix ?? '';
       const signal = options.signal;
-      const request = parseRequest(input);
+      const request = options.validated ? (input as RetrievalRequest) : parseRequest(input);
       const previewCharacters = options.previewCharacters ?? PAYLOAD_PREVIEW_CHARACTERS;
       const variantContext = { graph, entities, facts, variants: dependencies.variants };
       if (isVariantInputQuery(request))

@@ -14,6 +14,8 @@ import {
 import { LIGAND_FINGERPRINT_BYTES, ligandFingerprint } from '../../src/chem/ligand-fingerprint.js';
 import { loadRDKit } from '../../src/chem/rdkit.js';
 import { rankByFeatures } from '../../src/retrieval/stages/rank-features.js';
+import { createLigandIndex } from '../../src/retrieval/ligand-index.js';
+import type { KgGraph } from '../../src/kg/graph.js';
 import type { PredictDependencies } from '../../src/retrieval/stages/predict-dependencies.js';
 import { useTemporaryDirectory } from '../kg/csv-test-helpers.js';
 
@@ -223,6 +225,8 @@ describe.skipIf(!torchAvailable)('biobridge train-ligand-model (PyTorch → ONNX
         fingerprint: async (query: { smiles?: string | undefined }) =>
           ligandFingerprint(rdkit, query.smiles!),
         score: async () => new Map(),
+        // No shared library scan: the kernel head computes its own similarities.
+        kernelSimilarities: async () => undefined,
       },
       ligandModel: model,
     } as unknown as PredictDependencies;
@@ -328,6 +332,41 @@ describe.skipIf(!torchAvailable)('the served kernel model (split all) and its si
     expect(model!.tails[best], Array.from(scores).join(', ')).toBe(100);
     expect(Math.min(...scores)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...scores)).toBeLessThanOrEqual(1);
+  });
+
+  it('scores bit for bit as before when ligand similarity hands the kernel head its library scan', async () => {
+    const fingerprints = (await readLigandFingerprints(indexDirectory))!;
+    const ligands = createLigandIndex({ neighbours: () => [] } as unknown as KgGraph, fingerprints);
+    const queries = [
+      { smiles: 'CN(C)C/C=C/C(=O)Nc1cc2c(Nc3ccc(F)c(Cl)c3)ncnc2cc1O[C@H]1CCOC1' },
+      { smiles: 'CC1(C)S[C@@H]2[C@H](NC(=O)c3ccccc3)C(=O)N2[C@H]1C(=O)O' },
+      { smiles: 'C[C@]12CC[C@H]3[C@@H](CCc4cc(O)ccc34)[C@@H]1CC[C@@H]2O' },
+      ...drugs.map((drug) => ({ nodeIndex: drug.node })),
+    ];
+    for (const query of queries) {
+      const fingerprint = (await ligands.fingerprint(query))!;
+      const shared = await ligands.kernelSimilarities(model!.kernel!, query);
+      expect(shared, JSON.stringify(query)).toBeInstanceOf(Float32Array);
+      const own = await model!.predict(fingerprint, 1);
+      const fromShared = await model!.predict(fingerprint, 1, { kernelSimilarities: shared });
+      expect(Buffer.from(fromShared.buffer).equals(Buffer.from(own.buffer)), JSON.stringify(query)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('computes its own similarities when the ligand library no longer holds its fingerprints', async () => {
+    const fingerprints = (await readLigandFingerprints(indexDirectory))!;
+    const ligands = createLigandIndex({ neighbours: () => [] } as unknown as KgGraph, fingerprints);
+    const altered = Uint8Array.from(model!.kernel!.fingerprints);
+    altered[0] = altered[0]! ^ 1;
+    const stale = { drugs: model!.kernel!.drugs, fingerprints: altered };
+    expect(await ligands.kernelSimilarities(stale, { nodeIndex: drugs[0]!.node })).toBeUndefined();
+    const unknownDrug = {
+      drugs: Int32Array.of(9_999),
+      fingerprints: altered.subarray(0, LIGAND_FINGERPRINT_BYTES),
+    };
+    expect(await ligands.kernelSimilarities(unknownDrug, { nodeIndex: drugs[0]!.node })).toBeUndefined();
   });
 
   it("computes the same mean Tanimoto as the trainer's kernel (TypeScript library vs NumPy)", async () => {

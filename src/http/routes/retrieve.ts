@@ -248,7 +248,7 @@ export function createRetrieveRoutes(dependencies: RetrieveRoutesDependencies): 
     if (cached) return reply(cached);
     const signal = c.var.signal;
     const response = await dependencies.inferenceLimiter.run(
-      () => dependencies.retriever.retrieve(body, { signal, fieldPrefix: 'body.' }),
+      () => dependencies.retriever.retrieve(body, { signal, fieldPrefix: 'body.', validated: true }),
       signal,
     );
     if (!responseCache) return c.json(response);

@@ -1,6 +1,8 @@
 import { cosineOfSameLength } from '../../encoders/vector-math.js';
 import type { FusionWeights } from '../fusion.js';
 import type { LigandQuery } from '../ligand-index.js';
+import type { LigandModel } from '../ligand-model.js';
+import { topIndices } from '../transfer-votes.js';
 import type { TransferVoter } from '../transfer-index.js';
 import type { PlannedRelation } from '../relation-plan.js';
 import type { Candidate, Head, RetrievalMethod } from '../retrieval-types.js';
@@ -84,7 +86,6 @@ export async function rankByFeatures(
       weights.transfer * transferScore + (ligandScore === null ? 0 : (weights.ligand ?? 0) * ligandScore);
     const fused =
       votePart + weights.prior * prior + (bridge === null ? 0 : weights.bridge * bridge) + modelPart;
-    const voters = mergeVoters(votes?.voters ?? [], ligandEntry?.voters ?? []);
     // The model explains the hit when it adds more than the similar drugs' votes.
     const explainedByModel = modelPart > 0 && modelPart >= votePart;
     return {
@@ -97,7 +98,8 @@ export async function rankByFeatures(
       prior,
       bridge,
       fused,
-      voters,
+      transferVoters: votes?.voters,
+      ligandVoters: ligandEntry?.voters,
     };
   });
   const rankScore = (item: (typeof scored)[number]) =>
@@ -124,7 +126,8 @@ interface ScoredTail {
   prior: number;
   bridge: number | null;
   fused: number;
-  voters: TransferVoter[];
+  transferVoters: readonly TransferVoter[] | undefined;
+  ligandVoters: readonly TransferVoter[] | undefined;
 }
 
 /** A ranked tail as the merge stage reads it: every component score, its voters, and the model's say. */
@@ -147,7 +150,8 @@ function candidateOf(
       ligand: item.ligandScore ?? undefined,
       ligandModel: item.modelScore ?? undefined,
     },
-    voters: item.voters.slice(0, 5),
+    // Merged here, for the k ranked tails only: nothing reads the other tails' voters.
+    voters: mergeVoters(item.transferVoters ?? [], item.ligandVoters ?? []).slice(0, 5),
     ligandModelScore: method === 'fused' && item.explainedByModel ? item.probability : undefined,
   };
 }
@@ -179,28 +183,45 @@ async function ligandModelScores(
   head: Head,
   entry: PlannedRelation,
   molecule: LigandQuery,
-): Promise<{ probabilities: Map<number, number>; max: number; top(count: number): number[] } | undefined> {
+): Promise<
+  { probabilities: Pick<Map<number, number>, 'get'>; max: number; top(count: number): number[] } | undefined
+> {
   const model = dependencies.ligandModel;
   const { meta } = model ?? {};
   if (!model || !meta || !molecule.fingerprint) return undefined;
   if (meta.headType !== head.type || meta.relation !== entry.relation || meta.tailType !== entry.tailType)
     return undefined;
-  const output = await model.predict(molecule.fingerprint, 1);
-  const probabilities = new Map<number, number>();
+  // The kernel head's input is the similarity scan that ligand voting makes of the same query.
+  const kernelSimilarities = model.kernel
+    ? await dependencies.ligands?.kernelSimilarities(model.kernel, molecule)
+    : undefined;
+  const output = await model.predict(molecule.fingerprint, 1, { kernelSimilarities });
+  const columns = outputColumnsOf(model);
   let max = 0;
-  model.tails.forEach((tail, column) => {
-    probabilities.set(tail, output[column]!);
-    max = Math.max(max, output[column]!);
-  });
+  for (let column = 0; column < output.length; column++) max = Math.max(max, output[column]!);
   return {
-    probabilities,
+    probabilities: {
+      get: (tail) => {
+        const column = columns.get(tail);
+        return column === undefined ? undefined : output[column];
+      },
+    },
     max,
-    top: (count) =>
-      [...probabilities.entries()]
-        .sort((left, right) => right[1] - left[1])
-        .slice(0, count)
-        .map(([tail]) => tail),
+    // Largest first, ties in column order (as a stable sort of the columns by score).
+    top: (count) => topIndices(output, count).map((column) => model.tails[column]!),
   };
+}
+
+/** Tail node index → output column of a ligand model, built once per model. */
+const outputColumns = new WeakMap<LigandModel, Map<number, number>>();
+function outputColumnsOf(model: LigandModel): Map<number, number> {
+  let columns = outputColumns.get(model);
+  if (!columns) {
+    columns = new Map();
+    for (let column = 0; column < model.tails.length; column++) columns.set(model.tails[column]!, column);
+    outputColumns.set(model, columns);
+  }
+  return columns;
 }
 
 function maxScore(votes: ReadonlyMap<number, { score: number }>): number {
