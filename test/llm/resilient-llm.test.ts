@@ -5,6 +5,7 @@ import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
 import { createResilientLlm, type ResilientLlmOptions } from '../../src/llm/resilient-llm.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { collectStream } from '../helpers/collect-stream.js';
 import { rejection } from '../helpers/expect-app-error.js';
 
 let server: FakeOpenAiServer;
@@ -39,17 +40,14 @@ function guarded(options: ResilientLlmOptions = {}) {
 
 const request: LlmRequest = { messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }] };
 
-async function collect(events: AsyncIterable<LlmStreamEvent>) {
+/** The text a stream wrote, its last finish event and what it threw. */
+async function collect(stream: AsyncIterable<LlmStreamEvent>) {
+  const { events, error } = await collectStream(stream);
   let text = '';
   let finish: Extract<LlmStreamEvent, { type: 'finish' }> | undefined;
-  let error: unknown;
-  try {
-    for await (const event of events) {
-      if (event.type === 'text-delta') text += event.text;
-      else finish = event;
-    }
-  } catch (caught) {
-    error = caught;
+  for (const event of events) {
+    if (event.type === 'text-delta') text += event.text;
+    else finish = event;
   }
   return { text, finish, error };
 }
