@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { mulberry32 } from '../util/random.js';
+import { exportManifestSchema, readInt32 } from './training-data.js';
 
 /**
  * Unseen-entity splits (format `biobridge-split` v1, train/FORMAT.md §2), written by TypeScript so
@@ -31,20 +32,11 @@ export function isUnseenSplit(name: string): name is UnseenSplitName {
 const HELD_OUT_FRACTION = 0.1;
 const VALIDATION_FRACTION = 0.1;
 
-const manifestSchema = z.object({
-  dataHash: z.string(),
+const manifestSchema = exportManifestSchema.extend({
   registry: z.object({ nodeTypes: z.array(z.string()) }),
   nodeTables: z.array(z.object({ type: z.string(), nodeIndices: z.string() })),
-  triples: z.object({ file: z.string(), count: z.number() }),
 });
 const paperSplitSchema = z.object({ dataHash: z.string(), files: z.object({ heldOutNodes: z.string() }) });
-
-async function readInt32(path: string): Promise<Int32Array> {
-  const bytes = await readFile(path);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Int32Array(copy.buffer);
-}
 
 /** Writes `splits/<name>.*` under the export unless a complete split is already there. */
 export async function ensureUnseenSplit(
