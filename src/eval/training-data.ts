@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { exportManifestSchema } from '../bridge/training-export.js';
 import { AppError } from '../errors.js';
 
 /** Reads the training export's triples and one split (train/FORMAT.md §1–2) for evaluation. */
@@ -25,11 +26,6 @@ const splitSchema = z.object({
   seed: z.number(),
   dataHash: z.string(),
   files: z.object({ train: z.string(), valid: z.string(), test: z.string(), heldOutNodes: z.string() }),
-});
-/** The fields of a training export's `manifest.json` that readers of the export rely on. */
-export const exportManifestSchema = z.object({
-  dataHash: z.string(),
-  triples: z.object({ file: z.string(), count: z.number() }),
 });
 
 /** A little-endian int32 column file of the export; INVALID_INDEX when its size is not whole int32s. */

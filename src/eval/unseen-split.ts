@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { exportManifestSchema } from '../bridge/training-export.js';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { mulberry32 } from '../util/random.js';
-import { exportManifestSchema, readInt32 } from './training-data.js';
+import { readInt32 } from './training-data.js';
 
 /**
  * Unseen-entity splits (format `biobridge-split` v1, train/FORMAT.md §2), written by TypeScript so
