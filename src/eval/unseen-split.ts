@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { exportManifestSchema } from '../bridge/training-export.js';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/json-file.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { mulberry32 } from '../util/random.js';
 import { readInt32 } from './training-data.js';
@@ -51,11 +52,13 @@ export async function ensureUnseenSplit(
   const seed = options.seed ?? 42;
   const type = UNSEEN_SPLITS[name];
   const manifestPath = join(exportDirectory, 'manifest.json');
-  const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
+  const notExport = `${manifestPath}: not a training export`;
+  const json = await readJsonFile(manifestPath, { code: 'INVALID_INDEX', notJson: notExport });
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success)
     throw new AppError({
       code: 'INVALID_INDEX',
-      message: `${manifestPath}: not a training export`,
+      message: notExport,
       cause: parsed.error,
     });
   const manifest = parsed.data;
