@@ -205,7 +205,11 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-const exportManifestSchema = z.object({ dataHash: z.string(), triples: z.object({ count: z.number() }) });
+/** The fields of `manifest.json` (a `TrainingExportManifest`) that readers of the export rely on. */
+export const exportManifestSchema = z.object({
+  dataHash: z.string(),
+  triples: z.object({ file: z.string(), count: z.number() }),
+});
 
 export async function readTrainingExportHash(
   directory: string,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { exportManifestSchema } from '../bridge/training-export.js';
 import { AppError } from '../errors.js';
 
 /** Reads the training export's triples and one split (train/FORMAT.md §1–2) for evaluation. */
@@ -26,12 +27,9 @@ const splitSchema = z.object({
   dataHash: z.string(),
   files: z.object({ train: z.string(), valid: z.string(), test: z.string(), heldOutNodes: z.string() }),
 });
-const exportSchema = z.object({
-  dataHash: z.string(),
-  triples: z.object({ file: z.string(), count: z.number() }),
-});
 
-async function readInt32(path: string): Promise<Int32Array> {
+/** A little-endian int32 column file of the export; INVALID_INDEX when its size is not whole int32s. */
+export async function readInt32(path: string): Promise<Int32Array> {
   const bytes = await readFile(path);
   if (bytes.byteLength % 4 !== 0)
     throw new AppError({
@@ -46,10 +44,10 @@ async function readInt32(path: string): Promise<Int32Array> {
 export async function readSplit(exportDirectory: string, splitName: string): Promise<SplitData> {
   const manifestPath = join(exportDirectory, 'manifest.json');
   const splitPath = join(exportDirectory, 'splits', `${splitName}.json`);
-  let exported: z.infer<typeof exportSchema>;
+  let exported: z.infer<typeof exportManifestSchema>;
   let split: z.infer<typeof splitSchema>;
   try {
-    exported = exportSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
+    exported = exportManifestSchema.parse(JSON.parse(await readFile(manifestPath, 'utf8')));
     split = splitSchema.parse(JSON.parse(await readFile(splitPath, 'utf8')));
   } catch (error) {
     throw new AppError({

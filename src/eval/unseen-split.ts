@@ -2,10 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { exportManifestSchema } from '../bridge/training-export.js';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readJsonFile } from '../util/json-file.js';
 import { noopLogger, type Logger } from '../util/logger.js';
 import { mulberry32 } from '../util/random.js';
+import { readInt32 } from './training-data.js';
 
 /**
  * Unseen-entity splits (format `biobridge-split` v1, train/FORMAT.md §2), written by TypeScript so
@@ -31,20 +34,11 @@ export function isUnseenSplit(name: string): name is UnseenSplitName {
 const HELD_OUT_FRACTION = 0.1;
 const VALIDATION_FRACTION = 0.1;
 
-const manifestSchema = z.object({
-  dataHash: z.string(),
+const manifestSchema = exportManifestSchema.extend({
   registry: z.object({ nodeTypes: z.array(z.string()) }),
   nodeTables: z.array(z.object({ type: z.string(), nodeIndices: z.string() })),
-  triples: z.object({ file: z.string(), count: z.number() }),
 });
 const paperSplitSchema = z.object({ dataHash: z.string(), files: z.object({ heldOutNodes: z.string() }) });
-
-async function readInt32(path: string): Promise<Int32Array> {
-  const bytes = await readFile(path);
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return new Int32Array(copy.buffer);
-}
 
 /** Writes `splits/<name>.*` under the export unless a complete split is already there. */
 export async function ensureUnseenSplit(
@@ -58,11 +52,13 @@ export async function ensureUnseenSplit(
   const seed = options.seed ?? 42;
   const type = UNSEEN_SPLITS[name];
   const manifestPath = join(exportDirectory, 'manifest.json');
-  const parsed = manifestSchema.safeParse(JSON.parse(await readFile(manifestPath, 'utf8')));
+  const notExport = `${manifestPath}: not a training export`;
+  const json = await readJsonFile(manifestPath, { code: 'INVALID_INDEX', notJson: notExport });
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success)
     throw new AppError({
       code: 'INVALID_INDEX',
-      message: `${manifestPath}: not a training export`,
+      message: notExport,
       cause: parsed.error,
     });
   const manifest = parsed.data;

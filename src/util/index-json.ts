@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { readJsonFile } from './json-file.js';
 
 /**
  * An optional JSON file inside an index (fusion weights and the like): undefined when absent, and
@@ -14,12 +14,7 @@ export async function readOptionalIndexJson<Schema extends z.ZodType>(
   schema: Schema,
 ): Promise<z.output<Schema> | undefined> {
   if (!existsSync(path)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new AppError({ code: 'INVALID_INDEX', message: `${path}: not JSON`, cause: error });
-  }
+  const json = await readJsonFile(path, { code: 'INVALID_INDEX', notJson: `${path}: not JSON` });
   const parsed = schema.safeParse(json);
   if (!parsed.success)
     throw new AppError({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encoderMismatches } from '../../src/bridge/bridge.js';
-import { AppError } from '../../src/errors.js';
 import { createFakeBridge } from '../fakes/fake-bridge.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 describe('createFakeBridge', () => {
   it('is deterministic and records calls', async () => {
@@ -55,11 +55,8 @@ describe('createFakeBridge', () => {
   it('validates requests like the ONNX bridge', async () => {
     const bridge = createFakeBridge({ types: { drug: 4 }, hiddenDim: 3 });
     expect(bridge.metadata.inputDim).toBe(4);
-    const error = await bridge
-      .project('gene/protein', new Float32Array(4), 1)
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).details).toEqual({ field: 'type', value: 'gene/protein' });
+    const error = await rejection(bridge.project('gene/protein', new Float32Array(4), 1));
+    expect(error.details).toEqual({ field: 'type', value: 'gene/protein' });
     await bridge.dispose();
     expect(bridge.disposed).toBe(true);
   });

@@ -10,13 +10,13 @@ import {
   type TrainingExportManifest,
   type TrainingExportSummary,
 } from '../../src/bridge/training-export.js';
-import { AppError } from '../../src/errors.js';
 import { buildIndex } from '../../src/indexing/build-index.js';
 import { openIndex, type IndexHandle } from '../../src/indexing/open-index.js';
 import { tableNameForType } from '../../src/kg/registry.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
 import { edgeRow, TINY_EDGES, TINY_FILES } from '../kg/tiny-kg.js';
 import { buildTinyIndex, TINY_DIMENSIONS, TINY_ENCODERS, writeTinyIndexKg } from '../indexing/tiny-index.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const TRAINER_DIRECTORY = join(import.meta.dirname, '..', '..', 'train');
 const PYTHON = '/usr/bin/python3';
@@ -247,15 +247,16 @@ describe('writeTrainingExport (train/FORMAT.md §1)', () => {
         excludeRelations: ['cures'],
       }),
     ).rejects.toThrow('unknown relation "cures"');
-    const empty = await writeTrainingExport({
-      graph: index.graph,
-      store: index.store,
-      encoderHashes: {},
-      outDirectory: join(root.path, 'empty'),
-    }).catch((error: unknown) => error);
-    expect(empty).toBeInstanceOf(AppError);
-    expect((empty as AppError).code).toBe('INVALID_INDEX');
-    expect((empty as AppError).message).toBe('the index has no encoded nodes to train on');
+    const empty = await rejection(
+      writeTrainingExport({
+        graph: index.graph,
+        store: index.store,
+        encoderHashes: {},
+        outDirectory: join(root.path, 'empty'),
+      }),
+    );
+    expect(empty.code).toBe('INVALID_INDEX');
+    expect(empty.message).toBe('the index has no encoded nodes to train on');
     await expect(readdir(join(root.path, 'empty'))).rejects.toThrow(/ENOENT/);
     await expect(readTrainingExportHash(join(root.path, 'empty'))).rejects.toThrow(
       /empty\/manifest.json: not a training export/,
@@ -264,15 +265,16 @@ describe('writeTrainingExport (train/FORMAT.md §1)', () => {
 
   it('refuses an export in which no triple is left to train on', async () => {
     const everyRelation = [...new Set(index.graph.edgeKinds.map((kind) => kind.displayRelation))];
-    const none = await writeTrainingExport({
-      graph: index.graph,
-      store: index.store,
-      encoderHashes,
-      outDirectory: join(root.path, 'no-triples'),
-      excludeRelations: everyRelation,
-    }).catch((error: unknown) => error);
-    expect(none).toBeInstanceOf(AppError);
-    expect((none as AppError).message).toMatch(/^no triple joins two encoded nodes/);
+    const none = await rejection(
+      writeTrainingExport({
+        graph: index.graph,
+        store: index.store,
+        encoderHashes,
+        outDirectory: join(root.path, 'no-triples'),
+        excludeRelations: everyRelation,
+      }),
+    );
+    expect(none.message).toMatch(/^no triple joins two encoded nodes/);
     await expect(readdir(join(root.path, 'no-triples'))).rejects.toThrow(/ENOENT/);
   });
 

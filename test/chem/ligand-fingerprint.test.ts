@@ -8,8 +8,8 @@ import {
 import { popcount32 } from '../../src/chem/fingerprint.js';
 import { loadRDKit, type RDKitModule } from '../../src/chem/rdkit.js';
 import { readLigandFingerprints } from '../../src/retrieval/ligand-fingerprints.js';
+import { ASPIRIN } from '../fixtures/molecules.js';
 
-const ASPIRIN = 'CC(=O)Oc1ccccc1C(=O)O';
 const SALICYLIC_ACID = 'O=C(O)c1ccccc1O';
 const CAFFEINE = 'Cn1cnc2c1c(=O)n(C)c(=O)n2C';
 

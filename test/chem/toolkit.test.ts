@@ -2,14 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chemErrorToAppError } from '../../src/chem/chem-error.js';
 import { tanimoto } from '../../src/chem/fingerprint.js';
 import { createRdkitToolkit, type ChemToolkit } from '../../src/chem/toolkit.js';
+import { ASPIRIN, IBUPROFEN, IMATINIB } from '../fixtures/molecules.js';
 
 // Expected values below were computed with RDKit 2022.09.3 (Debian python3-rdkit):
 // Descriptors.MolWt, rdMolDescriptors.CalcTPSA/CalcNumHBD/CalcNumHBA, Lipinski.NOCount/NHOHCount,
 // MurckoScaffold.GetScaffoldForMol (re-canonicalised here) and DataStructs.TanimotoSimilarity on Morgan(2, 2048) bits.
-const aspirin = 'CC(=O)Oc1ccccc1C(=O)O';
 const caffeine = 'Cn1c(=O)c2c(ncn2C)n(C)c1=O';
-const ibuprofen = 'CC(C)Cc1ccc(C(C)C(=O)O)cc1';
-const imatinib = 'Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
 
 let toolkit: ChemToolkit;
 beforeAll(async () => {
@@ -80,7 +78,7 @@ describe('parse', () => {
       const canonical = value(toolkit.canonicalize(input));
       expect(value(toolkit.canonicalize(canonical))).toBe(canonical);
     }
-    expect(value(toolkit.canonicalize('OC(=O)c1ccccc1OC(C)=O'))).toBe(aspirin);
+    expect(value(toolkit.canonicalize('OC(=O)c1ccccc1OC(C)=O'))).toBe(ASPIRIN);
     expect(value(toolkit.canonicalize('C1=CC=CC=C1'))).toBe('c1ccccc1');
     expect(value(toolkit.canonicalize('N1C=CC=C1'))).toBe('c1cc[nH]c1');
     expect(value(toolkit.canonicalize('C[C@@H](O)N'))).toBe('C[C@H](N)O');
@@ -117,8 +115,8 @@ describe('parse', () => {
 
 describe('identifiers', () => {
   it('computes standard InChI and InChIKey', () => {
-    expect(value(toolkit.identifiers(aspirin))).toEqual({
-      canonical: aspirin,
+    expect(value(toolkit.identifiers(ASPIRIN))).toEqual({
+      canonical: ASPIRIN,
       inchi: 'InChI=1S/C9H8O4/c1-6(10)13-8-5-3-2-4-7(8)9(11)12/h2-5H,1H3,(H,11,12)',
       inchiKey: 'BSYNRYMUTXBXSQ-UHFFFAOYSA-N',
     });
@@ -131,7 +129,7 @@ describe('descriptors', () => {
   it.each([
     {
       molecule: 'aspirin, with both H-bond conventions',
-      smiles: aspirin,
+      smiles: ASPIRIN,
       close: { molecularWeight: [180.159, 3], exactMass: [180.0423, 4], cLogP: [1.3101, 4], tpsa: [63.6, 2] },
       counts: {
         lipinskiHbd: 1,
@@ -147,7 +145,7 @@ describe('descriptors', () => {
     },
     {
       molecule: 'imatinib',
-      smiles: imatinib,
+      smiles: IMATINIB,
       close: { molecularWeight: [493.615, 3], cLogP: [4.5903, 4], tpsa: [86.28, 2] },
       counts: { lipinskiHbd: 2, lipinskiHba: 8, hbd: 2, hba: 7, rotatableBonds: 7, aromaticRings: 4 },
     },
@@ -165,17 +163,17 @@ describe('descriptors', () => {
 
 describe('fingerprints', () => {
   it('is 2048 bits, identical molecules score 1', () => {
-    const fingerprint = value(toolkit.fingerprint(aspirin));
+    const fingerprint = value(toolkit.fingerprint(ASPIRIN));
     expect(fingerprint.byteLength).toBe(256);
     expect(tanimoto(fingerprint, value(toolkit.fingerprint('OC(=O)c1ccccc1OC(C)=O')))).toBe(1);
   });
 
   it('reproduces RDKit similarities to aspirin and their order', () => {
-    const reference = value(toolkit.fingerprint(aspirin));
+    const reference = value(toolkit.fingerprint(ASPIRIN));
     const similarity = (smiles: string) => tanimoto(reference, value(toolkit.fingerprint(smiles)));
     const salicylicAcid = similarity('OC(=O)c1ccccc1O');
     const paracetamol = similarity('CC(=O)Nc1ccc(O)cc1');
-    const ibuprofenSimilarity = similarity(ibuprofen);
+    const ibuprofenSimilarity = similarity(IBUPROFEN);
     const caffeineSimilarity = similarity(caffeine);
     expect(salicylicAcid).toBeCloseTo(0.4483, 4);
     expect(paracetamol).toBeCloseTo(0.2222, 4);
@@ -189,10 +187,10 @@ describe('fingerprints', () => {
 
 describe('scaffold', () => {
   it.each([
-    ['ibuprofen', ibuprofen, 'c1ccccc1'],
-    ['aspirin', aspirin, 'c1ccccc1'],
+    ['ibuprofen', IBUPROFEN, 'c1ccccc1'],
+    ['aspirin', ASPIRIN, 'c1ccccc1'],
     // Five rings; the amide C=O sits on a linker and stays, both methyls go.
-    ['imatinib', imatinib, 'O=C(Nc1cccc(Nc2nccc(-c3cccnc3)n2)c1)c1ccc(CN2CCNCC2)cc1'],
+    ['imatinib', IMATINIB, 'O=C(Nc1cccc(Nc2nccc(-c3cccnc3)n2)c1)c1ccc(CN2CCNCC2)cc1'],
     // Exocyclic C=O on rings stays; N-methyls become N-H.
     ['caffeine', caffeine, 'O=c1[nH]c(=O)c2[nH]cnc2[nH]1'],
     [
@@ -221,14 +219,14 @@ describe('scaffold', () => {
 
 describe('substructure and depiction', () => {
   it('matches SMARTS and reports atoms and bonds', () => {
-    const matches = value(toolkit.matchSubstructure(aspirin, 'C(=O)[OX2H1]'));
+    const matches = value(toolkit.matchSubstructure(ASPIRIN, 'C(=O)[OX2H1]'));
     expect(matches).toEqual([{ atoms: [10, 11, 12], bonds: [10, 11] }]);
-    expect(value(toolkit.matchSubstructure(aspirin, '[#7]'))).toEqual([]);
-    expect(value(toolkit.matchSubstructure(aspirin, 'c1ccccc1'))).toHaveLength(1);
+    expect(value(toolkit.matchSubstructure(ASPIRIN, '[#7]'))).toEqual([]);
+    expect(value(toolkit.matchSubstructure(ASPIRIN, 'c1ccccc1'))).toHaveLength(1);
   });
 
   it('rejects bad SMARTS with RDKit reason', () => {
-    expect(toolkit.matchSubstructure(aspirin, 'C(C')).toMatchObject({
+    expect(toolkit.matchSubstructure(ASPIRIN, 'C(C')).toMatchObject({
       ok: false,
       error: {
         code: 'INVALID_SMARTS',
@@ -243,13 +241,13 @@ describe('substructure and depiction', () => {
   });
 
   it('draws SVG at the requested size, with highlights', () => {
-    const svg = value(toolkit.depict(aspirin, { width: 250, height: 200 }));
+    const svg = value(toolkit.depict(ASPIRIN, { width: 250, height: 200 }));
     expect(svg).toContain('<svg');
     expect(svg).toContain("width='250px'");
-    const highlighted = value(toolkit.depict(aspirin, { highlightSmarts: 'C(=O)O' }));
+    const highlighted = value(toolkit.depict(ASPIRIN, { highlightSmarts: 'C(=O)O' }));
     expect(highlighted).toContain('<svg');
-    expect(highlighted).not.toBe(value(toolkit.depict(aspirin)));
-    expect(toolkit.depict(aspirin, { highlightSmarts: '[' })).toMatchObject({
+    expect(highlighted).not.toBe(value(toolkit.depict(ASPIRIN)));
+    expect(toolkit.depict(ASPIRIN, { highlightSmarts: '[' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_SMARTS' },
     });
@@ -258,8 +256,8 @@ describe('substructure and depiction', () => {
 
 describe('profile', () => {
   it('profiles the largest fragment: descriptors, QED, alerts, scaffold', () => {
-    const profile = value(toolkit.profile(`${aspirin}.[Na+]`));
-    expect(profile.smiles).toBe(aspirin);
+    const profile = value(toolkit.profile(`${ASPIRIN}.[Na+]`));
+    expect(profile.smiles).toBe(ASPIRIN);
     expect(profile.descriptors.heavyAtoms).toBe(13);
     expect(profile.qed.qed).toBeCloseTo(0.5501, 4);
     expect(profile.alerts.map((alert) => alert.id)).toEqual(['brenk-phenol-ester']);

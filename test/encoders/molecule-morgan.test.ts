@@ -5,11 +5,10 @@ import type { Encoder } from '../../src/encoders/encoder.js';
 import { canonicalSmiles, createMoleculeMorganEncoder } from '../../src/encoders/molecule-morgan.js';
 import { bytesOf, cosineSimilarity, l2Norm, vectorOf } from './helpers.js';
 import { useTemporaryDirectories } from '../helpers/temporary-directories.js';
+import { ASPIRIN, IMATINIB } from '../fixtures/molecules.js';
 
-const IMATINIB = 'Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc1nccc(-c2cccnc2)n1';
 const NILOTINIB = 'Cc1cn(-c2cc(NC(=O)c3ccc(C)c(Nc4nccc(-c5cccnc5)n4)c3)cc(C(F)(F)F)c2)cn1';
 const SUCROSE = 'OC[C@H]1O[C@@](CO)(O[C@H]2O[C@H](CO)[C@@H](O)[C@H](O)[C@H]2O)[C@@H](O)[C@@H]1O';
-const ASPIRIN = 'CC(=O)Oc1ccccc1C(=O)O';
 
 describe('molecule-morgan encoder', () => {
   let rdkit: RDKitModule;

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { runKgeBaselines } from '../../src/eval/kge-baselines.js';
 import { TRAINER_DIRECTORY } from '../../src/indexing/train-bridge.js';
 import { createTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const PYTHON = '/usr/bin/python3';
 const torchAvailable =
@@ -22,16 +22,17 @@ afterAll(async () => {
 
 describe('runKgeBaselines (biobridge eval kge)', () => {
   it('names the missing training export', async () => {
-    const error = await runKgeBaselines({
-      indexDirectory: join(root.path, 'no-index'),
-      models: ['transe'],
-      reportDirectory: join(root.path, 'reports'),
-      device: 'cpu',
-      python: PYTHON,
-    }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('INVALID_INDEX');
-    expect((error as AppError).message).toContain('--split transductive');
+    const error = await rejection(
+      runKgeBaselines({
+        indexDirectory: join(root.path, 'no-index'),
+        models: ['transe'],
+        reportDirectory: join(root.path, 'reports'),
+        device: 'cpu',
+        python: PYTHON,
+      }),
+    );
+    expect(error.code).toBe('INVALID_INDEX');
+    expect(error.message).toContain('--split transductive');
   });
 
   it.skipIf(!torchAvailable)(

@@ -5,7 +5,6 @@ import type { Bridge } from '../../src/bridge/bridge.js';
 import { loadOnnxBridge } from '../../src/bridge/onnx-bridge.js';
 import { commands } from '../../src/cli/commands.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { AppError } from '../../src/errors.js';
 import {
   runRetrievalBenchmark,
   type RetrievalReport,
@@ -20,6 +19,7 @@ import { Registry } from '../../src/kg/registry.js';
 import { createLanceStoreWriter } from '../../src/store/lancedb-store.js';
 import type { NodeRow } from '../../src/store/vector-store.js';
 import { useTemporaryDirectory } from '../kg/csv-test-helpers.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 /**
  * A hand-built index small enough to rank by hand, with the dims of the committed parity bridge
@@ -242,11 +242,8 @@ describe('readSplit (train/FORMAT.md §2)', () => {
   });
 
   it('rejects a missing split and a split of other training data', async () => {
-    const missing = await readSplit(join(indexDirectory, 'export'), 'transductive').catch(
-      (error: unknown) => error,
-    );
-    expect(missing).toBeInstanceOf(AppError);
-    expect((missing as AppError).message).toBe(
+    const missing = await rejection(readSplit(join(indexDirectory, 'export'), 'transductive'));
+    expect(missing.message).toBe(
       `cannot read split "transductive" at ${join(indexDirectory, 'export', 'splits', 'transductive.json')} (train the bridge with --split transductive first)`,
     );
     await expect(readSplit(join(indexDirectory, 'export'), 'stale')).rejects.toThrow(
@@ -494,14 +491,15 @@ describe('runRetrievalBenchmark: bridge methods with the parity fixture bridge',
       recursive: true,
       filter: (source) => !/\/bridge(-untrained)?$/.test(source),
     });
-    const error = await runRetrievalBenchmark({
-      indexDirectory: bare,
-      split: 'inductive',
-      methods: ['bridge'],
-    }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('INVALID_INDEX');
-    expect((error as AppError).message).toBe(
+    const error = await rejection(
+      runRetrievalBenchmark({
+        indexDirectory: bare,
+        split: 'inductive',
+        methods: ['bridge'],
+      }),
+    );
+    expect(error.code).toBe('INVALID_INDEX');
+    expect(error.message).toBe(
       `${join(bare, 'bridge')}/bridge.json is missing; run \`biobridge train ${bare}\` first (or leave the method out with --methods)`,
     );
   });

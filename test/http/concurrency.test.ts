@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { createConcurrencyLimiter } from '../../src/http/concurrency.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 describe('createConcurrencyLimiter', () => {
   it('runs up to maxConcurrent, queues FIFO, refuses beyond the queue', async () => {
@@ -12,8 +12,7 @@ describe('createConcurrencyLimiter', () => {
     const fourth = limiter.acquire().then((release) => (order.push('fourth'), release));
     expect([limiter.active, limiter.queued]).toEqual([2, 2]);
 
-    const refused = await limiter.acquire().catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(AppError);
+    const refused = await rejection(limiter.acquire());
     expect(refused).toMatchObject({
       code: 'UNAVAILABLE',
       retryable: true,

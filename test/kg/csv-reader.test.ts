@@ -3,6 +3,7 @@ import { AppError } from '../../src/errors.js';
 import { formatRowError, openCsvFile } from '../../src/kg/csv-reader.js';
 import { kgEdgeRowSchema, nodeRowSchema } from '../../src/kg/schemas.js';
 import { readAllRows, useTemporaryDirectory } from './csv-test-helpers.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const HEADER = 'node_index,node_id,node_type,node_name,node_source\n';
 
@@ -252,11 +253,8 @@ describe('openCsvFile: header problems are fatal', () => {
     );
     const { writeFile } = await import('node:fs/promises');
     await writeFile(corrupt, truncated.subarray(0, truncated.length - 20));
-    const result = await readAllRows(corrupt, nodeRowSchema).catch((error: unknown) => error);
-    expect(result).toBeInstanceOf(AppError);
-    expect((result as AppError).message).toBe(
-      'corrupt.csv.gz: is not valid gzip data (truncated or corrupt)',
-    );
+    const result = await rejection(readAllRows(corrupt, nodeRowSchema));
+    expect(result.message).toBe('corrupt.csv.gz: is not valid gzip data (truncated or corrupt)');
     await expect(
       readNodes('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, 'utf16le')])),
     ).rejects.toThrow('utf16.csv: cannot be read');

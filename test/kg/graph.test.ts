@@ -3,7 +3,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { EdgeListBuilder } from '../../src/kg/edge-list.js';
 import { GRAPH_DIRECTORY, KgGraph, readGraph, writeGraph } from '../../src/kg/graph.js';
 import { ingestKg } from '../../src/kg/ingest.js';
@@ -11,6 +10,7 @@ import { NodeTableBuilder } from '../../src/kg/node-table.js';
 import { Registry } from '../../src/kg/registry.js';
 import { useTemporaryDirectory } from './csv-test-helpers.js';
 import { writeTinyKg } from './tiny-kg.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const root = useTemporaryDirectory('biobridge-graph-');
 let graph: KgGraph;
@@ -161,10 +161,9 @@ describe('writeGraph / readGraph', () => {
 
     await writeFile(join(graphDirectory, 'edges.bin'), edges);
     await writeFile(join(graphDirectory, 'graph.json'), header.replace('"version": 1', '"version": 2'));
-    const failure = await readGraph(directory).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(AppError);
-    expect((failure as AppError).code).toBe('INVALID_INDEX');
-    expect((failure as AppError).message).toContain('graph.json is invalid');
+    const failure = await rejection(readGraph(directory));
+    expect(failure.code).toBe('INVALID_INDEX');
+    expect(failure.message).toContain('graph.json is invalid');
 
     // A node file with a consistent checksum but an edge endpoint removed.
     const value = JSON.parse((await import('node:zlib')).gunzipSync(nodes).toString('utf8')) as {

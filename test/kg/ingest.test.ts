@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { formatRowError } from '../../src/kg/csv-reader.js';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { summarizeIngestReport, type IngestReport } from '../../src/kg/ingest-report.js';
@@ -9,6 +8,7 @@ import { createMemoryLogger } from '../../src/util/logger.js';
 import type { Progress } from '../../src/util/progress.js';
 import { createTemporaryDirectory } from './csv-test-helpers.js';
 import { edgeRow, TINY_EDGES, TINY_FILES, TINY_NODE_COUNTS, writeTinyKg } from './tiny-kg.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 let counter = 0;
@@ -254,12 +254,9 @@ describe('ingestKg: edge rows', () => {
       ...TINY_EDGES,
       edgeRow('drug_protein', 'target', 20, 11).replace(',20,DB00001,drug,', ',20,DB00001,disease,'),
     ];
-    const failure = await ingestKg(await tinyKg({ replace: { kg: csvOf(rows) } })).catch(
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(AppError);
-    expect((failure as AppError).code).toBe('INVALID_INPUT_FILE');
-    expect((failure as AppError).message).toBe(
+    const failure = await rejection(ingestKg(await tinyKg({ replace: { kg: csvOf(rows) } })));
+    expect(failure.code).toBe('INVALID_INPUT_FILE');
+    expect(failure.message).toBe(
       "kg.csv.gz line 16, column x_type: 'disease' does not match the type 'drug' of node 20 in nodes.csv.gz",
     );
   });

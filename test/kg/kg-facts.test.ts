@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { KG_FACTS_FILE, KgFacts, readKgFacts, writeKgFacts } from '../../src/kg/kg-facts.js';
 import { createTemporaryDirectory } from './csv-test-helpers.js';
 import { writeTinyKg } from './tiny-kg.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let root: Awaited<ReturnType<typeof createTemporaryDirectory>>;
 beforeAll(async () => {
@@ -70,10 +70,9 @@ describe('KgFacts', () => {
     const directory = join(root.path, 'graph-b');
     await mkdir(directory, { recursive: true });
     await writeFile(join(directory, KG_FACTS_FILE), gzipSync(Buffer.from('{"format":"other"}')));
-    const error = await readKgFacts(directory).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('INVALID_INDEX');
-    expect((error as AppError).message).toContain(KG_FACTS_FILE);
+    const error = await rejection(readKgFacts(directory));
+    expect(error.code).toBe('INVALID_INDEX');
+    expect(error.message).toContain(KG_FACTS_FILE);
   });
 
   it('names the bad row of a well-formed file, as zod says it', async () => {
@@ -89,9 +88,9 @@ describe('KgFacts', () => {
       isA: [[1, 2]],
     };
     await writeFile(join(directory, KG_FACTS_FILE), gzipSync(Buffer.from(JSON.stringify(body))));
-    const error = await readKgFacts(directory).catch((caught: unknown) => caught);
-    expect((error as AppError).code).toBe('INVALID_INDEX');
-    expect((error as AppError).message).toMatch(/associations\[1\]\[2\]/);
+    const error = await rejection(readKgFacts(directory));
+    expect(error.code).toBe('INVALID_INDEX');
+    expect(error.message).toMatch(/associations\[1\]\[2\]/);
     body.associations[1]![2] = 6;
     await writeFile(join(directory, KG_FACTS_FILE), gzipSync(Buffer.from(JSON.stringify(body))));
     expect((await readKgFacts(directory)).association(10, 9)).toEqual({

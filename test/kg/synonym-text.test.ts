@@ -10,95 +10,93 @@ import {
 const texts = (name: string, description: string) =>
   drugDescriptionSynonyms(name, description).map((synonym) => `${synonym.text} | ${synonym.source}`);
 
-describe('drugDescriptionSynonyms', () => {
-  it('reads brand and trade names in each way descriptions write them', () => {
-    expect(
-      texts(
-        'Esmolol',
-        'Esmolol (trade name Brevibloc) is a cardioselective beta1 receptor blocker with rapid onset.',
-      ),
-    ).toEqual(['Brevibloc | drug-description:brand-name']);
-    expect(
-      texts(
-        'Flunisolide',
-        'Flunisolide (marketed as AeroBid, Nasalide, Nasarel) is a corticosteroid often prescribed as treatment for allergic rhinitis.',
-      ),
-    ).toEqual([
+type Case = [drug: string, description: string, synonyms: string[]];
+
+const brandNames: Case[] = [
+  [
+    'Esmolol',
+    'Esmolol (trade name Brevibloc) is a cardioselective beta1 receptor blocker with rapid onset.',
+    ['Brevibloc | drug-description:brand-name'],
+  ],
+  [
+    'Flunisolide',
+    'Flunisolide (marketed as AeroBid, Nasalide, Nasarel) is a corticosteroid often prescribed as treatment for allergic rhinitis.',
+    [
       'AeroBid | drug-description:brand-name',
       'Nasalide | drug-description:brand-name',
       'Nasarel | drug-description:brand-name',
-    ]);
-    expect(
-      texts(
-        'Calcitriol',
-        'Calcitriol is the active form of vitamin D. Calcitriol is marketed under various trade names including Rocaltrol (Roche), Calcijex (Abbott) and Decostriol (Mibe, Jesalis).',
-      ),
-    ).toEqual([
+    ],
+  ],
+  [
+    'Calcitriol',
+    'Calcitriol is the active form of vitamin D. Calcitriol is marketed under various trade names including Rocaltrol (Roche), Calcijex (Abbott) and Decostriol (Mibe, Jesalis).',
+    [
       'Rocaltrol | drug-description:brand-name',
       'Calcijex | drug-description:brand-name',
       'Decostriol | drug-description:brand-name',
-    ]);
-    expect(texts('Pregabalin', 'Pregabalin is marketed by Pfizer under the trade name Lyrica.')).toEqual([
-      'Lyrica | drug-description:brand-name',
-    ]);
-    expect(
-      texts(
-        'Raltitrexed',
-        'Raltitrexed (brand name Tomudex&reg;) is a chemotherapy drug manufactured AstraZeneca Company.',
-      ),
-    ).toEqual(['Tomudex | drug-description:brand-name']);
-    expect(
-      texts(
-        'Bromhexine',
-        'Bromhexine is not available in the United States. It is marketed under the trade name Bisolvon(R) in Germany, England, Belgium, France.',
-      ),
-    ).toEqual(['Bisolvon | drug-description:brand-name']);
-  });
+    ],
+  ],
+  [
+    'Pregabalin',
+    'Pregabalin is marketed by Pfizer under the trade name Lyrica.',
+    ['Lyrica | drug-description:brand-name'],
+  ],
+  [
+    'Raltitrexed',
+    'Raltitrexed (brand name Tomudex&reg;) is a chemotherapy drug manufactured AstraZeneca Company.',
+    ['Tomudex | drug-description:brand-name'],
+  ],
+  [
+    'Bromhexine',
+    'Bromhexine is not available in the United States. It is marketed under the trade name Bisolvon(R) in Germany, England, Belgium, France.',
+    ['Bisolvon | drug-description:brand-name'],
+  ],
+];
+const alsoKnownAs: Case[] = [
+  [
+    'Thiamine',
+    'Thiamine or thiamin, also known as vitamin B1, is a colorless compound with the chemical formula C12H17N4OS.',
+    ['vitamin B1 | drug-description:also-known-as', 'thiamin | drug-description:also-known-as'],
+  ],
+  [
+    'Vasopressin',
+    'Antidiuretic hormone, also known as vasopressin, is a nine amino acid peptide secreted from the posterior pituitary.',
+    ['Antidiuretic hormone | drug-description:also-known-as'],
+  ],
+  [
+    'Bortezomib',
+    'Bortezomib (originally PS-341 and marketed as Velcade by Millennium Pharmaceuticals) is the first therapeutic proteasome inhibitor.',
+    ['Velcade | drug-description:brand-name', 'PS-341 | drug-description:also-known-as'],
+  ],
+  [
+    'Lepirudin',
+    'Lepirudin is identical to natural hirudin. Bayer ceased the production of lepirudin (Refludan) effective May 31, 2012.',
+    ['Refludan | drug-description:also-known-as'],
+  ],
+];
+const notTheDrug: Case[] = [
+  // The "also known as" names the receptor, not the drug.
+  [
+    'Basiliximab',
+    'A recombinant chimeric monoclonal antibody that functions as an immunosuppressive agent, specifically binding to and blocking the interleukin-2 receptor a-chain (IL-2R alpha, also known as CD25 antigen) on the surface of activated T-lymphocytes.',
+    [],
+  ],
+  ['Cinacalcet', 'Cinacalcet (INN) is a drug that acts as a calcimimetic.', []],
+  // "LMWH" abbreviates "low molecular weight heparin", not the drug "Heparin".
+  ['Heparin', 'Heparin is an anticoagulant; low molecular weight heparin (LMWH) is a fraction of it.', []],
+  ['Cetuximab', 'Epidermal growth factor receptor binding FAB.', []],
+];
 
-  it('reads "also known as", "X or Y" openings, earlier codes and a name in parentheses after the drug', () => {
-    expect(
-      texts(
-        'Thiamine',
-        'Thiamine or thiamin, also known as vitamin B1, is a colorless compound with the chemical formula C12H17N4OS.',
-      ),
-    ).toEqual(['vitamin B1 | drug-description:also-known-as', 'thiamin | drug-description:also-known-as']);
-    expect(
-      texts(
-        'Vasopressin',
-        'Antidiuretic hormone, also known as vasopressin, is a nine amino acid peptide secreted from the posterior pituitary.',
-      ),
-    ).toEqual(['Antidiuretic hormone | drug-description:also-known-as']);
-    expect(
-      texts(
-        'Bortezomib',
-        'Bortezomib (originally PS-341 and marketed as Velcade by Millennium Pharmaceuticals) is the first therapeutic proteasome inhibitor.',
-      ),
-    ).toEqual(['Velcade | drug-description:brand-name', 'PS-341 | drug-description:also-known-as']);
-    expect(
-      texts(
-        'Lepirudin',
-        'Lepirudin is identical to natural hirudin. Bayer ceased the production of lepirudin (Refludan) effective May 31, 2012.',
-      ),
-    ).toEqual(['Refludan | drug-description:also-known-as']);
-  });
-
-  it('ignores names given for something else, naming authorities and prose', () => {
-    // The "also known as" names the receptor, not the drug.
-    expect(
-      texts(
-        'Basiliximab',
-        'A recombinant chimeric monoclonal antibody that functions as an immunosuppressive agent, specifically binding to and blocking the interleukin-2 receptor a-chain (IL-2R alpha, also known as CD25 antigen) on the surface of activated T-lymphocytes.',
-      ),
-    ).toEqual([]);
-    expect(texts('Cinacalcet', 'Cinacalcet (INN) is a drug that acts as a calcimimetic.')).toEqual([]);
-    // "LMWH" abbreviates "low molecular weight heparin", not the drug "Heparin".
-    expect(
-      texts(
-        'Heparin',
-        'Heparin is an anticoagulant; low molecular weight heparin (LMWH) is a fraction of it.',
-      ),
-    ).toEqual([]);
-    expect(texts('Cetuximab', 'Epidermal growth factor receptor binding FAB.')).toEqual([]);
+describe.each([
+  ['reads brand and trade names in each way descriptions write them', brandNames],
+  [
+    'reads "also known as", "X or Y" openings, earlier codes and a name in parentheses after the drug',
+    alsoKnownAs,
+  ],
+  ['ignores names given for something else, naming authorities and prose', notTheDrug],
+] as const)('drugDescriptionSynonyms %s', (_behaviour, cases) => {
+  it.each(cases)('%s', (drug, description, synonyms) => {
+    expect(texts(drug, description)).toEqual(synonyms);
   });
 });
 

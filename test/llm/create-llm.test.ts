@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlm } from '../../src/llm/create-llm.js';
-import type { LlmStreamEvent } from '../../src/llm/llm-client.js';
+import { collectStream } from '../helpers/collect-stream.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
 
 describe('createLlm', () => {
@@ -30,8 +30,8 @@ describe('createLlm', () => {
     server.setReplies('first');
     expect((await llm.complete({ messages })).text).toBe('first');
     server.setReplies('second');
-    const events: LlmStreamEvent[] = [];
-    for await (const event of llm.stream({ messages })) events.push(event);
+    const { events, error } = await collectStream(llm.stream({ messages }));
+    expect(error).toBeUndefined();
     expect(events.at(-1)?.type).toBe('finish');
     expect(events.flatMap((event) => (event.type === 'text-delta' ? [event.text] : [])).join('')).toBe(
       'second',

@@ -6,6 +6,7 @@ import type { LlmClient, LlmStreamEvent } from '../../src/llm/llm-client.js';
 import type { OpenAiLlmOptions } from '../../src/llm/openai-client.js';
 import { fakeServerLlm } from '../helpers/fake-server-llm.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { collectStream } from '../helpers/collect-stream.js';
 import { rejection } from '../helpers/expect-app-error.js';
 
 const messages = [
@@ -27,16 +28,6 @@ beforeEach(() => {
 
 function client(overrides: Partial<OpenAiLlmOptions> = {}): LlmClient {
   return fakeServerLlm(server, { model: 'test-model', ...overrides });
-}
-
-async function collect(stream: AsyncIterable<LlmStreamEvent>) {
-  const events: LlmStreamEvent[] = [];
-  try {
-    for await (const event of stream) events.push(event);
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
 }
 
 async function closedPort(): Promise<number> {
@@ -220,7 +211,7 @@ describe('stream', () => {
       text: 'ABL1 is a target [E2].',
       usage: { promptTokens: 30, completionTokens: 6 },
     });
-    const { events, error } = await collect(client().stream({ messages, maxTokens: 64 }));
+    const { events, error } = await collectStream(client().stream({ messages, maxTokens: 64 }));
     expect(error).toBeUndefined();
     const deltas = events.filter((event) => event.type === 'text-delta');
     expect(deltas.length).toBeGreaterThan(1);
@@ -239,7 +230,7 @@ describe('stream', () => {
 
   it('a connection dropped mid-stream is UPSTREAM after the deltas that arrived', async () => {
     server.setReplies({ kind: 'drop', text: 'one two three four', afterChunks: 2 });
-    const { events, error } = await collect(client().stream({ messages }));
+    const { events, error } = await collectStream(client().stream({ messages }));
     expect(events.map((event) => (event.type === 'text-delta' ? event.text : event.type))).toEqual([
       'one',
       ' two',
@@ -254,7 +245,7 @@ describe('stream', () => {
 
   it('a chunk that is not JSON is a clear UPSTREAM error', async () => {
     server.setReplies({ kind: 'malformed', text: 'a b c', afterChunks: 1, raw: '{not json' });
-    const { events, error } = await collect(client().stream({ messages }));
+    const { events, error } = await collectStream(client().stream({ messages }));
     expect(events).toEqual([{ type: 'text-delta', text: 'a' }]);
     expect((error as AppError).code).toBe('UPSTREAM');
     expect((error as AppError).message).toContain('malformed stream chunk (not valid JSON)');
@@ -262,21 +253,21 @@ describe('stream', () => {
 
   it('a chunk of the wrong shape is a clear UPSTREAM error', async () => {
     server.setReplies({ kind: 'malformed', text: 'a b', afterChunks: 0, raw: '{"choices": "none"}' });
-    const { error } = await collect(client().stream({ messages }));
+    const { error } = await collectStream(client().stream({ messages }));
     expect((error as AppError).code).toBe('UPSTREAM');
     expect((error as AppError).message).toMatch(/malformed stream chunk: .*choices/s);
   });
 
   it('an error object inside the stream is UPSTREAM with its message', async () => {
     server.setReplies({ kind: 'stream-error', text: 'a b', afterChunks: 1, message: 'model crashed' });
-    const { error } = await collect(client().stream({ messages }));
+    const { error } = await collectStream(client().stream({ messages }));
     expect((error as AppError).code).toBe('UPSTREAM');
     expect((error as AppError).message).toContain('model crashed');
   });
 
   it('a stream that goes silent is a TIMEOUT', async () => {
     server.setReplies({ kind: 'stall', text: 'a b c', afterChunks: 1 });
-    const { events, error } = await collect(client({ timeoutMs: 200 }).stream({ messages }));
+    const { events, error } = await collectStream(client({ timeoutMs: 200 }).stream({ messages }));
     expect(events).toEqual([{ type: 'text-delta', text: 'a' }]);
     expect((error as AppError).code).toBe('TIMEOUT');
     expect((error as AppError).message).toContain('sent nothing for 200 ms');
@@ -284,7 +275,7 @@ describe('stream', () => {
 
   it('retries a 503 before the stream starts', async () => {
     server.setReplies([{ kind: 'error', status: 503, headers: { 'retry-after-ms': '5' } }, 'ok now']);
-    const { events, error } = await collect(client({ maxRetries: 1 }).stream({ messages }));
+    const { events, error } = await collectStream(client({ maxRetries: 1 }).stream({ messages }));
     expect(error).toBeUndefined();
     expect(events.at(-1)?.type).toBe('finish');
     expect(server.chatRequests()).toHaveLength(2);

@@ -15,6 +15,7 @@ import {
   renderPrompt,
   type PromptTemplate,
 } from '../../src/llm/prompts.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const template = (text: string, file = '/p/qa-user.v1.md') => parsePromptTemplate(text, file);
 const valid = (text: string, file?: string): PromptTemplate => {
@@ -195,11 +196,8 @@ describe('loadPromptLibrary', () => {
     directory = await mkdtemp(path.join(tmpdir(), 'prompts-'));
     await writeFile(path.join(directory, 'a.v1.md'), 'no front matter');
     await writeFile(path.join(directory, 'b.v1.md'), '---\nrole: user\n---\n{{x}}');
-    const error = await loadPromptLibrary({ directory, required: ['qa-user'] }).catch(
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(AppError);
-    const problems = (error as AppError).details?.['problems'] as string[];
+    const error = await rejection(loadPromptLibrary({ directory, required: ['qa-user'] }));
+    const problems = error.details?.['problems'] as string[];
     expect(problems).toHaveLength(3);
     expect(problems[0]).toContain('a.v1.md:1:1');
     expect(problems[1]).toContain('b.v1.md:4:1');

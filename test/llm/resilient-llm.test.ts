@@ -5,6 +5,8 @@ import { createOpenAiLlmClient } from '../../src/llm/openai-client.js';
 import { createResilientLlm, type ResilientLlmOptions } from '../../src/llm/resilient-llm.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.js';
+import { collectStream } from '../helpers/collect-stream.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 let server: FakeOpenAiServer;
 beforeAll(async () => {
@@ -38,28 +40,16 @@ function guarded(options: ResilientLlmOptions = {}) {
 
 const request: LlmRequest = { messages: [{ role: 'user', content: 'Which proteins does imatinib target?' }] };
 
-async function collect(events: AsyncIterable<LlmStreamEvent>) {
+/** The text a stream wrote, its last finish event and what it threw. */
+async function collect(stream: AsyncIterable<LlmStreamEvent>) {
+  const { events, error } = await collectStream(stream);
   let text = '';
   let finish: Extract<LlmStreamEvent, { type: 'finish' }> | undefined;
-  let error: unknown;
-  try {
-    for await (const event of events) {
-      if (event.type === 'text-delta') text += event.text;
-      else finish = event;
-    }
-  } catch (caught) {
-    error = caught;
+  for (const event of events) {
+    if (event.type === 'text-delta') text += event.text;
+    else finish = event;
   }
   return { text, finish, error };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 function expectNoInternals(error: AppError) {
@@ -75,7 +65,7 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
     const { llm } = guarded();
     server.setReplies({ kind: 'text', text: 'late', delayMs: 60_000 });
     const started = performance.now();
-    const error = await failureOf(llm.complete(request));
+    const error = await rejection(llm.complete(request));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toBe('the language model gave no complete answer within 1.5 s');
     const streamed = await collect(llm.stream(request));
@@ -94,7 +84,7 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
     });
     const before = server.chatRequests().length;
     const started = performance.now();
-    const error = await failureOf(llm.complete(request));
+    const error = await rejection(llm.complete(request));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(requestsSince(before)).toBe(1);
     expect(error.code).toBe('RATE_LIMITED');
@@ -128,7 +118,7 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
 
     server.setReplies({ kind: 'error', status: 500, message: 'db password wrong at 10.0.0.3' });
     before = server.chatRequests().length;
-    const error = await failureOf(llm.complete(request));
+    const error = await rejection(llm.complete(request));
     expect(requestsSince(before)).toBe(3);
     expect(error.message).toBe('the language model failed (HTTP 500) after 3 tries');
     expectNoInternals(error);
@@ -138,7 +128,7 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
     const { llm } = guarded({ breakerThreshold: 1 });
     server.setReplies({ kind: 'error', status: 400, message: 'context too long' });
     const before = server.chatRequests().length;
-    await failureOf(llm.complete(request));
+    await rejection(llm.complete(request));
     expect(requestsSince(before)).toBe(1);
     expect(llm.stats().circuit.state).toBe('closed');
   });
@@ -221,10 +211,10 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
   it('circuit breaker: opens after N failures, skips the upstream during the cool-down, closes after a good trial', async () => {
     const { llm } = guarded({ breakerThreshold: 3, breakerCooldownMs: 300, maxRetries: 0 });
     server.setReplies({ kind: 'error', status: 502 });
-    for (let call = 0; call < 3; call++) await failureOf(llm.complete(request));
+    for (let call = 0; call < 3; call++) await rejection(llm.complete(request));
     expect(llm.stats().circuit).toMatchObject({ state: 'open', consecutiveFailures: 3, opened: 1 });
     const before = server.chatRequests().length;
-    const skipped = await failureOf(llm.complete(request));
+    const skipped = await rejection(llm.complete(request));
     expect(skipped.code).toBe('UNAVAILABLE');
     expect(skipped.message).toMatch(
       /^the language model is paused after 3 failed requests in a row; answering from evidence for the next \d s$/,
@@ -240,9 +230,9 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
   it('a failed half-open trial opens the circuit again at once', async () => {
     const { llm } = guarded({ breakerThreshold: 2, breakerCooldownMs: 200, maxRetries: 0 });
     server.setReplies({ kind: 'error', status: 500 });
-    for (let call = 0; call < 2; call++) await failureOf(llm.complete(request));
+    for (let call = 0; call < 2; call++) await rejection(llm.complete(request));
     await new Promise((resolve) => setTimeout(resolve, 250));
-    await failureOf(llm.complete(request));
+    await rejection(llm.complete(request));
     expect(llm.stats().circuit).toMatchObject({ state: 'open', opened: 2 });
   });
 
@@ -250,7 +240,7 @@ describe('LLM guard: fault matrix against the fake OpenAI server', () => {
     const { llm } = guarded({ maxConcurrent: 1, maxQueued: 0 });
     server.setReplies({ kind: 'text', text: 'slow', delayMs: 500 });
     const first = llm.complete(request);
-    const refused = await failureOf(llm.complete(request));
+    const refused = await rejection(llm.complete(request));
     expect(refused.code).toBe('UNAVAILABLE');
     expect(refused.message).toContain('language-model');
     expect((await first).text).toBe('slow');

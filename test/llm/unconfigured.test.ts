@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { createUnconfiguredLlm, isLlmNotConfigured } from '../../src/llm/unconfigured.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 describe('createUnconfiguredLlm', () => {
   const llm = createUnconfiguredLlm();
 
   it('fails completions with UNAVAILABLE naming the settings', async () => {
-    const error = await llm
-      .complete({ messages: [{ role: 'user', content: 'hi' }] })
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('UNAVAILABLE');
-    expect((error as AppError).message).toBe('no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)');
+    const error = await rejection(llm.complete({ messages: [{ role: 'user', content: 'hi' }] }));
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(error.message).toBe('no LLM configured (set OPENAI_BASE_URL and OPENAI_MODEL)');
     expect(isLlmNotConfigured(error)).toBe(true);
   });
 

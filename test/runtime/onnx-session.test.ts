@@ -11,6 +11,7 @@ import {
 } from '../../src/runtime/onnx-session.js';
 import { AppError } from '../../src/errors.js';
 import { createMemoryLogger } from '../../src/util/logger.js';
+import { rejection } from '../helpers/expect-app-error.js';
 
 const projectModel = join(import.meta.dirname, '..', 'fixtures', 'bridge', 'project.onnx');
 
@@ -36,11 +37,8 @@ describe('devices', () => {
   });
 
   it('rejects an unknown device before loading anything', async () => {
-    const error = await createOnnxSession(projectModel, { device: 'metal' }).catch(
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('INVALID_CONFIG');
+    const error = await rejection(createOnnxSession(projectModel, { device: 'metal' }));
+    expect(error.code).toBe('INVALID_CONFIG');
   });
 });
 
@@ -118,11 +116,10 @@ describe('createOnnxSession', () => {
 
   it('names the model file when it cannot load', async () => {
     const missing = join(import.meta.dirname, 'missing.onnx');
-    const error = await createOnnxSession(missing).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).code).toBe('INVALID_INDEX');
-    expect((error as AppError).message).toBe(`cannot load ONNX model ${missing}`);
-    expect((error as AppError).details).toEqual({ file: missing });
-    expect((error as AppError).cause).toBeInstanceOf(Error);
+    const error = await rejection(createOnnxSession(missing));
+    expect(error.code).toBe('INVALID_INDEX');
+    expect(error.message).toBe(`cannot load ONNX model ${missing}`);
+    expect(error.details).toEqual({ file: missing });
+    expect(error.cause).toBeInstanceOf(Error);
   });
 });
