@@ -212,7 +212,9 @@ export async function runGeneticAlgorithm(options: GeneticAlgorithmOptions): Pro
       stoppedEarly = bred.stoppedEarly;
       // After the first generation's mutants, so that switching cores on leaves those as they were.
       const cores =
-        generation === 1 ? await drugLikeCores({ settings, options, stats, seen, editor }, seedCandidates) : [];
+        generation === 1
+          ? await drugLikeCores({ settings, options, stats, seen, editor }, seedCandidates)
+          : [];
       const offspring = [...bred.offspring, ...cores];
       const scores = await scoreBatch(offspring.map((child) => child.smiles));
       const scored = offspring.map((child, index) => ({ ...child, score: scores[index]! }));
