@@ -467,6 +467,11 @@ describe('biobridge ingest: malformed rows and atomic replacement', () => {
       out,
       '--encoders',
       encoders,
+      // Off, not `auto`: stderr must not depend on which name vocabularies this machine has.
+      '--gene-info',
+      'none',
+      '--wordnet',
+      'none',
       '-q',
     ]);
     expect(failed.code).toBe(1);
