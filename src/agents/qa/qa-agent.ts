@@ -30,6 +30,7 @@ import { conversationContext } from './conversation.js';
 import { decisionEvidence, decisionResult, decisionText } from './decision-answer.js';
 import { answerOnlyRequested, trailingInstruction } from './question-envelope.js';
 import { parseQuestion, type ParsedQuestion } from './question-form.js';
+import { linkerOptionNames } from './question-options.js';
 import { reviewDecision } from './llm-decision.js';
 import { loadDefinitionMentions, type DefinitionMentions } from './definition-mentions.js';
 import type { VariantLoci } from './variant-loci.js';
@@ -371,7 +372,8 @@ async function decided(context: QaContext, input: ChatInput): Promise<ChatEvent[
   const { dependencies, retriever, settings } = context;
   if (input.attachments?.smiles !== undefined || input.attachments?.protein !== undefined) return undefined;
   const question = input.messages.filter((message) => message.role === 'user').at(-1)?.content ?? '';
-  const parsed = parseQuestion(question, input.choices);
+  const names = dependencies.linker ? linkerOptionNames(dependencies.linker) : undefined;
+  const parsed = parseQuestion(question, input.choices, names);
   // With a configured LLM, list questions keep the retrieval answer, which the LLM writes from more evidence.
   if (parsed.form === 'list' && context.llmConfigured) return undefined;
   const decision = decide(

@@ -1,6 +1,6 @@
 import { findRelationPhrase, type RelationFamily } from './relation-phrases.js';
 import { lastSentence, unwrapQuestion, withContext } from './question-envelope.js';
-import { extractOptions } from './question-options.js';
+import { extractOptions, type OptionNames } from './question-options.js';
 import { TRUE_FALSE_PREFIX, TYPE_WORD_SOURCE, WH_START } from './question-words.js';
 
 export { extractOptions } from './question-options.js';
@@ -65,8 +65,15 @@ const ANSWER_PLACEHOLDER = new RegExp(
   'iu',
 );
 
-/** Parses a question or statement; `options` from the request override options in the text. */
-export function parseQuestion(asked: string, requestOptions?: readonly string[] | undefined): ParsedQuestion {
+/**
+ * Parses a question or statement; `options` from the request override options in the text. With
+ * `names` (the KG's), an option list in the text keeps a name that has a comma in one piece.
+ */
+export function parseQuestion(
+  asked: string,
+  requestOptions?: readonly string[] | undefined,
+  names?: OptionNames | undefined,
+): ParsedQuestion {
   // "Q: … A:", "Statement: … Respond True or False.": the envelope is not the question.
   const { text, statement } = unwrapQuestion(asked);
   const clean = text.replace(/\s+/g, ' ').trim();
@@ -75,7 +82,7 @@ export function parseQuestion(asked: string, requestOptions?: readonly string[] 
     .replace(/[^\S\n]+/g, ' ')
     .replace(/ ?\n[\s]*/g, '\n')
     .trim();
-  const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(lined);
+  const extracted = requestOptions && requestOptions.length > 0 ? undefined : extractOptions(lined, names);
   const options = requestOptions && requestOptions.length > 0 ? [...requestOptions] : extracted?.options;
   const stem = commonAsAssociation(
     topicAsObject(withContext((extracted?.stem ?? clean).replace(/\s+/g, ' ').trim())),

@@ -1,3 +1,4 @@
+import type { EntityLinker } from '../../linking/types.js';
 import { TRUE_FALSE_PREFIX, TYPE_WORD_SOURCE, WH_START } from './question-words.js';
 
 /**
@@ -11,6 +12,13 @@ const OPTION_MARKERS =
 /** "(a) x (b) y", "a) x b) y", "A. x B. y", "1. x 2. y", "1) x 2) y". */
 const ENUMERATION = /(?:^|\s)(?:\(([a-h]|[1-9])\)|([a-h]|[1-9])[).])\s+/giu;
 
+/** How a list in the text is read: split into options, and each option checked for length. */
+interface OptionReader {
+  split(list: string): string[];
+  /** Short enough to be an option; a KG name of any length is one. */
+  isShort(option: string): boolean;
+}
+
 export interface ExtractedOptions {
   stem: string;
   options: string[];
@@ -22,17 +30,24 @@ export interface ExtractedOptions {
  * Options listed in the text: one per line, as an enumeration, before the question, or after a
  * marker ("Given list is: a, b, c"). Line breaks in `linedText` are kept for the first.
  */
-export function extractOptions(linedText: string): ExtractedOptions | undefined {
+export function extractOptions(
+  linedText: string,
+  names?: OptionNames | undefined,
+): ExtractedOptions | undefined {
   const lined = extractLines(linedText);
   if (lined) return lined;
   const text = linedText.replace(/\s+/g, ' ');
   const enumerated = extractEnumeration(text);
   if (enumerated) return enumerated;
-  const leading = extractLeadingList(text);
+  const reader: OptionReader = {
+    split: (list) => splitOptions(list, names),
+    isShort: (option) => isShortOption(option) || names?.nameOf(option) !== undefined,
+  };
+  const leading = extractLeadingList(text, reader);
   if (leading) return leading;
   let marker: RegExpExecArray | undefined;
   for (const match of text.matchAll(OPTION_MARKERS)) marker = match;
-  if (!marker || marker.index === undefined) return extractAfterColon(text);
+  if (!marker || marker.index === undefined) return extractAfterColon(text, reader);
   let stemEnd = marker.index;
   let tail = text.slice(marker.index + marker[0].length);
   // "Which gene from the following list is associated with X: A, B, C": the options follow the colon.
@@ -41,9 +56,9 @@ export function extractOptions(linedText: string): ExtractedOptions | undefined 
     stemEnd = marker.index + marker[0].length + colon;
     tail = tail.slice(colon + 1);
   }
-  const options = splitOptions(tail);
-  if (options.length < 2 || !options.every(isShortOption) || options.some(isQuestionPart))
-    return extractAfterColon(text);
+  const options = reader.split(tail);
+  if (options.length < 2 || !options.every(reader.isShort) || options.some(isQuestionPart))
+    return extractAfterColon(text, reader);
   return { stem: text.slice(0, stemEnd).trim(), options };
 }
 
@@ -103,7 +118,7 @@ function questionAfterList(lead: string, question: string): string {
  * "Which gene out of A, B, C is related to X?", "Of the drugs listed (A, B, C), which one treats
  * X?", "Among the variants A, B and C, which one …?" → stem "which gene is associated with X".
  */
-function extractLeadingList(text: string): ExtractedOptions | undefined {
+function extractLeadingList(text: string, reader: OptionReader): ExtractedOptions | undefined {
   const match = new RegExp(
     String.raw`^(?<lead>(?:(?:which|what)\s+(?<type1>${TYPE_WORD_SOURCE})\s*,?\s+)?(?:given|among|amongst|of|out\s+of|from|between)\s+(?:the|these|those)?\s*(?:following\s+)?(?:(?<type2>${TYPE_WORD_SOURCE})\s+)?(?:listed\s+|below\s+|given\s+)?)(?:\(|:)?\s*(?<list>[^()?:]+?)\s*\)?\s*[,:]?\s+(?<rest>(?:which|what)\b.*|(?:is|are|was|were|has|have|can|could|does|do)\b.*|(?:choose|select|pick|identify|name)\s+the\s+(?:one|option|answer)\b.*)$`,
     'iu',
@@ -112,8 +127,8 @@ function extractLeadingList(text: string): ExtractedOptions | undefined {
   const list = match.groups['list']!;
   // A list after a later "choices:" is the one to take.
   if (!/[,;|]|\s\/\s/.test(list) || match.groups['rest']!.includes(':')) return undefined;
-  const options = splitOptions(list);
-  if (options.length < 2 || !options.every(isShortOption)) return undefined;
+  const options = reader.split(list);
+  if (options.length < 2 || !options.every(reader.isShort)) return undefined;
   const type = match.groups['type1'] ?? match.groups['type2'] ?? '';
   const rest = match.groups['rest']!.replace(
     /^(?:(?:which|what)(?:\s+one|\s+of\s+(?:them|these|those))?|(?:choose|select|pick|identify|name)\s+the\s+(?:one|option|answer)(?:\s+(?:that|which)\s+is|\s+(?:that|which))?)\b\s*/i,
@@ -132,7 +147,7 @@ function isShortOption(option: string): boolean {
 }
 
 /** No marker: "Pick the gene related to X from: A; B; C" lists short options after the last colon. */
-function extractAfterColon(text: string): ExtractedOptions | undefined {
+function extractAfterColon(text: string, reader: OptionReader): ExtractedOptions | undefined {
   // "Which SNP …? rs1, rs2, rs3": a list after the question mark reads like one after a colon.
   const colon = Math.max(text.lastIndexOf(': '), text.lastIndexOf('? '));
   if (colon < 0) return undefined;
@@ -146,8 +161,8 @@ function extractAfterColon(text: string): ExtractedOptions | undefined {
   const orList =
     WH_START.test(stem) && /^\s*\S+(?:\s+\S+){0,2}\s+or\s+\S+(?:\s+\S+){0,2}\s*[?.]?\s*$/i.test(tail);
   if (!/[,;|]|\s\/\s/.test(tail) && !orList) return undefined;
-  const options = splitOptions(tail);
-  const short = options.every((option) => option.split(/\s+/).length <= MAX_OPTION_WORDS);
+  const options = reader.split(tail);
+  const short = options.every(reader.isShort);
   return options.length >= 2 && short ? { stem, options } : undefined;
 }
 
@@ -184,15 +199,21 @@ function extractEnumeration(text: string): ExtractedOptions | undefined {
 
 /**
  * "a, b, c", "a; b", "a | b", "a / b", "a, b or c", "a or b"; a question after the list
- * ("… or d. Which one?") is not an option.
+ * ("… or d. Which one?") is not an option. With `names`, pieces a comma split out of one KG name
+ * ("RAB4B, member RAS oncogene family") are joined again (`joinCommaNames`).
  */
-function splitOptions(tail: string): string[] {
+export function splitOptions(
+  tail: string,
+  names?: OptionNames | undefined,
+  expectedCount?: number | undefined,
+): string[] {
   const body = tail.replace(/[.?!]\s+(?:which|what)\b[^.]*$/i, '').replace(/[.?!]\s*$/, '');
   const listed = /[,;|\n]|\s\/\s/.test(body);
-  const parts = listed ? body.split(/\s*[,;|\n]\s*(?:or\s+|and\s+)?|\s+\/\s+/) : body.split(/\s+or\s+/);
-  const last = parts.at(-1);
-  if (listed && parts.length >= 2 && last !== undefined && /\s+or\s+/.test(last))
-    parts.splice(-1, 1, ...last.split(/\s+or\s+/));
+  const pieces = listed ? piecesOf(body, SEPARATOR) : piecesOf(body, OR_SEPARATOR);
+  const last = pieces.at(-1);
+  if (listed && pieces.length >= 2 && last !== undefined && /\s+or\s+/.test(last.text))
+    pieces.splice(-1, 1, ...piecesOf(last.text, OR_SEPARATOR, last.separator));
+  const parts = names ? joinCommaNames(pieces, names, expectedCount) : pieces.map((piece) => piece.text);
   // "A, B and C": a final "and" joins one-word options (symbols, rsIDs), never inside a long name.
   const final = parts.at(-1);
   if (
@@ -203,6 +224,121 @@ function splitOptions(tail: string): string[] {
   )
     parts.splice(-1, 1, ...final.trim().split(/\s+and\s+/));
   return parts.map(cleanOption).filter((option) => option !== '');
+}
+
+/**
+ * Where an option list splits: a comma, semicolon, bar or line break (with an "or"/"and" after
+ * it), or a spaced slash. A comma between digits ("phosphatidylinositol-4,5-bisphosphate") is
+ * part of a name.
+ */
+const SEPARATOR = /\s*(?:(?<!\d),|,(?!\d)|[;|\n])\s*(?:or\s+|and\s+)?|\s+\/\s+/g;
+const OR_SEPARATOR = /\s+or\s+/g;
+
+/** One option as split, with the separator before it ("" for the first). */
+interface Piece {
+  text: string;
+  separator: string;
+}
+
+function piecesOf(text: string, separator: RegExp, firstSeparator = ''): Piece[] {
+  const pieces: Piece[] = [];
+  let from = 0;
+  let before = firstSeparator;
+  for (const match of text.matchAll(separator)) {
+    if (match[0] === '') continue;
+    pieces.push({ text: text.slice(from, match.index), separator: before });
+    before = match[0];
+    from = match.index + match[0].length;
+  }
+  pieces.push({ text: text.slice(from), separator: before });
+  return pieces;
+}
+
+/**
+ * What the option parser asks of the KG's names: the stored name `text` is, taken whole, with no
+ * typo tolerance ("RAB4B, member RAS oncogene family"), or undefined when it names nothing.
+ */
+export interface OptionNames {
+  nameOf(text: string): string | undefined;
+}
+
+/** Option names from the entity linker: an id, exact, normalised or synonym match, never a typo. */
+export function linkerOptionNames(linker: Pick<EntityLinker, 'resolve'>): OptionNames {
+  return {
+    nameOf: (text) => linker.resolve(text, { fuzzy: false, maxCandidates: 1 })[0]?.matched,
+  };
+}
+
+/** A name is not cut at more commas than this ("major histocompatibility complex, class II, DR beta 1"). */
+const MAX_PIECES_PER_NAME = 4;
+
+/**
+ * The segmentation of comma-split pieces that reads most options as KG names. Pieces separated by
+ * a bare comma may be joined when the joined text is a KG name written with a comma. Of the
+ * segmentations, the one with the fewest pieces that name nothing wins (a lone one-word lowercase
+ * piece such as "male" counts half: it names a generic node at best), then the one with more
+ * options; with `expectedCount` (the request said how many), only segmentations of that length
+ * count when there is one. Without any joinable name, the pieces are kept as split (no lookups).
+ */
+function joinCommaNames(
+  pieces: readonly Piece[],
+  names: OptionNames,
+  expectedCount?: number | undefined,
+): string[] {
+  const joined = new Map<string, boolean>();
+  for (let first = 0; first < pieces.length; first++)
+    for (let last = first + 1; last < Math.min(pieces.length, first + MAX_PIECES_PER_NAME); last++) {
+      if (!isBareComma(pieces[last]!.separator)) break;
+      const text = cleanOption(joinText(pieces, first, last));
+      joined.set(`${first}:${last}`, names.nameOf(text)?.includes(',') === true);
+    }
+  if (![...joined.values()].some(Boolean)) return pieces.map((piece) => piece.text);
+  const cost = pieces.map((piece) => pieceCost(cleanOption(piece.text), names));
+  // best[end][count]: the cheapest reading of pieces[0..end) as `count` options.
+  const best: (Reading | undefined)[][] = [[{ cost: 0, options: [] }]];
+  for (let end = 1; end <= pieces.length; end++) {
+    best[end] = [];
+    for (let first = Math.max(0, end - MAX_PIECES_PER_NAME); first < end; first++) {
+      const single = first === end - 1;
+      if (!single && joined.get(`${first}:${end - 1}`) !== true) continue;
+      const text = single ? pieces[first]!.text : joinText(pieces, first, end - 1);
+      const added = single ? cost[first]! : 0;
+      for (const [count, reading] of best[first]!.entries()) {
+        if (!reading) continue;
+        const next = { cost: reading.cost + added, options: [...reading.options, text] };
+        const held = best[end]![count + 1];
+        if (!held || next.cost < held.cost) best[end]![count + 1] = next;
+      }
+    }
+  }
+  const readings = best[pieces.length]!.filter((reading): reading is Reading => reading !== undefined);
+  const counted = readings.filter((reading) => reading.options.length === expectedCount);
+  const pool = counted.length > 0 ? counted : readings;
+  // Cheapest first, then more options: a join must name more than the pieces do.
+  pool.sort((left, right) => left.cost - right.cost || right.options.length - left.options.length);
+  return pool[0]!.options;
+}
+
+interface Reading {
+  cost: number;
+  options: string[];
+}
+
+function isBareComma(separator: string): boolean {
+  return /^\s*,\s*$/.test(separator);
+}
+
+function joinText(pieces: readonly Piece[], first: number, last: number): string {
+  let text = pieces[first]!.text;
+  for (let position = first + 1; position <= last; position++)
+    text += pieces[position]!.separator + pieces[position]!.text;
+  return text;
+}
+
+/** 0 for a piece that names a KG node, 1 for one that names nothing, ½ for a lone lowercase word. */
+function pieceCost(piece: string, names: OptionNames): number {
+  if (names.nameOf(piece) === undefined) return 1;
+  return /^\p{Ll}+$/u.test(piece) ? 0.5 : 0;
 }
 
 function cleanOption(option: string): string {
