@@ -8,7 +8,6 @@ import { proposeRequestSchema } from '../molecules/propose-request.js';
  * `.default()` its default, and the handler's option type is the schema's `z.infer`.
  */
 
-// Each option is declared once, as a schema field: `.describe()` is its help, `.default()` its default.
 export const booleanFlag = z.boolean().default(false);
 export const json = booleanFlag.describe('Print the result as JSON on stdout');
 export const reportDir = (what = 'JSON and Markdown') =>
