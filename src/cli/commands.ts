@@ -6,9 +6,11 @@ import {
   deviceFlag,
   evalKgeOptions,
   evalLinkingOptions,
+  evalQaOptions,
   evalRetrievalOptions,
   evalVariantsOptions,
   fitFusionOptions,
+  ingestOptions,
   infoOptions,
   json,
   linkOptions,
@@ -18,7 +20,6 @@ import {
   proposeField,
   publishOptions,
   reportDir,
-  requiredFlag,
   serveOptions,
   serviceDevice,
   serviceIndex,
@@ -39,37 +40,7 @@ export const ingestCommand = defineCommand({
   positionals: [
     { name: 'kg-dir', description: 'Directory with kg.csv(.gz), nodes.csv(.gz) and modality files' },
   ],
-  schema: z.strictObject({
-    out: requiredFlag('out', 'indexes/shared')
-      .describe(
-        'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
-      )
-      .meta({ short: 'o' }),
-    'on-error': z
-      .enum(['skip', 'fail'])
-      .default('fail')
-      .describe('What to do with a malformed row: skip it (and count it) or fail'),
-    'include-noncommercial': booleanFlag.describe(
-      'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
-    ),
-    encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
-    'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
-    'gene-info': z
-      .string()
-      .min(1)
-      .default('auto')
-      .describe(
-        'org.Hs.eg.sqlite (Debian r-bioc-org.hs.eg.db) for gene full names and alias symbols: auto = the Debian path when installed, none = off',
-      ),
-    wordnet: z
-      .string()
-      .min(1)
-      .default('auto')
-      .describe(
-        'WordNet dict directory (Debian wordnet-base) for lay names and eponyms: auto = /usr/share/wordnet when installed, none = off',
-      ),
-    json,
-  }),
+  schema: ingestOptions,
   load: () => import('./commands/ingest.js'),
 });
 
@@ -154,57 +125,7 @@ export const evalQaCommand = defineCommand({
   usage:
     'eval qa <index-dir> [--csv questions.csv] [--per-kind 60] [--seed 1] [--split all|dev|test] [--phrasings main|heldout|robust|robust-names|fresh] [--distractors uniform|matched] [--ablate-direct] [--unsupported closed-world|undetermined] [--json]',
   positionals: [{ name: 'index-dir', description: 'An index built by `biobridge ingest`' }],
-  schema: z.strictObject({
-    csv: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Your QA set: columns text, options (a|b|c, optional), answer or label'),
-    'per-kind': count(60, 1, 10_000).describe('Generated cases per kind'),
-    seed: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(1)
-      .describe('Seed of the generated set and the random baseline'),
-    unsupported: z
-      .enum(['closed-world', 'undetermined'])
-      .default('closed-world')
-      .describe('Verdict for statements the KG does not state'),
-    split: z
-      .enum(['all', 'dev', 'test'])
-      .default('all')
-      .describe('Generated set: subjects from one half (dev/test, disjoint) or all'),
-    phrasings: z
-      .enum(['main', 'heldout', 'robust', 'robust-names', 'fresh'])
-      .default('main')
-      .describe(
-        "Generated set: the parser's own templates, the held-out bank, or the third bank (robust; robust-names also rewrites KG names), or the fourth (fresh)",
-      ),
-    distractors: z
-      .enum(['uniform', 'matched'])
-      .default('uniform')
-      .describe(
-        'Generated set: distractors drawn uniformly, or matched to the answer in how many facts of the relation it has',
-      ),
-    'ablate-direct': z
-      .boolean()
-      .default(false)
-      .describe('Hide the KG edges that state each answer, so it must be decided from indirect evidence'),
-    'no-indirect': z
-      .boolean()
-      .default(false)
-      .describe('Decide from direct KG facts only (the earlier reasoner)'),
-    'indirect-true-above': z.coerce
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe('True/false: indirect support at which an unstated statement is judged true'),
-    'report-dir': reportDir(),
-    device: deviceFlag,
-    json,
-  }),
+  schema: evalQaOptions,
   load: () => import('./commands/eval-qa.js'),
 });
 
