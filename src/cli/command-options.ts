@@ -156,6 +156,58 @@ export const evalQaOptions = z.strictObject({
 });
 export type EvalQaOptions = z.infer<typeof evalQaOptions>;
 
+export const evalMoleculesOptions = z.strictObject({
+  split: z
+    .string()
+    .regex(
+      /^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/,
+      'expected a split name such as inductive or inductive-leakfree',
+    )
+    .default('inductive')
+    .describe('Split whose held-out proteins are the targets'),
+  targets: count(20, 1, 10_000).describe('Held-out targets sampled (seeded)'),
+  'min-drugs': count(1, 1, 1000).describe('Only held-out proteins with at least this many known drugs'),
+  'validation-targets': count(0, 0, 10_000).describe(
+    'The first N of the seeded shuffle form the validation set; test targets come from the rest',
+  ),
+  role: z
+    .enum(['test', 'validation'])
+    .default('test')
+    .describe('Run on the test targets or on the validation set (tune weights there only)'),
+  'ablation-targets': count(0, 0, 10_000).describe(
+    'Run the ablation arms (no-*) and the novelty-capped arms (*-novel) on a seeded subset of this many targets (0: on all)',
+  ),
+  'stop-after': count(0, 0, 24 * 60).describe(
+    'Minutes after which no new target is started; the report covers the finished ones (0: no limit)',
+  ),
+  checkpoint: z
+    .string()
+    .optional()
+    .describe('JSON-lines file of finished targets: a rerun with the same settings resumes from it'),
+  n: count(10, 1, 100).describe('Molecules measured per arm (and seeds retrieved)'),
+  generations: count(8, 0, 100).describe('Genetic algorithm generations'),
+  population: count(40, 4, 500).describe('Genetic algorithm population'),
+  seed: count(0, 0, 2 ** 32 - 1).describe('Seed of the target sample and of every run'),
+  'time-budget': count(120_000, 100, 600_000).describe('Milliseconds per run'),
+  weights: z.string().optional().describe('Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\''),
+  request: z
+    .string()
+    .optional()
+    .describe(
+      'More propose-request fields for every generating arm as JSON, e.g. \'{"seedRanking":"bridge","anchorDecay":0}\'',
+    ),
+  arms: z
+    .string()
+    .optional()
+    .describe(
+      'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, drug-like-seeds, binders, random-drugs',
+    ),
+  'report-dir': reportDir(),
+  device: deviceFlag,
+  json,
+});
+export type EvalMoleculesOptions = z.infer<typeof evalMoleculesOptions>;
+
 export const infoOptions = z.strictObject({ json });
 export type InfoOptions = z.infer<typeof infoOptions>;
 
