@@ -8,21 +8,16 @@
  *     [--files /usr/share/common-licenses/GPL-3,/usr/share/common-licenses/Apache-2.0]
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { readLookupEntries } from '../../src/indexing/lookup-entries.js';
 import { createEntityLinker } from '../../src/linking/entity-linker.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    before: { type: 'string' },
-    after: { type: 'string' },
-    files: {
-      type: 'string',
-      default: ['GPL-3', 'Apache-2.0', 'MPL-2.0', 'Artistic']
-        .map((name) => `/usr/share/common-licenses/${name}`)
-        .join(','),
-    },
-  },
+const values = benchArgs({
+  before: null,
+  after: null,
+  files: ['GPL-3', 'Apache-2.0', 'MPL-2.0', 'Artistic']
+    .map((name) => `/usr/share/common-licenses/${name}`)
+    .join(','),
 });
 if (values.before === undefined || values.after === undefined)
   throw new Error('--before and --after are required');

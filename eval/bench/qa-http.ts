@@ -17,7 +17,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { parseAnswer } from '../../src/eval/qa/answer-parser.js';
 import {
   generateQaSet,
@@ -30,6 +29,7 @@ import { accuracy } from '../../src/eval/qa/qa-benchmark.js';
 import { readGraph } from '../../src/kg/graph.js';
 import { readKgFacts } from '../../src/kg/kg-facts.js';
 import { indexLayout } from '../../src/indexing/manifest.js';
+import { benchArgs } from './bench-args.js';
 
 /** What a harness's system prompt asks for; the answer's first token must be that. */
 export const HARNESS_PROMPTS = {
@@ -206,6 +206,22 @@ async function startService(
     },
   );
   const base = `http://127.0.0.1:${port}`;
+  try {
+    return { child, base, startUp: await timeStartUp(child, base, started, firstCase, firstAfter) };
+  } catch (error) {
+    // The caller only stops a service it was handed: one that never came up is stopped here.
+    await stopService(child);
+    throw error;
+  }
+}
+
+async function timeStartUp(
+  child: ChildProcess,
+  base: string,
+  started: number,
+  firstCase: QaCase,
+  firstAfter: StartUp['firstAfter'],
+): Promise<StartUp> {
   const deadline = started + 300_000;
   let liveMs: number | undefined;
   while (liveMs === undefined) {
@@ -214,36 +230,38 @@ async function startService(
     if ((await getJson(`${base}/health/live`)).status === 200) liveMs = performance.now() - started;
     else await sleep(50);
   }
-  let readyMs: number | undefined;
-  if (firstAfter === 'ready') {
+  const waitUntilReady = async () => {
     while (!(await loaded(base))) {
       if (performance.now() > deadline) throw new Error('the service was not ready within 300 s');
       await sleep(50);
     }
-    readyMs = performance.now() - started;
-  }
+    return performance.now() - started;
+  };
+  let readyMs = firstAfter === 'ready' ? await waitUntilReady() : undefined;
   const { ms } = await ask(base, '/v1/chat', firstCase);
-  while (readyMs === undefined) {
-    if (await loaded(base)) readyMs = performance.now() - started;
-    else await sleep(50);
-  }
-  return { child, base, startUp: { liveMs, readyMs, firstQuestionMs: ms, firstAfter } };
+  readyMs ??= await waitUntilReady();
+  return { liveMs, readyMs, firstQuestionMs: ms, firstAfter };
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string' },
-      url: { type: 'string' },
-      'per-kind': { type: 'string', default: '20' },
-      seed: { type: 'string', default: '5' },
-      split: { type: 'string', default: 'dev' },
-      phrasings: { type: 'string', default: 'fresh' },
-      port: { type: 'string', default: '8791' },
-      'first-after': { type: 'string', default: 'ready' },
-      repo: { type: 'string', default: fileURLToPath(new URL('../..', import.meta.url)) },
-      json: { type: 'boolean', default: false },
-    },
+  const values = benchArgs({
+    index: null,
+    url: null,
+    'per-kind': 20,
+    seed: 5,
+    split: 'dev',
+    phrasings: 'fresh',
+    port: 8791,
+    'first-after': 'ready',
+    repo: fileURLToPath(new URL('../..', import.meta.url)),
+    json: false,
   });
   if (!values.index) throw new Error('--index is required (the questions are generated from its KG)');
   if (!(PHRASING_BANKS as readonly string[]).includes(values.phrasings))
@@ -252,8 +270,8 @@ async function main() {
   const index = resolve(values.index);
   const [graph, facts] = await Promise.all([readGraph(index), readKgFacts(join(index, indexLayout.graph))]);
   const cases = generateQaSet(graph, facts, {
-    seed: Number(values.seed),
-    perKind: Number(values['per-kind']),
+    seed: values.seed,
+    perKind: values['per-kind'],
     split: values.split as QaSplit,
     phrasings: values.phrasings as PhrasingBank,
   }).filter((qaCase) => qaCase.form !== 'list');
@@ -265,7 +283,7 @@ async function main() {
       const started = await startService(
         resolve(values.repo),
         index,
-        Number(values.port),
+        values.port,
         cases[0]!,
         values['first-after'] as StartUp['firstAfter'],
       );
@@ -280,18 +298,14 @@ async function main() {
       cases: cases.length,
       phrasings: values.phrasings,
       split: values.split,
-      seed: Number(values.seed),
+      seed: values.seed,
       startUp,
       reports,
     };
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else printReport(result);
   } finally {
-    const server = child;
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((done) => server.once('exit', done));
-    }
+    if (child) await stopService(child);
   }
 }
 

@@ -9,10 +9,10 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type * as ConfigModule from '../../src/config/index.js';
 import type * as ServicesModule from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
+import { benchArgs } from './bench-args.js';
 import { LOAD_TEST_SMILES, uniqueSmiles } from './load.js';
 
 const DRUG_NAMES = ['Imatinib', 'Metformin', 'Gefitinib', 'Ibuprofen', 'Caffeine', 'Diazepam', 'Warfarin'];
@@ -72,19 +72,9 @@ export async function compareRetrieve(options: { index: string; repo: string; un
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      repo: { type: 'string' },
-      unique: { type: 'string', default: '40' },
-    },
-  });
+  const values = benchArgs({ index: 'indexes/demo', repo: null, unique: 40 });
   if (!values.repo) throw new Error('--repo DIR: the checkout to compare with');
-  const result = await compareRetrieve({
-    index: values.index,
-    repo: values.repo,
-    unique: Number(values.unique),
-  });
+  const result = await compareRetrieve({ index: values.index, repo: values.repo, unique: values.unique });
   console.log(JSON.stringify(result, null, 2));
   if (result.differing.length > 0) process.exitCode = 1;
 }

@@ -19,8 +19,9 @@ export interface ChatAgent {
    */
   readonly canCallClientTools?: boolean | undefined;
   /**
-   * Loads what the agent otherwise reads on its first question (the QA reasoner's disease
-   * definitions, seconds on the shared KG), so the service can do it in the background at start-up.
+   * Loads what the agent otherwise builds on its first question (the name lookup, its typo index,
+   * the entity linker and the QA reasoner's disease definitions: seconds on the shared KG), so the
+   * service can do it in the background at start-up.
    */
   warm?(): Promise<void>;
 }

@@ -8,7 +8,6 @@ import { proposeRequestSchema } from '../molecules/propose-request.js';
  * `.default()` its default, and the handler's option type is the schema's `z.infer`.
  */
 
-// Each option is declared once, as a schema field: `.describe()` is its help, `.default()` its default.
 export const booleanFlag = z.boolean().default(false);
 export const json = booleanFlag.describe('Print the result as JSON on stdout');
 export const reportDir = (what = 'JSON and Markdown') =>
@@ -70,6 +69,144 @@ export const retrievalMethods = z.enum(RETRIEVAL_METHODS);
 /** A text flag that must be given: a missing one is named, with an example. */
 export const requiredFlag = (flag: string, example: string) =>
   z.string({ error: `--${flag} is required (e.g. --${flag} ${example})` }).min(1);
+
+export const ingestOptions = z.strictObject({
+  out: requiredFlag('out', 'indexes/shared')
+    .describe(
+      'Index directory to write (replaced atomically), or s3://<bucket>/<prefix> to publish a new version',
+    )
+    .meta({ short: 'o' }),
+  'on-error': z
+    .enum(['skip', 'fail'])
+    .default('fail')
+    .describe('What to do with a malformed row: skip it (and count it) or fail'),
+  'include-noncommercial': booleanFlag.describe(
+    'Also read kg_noncommercial.csv (SIDER side effects, CC BY-NC-SA 4.0)',
+  ),
+  encoders: z.string().optional().describe('JSON file mapping node types to encoder settings'),
+  'batch-size': count(256, 1, 100_000).describe('Nodes encoded per batch'),
+  'gene-info': z
+    .string()
+    .min(1)
+    .default('auto')
+    .describe(
+      'org.Hs.eg.sqlite (Debian r-bioc-org.hs.eg.db) for gene full names and alias symbols: auto = the Debian path when installed, none = off',
+    ),
+  wordnet: z
+    .string()
+    .min(1)
+    .default('auto')
+    .describe(
+      'WordNet dict directory (Debian wordnet-base) for lay names and eponyms: auto = /usr/share/wordnet when installed, none = off',
+    ),
+  json,
+});
+export type IngestOptions = z.infer<typeof ingestOptions>;
+
+export const evalQaOptions = z.strictObject({
+  csv: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Your QA set: columns text, options (a|b|c, optional), answer or label'),
+  'per-kind': count(60, 1, 10_000).describe('Generated cases per kind'),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe('Seed of the generated set and the random baseline'),
+  unsupported: z
+    .enum(['closed-world', 'undetermined'])
+    .default('closed-world')
+    .describe('Verdict for statements the KG does not state'),
+  split: z
+    .enum(['all', 'dev', 'test'])
+    .default('all')
+    .describe('Generated set: subjects from one half (dev/test, disjoint) or all'),
+  phrasings: z
+    .enum(['main', 'heldout', 'robust', 'robust-names', 'fresh'])
+    .default('main')
+    .describe(
+      "Generated set: the parser's own templates, the held-out bank, or the third bank (robust; robust-names also rewrites KG names), or the fourth (fresh)",
+    ),
+  distractors: z
+    .enum(['uniform', 'matched'])
+    .default('uniform')
+    .describe(
+      'Generated set: distractors drawn uniformly, or matched to the answer in how many facts of the relation it has',
+    ),
+  'ablate-direct': z
+    .boolean()
+    .default(false)
+    .describe('Hide the KG edges that state each answer, so it must be decided from indirect evidence'),
+  'no-indirect': z
+    .boolean()
+    .default(false)
+    .describe('Decide from direct KG facts only (the earlier reasoner)'),
+  'indirect-true-above': z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('True/false: indirect support at which an unstated statement is judged true'),
+  'report-dir': reportDir(),
+  device: deviceFlag,
+  json,
+});
+export type EvalQaOptions = z.infer<typeof evalQaOptions>;
+
+export const evalMoleculesOptions = z.strictObject({
+  split: z
+    .string()
+    .regex(
+      /^(inductive|inductive-leakfree|transductive)(-seed\d+)?$/,
+      'expected a split name such as inductive or inductive-leakfree',
+    )
+    .default('inductive')
+    .describe('Split whose held-out proteins are the targets'),
+  targets: count(20, 1, 10_000).describe('Held-out targets sampled (seeded)'),
+  'min-drugs': count(1, 1, 1000).describe('Only held-out proteins with at least this many known drugs'),
+  'validation-targets': count(0, 0, 10_000).describe(
+    'The first N of the seeded shuffle form the validation set; test targets come from the rest',
+  ),
+  role: z
+    .enum(['test', 'validation'])
+    .default('test')
+    .describe('Run on the test targets or on the validation set (tune weights there only)'),
+  'ablation-targets': count(0, 0, 10_000).describe(
+    'Run the ablation arms (no-*) and the novelty-capped arms (*-novel) on a seeded subset of this many targets (0: on all)',
+  ),
+  'stop-after': count(0, 0, 24 * 60).describe(
+    'Minutes after which no new target is started; the report covers the finished ones (0: no limit)',
+  ),
+  checkpoint: z
+    .string()
+    .optional()
+    .describe('JSON-lines file of finished targets: a rerun with the same settings resumes from it'),
+  n: count(10, 1, 100).describe('Molecules measured per arm (and seeds retrieved)'),
+  generations: count(8, 0, 100).describe('Genetic algorithm generations'),
+  population: count(40, 4, 500).describe('Genetic algorithm population'),
+  seed: count(0, 0, 2 ** 32 - 1).describe('Seed of the target sample and of every run'),
+  'time-budget': count(120_000, 100, 600_000).describe('Milliseconds per run'),
+  weights: z.string().optional().describe('Score weights of the guided arm as JSON, e.g. \'{"bridge":1}\''),
+  request: z
+    .string()
+    .optional()
+    .describe(
+      'More propose-request fields for every generating arm as JSON, e.g. \'{"seedRanking":"bridge","anchorDecay":0}\'',
+    ),
+  arms: z
+    .string()
+    .optional()
+    .describe(
+      'Comma-separated arms (default all): guided, no-bridge, no-binders, no-qed, no-sa, no-alerts, guided-novel, control-novel, control, seeds, drug-like-seeds, binders, random-drugs',
+    ),
+  'report-dir': reportDir(),
+  device: deviceFlag,
+  json,
+});
+export type EvalMoleculesOptions = z.infer<typeof evalMoleculesOptions>;
 
 export const infoOptions = z.strictObject({ json });
 export type InfoOptions = z.infer<typeof infoOptions>;

@@ -1,4 +1,4 @@
-import { LEXICON_SOURCES } from '../kg/synonym-text.js';
+import { LEXICON_SOURCES, type SynonymSource } from '../kg/synonym-text.js';
 import { STOP_WORDS } from '../store/english-words.js';
 import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
@@ -252,7 +252,7 @@ function addMinedSynonyms(
 }
 
 /** Mined sources that yield to every other surface (see {@link addMinedSynonyms}). */
-const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set(['gene-info:alias-symbol']);
+const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set<SynonymSource>(['gene-info:alias-symbol']);
 
 /** "ALS", "HIV-1", "PsA": a mined abbreviation, matched only in its own case like a generated acronym. */
 function abbreviationLike(text: string): boolean {

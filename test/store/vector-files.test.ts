@@ -13,7 +13,7 @@ import {
   writeVectorFiles,
   type VersionedVectorStore,
 } from '../../src/store/vector-files.js';
-import type { VectorColumn, VectorStore } from '../../src/store/vector-store.js';
+import type { NodeRow, VectorColumn, VectorStore } from '../../src/store/vector-store.js';
 import type { Logger } from '../../src/util/logger.js';
 import { makeRows } from './store-fixtures.js';
 
@@ -26,12 +26,18 @@ afterAll(async () => {
 async function indexWithDrugs(): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'biobridge-vector-files-'));
   temporaryDirectories.push(directory);
+  await writeDrugs(directory, 3);
+  return directory;
+}
+
+/** Writes the drug table of `indexWithDrugs` with values drawn from `seed`; returns its rows. */
+async function writeDrugs(directory: string, seed: number): Promise<NodeRow[]> {
   const rows = makeRows({
     type: 'drug',
     firstIndex: 100,
     count: 40,
     dimension: 12,
-    seed: 3,
+    seed,
     withoutVectorEvery: 13,
     projectedDimension: 6,
   });
@@ -39,7 +45,7 @@ async function indexWithDrugs(): Promise<string> {
   await writer.writeNodeTable('drug', [rows.slice(0, 25), rows.slice(25)], { dimension: 12 });
   await reproject(writer, rows.filter((row) => row.vector).length, 1);
   await writer.close();
-  return directory;
+  return rows;
 }
 
 /** Writes a projection of `count` rows whose values depend on `scale` (a new table version). */
@@ -194,19 +200,7 @@ describe('vector files', () => {
 
     // The same writes as indexWithDrugs, other values: the table ends at the same version number.
     await rm(join(directory, 'lance'), { recursive: true });
-    const rows = makeRows({
-      type: 'drug',
-      firstIndex: 100,
-      count: 40,
-      dimension: 12,
-      seed: 9,
-      withoutVectorEvery: 13,
-      projectedDimension: 6,
-    });
-    const writer = await createLanceStoreWriter(join(directory, 'lance'));
-    await writer.writeNodeTable('drug', [rows.slice(0, 25), rows.slice(25)], { dimension: 12 });
-    await reproject(writer, rows.filter((row) => row.vector).length, 1);
-    await writer.close();
+    const rows = await writeDrugs(directory, 9);
 
     const after = observed(await openLanceStore(join(directory, 'lance')));
     const newVersion = await after.store.dataVersion('drug');

@@ -117,27 +117,15 @@ export function structureNear(
   treating: Iterable<number>,
   drug: number,
 ): Transfer | undefined {
-  let found: Transfer | undefined;
-  let compared = 0;
-  for (const other of treating) {
-    if (other === drug) continue;
-    if (compared++ >= MAX_COMPARED) break;
-    const value = structures.similarity(drug, other) ?? 0;
-    if (value > 0 && (!found || value > found.value)) found = { value, via: other };
-  }
-  return found;
+  return best(drug, treating, (other) => structures.similarity(drug, other) ?? 0);
 }
 
-/** The highest positive score over at most {@link MAX_COMPARED} nodes other than the disease. */
-function best(
-  disease: number,
-  nodes: Iterable<number>,
-  score: (node: number) => number,
-): Transfer | undefined {
+/** The highest positive score over at most {@link MAX_COMPARED} nodes other than `own` (the disease or drug). */
+function best(own: number, nodes: Iterable<number>, score: (node: number) => number): Transfer | undefined {
   let found: Transfer | undefined;
   let compared = 0;
   for (const node of nodes) {
-    if (node === disease) continue;
+    if (node === own) continue;
     if (compared++ >= MAX_COMPARED) break;
     const value = score(node);
     if (value > 0 && (!found || value > found.value)) found = { value, via: node };

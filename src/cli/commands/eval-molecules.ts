@@ -16,31 +16,10 @@ import { scoringWeightsSchema } from '../../molecules/scoring-weights.js';
 import { createMoleculeProposer } from '../../molecules/propose.js';
 import { benchmarkRequestSchema } from '../../eval/molecule-benchmark.js';
 import { openIndexServices } from '../../services.js';
+import type { EvalMoleculesOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { parseJsonFlagAs } from '../json-flag.js';
 import { publishReport } from './publish-report.js';
-
-interface EvalMoleculesOptions {
-  split: string;
-  targets: number;
-  'min-drugs': number;
-  'validation-targets': number;
-  role: 'test' | 'validation';
-  'ablation-targets': number;
-  checkpoint?: string | undefined;
-  'stop-after': number;
-  n: number;
-  generations: number;
-  population: number;
-  seed: number;
-  'time-budget': number;
-  weights?: string | undefined;
-  request?: string | undefined;
-  arms?: string | undefined;
-  'report-dir': string;
-  device: 'cpu' | 'cuda';
-  json: boolean;
-}
 
 export async function run(context: CommandContext<EvalMoleculesOptions>): Promise<number> {
   const [indexDirectory = ''] = context.positionals;

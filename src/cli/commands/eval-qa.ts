@@ -6,34 +6,13 @@ import {
   writeQaReport,
   type QaRunAnswer,
 } from '../../eval/qa/qa-benchmark.js';
-import {
-  generateQaSet,
-  readQaCsv,
-  type DistractorDraw,
-  type PhrasingBank,
-  type QaCase,
-} from '../../eval/qa/qa-set.js';
+import { generateQaSet, readQaCsv, type QaCase } from '../../eval/qa/qa-set.js';
 import { collectAnswer } from '../../http/chat-runner.js';
 import { loadPromptLibrary } from '../../llm/prompts.js';
 import { openIndexServices } from '../../services.js';
+import type { EvalQaOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { publishReport } from './publish-report.js';
-
-interface EvalQaOptions {
-  csv?: string | undefined;
-  'per-kind': number;
-  seed: number;
-  unsupported: 'closed-world' | 'undetermined';
-  split: 'all' | 'dev' | 'test';
-  phrasings: PhrasingBank;
-  distractors: DistractorDraw;
-  'ablate-direct': boolean;
-  'no-indirect': boolean;
-  'indirect-true-above'?: number | undefined;
-  'report-dir': string;
-  device: 'cpu' | 'cuda';
-  json: boolean;
-}
 
 /**
  * `biobridge eval qa <index>`: the QA agent (evidence-only, no LLM) on a QA set generated from the

@@ -14,19 +14,9 @@ import {
   type PublishResult,
 } from '../../indexing/remote-index.js';
 import { summarizeIngestReport } from '../../kg/ingest-report.js';
+import type { IngestOptions } from '../command-options.js';
 import type { CommandContext } from '../command.js';
 import { formatTable } from '../format-table.js';
-
-interface IngestOptions {
-  out: string;
-  'on-error': 'skip' | 'fail';
-  'include-noncommercial': boolean;
-  encoders?: string | undefined;
-  'batch-size': number;
-  'gene-info': string;
-  wordnet: string;
-  json: boolean;
-}
 
 export async function run(context: CommandContext<IngestOptions>): Promise<number> {
   const [kgDirectory = ''] = context.positionals;

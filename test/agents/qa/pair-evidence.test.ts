@@ -6,8 +6,7 @@ import { createVariantLoci } from '../../../src/agents/qa/variant-loci.js';
 import type { KgGraph } from '../../../src/kg/graph.js';
 import { withoutEdges } from '../../../src/kg/hidden-edges.js';
 import { KgFacts } from '../../../src/kg/kg-facts.js';
-import type { EdgeKind } from '../../../src/kg/types.js';
-import { buildTestGraph } from './qa-world.js';
+import { buildTestGraph, edgeKindsBothWays } from './qa-world.js';
 
 /**
  * A hand-built neighbourhood for each evidence source: disease D (child of P, sibling S) with
@@ -44,12 +43,7 @@ const KIND_LIST: [string, string, string][] = [
   ['target', 'drug', 'gene/protein'],
   ['interacts with', 'gene/protein', 'biological_process'],
 ];
-const KINDS: EdgeKind[] = KIND_LIST.flatMap(([displayRelation, headType, tailType]) => {
-  const forward = { relation: displayRelation, displayRelation, headType, tailType };
-  return headType === tailType
-    ? [forward]
-    : [forward, { ...forward, headType: tailType, tailType: headType }];
-});
+const KINDS = edgeKindsBothWays(KIND_LIST);
 
 const EDGES: [string, number, number][] = [
   ['associated with', 10, 1],

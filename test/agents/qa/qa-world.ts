@@ -87,6 +87,19 @@ const IS_A: readonly [number, number][] = [
 ];
 
 /**
+ * Edge kinds from (display relation, head type, tail type), the relation named by its display
+ * name; a kind between two types is listed in both directions, as kg.csv has it.
+ */
+export function edgeKindsBothWays(list: readonly (readonly [string, string, string])[]): EdgeKind[] {
+  return list.flatMap(([displayRelation, headType, tailType]) => {
+    const forward = { relation: displayRelation, displayRelation, headType, tailType };
+    return headType === tailType
+      ? [forward]
+      : [forward, { ...forward, headType: tailType, tailType: headType }];
+  });
+}
+
+/**
  * A KgGraph from (index, id, type, name) nodes, edge kinds and undirected (display relation, x, y)
  * edges, each added in both directions as kg.csv lists them.
  */

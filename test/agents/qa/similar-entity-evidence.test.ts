@@ -11,8 +11,7 @@ import {
 import { loadRDKit } from '../../../src/chem/rdkit.js';
 import { withoutEdges } from '../../../src/kg/hidden-edges.js';
 import { KgFacts } from '../../../src/kg/kg-facts.js';
-import type { EdgeKind } from '../../../src/kg/types.js';
-import { buildTestGraph } from './qa-world.js';
+import { buildTestGraph, edgeKindsBothWays } from './qa-world.js';
 
 /**
  * Giant cell arteritis (GCA, the question's disease) and Takayasu's arteritis are both children of
@@ -59,12 +58,7 @@ const KIND_LIST: [string, string, string][] = [
   ['maps to', 'variant', 'gene/protein'],
   ['interacts with', 'gene/protein', 'biological_process'],
 ];
-const KINDS: EdgeKind[] = KIND_LIST.flatMap(([displayRelation, headType, tailType]) => {
-  const forward = { relation: displayRelation, displayRelation, headType, tailType };
-  return headType === tailType
-    ? [forward]
-    : [forward, { ...forward, headType: tailType, tailType: headType }];
-});
+const KINDS = edgeKindsBothWays(KIND_LIST);
 
 const EDGES: [string, number, number][] = [
   ['associated with', 10, 4],
