@@ -7,6 +7,8 @@
  * asked for a verdict (the text is then a statement, whatever its mark).
  */
 
+import { TYPE_WORD_SOURCE } from './question-words.js';
+
 export interface UnwrappedQuestion {
   text: string;
   /** The envelope asked for a verdict ("Statement:", "True or false?", "Is it correct that …"). */
@@ -123,7 +125,7 @@ const SINGULAR_ANAPHOR =
   /\b(?:this|that|the\s+(?:patient['’]s|same))\s+(?:condition|disease|disorder|illness|diagnosis)\b|\bthe\s+(?:condition|disease|disorder|illness|diagnosis)\b(?!\s+(?:of|named|called)\b)/i;
 /** Words that end a noun phrase in a context sentence (verbs, adverbs, auxiliaries, prepositions). */
 const PHRASE_END = new Set(
-  'and or but with for from in on at by to who which that whose is are was were be been has have had may might can could will would should does do did often sometimes also usually frequently commonly typically later then now present presents presented develop develops developed show shows showed report reports reported experience experiences diagnose diagnosed suffer suffers suffering'.split(
+  'and or but with for from in on at by to who which that whose is are was were be been has have had may might can could will would should does do did often sometimes also usually carry carries carried take takes took taking receive receives received start starts started need needs needed frequently commonly typically later then now present presents presented develop develops developed show shows showed report reports reported experience experiences diagnose diagnosed suffer suffers suffering'.split(
     ' ',
   ),
 );
@@ -138,6 +140,8 @@ export function withContext(text: string): string {
   const last = lastSentence(text);
   if (!last || last.start === 0) return text;
   const question = last.text;
+  const pronoun = pronounQuestion(question, text.slice(0, last.start));
+  if (pronoun !== undefined) return pronoun;
   const phrases = contextPhrases(text.slice(0, last.start));
   const plural = PLURAL_ANAPHOR.exec(question);
   const singular = plural ? undefined : SINGULAR_ANAPHOR.exec(question);
@@ -157,11 +161,50 @@ export function withContext(text: string): string {
   return question.slice(0, anaphor.index) + named + question.slice(anaphor.index + anaphor[0].length);
 }
 
-function contextPhrases(context: string): string[] {
+/**
+ * "Which of these variants was it most likely to be?", "Which one was it?": the question's subject
+ * is a pronoun for something the context described ("a GWAS hit for X", "a drug prescribed for X").
+ * Only hedges may follow the pronoun: in "Which disease is it associated with?" the pronoun is the
+ * subject of a relation, not the answer, and the anaphor rules below apply instead.
+ */
+const PRONOUN_QUESTION = new RegExp(
+  String.raw`^(?:which|what)\s+(?:one\s+)?(?:of\s+(?:these|those|the\s+(?:following|options|choices|listed))\s+)?(?<type>${TYPE_WORD_SOURCE})?\b[^?]*?\b(?:was|is|were|are|could|might|may|would|must)\s+(?:it|they|this|that)(?:\s+(?:most|more|very|likely|probably|possibly|to|be|been|have|then|here))*\s*[?.]?$`,
+  'iu',
+);
+/** Context wording that describes a treatment ("prescribed for X", "a therapy for X"). */
+const TREATMENT_CUE =
+  /\b(?:prescrib\w*|treat\w*|therap\w*|indicated|medication\w*|medicine\w*|drugs?|tablets?|pills?|dosed?|administered|started\s+on)\b/i;
+/** Context wording that describes an association ("a GWAS hit for X", "linked to X", "risk of X"). */
+const ASSOCIATION_CUE =
+  /\b(?:gwas|genome[\s-]wide|associat\w*|linked|link|hits?|risk|loci|locus|signals?|susceptibility|variants?|snps?|polymorphisms?|mutations?|genes?)\b/i;
+/** Prepositions that introduce the context's entity in a pronoun question's context. */
+const ENTITY_START = /^(?:with|for|to|from|against)$/i;
+const DRUG_TYPE = /^(?:drugs?|compounds?|medications?|medicines?|molecules?|treatments?|therap(?:y|ies))$/i;
+
+/**
+ * The pronoun question as the relation its context implies, with the context's first named entity
+ * as subject: "which variants is associated with asthma?", "which drug treats hypertension?". A
+ * pronoun never becomes the subject: undefined when the question is not of this shape or the
+ * context names no entity.
+ */
+function pronounQuestion(question: string, context: string): string | undefined {
+  const match = PRONOUN_QUESTION.exec(question.trim());
+  if (!match) return undefined;
+  const entity = contextPhrases(context, ENTITY_START)[0];
+  if (entity === undefined) return undefined;
+  const type = match.groups!['type'];
+  const drugAnswer = type !== undefined && DRUG_TYPE.test(type);
+  const associationWording = ASSOCIATION_CUE.test(context) && !drugAnswer;
+  const treats = drugAnswer || (TREATMENT_CUE.test(context) && !associationWording);
+  const answer = type ?? (treats ? 'drug' : 'one');
+  return treats ? `which ${answer} treats ${entity}?` : `which ${answer} is associated with ${entity}?`;
+}
+
+function contextPhrases(context: string, start: RegExp = PHRASE_START): string[] {
   const phrases: string[] = [];
   const words = context.split(/\s+/);
   for (let position = 0; position < words.length; position++) {
-    if (!PHRASE_START.test(words[position]!.replace(/[^\p{L}]/gu, ''))) continue;
+    if (!start.test(words[position]!.replace(/[^\p{L}]/gu, ''))) continue;
     const phrase: string[] = [];
     for (let next = position + 1; next < words.length; next++) {
       const word = words[next]!;

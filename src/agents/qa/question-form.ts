@@ -59,6 +59,7 @@ export function nodeTypeOfWord(word: string): string | undefined {
 const IDENTIFIER = /\b(?:DOID:\d+|HP:\d{7}|GO:\d{7}|rs\d+|DB\d{5}|R-HSA-\d+|WP\d+|UniProt:\w+)\b/i;
 const IDENTIFIER_WORDS =
   /\b(?:identifier|id|accession|code|curie|ontology\s+id(?:entifier)?|(?:identified|coded)\s+(?:as|by|under))\b/i;
+const PRONOUN = /^(?:it|they|them|this|that|these|those|one)$/i;
 const YES_NO_START = /^\s*(?:is|are|does|do|did|can|could|was|were|has|have|may)\b/i;
 const ANSWER_PLACEHOLDER = new RegExp(
   String.raw`\b(?:which|what)\s+(?:(?:of\s+the\s+(?:following|given|listed|options|choices)\s*)|(?:one\s+of\s+these\s+)?)?(?<type>${TYPE_WORD_SOURCE})?\b|\b(?:the\s+following|the\s+given)\s+(?<type2>${TYPE_WORD_SOURCE})|^(?:list|name|give|show)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?<type3>${TYPE_WORD_SOURCE})\b`,
@@ -325,7 +326,10 @@ function parseRelational(body: string, form: QuestionForm): Omit<ParsedQuestion,
         .replace(/^\s*(?:does|do|did|can|could|may|might|is|are|was|were)\s+/i, '')
     : '';
   const subjectText = cleanPhrase(stripQuestionWords(subjectSide)) === '' ? inAnswerSide : subjectSide;
-  const subjects = splitSubjects(stripQuestionWords(subjectText)).map(cleanPhrase);
+  // A bare pronoun ("Which disease is it associated with?") names no entity to link.
+  const subjects = splitSubjects(stripQuestionWords(subjectText))
+    .map(cleanPhrase)
+    .filter((phrase) => !PRONOUN.test(phrase));
   const typed = subjects.map(typedPhrase);
   return {
     form,

@@ -132,3 +132,51 @@ describe('parseQuestion: enveloped forms', () => {
     expect(parseQuestion(text)).toMatchObject({ form: 'list', relation: 'treats', subjects: ['gout'] });
   });
 });
+
+describe('parseQuestion: a pronoun question after context sentences', () => {
+  it.each([
+    [
+      'A genome-wide scan turned up a strong hit for celiac disease. Which of these SNPs was it most likely to be? a) rs2187668, b) rs12345, c) rs99887',
+      'associated',
+      'celiac disease',
+      'variant',
+    ],
+    [
+      'Investigators described a susceptibility locus linked to ulcerative colitis. Which of the following polymorphisms could it be? A. rs1 B. rs2 C. rs3',
+      'associated',
+      'ulcerative colitis',
+      'variant',
+    ],
+    [
+      'A physician prescribed a once-daily pill for gout. Which one was it? (a) allopurinol (b) lisinopril (c) sertraline',
+      'treats',
+      'gout',
+      'drug',
+    ],
+    [
+      'A woman diagnosed with schizophrenia was started on a new medication. Which of these medicines might it have been? 1) clozapine 2) insulin 3) warfarin',
+      'treats',
+      'schizophrenia',
+      'drug',
+    ],
+    [
+      'Patients with lupus often carry a shared risk gene. Which of these genes is it likely to be? a) STAT4 b) CFTR c) HBB',
+      'associated',
+      'lupus',
+      'gene/protein',
+    ],
+  ])('%s', (question, relation, subject, answerType) => {
+    const parsed = parseQuestion(question);
+    expect(parsed.form).toBe('multiple-choice');
+    expect(parsed.relation).toBe(relation);
+    expect(parsed.subjects).toEqual([subject]);
+    expect(parsed.answerType).toBe(answerType);
+  });
+
+  it('never takes the pronoun as the subject', () => {
+    const parsed = parseQuestion(
+      'Researchers have followed rs7903146 over many years. Which disease is it associated with? a) asthma b) type 2 diabetes',
+    );
+    expect(parsed.subjects).not.toContain('it');
+  });
+});
