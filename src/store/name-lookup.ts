@@ -243,8 +243,8 @@ type DirectMatches = (
 
 /**
  * A span's matches for `findMentions`: names from last-resort sources only when no other name
- * matches the span (the linker's rule), so an alias symbol never displaces a KG name; short
- * all-capital symbols only as written ({@link requiresExactCase}).
+ * matches the span (the linker's rule), so an alias symbol never displaces a KG name, and only
+ * as written; short all-capital KG symbols only as written too ({@link requiresExactCase}).
  */
 function createMentionMatcher(
   { surfaceText, surfaceLastResort }: NameTables,
@@ -265,7 +265,9 @@ function createMentionMatcher(
     });
     if (kg.size > 0) return { matches: [...kg.values()].sort(compare), lastResort: false };
     if (!sawLastResort) return undefined;
-    const fallback = directMatches(span, allowType, caseAllowed);
+    // Alias symbols are case-sensitive identifiers: "cava" is not CAVA, "acid, 2" is not ACID2
+    // (the linker likewise matches abbreviation-like mined names only as written).
+    const fallback = directMatches(span, allowType, (_surface, kind) => kind === 'exact');
     return fallback.size === 0
       ? undefined
       : { matches: [...fallback.values()].sort(compare), lastResort: true };

@@ -323,9 +323,10 @@ describe('names from last-resort sources (gene alias symbols)', () => {
     expect(withAliasSymbols.lookup('AD3').map((candidate) => candidate.nodeIndex)).toEqual([41, 40]);
   });
 
-  it('still links an alias symbol no KG name has', () => {
+  it('still links an alias symbol no KG name has, as written only', () => {
     const [mention] = withAliasSymbols.findMentions('Is S182 expressed in the brain?');
     expect(mention).toMatchObject({ text: 'S182', candidates: [{ nodeIndex: 40, matched: 'S182' }] });
+    expect(withAliasSymbols.findMentions('Is s182 expressed in the brain?')).toEqual([]);
   });
 
   it('keeps alias symbols out of typo correction', () => {
