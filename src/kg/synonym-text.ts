@@ -26,6 +26,12 @@ export const LEXICON_SOURCES: ReadonlySet<string> = new Set<SynonymSource>([
   'gene-info:alias-symbol',
   'wordnet:synonym',
 ]);
+/**
+ * Sources that yield to every other name: matched only where no KG name, id, alias or synonym
+ * covers the text, and never used for typo correction (NCBI lists tens of thousands of alias
+ * symbols, and "ALS" or "AD" must stay the diseases'). Read by the linker and the name lookup.
+ */
+export const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set<SynonymSource>(['gene-info:alias-symbol']);
 
 export interface TextSynonym {
   text: string;

@@ -1,4 +1,4 @@
-import { LEXICON_SOURCES, type SynonymSource } from '../kg/synonym-text.js';
+import { LAST_RESORT_SOURCES, LEXICON_SOURCES } from '../kg/synonym-text.js';
 import { STOP_WORDS } from '../store/english-words.js';
 import { requiresExactCase, type NameEntry } from '../store/name-lookup.js';
 import { createTypoIndex, type TypoIndex } from './typo-index.js';
@@ -250,9 +250,6 @@ function addMinedSynonyms(
     }
   });
 }
-
-/** Mined sources that yield to every other surface (see {@link addMinedSynonyms}). */
-const LAST_RESORT_SOURCES: ReadonlySet<string> = new Set<SynonymSource>(['gene-info:alias-symbol']);
 
 /** "ALS", "HIV-1", "PsA": a mined abbreviation, matched only in its own case like a generated acronym. */
 function abbreviationLike(text: string): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAST_RESORT_SOURCES } from '../kg/synonym-text.js';
 import { isCommonWord, GENERIC_WORDS, STOP_WORDS } from './english-words.js';
 import { editDistance, normalizeKey, trigrams } from './text-normalize.js';
 
@@ -75,7 +76,11 @@ export interface NameLookupOptions {
 export interface NameLookup {
   readonly size: { entries: number; surfaces: number; keys: number };
   lookup(query: string, options?: LookupOptions): LookupCandidate[];
-  /** Entity mentions in free text: exact, case-insensitive or normalized n-gram matches, longest first. */
+  /**
+   * Entity mentions in free text: exact, case-insensitive or normalized n-gram matches, longest
+   * first; a name from a last-resort source only where no KG name matches that text or an
+   * overlapping one.
+   */
   findMentions(text: string, options?: FindMentionsOptions): Mention[];
 }
 
@@ -145,6 +150,7 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     surfaceText,
     surfaceEntry,
     surfaceField,
+    surfaceLastResort,
     exact,
     lower,
     keyIds,
@@ -154,7 +160,9 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
   const fuzzyMatches = createFuzzyMatcher(tables);
   const typeRank = new Map((options.typePriority ?? []).map((type, rank) => [type, rank]));
 
+  const lastResortRank = (match: Match) => (surfaceLastResort.has(match.surface) ? 1 : 0);
   const compare = (left: Match, right: Match): number =>
+    lastResortRank(left) - lastResortRank(right) ||
     kindRank[left.kind] - kindRank[right.kind] ||
     right.score - left.score ||
     surfaceField[left.surface]! - surfaceField[right.surface]! ||
@@ -195,6 +203,8 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     return best;
   };
 
+  const mentionMatches = createMentionMatcher(tables, directMatches, compare);
+
   return {
     size: { entries: nodeIndices.length, surfaces: surfaceText.length, keys: keyText.length },
 
@@ -211,35 +221,56 @@ export function createNameLookup(entries: Iterable<NameEntry>, options: NameLook
     },
 
     findMentions(text, mentionOptions = {}) {
-      const maxNgram = mentionOptions.maxNgram ?? 6;
       const perMention = mentionOptions.candidatesPerMention ?? 5;
       const allowType = typeFilter(mentionOptions.types);
-      const tokens = tokenize(text);
-      const found: { first: number; last: number; matches: Match[] }[] = [];
-      for (let first = 0; first < tokens.length; first++) {
-        for (let last = Math.min(tokens.length, first + maxNgram) - 1; last >= first; last--) {
-          if (!mentionable(tokens, first, last)) continue;
-          const span = text.slice(tokens[first]!.start, tokens[last]!.end);
-          const matches = directMatches(span, allowType, (surface, kind) =>
-            kind === 'exact' ? true : !requiresExactCase(surfaceText[surface]!),
-          );
-          if (matches.size === 0) continue;
-          found.push({ first, last, matches: [...matches.values()].sort(compare) });
-        }
-      }
-      return pickMentions(found, tokens.length)
-        .map((candidate) => {
-          const start = tokens[candidate.first]!.start;
-          const end = tokens[candidate.last]!.end;
-          return {
-            text: text.slice(start, end),
-            start,
-            end,
-            candidates: candidate.matches.slice(0, perMention).map(toCandidate),
-          };
-        })
-        .sort((left, right) => left.start - right.start);
+      return findMentionSpans(text, mentionOptions.maxNgram ?? 6, (span) =>
+        mentionMatches(span, allowType),
+      ).map(({ start, end, matches }) => ({
+        text: text.slice(start, end),
+        start,
+        end,
+        candidates: matches.slice(0, perMention).map(toCandidate),
+      }));
     },
+  };
+}
+
+type DirectMatches = (
+  text: string,
+  allowType: (type: string) => boolean,
+  accept: (surface: number, kind: MatchKind) => boolean,
+) => Map<number, Match>;
+
+/**
+ * A span's matches for `findMentions`: names from last-resort sources only when no other name
+ * matches the span (the linker's rule), so an alias symbol never displaces a KG name, and only
+ * as written; short all-capital KG symbols only as written too ({@link requiresExactCase}).
+ */
+function createMentionMatcher(
+  { surfaceText, surfaceLastResort }: NameTables,
+  directMatches: DirectMatches,
+  compare: (left: Match, right: Match) => number,
+) {
+  const caseAllowed = (surface: number, kind: MatchKind) =>
+    kind === 'exact' || !requiresExactCase(surfaceText[surface]!);
+  return (
+    span: string,
+    allowType: (type: string) => boolean,
+  ): { matches: Match[]; lastResort: boolean } | undefined => {
+    let sawLastResort = false;
+    const kg = directMatches(span, allowType, (surface, kind) => {
+      if (!surfaceLastResort.has(surface)) return caseAllowed(surface, kind);
+      sawLastResort = true;
+      return false;
+    });
+    if (kg.size > 0) return { matches: [...kg.values()].sort(compare), lastResort: false };
+    if (!sawLastResort) return undefined;
+    // Alias symbols are case-sensitive identifiers: "cava" is not CAVA, "acid, 2" is not ACID2
+    // (the linker likewise matches abbreviation-like mined names only as written).
+    const fallback = directMatches(span, allowType, (_surface, kind) => kind === 'exact');
+    return fallback.size === 0
+      ? undefined
+      : { matches: [...fallback.values()].sort(compare), lastResort: true };
   };
 }
 
@@ -254,6 +285,8 @@ class NameTables {
   readonly surfaceText: string[] = [];
   readonly surfaceEntry: number[] = [];
   readonly surfaceField: number[] = [];
+  /** Surfaces from {@link LAST_RESORT_SOURCES}: matched after every other name, never fuzzily. */
+  readonly surfaceLastResort = new Set<number>();
   readonly exact = new Map<string, Posting>();
   readonly lower = new Map<string, Posting>();
   /** Per normalized key: its id, text and surfaces. */
@@ -277,7 +310,16 @@ class NameTables {
     addSurface(entry.name, FIELD_NAME);
     addSurface(entry.id, FIELD_ID);
     for (const alias of entry.aliases) addSurface(alias, FIELD_ALIAS);
-    for (const synonym of entry.synonyms ?? []) addSurface(synonym.text, FIELD_SYNONYM);
+    // Last-resort synonyms after the others, so a text that is both keeps the stronger source.
+    const synonyms = entry.synonyms ?? [];
+    for (const synonym of synonyms)
+      if (!LAST_RESORT_SOURCES.has(synonym.source)) addSurface(synonym.text, FIELD_SYNONYM);
+    for (const synonym of synonyms)
+      if (LAST_RESORT_SOURCES.has(synonym.source)) {
+        const surface = this.surfaceText.length;
+        addSurface(synonym.text, FIELD_SYNONYM);
+        if (this.surfaceText.length > surface) this.surfaceLastResort.add(surface);
+      }
   }
 
   private addSurface(text: string, entryId: number, field: number): void {
@@ -317,7 +359,7 @@ function buildNameTables(entries: Iterable<NameEntry>): NameTables {
 
 /** Trigram-shortlisted, edit-distance-checked fuzzy matches over the normalized keys. */
 function createFuzzyMatcher(tables: NameTables) {
-  const { types, surfaceEntry, keyText, keySurfaces } = tables;
+  const { types, surfaceEntry, surfaceLastResort, keyText, keySurfaces } = tables;
   // Half the build (≈ 1 CPU-second over the shared KG's names) and needed only for typos: built
   // by the first fuzzy lookup, so a service whose first query is an exact name does not wait for it.
   let trigramIndex: Map<string, Int32Array> | undefined;
@@ -371,7 +413,7 @@ function createFuzzyMatcher(tables: NameTables) {
       const score = FUZZY_WEIGHT * similarity;
       forEachPosting(keySurfaces[keyId], (surface) => {
         const entry = surfaceEntry[surface]!;
-        if (!allowType(types[entry]!)) return;
+        if (!allowType(types[entry]!) || surfaceLastResort.has(surface)) return;
         const previous = best.get(entry);
         if (previous && (previous.kind !== 'fuzzy' || previous.score >= score)) return;
         best.set(entry, { entry, surface, kind: 'fuzzy', score });
@@ -380,13 +422,47 @@ function createFuzzyMatcher(tables: NameTables) {
   };
 }
 
-/** Longest mentions win; among equals, the earlier one; a token belongs to one mention at most. */
-function pickMentions<T extends { first: number; last: number }>(found: T[], tokenCount: number): T[] {
+/** The mentions' spans in `text`, in reading order, with the matches `matchSpan` gave each. */
+function findMentionSpans(
+  text: string,
+  maxNgram: number,
+  matchSpan: (span: string) => { matches: Match[]; lastResort: boolean } | undefined,
+): { start: number; end: number; matches: Match[] }[] {
+  const tokens = tokenize(text);
+  const found: FoundSpan[] = [];
+  for (let first = 0; first < tokens.length; first++) {
+    for (let last = Math.min(tokens.length, first + maxNgram) - 1; last >= first; last--) {
+      if (!mentionable(tokens, first, last)) continue;
+      const spanMatches = matchSpan(text.slice(tokens[first]!.start, tokens[last]!.end));
+      if (spanMatches) found.push({ first, last, ...spanMatches });
+    }
+  }
+  return pickMentions(found, tokens.length)
+    .map(({ first, last, matches }) => ({ start: tokens[first]!.start, end: tokens[last]!.end, matches }))
+    .sort((left, right) => left.start - right.start);
+}
+
+interface FoundSpan {
+  first: number;
+  last: number;
+  matches: Match[];
+  /** Whether only last-resort names matched the span. */
+  lastResort: boolean;
+}
+
+/**
+ * Spans matched by a KG name before spans matched only by a last-resort name, then longest
+ * first, then the earlier one; a token belongs to one mention at most.
+ */
+function pickMentions(found: FoundSpan[], tokenCount: number): FoundSpan[] {
   found.sort(
-    (left, right) => right.last - right.first - (left.last - left.first) || left.first - right.first,
+    (left, right) =>
+      Number(left.lastResort) - Number(right.lastResort) ||
+      right.last - right.first - (left.last - left.first) ||
+      left.first - right.first,
   );
   const taken = new Uint8Array(tokenCount);
-  const picked: T[] = [];
+  const picked: FoundSpan[] = [];
   for (const candidate of found) {
     let free = true;
     for (let token = candidate.first; token <= candidate.last; token++) if (taken[token]) free = false;

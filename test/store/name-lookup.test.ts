@@ -289,3 +289,48 @@ describe('findMentions', () => {
     expect(mentions('Drugs for type 2 diabetes mellitus', { maxNgram: 3 })).toEqual([]);
   });
 });
+
+describe('names from last-resort sources (gene alias symbols)', () => {
+  // PSEN1's NCBI alias symbols include AD3, which a disease's own definition also abbreviates.
+  const withAliasSymbols = createNameLookup([
+    ...entries,
+    {
+      nodeIndex: 40,
+      type: 'gene/protein',
+      name: 'PSEN1',
+      id: '5663',
+      aliases: ['P49768'],
+      synonyms: [
+        { text: 'presenilin 1', source: 'gene-info:full-name' },
+        { text: 'AD3', source: 'gene-info:alias-symbol' },
+        { text: 'S182', source: 'gene-info:alias-symbol' },
+      ],
+    },
+    {
+      nodeIndex: 41,
+      type: 'disease',
+      name: 'Alzheimer disease 3',
+      id: '11913',
+      aliases: [],
+      synonyms: [{ text: 'AD3', source: 'text:abbreviation' }],
+    },
+  ]);
+
+  it('never lets an alias symbol win over a KG synonym of the same text', () => {
+    const [mention] = withAliasSymbols.findMentions('Which drugs are used for AD3?');
+    expect(mention).toMatchObject({ text: 'AD3' });
+    expect(mention!.candidates.map((candidate) => candidate.nodeIndex)).toEqual([41]);
+    expect(withAliasSymbols.lookup('AD3').map((candidate) => candidate.nodeIndex)).toEqual([41, 40]);
+  });
+
+  it('still links an alias symbol no KG name has, as written only', () => {
+    const [mention] = withAliasSymbols.findMentions('Is S182 expressed in the brain?');
+    expect(mention).toMatchObject({ text: 'S182', candidates: [{ nodeIndex: 40, matched: 'S182' }] });
+    expect(withAliasSymbols.findMentions('Is s182 expressed in the brain?')).toEqual([]);
+  });
+
+  it('keeps alias symbols out of typo correction', () => {
+    expect(withAliasSymbols.lookup('S183', { minFuzzySimilarity: 0.7 })).toEqual([]);
+    expect(withAliasSymbols.lookup('PSEN2', { minFuzzySimilarity: 0.7 })[0]).toMatchObject({ nodeIndex: 40 });
+  });
+});
