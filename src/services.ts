@@ -119,7 +119,10 @@ export async function openIndexServices(
      * loaded before this resolves. `idle` says when no request is running (see createLoadQueue).
      */
     deferred?: { idle: () => boolean } | undefined;
-    /** Concurrent requests' bridge runs share one ONNX run (`Config['requestPath']`); off by default. */
+    /**
+     * Concurrent requests' bridge runs, and the ligand model's kernel-head runs, share one ONNX run
+     * (`Config['requestPath']`); off by default.
+     */
     batching?: TransformBatchingOptions | undefined;
   },
 ): Promise<IndexServices> {
@@ -212,6 +215,7 @@ async function openCoreParts(
     logger: Logger;
     bridgePrecision?: Config['bridgePrecision'] | undefined;
     lance?: RemoteLance | undefined;
+    batching?: TransformBatchingOptions | undefined;
   },
 ) {
   const { device, logger } = options;
@@ -235,7 +239,12 @@ async function openCoreParts(
     ligands: stage('ligand fingerprints', readLigandFingerprints(indexPath)),
     ligandModel: stage(
       'ligand model',
-      loadLigandModel(indexPath, { device, logger, verifyChecksums: 'first-use' }),
+      loadLigandModel(indexPath, {
+        device,
+        logger,
+        verifyChecksums: 'first-use',
+        batching: options.batching,
+      }),
     ),
   });
   if (!opened.ok) {

@@ -9,9 +9,10 @@ import {
   createLigandFingerprintLibrary,
 } from '../chem/ligand-fingerprint.js';
 import { AppError } from '../errors.js';
-import { createOnnxSession, float32Tensor, type Device } from '../runtime/onnx-session.js';
+import { createOnnxSession, float32Tensor, type Device, type OnnxSession } from '../runtime/onnx-session.js';
 import { readOptionalIndexJson } from '../util/index-json.js';
 import type { Logger } from '../util/logger.js';
+import { createMicroBatcher } from '../util/micro-batcher.js';
 
 /**
  * The ligand → target model (written by `python3 -m biobridge_train.ligand_model`, format in its
@@ -135,6 +136,11 @@ export async function loadLigandModel(
      * bridge's `verifyChecksums`).
      */
     verifyChecksums?: true | 'first-use' | undefined;
+    /**
+     * Concurrent predictions share one run of the kernel head's ONNX graph (`Config['requestPath']`,
+     * as the bridge's transforms); off when absent or `maxRows` ≤ 1.
+     */
+    batching?: KernelBatchingOptions | undefined;
   } = {},
 ): Promise<LigandModel | undefined> {
   const directory = join(indexDirectory, ligandModelDirectory(options.split ?? ALL_DRUGS_SPLIT));
@@ -161,6 +167,7 @@ export async function loadLigandModel(
     device: options.device ?? 'cpu',
     logger: options.logger,
     verifyChecksums: options.verifyChecksums ?? true,
+    batching: options.batching,
   };
   const heads: LigandModelHead[] = [];
   let kernel: LigandModelKernel | undefined;
@@ -194,7 +201,19 @@ interface LigandModelHead {
   dispose(): Promise<void>;
 }
 
-type HeadRuntime = { device: Device; logger: Logger | undefined; verifyChecksums: true | 'first-use' };
+type HeadRuntime = {
+  device: Device;
+  logger: Logger | undefined;
+  verifyChecksums: true | 'first-use';
+  batching: KernelBatchingOptions | undefined;
+};
+
+export interface KernelBatchingOptions {
+  /** See {@link createMicroBatcher}: 0 batches the calls of one event-loop turn. */
+  windowMs: number;
+  /** Rows per batched run; 1 passes every call straight through. */
+  maxRows: number;
+}
 
 /**
  * Checks a head's ONNX file per `verifyChecksums`: at once, or in the background; the promise it
@@ -293,6 +312,7 @@ async function loadKernelHead(
     device: runtime.device,
     logger: runtime.logger,
   });
+  const score = kernelScorer(session, library.size, runtime.batching);
   return {
     fingerprints: packed,
     async predict(fingerprints, rows, options) {
@@ -307,11 +327,84 @@ async function loadKernelHead(
             fingerprints.subarray(row * LIGAND_FINGERPRINT_BYTES, (row + 1) * LIGAND_FINGERPRINT_BYTES),
             similarities.subarray(row * library.size, (row + 1) * library.size),
           );
-      const output = await session.run({ similarities: float32Tensor(similarities, [rows, library.size]) });
-      return output['scores']!.data as Float32Array;
+      return score({ similarities, rows });
     },
     dispose: () => session.dispose(),
   };
+}
+
+interface KernelCall {
+  similarities: Float32Array;
+  rows: number;
+}
+
+/**
+ * Runs `kernel.onnx` over [rows × drugs] similarities. With batching on, concurrent calls share one
+ * run: the graph reads its whole weight matrix (tens of MB) per run whatever the rows, so a row
+ * costs several times less in company. A batch's rows come out bit for bit as from their own runs
+ * (test/retrieval/ligand-model.test.ts); a lone row still runs as two, as the bridge's transforms
+ * do, so that an answer cannot depend on what else was running.
+ */
+function kernelScorer(
+  session: OnnxSession,
+  drugs: number,
+  batching: KernelBatchingOptions | undefined,
+): (call: KernelCall) => Promise<Float32Array> {
+  const run = async (similarities: Float32Array, rows: number) => {
+    const output = await session.run({ similarities: float32Tensor(similarities, [rows, drugs]) });
+    return output['scores']!.data as Float32Array;
+  };
+  if (!batching || batching.maxRows <= 1) return (call) => run(call.similarities, call.rows);
+  const queue = createMicroBatcher<KernelCall, Float32Array>({
+    windowMs: batching.windowMs,
+    maxRows: batching.maxRows,
+    rowsOf: (call) => call.rows,
+    run: (calls) => scoreTogether(run, calls, drugs),
+  });
+  return async (call) => {
+    if (call.rows >= batching.maxRows) return run(call.similarities, call.rows);
+    // Each caller gets its own error object: a handler that annotates one must not touch the others.
+    return queue.submit(call).catch((error: unknown) => {
+      throw ownCopy(error);
+    });
+  };
+}
+
+/** The calls' rows end to end in one run, split per call; a lone row runs twice over (see above). */
+async function scoreTogether(
+  run: (similarities: Float32Array, rows: number) => Promise<Float32Array>,
+  calls: readonly KernelCall[],
+  drugs: number,
+): Promise<Float32Array[]> {
+  const rows = calls.reduce((sum, call) => sum + call.rows, 0);
+  const padded = rows === 1 ? [calls[0]!, calls[0]!] : calls;
+  const similarities = new Float32Array((padded === calls ? rows : 2) * drugs);
+  let offset = 0;
+  for (const call of padded) {
+    similarities.set(call.similarities.subarray(0, call.rows * drugs), offset);
+    offset += call.rows * drugs;
+  }
+  const scores = await run(similarities, offset / drugs);
+  const tails = scores.length / (offset / drugs);
+  let row = 0;
+  return calls.map((call) => {
+    const slice = scores.slice(row * tails, (row + call.rows) * tails);
+    row += call.rows;
+    return slice;
+  });
+}
+
+function ownCopy(error: unknown): unknown {
+  if (error instanceof AppError)
+    return new AppError({
+      code: error.code,
+      message: error.message,
+      details: error.details,
+      retryable: error.retryable,
+      cause: error,
+    });
+  if (error instanceof Error) return new Error(error.message, { cause: error });
+  return error;
 }
 
 function requiredFile(

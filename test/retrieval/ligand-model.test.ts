@@ -355,6 +355,54 @@ describe.skipIf(!torchAvailable)('the served kernel model (split all) and its si
     }
   });
 
+  it('scores concurrent queries bit for bit alike with the kernel head batched (window 1 ms, 8 rows) or not', async () => {
+    const rdkit = await loadRDKit();
+    const queries = [
+      'CN(C)C/C=C/C(=O)Nc1cc2c(Nc3ccc(F)c(Cl)c3)ncnc2cc1O[C@H]1CCOC1',
+      'CC1(C)S[C@@H]2[C@H](NC(=O)c3ccccc3)C(=O)N2[C@H]1C(=O)O',
+      'C[C@]12CC[C@H]3[C@@H](CCc4cc(O)ccc34)[C@@H]1CC[C@@H]2O',
+      ...drugs.map((drug) => drug.smiles),
+    ].map((smiles) => ligandFingerprint(rdkit, smiles)!);
+    const pair = new Uint8Array(2 * LIGAND_FINGERPRINT_BYTES);
+    pair.set(queries[0]!, 0);
+    pair.set(queries[1]!, LIGAND_FINGERPRINT_BYTES);
+    const batched = (await loadLigandModel(indexDirectory, { batching: { windowMs: 1, maxRows: 8 } }))!;
+    try {
+      const alone = await Promise.all([...queries.map((query) => model!.predict(query, 1))]);
+      const pairAlone = await model!.predict(pair, 2);
+      const together = await Promise.all([
+        ...queries.map((query) => batched.predict(query, 1)),
+        batched.predict(pair, 2),
+      ]);
+      const lone = await batched.predict(queries[2]!, 1); // a batch of one row
+      const same = (left: Float32Array, right: Float32Array) =>
+        Buffer.from(left.buffer, left.byteOffset, left.byteLength).equals(
+          Buffer.from(right.buffer, right.byteOffset, right.byteLength),
+        );
+      queries.forEach((_, position) =>
+        expect(same(together[position]!, alone[position]!), `${position}`).toBe(true),
+      );
+      expect(same(together[queries.length]!, pairAlone)).toBe(true);
+      expect(same(lone, alone[2]!)).toBe(true);
+    } finally {
+      await batched.dispose();
+    }
+  });
+
+  it('fails each caller of a failing batch with its own error', async () => {
+    const rdkit = await loadRDKit();
+    const batched = (await loadLigandModel(indexDirectory, { batching: { windowMs: 1, maxRows: 8 } }))!;
+    await batched.dispose(); // its session is released: the batched run fails
+    const fingerprints = drugs.slice(0, 3).map((drug) => ligandFingerprint(rdkit, drug.smiles)!);
+    const outcomes = await Promise.allSettled(
+      fingerprints.map((fingerprint) => batched.predict(fingerprint, 1)),
+    );
+    const errors = outcomes.map((outcome) => (outcome.status === 'rejected' ? outcome.reason : outcome));
+    for (const error of errors) expect(error).toBeInstanceOf(Error);
+    expect(new Set(errors).size).toBe(errors.length);
+    expect(new Set(errors.map((error) => (error as Error).message)).size).toBe(1);
+  });
+
   it('computes its own similarities when the ligand library no longer holds its fingerprints', async () => {
     const fingerprints = (await readLigandFingerprints(indexDirectory))!;
     const ligands = createLigandIndex({ neighbours: () => [] } as unknown as KgGraph, fingerprints);
