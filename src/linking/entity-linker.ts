@@ -137,15 +137,7 @@ function findSpans(
   for (let first = 0; first < tokens.length; first++) {
     if (!startToken(tokens[first]!)) continue;
     const limit = Math.min(tokens.length, first + index.maxTokens);
-    const span: SpanText = {
-      raw: '',
-      key: '',
-      forms: [],
-      correctedKey: '',
-      edits: 0,
-      joinsNames: false,
-      tokenCount: 0,
-    };
+    const span = emptySpan('');
     for (let last = first; last < limit; last++) {
       const token = tokens[last]!;
       if (last > first && SENTENCE_BREAK.test(text.slice(tokens[last - 1]!.end, token.start))) break;
@@ -173,6 +165,11 @@ function findSpans(
   return found;
 }
 
+/** A span of no tokens yet, to be grown by {@link extendSpan}. */
+function emptySpan(raw: string): SpanText {
+  return { raw, key: '', forms: [], correctedKey: '', edits: 0, joinsNames: false, tokenCount: 0 };
+}
+
 function extendSpan(
   span: SpanText,
   token: Token,
@@ -196,15 +193,7 @@ function spanText(
   index: SurfaceIndex,
   fuzzy: boolean,
 ): SpanText {
-  const span: SpanText = {
-    raw: text,
-    key: '',
-    forms: [],
-    correctedKey: '',
-    edits: 0,
-    joinsNames: false,
-    tokenCount: 0,
-  };
+  const span = emptySpan(text);
   for (let position = first; position <= last; position++) {
     const token = tokens[position]!;
     extendSpan(span, token, fuzzy ? correctToken(token, (form) => index.typos.correct(form)) : undefined);

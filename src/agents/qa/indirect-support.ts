@@ -5,6 +5,7 @@ import type { DrugStructures } from './drug-structures.js';
 import { EVIDENCE_MODELS, scorePair, type ModelFeature } from './evidence-model.js';
 import { pairEvidence, type PairKind } from './pair-evidence.js';
 import { relationFamily, type RelationFamily } from './relation-phrases.js';
+import { siblingsWhere } from './ontology-siblings.js';
 import type { VariantLoci } from './variant-loci.js';
 import { ONTOLOGY_RELATION, SUPPORT_THRESHOLD, type SupportFact } from './relation-support.js';
 
@@ -45,7 +46,6 @@ const PARENT_WEIGHT = 0.35;
 const GRANDPARENT_WEIGHT = 0.25;
 const SIBLING_WEIGHT = 0.12;
 const MAX_SIBLING_WEIGHT = 0.3;
-const MAX_SIBLINGS = 300;
 const SIMILAR_WEIGHT = 0.4;
 /** Summed top-3 cosine at which `similar` reaches 63% of its weight. */
 const SIMILAR_SCALE = 0.3;
@@ -245,19 +245,11 @@ function ontologyFacts(
     for (const grandparent of facts.parents(parent))
       if (states(grandparent)) found.push(fact(grandparent, GRANDPARENT_WEIGHT, 'is a'));
   }
-  let siblings = 0;
-  let seen = 0;
-  let example: number | undefined;
-  for (const parent of parents)
-    for (const sibling of facts.children(parent)) {
-      if (sibling === term || seen++ >= MAX_SIBLINGS) continue;
-      if (states(sibling)) {
-        siblings++;
-        example ??= sibling;
-      }
-    }
-  if (siblings > 0 && example !== undefined)
-    found.push(fact(example, Math.min(MAX_SIBLING_WEIGHT, SIBLING_WEIGHT * siblings), 'sibling of'));
+  const siblings = siblingsWhere(facts, term, states);
+  if (siblings.count > 0 && siblings.example !== undefined)
+    found.push(
+      fact(siblings.example, Math.min(MAX_SIBLING_WEIGHT, SIBLING_WEIGHT * siblings.count), 'sibling of'),
+    );
   return found;
 }
 

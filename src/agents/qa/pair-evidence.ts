@@ -11,6 +11,7 @@ import {
   variantDiseaseNear,
   type Transfer,
 } from './similar-entity-evidence.js';
+import { siblingsWhere } from './ontology-siblings.js';
 import type { VariantLoci } from './variant-loci.js';
 
 /**
@@ -136,8 +137,6 @@ const DRUG_GENE = new Set(['target', 'enzyme', 'carrier', 'transporter']);
 const ANNOTATION = 'interacts with';
 /** Related diseases/genes compared at most: a gene can have hundreds of diseases, a disease of genes. */
 const MAX_COMPARED = 150;
-/** Siblings read at most (large ontology parents have thousands of children). */
-const MAX_SIBLINGS = 300;
 
 /** The pair's kind, from the two node types; undefined for pairs the model does not cover. */
 export function pairKindOf(graph: KgGraph, a: number, b: number): PairKind | undefined {
@@ -280,18 +279,8 @@ function diseaseSideFeatures(
     if (grandparent !== undefined) set('grandparent', 1, grandparent);
     const child = facts.children(disease).find((node) => others.has(node));
     if (child !== undefined) set('child', 1, child);
-    let siblings = 0;
-    let seen = 0;
-    let example: number | undefined;
-    for (const node of parents)
-      for (const sibling of facts.children(node)) {
-        if (sibling === disease || seen++ >= MAX_SIBLINGS) continue;
-        if (others.has(sibling)) {
-          siblings++;
-          example ??= sibling;
-        }
-      }
-    set('siblings', Math.log1p(siblings), example);
+    const siblings = siblingsWhere(facts, disease, (sibling) => others.has(sibling));
+    set('siblings', Math.log1p(siblings.count), siblings.example);
     const ancestors = withSelf(facts.ancestors(disease), disease);
     const best = bestOver(others, (other) => jaccard(ancestors, withSelf(facts.ancestors(other), other)));
     if (best) set('ontologyNear', best.value, best.node);

@@ -214,6 +214,12 @@ function createContext(dependencies: QaAgentDependencies, settings: QaSettings):
   };
 }
 
+/** Each attachment a question may carry: the subject it stands for, encoded from the attached input. */
+const ATTACHMENT_SUBJECTS = [
+  { field: 'smiles', type: 'drug', name: 'the attached molecule' },
+  { field: 'protein', type: 'gene/protein', name: 'the attached protein' },
+] as const;
+
 function subjectsFor(
   context: QaContext,
   input: ChatInput,
@@ -246,20 +252,11 @@ function subjectsFor(
     });
   };
   const attachments = input.attachments ?? {};
-  if (attachments.smiles !== undefined)
-    add(
-      { type: 'drug', id: 'attachment:smiles', name: 'the attached molecule' },
-      'drug',
-      { smiles: attachments.smiles },
-      'attachments.',
-    );
-  if (attachments.protein !== undefined)
-    add(
-      { type: 'gene/protein', id: 'attachment:protein', name: 'the attached protein' },
-      'gene/protein',
-      { protein: attachments.protein },
-      'attachments.',
-    );
+  for (const { field, type, name } of ATTACHMENT_SUBJECTS) {
+    const value = attachments[field];
+    if (value !== undefined)
+      add({ type, id: `attachment:${field}`, name }, type, { [field]: value }, 'attachments.');
+  }
   for (const entity of linked.entities)
     add(
       { type: entity.type, id: entity.id, name: entity.name },

@@ -188,7 +188,8 @@ interface ToolScope {
   graph: KgGraph;
   limits: QaToolLimits;
   resolve(reference: string, type: string | undefined): ResolvedEntity;
-  cap(requested: number | undefined, fallback: number): number;
+  /** The asked count (else `fallback`, by default the most a result may hold), clamped to that most. */
+  cap(requested: number | undefined, fallback?: number): number;
 }
 
 function toolScope(dependencies: QaToolDependencies, limits: QaToolLimits): ToolScope {
@@ -199,7 +200,8 @@ function toolScope(dependencies: QaToolDependencies, limits: QaToolLimits): Tool
     limits,
     resolve: (reference, type) =>
       retriever.entities.byName(reference, type === undefined ? undefined : [type]),
-    cap: (requested, fallback) => Math.min(requested ?? fallback, limits.maxResultItems),
+    cap: (requested, fallback = limits.maxResultItems) =>
+      Math.min(requested ?? fallback, limits.maxResultItems),
   };
 }
 
@@ -209,9 +211,9 @@ async function runNeighbours(
   input: z.infer<typeof neighboursArgumentsSchema>,
   context: QaToolContext,
 ) {
-  const { graph, limits, resolve, cap } = scope;
+  const { graph, resolve, cap } = scope;
   const node = resolve(input.node, input.type);
-  const limit = cap(input.limit, limits.maxResultItems);
+  const limit = cap(input.limit);
   const edges = graph
     .neighbours(node.nodeIndex)
     .filter((edge) => input.relation === undefined || relationMatches(graph, edge.kind, input.relation))
@@ -269,9 +271,9 @@ async function runRetrieve(
   input: z.infer<typeof retrieveArgumentsSchema>,
   context: QaToolContext,
 ) {
-  const { retriever, limits, resolve, cap } = scope;
+  const { retriever, resolve, cap } = scope;
   const head = resolve(input.head, input.headType);
-  const k = cap(input.k, limits.maxResultItems);
+  const k = cap(input.k);
   const response = await retriever.retrieve(
     {
       entity: { type: head.type, id: head.id },

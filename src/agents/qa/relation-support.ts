@@ -192,6 +192,19 @@ function gwasBonus(pvalueMlog: number | undefined, maximum: number): number {
   return maximum * Math.min(1, Math.max(0, pvalueMlog) / STRONG_GWAS_MLOG);
 }
 
+/**
+ * The other end of a gene–disease link (gene for a disease, disease for a gene), or undefined when
+ * the subject is neither or the asked target type is another.
+ */
+function geneDiseaseCounterpart(
+  subjectType: string | undefined,
+  targetType: string | undefined,
+): 'gene/protein' | 'disease' | undefined {
+  const wanted =
+    subjectType === 'disease' ? 'gene/protein' : subjectType === 'gene/protein' ? 'disease' : undefined;
+  return targetType === undefined || targetType === wanted ? wanted : undefined;
+}
+
 /** disease → variant (GWAS) → gene (maps to), and gene → variant → disease. */
 function addGwasPaths(
   context: SupportContext,
@@ -201,9 +214,8 @@ function addGwasPaths(
 ): void {
   const { graph, facts } = context;
   const subjectType = graph.typeOf(subject);
-  const wanted =
-    subjectType === 'disease' ? 'gene/protein' : subjectType === 'gene/protein' ? 'disease' : undefined;
-  if (wanted === undefined || (targetType !== undefined && targetType !== wanted)) return;
+  const wanted = geneDiseaseCounterpart(subjectType, targetType);
+  if (wanted === undefined) return;
   for (const { node: variant, kind } of graph.neighbours(subject)) {
     if (graph.edgeKinds[kind]!.tailType !== 'variant') continue;
     const firstRelation = graph.edgeKinds[kind]!.displayRelation;
@@ -240,9 +252,7 @@ function addDefinitionMentions(
   const { graph, definitions } = context;
   if (!definitions) return;
   const subjectType = graph.typeOf(subject);
-  const wanted =
-    subjectType === 'disease' ? 'gene/protein' : subjectType === 'gene/protein' ? 'disease' : undefined;
-  if (wanted === undefined || (targetType !== undefined && targetType !== wanted)) return;
+  if (geneDiseaseCounterpart(subjectType, targetType) === undefined) return;
   const targets = subjectType === 'disease' ? definitions.genesOf(subject) : definitions.diseasesOf(subject);
   for (const target of targets) {
     if (found.get(target)?.some((fact) => fact.kind === 'edge')) continue;

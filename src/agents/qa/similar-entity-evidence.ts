@@ -58,10 +58,7 @@ export function variantDiseaseNear(
   disease: number,
   gene: number,
 ): Transfer | undefined {
-  const diseases = new Set<number>();
-  for (const variant of first(hood.of(gene, MAPS_TO, VARIANT), MAX_FOLLOWED))
-    for (const other of hood.of(variant, ASSOCIATED, DISEASE)) diseases.add(other);
-  return best(disease, diseases, (other) => similarity.combined(disease, other));
+  return twoHopDiseaseNear(similarity, hood, disease, hood.of(gene, MAPS_TO, VARIANT));
 }
 
 export function geneDiseaseNear(
@@ -106,9 +103,19 @@ export function targetDiseaseNear(
   disease: number,
   drug: number,
 ): Transfer | undefined {
+  return twoHopDiseaseNear(similarity, hood, disease, hood.of(drug, DRUG_GENE, GENE));
+}
+
+/** The disease most like `disease` among those associated with (the first few of) `middles`. */
+function twoHopDiseaseNear(
+  similarity: DiseaseSimilarity,
+  hood: NeighbourSets,
+  disease: number,
+  middles: Iterable<number>,
+): Transfer | undefined {
   const diseases = new Set<number>();
-  for (const target of first(hood.of(drug, DRUG_GENE, GENE), MAX_FOLLOWED))
-    for (const other of hood.of(target, ASSOCIATED, DISEASE)) diseases.add(other);
+  for (const middle of first(middles, MAX_FOLLOWED))
+    for (const other of hood.of(middle, ASSOCIATED, DISEASE)) diseases.add(other);
   return best(disease, diseases, (other) => similarity.combined(disease, other));
 }
 

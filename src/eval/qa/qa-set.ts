@@ -4,7 +4,7 @@ import type { KgGraph } from '../../kg/graph.js';
 import type { KgFacts } from '../../kg/kg-facts.js';
 import { createRandom, type Random } from '../../molecules/ga/random.js';
 import { varyName } from './name-variants.js';
-import type { PhrasingTemplates, Template } from './phrasing-templates.js';
+import type { ChoiceTemplate, PhrasingTemplates, Template } from './phrasing-templates.js';
 import { FRESH_PHRASINGS } from './fresh-phrasings.js';
 import { ROBUST_PHRASINGS } from './robust-phrasings.js';
 
@@ -491,35 +491,53 @@ function choiceGenerators(pools: GeneratorPools) {
       const text = bank.geneForTwo[phrasing]!([casing(name(first)), casing(name(second))], options);
       return { text, options, answer: name(gene), hidden: pairs(gene, [first, second]) };
     },
-    variantForDisease(phrasing: number) {
-      const disease = random.pick(diseasesWithVariants);
-      if (!subjectOk(disease)) return undefined;
-      const own = relations.diseaseVariants.get(disease) ?? [];
-      const variant = random.pick(own);
-      const others = distractors(variants, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1, {
-        ...degree.variant,
-        target: degree.variant.degree(variant) - 1,
-      });
-      if (!others) return undefined;
-      const options = optionsWith(variant, others);
-      const text = bank.variantFor[phrasing]!([casing(name(disease))], options);
-      return { text, options, answer: name(variant), hidden: pairs(variant, [disease]) };
-    },
-    drugForDisease(phrasing: number) {
-      const disease = random.pick(treatedDiseases);
-      if (!subjectOk(disease)) return undefined;
-      const drug = random.pick(relations.diseaseDrugs.get(disease) ?? []);
-      if (!usable(drug)) return undefined;
-      const others = distractors(drugs, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1, {
-        ...degree.drug,
-        target: degree.drug.degree(drug) - 1,
-      });
-      if (!others) return undefined;
-      const options = optionsWith(drug, others);
-      const text = bank.drugFor[phrasing]!([casing(name(disease))], options);
-      return { text, options, answer: name(drug), hidden: pairs(drug, [disease]) };
-    },
+    variantForDisease: (phrasing: number) =>
+      partnerForDisease(phrasing, {
+        diseases: diseasesWithVariants,
+        partners: relations.diseaseVariants,
+        accept: () => true,
+        pool: variants,
+        degree: degree.variant,
+        templates: bank.variantFor,
+      }),
+    drugForDisease: (phrasing: number) =>
+      partnerForDisease(phrasing, {
+        diseases: treatedDiseases,
+        partners: relations.diseaseDrugs,
+        accept: usable,
+        pool: drugs,
+        degree: degree.drug,
+        templates: bank.drugFor,
+      }),
   };
+  /**
+   * "Which X for disease D?": one of D's own partners among distractors not linked to D, as well
+   * studied as the answer would be with its edge to D hidden (under the `matched` draw).
+   */
+  function partnerForDisease(
+    phrasing: number,
+    ask: {
+      diseases: readonly number[];
+      partners: Map<number, number[]>;
+      accept: (partner: number) => boolean;
+      pool: readonly number[];
+      degree: Omit<DegreeTarget, 'target'>;
+      templates: readonly ChoiceTemplate[];
+    },
+  ) {
+    const disease = random.pick(ask.diseases);
+    if (!subjectOk(disease)) return undefined;
+    const partner = random.pick(ask.partners.get(disease) ?? []);
+    if (!ask.accept(partner)) return undefined;
+    const others = distractors(ask.pool, (node) => linked(node, disease), OPTIONS_PER_QUESTION - 1, {
+      ...ask.degree,
+      target: ask.degree.degree(partner) - 1,
+    });
+    if (!others) return undefined;
+    const options = optionsWith(partner, others);
+    const text = ask.templates[phrasing]!([casing(name(disease))], options);
+    return { text, options, answer: name(partner), hidden: pairs(partner, [disease]) };
+  }
 }
 
 /** True/false statements of gene and drug links (negated a quarter of the time). */

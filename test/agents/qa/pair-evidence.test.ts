@@ -6,7 +6,7 @@ import { createVariantLoci } from '../../../src/agents/qa/variant-loci.js';
 import type { KgGraph } from '../../../src/kg/graph.js';
 import { withoutEdges } from '../../../src/kg/hidden-edges.js';
 import { KgFacts } from '../../../src/kg/kg-facts.js';
-import { buildTestGraph, edgeKindsBothWays } from './qa-world.js';
+import { buildEvidenceGraph } from './qa-world.js';
 
 /**
  * A hand-built neighbourhood for each evidence source: disease D (child of P, sibling S) with
@@ -33,18 +33,6 @@ const NODES: [number, string, string][] = [
   [40, 'biological_process', 'GO1'],
 ];
 
-const KIND_LIST: [string, string, string][] = [
-  ['associated with', 'disease', 'gene/protein'],
-  ['associated with', 'disease', 'variant'],
-  ['indication', 'disease', 'drug'],
-  ['parent-child', 'disease', 'disease'],
-  ['maps to', 'variant', 'gene/protein'],
-  ['ppi', 'gene/protein', 'gene/protein'],
-  ['target', 'drug', 'gene/protein'],
-  ['interacts with', 'gene/protein', 'biological_process'],
-];
-const KINDS = edgeKindsBothWays(KIND_LIST);
-
 const EDGES: [string, number, number][] = [
   ['associated with', 10, 1],
   ['associated with', 10, 2],
@@ -70,9 +58,7 @@ const EDGES: [string, number, number][] = [
 ];
 
 function buildGraph(): { graph: KgGraph; facts: KgFacts } {
-  // The node's name doubles as its id here.
-  const rows = NODES.map(([index, type, name]) => [index, name, type, name] as const);
-  const graph = buildTestGraph(rows, KINDS, EDGES);
+  const graph = buildEvidenceGraph(NODES, EDGES);
   const facts = new KgFacts(
     [],
     [

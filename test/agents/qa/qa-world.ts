@@ -100,6 +100,30 @@ export function edgeKindsBothWays(list: readonly (readonly [string, string, stri
 }
 
 /**
+ * The relations of the hand-built evidence worlds (pair-evidence and similar-entity tests), as
+ * (display relation, head type, tail type), each kind listed both ways.
+ */
+export const EVIDENCE_EDGE_KINDS: EdgeKind[] = edgeKindsBothWays([
+  ['associated with', 'disease', 'gene/protein'],
+  ['associated with', 'disease', 'variant'],
+  ['indication', 'disease', 'drug'],
+  ['parent-child', 'disease', 'disease'],
+  ['maps to', 'variant', 'gene/protein'],
+  ['ppi', 'gene/protein', 'gene/protein'],
+  ['target', 'drug', 'gene/protein'],
+  ['interacts with', 'gene/protein', 'biological_process'],
+]);
+
+/** A graph over {@link EVIDENCE_EDGE_KINDS} from (index, type, name) nodes whose name doubles as their id. */
+export function buildEvidenceGraph(
+  nodeRows: readonly (readonly [number, string, string])[],
+  edgeRows: readonly (readonly [string, number, number])[],
+): KgGraph {
+  const rows = nodeRows.map(([index, type, name]) => [index, name, type, name] as const);
+  return buildTestGraph(rows, EVIDENCE_EDGE_KINDS, edgeRows);
+}
+
+/**
  * A KgGraph from (index, id, type, name) nodes, edge kinds and undirected (display relation, x, y)
  * edges, each added in both directions as kg.csv lists them.
  */

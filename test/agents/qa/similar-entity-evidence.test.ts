@@ -11,7 +11,7 @@ import {
 import { loadRDKit } from '../../../src/chem/rdkit.js';
 import { withoutEdges } from '../../../src/kg/hidden-edges.js';
 import { KgFacts } from '../../../src/kg/kg-facts.js';
-import { buildTestGraph, edgeKindsBothWays } from './qa-world.js';
+import { buildEvidenceGraph } from './qa-world.js';
 
 /**
  * Giant cell arteritis (GCA, the question's disease) and Takayasu's arteritis are both children of
@@ -50,16 +50,6 @@ const NODES: [number, string, string][] = [
   [41, 'biological_process', 'T2'],
 ];
 
-const KIND_LIST: [string, string, string][] = [
-  ['associated with', 'disease', 'gene/protein'],
-  ['associated with', 'disease', 'variant'],
-  ['indication', 'disease', 'drug'],
-  ['parent-child', 'disease', 'disease'],
-  ['maps to', 'variant', 'gene/protein'],
-  ['interacts with', 'gene/protein', 'biological_process'],
-];
-const KINDS = edgeKindsBothWays(KIND_LIST);
-
 const EDGES: [string, number, number][] = [
   ['associated with', 10, 4],
   ['associated with', 10, 5],
@@ -82,11 +72,7 @@ const DEFINITIONS = new Map<number, string>([
   [12, 'A lung disease that involves reversible airway obstruction.'],
 ]);
 
-const graph = buildTestGraph(
-  NODES.map(([index, type, name]) => [index, name, type, name] as const),
-  KINDS,
-  EDGES,
-);
+const graph = buildEvidenceGraph(NODES, EDGES);
 const facts = new KgFacts(
   [],
   [
@@ -220,9 +206,5 @@ describe('structureNear', () => {
 });
 
 function buildWithEdge(edge: [string, number, number]) {
-  return buildTestGraph(
-    NODES.map(([index, type, name]) => [index, name, type, name] as const),
-    KINDS,
-    [...EDGES, edge],
-  );
+  return buildEvidenceGraph(NODES, [...EDGES, edge]);
 }
