@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 
 export const COLD_START_QUERY = {
   smiles: 'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
@@ -194,16 +194,14 @@ export async function runColdStartBench(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      runs: { type: 'string', default: '5' },
-      repo: { type: 'string', default: '.' },
-      port: { type: 'string', default: '8797' },
-      query: { type: 'string', default: 'smiles' },
-      compare: { type: 'string' },
-      'compare-index': { type: 'string' },
-    },
+  const values = benchArgs({
+    index: 'indexes/demo',
+    runs: 5,
+    repo: '.',
+    port: 8797,
+    query: 'smiles',
+    compare: null,
+    'compare-index': null,
   });
   const query = QUERIES[values.query as keyof typeof QUERIES];
   if (!query) throw new Error(`--query must be one of ${Object.keys(QUERIES).join(', ')}`);
@@ -212,17 +210,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         values.repo,
         values.compare,
         resolve(values.index),
-        Number(values.runs),
-        Number(values.port),
+        values.runs,
+        values.port,
         query,
         resolve(values['compare-index'] ?? values.index),
       )
-    : await runColdStartBench(
-        values.repo,
-        resolve(values.index),
-        Number(values.runs),
-        Number(values.port),
-        query,
-      );
+    : await runColdStartBench(values.repo, resolve(values.index), values.runs, values.port, query);
   console.log(JSON.stringify(result, null, 2));
 }

@@ -11,24 +11,22 @@
  * default: none here, so the table matches an index built before them); `--sample-out` writes a
  * seeded random sample of the names of the given `--sample-source` prefix for judging by hand.
  */
-import { parseArgs } from 'node:util';
 import { ingestKg } from '../../src/kg/ingest.js';
 import { lookupEntriesWithReport, writeLookupEntries } from '../../src/indexing/lookup-entries.js';
 import { loadNameLexicons, resolveLexiconPaths } from '../../src/indexing/name-lexicons.js';
 import { buildSurfaceIndex } from '../../src/linking/surface-index.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    kg: { type: 'string', default: '../shared/kg' },
-    index: { type: 'string' },
-    samples: { type: 'string', default: '10' },
-    'gene-info': { type: 'string', default: 'none' },
-    wordnet: { type: 'string', default: 'none' },
-    'sample-out': { type: 'string' },
-    'sample-source': { type: 'string', default: 'wordnet:' },
-    'sample-n': { type: 'string', default: '50' },
-    seed: { type: 'string', default: '7' },
-  },
+const values = benchArgs({
+  kg: '../shared/kg',
+  index: null,
+  samples: 10,
+  'gene-info': 'none',
+  wordnet: 'none',
+  'sample-out': null,
+  'sample-source': 'wordnet:',
+  'sample-n': 50,
+  seed: 7,
 });
 const started = performance.now();
 const { graph, payloads } = await ingestKg(values.kg);
@@ -59,7 +57,7 @@ for (const entry of entries)
     list.push(`${synonym.text} → ${entry.name} (${entry.type})`);
     bySource.set(synonym.source, list);
   }
-const samples = Number(values.samples);
+const samples = values.samples;
 for (const [source, list] of bySource) {
   console.log(`\n## ${source} (${list.length})`);
   for (let position = 0; position < Math.min(samples, list.length); position++)
@@ -70,7 +68,7 @@ if (values['sample-out'] !== undefined) {
     .filter(([source]) => source.startsWith(values['sample-source']))
     .flatMap(([source, list]) => list.map((line) => `${source}\t${line}`));
   // Seeded Fisher–Yates (mulberry32), so the judged sample can be drawn again.
-  let state = Number(values.seed) >>> 0;
+  let state = values.seed >>> 0;
   const random = () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -83,9 +81,9 @@ if (values['sample-out'] !== undefined) {
     [pool[position], pool[other]] = [pool[other]!, pool[position]!];
   }
   const { writeFile } = await import('node:fs/promises');
-  await writeFile(values['sample-out'], pool.slice(0, Number(values['sample-n'])).join('\n') + '\n');
+  await writeFile(values['sample-out'], pool.slice(0, values['sample-n']).join('\n') + '\n');
   console.log(
-    `\nwrote ${values['sample-out']} (${Math.min(pool.length, Number(values['sample-n']))} of ${pool.length})`,
+    `\nwrote ${values['sample-out']} (${Math.min(pool.length, values['sample-n'])} of ${pool.length})`,
   );
 }
 if (values.index !== undefined) {
