@@ -21,7 +21,7 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 
 export const LOAD_TEST_SMILES = [
   'COc1cc2ncnc(Nc3ccc(F)c(Cl)c3)c2cc1NC(=O)/C=C/CN1CCCCC1',
@@ -267,20 +267,18 @@ export async function runLoadTest(options: {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      levels: { type: 'string', default: '1,8,32' },
-      seconds: { type: 'string', default: '5' },
-      unique: { type: 'boolean', default: false },
-      repo: { type: 'string' },
-    },
+  const values = benchArgs({
+    index: 'indexes/demo',
+    levels: '1,8,32',
+    seconds: 5,
+    unique: false,
+    repo: null,
   });
   const result = await runLoadTest({
     repo: values.repo,
     index: values.index,
     levels: values.levels.split(',').map(Number),
-    seconds: Number(values.seconds),
+    seconds: values.seconds,
     unique: values.unique,
   });
   console.log(JSON.stringify(result, null, 2));

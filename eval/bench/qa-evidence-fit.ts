@@ -12,7 +12,6 @@
  *
  *   npx tsx eval/bench/qa-evidence-fit.ts --index /work/idx/shared --per-kind 100 --seed 11 --eval-seed 12
  */
-import { parseArgs } from 'node:util';
 import {
   PAIR_FEATURES,
   PRIOR_FEATURES,
@@ -28,19 +27,18 @@ import { withoutEdges } from '../../src/kg/hidden-edges.js';
 import { generateQaSet, type DistractorDraw, type QaCase } from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    index: { type: 'string', default: '/work/idx/shared' },
-    seed: { type: 'string', default: '11' },
-    'eval-seed': { type: 'string', default: '12' },
-    'per-kind': { type: 'string', default: '100' },
-    'eval-per-kind': { type: 'string', default: '200' },
-    l2: { type: 'string', default: '0.01' },
-    only: { type: 'string' },
-    pointwise: { type: 'boolean', default: false },
-    distractors: { type: 'string', default: 'uniform' },
-  },
+const values = benchArgs({
+  index: '/work/idx/shared',
+  seed: 11,
+  'eval-seed': 12,
+  'per-kind': 100,
+  'eval-per-kind': 200,
+  l2: 0.01,
+  only: null,
+  pointwise: false,
+  distractors: 'uniform',
 });
 const core = await openIndexServices(values.index, { device: 'cpu', logger: noopLogger });
 const { graph } = core.index;
@@ -291,7 +289,7 @@ function evaluate(rows: readonly Row[], models: Map<PairKind, { bias: number; we
   }
 }
 
-const generate = (seed: number, perKind = Number(values['per-kind'])) =>
+const generate = (seed: number, perKind = values['per-kind']) =>
   generateQaSet(graph, facts, {
     seed,
     perKind,
@@ -299,7 +297,7 @@ const generate = (seed: number, perKind = Number(values['per-kind'])) =>
     distractors: values.distractors as DistractorDraw,
   }).filter((qaCase) => qaCase.form !== 'list' && (!values.only || qaCase.kind.startsWith(values.only)));
 const started = performance.now();
-const train = rowsOf(generate(Number(values.seed)));
+const train = rowsOf(generate(values.seed));
 console.log(`train rows ${train.length} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const models = new Map<PairKind, { bias: number; weights: number[] }>();
 for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
@@ -308,10 +306,10 @@ for (const kind of Object.keys(PAIR_FEATURES) as PairKind[]) {
   const names: readonly string[] = [...PAIR_FEATURES[kind], ...EXTRA];
   const prior = (column: number) => PRIOR_FEATURES.has(names[column]!);
   const signed = (column: number) => SIGNED_FEATURES.has(names[column]!);
-  const pointwise = fit(rows, Number(values.l2), signed);
+  const pointwise = fit(rows, values.l2, signed);
   const ranking = fitRanking(
     rows.filter((row) => row.group.startsWith('mcq')),
-    Number(values.l2),
+    values.l2,
     prior,
   );
   // The ranking weights order the options by evidence; the pointwise bias, a scale and the signed
@@ -344,7 +342,7 @@ function univariate(set: readonly Row[]) {
 univariate(train);
 console.log('\ntrain (in-sample):');
 evaluate(train, models);
-const held = rowsOf(generate(Number(values['eval-seed']), Number(values['eval-per-kind'])));
+const held = rowsOf(generate(values['eval-seed'], values['eval-per-kind']));
 univariate(held);
 console.log('\ndev, other seed:');
 evaluate(held, models);

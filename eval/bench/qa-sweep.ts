@@ -5,7 +5,6 @@
  *
  *   npx tsx eval/bench/qa-sweep.ts --index /work/idx/shared --split dev --seed 11 --per-kind 100
  */
-import { parseArgs } from 'node:util';
 import { loadDefinitionMentions } from '../../src/agents/qa/definition-mentions.js';
 import { parseQuestion } from '../../src/agents/qa/question-form.js';
 import { decide } from '../../src/agents/qa/reasoner.js';
@@ -17,25 +16,24 @@ import {
 } from '../../src/eval/qa/qa-set.js';
 import { openIndexServices } from '../../src/services.js';
 import { noopLogger } from '../../src/util/logger.js';
+import { benchArgs } from './bench-args.js';
 
-const { values } = parseArgs({
-  options: {
-    index: { type: 'string', default: '/work/idx/shared' },
-    split: { type: 'string', default: 'dev' },
-    seed: { type: 'string', default: '11' },
-    'per-kind': { type: 'string', default: '100' },
-    phrasings: { type: 'string', default: 'main' },
-    distractors: { type: 'string', default: 'uniform' },
-    only: { type: 'string' },
-  },
+const values = benchArgs({
+  index: '/work/idx/shared',
+  split: 'dev',
+  seed: 11,
+  'per-kind': 100,
+  phrasings: 'main',
+  distractors: 'uniform',
+  only: null,
 });
 if (values.split === 'test') throw new Error('the sweep chooses a policy: run it on dev only');
 const core = await openIndexServices(values.index, { device: 'cpu', logger: noopLogger });
 const graph = core.index.graph;
 const definitions = await loadDefinitionMentions(graph, core.retriever.store).catch(() => undefined);
 const cases = generateQaSet(graph, core.index.facts, {
-  seed: Number(values.seed),
-  perKind: Number(values['per-kind']),
+  seed: values.seed,
+  perKind: values['per-kind'],
   split: values.split as QaSplit,
   phrasings: values.phrasings as PhrasingBank,
   distractors: values.distractors as DistractorDraw,

@@ -16,12 +16,12 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type * as ServicesModule from '../../src/services.js';
 import type * as ConfigModule from '../../src/config/index.js';
 import { noopLogger } from '../../src/util/logger.js';
 import { LOAD_TEST_SMILES, uniqueSmiles } from './load.js';
+import { benchArgs } from './bench-args.js';
 
 export async function measureRetrieveCpu(options: {
   index: string;
@@ -90,23 +90,21 @@ export async function measureRetrieveCpu(options: {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      index: { type: 'string', default: 'indexes/demo' },
-      requests: { type: 'string', default: '200' },
-      unique: { type: 'boolean', default: false },
-      concurrency: { type: 'string', default: '1' },
-      repo: { type: 'string' },
-      profile: { type: 'string' },
-    },
+  const values = benchArgs({
+    index: 'indexes/demo',
+    requests: 200,
+    unique: false,
+    concurrency: 1,
+    repo: null,
+    profile: null,
   });
   console.log(
     JSON.stringify(
       await measureRetrieveCpu({
         index: values.index,
-        requests: Number(values.requests),
+        requests: values.requests,
         unique: values.unique,
-        concurrency: Number(values.concurrency),
+        concurrency: values.concurrency,
         repo: values.repo,
         profile: values.profile,
       }),
